@@ -1,0 +1,105 @@
+package dev.conveyor.e2e;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code conveyor server} as a separate operating-system process, started from the packaged jar the way
+ * bin/conveyor starts it. The endpoint is read from the line the server prints when it is ready.
+ */
+final class ConveyorProcess implements AutoCloseable {
+    private static final Pattern READY = Pattern.compile("Conveyor is ready at (http://\\S+)");
+
+    private final Process process;
+    private final List<String> output = new CopyOnWriteArrayList<>();
+    private final String endpoint;
+
+    private ConveyorProcess(Process process) throws Exception {
+        this.process = process;
+        CompletableFuture<String> ready = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    output.add(line);
+                    Matcher m = READY.matcher(line);
+                    if (m.find()) {
+                        ready.complete(m.group(1));
+                    }
+                }
+                ready.completeExceptionally(new IllegalStateException("the server exited before it was ready:\n" + String.join("\n", output)));
+            } catch (IOException e) {
+                ready.completeExceptionally(e);
+            }
+        });
+        this.endpoint = ready.get(60, TimeUnit.SECONDS);
+    }
+
+    /** Starts {@code conveyor server --port 0 --data-dir dataDir} plus any extra arguments. */
+    static ConveyorProcess start(Path dataDir, String... extraArgs) throws Exception {
+        Path jar = Paths.get(System.getProperty("conveyor.cli.jar", "../conveyor-cli/target/conveyor-cli.jar")).toAbsolutePath();
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("the packaged CLI is missing at " + jar + ": run the suite with `mvn verify` (bin/test)");
+        }
+        List<String> command = new ArrayList<>(List.of(
+                Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(),
+                "server", "--port", "0", "--data-dir", dataDir.toString()));
+        command.addAll(List.of(extraArgs));
+        return new ConveyorProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
+    }
+
+    String endpoint() {
+        return endpoint;
+    }
+
+    String output() {
+        return String.join("\n", output);
+    }
+
+    /** Sends SIGTERM and waits for the process to exit; returns its exit code. */
+    int terminate() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("the server did not stop within 30 s of SIGTERM:\n" + output());
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static void requireCommand(String name) {
+        try {
+            Process p = new ProcessBuilder("sh", "-c", "command -v " + name).start();
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException(name + " is not installed; .ci/run installs it");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

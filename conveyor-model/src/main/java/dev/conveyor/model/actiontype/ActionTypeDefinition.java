@@ -1,0 +1,41 @@
+package dev.conveyor.model.actiontype;
+
+import dev.conveyor.model.pipeline.ActionTypeId;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What an action type accepts, mirroring the model's {@code ActionType}: its id, input and output artifact counts,
+ * configuration properties and settings. {@code requiresV2Pipeline} is Conveyor's own addition: AWS documents some
+ * providers (Commands, EKS, EC2…) as available to V2 pipelines only.
+ */
+public record ActionTypeDefinition(
+        ActionTypeId id,
+        ArtifactCount inputArtifacts,
+        ArtifactCount outputArtifacts,
+        List<ConfigurationProperty> configurationProperties,
+        TypeSettings settings,
+        boolean requiresV2Pipeline) {
+
+    public static final String OWNER_AWS = "AWS";
+    public static final String OWNER_THIRD_PARTY = "ThirdParty";
+    public static final String OWNER_CUSTOM = "Custom";
+
+    public ActionTypeDefinition {
+        configurationProperties = List.copyOf(configurationProperties);
+        settings = settings == null ? TypeSettings.NONE : settings;
+    }
+
+    public Optional<ConfigurationProperty> property(String name) {
+        return configurationProperties.stream().filter(p -> p.name().equals(name)).findFirst();
+    }
+
+    public List<ConfigurationProperty> requiredProperties() {
+        return configurationProperties.stream().filter(ConfigurationProperty::required).toList();
+    }
+
+    /** Custom types (registered by CreateCustomActionType) declare every key they accept; AWS types may add keys. */
+    public boolean isCustom() {
+        return OWNER_CUSTOM.equals(id.owner());
+    }
+}

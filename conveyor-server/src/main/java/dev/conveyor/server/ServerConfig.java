@@ -1,0 +1,36 @@
+package dev.conveyor.server;
+
+import java.nio.file.Path;
+
+/**
+ * Everything the server is started with.
+ *
+ * @param bindAddress where to listen, e.g. 127.0.0.1 or 0.0.0.0
+ * @param port        0 picks a free port (tests)
+ * @param dataDir     where the embedded database and artifacts live
+ * @param databaseUrl a JDBC URL (PostgreSQL) or null for the embedded database under {@code dataDir}
+ * @param region      the region in ARNs and in what the API reports
+ * @param accountId   the 12-digit account id in ARNs
+ */
+public record ServerConfig(String bindAddress, int port, Path dataDir, String databaseUrl, String region, String accountId) {
+    public static final String DEFAULT_REGION = "us-east-1";
+    public static final String DEFAULT_ACCOUNT_ID = "000000000000";
+
+    public ServerConfig {
+        if (!accountId.matches("[0-9]{12}")) {
+            throw new IllegalArgumentException("the account id must be 12 digits, got '" + accountId + "'");
+        }
+        if (!region.matches("[a-z0-9-]+")) {
+            throw new IllegalArgumentException("the region must look like us-east-1, got '" + region + "'");
+        }
+    }
+
+    /** Defaults for a server on the loopback interface with the embedded database. */
+    public static ServerConfig embedded(Path dataDir, int port) {
+        return new ServerConfig("127.0.0.1", port, dataDir, null, DEFAULT_REGION, DEFAULT_ACCOUNT_ID);
+    }
+
+    public ServerConfig withDatabaseUrl(String url) {
+        return new ServerConfig(bindAddress, port, dataDir, url, region, accountId);
+    }
+}

@@ -1,0 +1,213 @@
+package dev.conveyor.server.codepipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
+import dev.conveyor.model.errors.ResourceNotFoundException;
+import dev.conveyor.model.json.ConveyorJson;
+import dev.conveyor.model.pipeline.PipelineDeclaration;
+import dev.conveyor.model.pipeline.Tag;
+import dev.conveyor.model.validation.PipelineLimits;
+import dev.conveyor.model.validation.PipelineValidator;
+import dev.conveyor.model.validation.Violations;
+import dev.conveyor.server.protocol.JsonOperation;
+import dev.conveyor.server.protocol.RequestContext;
+import dev.conveyor.server.protocol.Timestamps;
+import dev.conveyor.store.Page;
+import dev.conveyor.store.PipelineRepository;
+import dev.conveyor.store.PipelineSummaryRow;
+import dev.conveyor.store.StoredPipeline;
+import dev.conveyor.store.TagRepository;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The pipeline-definition operations of CodePipeline: create, read (any version), update, delete, list, and the
+ * tagging operations. Every write is validated completely before the store is touched, so a refused request
+ * leaves nothing behind.
+ */
+public final class PipelineOperations {
+    private static final String PIPELINES_LISTING = "pipelines";
+    private static final String TAGS_LISTING = "tags";
+
+    private final ObjectMapper mapper = ConveyorJson.mapper();
+    private final PipelineRepository pipelines;
+    private final TagRepository tags;
+    private final PipelineValidator validator;
+    private final PipelineLimits limits;
+    private final Arns arns;
+    private final Clock clock;
+
+    public PipelineOperations(PipelineRepository pipelines, TagRepository tags, PipelineValidator validator,
+                              PipelineLimits limits, Arns arns, Clock clock) {
+        this.pipelines = pipelines;
+        this.tags = tags;
+        this.validator = validator;
+        this.limits = limits;
+        this.arns = arns;
+        this.clock = clock;
+    }
+
+    /** The operations by name, for the CodePipeline JSON service. */
+    public Map<String, JsonOperation> operations() {
+        return Map.of(
+                "CreatePipeline", this::createPipeline,
+                "GetPipeline", this::getPipeline,
+                "UpdatePipeline", this::updatePipeline,
+                "DeletePipeline", this::deletePipeline,
+                "ListPipelines", this::listPipelines,
+                "TagResource", this::tagResource,
+                "UntagResource", this::untagResource,
+                "ListTagsForResource", this::listTagsForResource);
+    }
+
+    JsonNode createPipeline(JsonNode input, RequestContext context) {
+        PipelineDeclaration declaration = validated(input.get("pipeline"));
+        List<Tag> requestTags = tagsOf(input.get("tags"));
+        TagRules.check(requestTags, limits.maxTagsPerResource(), "tags");
+        PipelineDeclaration stored = declaration.withVersion(1);
+        String json = ConveyorJson.write(stored);
+        pipelines.create(stored.name(), arns.pipeline(stored.name()),
+                new PipelineRepository.NewVersion(stored.effectivePipelineType(), stored.effectiveExecutionMode(), json),
+                requestTags, clock.instant());
+        ObjectNode out = mapper.createObjectNode();
+        out.putRawValue("pipeline", new RawValue(json));
+        if (!requestTags.isEmpty()) {
+            out.set("tags", tagArray(requestTags));
+        }
+        return out;
+    }
+
+    JsonNode getPipeline(JsonNode input, RequestContext context) {
+        String name = input.get("name").asText();
+        Integer version = input.hasNonNull("version") ? input.get("version").asInt() : null;
+        StoredPipeline stored = pipelines.get(name, version);
+        ObjectNode out = mapper.createObjectNode();
+        out.putRawValue("pipeline", new RawValue(stored.declarationJson()));
+        ObjectNode metadata = out.putObject("metadata");
+        metadata.put("pipelineArn", stored.arn());
+        metadata.set("created", Timestamps.epochSeconds(stored.created()));
+        metadata.set("updated", Timestamps.epochSeconds(stored.updated()));
+        return out;
+    }
+
+    JsonNode updatePipeline(JsonNode input, RequestContext context) {
+        PipelineDeclaration declaration = validated(input.get("pipeline"));
+        if (!pipelines.exists(declaration.name())) {
+            throw new ResourceNotFoundException("The account does not include a pipeline with the name '"
+                    + declaration.name() + "'", "pipeline.name");
+        }
+        StoredPipeline updated = pipelines.update(declaration.name(), version -> {
+            PipelineDeclaration stored = declaration.withVersion(version);
+            return new PipelineRepository.NewVersion(stored.effectivePipelineType(), stored.effectiveExecutionMode(),
+                    ConveyorJson.write(stored));
+        }, clock.instant());
+        ObjectNode out = mapper.createObjectNode();
+        out.putRawValue("pipeline", new RawValue(updated.declarationJson()));
+        return out;
+    }
+
+    JsonNode deletePipeline(JsonNode input, RequestContext context) {
+        // Deleting a pipeline that does not exist succeeds, as in CodePipeline: the caller's goal is reached.
+        pipelines.delete(input.get("name").asText());
+        return null;
+    }
+
+    JsonNode listPipelines(JsonNode input, RequestContext context) {
+        int max = input.hasNonNull("maxResults") ? input.get("maxResults").asInt() : 100;
+        String after = PageTokens.decode(PIPELINES_LISTING, input.path("nextToken").asText(null));
+        Page<PipelineSummaryRow> page = pipelines.list(max, after);
+        ObjectNode out = mapper.createObjectNode();
+        ArrayNode list = out.putArray("pipelines");
+        for (PipelineSummaryRow row : page.items()) {
+            ObjectNode summary = list.addObject();
+            summary.put("name", row.name());
+            summary.put("version", row.version());
+            summary.put("pipelineType", row.pipelineType());
+            summary.put("executionMode", row.executionMode());
+            summary.set("created", Timestamps.epochSeconds(row.created()));
+            summary.set("updated", Timestamps.epochSeconds(row.updated()));
+        }
+        if (page.nextKey() != null) {
+            out.put("nextToken", PageTokens.encode(PIPELINES_LISTING, page.nextKey()));
+        }
+        return out;
+    }
+
+    JsonNode tagResource(JsonNode input, RequestContext context) {
+        String arn = existingResource(input.get("resourceArn").asText());
+        List<Tag> newTags = tagsOf(input.get("tags"));
+        TagRules.check(newTags, limits.maxTagsPerResource(), "tags");
+        tags.tag(arn, newTags);
+        return null;
+    }
+
+    JsonNode untagResource(JsonNode input, RequestContext context) {
+        String arn = existingResource(input.get("resourceArn").asText());
+        List<String> keys = new ArrayList<>();
+        JsonNode tagKeys = input.get("tagKeys");
+        for (int i = 0; i < tagKeys.size(); i++) {
+            TagRules.checkKey(tagKeys.get(i).asText(), "tagKeys[" + i + "]");
+            keys.add(tagKeys.get(i).asText());
+        }
+        tags.untag(arn, keys);
+        return null;
+    }
+
+    JsonNode listTagsForResource(JsonNode input, RequestContext context) {
+        String arn = existingResource(input.get("resourceArn").asText());
+        int max = input.hasNonNull("maxResults") ? input.get("maxResults").asInt() : 100;
+        String after = PageTokens.decode(TAGS_LISTING, input.path("nextToken").asText(null));
+        List<Tag> all = tags.list(arn);
+        int start = 0;
+        if (after != null) {
+            start = Integer.parseInt(after);
+        }
+        List<Tag> page = all.subList(Math.min(start, all.size()), Math.min(start + max, all.size()));
+        ObjectNode out = mapper.createObjectNode();
+        out.set("tags", tagArray(page));
+        if (start + max < all.size()) {
+            out.put("nextToken", PageTokens.encode(TAGS_LISTING, Integer.toString(start + max)));
+        }
+        return out;
+    }
+
+    /** The ARN when it names an existing resource of this server; ResourceNotFoundException otherwise. */
+    private String existingResource(String arn) {
+        boolean exists = switch (arns.resolve(arn)) {
+            case Arns.PipelineResource p -> pipelines.exists(p.name());
+            // Custom action types and webhooks become taggable when their issues land.
+            case Arns.ActionTypeResource a -> false;
+            case Arns.WebhookResource w -> false;
+            case Arns.ForeignResource f -> false;
+        };
+        if (!exists) {
+            throw new ResourceNotFoundException("The resource '" + arn + "' does not exist", "resourceArn");
+        }
+        return arn;
+    }
+
+    private PipelineDeclaration validated(JsonNode pipelineNode) {
+        PipelineDeclaration declaration = ConveyorJson.convert(pipelineNode, PipelineDeclaration.class);
+        Violations.throwIfAny(validator.validate(declaration));
+        return declaration;
+    }
+
+    private static List<Tag> tagsOf(JsonNode node) {
+        List<Tag> result = new ArrayList<>();
+        if (node != null) {
+            node.forEach(t -> result.add(new Tag(t.get("key").asText(), t.get("value").asText())));
+        }
+        return result;
+    }
+
+    private ArrayNode tagArray(List<Tag> list) {
+        ArrayNode array = mapper.createArrayNode();
+        list.forEach(t -> array.addObject().put("key", t.key()).put("value", t.value()));
+        return array;
+    }
+}

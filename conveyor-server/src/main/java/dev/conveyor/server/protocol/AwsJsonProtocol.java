@@ -1,0 +1,114 @@
+package dev.conveyor.server.protocol;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.conveyor.model.errors.InternalFailure;
+import dev.conveyor.model.errors.SerializationException;
+import dev.conveyor.model.errors.ServiceException;
+import dev.conveyor.model.errors.UnknownOperationException;
+import dev.conveyor.model.json.ConveyorJson;
+import dev.conveyor.model.servicemodel.ServiceModel;
+import dev.conveyor.model.validation.Violations;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The AWS JSON 1.1 protocol: {@code POST} with {@code X-Amz-Target: <prefix>.<Operation>}, a JSON body, a JSON
+ * answer. Client errors are HTTP 400 with {@code {"__type", "message"}} and the {@code x-amzn-ErrorType} header;
+ * only faults of the server are 5xx. This is the one place service exceptions become responses.
+ */
+public final class AwsJsonProtocol {
+    private static final Logger LOG = LoggerFactory.getLogger(AwsJsonProtocol.class);
+    public static final String CONTENT_TYPE = "application/x-amz-json-1.1";
+    /** Larger bodies are refused before parsing; the biggest legitimate request (a pipeline) is far smaller. */
+    static final int MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+    private final ObjectMapper mapper = ConveyorJson.mapper();
+    private final Map<String, JsonService> servicesByPrefix;
+
+    public AwsJsonProtocol(Map<String, JsonService> servicesByPrefix) {
+        this.servicesByPrefix = Map.copyOf(servicesByPrefix);
+    }
+
+    /** Handles one request whose X-Amz-Target header is {@code target}. */
+    public void handle(String target, HttpServletRequest request, HttpServletResponse response, RequestContext context)
+            throws IOException {
+        response.setHeader("x-amzn-RequestId", context.requestId());
+        String operationName = "?";
+        try {
+            int dot = target.lastIndexOf('.');
+            JsonService service = dot < 0 ? null : servicesByPrefix.get(target.substring(0, dot));
+            if (service == null) {
+                throw new UnknownOperationException("Unknown target '" + target + "'");
+            }
+            operationName = target.substring(dot + 1);
+            ServiceModel.Operation operation = service.model().operation(operationName)
+                    .orElseThrow(() -> new UnknownOperationException("Unknown operation " + target));
+            JsonOperation handler = Optional.ofNullable(service.operations().get(operation.name()))
+                    .orElseThrow(() -> new UnknownOperationException("Operation " + operation.name() + " is not supported by this server yet"));
+            if (!"POST".equals(request.getMethod())) {
+                throw new SerializationException("AWS JSON requests must use POST, not " + request.getMethod());
+            }
+            JsonNode input = readBody(request);
+            Violations.throwIfAny(service.validator().validateInput(operation, input));
+            JsonNode output = handler.handle(input, context);
+            write(response, 200, output == null ? mapper.createObjectNode() : output);
+        } catch (ServiceException e) {
+            writeError(response, e);
+        } catch (RuntimeException e) {
+            LOG.error("request {} ({}) failed", context.requestId(), operationName, e);
+            writeError(response, new InternalFailure("The server failed to process request " + context.requestId()));
+        }
+    }
+
+    private JsonNode readBody(HttpServletRequest request) throws IOException {
+        byte[] body;
+        try (InputStream in = request.getInputStream()) {
+            body = in.readNBytes(MAX_BODY_BYTES + 1);
+        }
+        if (body.length > MAX_BODY_BYTES) {
+            throw new SerializationException("Request body is larger than " + MAX_BODY_BYTES + " bytes");
+        }
+        if (body.length == 0) {
+            return mapper.createObjectNode();
+        }
+        try {
+            JsonNode node = mapper.readTree(body);
+            if (node == null || !node.isObject()) {
+                throw new SerializationException("The request body must be a JSON object");
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            throw new SerializationException("The request body is not valid JSON: " + e.getOriginalMessage()
+                    + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+        }
+    }
+
+    private void write(HttpServletResponse response, int status, JsonNode body) throws IOException {
+        byte[] bytes = mapper.writeValueAsBytes(body);
+        response.setStatus(status);
+        response.setContentType(CONTENT_TYPE);
+        response.setContentLength(bytes.length);
+        try (OutputStream out = response.getOutputStream()) {
+            out.write(bytes);
+        }
+    }
+
+    /** Writes a service exception as the AWS JSON error document. */
+    public void writeError(HttpServletResponse response, ServiceException e) throws IOException {
+        ObjectNode body = mapper.createObjectNode();
+        body.put("__type", e.errorType());
+        body.put("message", e.getMessage());
+        response.setHeader("x-amzn-ErrorType", e.errorType());
+        write(response, e.httpStatus(), body);
+    }
+}

@@ -1,0 +1,63 @@
+package dev.conveyor.server;
+
+import dev.conveyor.testkit.TestDatabases;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.codepipeline.CodePipelineClient;
+
+/**
+ * A real server on a random port over a fresh database of the given kind, and an AWS SDK client pointed at it.
+ * {@link #restart()} stops the server and starts a new one over the same data, as after a process restart.
+ */
+public final class ServerFixture implements AutoCloseable {
+    private final ServerConfig config;
+    private ConveyorServer server;
+    private CodePipelineClient client;
+
+    public ServerFixture(String databaseKind) {
+        try {
+            Path dataDir = Files.createTempDirectory("conveyor-server-");
+            ServerConfig base = ServerConfig.embedded(dataDir, 0);
+            this.config = "h2".equals(databaseKind) ? base : base.withDatabaseUrl(TestDatabases.freshUrl(databaseKind));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        start();
+    }
+
+    private void start() {
+        server = new ConveyorServer(config).start();
+        client = CodePipelineClient.builder()
+                .endpointOverride(URI.create(server.endpoint()))
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret")))
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
+    }
+
+    public CodePipelineClient client() {
+        return client;
+    }
+
+    public String endpoint() {
+        return server.endpoint();
+    }
+
+    public void restart() {
+        close();
+        start();
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        server.close();
+    }
+}

@@ -1,0 +1,121 @@
+package dev.conveyor.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The connection pool to Conveyor's database, migrated to the current schema on open. Two kinds are supported
+ * with the same schema and queries: an embedded H2 file database (the default, under the data directory) and
+ * PostgreSQL (for many server replicas).
+ */
+public final class Database implements AutoCloseable {
+    /** Which database engine is behind the pool, for the rare query that must differ. */
+    public enum Kind { H2, POSTGRESQL }
+
+    private final HikariDataSource dataSource;
+    private final Kind kind;
+
+    private Database(HikariDataSource dataSource, Kind kind) {
+        this.dataSource = dataSource;
+        this.kind = kind;
+    }
+
+    /**
+     * Opens the embedded database in {@code dataDir/db}. WRITE_DELAY=0 makes every commit reach the file
+     * before the commit returns, so a killed process loses no committed state.
+     */
+    public static Database embedded(Path dataDir) {
+        String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("db").resolve("conveyor")
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+        return open(url);
+    }
+
+    /** Opens the database at a JDBC URL: {@code jdbc:postgresql://…} or {@code jdbc:h2:…}. */
+    public static Database open(String jdbcUrl) {
+        Kind kind;
+        if (jdbcUrl.startsWith("jdbc:postgresql:")) {
+            kind = Kind.POSTGRESQL;
+        } else if (jdbcUrl.startsWith("jdbc:h2:")) {
+            kind = Kind.H2;
+        } else {
+            throw new IllegalArgumentException("unsupported database URL (use jdbc:postgresql:… or jdbc:h2:…): " + jdbcUrl);
+        }
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(jdbcUrl);
+        config.setPoolName("conveyor");
+        config.setMaximumPoolSize(kind == Kind.H2 ? 16 : 32);
+        config.setAutoCommit(true);
+        config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+        HikariDataSource dataSource = new HikariDataSource(config);
+        try {
+            Flyway.configure().dataSource(dataSource).locations("classpath:db/migration")
+                    .failOnMissingLocations(true).load().migrate();
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw e;
+        }
+        return new Database(dataSource, kind);
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    /**
+     * Runs {@code work} in one transaction: committed when it returns, rolled back when it throws, so a failed
+     * request leaves nothing half-written.
+     */
+    public <T> T inTransaction(SqlWork<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (RuntimeException | SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
+    }
+
+    /** Runs a read on a pooled connection in auto-commit mode. */
+    public <T> T read(SqlWork<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (kind == Kind.H2) {
+            try (Connection c = dataSource.getConnection(); var s = c.createStatement()) {
+                s.execute("SHUTDOWN");
+            } catch (SQLException ignored) {
+                // already closed
+            }
+        }
+        dataSource.close();
+    }
+
+    /** Work against a connection that may throw SQLException. */
+    @FunctionalInterface
+    public interface SqlWork<T> {
+        T run(Connection connection) throws SQLException;
+    }
+}

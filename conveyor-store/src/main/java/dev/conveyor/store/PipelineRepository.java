@@ -1,0 +1,230 @@
+package dev.conveyor.store;
+
+import dev.conveyor.model.errors.PipelineNameInUseException;
+import dev.conveyor.model.errors.PipelineNotFoundException;
+import dev.conveyor.model.errors.PipelineVersionNotFoundException;
+import dev.conveyor.model.pipeline.Tag;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntFunction;
+
+/**
+ * Pipelines and every version of their declarations. Each method is one transaction: a pipeline and its tags are
+ * created together, and an update writes the new version and moves the pipeline to it together, under a row lock
+ * so concurrent updates get consecutive versions.
+ */
+public final class PipelineRepository {
+    private final Database db;
+    private final TagRepository tags;
+
+    public PipelineRepository(Database db, TagRepository tags) {
+        this.db = db;
+        this.tags = tags;
+    }
+
+    /** What a new pipeline or version is written with. */
+    public record NewVersion(String pipelineType, String executionMode, String declarationJson) {
+    }
+
+    /**
+     * Creates a pipeline at version 1 with its tags.
+     *
+     * @throws PipelineNameInUseException when a pipeline of that name exists
+     */
+    public StoredPipeline create(String name, String arn, NewVersion first, List<Tag> initialTags, Instant now) {
+        return db.inTransaction(c -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "INSERT INTO pipeline (name, arn, version, pipeline_type, execution_mode, created_at, updated_at) VALUES (?, ?, 1, ?, ?, ?, ?)")) {
+                s.setString(1, name);
+                s.setString(2, arn);
+                s.setString(3, first.pipelineType());
+                s.setString(4, first.executionMode());
+                s.setLong(5, now.toEpochMilli());
+                s.setLong(6, now.toEpochMilli());
+                s.executeUpdate();
+            } catch (SQLException e) {
+                if (StoreException.isUniqueViolation(e)) {
+                    throw new PipelineNameInUseException("A pipeline with the name '" + name + "' already exists", "pipeline.name");
+                }
+                throw e;
+            }
+            insertVersion(c, name, 1, first.declarationJson(), now);
+            tags.insert(c, arn, initialTags);
+            return new StoredPipeline(name, arn, 1, first.pipelineType(), first.executionMode(), first.declarationJson(), now, now);
+        });
+    }
+
+    /**
+     * Writes the next version of a pipeline. {@code declarationForVersion} receives the new version number and
+     * returns the declaration JSON and settings to store under it.
+     *
+     * @throws PipelineNotFoundException when there is no such pipeline
+     */
+    public StoredPipeline update(String name, IntFunction<NewVersion> declarationForVersion, Instant now) {
+        return db.inTransaction(c -> {
+            String arn;
+            Instant created;
+            int current;
+            try (PreparedStatement s = c.prepareStatement("SELECT arn, version, created_at FROM pipeline WHERE name = ? FOR UPDATE")) {
+                s.setString(1, name);
+                try (ResultSet r = s.executeQuery()) {
+                    if (!r.next()) {
+                        throw notFound(name);
+                    }
+                    arn = r.getString(1);
+                    current = r.getInt(2);
+                    created = Instant.ofEpochMilli(r.getLong(3));
+                }
+            }
+            int next = current + 1;
+            NewVersion version = declarationForVersion.apply(next);
+            insertVersion(c, name, next, version.declarationJson(), now);
+            try (PreparedStatement s = c.prepareStatement(
+                    "UPDATE pipeline SET version = ?, pipeline_type = ?, execution_mode = ?, updated_at = ? WHERE name = ?")) {
+                s.setInt(1, next);
+                s.setString(2, version.pipelineType());
+                s.setString(3, version.executionMode());
+                s.setLong(4, now.toEpochMilli());
+                s.setString(5, name);
+                s.executeUpdate();
+            }
+            return new StoredPipeline(name, arn, next, version.pipelineType(), version.executionMode(), version.declarationJson(), created, now);
+        });
+    }
+
+    /**
+     * The pipeline's latest version, or the given one.
+     *
+     * @throws PipelineNotFoundException when there is no such pipeline
+     * @throws PipelineVersionNotFoundException when the pipeline has no such version
+     */
+    public StoredPipeline get(String name, Integer version) {
+        return db.read(c -> {
+            String sql = "SELECT p.arn, p.created_at, p.updated_at, p.version, v.version, v.declaration, v.created_at, "
+                    + "p.pipeline_type, p.execution_mode FROM pipeline p LEFT JOIN pipeline_version v "
+                    + "ON v.pipeline_name = p.name AND v.version = " + (version == null ? "p.version" : "?")
+                    + " WHERE p.name = ?";
+            try (PreparedStatement s = c.prepareStatement(sql)) {
+                int i = 1;
+                if (version != null) {
+                    s.setInt(i++, version);
+                }
+                s.setString(i, name);
+                try (ResultSet r = s.executeQuery()) {
+                    if (!r.next()) {
+                        throw notFound(name);
+                    }
+                    String json = r.getString(6);
+                    if (json == null) {
+                        throw new PipelineVersionNotFoundException(
+                                "Pipeline '" + name + "' has no version " + version + " (latest is " + r.getInt(4) + ")",
+                                "version");
+                    }
+                    int found = r.getInt(5);
+                    boolean latest = found == r.getInt(4);
+                    // The type and mode of an older version are those its own declaration states.
+                    String type = latest ? r.getString(8) : null;
+                    String mode = latest ? r.getString(9) : null;
+                    Instant updated = latest ? Instant.ofEpochMilli(r.getLong(3)) : Instant.ofEpochMilli(r.getLong(7));
+                    return new StoredPipeline(name, r.getString(1), found, type, mode, json,
+                            Instant.ofEpochMilli(r.getLong(2)), updated);
+                }
+            }
+        });
+    }
+
+    /** True when a pipeline of that name exists. */
+    public boolean exists(String name) {
+        return db.read(c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM pipeline WHERE name = ?")) {
+                s.setString(1, name);
+                try (ResultSet r = s.executeQuery()) {
+                    return r.next();
+                }
+            }
+        });
+    }
+
+    /** Pipelines in name order, starting after {@code afterName} (null for the first page). */
+    public Page<PipelineSummaryRow> list(int maxResults, String afterName) {
+        return db.read(c -> {
+            String sql = "SELECT name, version, pipeline_type, execution_mode, created_at, updated_at FROM pipeline"
+                    + (afterName == null ? "" : " WHERE name > ?") + " ORDER BY name LIMIT ?";
+            try (PreparedStatement s = c.prepareStatement(sql)) {
+                int i = 1;
+                if (afterName != null) {
+                    s.setString(i++, afterName);
+                }
+                s.setInt(i, maxResults + 1);
+                List<PipelineSummaryRow> rows = new ArrayList<>();
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        rows.add(new PipelineSummaryRow(r.getString(1), r.getInt(2), r.getString(3), r.getString(4),
+                                Instant.ofEpochMilli(r.getLong(5)), Instant.ofEpochMilli(r.getLong(6))));
+                    }
+                }
+                if (rows.size() > maxResults) {
+                    List<PipelineSummaryRow> page = List.copyOf(rows.subList(0, maxResults));
+                    return new Page<>(page, page.getLast().name());
+                }
+                return new Page<>(rows, null);
+            }
+        });
+    }
+
+    /** Deletes a pipeline, all its versions and its tags. Returns false when there was none. */
+    public boolean delete(String name) {
+        return db.inTransaction(c -> {
+            String arn;
+            try (PreparedStatement s = c.prepareStatement("SELECT arn FROM pipeline WHERE name = ? FOR UPDATE")) {
+                s.setString(1, name);
+                try (ResultSet r = s.executeQuery()) {
+                    if (!r.next()) {
+                        return false;
+                    }
+                    arn = r.getString(1);
+                }
+            }
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM pipeline_version WHERE pipeline_name = ?")) {
+                s.setString(1, name);
+                s.executeUpdate();
+            }
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM pipeline WHERE name = ?")) {
+                s.setString(1, name);
+                s.executeUpdate();
+            }
+            tags.deleteAll(c, arn);
+            return true;
+        });
+    }
+
+    /** The number of stored pipelines. */
+    public int count() {
+        return db.read(c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM pipeline"); ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getInt(1);
+            }
+        });
+    }
+
+    private static void insertVersion(Connection c, String name, int version, String json, Instant now) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "INSERT INTO pipeline_version (pipeline_name, version, declaration, created_at) VALUES (?, ?, ?, ?)")) {
+            s.setString(1, name);
+            s.setInt(2, version);
+            s.setString(3, json);
+            s.setLong(4, now.toEpochMilli());
+            s.executeUpdate();
+        }
+    }
+
+    private static PipelineNotFoundException notFound(String name) {
+        return new PipelineNotFoundException("Pipeline '" + name + "' does not exist", "name");
+    }
+}
