@@ -65,6 +65,6 @@ final class PipelineTypeCheck implements PipelineCheck {
 
     private static Violation v2Only(String path, String subject) {
         return new Violation(ValidationException.class, path,
-                subject + " available only in V2 pipelines; set pipelineType to \"V2\" to use it.");
+                subject + " available only in V2 pipelines; set pipelineType to \"V2\".");
     }
 }

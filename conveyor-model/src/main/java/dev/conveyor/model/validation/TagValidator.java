@@ -41,15 +41,28 @@ public final class TagValidator {
                 continue;
             }
             String path = "tags[" + t + "].key";
-            if (tag.key().toLowerCase(java.util.Locale.ROOT).startsWith(RESERVED_PREFIX)) {
-                out.add(new Violation(InvalidTagsException.class, path,
-                        "Tag key '%s' uses the reserved prefix 'aws:'.".formatted(tag.key())));
-            }
+            checkReserved(tag.key(), path, out);
             if (!keys.add(tag.key())) {
                 out.add(new Violation(InvalidTagsException.class, path,
                         "Tag keys must be unique; '%s' appears more than once.".formatted(tag.key())));
             }
         }
         return out;
+    }
+
+    /** Violations for the keys of UntagResource: system tags ({@code aws:}) cannot be removed either. */
+    public List<Violation> validateKeys(List<String> tagKeys) {
+        List<Violation> out = new ArrayList<>();
+        for (int k = 0; k < tagKeys.size(); k++) {
+            checkReserved(tagKeys.get(k), "tagKeys[" + k + "]", out);
+        }
+        return out;
+    }
+
+    private static void checkReserved(String key, String path, List<Violation> out) {
+        if (key.toLowerCase(java.util.Locale.ROOT).startsWith(RESERVED_PREFIX)) {
+            out.add(new Violation(InvalidTagsException.class, path,
+                    "Tag key '%s' uses the reserved prefix 'aws:'.".formatted(key)));
+        }
     }
 }

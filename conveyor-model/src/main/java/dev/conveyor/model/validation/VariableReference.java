@@ -10,16 +10,17 @@ import java.util.regex.Pattern;
  * model's ActionNamespace pattern and ends at the first dot; the key runs to the closing brace, since output
  * variable keys (CloudFormation outputs, exported shell variables) are free-form.
  */
-record VariableReference(String namespace, String key) {
+public record VariableReference(String namespace, String key) {
     /** The namespace of the variables CodePipeline provides for every execution. */
-    static final String CODEPIPELINE = "codepipeline";
+    public static final String CODEPIPELINE = "codepipeline";
     /** The namespace of pipeline-level variables. */
-    static final String PIPELINE_VARIABLES = "variables";
+    public static final String PIPELINE_VARIABLES = "variables";
 
-    private static final Pattern REFERENCE = Pattern.compile("#\\{([A-Za-z0-9@\\-_]+)\\.([^}]+)}");
+    /** A reference in text; group 1 is the namespace, group 2 the key. */
+    public static final Pattern REFERENCE = Pattern.compile("#\\{([A-Za-z0-9@\\-_]+)\\.([^}]+)}");
 
     /** Every reference in {@code text}, in order; none for null. */
-    static List<VariableReference> findIn(String text) {
+    public static List<VariableReference> findIn(String text) {
         List<VariableReference> references = new ArrayList<>();
         if (text == null) {
             return references;

@@ -11,6 +11,7 @@ import dev.conveyor.model.pipeline.PipelineDeclaration;
 import dev.conveyor.model.pipeline.Tag;
 import dev.conveyor.model.validation.PipelineLimits;
 import dev.conveyor.model.validation.PipelineValidator;
+import dev.conveyor.model.validation.TagValidator;
 import dev.conveyor.model.validation.Violations;
 import dev.conveyor.server.protocol.JsonOperation;
 import dev.conveyor.server.protocol.RequestContext;
@@ -38,7 +39,7 @@ public final class PipelineOperations {
     private final PipelineRepository pipelines;
     private final TagRepository tags;
     private final PipelineValidator validator;
-    private final PipelineLimits limits;
+    private final TagValidator tagValidator;
     private final Arns arns;
     private final Clock clock;
 
@@ -47,7 +48,7 @@ public final class PipelineOperations {
         this.pipelines = pipelines;
         this.tags = tags;
         this.validator = validator;
-        this.limits = limits;
+        this.tagValidator = new TagValidator(limits);
         this.arns = arns;
         this.clock = clock;
     }
@@ -68,7 +69,7 @@ public final class PipelineOperations {
     JsonNode createPipeline(JsonNode input, RequestContext context) {
         PipelineDeclaration declaration = validated(input.get("pipeline"));
         List<Tag> requestTags = tagsOf(input.get("tags"));
-        TagRules.check(requestTags, limits.maxTagsPerResource(), "tags");
+        Violations.throwIfAny(tagValidator.validate(requestTags));
         PipelineDeclaration stored = declaration.withVersion(1);
         String json = ConveyorJson.write(stored);
         pipelines.create(stored.name(), arns.pipeline(stored.name()),
@@ -141,7 +142,7 @@ public final class PipelineOperations {
     JsonNode tagResource(JsonNode input, RequestContext context) {
         String arn = existingResource(input.get("resourceArn").asText());
         List<Tag> newTags = tagsOf(input.get("tags"));
-        TagRules.check(newTags, limits.maxTagsPerResource(), "tags");
+        Violations.throwIfAny(tagValidator.validate(newTags));
         tags.tag(arn, newTags);
         return null;
     }
@@ -149,11 +150,8 @@ public final class PipelineOperations {
     JsonNode untagResource(JsonNode input, RequestContext context) {
         String arn = existingResource(input.get("resourceArn").asText());
         List<String> keys = new ArrayList<>();
-        JsonNode tagKeys = input.get("tagKeys");
-        for (int i = 0; i < tagKeys.size(); i++) {
-            TagRules.checkKey(tagKeys.get(i).asText(), "tagKeys[" + i + "]");
-            keys.add(tagKeys.get(i).asText());
-        }
+        input.get("tagKeys").forEach(k -> keys.add(k.asText()));
+        Violations.throwIfAny(tagValidator.validateKeys(keys));
         tags.untag(arn, keys);
         return null;
     }
