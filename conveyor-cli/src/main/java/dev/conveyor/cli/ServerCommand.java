@@ -30,12 +30,21 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--account-id", defaultValue = ServerConfig.DEFAULT_ACCOUNT_ID, description = "12-digit account id in ARNs (default: ${DEFAULT-VALUE}).")
     String accountId;
 
+    @Option(names = "--no-embedded-agent", description = "Run no jobs in this process: all work goes to remote agents.")
+    boolean noEmbeddedAgent;
+
+    @Option(names = "--agent-capacity", defaultValue = "0", description = "Jobs the embedded agent runs at once (default: twice the cores).")
+    int agentCapacity;
+
     @Option(names = "--demo", description = "Create the demo pipeline if it does not exist yet.")
     boolean demo;
 
     @Override
     public Integer call() throws Exception {
-        ServerConfig config = new ServerConfig(bind, port, dataDir, database, region, accountId);
+        ServerConfig.EngineSettings defaults = ServerConfig.EngineSettings.defaults();
+        ServerConfig config = new ServerConfig(bind, port, dataDir, database, region, accountId,
+                new ServerConfig.EngineSettings(!noEmbeddedAgent, agentCapacity == 0 ? defaults.agentCapacity() : agentCapacity,
+                        defaults.approvalTimeout(), defaults.leaseDuration(), defaults.sweepInterval()));
         ConveyorServer server = new ConveyorServer(config).start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -1,6 +1,21 @@
 package dev.conveyor.server;
 
+import dev.conveyor.artifacts.ObjectArtifactStore;
+import dev.conveyor.artifacts.crypto.Keyring;
+import dev.conveyor.artifacts.local.LocalObjectStore;
+import dev.conveyor.artifacts.object.ObjectStore;
+import dev.conveyor.engine.EngineConfig;
+import dev.conveyor.engine.ExecutionEngine;
+import dev.conveyor.engine.ExecutionQueries;
+import dev.conveyor.engine.PipelineDeclarations;
+import dev.conveyor.engine.agent.Agent;
+import dev.conveyor.engine.agent.EngineJobChannel;
 import dev.conveyor.model.actiontype.BuiltInActionTypes;
+import dev.conveyor.providers.BuiltInProviders;
+import dev.conveyor.server.codepipeline.ExecutionOperations;
+import dev.conveyor.server.protocol.JsonOperation;
+import dev.conveyor.store.ArtifactRepository;
+import java.util.HashMap;
 import dev.conveyor.model.servicemodel.ServiceModel;
 import dev.conveyor.model.validation.PipelineLimits;
 import dev.conveyor.model.validation.PipelineValidator;
@@ -41,6 +56,10 @@ public final class ConveyorServer implements AutoCloseable {
     private final Clock clock;
     private Database database;
     private Server jetty;
+    private ObjectStore objects;
+    private ExecutionEngine engine;
+    private Agent agent;
+    private Thread sweeper;
 
     public ConveyorServer(ServerConfig config, Clock clock) {
         this.config = config;
@@ -67,7 +86,30 @@ public final class ConveyorServer implements AutoCloseable {
         Arns arns = new Arns(config.region(), config.accountId());
         PipelineOperations pipelineOperations = new PipelineOperations(pipelines, tags, validator, limits, arns, clock);
 
-        JsonService codePipeline = new JsonService(ServiceModel.codePipeline(), pipelineOperations.operations());
+        // Artifacts: versioned objects over content-addressed blobs under the data dir (the S3 endpoint serves them).
+        Keyring keyring = new Keyring(config.dataDir().resolve("keys"), clock);
+        objects = new LocalObjectStore(database, config.dataDir().resolve("artifacts"), keyring, clock, Long.MAX_VALUE);
+        ObjectArtifactStore artifacts = new ObjectArtifactStore(objects, new ArtifactRepository(database), clock);
+
+        // Executions: the engine, its timers, and the agent that runs built-in providers in this process.
+        PipelineDeclarations declarations = new PipelineDeclarations(pipelines);
+        ServerConfig.EngineSettings settings = config.engine();
+        EngineConfig engineConfig = EngineConfig.defaults(config.dataDir(), config.region(), config.accountId())
+                .withApprovalTimeout(settings.approvalTimeout()).withLeaseDuration(settings.leaseDuration())
+                .withSweepInterval(settings.sweepInterval());
+        engine = new ExecutionEngine(database, declarations, engineConfig, clock);
+        ExecutionQueries queries = new ExecutionQueries(database, declarations);
+        ExecutionOperations executionOperations = new ExecutionOperations(engine, queries, pipelines, arns, config.accountId());
+        sweeper = Thread.ofVirtual().name("conveyor-sweeper").start(this::sweepLoop);
+        if (settings.embeddedAgent()) {
+            agent = new Agent("embedded@" + hostName() + ":" + config.dataDir().toAbsolutePath(), new EngineJobChannel(engine),
+                    artifacts, BuiltInProviders.all(objects), settings.agentCapacity(), engineConfig.logsDir(),
+                    engineConfig.workspacesDir(), engineConfig.leaseDuration()).start();
+        }
+
+        Map<String, JsonOperation> codePipelineOperations = new HashMap<>(pipelineOperations.operations());
+        codePipelineOperations.putAll(executionOperations.operations());
+        JsonService codePipeline = new JsonService(ServiceModel.codePipeline(), codePipelineOperations);
         AwsJsonProtocol json = new AwsJsonProtocol(Map.of(codePipeline.targetPrefix(), codePipeline));
         RequestRouter router = new RequestRouter(json, RequestAuthenticator.acceptAny(), clock);
 
@@ -97,6 +139,37 @@ public final class ConveyorServer implements AutoCloseable {
         return this;
     }
 
+    private void sweepLoop() {
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                Thread.sleep(config.engine().sweepInterval());
+                engine.sweep();
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.warn("sweep failed: {}", e.toString());
+            }
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
+    /** The execution engine (for in-process tools and tests). */
+    public ExecutionEngine engine() {
+        return engine;
+    }
+
+    /** The object store behind the S3 endpoint and the artifacts. */
+    public ObjectStore objects() {
+        return objects;
+    }
+
     /** The port actually bound (useful when configured with 0). */
     public int port() {
         return ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
@@ -111,6 +184,14 @@ public final class ConveyorServer implements AutoCloseable {
     /** Stops accepting requests, lets running ones finish, then closes the database. */
     @Override
     public synchronized void close() {
+        if (agent != null) {
+            agent.close();
+            agent = null;
+        }
+        if (sweeper != null) {
+            sweeper.interrupt();
+            sweeper = null;
+        }
         if (jetty != null) {
             try {
                 jetty.stop();
@@ -118,6 +199,10 @@ public final class ConveyorServer implements AutoCloseable {
                 LOG.warn("HTTP listener did not stop cleanly", e);
             }
             jetty = null;
+        }
+        if (objects != null) {
+            objects.close();
+            objects = null;
         }
         if (database != null) {
             database.close();

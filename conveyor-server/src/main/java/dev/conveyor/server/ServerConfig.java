@@ -1,6 +1,7 @@
 package dev.conveyor.server;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * Everything the server is started with.
@@ -11,8 +12,10 @@ import java.nio.file.Path;
  * @param databaseUrl a JDBC URL (PostgreSQL) or null for the embedded database under {@code dataDir}
  * @param region      the region in ARNs and in what the API reports
  * @param accountId   the 12-digit account id in ARNs
+ * @param engine      how executions run: timers, and the agent embedded in the server
  */
-public record ServerConfig(String bindAddress, int port, Path dataDir, String databaseUrl, String region, String accountId) {
+public record ServerConfig(String bindAddress, int port, Path dataDir, String databaseUrl, String region, String accountId,
+                           EngineSettings engine) {
     public static final String DEFAULT_REGION = "us-east-1";
     public static final String DEFAULT_ACCOUNT_ID = "000000000000";
 
@@ -25,12 +28,33 @@ public record ServerConfig(String bindAddress, int port, Path dataDir, String da
         }
     }
 
+    /**
+     * How executions run.
+     *
+     * @param embeddedAgent   whether this server runs built-in providers itself (off: remote agents only)
+     * @param agentCapacity   how many jobs the embedded agent runs at once
+     * @param approvalTimeout how long a manual approval waits (CodePipeline: 7 days)
+     * @param leaseDuration   how long a worker may be silent before its job is offered again
+     * @param sweepInterval   how often timeouts and lost workers are checked
+     */
+    public record EngineSettings(boolean embeddedAgent, int agentCapacity, Duration approvalTimeout, Duration leaseDuration,
+                                 Duration sweepInterval) {
+        public static EngineSettings defaults() {
+            return new EngineSettings(true, Math.max(2, Runtime.getRuntime().availableProcessors() * 2), Duration.ofDays(7),
+                    Duration.ofSeconds(30), Duration.ofSeconds(1));
+        }
+    }
+
     /** Defaults for a server on the loopback interface with the embedded database. */
     public static ServerConfig embedded(Path dataDir, int port) {
-        return new ServerConfig("127.0.0.1", port, dataDir, null, DEFAULT_REGION, DEFAULT_ACCOUNT_ID);
+        return new ServerConfig("127.0.0.1", port, dataDir, null, DEFAULT_REGION, DEFAULT_ACCOUNT_ID, EngineSettings.defaults());
     }
 
     public ServerConfig withDatabaseUrl(String url) {
-        return new ServerConfig(bindAddress, port, dataDir, url, region, accountId);
+        return new ServerConfig(bindAddress, port, dataDir, url, region, accountId, engine);
+    }
+
+    public ServerConfig withEngine(EngineSettings settings) {
+        return new ServerConfig(bindAddress, port, dataDir, databaseUrl, region, accountId, settings);
     }
 }

@@ -22,9 +22,13 @@ public final class ServerFixture implements AutoCloseable {
     private CodePipelineClient client;
 
     public ServerFixture(String databaseKind) {
+        this(databaseKind, ServerConfig.EngineSettings.defaults());
+    }
+
+    public ServerFixture(String databaseKind, ServerConfig.EngineSettings engine) {
         try {
             Path dataDir = Files.createTempDirectory("conveyor-server-");
-            ServerConfig base = ServerConfig.embedded(dataDir, 0);
+            ServerConfig base = ServerConfig.embedded(dataDir, 0).withEngine(engine);
             this.config = "h2".equals(databaseKind) ? base : base.withDatabaseUrl(TestDatabases.freshUrl(databaseKind));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -44,6 +48,10 @@ public final class ServerFixture implements AutoCloseable {
 
     public CodePipelineClient client() {
         return client;
+    }
+
+    public ConveyorServer server() {
+        return server;
     }
 
     public String endpoint() {

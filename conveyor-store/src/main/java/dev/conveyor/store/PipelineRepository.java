@@ -138,6 +138,20 @@ public final class PipelineRepository {
         });
     }
 
+    /**
+     * The declaration JSON of one version, read on the caller's connection (inside its transaction), or null when
+     * there is no such version.
+     */
+    public String declarationJson(Connection c, String name, int version) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT declaration FROM pipeline_version WHERE pipeline_name = ? AND version = ?")) {
+            s.setString(1, name);
+            s.setInt(2, version);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() ? r.getString(1) : null;
+            }
+        }
+    }
+
     /** True when a pipeline of that name exists. */
     public boolean exists(String name) {
         return db.read(c -> {

@@ -1,0 +1,24 @@
+package dev.conveyor.artifacts.object;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * One version of an object (or a delete marker) as clients see it.
+ *
+ * @param versionId   the version id; {@code "null"} for a version written while versioning was off or suspended
+ * @param size        plaintext bytes
+ * @param etag        the quoted ETag: MD5 of the content, or of the parts' MD5s with {@code -N} for multipart
+ * @param sha256      hex sha256 of the plaintext when known (simple uploads), else null
+ * @param kmsKeyId    the keyring key id the content is encrypted under, or null when stored as plaintext
+ * @param partsCount  the number of parts of a multipart upload, else null
+ */
+public record ObjectVersion(String bucket, String key, String versionId, boolean deleteMarker, boolean latest, long size,
+                            String etag, Instant lastModified, String contentType, Map<String, String> userMetadata,
+                            String sha256, String kmsKeyId, Integer partsCount) {
+    public static final String NULL_VERSION = "null";
+
+    public ObjectVersion {
+        userMetadata = userMetadata == null ? Map.of() : Map.copyOf(userMetadata);
+    }
+}

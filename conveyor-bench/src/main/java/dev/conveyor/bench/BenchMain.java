@@ -1,0 +1,196 @@
+package dev.conveyor.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Runs the API benchmark: for each server in turn (Conveyor on its embedded database, then moto), start it as a
+ * process, time it to healthy, store the pipelines, measure its memory, drive each workload, stop it. Servers run
+ * one after the other so that they never compete for the two cores; then the results are printed and, with
+ * {@code --report}, written to the API section of the benchmarks document.
+ *
+ * <p>Exit status: 0 when every request succeeded, 1 when some failed (the report says so), 2 on a bad command
+ * line, 3 when the run could not complete.
+ */
+public final class BenchMain {
+    private final BenchOptions options;
+    private final Path workDir;
+    private final LoadDriver driver;
+    private final PipelineLoader loader;
+    private final Path java;
+    private final HeapProbe heapProbe;
+
+    private BenchMain(BenchOptions options, Path workDir) {
+        this.options = options;
+        this.workDir = workDir;
+        this.driver = new LoadDriver(options.clients(), options.warmup(), options.duration());
+        this.loader = new PipelineLoader(options.loaders());
+        // The servers run on the JDK that runs the benchmark (bin/bench picks it), and jcmd must match it.
+        Path javaHome = Path.of(System.getProperty("java.home"));
+        this.java = javaHome.resolve("bin/java");
+        this.heapProbe = new HeapProbe(javaHome.resolve("bin/jcmd"));
+    }
+
+    public static void main(String[] args) {
+        BenchOptions options;
+        try {
+            options = BenchOptions.parse(args);
+        } catch (BenchOptions.UsageException e) {
+            if (e.getMessage() != null) {
+                System.err.println("bench: " + e.getMessage());
+            }
+            System.err.print(BenchOptions.USAGE);
+            System.exit(e.getMessage() == null ? 0 : 2);
+            return;
+        }
+        Path workDir = null;
+        try {
+            workDir = Files.createTempDirectory("conveyor-bench-");
+            int status = new BenchMain(options, workDir).run();
+            deleteRecursively(workDir);
+            System.exit(status);
+        } catch (Exception e) {
+            System.err.println("bench: the run did not complete: " + e.getMessage());
+            e.printStackTrace(System.err);
+            if (workDir != null) {
+                System.err.println("bench: server logs kept in " + workDir);
+            }
+            System.exit(3);
+        }
+    }
+
+    private int run() throws IOException, InterruptedException {
+        if (!Files.isRegularFile(options.conveyorJar()) && options.runs(BenchOptions.CONVEYOR)) {
+            throw new IllegalStateException("no " + options.conveyorJar() + "; build it first (bin/bench does)");
+        }
+        MachineInfo machine = MachineInfo.collect();
+        log("%d cores, %d MiB, %s; %s; load average %s", machine.cores(), machine.memoryBytes() >> 20,
+                machine.jdk(), machine.moto(), machine.loadAverageAtStart());
+        List<ServerResults> results = new ArrayList<>();
+        if (options.runs(BenchOptions.CONVEYOR)) {
+            results.add(runConveyor());
+        }
+        if (options.runs(BenchOptions.MOTO)) {
+            results.add(runMoto());
+        }
+        ApiReport report = new ApiReport(options, machine, results);
+        System.out.println();
+        System.out.println(report.apiSection());
+        if (options.report() != null) {
+            new ReportWriter(options.report()).replaceSections(Map.of(
+                    "machine", report.machineSection(),
+                    "api", report.apiSection()));
+            log("wrote %s", options.report());
+        }
+        boolean errors = results.stream().flatMap(r -> r.loads().stream()).anyMatch(LoadResult::hasErrors);
+        if (errors) {
+            log("SOME REQUESTS FAILED: see the Errors column");
+        }
+        return errors ? 1 : 0;
+    }
+
+    private ServerResults runConveyor() throws IOException, InterruptedException {
+        Path dataDir = workDir.resolve("conveyor-data");
+        Path log = workDir.resolve("conveyor.log");
+        ServerResults firstRun;
+        try (ServerProcess server = ServerProcess.conveyor(java, options.serverJavaOptions(), options.conveyorJar(),
+                dataDir, log)) {
+            Duration healthy = server.awaitHealthy("/healthz", status -> status == 200);
+            log("Conveyor: healthy %.2f s after launch (pid %d, port %d)", healthy.toMillis() / 1000.0, server.pid(),
+                    server.port());
+            firstRun = loadAndMeasure(server, healthy, true);
+        }
+        // Starting again on the stored pipelines: what an operator sees after an upgrade or a reboot.
+        try (ServerProcess server = ServerProcess.conveyor(java, options.serverJavaOptions(), options.conveyorJar(),
+                dataDir, log)) {
+            Duration restart = server.awaitHealthy("/healthz", status -> status == 200);
+            log("Conveyor: restarted on %d pipelines, healthy after %.2f s", options.pipelines(),
+                    restart.toMillis() / 1000.0);
+            return new ServerResults(firstRun.server(), firstRun.command(), firstRun.startToHealthy(), restart,
+                    firstRun.pipelines(), firstRun.loadTime(), firstRun.loadCpu(), firstRun.listing(),
+                    firstRun.heap(), firstRun.residentBytes(), firstRun.loads());
+        }
+    }
+
+    private ServerResults runMoto() throws IOException, InterruptedException {
+        try (ServerProcess server = ServerProcess.moto(options.motoCommand(), workDir.resolve("moto.log"))) {
+            // moto has no health endpoint; any HTTP answer means it serves requests.
+            Duration healthy = server.awaitHealthy("/moto-api/", status -> status > 0);
+            log("moto: answering %.2f s after launch (pid %d, port %d)", healthy.toMillis() / 1000.0, server.pid(),
+                    server.port());
+            MotoIamRole.create(server);
+            return loadAndMeasure(server, healthy, false);
+        }
+    }
+
+    private ServerResults loadAndMeasure(ServerProcess server, Duration healthy, boolean jvm)
+            throws IOException, InterruptedException {
+        CpuUsage.Sample beforeLoad = CpuUsage.Sample.take(server);
+        Duration loadTime = loader.load(server, options.pipelines());
+        CpuUsage loadCpu = beforeLoad.until(CpuUsage.Sample.take(server));
+        log("%s: stored %d pipelines in %.1f s (%.0f/s)", server.name(), options.pipelines(),
+                loadTime.toMillis() / 1000.0, options.pipelines() / (loadTime.toNanos() / 1e9));
+        PipelineLoader.Listing listing = loader.verify(server, options.pipelines());
+        log("%s: all %d pipelines listed (first page %d, %d page(s)); first and last read back",
+                server.name(), options.pipelines(), listing.defaultPageSize(), listing.pages());
+        HeapProbe.HeapUsage heap = jvm ? heapProbe.measure(server) : null;
+        long resident = heap != null ? heap.residentBytes() : server.residentBytes();
+        if (heap != null) {
+            log("%s: heap in use after full GC %d MiB (committed %d MiB), resident %d MiB", server.name(),
+                    heap.usedBytes() >> 20, heap.committedBytes() >> 20, resident >> 20);
+        } else {
+            log("%s: resident %d MiB", server.name(), resident >> 20);
+        }
+        List<LoadResult> loads = new ArrayList<>();
+        for (String id : Workload.ALL_IDS) {
+            Workload workload = Workload.named(id, options.pipelines());
+            if (options.workloads().contains(id) && (jvm || !workload.conveyorOnly())) {
+                loads.add(measure(workload, server));
+            }
+        }
+        return new ServerResults(server.name(), server.command(), healthy, null, options.pipelines(), loadTime,
+                loadCpu, listing, heap, resident, loads);
+    }
+
+    /** Drives one workload; if other processes disturbed it, repeats it and keeps the least disturbed run. */
+    private LoadResult measure(Workload workload, ServerProcess server) throws InterruptedException {
+        List<LoadResult> attempts = new ArrayList<>();
+        do {
+            LoadResult result = driver.run(workload, server);
+            attempts.add(result);
+            log("%s %s: %s req/s, p50 %.2f ms, p99 %.2f ms, max %.1f ms, %d errors (+%d in warm-up); CPU cores:"
+                            + " driver %.2f, server %.2f, other %.2f%s", server.name(), workload.id(),
+                    String.format(Locale.ROOT, "%,.0f", result.requestsPerSecond()), result.percentileMillis(50),
+                    result.percentileMillis(99), result.maxMillis(), result.errors(), result.warmupErrors(),
+                    result.cpu().clientCores(), result.cpu().serverCores(), result.cpu().otherCores(),
+                    result.cpu().disturbed() ? "  DISTURBED by other processes" : "");
+            if (result.hasErrors()) {
+                log("%s %s: errors by kind %s", server.name(), workload.id(), result.errorKinds());
+            }
+        } while (attempts.getLast().cpu().disturbed() && attempts.size() <= options.retries());
+        return attempts.stream().min(Comparator.comparingDouble(r -> r.cpu().otherCores())).orElseThrow();
+    }
+
+    private static void log(String format, Object... args) {
+        System.out.println("bench: " + String.format(Locale.ROOT, format, args));
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + dir, e);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package dev.conveyor.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Measures the Java heap a server process holds: {@code jcmd <pid> GC.run} (a full collection, so that what
+ * remains is live data and not garbage waiting for the next collection), then {@code jcmd <pid> GC.heap_info},
+ * whose first heap line reads e.g. {@code garbage-first heap   total reserved 6144000K, committed 262144K, used
+ * 51234K}. The process's resident set size is read alongside: it includes metaspace, code, thread stacks and the
+ * embedded database's cache outside the heap.
+ */
+final class HeapProbe {
+    private static final Pattern COMMITTED = Pattern.compile("committed (\\d+)K");
+    private static final Pattern TOTAL = Pattern.compile("total (\\d+)K");
+    private static final Pattern USED = Pattern.compile("used (\\d+)K");
+
+    private final Path jcmd;
+
+    HeapProbe(Path jcmd) {
+        this.jcmd = jcmd;
+    }
+
+    /** Heap in use after a full GC, committed heap, and resident set size. */
+    record HeapUsage(long usedBytes, long committedBytes, long residentBytes) {
+    }
+
+    HeapUsage measure(ServerProcess server) throws IOException, InterruptedException {
+        run(server.pid(), "GC.run");
+        String info = run(server.pid(), "GC.heap_info");
+        String heapLine = info.lines().filter(l -> l.contains("heap") && l.contains("used")).findFirst()
+                .orElseThrow(() -> new IllegalStateException("unexpected jcmd GC.heap_info output:\n" + info));
+        long used = kilobytes(USED, heapLine);
+        Matcher committed = COMMITTED.matcher(heapLine);
+        long committedKb = committed.find() ? Long.parseLong(committed.group(1)) : kilobytes(TOTAL, heapLine);
+        return new HeapUsage(used * 1024, committedKb * 1024, server.residentBytes());
+    }
+
+    private static long kilobytes(Pattern pattern, String line) {
+        Matcher m = pattern.matcher(line);
+        if (!m.find()) {
+            throw new IllegalStateException("no " + pattern + " in: " + line);
+        }
+        return Long.parseLong(m.group(1));
+    }
+
+    private String run(long pid, String command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(List.of(jcmd.toString(), Long.toString(pid), command))
+                .redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            process.destroyForcibly();
+            throw new IllegalStateException("jcmd " + pid + " " + command + " failed:\n" + output);
+        }
+        return output;
+    }
+}

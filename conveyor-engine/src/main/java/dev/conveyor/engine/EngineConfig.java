@@ -1,0 +1,53 @@
+package dev.conveyor.engine;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * How the engine runs.
+ *
+ * @param dataDir          where action logs and workspaces live
+ * @param region           the region in ARNs handed to workers
+ * @param accountId        the account in ARNs handed to workers
+ * @param approvalTimeout  how long a manual approval waits before it fails (CodePipeline: 7 days)
+ * @param leaseDuration    how long a worker may go without reporting before its job is offered again
+ * @param sweepInterval    how often timers (timeouts, expired leases, stuck executions) are checked
+ * @param maxDispatches    how many times one job is handed out before a vanished worker fails the action
+ * @param timeouts         default action timeouts by category and provider
+ */
+public record EngineConfig(Path dataDir, String region, String accountId, Duration approvalTimeout,
+                           Duration leaseDuration, Duration sweepInterval, int maxDispatches, ActionTimeouts timeouts) {
+
+    public static EngineConfig defaults(Path dataDir, String region, String accountId) {
+        return new EngineConfig(dataDir, region, accountId, Duration.ofDays(7), Duration.ofSeconds(30),
+                Duration.ofSeconds(1), 3, ActionTimeouts.codePipelineDefaults());
+    }
+
+    public String pipelineArn(String pipelineName) {
+        return "arn:aws:codepipeline:" + region + ":" + accountId + ":" + pipelineName;
+    }
+
+    public EngineConfig withApprovalTimeout(Duration timeout) {
+        return new EngineConfig(dataDir, region, accountId, timeout, leaseDuration, sweepInterval, maxDispatches, timeouts);
+    }
+
+    public EngineConfig withLeaseDuration(Duration lease) {
+        return new EngineConfig(dataDir, region, accountId, approvalTimeout, lease, sweepInterval, maxDispatches, timeouts);
+    }
+
+    public EngineConfig withSweepInterval(Duration interval) {
+        return new EngineConfig(dataDir, region, accountId, approvalTimeout, leaseDuration, interval, maxDispatches, timeouts);
+    }
+
+    public EngineConfig withTimeouts(ActionTimeouts newTimeouts) {
+        return new EngineConfig(dataDir, region, accountId, approvalTimeout, leaseDuration, sweepInterval, maxDispatches, newTimeouts);
+    }
+
+    public Path logsDir() {
+        return dataDir.resolve("logs");
+    }
+
+    public Path workspacesDir() {
+        return dataDir.resolve("workspaces");
+    }
+}

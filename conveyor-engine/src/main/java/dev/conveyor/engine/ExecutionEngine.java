@@ -1,0 +1,633 @@
+package dev.conveyor.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.conveyor.engine.jobs.JobOutcome;
+import dev.conveyor.engine.jobs.JobSignal;
+import dev.conveyor.model.actiontype.BuiltInActionTypes;
+import dev.conveyor.model.errors.ActionNotFoundException;
+import dev.conveyor.model.errors.ApprovalAlreadyCompletedException;
+import dev.conveyor.model.errors.ConcurrentPipelineExecutionsLimitExceededException;
+import dev.conveyor.model.errors.DuplicatedStopRequestException;
+import dev.conveyor.model.errors.InvalidApprovalTokenException;
+import dev.conveyor.model.errors.InvalidJobStateException;
+import dev.conveyor.model.errors.InvalidNonceException;
+import dev.conveyor.model.errors.JobNotFoundException;
+import dev.conveyor.model.errors.NotLatestPipelineExecutionException;
+import dev.conveyor.model.errors.PipelineExecutionNotFoundException;
+import dev.conveyor.model.errors.PipelineExecutionNotStoppableException;
+import dev.conveyor.model.errors.PipelineNotFoundException;
+import dev.conveyor.model.errors.StageNotFoundException;
+import dev.conveyor.model.errors.StageNotRetryableException;
+import dev.conveyor.model.errors.ValidationException;
+import dev.conveyor.model.execution.ActionExecutionStatus;
+import dev.conveyor.model.execution.JobStatus;
+import dev.conveyor.model.execution.PipelineExecutionStatus;
+import dev.conveyor.model.execution.StageExecutionStatus;
+import dev.conveyor.model.pipeline.ActionDeclaration;
+import dev.conveyor.model.pipeline.ActionTypeId;
+import dev.conveyor.model.pipeline.PipelineDeclaration;
+import dev.conveyor.model.pipeline.PipelineVariableDeclaration;
+import dev.conveyor.model.pipeline.StageDeclaration;
+import dev.conveyor.store.Database;
+import dev.conveyor.store.execution.ActionExecutionRow;
+import dev.conveyor.store.execution.ExecutionRepository;
+import dev.conveyor.store.execution.JobRepository;
+import dev.conveyor.store.execution.JobRow;
+import dev.conveyor.store.execution.PipelineExecutionRow;
+import dev.conveyor.store.execution.StageExecutionRow;
+import dev.conveyor.store.execution.TransitionRepository;
+import dev.conveyor.store.execution.TransitionRow;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine's commands: start, stop and retry executions, approve or reject, disable and enable transitions,
+ * and take job results from workers. Each command is one transaction under the pipeline's row lock that writes
+ * the change and advances the pipeline's executions as far as they can go; what follows (waking workers, telling
+ * listeners) happens only after the commit. Any server replica may run any command.
+ */
+public final class ExecutionEngine {
+    private static final Logger LOG = LoggerFactory.getLogger(ExecutionEngine.class);
+    /** CodePipeline's limit on executions in flight for QUEUED and PARALLEL pipelines. */
+    static final int MAX_ACTIVE_EXECUTIONS = 50;
+
+    private final Database db;
+    private final ExecutionRepository executions;
+    private final JobRepository jobs;
+    private final TransitionRepository transitions;
+    private final PipelineDeclarations declarations;
+    private final ActionLauncher launcher;
+    private final ExecutionAdvancer advancer;
+    private final EngineConfig config;
+    private final Clock clock;
+    private final JobSignal jobSignal = new JobSignal();
+    private final List<ExecutionListener> listeners = new CopyOnWriteArrayList<>();
+
+    public ExecutionEngine(Database db, PipelineDeclarations declarations, EngineConfig config, Clock clock) {
+        this.db = db;
+        this.executions = new ExecutionRepository();
+        this.jobs = new JobRepository();
+        this.transitions = new TransitionRepository();
+        this.declarations = declarations;
+        this.config = config;
+        this.clock = clock;
+        this.launcher = new ActionLauncher(executions, jobs, config);
+        this.advancer = new ExecutionAdvancer(executions, transitions, declarations, launcher);
+    }
+
+    public EngineConfig config() {
+        return config;
+    }
+
+    public JobSignal jobSignal() {
+        return jobSignal;
+    }
+
+    public void addListener(ExecutionListener listener) {
+        listeners.add(listener);
+    }
+
+    // ---- executions
+
+    /** Starts an execution of the pipeline's current version; returns its id. Idempotent per clientRequestToken. */
+    public String startExecution(StartRequest request) {
+        return inPipeline(request.pipelineName(), (tx, locked) -> {
+            if (request.clientRequestToken() != null) {
+                Optional<PipelineExecutionRow> existing = executions.findByClientToken(tx.connection, request.pipelineName(), request.clientRequestToken());
+                if (existing.isPresent()) {
+                    return existing.get().id();
+                }
+            }
+            PipelineDeclaration pipeline = declarations.get(tx.connection, request.pipelineName(), locked.version());
+            String variables = resolvePipelineVariables(pipeline, request.variables());
+            String overrides = sourceRevisionOverrides(pipeline, request.sourceRevisions());
+            String mode = pipeline.effectiveExecutionMode();
+            if (!"SUPERSEDED".equals(mode) && executions.activeExecutions(tx.connection, request.pipelineName()).size() >= MAX_ACTIVE_EXECUTIONS) {
+                throw new ConcurrentPipelineExecutionsLimitExceededException("The pipeline already has " + MAX_ACTIVE_EXECUTIONS
+                        + " executions in progress, the limit for " + mode + " mode");
+            }
+            long sequence = executions.nextSequence(tx.connection, locked);
+            PipelineExecutionRow execution = new PipelineExecutionRow(UUID.randomUUID().toString(), request.pipelineName(),
+                    locked.version(), sequence, PipelineExecutionStatus.InProgress, null, mode, "STANDARD",
+                    request.triggerType(), request.triggerDetail(), request.clientRequestToken(), variables, overrides, "[]",
+                    null, null, tx.now, tx.now);
+            executions.insert(tx.connection, execution);
+            tx.changed(execution.pipelineName(), execution.id());
+            advancer.advancePipeline(tx, request.pipelineName());
+            return execution.id();
+        });
+    }
+
+    private static String resolvePipelineVariables(PipelineDeclaration pipeline, List<StartRequest.NameValue> overrides) {
+        Map<String, String> given = new HashMap<>();
+        for (int i = 0; i < overrides.size(); i++) {
+            StartRequest.NameValue v = overrides.get(i);
+            boolean declared = pipeline.variablesOrEmpty().stream().anyMatch(d -> d.name().equals(v.name()));
+            if (!declared) {
+                throw new ValidationException("Variable '" + v.name() + "' is not declared by pipeline '" + pipeline.name()
+                        + "' (at variables[" + i + "].name)", "variables[" + i + "].name");
+            }
+            if (given.put(v.name(), v.value()) != null) {
+                throw new ValidationException("Variable '" + v.name() + "' is given more than once (at variables[" + i + "].name)",
+                        "variables[" + i + "].name");
+            }
+        }
+        ArrayNode resolved = ActionJson.array();
+        for (PipelineVariableDeclaration declared : pipeline.variablesOrEmpty()) {
+            String value = given.getOrDefault(declared.name(), declared.defaultValue());
+            if (value == null) {
+                throw new ValidationException("Variable '" + declared.name() + "' has no default value, so a value must be given "
+                        + "when the execution starts", "variables");
+            }
+            resolved.addObject().put("name", declared.name()).put("resolvedValue", value);
+        }
+        return ActionJson.write(resolved);
+    }
+
+    private static String sourceRevisionOverrides(PipelineDeclaration pipeline, List<StartRequest.SourceRevisionOverride> overrides) {
+        if (overrides == null || overrides.isEmpty()) {
+            return null;
+        }
+        ArrayNode list = ActionJson.array();
+        StageDeclaration first = pipeline.stages().getFirst();
+        for (int i = 0; i < overrides.size(); i++) {
+            StartRequest.SourceRevisionOverride o = overrides.get(i);
+            boolean isSource = first.actionsOrEmpty().stream().anyMatch(a -> a.name().equals(o.actionName()));
+            if (!isSource) {
+                throw new ValidationException("sourceRevisions[" + i + "].actionName '" + o.actionName()
+                        + "' is not a source action of pipeline '" + pipeline.name() + "'", "sourceRevisions[" + i + "].actionName");
+            }
+            list.addObject().put("actionName", o.actionName()).put("revisionType", o.revisionType()).put("revisionValue", o.revisionValue());
+        }
+        return ActionJson.write(list);
+    }
+
+    /** Stops an execution: abandon stops at once, otherwise running actions finish first. */
+    public void stopExecution(String pipelineName, String executionId, boolean abandon, String reason) {
+        inPipeline(pipelineName, (tx, locked) -> {
+            PipelineExecutionRow execution = execution(tx.connection, pipelineName, executionId);
+            if (execution.status() == PipelineExecutionStatus.Stopping && !abandon) {
+                throw new DuplicatedStopRequestException("Execution " + executionId + " is already stopping; only a stop "
+                        + "that abandons running actions can follow");
+            }
+            if (execution.status() != PipelineExecutionStatus.InProgress && execution.status() != PipelineExecutionStatus.Stopping) {
+                throw new PipelineExecutionNotStoppableException("Execution " + executionId + " is " + execution.status()
+                        + " and cannot be stopped");
+            }
+            String summary = reason == null || reason.isBlank() ? "Stopped by request" : reason;
+            executions.update(tx.connection, execution.withStop(abandon, summary, tx.now));
+            if (abandon) {
+                for (ActionExecutionRow action : executions.actions(tx.connection, executionId)) {
+                    if (action.status() == ActionExecutionStatus.InProgress) {
+                        abandonAction(tx, action, "Abandoned: the execution was stopped");
+                    }
+                }
+            }
+            tx.changed(pipelineName, executionId);
+            advancer.advancePipeline(tx, pipelineName);
+            return null;
+        });
+    }
+
+    private void abandonAction(ExecutionTx tx, ActionExecutionRow action, String why) throws SQLException {
+        executions.update(tx.connection, action.settled(ActionExecutionStatus.Abandoned, action.outputJson(), why, null, null,
+                action.updatedBy(), tx.now));
+        for (JobRow job : jobs.jobsOfAction(tx.connection, action.id())) {
+            if (!job.status().isFinished()) {
+                jobs.update(tx.connection, job.withStatus(JobStatus.Failed, tx.now));
+            }
+        }
+    }
+
+    /** Retries a failed or stopped stage of the latest execution to reach it; returns the execution id. */
+    public String retryStage(String pipelineName, String stageName, String executionId, String retryMode) {
+        return inPipeline(pipelineName, (tx, locked) -> {
+            PipelineExecutionRow execution = execution(tx.connection, pipelineName, executionId);
+            PipelineDeclaration pipeline = declarations.get(tx.connection, pipelineName, execution.pipelineVersion());
+            if (pipeline.stagesOrEmpty().stream().noneMatch(s -> s.name().equals(stageName))) {
+                throw new StageNotFoundException("Stage '" + stageName + "' is not in version " + execution.pipelineVersion()
+                        + " of pipeline '" + pipelineName + "'", "stageName");
+            }
+            if (locked.version() != execution.pipelineVersion()) {
+                throw new StageNotRetryableException("The pipeline was updated (version " + locked.version() + ") after execution "
+                        + executionId + " ran version " + execution.pipelineVersion() + "; start a new execution instead");
+            }
+            if (!execution.status().isSettled()) {
+                throw new StageNotRetryableException("Execution " + executionId + " is " + execution.status() + "; only a failed or "
+                        + "stopped stage of a finished execution can be retried");
+            }
+            StageExecutionRow stage = executions.stages(tx.connection, executionId).stream()
+                    .filter(s -> s.stageName().equals(stageName)).findFirst()
+                    .orElseThrow(() -> new StageNotRetryableException("Execution " + executionId + " never ran stage '" + stageName + "'"));
+            if (stage.status() != StageExecutionStatus.Failed && stage.status() != StageExecutionStatus.Stopped) {
+                throw new StageNotRetryableException("Stage '" + stageName + "' of execution " + executionId + " is "
+                        + stage.status() + "; only a failed or stopped stage can be retried");
+            }
+            boolean latest = executions.latestStageExecutions(tx.connection, pipelineName).stream()
+                    .anyMatch(s -> s.stageName().equals(stageName) && s.pipelineExecutionId().equals(executionId));
+            if (!latest) {
+                throw new NotLatestPipelineExecutionException("A newer execution has run stage '" + stageName
+                        + "'; only the latest execution of a stage can be retried");
+            }
+            executions.update(tx.connection, stage.retried(retryMode, tx.now));
+            executions.update(tx.connection, new PipelineExecutionRow(execution.id(), execution.pipelineName(),
+                    execution.pipelineVersion(), execution.sequence(), PipelineExecutionStatus.InProgress, null,
+                    execution.executionMode(), execution.executionType(), execution.triggerType(), execution.triggerDetail(),
+                    execution.clientRequestToken(), execution.variablesJson(), execution.sourceRevisionsJson(),
+                    execution.artifactRevisionsJson(), null, null, execution.startedAt(), tx.now));
+            tx.changed(pipelineName, executionId);
+            advancer.advancePipeline(tx, pipelineName);
+            return executionId;
+        });
+    }
+
+    /** Approves or rejects a manual approval; returns when it was recorded. */
+    public Instant putApprovalResult(String pipelineName, String stageName, String actionName, String token,
+                                     boolean approved, String summary, String caller) {
+        return inPipeline(pipelineName, (tx, locked) -> {
+            PipelineDeclaration pipeline = declarations.get(tx.connection, pipelineName, locked.version());
+            StageDeclaration stage = pipeline.stagesOrEmpty().stream().filter(s -> s.name().equals(stageName)).findFirst()
+                    .orElseThrow(() -> new StageNotFoundException("Stage '" + stageName + "' is not in pipeline '" + pipelineName + "'", "stageName"));
+            stage.actionsOrEmpty().stream().filter(a -> a.name().equals(actionName)).findFirst()
+                    .orElseThrow(() -> new ActionNotFoundException("Action '" + actionName + "' is not in stage '" + stageName + "'", "actionName"));
+            ActionExecutionRow action = executions.findByToken(tx.connection, pipelineName, token)
+                    .filter(a -> a.stageName().equals(stageName) && a.actionName().equals(actionName))
+                    .orElseThrow(() -> new InvalidApprovalTokenException("The approval token is not valid for action '" + actionName
+                            + "' in stage '" + stageName + "'", "token"));
+            if (action.status() != ActionExecutionStatus.InProgress) {
+                throw new ApprovalAlreadyCompletedException("The approval was already " + action.status());
+            }
+            ObjectNode output = ActionJson.object();
+            ObjectNode result = output.putObject("executionResult");
+            result.put("externalExecutionSummary", summary);
+            if (approved) {
+                executions.update(tx.connection, action.settled(ActionExecutionStatus.Succeeded, ActionJson.write(output), summary,
+                        null, null, caller, tx.now));
+            } else {
+                String message = "Rejected by " + caller + (summary == null || summary.isBlank() ? "" : ": " + summary);
+                result.putObject("errorDetails").put("code", "JobFailed").put("message", message);
+                executions.update(tx.connection, action.settled(ActionExecutionStatus.Failed, ActionJson.write(output), summary,
+                        "JobFailed", message, caller, tx.now));
+            }
+            tx.changed(pipelineName, action.pipelineExecutionId());
+            advancer.advancePipeline(tx, pipelineName);
+            return tx.now;
+        });
+    }
+
+    /** Disables (enabled=false) or enables a stage's Inbound or Outbound transition. */
+    public void setTransition(String pipelineName, String stageName, String transitionType, boolean enabled, String reason, String caller) {
+        inPipeline(pipelineName, (tx, locked) -> {
+            PipelineDeclaration pipeline = declarations.get(tx.connection, pipelineName, locked.version());
+            if (pipeline.stagesOrEmpty().stream().noneMatch(s -> s.name().equals(stageName))) {
+                throw new StageNotFoundException("Stage '" + stageName + "' is not in pipeline '" + pipelineName + "'", "stageName");
+            }
+            transitions.put(tx.connection, new TransitionRow(pipelineName, stageName, transitionType, enabled,
+                    enabled ? null : reason, caller, tx.now));
+            tx.changedPipelines.add(pipelineName);
+            if (enabled) {
+                advancer.advancePipeline(tx, pipelineName);
+            }
+            return null;
+        });
+    }
+
+    // ---- jobs
+
+    /** Claims up to {@code max} queued jobs of the given types for a worker. */
+    public List<JobRow> pollJobs(Collection<ActionTypeId> types, int max, String workerId, Duration lease) {
+        List<JobRow> claimed = new ArrayList<>();
+        Instant now = clock.instant();
+        List<JobRow> candidates = db.read(c -> jobs.queued(c, types, max * 4));
+        for (JobRow candidate : candidates) {
+            if (claimed.size() >= max) {
+                break;
+            }
+            String nonce = UUID.randomUUID().toString();
+            boolean won = db.inTransaction(c -> jobs.claim(c, candidate.id(), workerId, nonce, now.plus(lease), now));
+            if (won) {
+                claimed.add(db.read(c -> jobs.find(c, candidate.id())).orElseThrow());
+            }
+        }
+        return claimed;
+    }
+
+    /** Acknowledges a dispatched job with its nonce; the job becomes InProgress. {@code lease} null: no lease. */
+    public JobRow acknowledgeJob(String jobId, String nonce, Duration lease) {
+        return db.inTransaction(c -> {
+            JobRow job = jobs.find(c, jobId).orElseThrow(() -> new JobNotFoundException("No job with id " + jobId, "jobId"));
+            if (job.nonce() == null || !job.nonce().equals(nonce)) {
+                throw new InvalidNonceException("The nonce does not match the job's current dispatch", "nonce");
+            }
+            if (job.status() == JobStatus.InProgress) {
+                return job; // acknowledging twice is harmless
+            }
+            if (job.status() != JobStatus.Dispatched) {
+                throw new InvalidJobStateException("Job " + jobId + " is " + job.status() + " and cannot be acknowledged");
+            }
+            Instant now = clock.instant();
+            JobRow acknowledged = new JobRow(job.id(), job.actionExecutionId(), job.pipelineExecutionId(), job.actionTypeId(),
+                    JobStatus.InProgress, job.dataJson(), job.nonce(), job.workerId(), job.dispatchCount(),
+                    lease == null ? null : now.plus(lease), job.createdAt(), now);
+            jobs.update(c, acknowledged);
+            return acknowledged;
+        });
+    }
+
+    /** Extends the lease of a job a worker is running; false when the worker no longer holds it. */
+    public boolean renewLease(String jobId, String workerId, Duration lease) {
+        Instant now = clock.instant();
+        return db.inTransaction(c -> jobs.extendLease(c, jobId, workerId, now.plus(lease), now));
+    }
+
+    public Optional<JobRow> findJob(String jobId) {
+        return db.read(c -> jobs.find(c, jobId));
+    }
+
+    /** Takes a worker's result for a job and advances the execution. */
+    public void completeJob(String jobId, JobOutcome outcome) {
+        String pipelineName = db.read(c -> {
+            JobRow job = jobs.find(c, jobId).orElseThrow(() -> new JobNotFoundException("No job with id " + jobId, "jobId"));
+            return executions.findAction(c, job.actionExecutionId()).orElseThrow().pipelineName();
+        });
+        inPipeline(pipelineName, (tx, locked) -> {
+            JobRow job = jobs.find(tx.connection, jobId).orElseThrow(() -> new JobNotFoundException("No job with id " + jobId, "jobId"));
+            if (job.status().isFinished()) {
+                throw new InvalidJobStateException("Job " + jobId + " is already " + job.status());
+            }
+            ActionExecutionRow action = executions.findAction(tx.connection, job.actionExecutionId()).orElseThrow();
+            if (action.status() != ActionExecutionStatus.InProgress) {
+                jobs.update(tx.connection, job.withStatus(JobStatus.Failed, tx.now));
+                throw new InvalidJobStateException("The action of job " + jobId + " is " + action.status() + " and takes no result");
+            }
+            PipelineExecutionRow execution = executions.findExecution(tx.connection, action.pipelineExecutionId()).orElseThrow();
+            switch (outcome) {
+                case JobOutcome.Success success when success.continuationToken() != null -> continueJob(tx, job, action, success);
+                case JobOutcome.Success success -> succeed(tx, job, action, execution, success);
+                case JobOutcome.Failure failure -> {
+                    jobs.update(tx.connection, job.withStatus(JobStatus.Failed, tx.now));
+                    String message = failure.message() == null ? "The job failed" : failure.message();
+                    executions.update(tx.connection, action.withProgress(null, failure.externalExecutionId(), null, null, tx.now)
+                            .settled(ActionExecutionStatus.Failed, ActionLauncher.failedOutput(failure.type(), message), message,
+                                    failure.type(), message, job.workerId(), tx.now));
+                }
+            }
+            tx.changed(pipelineName, action.pipelineExecutionId());
+            advancer.advancePipeline(tx, pipelineName);
+            return null;
+        });
+    }
+
+    private void continueJob(ExecutionTx tx, JobRow job, ActionExecutionRow action, JobOutcome.Success success) throws SQLException {
+        jobs.update(tx.connection, job.withStatus(JobStatus.Succeeded, tx.now));
+        executions.update(tx.connection, action.withProgress(success.summary(), success.externalExecutionId(),
+                success.externalExecutionUrl(), success.percentComplete(), tx.now));
+        ObjectNode data = ActionJson.read(job.dataJson());
+        ((ObjectNode) data.get("jobData")).put("continuationToken", success.continuationToken());
+        jobs.insert(tx.connection, new JobRow(UUID.randomUUID().toString(), job.actionExecutionId(), job.pipelineExecutionId(),
+                job.actionTypeId(), JobStatus.Queued, ActionJson.write(data), null, null, 0, null, tx.now, tx.now));
+        tx.jobsQueued = true;
+    }
+
+    private void succeed(ExecutionTx tx, JobRow job, ActionExecutionRow action, PipelineExecutionRow execution,
+                         JobOutcome.Success success) throws SQLException {
+        jobs.update(tx.connection, job.withStatus(JobStatus.Succeeded, tx.now));
+        ObjectNode output = ActionJson.object();
+        ArrayNode artifacts = output.putArray("outputArtifacts");
+        Map<String, JobOutcome.ProducedArtifact> produced = new HashMap<>();
+        success.outputArtifacts().forEach(a -> produced.put(a.name(), a));
+        for (JsonNode planned : ActionJson.read(job.dataJson()).path("jobData").path("outputArtifacts")) {
+            String name = planned.path("name").asText();
+            JobOutcome.ProducedArtifact artifact = produced.get(name);
+            JsonNode s3 = planned.path("location").path("s3Location");
+            artifacts.add(artifact != null ? ActionJson.artifactDetail(name, artifact.location())
+                    : ActionJson.artifactDetail(name, new dev.conveyor.artifacts.S3Location(s3.path("bucketName").asText(),
+                            s3.path("objectKey").asText(), null)));
+        }
+        ObjectNode result = output.putObject("executionResult");
+        putIfPresent(result, "externalExecutionId", success.externalExecutionId());
+        putIfPresent(result, "externalExecutionSummary", success.summary());
+        putIfPresent(result, "externalExecutionUrl", success.externalExecutionUrl());
+        output.set("outputVariables", ActionJson.stringMap(success.outputVariables() == null ? Map.of() : success.outputVariables()));
+        executions.update(tx.connection, action.withProgress(success.summary(), success.externalExecutionId(),
+                success.externalExecutionUrl(), success.percentComplete(), tx.now)
+                .settled(ActionExecutionStatus.Succeeded, ActionJson.write(output), success.summary(), null, null, job.workerId(), tx.now));
+        if (success.currentRevision() != null) {
+            recordRevision(tx, execution, action, success);
+        }
+    }
+
+    private void recordRevision(ExecutionTx tx, PipelineExecutionRow execution, ActionExecutionRow action,
+                                JobOutcome.Success success) throws SQLException {
+        JobOutcome.CurrentRevision revision = success.currentRevision();
+        ArrayNode revisions = (ArrayNode) ActionJson.read("{\"v\":" + (execution.artifactRevisionsJson() == null ? "[]"
+                : execution.artifactRevisionsJson()) + "}").get("v");
+        String artifactName = success.outputArtifacts().isEmpty() ? action.actionName() : success.outputArtifacts().getFirst().name();
+        ObjectNode entry = revisions.addObject();
+        entry.put("name", artifactName);
+        entry.put("actionName", action.actionName());
+        putIfPresent(entry, "revisionId", revision.revision());
+        putIfPresent(entry, "revisionChangeIdentifier", revision.changeIdentifier());
+        putIfPresent(entry, "revisionSummary", revision.revisionSummary());
+        putIfPresent(entry, "revisionUrl", revision.revisionUrl());
+        if (revision.created() != null) {
+            entry.put("created", revision.created().toEpochMilli());
+        }
+        PipelineExecutionRow current = executions.findExecution(tx.connection, execution.id()).orElseThrow();
+        executions.update(tx.connection, current.withArtifactRevisions(ActionJson.write(revisions), tx.now));
+    }
+
+    private static void putIfPresent(ObjectNode node, String field, String value) {
+        if (value != null) {
+            node.put(field, value);
+        }
+    }
+
+    // ---- timers
+
+    /**
+     * Applies what time decides: actions past their deadline fail (approvals and jobs alike), jobs whose worker
+     * stopped renewing its lease are offered again (or fail the action after {@code maxDispatches}), and every
+     * active execution is advanced once, so none can stay InProgress for want of a wake-up.
+     */
+    public void sweep() {
+        Instant now = clock.instant();
+        for (ActionExecutionRow overdue : db.read(c -> executions.overdueActions(c, now))) {
+            safely("time out action " + overdue.id(), () -> timeOut(overdue.pipelineName(), overdue.id()));
+        }
+        for (JobRow expired : db.read(c -> jobs.expiredLeases(c, now))) {
+            safely("recover job " + expired.id(), () -> recoverJob(expired.id()));
+        }
+        Set<String> pipelines = new LinkedHashSet<>();
+        db.read(c -> executions.allActiveExecutions(c)).forEach(e -> pipelines.add(e.pipelineName()));
+        for (String pipeline : pipelines) {
+            safely("advance " + pipeline, () -> inPipeline(pipeline, (tx, locked) -> {
+                advancer.advancePipeline(tx, pipeline);
+                return null;
+            }));
+        }
+    }
+
+    private void timeOut(String pipelineName, String actionExecutionId) {
+        inPipeline(pipelineName, (tx, locked) -> {
+            ActionExecutionRow action = executions.findAction(tx.connection, actionExecutionId).orElse(null);
+            if (action == null || action.status() != ActionExecutionStatus.InProgress || action.deadlineAt() == null
+                    || !action.deadlineAt().isBefore(tx.now)) {
+                return null;
+            }
+            Duration allowed = Duration.between(action.startedAt(), action.deadlineAt());
+            boolean approval = action.token() != null;
+            String message = (approval ? "The approval was not approved or rejected within " : "The action did not finish within ")
+                    + describe(allowed) + " and timed out";
+            for (JobRow job : jobs.jobsOfAction(tx.connection, action.id())) {
+                if (!job.status().isFinished()) {
+                    jobs.update(tx.connection, job.withStatus(JobStatus.TimedOut, tx.now));
+                }
+            }
+            executions.update(tx.connection, action.settled(ActionExecutionStatus.Failed, ActionLauncher.failedOutput("JobFailed", message),
+                    message, "JobFailed", message, null, tx.now));
+            tx.changed(pipelineName, action.pipelineExecutionId());
+            advancer.advancePipeline(tx, pipelineName);
+            return null;
+        });
+    }
+
+    private void recoverJob(String jobId) {
+        String pipelineName = db.read(c -> jobs.find(c, jobId).flatMap(j -> {
+            try {
+                return executions.findAction(c, j.actionExecutionId());
+            } catch (SQLException e) {
+                throw new dev.conveyor.store.StoreException(e);
+            }
+        }).map(ActionExecutionRow::pipelineName).orElse(null));
+        if (pipelineName == null) {
+            return;
+        }
+        inPipeline(pipelineName, (tx, locked) -> {
+            JobRow job = jobs.find(tx.connection, jobId).orElse(null);
+            if (job == null || (job.status() != JobStatus.Dispatched && job.status() != JobStatus.InProgress)
+                    || job.leaseUntil() == null || !job.leaseUntil().isBefore(tx.now)) {
+                return null;
+            }
+            if (job.dispatchCount() < config.maxDispatches()) {
+                LOG.warn("job {} ({}) lost its worker {}; offering it again", job.id(), job.actionTypeId().provider(), job.workerId());
+                jobs.update(tx.connection, new JobRow(job.id(), job.actionExecutionId(), job.pipelineExecutionId(), job.actionTypeId(),
+                        JobStatus.Queued, job.dataJson(), null, null, job.dispatchCount(), null, job.createdAt(), tx.now));
+                tx.jobsQueued = true;
+                return null;
+            }
+            ActionExecutionRow action = executions.findAction(tx.connection, job.actionExecutionId()).orElseThrow();
+            jobs.update(tx.connection, job.withStatus(JobStatus.Failed, tx.now));
+            if (action.status() == ActionExecutionStatus.InProgress) {
+                String message = "The worker running this action stopped responding; it was handed out " + job.dispatchCount()
+                        + " times (worker " + job.workerId() + ")";
+                executions.update(tx.connection, action.settled(ActionExecutionStatus.Failed,
+                        ActionLauncher.failedOutput("SystemUnavailable", message), message, "SystemUnavailable", message, null, tx.now));
+                tx.changed(pipelineName, action.pipelineExecutionId());
+                advancer.advancePipeline(tx, pipelineName);
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Offers again at once every job a worker of this name held: called when a worker starts, since a worker
+     * with its name that held jobs before must have died (its process is being replaced).
+     */
+    public int releaseJobsOf(String workerId) {
+        Instant now = clock.instant();
+        List<JobRow> held = db.read(c -> jobs.heldBy(c, workerId));
+        for (JobRow job : held) {
+            db.inTransaction(c -> jobs.extendLease(c, job.id(), workerId, now.minusMillis(1), now));
+            safely("recover job " + job.id(), () -> recoverJob(job.id()));
+        }
+        return held.size();
+    }
+
+    private static String describe(Duration d) {
+        if (d.toDays() > 0 && d.toHoursPart() == 0 && d.toMinutesPart() == 0) {
+            return d.toDays() + " days";
+        }
+        if (d.toMinutes() > 0 && d.toSecondsPart() == 0) {
+            return d.toMinutes() + " minutes";
+        }
+        return d.toMillis() / 1000.0 + " seconds";
+    }
+
+    private static void safely(String what, Runnable work) {
+        try {
+            work.run();
+        } catch (RuntimeException e) {
+            LOG.warn("could not {}: {}", what, e.toString());
+        }
+    }
+
+    // ---- plumbing
+
+    private PipelineExecutionRow execution(Connection c, String pipelineName, String executionId) throws SQLException {
+        return executions.findExecution(c, executionId)
+                .filter(e -> e.pipelineName().equals(pipelineName))
+                .orElseThrow(() -> new PipelineExecutionNotFoundException("Pipeline '" + pipelineName
+                        + "' has no execution with id " + executionId, "pipelineExecutionId"));
+    }
+
+    /** Work inside one transaction holding the pipeline's row lock. */
+    @FunctionalInterface
+    interface PipelineWork<T> {
+        T run(ExecutionTx tx, ExecutionRepository.LockedPipeline locked) throws SQLException;
+    }
+
+    <T> T inPipeline(String pipelineName, PipelineWork<T> work) {
+        ExecutionTx[] done = new ExecutionTx[1];
+        T result = db.inTransaction(c -> {
+            ExecutionTx tx = new ExecutionTx(c, clock.instant());
+            ExecutionRepository.LockedPipeline locked = executions.lockPipeline(c, pipelineName)
+                    .orElseThrow(() -> new PipelineNotFoundException("Pipeline '" + pipelineName + "' does not exist", "pipelineName"));
+            T value = work.run(tx, locked);
+            done[0] = tx;
+            return value;
+        });
+        afterCommit(done[0]);
+        return result;
+    }
+
+    private void afterCommit(ExecutionTx tx) {
+        if (tx == null) {
+            return;
+        }
+        if (tx.jobsQueued) {
+            jobSignal.signal();
+        }
+        if (!tx.changedPipelines.isEmpty()) {
+            for (ExecutionListener listener : listeners) {
+                try {
+                    listener.executionsChanged(tx.changedPipelines, tx.changedExecutions);
+                } catch (RuntimeException e) {
+                    LOG.warn("execution listener failed", e);
+                }
+            }
+        }
+    }
+
+    /** Whether an action type is handled by the engine itself rather than by a worker. */
+    static boolean handledByEngine(ActionDeclaration action) {
+        return BuiltInActionTypes.MANUAL_APPROVAL.equals(action.actionTypeId());
+    }
+}

@@ -1,0 +1,29 @@
+package dev.conveyor.engine;
+
+import java.sql.Connection;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * One engine transaction: its connection, its clock reading, and what must happen after it commits (wake
+ * workers, tell listeners). Effects are only acted on after the commit, so a rolled-back change never wakes
+ * anybody (the durable state is the only source of work).
+ */
+final class ExecutionTx {
+    final Connection connection;
+    final Instant now;
+    boolean jobsQueued;
+    final Set<String> changedExecutions = new LinkedHashSet<>();
+    final Set<String> changedPipelines = new LinkedHashSet<>();
+
+    ExecutionTx(Connection connection, Instant now) {
+        this.connection = connection;
+        this.now = now;
+    }
+
+    void changed(String pipelineName, String executionId) {
+        changedPipelines.add(pipelineName);
+        changedExecutions.add(executionId);
+    }
+}

@@ -1,0 +1,189 @@
+package dev.conveyor.engine.agent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.conveyor.artifacts.ArtifactStore;
+import dev.conveyor.engine.jobs.JobOutcome;
+import dev.conveyor.model.errors.ServiceException;
+import dev.conveyor.model.json.ConveyorJson;
+import dev.conveyor.model.pipeline.ActionTypeId;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs jobs of the built-in action types it has providers for, up to {@code capacity} at once, each on its own
+ * virtual thread in a fresh workspace that is deleted afterwards. While a job runs its lease is renewed; when the
+ * queue stops renewing it (the action was abandoned or timed out) the job's thread is interrupted.
+ */
+public final class Agent implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+
+    private final String workerId;
+    private final JobChannel channel;
+    private final ArtifactStore artifacts;
+    private final Map<ActionTypeId, ActionProvider> providers;
+    private final int capacity;
+    private final Path logsDir;
+    private final Path workspacesDir;
+    private final Duration renewEvery;
+    private final Semaphore slots;
+    private final Map<String, Thread> running = new ConcurrentHashMap<>();
+    private volatile boolean stopping;
+    private Thread poller;
+    private Thread renewer;
+
+    public Agent(String workerId, JobChannel channel, ArtifactStore artifacts, List<ActionProvider> providers, int capacity,
+                 Path logsDir, Path workspacesDir, Duration lease) {
+        this.workerId = workerId;
+        this.channel = channel;
+        this.artifacts = artifacts;
+        this.providers = providers.stream().collect(Collectors.toMap(ActionProvider::actionTypeId, Function.identity()));
+        this.capacity = capacity;
+        this.logsDir = logsDir;
+        this.workspacesDir = workspacesDir;
+        this.renewEvery = lease.dividedBy(3);
+        this.slots = new Semaphore(capacity);
+    }
+
+    public String workerId() {
+        return workerId;
+    }
+
+    public synchronized Agent start() {
+        channel.releaseJobsOf(workerId);
+        poller = Thread.ofVirtual().name("agent-poll-" + workerId).start(this::pollLoop);
+        renewer = Thread.ofVirtual().name("agent-renew-" + workerId).start(this::renewLoop);
+        LOG.info("agent {} runs {} (capacity {})", workerId, providers.keySet().stream().map(ActionTypeId::provider).sorted().toList(), capacity);
+        return this;
+    }
+
+    private void pollLoop() {
+        while (!stopping) {
+            try {
+                slots.acquire();
+                int free = 1 + slots.drainPermits();
+                List<JobChannel.ClaimedJob> jobs = channel.poll(providers.keySet(), free, workerId, Duration.ofSeconds(1));
+                slots.release(free - jobs.size());
+                for (JobChannel.ClaimedJob job : jobs) {
+                    Thread thread = Thread.ofVirtual().name("job-" + job.jobId()).unstarted(() -> runJob(job));
+                    running.put(job.jobId(), thread);
+                    thread.start();
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.warn("agent {} could not poll for jobs: {}", workerId, e.toString());
+                sleepQuietly(Duration.ofSeconds(1));
+            }
+        }
+    }
+
+    private void runJob(JobChannel.ClaimedJob claimed) {
+        Path workspace = null;
+        try {
+            channel.acknowledge(claimed.jobId(), claimed.nonce());
+            JsonNode data = ConveyorJson.mapper().readTree(claimed.dataJson());
+            JsonNode context = data.path("jobData").path("pipelineContext");
+            Files.createDirectories(workspacesDir);
+            workspace = Files.createTempDirectory(workspacesDir, "job-");
+            Path logFile = logsDir.resolve(context.path("pipelineExecutionId").asText())
+                    .resolve(context.path("action").path("actionExecutionId").asText() + ".log");
+            JobOutcome outcome;
+            try (ActionLog log = new ActionLog(logFile, ActionLog.DEFAULT_MAX_BYTES, secretsOf(data))) {
+                ActionJob job = new ActionJob(claimed.jobId(), data, workspace, log, artifacts);
+                ActionProvider provider = providers.get(claimed.actionTypeId());
+                try {
+                    outcome = provider.run(job);
+                } catch (RuntimeException e) {
+                    log.line("[conveyor] the action failed: " + e.getMessage());
+                    outcome = JobOutcome.Failure.jobFailed(e.getMessage() == null ? e.toString() : e.getMessage());
+                }
+            }
+            report(claimed.jobId(), outcome);
+        } catch (InterruptedException e) {
+            LOG.info("job {} was interrupted (abandoned, timed out or agent stopping)", claimed.jobId());
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("job {} could not run: {}", claimed.jobId(), e.toString());
+            report(claimed.jobId(), JobOutcome.Failure.jobFailed("The agent could not run the job: " + e.getMessage()));
+        } finally {
+            running.remove(claimed.jobId());
+            slots.release();
+            if (workspace != null) {
+                deleteTree(workspace);
+            }
+        }
+    }
+
+    private void report(String jobId, JobOutcome outcome) {
+        try {
+            channel.complete(jobId, outcome);
+        } catch (ServiceException e) {
+            // The action moved on without us (abandoned, timed out): the result is not wanted any more.
+            LOG.info("result of job {} not taken: {}", jobId, e.getMessage());
+        }
+    }
+
+    private void renewLoop() {
+        while (!stopping) {
+            sleepQuietly(renewEvery);
+            for (Map.Entry<String, Thread> job : running.entrySet()) {
+                try {
+                    if (!channel.renew(job.getKey(), workerId)) {
+                        job.getValue().interrupt();
+                    }
+                } catch (RuntimeException e) {
+                    LOG.warn("could not renew the lease of job {}: {}", job.getKey(), e.toString());
+                }
+            }
+        }
+    }
+
+    /** Values the log must never show: secret environment variables given to the action. */
+    private static List<String> secretsOf(JsonNode data) {
+        return data.path("secretValues").isArray()
+                ? Stream.of(ConveyorJson.convert(data.path("secretValues"), String[].class)).toList()
+                : List.of();
+    }
+
+    private static void sleepQuietly(Duration d) {
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static void deleteTree(Path root) {
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            LOG.warn("could not delete workspace {}: {}", root, e.toString());
+        }
+    }
+
+    /** Stops taking jobs and interrupts the running ones; their leases expire and they are offered again. */
+    @Override
+    public synchronized void close() {
+        stopping = true;
+        if (poller != null) {
+            poller.interrupt();
+            renewer.interrupt();
+        }
+        running.values().forEach(Thread::interrupt);
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+}

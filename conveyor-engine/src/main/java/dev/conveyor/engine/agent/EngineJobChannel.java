@@ -1,0 +1,56 @@
+package dev.conveyor.engine.agent;
+
+import dev.conveyor.engine.ExecutionEngine;
+import dev.conveyor.engine.jobs.JobOutcome;
+import dev.conveyor.model.pipeline.ActionTypeId;
+import dev.conveyor.store.execution.JobRow;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+
+/** The job queue of the engine in this process: no network hop, and woken the moment a job is queued. */
+public final class EngineJobChannel implements JobChannel {
+    private final ExecutionEngine engine;
+
+    public EngineJobChannel(ExecutionEngine engine) {
+        this.engine = engine;
+    }
+
+    @Override
+    public List<ClaimedJob> poll(Collection<ActionTypeId> types, int max, String workerId, Duration wait) throws InterruptedException {
+        Instant until = Instant.now().plus(wait);
+        while (true) {
+            long generation = engine.jobSignal().generation();
+            List<JobRow> jobs = engine.pollJobs(types, max, workerId, engine.config().leaseDuration());
+            if (!jobs.isEmpty()) {
+                return jobs.stream().map(j -> new ClaimedJob(j.id(), j.nonce(), j.actionTypeId(), j.dataJson())).toList();
+            }
+            Duration left = Duration.between(Instant.now(), until);
+            if (left.isNegative() || left.isZero()) {
+                return List.of();
+            }
+            engine.jobSignal().awaitAfter(generation, left);
+        }
+    }
+
+    @Override
+    public void acknowledge(String jobId, String nonce) {
+        engine.acknowledgeJob(jobId, nonce, engine.config().leaseDuration());
+    }
+
+    @Override
+    public boolean renew(String jobId, String workerId) {
+        return engine.renewLease(jobId, workerId, engine.config().leaseDuration());
+    }
+
+    @Override
+    public void complete(String jobId, JobOutcome outcome) {
+        engine.completeJob(jobId, outcome);
+    }
+
+    @Override
+    public void releaseJobsOf(String workerId) {
+        engine.releaseJobsOf(workerId);
+    }
+}

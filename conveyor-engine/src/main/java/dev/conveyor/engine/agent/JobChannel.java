@@ -1,0 +1,30 @@
+package dev.conveyor.engine.agent;
+
+import dev.conveyor.engine.jobs.JobOutcome;
+import dev.conveyor.model.pipeline.ActionTypeId;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * How an agent talks to the job queue: in the server's process directly ({@link EngineJobChannel}), or over the
+ * job protocol from another host. The agent's logic is the same either way.
+ */
+public interface JobChannel {
+    /** A job handed to this agent: its id, the nonce to acknowledge it with, its stored data (JSON). */
+    record ClaimedJob(String jobId, String nonce, ActionTypeId actionTypeId, String dataJson) {
+    }
+
+    /** Claims up to {@code max} jobs of the given types, waiting up to {@code wait} for one to appear. */
+    List<ClaimedJob> poll(Collection<ActionTypeId> types, int max, String workerId, Duration wait) throws InterruptedException;
+
+    void acknowledge(String jobId, String nonce);
+
+    /** Renews the lease on a running job; false when the job is no longer this worker's (abandoned, timed out). */
+    boolean renew(String jobId, String workerId);
+
+    void complete(String jobId, JobOutcome outcome);
+
+    /** Offers again the jobs a previous incarnation of this worker held; called when the agent starts. */
+    void releaseJobsOf(String workerId);
+}

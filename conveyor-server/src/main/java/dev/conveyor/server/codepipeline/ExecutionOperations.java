@@ -1,0 +1,394 @@
+package dev.conveyor.server.codepipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.conveyor.engine.ExecutionEngine;
+import dev.conveyor.engine.ExecutionQueries;
+import dev.conveyor.engine.StartRequest;
+import dev.conveyor.model.execution.PipelineExecutionStatus;
+import dev.conveyor.model.execution.StageExecutionStatus;
+import dev.conveyor.model.json.ConveyorJson;
+import dev.conveyor.model.pipeline.ActionDeclaration;
+import dev.conveyor.model.pipeline.StageDeclaration;
+import dev.conveyor.server.protocol.JsonOperation;
+import dev.conveyor.server.protocol.RequestContext;
+import dev.conveyor.server.protocol.Timestamps;
+import dev.conveyor.store.PipelineRepository;
+import dev.conveyor.store.StoredPipeline;
+import dev.conveyor.store.execution.ActionExecutionRow;
+import dev.conveyor.store.execution.PipelineExecutionRow;
+import dev.conveyor.store.execution.StageExecutionRow;
+import dev.conveyor.store.execution.TransitionRow;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The execution operations of CodePipeline: start, stop, retry, approvals, transitions, and the reads (pipeline
+ * state, executions, action executions). Commands go to the engine; reads to its queries; this class only
+ * translates to and from the API's shapes.
+ */
+public final class ExecutionOperations {
+    private static final String EXECUTIONS_LISTING = "executions";
+    private static final String ACTIONS_LISTING = "actions";
+
+    private final ObjectMapper mapper = ConveyorJson.mapper();
+    private final ExecutionEngine engine;
+    private final ExecutionQueries queries;
+    private final PipelineRepository pipelines;
+    private final Arns arns;
+    private final String accountId;
+
+    public ExecutionOperations(ExecutionEngine engine, ExecutionQueries queries, PipelineRepository pipelines, Arns arns, String accountId) {
+        this.engine = engine;
+        this.queries = queries;
+        this.pipelines = pipelines;
+        this.arns = arns;
+        this.accountId = accountId;
+    }
+
+    public Map<String, JsonOperation> operations() {
+        return Map.of(
+                "StartPipelineExecution", this::startPipelineExecution,
+                "StopPipelineExecution", this::stopPipelineExecution,
+                "RetryStageExecution", this::retryStageExecution,
+                "PutApprovalResult", this::putApprovalResult,
+                "DisableStageTransition", (in, ctx) -> setTransition(in, ctx, false),
+                "EnableStageTransition", (in, ctx) -> setTransition(in, ctx, true),
+                "GetPipelineState", this::getPipelineState,
+                "GetPipelineExecution", this::getPipelineExecution,
+                "ListPipelineExecutions", this::listPipelineExecutions,
+                "ListActionExecutions", this::listActionExecutions);
+    }
+
+    /** Who did something, as CodePipeline reports it (an IAM-style ARN of the caller's key). */
+    private String callerArn(RequestContext context) {
+        return "arn:aws:iam::" + accountId + ":user/" + context.caller().accessKeyId();
+    }
+
+    JsonNode startPipelineExecution(JsonNode input, RequestContext context) {
+        List<StartRequest.NameValue> variables = new ArrayList<>();
+        input.path("variables").forEach(v -> variables.add(new StartRequest.NameValue(v.path("name").asText(), v.path("value").asText())));
+        List<StartRequest.SourceRevisionOverride> revisions = new ArrayList<>();
+        input.path("sourceRevisions").forEach(r -> revisions.add(new StartRequest.SourceRevisionOverride(
+                r.path("actionName").asText(), r.path("revisionType").asText(), r.path("revisionValue").asText())));
+        String id = engine.startExecution(new StartRequest(input.get("name").asText(), variables,
+                input.path("clientRequestToken").asText(null), revisions, "StartPipelineExecution", callerArn(context)));
+        return mapper.createObjectNode().put("pipelineExecutionId", id);
+    }
+
+    JsonNode stopPipelineExecution(JsonNode input, RequestContext context) {
+        String id = input.get("pipelineExecutionId").asText();
+        engine.stopExecution(input.get("pipelineName").asText(), id, input.path("abandon").asBoolean(false),
+                input.path("reason").asText(null));
+        return mapper.createObjectNode().put("pipelineExecutionId", id);
+    }
+
+    JsonNode retryStageExecution(JsonNode input, RequestContext context) {
+        String id = engine.retryStage(input.get("pipelineName").asText(), input.get("stageName").asText(),
+                input.get("pipelineExecutionId").asText(), input.get("retryMode").asText());
+        return mapper.createObjectNode().put("pipelineExecutionId", id);
+    }
+
+    JsonNode putApprovalResult(JsonNode input, RequestContext context) {
+        JsonNode result = input.get("result");
+        Instant at = engine.putApprovalResult(input.get("pipelineName").asText(), input.get("stageName").asText(),
+                input.get("actionName").asText(), input.get("token").asText(), "Approved".equals(result.get("status").asText()),
+                result.get("summary").asText(), callerArn(context));
+        ObjectNode out = mapper.createObjectNode();
+        out.set("approvedAt", Timestamps.epochSeconds(at));
+        return out;
+    }
+
+    JsonNode setTransition(JsonNode input, RequestContext context, boolean enabled) {
+        engine.setTransition(input.get("pipelineName").asText(), input.get("stageName").asText(),
+                input.get("transitionType").asText(), enabled, input.path("reason").asText(null), callerArn(context));
+        return null;
+    }
+
+    JsonNode getPipelineState(JsonNode input, RequestContext context) {
+        String name = input.get("name").asText();
+        StoredPipeline stored = pipelines.get(name, null);
+        ExecutionQueries.PipelineState state = queries.pipelineState(name, stored.version(), stored.created(), stored.updated());
+        Map<String, StageExecutionRow> latestStage = new HashMap<>();
+        state.latestStages().forEach(s -> latestStage.put(s.stageName(), s));
+        Map<String, ActionExecutionRow> latestAction = new HashMap<>();
+        state.latestActions().forEach(a -> latestAction.put(a.stageName() + "\n" + a.actionName(), a));
+        Map<String, TransitionRow> inbound = new HashMap<>();
+        state.transitions().stream().filter(t -> "Inbound".equals(t.transitionType())).forEach(t -> inbound.put(t.stageName(), t));
+
+        ObjectNode out = mapper.createObjectNode();
+        out.put("pipelineName", name);
+        out.put("pipelineVersion", stored.version());
+        ArrayNode stageStates = out.putArray("stageStates");
+        List<StageDeclaration> stages = state.pipeline().stagesOrEmpty();
+        for (int i = 0; i < stages.size(); i++) {
+            StageDeclaration stage = stages.get(i);
+            ObjectNode stageState = stageStates.addObject();
+            stageState.put("stageName", stage.name());
+            List<PipelineExecutionRow> waiting = new ArrayList<>();
+            for (PipelineExecutionRow e : state.activeExecutions()) {
+                if (Integer.valueOf(i).equals(e.waitingStage())) {
+                    waiting.add(e);
+                }
+            }
+            if (!waiting.isEmpty()) {
+                stageState.set("inboundExecution", stageExecution(waiting.getLast().id(), "InProgress", waiting.getLast().executionType()));
+                ArrayNode all = stageState.putArray("inboundExecutions");
+                waiting.forEach(w -> all.add(stageExecution(w.id(), "InProgress", w.executionType())));
+            }
+            ObjectNode transition = stageState.putObject("inboundTransitionState");
+            TransitionRow t = inbound.get(stage.name());
+            transition.put("enabled", t == null || t.enabled());
+            if (t != null) {
+                transition.put("lastChangedBy", t.changedBy());
+                transition.set("lastChangedAt", Timestamps.epochSeconds(t.changedAt()));
+                if (!t.enabled() && t.reason() != null) {
+                    transition.put("disabledReason", t.reason());
+                }
+            }
+            ArrayNode actionStates = stageState.putArray("actionStates");
+            for (ActionDeclaration action : stage.actionsOrEmpty()) {
+                ObjectNode actionState = actionStates.addObject();
+                actionState.put("actionName", action.name());
+                ActionExecutionRow latest = latestAction.get(stage.name() + "\n" + action.name());
+                if (latest != null) {
+                    actionState.set("latestExecution", actionExecution(latest));
+                }
+                String link = action.configurationOrEmpty().get("ExternalEntityLink");
+                if (link != null) {
+                    actionState.put("entityUrl", link);
+                }
+            }
+            StageExecutionRow latest = latestStage.get(stage.name());
+            if (latest != null) {
+                stageState.set("latestExecution", stageExecution(latest.pipelineExecutionId(), latest.status().name(), "STANDARD"));
+            }
+        }
+        out.set("created", Timestamps.epochSeconds(state.created()));
+        out.set("updated", Timestamps.epochSeconds(state.updated()));
+        return out;
+    }
+
+    private ObjectNode stageExecution(String executionId, String status, String type) {
+        return mapper.createObjectNode().put("pipelineExecutionId", executionId).put("status", status).put("type", type);
+    }
+
+    private ObjectNode actionExecution(ActionExecutionRow row) {
+        ObjectNode node = mapper.createObjectNode();
+        node.put("actionExecutionId", row.id());
+        node.put("status", row.status().name());
+        putIfPresent(node, "summary", row.summary());
+        node.set("lastStatusChange", Timestamps.epochSeconds(row.updatedAt()));
+        if (row.token() != null && row.status() == dev.conveyor.model.execution.ActionExecutionStatus.InProgress) {
+            node.put("token", row.token());
+        }
+        putIfPresent(node, "lastUpdatedBy", row.updatedBy());
+        putIfPresent(node, "externalExecutionId", row.externalExecutionId());
+        putIfPresent(node, "externalExecutionUrl", row.externalExecutionUrl());
+        if (row.percentComplete() != null) {
+            node.put("percentComplete", row.percentComplete());
+        }
+        if (row.errorCode() != null) {
+            node.putObject("errorDetails").put("code", row.errorCode()).put("message", row.errorMessage());
+        }
+        return node;
+    }
+
+    JsonNode getPipelineExecution(JsonNode input, RequestContext context) {
+        String pipelineName = input.get("pipelineName").asText();
+        queries.requirePipeline(pipelineName);
+        PipelineExecutionRow e = queries.execution(pipelineName, input.get("pipelineExecutionId").asText());
+        ObjectNode execution = mapper.createObjectNode();
+        execution.put("pipelineName", e.pipelineName());
+        execution.put("pipelineVersion", e.pipelineVersion());
+        execution.put("pipelineExecutionId", e.id());
+        execution.put("status", e.status().name());
+        putIfPresent(execution, "statusSummary", e.statusSummary());
+        ArrayNode revisions = execution.putArray("artifactRevisions");
+        for (JsonNode r : readArray(e.artifactRevisionsJson())) {
+            ObjectNode revision = revisions.addObject();
+            copy(r, revision, "name", "revisionId", "revisionChangeIdentifier", "revisionSummary");
+            if (r.has("created")) {
+                revision.set("created", Timestamps.epochSeconds(Instant.ofEpochMilli(r.get("created").asLong())));
+            }
+            copy(r, revision, "revisionUrl");
+        }
+        execution.set("variables", readArray(e.variablesJson()));
+        execution.set("trigger", trigger(e));
+        execution.put("executionMode", e.executionMode());
+        execution.put("executionType", e.executionType());
+        ObjectNode out = mapper.createObjectNode();
+        out.set("pipelineExecution", execution);
+        return out;
+    }
+
+    JsonNode listPipelineExecutions(JsonNode input, RequestContext context) {
+        String pipelineName = input.get("pipelineName").asText();
+        queries.requirePipeline(pipelineName);
+        int max = input.hasNonNull("maxResults") ? input.get("maxResults").asInt() : 100;
+        String after = PageTokens.decode(EXECUTIONS_LISTING, input.path("nextToken").asText(null));
+        Long before = after == null ? null : parseLong(after);
+        String succeededIn = input.path("filter").path("succeededInStage").path("stageName").asText(null);
+        ObjectNode out = mapper.createObjectNode();
+        ArrayNode summaries = out.putArray("pipelineExecutionSummaries");
+        Long cursor = before;
+        boolean exhausted = false;
+        // With a filter, pages of the store may hold fewer matches than asked for: read on until the page is full.
+        while (summaries.size() < max && !exhausted) {
+            List<PipelineExecutionRow> page = queries.executions(pipelineName, cursor, max + 1);
+            exhausted = page.size() <= max;
+            for (PipelineExecutionRow e : page) {
+                if (summaries.size() == max) {
+                    exhausted = false;
+                    break;
+                }
+                cursor = e.sequence();
+                if (succeededIn == null || succeededInStage(e, succeededIn)) {
+                    summaries.add(summary(e));
+                }
+            }
+        }
+        if (!exhausted && cursor != null) {
+            out.put("nextToken", PageTokens.encode(EXECUTIONS_LISTING, Long.toString(cursor)));
+        }
+        return out;
+    }
+
+    private boolean succeededInStage(PipelineExecutionRow e, String stageName) {
+        return queries.stages(e.id()).stream().anyMatch(s -> s.stageName().equals(stageName) && s.status() == StageExecutionStatus.Succeeded);
+    }
+
+    private ObjectNode summary(PipelineExecutionRow e) {
+        ObjectNode s = mapper.createObjectNode();
+        s.put("pipelineExecutionId", e.id());
+        s.put("status", e.status().name());
+        putIfPresent(s, "statusSummary", e.statusSummary());
+        s.set("startTime", Timestamps.epochSeconds(e.startedAt()));
+        s.set("lastUpdateTime", Timestamps.epochSeconds(e.updatedAt()));
+        ArrayNode sources = s.putArray("sourceRevisions");
+        for (JsonNode r : readArray(e.artifactRevisionsJson())) {
+            ObjectNode source = sources.addObject();
+            source.put("actionName", r.path("actionName").asText());
+            copy(r, source, "revisionId", "revisionSummary", "revisionUrl");
+        }
+        s.set("trigger", trigger(e));
+        if ((e.status() == PipelineExecutionStatus.Stopped || e.status() == PipelineExecutionStatus.Stopping) && e.statusSummary() != null) {
+            s.putObject("stopTrigger").put("reason", e.statusSummary());
+        }
+        s.put("executionMode", e.executionMode());
+        s.put("executionType", e.executionType());
+        return s;
+    }
+
+    JsonNode listActionExecutions(JsonNode input, RequestContext context) {
+        String pipelineName = input.get("pipelineName").asText();
+        queries.requirePipeline(pipelineName);
+        JsonNode filter = input.path("filter");
+        String executionId = filter.path("pipelineExecutionId").asText(null);
+        boolean latestOnly = false;
+        if (filter.has("latestInPipelineExecution")) {
+            executionId = filter.path("latestInPipelineExecution").path("pipelineExecutionId").asText();
+            latestOnly = "Latest".equals(filter.path("latestInPipelineExecution").path("startTimeRange").asText());
+        }
+        if (executionId != null) {
+            queries.execution(pipelineName, executionId); // PipelineExecutionNotFoundException when unknown
+        }
+        int max = input.hasNonNull("maxResults") ? input.get("maxResults").asInt() : 100;
+        String after = PageTokens.decode(ACTIONS_LISTING, input.path("nextToken").asText(null));
+        Instant beforeStart = null;
+        String beforeId = null;
+        if (after != null) {
+            int bar = after.indexOf('|');
+            beforeStart = Instant.ofEpochMilli(parseLong(after.substring(0, Math.max(bar, 0))));
+            beforeId = after.substring(bar + 1);
+        }
+        List<ActionExecutionRow> rows = queries.actionExecutions(pipelineName, executionId, beforeStart, beforeId, max + 1);
+        if (latestOnly) {
+            Map<String, ActionExecutionRow> newest = new java.util.LinkedHashMap<>();
+            rows.forEach(r -> newest.putIfAbsent(r.stageName() + "\n" + r.actionName(), r));
+            rows = new ArrayList<>(newest.values());
+        }
+        ObjectNode out = mapper.createObjectNode();
+        ArrayNode details = out.putArray("actionExecutionDetails");
+        for (int i = 0; i < Math.min(max, rows.size()); i++) {
+            details.add(detail(rows.get(i)));
+        }
+        if (rows.size() > max) {
+            ActionExecutionRow last = rows.get(max - 1);
+            out.put("nextToken", PageTokens.encode(ACTIONS_LISTING, last.startedAt().toEpochMilli() + "|" + last.id()));
+        }
+        return out;
+    }
+
+    private ObjectNode detail(ActionExecutionRow row) {
+        ObjectNode d = mapper.createObjectNode();
+        d.put("pipelineExecutionId", row.pipelineExecutionId());
+        d.put("actionExecutionId", row.id());
+        d.put("pipelineVersion", row.pipelineVersion());
+        d.put("stageName", row.stageName());
+        d.put("actionName", row.actionName());
+        d.set("startTime", Timestamps.epochSeconds(row.startedAt()));
+        d.set("lastUpdateTime", Timestamps.epochSeconds(row.updatedAt()));
+        putIfPresent(d, "updatedBy", row.updatedBy());
+        d.put("status", row.status().name());
+        d.set("input", readObject(row.inputJson()));
+        if (row.outputJson() != null) {
+            d.set("output", readObject(row.outputJson()));
+        }
+        return d;
+    }
+
+    private ObjectNode trigger(PipelineExecutionRow e) {
+        ObjectNode trigger = mapper.createObjectNode().put("triggerType", e.triggerType());
+        putIfPresent(trigger, "triggerDetail", e.triggerDetail());
+        return trigger;
+    }
+
+    private JsonNode readArray(String json) {
+        if (json == null) {
+            return mapper.createArrayNode();
+        }
+        try {
+            return mapper.readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private ObjectNode readObject(String json) {
+        try {
+            return (ObjectNode) mapper.readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void copy(JsonNode from, ObjectNode to, String... fields) {
+        for (String f : fields) {
+            if (from.hasNonNull(f)) {
+                to.set(f, from.get(f));
+            }
+        }
+    }
+
+    private static void putIfPresent(ObjectNode node, String field, String value) {
+        if (value != null) {
+            node.put(field, value);
+        }
+    }
+
+    private static long parseLong(String s) {
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            throw new dev.conveyor.model.errors.InvalidNextTokenException("The next token is not valid", "nextToken");
+        }
+    }
+}

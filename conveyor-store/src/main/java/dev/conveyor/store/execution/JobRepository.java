@@ -1,0 +1,154 @@
+package dev.conveyor.store.execution;
+
+import dev.conveyor.model.execution.JobStatus;
+import dev.conveyor.model.pipeline.ActionTypeId;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Jobs waiting for, or held by, workers. A job is claimed with a conditional update (status still Queued), so of
+ * two workers polling at once exactly one gets it, on either database, without relying on SKIP LOCKED.
+ */
+public final class JobRepository {
+    private static final String COLUMNS = "id, action_execution_id, pipeline_execution_id, category, owner, provider, type_version, "
+            + "status, data, nonce, worker_id, dispatch_count, lease_until, created_at, updated_at";
+
+    public void insert(Connection c, JobRow j) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO job (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            s.setString(1, j.id());
+            s.setString(2, j.actionExecutionId());
+            s.setString(3, j.pipelineExecutionId());
+            s.setString(4, j.actionTypeId().category());
+            s.setString(5, j.actionTypeId().owner());
+            s.setString(6, j.actionTypeId().provider());
+            s.setString(7, j.actionTypeId().version());
+            s.setString(8, j.status().name());
+            s.setString(9, j.dataJson());
+            s.setString(10, j.nonce());
+            s.setString(11, j.workerId());
+            s.setInt(12, j.dispatchCount());
+            Sql.setInstant(s, 13, j.leaseUntil());
+            Sql.setInstant(s, 14, j.createdAt());
+            Sql.setInstant(s, 15, j.updatedAt());
+            s.executeUpdate();
+        }
+    }
+
+    public void update(Connection c, JobRow j) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("UPDATE job SET status = ?, data = ?, nonce = ?, worker_id = ?, dispatch_count = ?, "
+                + "lease_until = ?, updated_at = ? WHERE id = ?")) {
+            s.setString(1, j.status().name());
+            s.setString(2, j.dataJson());
+            s.setString(3, j.nonce());
+            s.setString(4, j.workerId());
+            s.setInt(5, j.dispatchCount());
+            Sql.setInstant(s, 6, j.leaseUntil());
+            Sql.setInstant(s, 7, j.updatedAt());
+            s.setString(8, j.id());
+            s.executeUpdate();
+        }
+    }
+
+    public Optional<JobRow> find(Connection c, String jobId) throws SQLException {
+        List<JobRow> rows = query(c, "SELECT " + COLUMNS + " FROM job WHERE id = ?", jobId);
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.getFirst());
+    }
+
+    /** The jobs of an action execution, oldest first (more than one after continuation tokens). */
+    public List<JobRow> jobsOfAction(Connection c, String actionExecutionId) throws SQLException {
+        return query(c, "SELECT " + COLUMNS + " FROM job WHERE action_execution_id = ? ORDER BY created_at", actionExecutionId);
+    }
+
+    /** Queued jobs of the given action types, oldest first. */
+    public List<JobRow> queued(Connection c, Collection<ActionTypeId> types, int limit) throws SQLException {
+        if (types.isEmpty()) {
+            return List.of();
+        }
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM job WHERE status = 'Queued' AND (");
+        int n = 0;
+        for (ActionTypeId ignored : types) {
+            sql.append(n++ == 0 ? "" : " OR ").append("(category = ? AND owner = ? AND provider = ? AND type_version = ?)");
+        }
+        sql.append(") ORDER BY created_at LIMIT ?");
+        try (PreparedStatement s = c.prepareStatement(sql.toString())) {
+            int i = 1;
+            for (ActionTypeId t : types) {
+                s.setString(i++, t.category());
+                s.setString(i++, t.owner());
+                s.setString(i++, t.provider());
+                s.setString(i++, t.version());
+            }
+            s.setInt(i, limit);
+            return read(s);
+        }
+    }
+
+    /**
+     * Claims a queued job for a worker: true when this caller got it. The update only matches while the job is
+     * still Queued, so a concurrent claim by another worker makes this one return false.
+     */
+    public boolean claim(Connection c, String jobId, String workerId, String nonce, Instant leaseUntil, Instant now) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("UPDATE job SET status = 'Dispatched', worker_id = ?, nonce = ?, lease_until = ?, "
+                + "dispatch_count = dispatch_count + 1, updated_at = ? WHERE id = ? AND status = 'Queued'")) {
+            s.setString(1, workerId);
+            s.setString(2, nonce);
+            Sql.setInstant(s, 3, leaseUntil);
+            Sql.setInstant(s, 4, now);
+            s.setString(5, jobId);
+            return s.executeUpdate() == 1;
+        }
+    }
+
+    /** Jobs held by a worker (Dispatched or InProgress) whose lease has run out. */
+    public List<JobRow> expiredLeases(Connection c, Instant now) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM job WHERE status IN ('Dispatched', 'InProgress') "
+                + "AND lease_until IS NOT NULL AND lease_until < ?")) {
+            Sql.setInstant(s, 1, now);
+            return read(s);
+        }
+    }
+
+    /** Jobs a worker holds (Dispatched or InProgress). */
+    public List<JobRow> heldBy(Connection c, String workerId) throws SQLException {
+        return query(c, "SELECT " + COLUMNS + " FROM job WHERE status IN ('Dispatched', 'InProgress') AND worker_id = ?", workerId);
+    }
+
+    /** Extends the lease of a job held by {@code workerId}; false when the worker no longer holds it. */
+    public boolean extendLease(Connection c, String jobId, String workerId, Instant leaseUntil, Instant now) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("UPDATE job SET lease_until = ?, updated_at = ? WHERE id = ? AND worker_id = ? "
+                + "AND status IN ('Dispatched', 'InProgress')")) {
+            Sql.setInstant(s, 1, leaseUntil);
+            Sql.setInstant(s, 2, now);
+            s.setString(3, jobId);
+            s.setString(4, workerId);
+            return s.executeUpdate() == 1;
+        }
+    }
+
+    private static List<JobRow> query(Connection c, String sql, String param) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            s.setString(1, param);
+            return read(s);
+        }
+    }
+
+    private static List<JobRow> read(PreparedStatement s) throws SQLException {
+        List<JobRow> rows = new ArrayList<>();
+        try (ResultSet r = s.executeQuery()) {
+            while (r.next()) {
+                rows.add(new JobRow(r.getString("id"), r.getString("action_execution_id"), r.getString("pipeline_execution_id"),
+                        new ActionTypeId(r.getString("category"), r.getString("owner"), r.getString("provider"), r.getString("type_version")),
+                        JobStatus.valueOf(r.getString("status")), r.getString("data"), r.getString("nonce"), r.getString("worker_id"),
+                        r.getInt("dispatch_count"), Sql.instant(r, "lease_until"), Sql.instant(r, "created_at"), Sql.instant(r, "updated_at")));
+            }
+        }
+        return rows;
+    }
+}
