@@ -1,22 +1,34 @@
 package dev.conveyor.cli;
 
+import dev.conveyor.cli.client.ApproveCommand;
+import dev.conveyor.cli.client.FailurePrinter;
+import dev.conveyor.cli.client.LogsCommand;
+import dev.conveyor.cli.client.RejectCommand;
+import dev.conveyor.cli.client.RunCommand;
+import dev.conveyor.cli.client.StatusCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code conveyor}: the entry point. Each subcommand is a class of its own. */
 @Command(name = "conveyor", mixinStandardHelpOptions = true, version = "Conveyor 0.1.0",
         description = "A self-hosted continuous-delivery server that speaks the AWS CodePipeline API.",
-        subcommands = {ServerCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServerCommand.class, RunCommand.class, StatusCommand.class, ApproveCommand.class, RejectCommand.class,
+                LogsCommand.class, CommandLine.HelpCommand.class})
 public final class ConveyorCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        spec.commandLine().usage(System.out);
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** The command line with every subcommand and the one-line error reporting; tests run commands through it. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new ConveyorCli()).setExecutionExceptionHandler(new FailurePrinter());
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new ConveyorCli()).execute(args));
+        System.exit(commandLine().execute(args));
     }
 }

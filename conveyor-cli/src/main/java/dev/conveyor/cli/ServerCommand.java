@@ -1,5 +1,8 @@
 package dev.conveyor.cli;
 
+import dev.conveyor.cli.client.ClientOptions;
+import dev.conveyor.cli.demo.DemoPipeline;
+import dev.conveyor.cli.demo.DemoSampleApp;
 import dev.conveyor.server.ConveyorServer;
 import dev.conveyor.server.ServerConfig;
 import java.nio.file.Path;
@@ -36,7 +39,23 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--agent-capacity", defaultValue = "0", description = "Jobs the embedded agent runs at once (default: twice the cores).")
     int agentCapacity;
 
-    @Option(names = "--demo", description = "Create the demo pipeline if it does not exist yet.")
+    @Option(names = "--artifact-endpoint", description = "Keep artifact buckets in this external S3-compatible service, e.g. "
+            + "http://minio:9000 (credentials from the standard AWS chain); default: files under --data-dir.")
+    java.net.URI artifactEndpoint;
+
+    @Option(names = "--max-artifact-bytes", defaultValue = "5497558138880", description = "Largest artifact or S3 object accepted "
+            + "(default: ${DEFAULT-VALUE}, 5 TiB).")
+    long maxArtifactBytes;
+
+    @Option(names = "--artifact-retention-executions", defaultValue = "0", description = "Keep the artifacts of the last N "
+            + "executions of each pipeline (0: no such rule). Running and latest-successful executions always keep theirs.")
+    int retentionExecutions;
+
+    @Option(names = "--artifact-retention-days", defaultValue = "0", description = "Keep artifacts younger than D days (0: no such "
+            + "rule). With both rules, an execution's artifacts stay while either rule keeps them.")
+    int retentionDays;
+
+    @Option(names = "--demo", description = "Create the demo pipeline conveyor-demo (and start it) if it does not exist yet.")
     boolean demo;
 
     @Override
@@ -45,18 +64,46 @@ final class ServerCommand implements Callable<Integer> {
         ServerConfig config = new ServerConfig(bind, port, dataDir, database, region, accountId,
                 new ServerConfig.EngineSettings(!noEmbeddedAgent, agentCapacity == 0 ? defaults.agentCapacity() : agentCapacity,
                         defaults.approvalTimeout(), defaults.leaseDuration(), defaults.sweepInterval()));
+        config = config.withArtifacts(new ServerConfig.ArtifactSettings(artifactEndpoint, maxArtifactBytes,
+                new dev.conveyor.artifacts.RetentionPolicy(retentionExecutions, retentionDays == 0 ? null : java.time.Duration.ofDays(retentionDays)),
+                ServerConfig.ArtifactSettings.defaults().retentionInterval()));
         ConveyorServer server = new ConveyorServer(config).start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
             stopped.countDown();
         }, "conveyor-shutdown"));
-        if (demo) {
-            DemoPipeline.ensure(server);
-        }
+        DemoPipeline.Installation installation = demo ? DemoPipeline.install(server, dataDir) : null;
         System.out.println("Conveyor is ready at " + server.endpoint()
                 + "  (try: aws codepipeline list-pipelines --endpoint-url " + server.endpoint() + ")");
+        if (installation != null) {
+            System.out.println(demoGuide(installation, server.endpoint()));
+        }
         stopped.await();
         return 0;
+    }
+
+    /** Where to look once the demo is there: the client commands first, then the same through the AWS CLI. */
+    private String demoGuide(DemoPipeline.Installation installation, String endpoint) {
+        String name = DemoPipeline.NAME;
+        // The client commands default to port 8420; anywhere else they need to be told where the server is.
+        String at = endpoint.equals(ClientOptions.DEFAULT_ENDPOINT) ? "" : " --endpoint " + endpoint;
+        String line = "  %-" + (48 + at.length()) + "s %s%n";
+        StringBuilder guide = new StringBuilder();
+        guide.append(installation.created()
+                ? "Created the demo pipeline " + name + " and started its first execution " + installation.executionId() + ".\n"
+                : "The demo pipeline " + name + " exists already (not started again; the run command below starts it).\n");
+        guide.append("It tests, builds and deploys a sample app: Source (s3://").append(DemoSampleApp.BUCKET).append('/')
+                .append(DemoSampleApp.KEY).append(") -> Build -> Test -> Deploy into ").append(installation.deployRoot())
+                .append("/current\n");
+        guide.append("Where to look:\n");
+        guide.append(line.formatted("bin/conveyor status " + name + at, "stages, actions, statuses, approvals"));
+        guide.append(line.formatted("bin/conveyor logs " + name + " --follow" + at, "what its actions print, live"));
+        guide.append(line.formatted("bin/conveyor run " + name + " --watch" + at, "run it again and watch it"));
+        guide.append("  or with the AWS CLI (export AWS_ACCESS_KEY_ID=any AWS_SECRET_ACCESS_KEY=any AWS_DEFAULT_REGION=")
+                .append(region).append("):\n");
+        guide.append("  aws codepipeline get-pipeline-state --name ").append(name).append(" --endpoint-url ").append(endpoint).append('\n');
+        guide.append("  aws codepipeline list-pipeline-executions --pipeline-name ").append(name).append(" --endpoint-url ").append(endpoint);
+        return guide.toString();
     }
 }

@@ -38,11 +38,13 @@ final class ActionLauncher {
     private final ExecutionRepository executions;
     private final JobRepository jobs;
     private final EngineConfig config;
+    private final JobDataContributors contributors;
 
-    ActionLauncher(ExecutionRepository executions, JobRepository jobs, EngineConfig config) {
+    ActionLauncher(ExecutionRepository executions, JobRepository jobs, EngineConfig config, JobDataContributors contributors) {
         this.executions = executions;
         this.jobs = jobs;
         this.config = config;
+        this.contributors = contributors;
     }
 
     /** What earlier actions of the execution made visible: variables by namespace and artifacts by name. */
@@ -211,6 +213,7 @@ final class ActionLauncher {
                 }
             }
         }
+        contributors.apply(action.actionTypeId(), execution.pipelineName(), action.name(), resolvedConfiguration, data);
         jobs.insert(tx.connection, new JobRow(UUID.randomUUID().toString(), row.id(), execution.id(), action.actionTypeId(),
                 JobStatus.Queued, ActionJson.write(data), null, null, 0, null, tx.now, tx.now));
         tx.jobsQueued = true;

@@ -78,6 +78,7 @@ public final class ExecutionEngine {
     private final EngineConfig config;
     private final Clock clock;
     private final JobSignal jobSignal = new JobSignal();
+    private final JobDataContributors contributors = new JobDataContributors();
     private final List<ExecutionListener> listeners = new CopyOnWriteArrayList<>();
 
     public ExecutionEngine(Database db, PipelineDeclarations declarations, EngineConfig config, Clock clock) {
@@ -88,7 +89,7 @@ public final class ExecutionEngine {
         this.declarations = declarations;
         this.config = config;
         this.clock = clock;
-        this.launcher = new ActionLauncher(executions, jobs, config);
+        this.launcher = new ActionLauncher(executions, jobs, config, contributors);
         this.advancer = new ExecutionAdvancer(executions, transitions, declarations, launcher);
     }
 
@@ -102,6 +103,11 @@ public final class ExecutionEngine {
 
     public void addListener(ExecutionListener listener) {
         listeners.add(listener);
+    }
+
+    /** Adds data to every job of {@code type} as it is queued (see {@link JobDataContributor}); one per type. */
+    public void contributeJobData(ActionTypeId type, JobDataContributor contributor) {
+        contributors.register(type, contributor);
     }
 
     // ---- executions
@@ -313,15 +319,28 @@ public final class ExecutionEngine {
 
     /** Claims up to {@code max} queued jobs of the given types for a worker. */
     public List<JobRow> pollJobs(Collection<ActionTypeId> types, int max, String workerId, Duration lease) {
+        return pollJobs(types, max, workerId, lease, job -> true);
+    }
+
+    /**
+     * Claims up to {@code max} queued jobs of the given types that {@code wanted} accepts (PollForJobs' queryParam)
+     * for a worker. {@code lease} null: the job has no lease and only the action's deadline bounds it (workers of
+     * the public job protocol have no way to renew one).
+     */
+    public List<JobRow> pollJobs(Collection<ActionTypeId> types, int max, String workerId, Duration lease,
+                                 java.util.function.Predicate<JobRow> wanted) {
         List<JobRow> claimed = new ArrayList<>();
         Instant now = clock.instant();
-        List<JobRow> candidates = db.read(c -> jobs.queued(c, types, max * 4));
+        List<JobRow> candidates = db.read(c -> jobs.queued(c, types, Math.max(max * 4, 50)));
         for (JobRow candidate : candidates) {
             if (claimed.size() >= max) {
                 break;
             }
+            if (!wanted.test(candidate)) {
+                continue;
+            }
             String nonce = UUID.randomUUID().toString();
-            boolean won = db.inTransaction(c -> jobs.claim(c, candidate.id(), workerId, nonce, now.plus(lease), now));
+            boolean won = db.inTransaction(c -> jobs.claim(c, candidate.id(), workerId, nonce, lease == null ? null : now.plus(lease), now));
             if (won) {
                 claimed.add(db.read(c -> jobs.find(c, candidate.id())).orElseThrow());
             }
@@ -359,6 +378,19 @@ public final class ExecutionEngine {
 
     public Optional<JobRow> findJob(String jobId) {
         return db.read(c -> jobs.find(c, jobId));
+    }
+
+    /** Records the third-party client a job was handed to. */
+    public void assignClient(String jobId, String clientId) {
+        db.inTransaction(c -> {
+            jobs.setClientId(c, jobId, clientId);
+            return null;
+        });
+    }
+
+    /** The third-party client a job was handed to, or null. */
+    public String clientOf(String jobId) {
+        return db.read(c -> jobs.clientId(c, jobId));
     }
 
     /** Takes a worker's result for a job and advances the execution. */
@@ -498,6 +530,12 @@ public final class ExecutionEngine {
                     + describe(allowed) + " and timed out";
             for (JobRow job : jobs.jobsOfAction(tx.connection, action.id())) {
                 if (!job.status().isFinished()) {
+                    message += switch (job.status()) {
+                        case Queued -> ": no worker polled for its job";
+                        case Dispatched -> ": the worker that polled its job never acknowledged it";
+                        case InProgress -> ": the worker that acknowledged its job reported no result";
+                        default -> "";
+                    };
                     jobs.update(tx.connection, job.withStatus(JobStatus.TimedOut, tx.now));
                 }
             }

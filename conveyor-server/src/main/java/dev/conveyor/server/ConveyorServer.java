@@ -1,8 +1,6 @@
 package dev.conveyor.server;
 
 import dev.conveyor.artifacts.ObjectArtifactStore;
-import dev.conveyor.artifacts.crypto.Keyring;
-import dev.conveyor.artifacts.local.LocalObjectStore;
 import dev.conveyor.artifacts.object.ObjectStore;
 import dev.conveyor.engine.EngineConfig;
 import dev.conveyor.engine.ExecutionEngine;
@@ -13,9 +11,21 @@ import dev.conveyor.engine.agent.EngineJobChannel;
 import dev.conveyor.model.actiontype.BuiltInActionTypes;
 import dev.conveyor.providers.BuiltInProviders;
 import dev.conveyor.server.codepipeline.ExecutionOperations;
+import dev.conveyor.model.actiontype.ActionTypeRegistry;
+import dev.conveyor.model.actiontype.CompositeActionTypeRegistry;
+import dev.conveyor.model.validation.TagValidator;
+import dev.conveyor.server.codepipeline.ActionTypeOperations;
+import dev.conveyor.server.codepipeline.CustomActionTypes;
+import dev.conveyor.server.codepipeline.JobCredentialIssuer;
+import dev.conveyor.server.codepipeline.JobOperations;
+import dev.conveyor.store.ActionTypeRepository;
+import dev.conveyor.store.JobCredentialRepository;
+import java.time.Duration;
+import dev.conveyor.server.s3.ArtifactServices;
 import dev.conveyor.server.protocol.JsonOperation;
-import dev.conveyor.store.ArtifactRepository;
 import java.util.HashMap;
+import java.util.List;
+import dev.conveyor.server.logs.ActionLogEndpoint;
 import dev.conveyor.model.servicemodel.ServiceModel;
 import dev.conveyor.model.validation.PipelineLimits;
 import dev.conveyor.model.validation.PipelineValidator;
@@ -57,6 +67,7 @@ public final class ConveyorServer implements AutoCloseable {
     private Database database;
     private Server jetty;
     private ObjectStore objects;
+    private ArtifactServices artifactServices;
     private ExecutionEngine engine;
     private Agent agent;
     private Thread sweeper;
@@ -82,14 +93,21 @@ public final class ConveyorServer implements AutoCloseable {
         PipelineLimits limits = PipelineLimits.defaults();
         TagRepository tags = new TagRepository(database, limits.maxTagsPerResource());
         PipelineRepository pipelines = new PipelineRepository(database, tags);
-        PipelineValidator validator = new PipelineValidator(BuiltInActionTypes.instance(), limits, config.region());
+        CustomActionTypes customActionTypes = new CustomActionTypes(new ActionTypeRepository(database));
+        ActionTypeRegistry actionTypes = CompositeActionTypeRegistry.withBuiltIns(customActionTypes);
+        PipelineValidator validator = new PipelineValidator(actionTypes, limits, config.region());
+        ActionTypeOperations actionTypeOperations = new ActionTypeOperations(new ActionTypeRepository(database), customActionTypes,
+                tags, new TagValidator(limits), config.region(), config.accountId(), clock);
         Arns arns = new Arns(config.region(), config.accountId());
-        PipelineOperations pipelineOperations = new PipelineOperations(pipelines, tags, validator, limits, arns, clock);
+        PipelineOperations pipelineOperations = new PipelineOperations(pipelines, tags, validator, limits, arns, clock,
+                actionTypes, actionTypeOperations::exists);
 
         // Artifacts: versioned objects over content-addressed blobs under the data dir (the S3 endpoint serves them).
-        Keyring keyring = new Keyring(config.dataDir().resolve("keys"), clock);
-        objects = new LocalObjectStore(database, config.dataDir().resolve("artifacts"), keyring, clock, Long.MAX_VALUE);
-        ObjectArtifactStore artifacts = new ObjectArtifactStore(objects, new ArtifactRepository(database), clock);
+        // (issue 3: local blobs or an external S3 service per config.artifacts(); ArtifactServices wires them)
+        artifactServices = ArtifactServices.open(config.dataDir(), config.artifacts().externalEndpoint(),
+                config.artifacts().maxObjectBytes(), database, config.region(), config.accountId(), clock);
+        objects = artifactServices.objects();
+        ObjectArtifactStore artifacts = artifactServices.artifacts();
 
         // Executions: the engine, its timers, and the agent that runs built-in providers in this process.
         PipelineDeclarations declarations = new PipelineDeclarations(pipelines);
@@ -107,11 +125,23 @@ public final class ConveyorServer implements AutoCloseable {
                     engineConfig.workspacesDir(), engineConfig.leaseDuration()).start();
         }
 
+        // The job protocol for job workers (custom action types, third-party actions).
+        JobOperations jobOperations = new JobOperations(engine, actionTypes,
+                new JobCredentialIssuer(new JobCredentialRepository(database), clock, Duration.ofHours(1)), artifacts,
+                config.accountId(), Duration.ofSeconds(10));
+
         Map<String, JsonOperation> codePipelineOperations = new HashMap<>(pipelineOperations.operations());
         codePipelineOperations.putAll(executionOperations.operations());
+        codePipelineOperations.putAll(actionTypeOperations.operations());
+        codePipelineOperations.putAll(jobOperations.operations());
         JsonService codePipeline = new JsonService(ServiceModel.codePipeline(), codePipelineOperations);
         AwsJsonProtocol json = new AwsJsonProtocol(Map.of(codePipeline.targetPrefix(), codePipeline));
-        RequestRouter router = new RequestRouter(json, RequestAuthenticator.acceptAny(), clock);
+        ActionLogEndpoint logs = new ActionLogEndpoint(queries, engineConfig.logsDir());
+        RequestRouter router = new RequestRouter(json, RequestAuthenticator.acceptAny(), clock,
+                List.of(new RequestRouter.PathRoute(ActionLogEndpoint.PREFIX, logs::handle)), artifactServices.s3());
+        // Artifact retention (issue 3): never the artifacts of running or latest-successful executions.
+        artifactServices.startRetention(config.artifacts().retention(), config.artifacts().retentionInterval(),
+                pipelineName -> protectedExecutions(queries, pipelineName));
 
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
         threads.setName("conveyor-http");
@@ -120,6 +150,8 @@ public final class ConveyorServer implements AutoCloseable {
         jetty = new Server(threads);
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
+        // S3 object keys may hold "//", "%2F", ".." and the like: let them through to the S3 endpoint (issue 3).
+        http.setUriCompliance(org.eclipse.jetty.http.UriCompliance.UNSAFE);
         ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
         connector.setHost(config.bindAddress());
         connector.setPort(config.port());
@@ -150,6 +182,25 @@ public final class ConveyorServer implements AutoCloseable {
                 LOG.warn("sweep failed: {}", e.toString());
             }
         }
+    }
+
+    /**
+     * The executions of a pipeline whose artifacts retention must keep: those in progress or stopping, and the
+     * latest that succeeded (among the 1000 newest). Stands in until the engine offers its own RetentionGuard.
+     */
+    private static java.util.Set<String> protectedExecutions(ExecutionQueries queries, String pipelineName) {
+        java.util.Set<String> kept = new java.util.HashSet<>();
+        boolean succeededSeen = false;
+        for (var execution : queries.executions(pipelineName, null, 1000)) {
+            var status = execution.status();
+            boolean succeeded = status == dev.conveyor.model.execution.PipelineExecutionStatus.Succeeded;
+            if (status == dev.conveyor.model.execution.PipelineExecutionStatus.InProgress
+                    || status == dev.conveyor.model.execution.PipelineExecutionStatus.Stopping || (succeeded && !succeededSeen)) {
+                kept.add(execution.id());
+            }
+            succeededSeen |= succeeded;
+        }
+        return kept;
     }
 
     private static String hostName() {
@@ -200,8 +251,9 @@ public final class ConveyorServer implements AutoCloseable {
             }
             jetty = null;
         }
-        if (objects != null) {
-            objects.close();
+        if (artifactServices != null) {
+            artifactServices.close(); // retention, then the object store
+            artifactServices = null;
             objects = null;
         }
         if (database != null) {

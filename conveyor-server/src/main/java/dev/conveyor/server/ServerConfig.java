@@ -13,9 +13,10 @@ import java.time.Duration;
  * @param region      the region in ARNs and in what the API reports
  * @param accountId   the 12-digit account id in ARNs
  * @param engine      how executions run: timers, and the agent embedded in the server
+ * @param artifacts   where artifacts are kept, how big they may be and how long they are kept
  */
 public record ServerConfig(String bindAddress, int port, Path dataDir, String databaseUrl, String region, String accountId,
-                           EngineSettings engine) {
+                           EngineSettings engine, ArtifactSettings artifacts) {
     public static final String DEFAULT_REGION = "us-east-1";
     public static final String DEFAULT_ACCOUNT_ID = "000000000000";
 
@@ -25,6 +26,29 @@ public record ServerConfig(String bindAddress, int port, Path dataDir, String da
         }
         if (!region.matches("[a-z0-9-]+")) {
             throw new IllegalArgumentException("the region must look like us-east-1, got '" + region + "'");
+        }
+    }
+
+    /** A configuration with the default artifact settings. */
+    public ServerConfig(String bindAddress, int port, Path dataDir, String databaseUrl, String region, String accountId,
+                        EngineSettings engine) {
+        this(bindAddress, port, dataDir, databaseUrl, region, accountId, engine, ArtifactSettings.defaults());
+    }
+
+    /**
+     * Where artifacts (and every bucket of the S3 endpoint) are kept, and for how long.
+     *
+     * @param externalEndpoint  an external S3-compatible service to keep buckets in (credentials from the standard
+     *                          AWS chain), or null for content-addressed files under {@code <dataDir>/artifacts}
+     * @param maxObjectBytes    the largest object or artifact accepted
+     * @param retention         which executions' artifacts are removed
+     * @param retentionInterval how often retention runs
+     */
+    public record ArtifactSettings(java.net.URI externalEndpoint, long maxObjectBytes, dev.conveyor.artifacts.RetentionPolicy retention,
+                                   Duration retentionInterval) {
+        /** Local files, objects up to 5 TiB (S3's limit), everything kept. */
+        public static ArtifactSettings defaults() {
+            return new ArtifactSettings(null, 5L << 40, dev.conveyor.artifacts.RetentionPolicy.KEEP_ALL, Duration.ofHours(1));
         }
     }
 
@@ -47,14 +71,19 @@ public record ServerConfig(String bindAddress, int port, Path dataDir, String da
 
     /** Defaults for a server on the loopback interface with the embedded database. */
     public static ServerConfig embedded(Path dataDir, int port) {
-        return new ServerConfig("127.0.0.1", port, dataDir, null, DEFAULT_REGION, DEFAULT_ACCOUNT_ID, EngineSettings.defaults());
+        return new ServerConfig("127.0.0.1", port, dataDir, null, DEFAULT_REGION, DEFAULT_ACCOUNT_ID, EngineSettings.defaults(),
+                ArtifactSettings.defaults());
     }
 
     public ServerConfig withDatabaseUrl(String url) {
-        return new ServerConfig(bindAddress, port, dataDir, url, region, accountId, engine);
+        return new ServerConfig(bindAddress, port, dataDir, url, region, accountId, engine, artifacts);
     }
 
     public ServerConfig withEngine(EngineSettings settings) {
-        return new ServerConfig(bindAddress, port, dataDir, databaseUrl, region, accountId, settings);
+        return new ServerConfig(bindAddress, port, dataDir, databaseUrl, region, accountId, settings, artifacts);
+    }
+
+    public ServerConfig withArtifacts(ArtifactSettings settings) {
+        return new ServerConfig(bindAddress, port, dataDir, databaseUrl, region, accountId, engine, settings);
     }
 }

@@ -62,6 +62,21 @@ public final class ChunkedGcm {
     }
 
     /**
+     * The stored form of exactly {@code plainSize} bytes read from {@code plaintext}, as a stream to pull from (for
+     * uploads to an external store). Fails with an IOException when the plaintext ends early.
+     */
+    public static InputStream encrypting(InputStream plaintext, byte[] dataKey, long plainSize) {
+        byte[] header = new byte[HEADER_BYTES];
+        System.arraycopy(MAGIC, 0, header, 0, 4);
+        header[4] = 1;
+        header[5] = CHUNK_SHIFT;
+        byte[] prefix = new byte[8];
+        RANDOM.nextBytes(prefix);
+        System.arraycopy(prefix, 0, header, 8, 8);
+        return new EncryptingSource(plaintext, new SecretKeySpec(dataKey, "AES"), header, plainSize);
+    }
+
+    /**
      * Decrypts the stored form of {@code plainSize} bytes, read from {@code source} positioned at the start of the
      * header (the header is read first). Reading fails with an IOException when anything was altered or cut.
      */
@@ -171,6 +186,79 @@ public final class ChunkedGcm {
             } finally {
                 out.close();
             }
+        }
+    }
+
+    private static final class EncryptingSource extends InputStream {
+        private final InputStream plaintext;
+        private final SecretKeySpec key;
+        private final byte[] header;
+        private final long chunkCount;
+        private final long plainSize;
+        private final byte[] plain = new byte[CHUNK_BYTES];
+        private byte[] current;
+        private int position;
+        private int available;
+        private long index;
+
+        EncryptingSource(InputStream plaintext, SecretKeySpec key, byte[] header, long plainSize) {
+            this.plaintext = plaintext;
+            this.key = key;
+            this.header = header;
+            this.plainSize = plainSize;
+            this.chunkCount = chunks(plainSize);
+            this.current = header.clone();
+            this.available = header.length;
+        }
+
+        private boolean fill() throws IOException {
+            if (index >= chunkCount) {
+                return false;
+            }
+            boolean last = index == chunkCount - 1;
+            int length = last ? (int) (plainSize - index * CHUNK_BYTES) : CHUNK_BYTES;
+            int read = plaintext.readNBytes(plain, 0, length);
+            if (read != length) {
+                throw new EOFException("the content ended after " + (index * CHUNK_BYTES + read) + " of " + plainSize + " bytes");
+            }
+            Cipher cipher = cipher(Cipher.ENCRYPT_MODE, key, header, index, last);
+            try {
+                current = cipher.doFinal(plain, 0, length);
+            } catch (GeneralSecurityException e) {
+                throw new IOException("encryption failed", e);
+            }
+            available = current.length;
+            position = 0;
+            index++;
+            return true;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            while (position == available) {
+                if (!fill()) {
+                    return -1;
+                }
+            }
+            int n = Math.min(len, available - position);
+            System.arraycopy(current, position, b, off, n);
+            position += n;
+            return n;
+        }
+
+        @Override
+        public void close() throws IOException {
+            plaintext.close();
         }
     }
 

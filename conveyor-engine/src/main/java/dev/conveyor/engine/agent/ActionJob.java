@@ -123,6 +123,14 @@ public final class ActionJob {
         return override.isMissingNode() ? null : override;
     }
 
+    /**
+     * What the server added to this job for its provider when it was queued (the engine's JobDataContributor),
+     * or a missing node.
+     */
+    public JsonNode contributedData() {
+        return data.path("contributed");
+    }
+
     public String continuationToken() {
         JsonNode token = jobData().path("continuationToken");
         return token.isMissingNode() ? null : token.asText();
@@ -138,6 +146,14 @@ public final class ActionJob {
 
     public ActionLog log() {
         return log;
+    }
+
+    /**
+     * Records a process group the action started, so that if this agent's process dies the next one can kill the
+     * group before the job runs again (no action runs twice at once).
+     */
+    public void registerProcessGroup(long pgid) {
+        WorkspaceJanitor.recordProcessGroup(workspace, pgid);
     }
 
     /** Copies an input artifact's zip into {@code target}, recording that this action consumed it. */

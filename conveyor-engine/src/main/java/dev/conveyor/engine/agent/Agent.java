@@ -61,6 +61,8 @@ public final class Agent implements AutoCloseable {
     }
 
     public synchronized Agent start() {
+        // Before our jobs are offered again: kill what a dead predecessor left running and delete its workspaces.
+        WorkspaceJanitor.cleanLeftovers(workspacesDir);
         channel.releaseJobsOf(workerId);
         poller = Thread.ofVirtual().name("agent-poll-" + workerId).start(this::pollLoop);
         renewer = Thread.ofVirtual().name("agent-renew-" + workerId).start(this::renewLoop);

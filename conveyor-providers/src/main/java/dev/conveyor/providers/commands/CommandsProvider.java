@@ -68,7 +68,7 @@ public final class CommandsProvider implements ActionProvider {
         Path script = workspace.resolve("commands.sh");
         Files.writeString(script, script(job.commands(), job.outputVariableNames(), state, variables), StandardCharsets.UTF_8);
 
-        ShellProcess.Result result = ShellProcess.run(script, source, env, job.timeout(), job.log());
+        ShellProcess.Result result = ShellProcess.run(script, source, env, job.timeout(), job);
         if (result.timedOut()) {
             return JobOutcome.Failure.jobFailed("The commands did not finish within " + job.timeout().toMinutes() + " minutes and were stopped");
         }

@@ -1,5 +1,6 @@
 package dev.conveyor.providers.commands;
 
+import dev.conveyor.engine.agent.ActionJob;
 import dev.conveyor.engine.agent.ActionLog;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -23,8 +24,9 @@ final class ShellProcess {
     private ShellProcess() {
     }
 
-    static Result run(Path script, Path workingDir, Map<String, String> environment, Duration timeout, ActionLog log)
+    static Result run(Path script, Path workingDir, Map<String, String> environment, Duration timeout, ActionJob job)
             throws InterruptedException {
+        ActionLog log = job.log();
         ProcessBuilder builder = new ProcessBuilder(List.of("setsid", "bash", script.toString()))
                 .directory(workingDir.toFile()).redirectErrorStream(true);
         builder.environment().putAll(environment);
@@ -34,6 +36,7 @@ final class ShellProcess {
         } catch (IOException e) {
             throw new IllegalStateException("cannot start bash: " + e.getMessage(), e);
         }
+        job.registerProcessGroup(process.pid()); // setsid: bash leads its own process group
         Thread pump = Thread.ofVirtual().start(() -> {
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;

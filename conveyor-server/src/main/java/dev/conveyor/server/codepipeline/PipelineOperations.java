@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
+import dev.conveyor.model.actiontype.ActionTypeRegistry;
 import dev.conveyor.model.errors.ResourceNotFoundException;
 import dev.conveyor.model.json.ConveyorJson;
 import dev.conveyor.model.pipeline.PipelineDeclaration;
@@ -25,6 +26,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * The pipeline-definition operations of CodePipeline: create, read (any version), update, delete, list, and the
@@ -42,15 +44,21 @@ public final class PipelineOperations {
     private final TagValidator tagValidator;
     private final Arns arns;
     private final Clock clock;
+    private final Predicate<String> actionTypeExists;
+    private final SecretMasking secrets;
 
+    /** @param actionTypeExists whether the resource part of an action-type ARN names a live custom type */
     public PipelineOperations(PipelineRepository pipelines, TagRepository tags, PipelineValidator validator,
-                              PipelineLimits limits, Arns arns, Clock clock) {
+                              PipelineLimits limits, Arns arns, Clock clock, ActionTypeRegistry actionTypes,
+                              Predicate<String> actionTypeExists) {
         this.pipelines = pipelines;
         this.tags = tags;
         this.validator = validator;
         this.tagValidator = new TagValidator(limits);
         this.arns = arns;
         this.clock = clock;
+        this.actionTypeExists = actionTypeExists;
+        this.secrets = new SecretMasking(actionTypes);
     }
 
     /** The operations by name, for the CodePipeline JSON service. */
@@ -76,7 +84,7 @@ public final class PipelineOperations {
                 new PipelineRepository.NewVersion(stored.effectivePipelineType(), stored.effectiveExecutionMode(), json),
                 requestTags, clock.instant());
         ObjectNode out = mapper.createObjectNode();
-        out.putRawValue("pipeline", new RawValue(json));
+        out.putRawValue("pipeline", new RawValue(secrets.mask(json)));
         if (!requestTags.isEmpty()) {
             out.set("tags", tagArray(requestTags));
         }
@@ -88,7 +96,7 @@ public final class PipelineOperations {
         Integer version = input.hasNonNull("version") ? input.get("version").asInt() : null;
         StoredPipeline stored = pipelines.get(name, version);
         ObjectNode out = mapper.createObjectNode();
-        out.putRawValue("pipeline", new RawValue(stored.declarationJson()));
+        out.putRawValue("pipeline", new RawValue(secrets.mask(stored.declarationJson())));
         ObjectNode metadata = out.putObject("metadata");
         metadata.put("pipelineArn", stored.arn());
         metadata.set("created", Timestamps.epochSeconds(stored.created()));
@@ -108,7 +116,7 @@ public final class PipelineOperations {
                     ConveyorJson.write(stored));
         }, clock.instant());
         ObjectNode out = mapper.createObjectNode();
-        out.putRawValue("pipeline", new RawValue(updated.declarationJson()));
+        out.putRawValue("pipeline", new RawValue(secrets.mask(updated.declarationJson())));
         return out;
     }
 
@@ -178,8 +186,8 @@ public final class PipelineOperations {
     private String existingResource(String arn) {
         boolean exists = switch (arns.resolve(arn)) {
             case Arns.PipelineResource p -> pipelines.exists(p.name());
-            // Custom action types and webhooks become taggable when their issues land.
-            case Arns.ActionTypeResource a -> false;
+            case Arns.ActionTypeResource a -> actionTypeExists.test(a.id());
+            // Webhooks become taggable when they land.
             case Arns.WebhookResource w -> false;
             case Arns.ForeignResource f -> false;
         };

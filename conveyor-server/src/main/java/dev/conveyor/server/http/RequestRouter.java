@@ -6,12 +6,14 @@ import dev.conveyor.server.auth.RequestAuthenticator;
 import dev.conveyor.server.auth.SigV4Credential;
 import dev.conveyor.server.protocol.AwsJsonProtocol;
 import dev.conveyor.server.protocol.RequestContext;
+import dev.conveyor.server.s3.S3Protocol;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -21,19 +23,42 @@ import java.util.UUID;
  *   <li>{@code GET /healthz}: readiness;</li>
  *   <li>a request with {@code X-Amz-Target}: an AWS JSON API (CodePipeline, and later CodeBuild and
  *       CodeConnections), chosen by the target's prefix;</li>
- *   <li>anything else: 404 for now (S3, git and the console are routed here as they are built).</li>
+ *   <li>a request signed for S3 (SigV4 credential scope service {@code s3}, in the Authorization header or a
+ *       presigned URL's {@code X-Amz-Credential}; or an old {@code AWS AKID:sig} header): the S3 endpoint;</li>
+ *   <li>a path under one of the {@link PathRoute}s' prefixes (Conveyor's own endpoints: logs, git, console);</li>
+ *   <li>any other unsigned request: the S3 endpoint (anonymous S3 access, e.g. {@code curl /bucket/key});</li>
+ *   <li>anything else (signed for another service): 404.</li>
  * </ol>
  * Authentication runs before any API sees the request.
  */
 public final class RequestRouter extends HttpServlet {
+    /** A handler for every request whose path starts with {@code prefix}. */
+    public record PathRoute(String prefix, PathHandler handler) {
+    }
+
+    /** Serves one request routed by path. */
+    @FunctionalInterface
+    public interface PathHandler {
+        void handle(HttpServletRequest request, HttpServletResponse response) throws IOException;
+    }
+
     private final AwsJsonProtocol json;
     private final RequestAuthenticator authenticator;
     private final Clock clock;
+    private final List<PathRoute> pathRoutes;
+    private final S3Protocol s3;
 
-    public RequestRouter(AwsJsonProtocol json, RequestAuthenticator authenticator, Clock clock) {
+    public RequestRouter(AwsJsonProtocol json, RequestAuthenticator authenticator, Clock clock, List<PathRoute> pathRoutes) {
+        this(json, authenticator, clock, pathRoutes, null);
+    }
+
+    /** With the S3 endpoint ({@code s3} null: no S3, such requests get 404). */
+    public RequestRouter(AwsJsonProtocol json, RequestAuthenticator authenticator, Clock clock, List<PathRoute> pathRoutes, S3Protocol s3) {
         this.json = json;
         this.authenticator = authenticator;
         this.clock = clock;
+        this.pathRoutes = List.copyOf(pathRoutes);
+        this.s3 = s3;
     }
 
     @Override
@@ -56,7 +81,76 @@ public final class RequestRouter extends HttpServlet {
             }
             return;
         }
+        S3Signature signature = s3 == null ? S3Signature.NONE : s3Signature(request);
+        if (signature == S3Signature.S3 || signature == S3Signature.MALFORMED) {
+            serveS3(request, response);
+            return;
+        }
+        for (PathRoute route : pathRoutes) {
+            if (path.startsWith(route.prefix())) {
+                route.handler().handle(request, response);
+                return;
+            }
+        }
+        if (signature == S3Signature.NONE && s3 != null) {
+            serveS3(request, response);
+            return;
+        }
         writePlain(response, 404, "{\"message\":\"Nothing is served at " + jsonEscape(path) + "\"}", "application/json");
+    }
+
+    /** How a request without X-Amz-Target is signed, as far as routing to S3 is concerned. */
+    private enum S3Signature { S3, OTHER_SERVICE, MALFORMED, NONE }
+
+    private static S3Signature s3Signature(HttpServletRequest request) {
+        try {
+            String authorization = request.getHeader("Authorization");
+            if (authorization != null && authorization.startsWith("AWS ")) {
+                return S3Signature.S3; // SigV2, only ever used with S3
+            }
+            Optional<SigV4Credential> credential = SigV4Credential.fromAuthorization(authorization);
+            if (credential.isEmpty()) {
+                String scope = presignedCredential(request);
+                credential = scope == null ? Optional.empty() : Optional.of(SigV4Credential.fromScope(scope));
+            }
+            if (credential.isEmpty()) {
+                return authorization == null ? S3Signature.NONE : S3Signature.OTHER_SERVICE;
+            }
+            return "s3".equals(credential.get().service()) ? S3Signature.S3 : S3Signature.OTHER_SERVICE;
+        } catch (ServiceException e) {
+            return S3Signature.MALFORMED;
+        }
+    }
+
+    /** The X-Amz-Credential query parameter of a presigned URL, read without touching the body. */
+    private static String presignedCredential(HttpServletRequest request) {
+        String query = request.getQueryString();
+        if (query == null) {
+            return null;
+        }
+        for (String pair : query.split("&")) {
+            if (pair.startsWith("X-Amz-Credential=")) {
+                return java.net.URLDecoder.decode(pair.substring("X-Amz-Credential=".length()), StandardCharsets.UTF_8);
+            }
+        }
+        return null;
+    }
+
+    private void serveS3(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        Caller caller;
+        try {
+            Optional<SigV4Credential> credential = SigV4Credential.fromAuthorization(request.getHeader("Authorization"));
+            if (credential.isEmpty()) {
+                String scope = presignedCredential(request);
+                credential = scope == null ? Optional.empty() : Optional.of(SigV4Credential.fromScope(scope));
+            }
+            caller = authenticator.authenticate(request, credential);
+        } catch (ServiceException e) {
+            S3Protocol.writeError(request, response, "AuthorizationHeaderMalformed", e.getMessage(), 400, request.getRequestURI(),
+                    UUID.randomUUID().toString());
+            return;
+        }
+        s3.handle(request, response, caller);
     }
 
     private static void writePlain(HttpServletResponse response, int status, String body, String contentType) throws IOException {

@@ -115,6 +115,25 @@ public final class JobRepository {
         }
     }
 
+    /** Records the third-party client a job was handed to (PollForThirdPartyJobs). */
+    public void setClientId(Connection c, String jobId, String clientId) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("UPDATE job SET client_id = ? WHERE id = ?")) {
+            s.setString(1, clientId);
+            s.setString(2, jobId);
+            s.executeUpdate();
+        }
+    }
+
+    /** The third-party client a job was handed to, or null. */
+    public String clientId(Connection c, String jobId) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT client_id FROM job WHERE id = ?")) {
+            s.setString(1, jobId);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() ? r.getString(1) : null;
+            }
+        }
+    }
+
     /** Jobs a worker holds (Dispatched or InProgress). */
     public List<JobRow> heldBy(Connection c, String workerId) throws SQLException {
         return query(c, "SELECT " + COLUMNS + " FROM job WHERE status IN ('Dispatched', 'InProgress') AND worker_id = ?", workerId);

@@ -1,0 +1,65 @@
+package dev.conveyor.cli.client;
+
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import software.amazon.awssdk.services.codepipeline.CodePipelineClient;
+import software.amazon.awssdk.services.codepipeline.model.PipelineExecutionStatus;
+import software.amazon.awssdk.services.codepipeline.model.PipelineVariable;
+
+/** {@code conveyor run NAME}: StartPipelineExecution, and with {@code --watch} the execution live until it settles. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Start an execution of a pipeline (StartPipelineExecution).",
+        footer = {"", "Exit status with --watch: 0 when the execution Succeeded, 1 otherwise (Failed, Stopped, Superseded…) or on error."})
+public final class RunCommand implements Callable<Integer> {
+    static final Duration POLL_INTERVAL = Duration.ofMillis(500);
+
+    @Mixin
+    ClientOptions client;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "NAME", description = "The pipeline.")
+    String pipeline;
+
+    @Option(names = "--var", paramLabel = "NAME=VALUE", description = "A pipeline variable's value for this execution (repeatable).")
+    Map<String, String> variables = new LinkedHashMap<>();
+
+    @Option(names = "--watch", description = "Show the stages and actions as they run, until the execution settles.")
+    boolean watch;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        try (CodePipelineClient codePipeline = client.codePipeline()) {
+            String id = codePipeline.startPipelineExecution(r -> {
+                r.name(pipeline);
+                if (!variables.isEmpty()) { // an empty list is not the same as none: the API wants at least one
+                    r.variables(variables.entrySet().stream()
+                            .map(v -> PipelineVariable.builder().name(v.getKey()).value(v.getValue()).build()).toList());
+                }
+            }).pipelineExecutionId();
+            out.println("Started execution " + id + " of " + pipeline + ".");
+            if (!watch) {
+                String at = client.endpointArgument();
+                out.println("Follow it: bin/conveyor status " + pipeline + at + "   or   bin/conveyor logs " + pipeline + " --follow" + at);
+                out.flush();
+                return 0;
+            }
+            out.flush();
+            ExecutionProgress end = new ExecutionWatcher(codePipeline, pipeline, id, out, Terminal.isInteractive(), POLL_INTERVAL,
+                    client.endpointArgument(), Clock.systemDefaultZone()).watch();
+            return end.status() == PipelineExecutionStatus.SUCCEEDED ? 0 : 1;
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.conveyor.cli.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.conveyor.server.ConveyorServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+
+/**
+ * The demo pipeline {@code conveyor-demo} (declared in {@code /demo/pipeline.json}): Source (the seeded sample
+ * app) → Build → Test → Deploy into {@code <data-dir>/demo-deployments}. It is created through the server's own
+ * CodePipeline API, exactly as a client would, so the demo exercises the same path as every user request.
+ */
+public final class DemoPipeline {
+    public static final String NAME = "conveyor-demo";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * What {@link #install} did.
+     *
+     * @param created     whether the pipeline was created now (false: it existed and was left as it was)
+     * @param executionId the execution started because the pipeline was new, or null
+     * @param deployRoot  where the Deploy stage puts releases
+     */
+    public record Installation(boolean created, String executionId, Path deployRoot) {
+    }
+
+    private DemoPipeline() {
+    }
+
+    /** Where a demo deployed under {@code dataDir} puts its releases ({@code current} links to the latest). */
+    public static Path deployRoot(Path dataDir) {
+        return dataDir.toAbsolutePath().normalize().resolve("demo-deployments");
+    }
+
+    /**
+     * Seeds the sample app, creates the pipeline if it is missing and then starts its first execution. An existing
+     * pipeline is left alone and not run, so restarting a server with {@code --demo} does not pile up executions.
+     */
+    public static Installation install(ConveyorServer server, Path dataDir) throws InterruptedException {
+        DemoSampleApp.seed(server.objects());
+        Path deployRoot = deployRoot(dataDir);
+        ObjectNode pipeline = declaration(deployRoot);
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            ObjectNode create = JSON.createObjectNode();
+            create.set("pipeline", pipeline);
+            HttpResponse<String> created = call(http, server, "CreatePipeline", create);
+            if (created.statusCode() != 200) {
+                if (created.body().contains("PipelineNameInUseException")) {
+                    return new Installation(false, null, deployRoot);
+                }
+                throw new IllegalStateException("the demo pipeline was refused: " + created.body());
+            }
+            HttpResponse<String> started = call(http, server, "StartPipelineExecution", JSON.createObjectNode().put("name", NAME));
+            if (started.statusCode() != 200) {
+                throw new IllegalStateException("the demo pipeline did not start: " + started.body());
+            }
+            return new Installation(true, JSON.readTree(started.body()).path("pipelineExecutionId").asText(), deployRoot);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The declaration from the resource, with DEPLOY_ROOT defaulting to the directory under this data dir. */
+    static ObjectNode declaration(Path deployRoot) {
+        ObjectNode pipeline;
+        try (InputStream in = DemoPipeline.class.getResourceAsStream("/demo/pipeline.json")) {
+            pipeline = (ObjectNode) JSON.readTree(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        for (JsonNode variable : pipeline.path("variables")) {
+            if ("DEPLOY_ROOT".equals(variable.path("name").asText())) {
+                ((ObjectNode) variable).put("defaultValue", deployRoot.toString());
+            }
+        }
+        return pipeline;
+    }
+
+    private static HttpResponse<String> call(HttpClient http, ConveyorServer server, String operation, JsonNode body)
+            throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(server.endpoint() + "/"))
+                .header("Content-Type", "application/x-amz-json-1.1")
+                .header("X-Amz-Target", "CodePipeline_20150709." + operation)
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+}

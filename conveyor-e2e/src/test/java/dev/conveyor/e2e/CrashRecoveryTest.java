@@ -1,0 +1,102 @@
+package dev.conveyor.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Durability: the server process is killed with SIGKILL while an action runs, and a new process over the same data
+ * finishes the execution. The interrupted action is run again from the start, and never twice at once: what the
+ * dead process left running is killed before the job is offered again.
+ */
+class CrashRecoveryTest {
+    @TempDir
+    Path work;
+
+    @Test
+    void anExecutionInterruptedByKillDashNineFinishesAfterARestart() throws Exception {
+        Path dataDir = work.resolve("data");
+        Path marks = Files.createDirectories(work.resolve("marks"));
+        Path zip = work.resolve("app.zip");
+        try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip))) {
+            out.putNextEntry(new ZipEntry("app.txt"));
+            out.write("hello\n".getBytes(StandardCharsets.UTF_8));
+            out.closeEntry();
+        }
+        String pipeline = """
+                {"pipeline": {"name": "crash", "roleArn": "arn:aws:iam::111111111111:role/r", "pipelineType": "V2",
+                 "executionMode": "QUEUED", "artifactStore": {"type": "S3", "location": "crash-artifacts"},
+                 "stages": [
+                  {"name": "Source", "actions": [{"name": "Source",
+                     "actionTypeId": {"category": "Source", "owner": "AWS", "provider": "S3", "version": "1"},
+                     "configuration": {"S3Bucket": "crash-sources", "S3ObjectKey": "app.zip", "PollForSourceChanges": "false"},
+                     "outputArtifacts": [{"name": "Src"}]}]},
+                  {"name": "Build", "actions": [{"name": "Build",
+                     "actionTypeId": {"category": "Compute", "owner": "AWS", "provider": "Commands", "version": "1"},
+                     "inputArtifacts": [{"name": "Src"}],
+                     "commands": ["echo started >> %1$s/runs", "sleep 8", "echo finished >> %1$s/runs"]}]}
+                 ]}}""".formatted(marks);
+        Path definition = work.resolve("crash.json");
+        Files.writeString(definition, pipeline);
+
+        String executionId;
+        try (ConveyorProcess first = ConveyorProcess.start(dataDir)) {
+            AwsCli aws = new AwsCli(first.endpoint(), work);
+            aws.ok("s3", "mb", "s3://crash-sources");
+            aws.ok("s3api", "put-bucket-versioning", "--bucket", "crash-sources", "--versioning-configuration", "Status=Enabled");
+            aws.ok("s3", "cp", zip.toString(), "s3://crash-sources/app.zip");
+            aws.ok("codepipeline", "create-pipeline", "--cli-input-json", "file://" + definition);
+            executionId = aws.ok("codepipeline", "start-pipeline-execution", "--name", "crash").get("pipelineExecutionId").asText();
+            awaitLines(marks.resolve("runs"), List.of("started"), Duration.ofSeconds(60));
+            first.kill();
+        }
+        Thread.sleep(200);
+        assertThat(Files.readAllLines(marks.resolve("runs"))).as("the first run was cut short").containsExactly("started");
+
+        try (ConveyorProcess second = ConveyorProcess.start(dataDir)) {
+            AwsCli aws = new AwsCli(second.endpoint(), work);
+            JsonNode execution = awaitStatus(aws, executionId, Duration.ofSeconds(90));
+            assertThat(execution.at("/pipelineExecution/status").asText()).isEqualTo("Succeeded");
+            assertThat(Files.readAllLines(marks.resolve("runs")))
+                    .as("the interrupted action ran again from the start, and the killed run never finished")
+                    .containsExactly("started", "started", "finished");
+            assertThat(second.output()).contains("killed process group");
+        }
+    }
+
+    private static void awaitLines(Path file, List<String> expected, Duration timeout) throws Exception {
+        Instant until = Instant.now().plus(timeout);
+        while (!(Files.exists(file) && Files.readAllLines(file).equals(expected))) {
+            if (Instant.now().isAfter(until)) {
+                throw new AssertionError("timed out waiting for " + file + " to hold " + expected);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static JsonNode awaitStatus(AwsCli aws, String executionId, Duration timeout) throws Exception {
+        Instant until = Instant.now().plus(timeout);
+        while (true) {
+            JsonNode execution = aws.ok("codepipeline", "get-pipeline-execution", "--pipeline-name", "crash",
+                    "--pipeline-execution-id", executionId);
+            String status = execution.at("/pipelineExecution/status").asText();
+            if (!status.equals("InProgress") && !status.equals("Stopping")) {
+                return execution;
+            }
+            if (Instant.now().isAfter(until)) {
+                throw new AssertionError("execution still " + status + " after " + timeout);
+            }
+            Thread.sleep(250);
+        }
+    }
+}

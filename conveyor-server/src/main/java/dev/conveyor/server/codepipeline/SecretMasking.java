@@ -1,0 +1,81 @@
+package dev.conveyor.server.codepipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.conveyor.model.actiontype.ActionTypeDefinition;
+import dev.conveyor.model.actiontype.ActionTypeRegistry;
+import dev.conveyor.model.actiontype.ConfigurationProperty;
+import dev.conveyor.model.json.ConveyorJson;
+import dev.conveyor.model.pipeline.ActionTypeId;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Optional;
+
+/**
+ * Hides the values of secret configuration properties (a GitHub OAuthToken, a custom type's secret) when a
+ * pipeline is read back, as CodePipeline does: only the job worker ever sees them. Declarations without any
+ * secret key are returned untouched without being parsed, which keeps GetPipeline's common path cheap.
+ */
+final class SecretMasking {
+    static final String MASK = "****";
+
+    private final ActionTypeRegistry actionTypes;
+
+    SecretMasking(ActionTypeRegistry actionTypes) {
+        this.actionTypes = actionTypes;
+    }
+
+    String mask(String declarationJson) {
+        if (!mayHoldSecrets(declarationJson)) {
+            return declarationJson;
+        }
+        try {
+            JsonNode pipeline = ConveyorJson.mapper().readTree(declarationJson);
+            boolean masked = false;
+            for (JsonNode stage : pipeline.path("stages")) {
+                for (JsonNode action : stage.path("actions")) {
+                    masked |= maskAction(action);
+                }
+            }
+            return masked ? ConveyorJson.write(pipeline) : declarationJson;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private boolean maskAction(JsonNode action) {
+        JsonNode type = action.path("actionTypeId");
+        JsonNode configuration = action.path("configuration");
+        if (!configuration.isObject()) {
+            return false;
+        }
+        Optional<ActionTypeDefinition> definition = actionTypes.find(new ActionTypeId(type.path("category").asText(),
+                type.path("owner").asText(), type.path("provider").asText(), type.path("version").asText()));
+        boolean masked = false;
+        for (ConfigurationProperty property : definition.map(ActionTypeDefinition::configurationProperties).orElse(java.util.List.of())) {
+            if (property.secret() && configuration.has(property.name())) {
+                ((ObjectNode) configuration).put(property.name(), MASK);
+                masked = true;
+            }
+        }
+        return masked;
+    }
+
+    /** A cheap pre-check: a secret can only be present if a secret property's name appears in the text. */
+    private boolean mayHoldSecrets(String json) {
+        if (json.contains("\"Custom\"")) {
+            return true;
+        }
+        for (ActionTypeDefinition definition : actionTypes.all()) {
+            if (definition.isCustom()) {
+                continue;
+            }
+            for (ConfigurationProperty property : definition.configurationProperties()) {
+                if (property.secret() && json.contains("\"" + property.name() + "\"")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,153 @@
+package dev.conveyor.server.s3;
+
+import dev.conveyor.artifacts.object.S3ErrorCode;
+import dev.conveyor.artifacts.object.S3Exception;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Decodes an {@code aws-chunked} request body, as SigV4 streaming uploads send it: chunks of
+ * {@code <hex size>[;chunk-signature=<sig>]\r\n<data>\r\n}, a zero-size last chunk, then optional trailers
+ * ({@code x-amz-checksum-crc32:<base64>}, {@code x-amz-trailer-signature:…}) and an empty line. Covers
+ * {@code STREAMING-AWS4-HMAC-SHA256-PAYLOAD}, {@code STREAMING-UNSIGNED-PAYLOAD-TRAILER} and the signed-trailer
+ * variant. Chunk signatures are not verified (any signature is accepted, as for every request); the trailing
+ * checksum named by {@code x-amz-trailer} is computed over the decoded data and verified at the end, failing the
+ * upload with BadDigest before anything is stored. Data is read straight into the caller's buffer.
+ */
+final class AwsChunkedInputStream extends InputStream {
+    private static final int MAX_LINE = 8192;
+
+    private final InputStream in;
+    private final ChecksumAlgorithm trailerAlgorithm;
+    private final ChecksumAlgorithm.Running trailerChecksum;
+    private final String resource;
+    private final Map<String, String> trailers = new HashMap<>();
+    private long chunkRemaining;
+    private boolean started;
+    private boolean done;
+
+    AwsChunkedInputStream(InputStream in, ChecksumAlgorithm trailerAlgorithm, String resource) {
+        this.in = in;
+        this.trailerAlgorithm = trailerAlgorithm;
+        this.trailerChecksum = trailerAlgorithm == null ? null : trailerAlgorithm.start();
+        this.resource = resource;
+    }
+
+    @Override
+    public int read() throws IOException {
+        byte[] one = new byte[1];
+        int n = read(one, 0, 1);
+        return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        if (len == 0) {
+            return 0;
+        }
+        while (chunkRemaining == 0) {
+            if (done) {
+                return -1;
+            }
+            nextChunk();
+        }
+        int n = in.read(b, off, (int) Math.min(len, chunkRemaining));
+        if (n < 0) {
+            throw new S3ProtocolException(new S3Exception(S3ErrorCode.IncompleteBody,
+                    "The request body ended in the middle of an aws-chunked chunk", resource));
+        }
+        chunkRemaining -= n;
+        if (trailerChecksum != null) {
+            trailerChecksum.update(b, off, n);
+        }
+        return n;
+    }
+
+    private void nextChunk() throws IOException {
+        if (started) {
+            String end = readLine();
+            if (end == null || !end.isEmpty()) {
+                throw malformed("a chunk's data is not followed by CRLF");
+            }
+        }
+        started = true;
+        String header = readLine();
+        if (header == null) {
+            throw new S3ProtocolException(new S3Exception(S3ErrorCode.IncompleteBody, "The aws-chunked body ended before its last chunk", resource));
+        }
+        int semicolon = header.indexOf(';');
+        String hex = (semicolon < 0 ? header : header.substring(0, semicolon)).trim();
+        long size;
+        try {
+            size = Long.parseLong(hex, 16);
+        } catch (NumberFormatException e) {
+            throw malformed("bad chunk size '" + hex + "'");
+        }
+        if (size < 0) {
+            throw malformed("negative chunk size");
+        }
+        if (size == 0) {
+            readTrailers();
+            done = true;
+            return;
+        }
+        chunkRemaining = size;
+    }
+
+    private void readTrailers() throws IOException {
+        String line;
+        while ((line = readLine()) != null && !line.isEmpty()) {
+            int colon = line.indexOf(':');
+            if (colon > 0) {
+                trailers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+            }
+        }
+        if (trailerAlgorithm != null) {
+            String expected = trailers.get(trailerAlgorithm.header());
+            if (expected == null) {
+                throw malformed("the trailer " + trailerAlgorithm.header() + " announced by x-amz-trailer is missing");
+            }
+            String actual = trailerChecksum.value();
+            if (!actual.equals(expected)) {
+                throw new S3ProtocolException(new S3Exception(S3ErrorCode.BadDigest, "The " + trailerAlgorithm.name()
+                        + " you specified did not match the calculated checksum (" + expected + " != " + actual + ")", resource));
+            }
+        }
+    }
+
+    /** The trailers read after the last chunk (lower-case names). */
+    Map<String, String> trailers() {
+        return trailers;
+    }
+
+    private String readLine() throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream(64);
+        int c;
+        while ((c = in.read()) >= 0) {
+            if (c == '\n') {
+                byte[] bytes = line.toByteArray();
+                int length = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+                return new String(bytes, 0, length, StandardCharsets.US_ASCII);
+            }
+            line.write(c);
+            if (line.size() > MAX_LINE) {
+                throw malformed("a chunk header is too long");
+            }
+        }
+        return line.size() == 0 ? null : line.toString(StandardCharsets.US_ASCII);
+    }
+
+    private S3ProtocolException malformed(String why) {
+        return new S3ProtocolException(new S3Exception(S3ErrorCode.InvalidRequest, "Malformed aws-chunked body: " + why, resource));
+    }
+
+    @Override
+    public void close() throws IOException {
+        in.close();
+    }
+}
