@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 /** {@code conveyor}: the entry point. Each subcommand is a class of its own. */
 @Command(name = "conveyor", mixinStandardHelpOptions = true, version = "Conveyor 0.1.0",
         description = "A self-hosted continuous-delivery server that speaks the AWS CodePipeline API.",
-        subcommands = {ServerCommand.class, RunCommand.class, StatusCommand.class, ApproveCommand.class, RejectCommand.class,
+        subcommands = {ServerCommand.class, AgentCommand.class, RunCommand.class, StatusCommand.class, ApproveCommand.class, RejectCommand.class,
                 LogsCommand.class, CommandLine.HelpCommand.class})
 public final class ConveyorCli implements Runnable {
     @CommandLine.Spec

@@ -6,6 +6,7 @@ import dev.conveyor.cli.demo.DemoSampleApp;
 import dev.conveyor.server.ConveyorServer;
 import dev.conveyor.server.ServerConfig;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -39,6 +40,10 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--agent-capacity", defaultValue = "0", description = "Jobs the embedded agent runs at once (default: twice the cores).")
     int agentCapacity;
 
+    @Option(names = "--lease-seconds", defaultValue = "0", hidden = true,
+            description = "How long a silent agent keeps a job before it is offered again (default 30 s; tests shorten it).")
+    int leaseSeconds;
+
     @Option(names = "--artifact-endpoint", description = "Keep artifact buckets in this external S3-compatible service, e.g. "
             + "http://minio:9000 (credentials from the standard AWS chain); default: files under --data-dir.")
     java.net.URI artifactEndpoint;
@@ -55,6 +60,18 @@ final class ServerCommand implements Callable<Integer> {
             + "rule). With both rules, an execution's artifacts stay while either rule keeps them.")
     int retentionDays;
 
+    @Option(names = "--public-url", description = "The base URL agents, git clients and forges reach this server at, used in "
+            + "clone, webhook and revision URLs, e.g. https://ci.example.com (default: the listener's address).")
+    String publicUrl;
+
+    @Option(names = "--poll-interval-seconds", defaultValue = "60", description = "How often sources with PollForSourceChanges "
+            + "are polled (default: ${DEFAULT-VALUE}).")
+    int pollIntervalSeconds;
+
+    @Option(names = "--schedule-interval-millis", defaultValue = "5000", hidden = true,
+            description = "How often pipeline schedules are checked (default 5 s; tests shorten it).")
+    long scheduleIntervalMillis;
+
     @Option(names = "--demo", description = "Create the demo pipeline conveyor-demo (and start it) if it does not exist yet.")
     boolean demo;
 
@@ -63,10 +80,13 @@ final class ServerCommand implements Callable<Integer> {
         ServerConfig.EngineSettings defaults = ServerConfig.EngineSettings.defaults();
         ServerConfig config = new ServerConfig(bind, port, dataDir, database, region, accountId,
                 new ServerConfig.EngineSettings(!noEmbeddedAgent, agentCapacity == 0 ? defaults.agentCapacity() : agentCapacity,
-                        defaults.approvalTimeout(), defaults.leaseDuration(), defaults.sweepInterval()));
+                        defaults.approvalTimeout(), leaseSeconds == 0 ? defaults.leaseDuration() : java.time.Duration.ofSeconds(leaseSeconds),
+                        defaults.sweepInterval()));
         config = config.withArtifacts(new ServerConfig.ArtifactSettings(artifactEndpoint, maxArtifactBytes,
                 new dev.conveyor.artifacts.RetentionPolicy(retentionExecutions, retentionDays == 0 ? null : java.time.Duration.ofDays(retentionDays)),
                 ServerConfig.ArtifactSettings.defaults().retentionInterval()));
+        config = config.withSources(new ServerConfig.SourceSettings(publicUrl, java.time.Duration.ofSeconds(pollIntervalSeconds),
+                java.time.Duration.ofMillis(scheduleIntervalMillis)));
         ConveyorServer server = new ConveyorServer(config).start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -88,7 +108,11 @@ final class ServerCommand implements Callable<Integer> {
         String name = DemoPipeline.NAME;
         // The client commands default to port 8420; anywhere else they need to be told where the server is.
         String at = endpoint.equals(ClientOptions.DEFAULT_ENDPOINT) ? "" : " --endpoint " + endpoint;
-        String line = "  %-" + (48 + at.length()) + "s %s%n";
+        List<String[]> commands = List.of(
+                new String[] {"bin/conveyor status " + name + at, "stages, actions, statuses, approvals"},
+                new String[] {"bin/conveyor logs " + name + " --follow" + at, "what its actions print, live"},
+                new String[] {"bin/conveyor run " + name + " --watch" + at, "run it again and watch it"});
+        int width = commands.stream().mapToInt(c -> c[0].length()).max().orElse(0);
         StringBuilder guide = new StringBuilder();
         guide.append(installation.created()
                 ? "Created the demo pipeline " + name + " and started its first execution " + installation.executionId() + ".\n"
@@ -97,9 +121,7 @@ final class ServerCommand implements Callable<Integer> {
                 .append(DemoSampleApp.KEY).append(") -> Build -> Test -> Deploy into ").append(installation.deployRoot())
                 .append("/current\n");
         guide.append("Where to look:\n");
-        guide.append(line.formatted("bin/conveyor status " + name + at, "stages, actions, statuses, approvals"));
-        guide.append(line.formatted("bin/conveyor logs " + name + " --follow" + at, "what its actions print, live"));
-        guide.append(line.formatted("bin/conveyor run " + name + " --watch" + at, "run it again and watch it"));
+        commands.forEach(c -> guide.append("  ").append(c[0]).append(" ".repeat(width - c[0].length() + 3)).append(c[1]).append('\n'));
         guide.append("  or with the AWS CLI (export AWS_ACCESS_KEY_ID=any AWS_SECRET_ACCESS_KEY=any AWS_DEFAULT_REGION=")
                 .append(region).append("):\n");
         guide.append("  aws codepipeline get-pipeline-state --name ").append(name).append(" --endpoint-url ").append(endpoint).append('\n');

@@ -53,6 +53,14 @@ final class AwsCli {
                 java.nio.file.Files.readString(err, StandardCharsets.UTF_8));
     }
 
+    /** Runs a command whose output is not JSON (aws s3 mb, cp) and requires success. */
+    void succeed(String... args) throws Exception {
+        Result result = run(args);
+        if (result.exitCode() != 0) {
+            throw new AssertionError("aws " + String.join(" ", args) + " failed (" + result.exitCode() + "): " + result.stderr());
+        }
+    }
+
     /** Runs and requires success. */
     JsonNode ok(String... args) throws Exception {
         Result result = run(args);

@@ -3,6 +3,9 @@ package dev.conveyor.providers;
 import dev.conveyor.artifacts.object.ObjectStore;
 import dev.conveyor.engine.agent.ActionProvider;
 import dev.conveyor.providers.commands.CommandsProvider;
+import dev.conveyor.providers.source.CodeCommitSourceProvider;
+import dev.conveyor.providers.source.CodeStarConnectionSourceProvider;
+import dev.conveyor.providers.source.GitHubSourceProvider;
 import dev.conveyor.providers.source.S3SourceProvider;
 import java.util.List;
 
@@ -13,6 +16,19 @@ public final class BuiltInProviders {
 
     /** Every built-in provider, reading sources from {@code objects}. */
     public static List<ActionProvider> all(ObjectStore objects) {
-        return List.of(new S3SourceProvider(objects), new CommandsProvider());
+        List<ActionProvider> all = new java.util.ArrayList<>(sources(objects));
+        all.addAll(workers());
+        return List.copyOf(all);
+    }
+
+    /** The source providers: they run on the server, next to what they read, as CodePipeline runs its sources. */
+    public static List<ActionProvider> sources(ObjectStore objects) {
+        return List.of(new S3SourceProvider(objects), new CodeCommitSourceProvider(), new CodeStarConnectionSourceProvider(),
+                new GitHubSourceProvider());
+    }
+
+    /** The providers that do builds and other work: they run on any agent, embedded or remote. */
+    public static List<ActionProvider> workers() {
+        return List.of(new CommandsProvider());
     }
 }

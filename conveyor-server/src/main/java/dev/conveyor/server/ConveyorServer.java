@@ -18,10 +18,12 @@ import dev.conveyor.server.codepipeline.ActionTypeOperations;
 import dev.conveyor.server.codepipeline.CustomActionTypes;
 import dev.conveyor.server.codepipeline.JobCredentialIssuer;
 import dev.conveyor.server.codepipeline.JobOperations;
+import dev.conveyor.server.agents.AgentOperations;
 import dev.conveyor.store.ActionTypeRepository;
 import dev.conveyor.store.JobCredentialRepository;
 import java.time.Duration;
 import dev.conveyor.server.s3.ArtifactServices;
+import dev.conveyor.server.sources.SourceServices;
 import dev.conveyor.server.protocol.JsonOperation;
 import java.util.HashMap;
 import java.util.List;
@@ -68,6 +70,7 @@ public final class ConveyorServer implements AutoCloseable {
     private Server jetty;
     private ObjectStore objects;
     private ArtifactServices artifactServices;
+    private SourceServices sourceServices;
     private ExecutionEngine engine;
     private Agent agent;
     private Thread sweeper;
@@ -117,28 +120,36 @@ public final class ConveyorServer implements AutoCloseable {
                 .withSweepInterval(settings.sweepInterval());
         engine = new ExecutionEngine(database, declarations, engineConfig, clock);
         ExecutionQueries queries = new ExecutionQueries(database, declarations);
+        // Sources (issue 5): hosted git, connections, webhooks, triggers, polling, schedules, PutActionRevision.
+        sourceServices = SourceServices.open(config.dataDir(), config.sources(), database, pipelines, tags, limits, engine, objects,
+                arns, config.region(), config.accountId(), clock);
         ExecutionOperations executionOperations = new ExecutionOperations(engine, queries, pipelines, arns, config.accountId());
         sweeper = Thread.ofVirtual().name("conveyor-sweeper").start(this::sweepLoop);
-        if (settings.embeddedAgent()) {
-            agent = new Agent("embedded@" + hostName() + ":" + config.dataDir().toAbsolutePath(), new EngineJobChannel(engine),
-                    artifacts, BuiltInProviders.all(objects), settings.agentCapacity(), engineConfig.logsDir(),
-                    engineConfig.workspacesDir(), engineConfig.leaseDuration()).start();
-        }
+        // Sources always run here, next to what they read; builds run here only with the embedded agent on.
+        agent = new Agent("embedded@" + hostName() + ":" + config.dataDir().toAbsolutePath(), new EngineJobChannel(engine),
+                artifacts, settings.embeddedAgent() ? BuiltInProviders.all(objects) : BuiltInProviders.sources(objects),
+                settings.agentCapacity(), engineConfig.logsDir(), engineConfig.workspacesDir(), engineConfig.leaseDuration()).start();
 
-        // The job protocol for job workers (custom action types, third-party actions).
-        JobOperations jobOperations = new JobOperations(engine, actionTypes,
-                new JobCredentialIssuer(new JobCredentialRepository(database), clock, Duration.ofHours(1)), artifacts,
+        // The job protocol for job workers (custom action types, third-party actions), and Conveyor's agent API.
+        JobCredentialIssuer jobCredentials = new JobCredentialIssuer(new JobCredentialRepository(database), clock, Duration.ofHours(1));
+        JobOperations jobOperations = new JobOperations(engine, actionTypes, jobCredentials, artifacts,
                 config.accountId(), Duration.ofSeconds(10));
+        JsonService agentApi = new JsonService(ServiceModel.conveyorAgent(),
+                new AgentOperations(engine, jobCredentials, artifacts, engineConfig.logsDir()).operations());
 
         Map<String, JsonOperation> codePipelineOperations = new HashMap<>(pipelineOperations.operations());
         codePipelineOperations.putAll(executionOperations.operations());
         codePipelineOperations.putAll(actionTypeOperations.operations());
         codePipelineOperations.putAll(jobOperations.operations());
+        codePipelineOperations.putAll(sourceServices.codePipelineOperations());
         JsonService codePipeline = new JsonService(ServiceModel.codePipeline(), codePipelineOperations);
-        AwsJsonProtocol json = new AwsJsonProtocol(Map.of(codePipeline.targetPrefix(), codePipeline));
+        Map<String, JsonService> jsonServices = new HashMap<>(sourceServices.jsonServices());
+        jsonServices.putAll(Map.of(codePipeline.targetPrefix(), codePipeline, agentApi.targetPrefix(), agentApi));
+        AwsJsonProtocol json = new AwsJsonProtocol(jsonServices);
         ActionLogEndpoint logs = new ActionLogEndpoint(queries, engineConfig.logsDir());
         RequestRouter router = new RequestRouter(json, RequestAuthenticator.acceptAny(), clock,
-                List.of(new RequestRouter.PathRoute(ActionLogEndpoint.PREFIX, logs::handle)), artifactServices.s3());
+                List.of(new RequestRouter.PathRoute(ActionLogEndpoint.PREFIX, logs::handle), sourceServices.webhookRoute()),
+                artifactServices.s3());
         // Artifact retention (issue 3): never the artifacts of running or latest-successful executions.
         artifactServices.startRetention(config.artifacts().retention(), config.artifacts().retentionInterval(),
                 pipelineName -> protectedExecutions(queries, pipelineName));
@@ -158,6 +169,7 @@ public final class ConveyorServer implements AutoCloseable {
         jetty.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler("/");
         context.addServlet(new ServletHolder("router", router), "/*");
+        context.addServlet(new ServletHolder("git", sourceServices.gitServlet()), SourceServices.gitServletMapping());
         jetty.setHandler(context);
         jetty.setStopTimeout(10_000);
         try {
@@ -166,6 +178,7 @@ public final class ConveyorServer implements AutoCloseable {
             close();
             throw new IllegalStateException("cannot start the HTTP listener on " + config.bindAddress() + ":" + config.port(), e);
         }
+        sourceServices.listening(endpoint(), port());
         LOG.info("Conveyor listening on http://{}:{} (database: {}, data: {})", config.bindAddress(), port(),
                 database.kind(), config.dataDir());
         return this;
@@ -221,6 +234,11 @@ public final class ConveyorServer implements AutoCloseable {
         return objects;
     }
 
+    /** Hosted repositories, triggers, polling and schedules (for in-process tools and tests). */
+    public SourceServices sources() {
+        return sourceServices;
+    }
+
     /** The port actually bound (useful when configured with 0). */
     public int port() {
         return ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
@@ -242,6 +260,10 @@ public final class ConveyorServer implements AutoCloseable {
         if (sweeper != null) {
             sweeper.interrupt();
             sweeper = null;
+        }
+        if (sourceServices != null) {
+            sourceServices.close();
+            sourceServices = null;
         }
         if (jetty != null) {
             try {

@@ -14,9 +14,10 @@ import java.time.Duration;
  * @param accountId   the 12-digit account id in ARNs
  * @param engine      how executions run: timers, and the agent embedded in the server
  * @param artifacts   where artifacts are kept, how big they may be and how long they are kept
+ * @param sources     how sources are reached and watched: the public URL, polling and schedule intervals
  */
 public record ServerConfig(String bindAddress, int port, Path dataDir, String databaseUrl, String region, String accountId,
-                           EngineSettings engine, ArtifactSettings artifacts) {
+                           EngineSettings engine, ArtifactSettings artifacts, SourceSettings sources) {
     public static final String DEFAULT_REGION = "us-east-1";
     public static final String DEFAULT_ACCOUNT_ID = "000000000000";
 
@@ -33,6 +34,26 @@ public record ServerConfig(String bindAddress, int port, Path dataDir, String da
     public ServerConfig(String bindAddress, int port, Path dataDir, String databaseUrl, String region, String accountId,
                         EngineSettings engine) {
         this(bindAddress, port, dataDir, databaseUrl, region, accountId, engine, ArtifactSettings.defaults());
+    }
+
+    /** A configuration with the default source settings. */
+    public ServerConfig(String bindAddress, int port, Path dataDir, String databaseUrl, String region, String accountId,
+                        EngineSettings engine, ArtifactSettings artifacts) {
+        this(bindAddress, port, dataDir, databaseUrl, region, accountId, engine, artifacts, SourceSettings.defaults());
+    }
+
+    /**
+     * How sources are reached and watched.
+     *
+     * @param publicUrl        the base URL agents, git clients and forges reach this server at (in clone, webhook
+     *                         and revision URLs), e.g. {@code https://ci.example.com}; null: the listener's address
+     * @param pollInterval     how often sources with PollForSourceChanges (and connections to other servers) are polled
+     * @param scheduleInterval how often pipeline schedules are checked
+     */
+    public record SourceSettings(String publicUrl, Duration pollInterval, Duration scheduleInterval) {
+        public static SourceSettings defaults() {
+            return new SourceSettings(null, Duration.ofSeconds(60), Duration.ofSeconds(5));
+        }
     }
 
     /**
@@ -72,18 +93,22 @@ public record ServerConfig(String bindAddress, int port, Path dataDir, String da
     /** Defaults for a server on the loopback interface with the embedded database. */
     public static ServerConfig embedded(Path dataDir, int port) {
         return new ServerConfig("127.0.0.1", port, dataDir, null, DEFAULT_REGION, DEFAULT_ACCOUNT_ID, EngineSettings.defaults(),
-                ArtifactSettings.defaults());
+                ArtifactSettings.defaults(), SourceSettings.defaults());
     }
 
     public ServerConfig withDatabaseUrl(String url) {
-        return new ServerConfig(bindAddress, port, dataDir, url, region, accountId, engine, artifacts);
+        return new ServerConfig(bindAddress, port, dataDir, url, region, accountId, engine, artifacts, sources);
     }
 
     public ServerConfig withEngine(EngineSettings settings) {
-        return new ServerConfig(bindAddress, port, dataDir, databaseUrl, region, accountId, settings, artifacts);
+        return new ServerConfig(bindAddress, port, dataDir, databaseUrl, region, accountId, settings, artifacts, sources);
     }
 
     public ServerConfig withArtifacts(ArtifactSettings settings) {
-        return new ServerConfig(bindAddress, port, dataDir, databaseUrl, region, accountId, engine, settings);
+        return new ServerConfig(bindAddress, port, dataDir, databaseUrl, region, accountId, engine, settings, sources);
+    }
+
+    public ServerConfig withSources(SourceSettings settings) {
+        return new ServerConfig(bindAddress, port, dataDir, databaseUrl, region, accountId, engine, artifacts, settings);
     }
 }

@@ -432,14 +432,16 @@ public final class LocalObjectStore implements ObjectStore {
      */
     private Written writeBlob(String bucket, String key, ObjectWrite write, InputStream content, byte[] dataKey) {
         BlobStore.Writer writer = blobs.newWriter();
-        try {
-            MessageDigest md5 = md5();
+        try (OffThreadDigest md5 = new OffThreadDigest(md5(), BUFFER)) {
             MessageDigest sha = dataKey == null ? null : BlobStore.sha256();
             long total = 0;
             try (OutputStream sink = dataKey == null ? writer : ChunkedGcm.encrypt(writer, dataKey)) {
-                byte[] buffer = new byte[BUFFER];
-                int n;
-                while ((n = content.read(buffer)) >= 0) {
+                while (true) {
+                    byte[] buffer = md5.buffer();
+                    int n = content.read(buffer);
+                    if (n < 0) {
+                        break;
+                    }
                     total += n;
                     if (total > maxObjectBytes) {
                         throw tooLarge(bucket, key);
@@ -447,7 +449,7 @@ public final class LocalObjectStore implements ObjectStore {
                     if (write.contentLength() >= 0 && total > write.contentLength()) {
                         throw new S3Exception(S3ErrorCode.InvalidRequest, "The request body is longer than its Content-Length", bucket + "/" + key);
                     }
-                    md5.update(buffer, 0, n);
+                    md5.submit(buffer, n);
                     if (sha != null) {
                         sha.update(buffer, 0, n);
                     }
@@ -459,7 +461,7 @@ public final class LocalObjectStore implements ObjectStore {
                         + "Content-Length HTTP header (" + total + " of " + write.contentLength() + ")", bucket + "/" + key);
             }
             BlobStore.WrittenBlob blob = writer.finish();
-            byte[] md5Bytes = md5.digest();
+            byte[] md5Bytes = md5.finish();
             String plainSha = sha == null ? blob.sha256() : HexFormat.of().formatHex(sha.digest());
             if (write.expectedMd5() != null && !Base64.getEncoder().encodeToString(md5Bytes).equals(write.expectedMd5())) {
                 throw new S3Exception(S3ErrorCode.BadDigest, "The Content-MD5 you specified did not match what we received.", bucket + "/" + key);
@@ -472,6 +474,10 @@ public final class LocalObjectStore implements ObjectStore {
         } catch (IOException e) {
             writer.abort();
             throw new UncheckedIOException("upload of " + bucket + "/" + key + " failed", e);
+        } catch (InterruptedException e) {
+            writer.abort();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("upload of " + bucket + "/" + key + " was interrupted", e);
         } catch (RuntimeException e) {
             writer.abort();
             throw e;

@@ -25,7 +25,7 @@ public final class ClientOptions {
             description = "The Conveyor server (default: $CONVEYOR_ENDPOINT, else " + DEFAULT_ENDPOINT + ").")
     String endpoint;
 
-    @Option(names = "--region", defaultValue = "us-east-1", description = "The region requests are signed for (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--region", paramLabel = "REGION", defaultValue = "us-east-1", description = "The region requests are signed for (default: ${DEFAULT-VALUE}).")
     String region;
 
     /** The server's base URL, checked. */

@@ -39,17 +39,17 @@ record ExecutionProgress(String executionId, PipelineExecutionStatus status, Str
     }
 
     /**
-     * Reads the execution, then its action executions and the pipeline state. The execution is read first, so once
-     * it is settled the rest is final too.
+     * Reads the execution, the pipeline state, then the action executions. Once the execution read first is settled,
+     * the rest is final too; and actions read after their stage can be ahead of it, never behind it.
      */
     static ExecutionProgress read(CodePipelineClient client, String pipeline, String executionId, PipelineDeclaration declaration) {
         PipelineExecution execution = Executions.execution(client, pipeline, executionId);
+        Map<String, StageState> states = new HashMap<>();
+        client.getPipelineState(r -> r.name(pipeline)).stageStates().forEach(s -> states.put(s.stageName(), s));
         Map<String, ActionExecutionDetail> newest = new HashMap<>();
         for (ActionExecutionDetail detail : Executions.actions(client, pipeline, executionId)) {
             newest.put(detail.stageName() + "/" + detail.actionName(), detail); // oldest first: retries replace earlier runs
         }
-        Map<String, StageState> states = new HashMap<>();
-        client.getPipelineState(r -> r.name(pipeline)).stageStates().forEach(s -> states.put(s.stageName(), s));
 
         List<Stage> stages = new ArrayList<>();
         for (StageDeclaration stage : declaration.stages()) {
@@ -62,7 +62,9 @@ record ExecutionProgress(String executionId, PipelineExecutionStatus status, Str
             StageState state = states.get(stage.name());
             stages.add(new Stage(stage.name(), stageStatus(state, executionId, actions), waitingNote(state, executionId), actions));
         }
-        return new ExecutionProgress(executionId, execution.status(), execution.statusSummary(), stages);
+        String summary = execution.statusSummary();
+        boolean saysMore = summary != null && !summary.isBlank() && !summary.equalsIgnoreCase(execution.statusAsString());
+        return new ExecutionProgress(executionId, execution.status(), saysMore ? summary : null, stages);
     }
 
     /**

@@ -77,7 +77,7 @@ final class ExecutionWatcher {
             String stageLine = Stream.of(stage.status(), stage.note()).filter(Objects::nonNull).collect(Collectors.joining("  "));
             printChange(time, stage.name(), stageLine.isEmpty() ? null : stageLine, width);
             for (ExecutionProgress.Action action : stage.actions()) {
-                String line = action.status() == null ? null : "%-10s %s".formatted(action.status(), detail(stage, action)).strip();
+                String line = action.status() == null ? null : "%-10s  %s".formatted(action.status(), detail(stage, action)).strip();
                 printChange(time, stage.name() + "/" + action.name(), line, width);
             }
         }

@@ -19,7 +19,7 @@ import software.amazon.awssdk.services.codepipeline.model.PipelineVariable;
 /** {@code conveyor run NAME}: StartPipelineExecution, and with {@code --watch} the execution live until it settles. */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Start an execution of a pipeline (StartPipelineExecution).",
-        footer = {"", "Exit status with --watch: 0 when the execution Succeeded, 1 otherwise (Failed, Stopped, Superseded…) or on error."})
+        footer = {"", "Exit status with --watch: 0 when the execution Succeeded, 1 otherwise (Failed, Stopped, Superseded...) or on error."})
 public final class RunCommand implements Callable<Integer> {
     static final Duration POLL_INTERVAL = Duration.ofMillis(500);
 

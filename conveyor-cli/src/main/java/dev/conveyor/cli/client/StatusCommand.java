@@ -48,7 +48,7 @@ public final class StatusCommand implements Callable<Integer> {
 
             out.println("Pipeline " + pipeline + ", version " + state.pipelineVersion());
             out.println(latest.map(e -> "Latest execution " + e.pipelineExecutionId() + " " + e.statusAsString() + ", started "
-                    + Times.local(e.startTime()) + (e.statusSummary() == null ? "" : ": " + e.statusSummary().replaceAll("\\s+", " ")))
+                    + Times.local(e.startTime()) + summaryOf(e))
                     .orElse("No executions yet: bin/conveyor run " + pipeline + client.endpointArgument()));
             out.println();
             table(state).lines().forEach(out::println);
@@ -60,6 +60,13 @@ public final class StatusCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
+    }
+
+    /** Why the execution ended as it did; nothing when the summary only repeats the status. */
+    private static String summaryOf(PipelineExecutionSummary execution) {
+        String summary = execution.statusSummary();
+        return summary == null || summary.isBlank() || summary.equalsIgnoreCase(execution.statusAsString()) ? ""
+                : ": " + summary.replaceAll("\\s+", " ");
     }
 
     private static TextTable table(GetPipelineStateResponse state) {

@@ -21,10 +21,17 @@ public final class ActionLog implements AutoCloseable {
     private final BufferedWriter writer;
     private final long maxBytes;
     private final List<String> secrets;
+    private final java.util.function.Consumer<String> tee;
     private long written;
     private boolean truncated;
 
     public ActionLog(Path file, long maxBytes, List<String> secrets) {
+        this(file, maxBytes, secrets, line -> { });
+    }
+
+    /** A log that also hands every written (masked) line to {@code tee}, e.g. to ship it to the server. */
+    public ActionLog(Path file, long maxBytes, List<String> secrets, java.util.function.Consumer<String> tee) {
+        this.tee = tee;
         this.file = file;
         this.maxBytes = maxBytes;
         this.secrets = secrets.stream().filter(s -> s != null && s.length() >= 3).toList();
@@ -52,11 +59,14 @@ public final class ActionLog implements AutoCloseable {
         try {
             long size = masked.getBytes(StandardCharsets.UTF_8).length + 1L;
             if (written + size > maxBytes) {
-                writer.write("[conveyor] log truncated at " + maxBytes + " bytes\n");
+                String note = "[conveyor] log truncated at " + maxBytes + " bytes";
+                writer.write(note + "\n");
+                tee.accept(note);
                 truncated = true;
             } else {
                 writer.write(masked);
                 writer.write('\n');
+                tee.accept(masked);
                 written += size;
             }
             writer.flush();

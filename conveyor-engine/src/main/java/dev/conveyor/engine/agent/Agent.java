@@ -3,7 +3,6 @@ package dev.conveyor.engine.agent;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.conveyor.artifacts.ArtifactStore;
 import dev.conveyor.engine.jobs.JobOutcome;
-import dev.conveyor.model.errors.ServiceException;
 import dev.conveyor.model.json.ConveyorJson;
 import dev.conveyor.model.pipeline.ActionTypeId;
 import java.io.IOException;
@@ -30,6 +29,7 @@ public final class Agent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
 
     private final String workerId;
+    private final java.util.Set<String> labels;
     private final JobChannel channel;
     private final ArtifactStore artifacts;
     private final Map<ActionTypeId, ActionProvider> providers;
@@ -45,6 +45,13 @@ public final class Agent implements AutoCloseable {
 
     public Agent(String workerId, JobChannel channel, ArtifactStore artifacts, List<ActionProvider> providers, int capacity,
                  Path logsDir, Path workspacesDir, Duration lease) {
+        this(workerId, java.util.Set.of(), channel, artifacts, providers, capacity, logsDir, workspacesDir, lease);
+    }
+
+    /** An agent that also takes jobs whose actions require some of {@code labels} (see {@link AgentLabels}). */
+    public Agent(String workerId, java.util.Set<String> labels, JobChannel channel, ArtifactStore artifacts,
+                 List<ActionProvider> providers, int capacity, Path logsDir, Path workspacesDir, Duration lease) {
+        this.labels = java.util.Set.copyOf(labels);
         this.workerId = workerId;
         this.channel = channel;
         this.artifacts = artifacts;
@@ -75,7 +82,7 @@ public final class Agent implements AutoCloseable {
             try {
                 slots.acquire();
                 int free = 1 + slots.drainPermits();
-                List<JobChannel.ClaimedJob> jobs = channel.poll(providers.keySet(), free, workerId, Duration.ofSeconds(1));
+                List<JobChannel.ClaimedJob> jobs = channel.poll(providers.keySet(), labels, free, workerId, Duration.ofSeconds(1));
                 slots.release(free - jobs.size());
                 for (JobChannel.ClaimedJob job : jobs) {
                     Thread thread = Thread.ofVirtual().name("job-" + job.jobId()).unstarted(() -> runJob(job));
@@ -102,7 +109,8 @@ public final class Agent implements AutoCloseable {
             Path logFile = logsDir.resolve(context.path("pipelineExecutionId").asText())
                     .resolve(context.path("action").path("actionExecutionId").asText() + ".log");
             JobOutcome outcome;
-            try (ActionLog log = new ActionLog(logFile, ActionLog.DEFAULT_MAX_BYTES, secretsOf(data))) {
+            try (ActionLog log = new ActionLog(logFile, ActionLog.DEFAULT_MAX_BYTES, secretsOf(data),
+                    line -> channel.appendLog(claimed.jobId(), workerId, line))) {
                 ActionJob job = new ActionJob(claimed.jobId(), data, workspace, log, artifacts);
                 ActionProvider provider = providers.get(claimed.actionTypeId());
                 try {
@@ -130,8 +138,9 @@ public final class Agent implements AutoCloseable {
     private void report(String jobId, JobOutcome outcome) {
         try {
             channel.complete(jobId, outcome);
-        } catch (ServiceException e) {
-            // The action moved on without us (abandoned, timed out): the result is not wanted any more.
+        } catch (RuntimeException e) {
+            // The action moved on without us (abandoned, timed out, job offered to another agent): the result is
+            // not wanted any more; or the server is unreachable, and the lease will expire and re-offer the job.
             LOG.info("result of job {} not taken: {}", jobId, e.getMessage());
         }
     }

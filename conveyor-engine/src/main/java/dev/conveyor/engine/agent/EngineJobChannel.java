@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 
 /** The job queue of the engine in this process: no network hop, and woken the moment a job is queued. */
 public final class EngineJobChannel implements JobChannel {
@@ -18,11 +19,13 @@ public final class EngineJobChannel implements JobChannel {
     }
 
     @Override
-    public List<ClaimedJob> poll(Collection<ActionTypeId> types, int max, String workerId, Duration wait) throws InterruptedException {
+    public List<ClaimedJob> poll(Collection<ActionTypeId> types, Set<String> labels, int max, String workerId, Duration wait)
+            throws InterruptedException {
         Instant until = Instant.now().plus(wait);
         while (true) {
             long generation = engine.jobSignal().generation();
-            List<JobRow> jobs = engine.pollJobs(types, max, workerId, engine.config().leaseDuration());
+            List<JobRow> jobs = engine.pollJobs(types, max, workerId, engine.config().leaseDuration(),
+                    job -> AgentLabels.satisfies(labels, job.dataJson()));
             if (!jobs.isEmpty()) {
                 return jobs.stream().map(j -> new ClaimedJob(j.id(), j.nonce(), j.actionTypeId(), j.dataJson())).toList();
             }

@@ -5,6 +5,7 @@ import dev.conveyor.model.pipeline.ActionTypeId;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 
 /**
  * How an agent talks to the job queue: in the server's process directly ({@link EngineJobChannel}), or over the
@@ -15,8 +16,12 @@ public interface JobChannel {
     record ClaimedJob(String jobId, String nonce, ActionTypeId actionTypeId, String dataJson) {
     }
 
-    /** Claims up to {@code max} jobs of the given types, waiting up to {@code wait} for one to appear. */
-    List<ClaimedJob> poll(Collection<ActionTypeId> types, int max, String workerId, Duration wait) throws InterruptedException;
+    /**
+     * Claims up to {@code max} jobs of the given types whose required labels this agent has, waiting up to
+     * {@code wait} for one to appear.
+     */
+    List<ClaimedJob> poll(Collection<ActionTypeId> types, Set<String> labels, int max, String workerId, Duration wait)
+            throws InterruptedException;
 
     void acknowledge(String jobId, String nonce);
 
@@ -24,6 +29,10 @@ public interface JobChannel {
     boolean renew(String jobId, String workerId);
 
     void complete(String jobId, JobOutcome outcome);
+
+    /** Sends a line of a running job's log to where logs are kept (nothing to do when that is this process). */
+    default void appendLog(String jobId, String workerId, String line) {
+    }
 
     /** Offers again the jobs a previous incarnation of this worker held; called when the agent starts. */
     void releaseJobsOf(String workerId);

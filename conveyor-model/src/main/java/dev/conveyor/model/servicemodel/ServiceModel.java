@@ -59,8 +59,17 @@ public final class ServiceModel {
         return Holder.CODEPIPELINE;
     }
 
+    /**
+     * Conveyor's agent API (a local extension, described in the same format as the AWS models): how remote agents
+     * take jobs, renew leases, ship logs and report results.
+     */
+    public static ServiceModel conveyorAgent() {
+        return Holder.CONVEYOR_AGENT;
+    }
+
     private static final class Holder {
         static final ServiceModel CODEPIPELINE = load("codepipeline-2015-07-09.json");
+        static final ServiceModel CONVEYOR_AGENT = load("conveyor-agent-2025-11-25.json");
     }
 
     /** The X-Amz-Target prefix, e.g. {@code CodePipeline_20150709}. */

@@ -1,6 +1,13 @@
 package dev.conveyor.server.auth;
 
-/** Who made a request: the access key id it was signed with, or "anonymous". */
-public record Caller(String accessKeyId) {
+/**
+ * Who made a request: the access key id it was signed with ("anonymous" when unsigned) and, for the temporary
+ * credentials of a job, what that job may touch.
+ */
+public record Caller(String accessKeyId, JobScope jobScope) {
     public static final Caller ANONYMOUS = new Caller("anonymous");
+
+    public Caller(String accessKeyId) {
+        this(accessKeyId, null);
+    }
 }

@@ -8,6 +8,7 @@ import dev.conveyor.artifacts.crypto.Keyring;
 import dev.conveyor.artifacts.external.ExternalS3ObjectStore;
 import dev.conveyor.artifacts.local.LocalObjectStore;
 import dev.conveyor.artifacts.object.ObjectStore;
+import dev.conveyor.server.triggers.ObjectPutEvents;
 import dev.conveyor.store.ArtifactRepository;
 import dev.conveyor.store.Database;
 import java.net.URI;
@@ -52,10 +53,11 @@ public final class ArtifactServices implements AutoCloseable {
     public static ArtifactServices open(Path dataDir, URI externalEndpoint, long maxObjectBytes, Database database, String region,
                                         String accountId, Clock clock) {
         Keyring keyring = new Keyring(dataDir.resolve("keys"), clock);
-        ObjectStore objects = externalEndpoint == null
+        // ObjectPutEvents: new object versions can start S3-sourced pipelines (issue 5).
+        ObjectStore objects = new ObjectPutEvents(externalEndpoint == null
                 ? new LocalObjectStore(database, dataDir.resolve("artifacts"), keyring, clock, maxObjectBytes)
                 : new ExternalS3ObjectStore(externalEndpoint, region, DefaultCredentialsProvider.builder().build(), keyring,
-                        dataDir.resolve("artifacts").resolve("spool"), maxObjectBytes);
+                        dataDir.resolve("artifacts").resolve("spool"), maxObjectBytes));
         if (externalEndpoint != null) {
             LOG.info("artifact buckets are kept in the S3-compatible service at {}", externalEndpoint);
         }

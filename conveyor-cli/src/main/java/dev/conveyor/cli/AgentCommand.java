@@ -1,0 +1,56 @@
+package dev.conveyor.cli;
+
+import dev.conveyor.agent.RemoteAgent;
+import dev.conveyor.engine.agent.AgentLabels;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code conveyor agent --server URL}: runs build jobs (Commands, CodeBuild) for a Conveyor server from this host,
+ * until SIGTERM. Jobs a previous run of an agent with the same name held are offered again at once.
+ */
+@Command(name = "agent", mixinStandardHelpOptions = true,
+        description = "Run jobs for a Conveyor server on this host (start servers with --no-embedded-agent to send them all here).")
+final class AgentCommand implements Callable<Integer> {
+    @Option(names = "--server", required = true, description = "The server's URL, e.g. http://ci.example.com:8420")
+    URI server;
+
+    @Option(names = "--name", description = "A stable name for this agent (default: agent@<host>:<work dir>).")
+    String name;
+
+    @Option(names = "--labels", defaultValue = "", description = "Comma-separated labels; actions naming labels in "
+            + "their " + AgentLabels.CONFIGURATION_KEY + " configuration run only on agents having them all.")
+    String labels;
+
+    @Option(names = "--capacity", defaultValue = "2", description = "Jobs run at once (default: ${DEFAULT-VALUE}).")
+    int capacity;
+
+    @Option(names = "--work-dir", defaultValue = "${sys:user.home}/.conveyor-agent", description = "Where workspaces and logs live (default: ${DEFAULT-VALUE}).")
+    Path workDir;
+
+    @Option(names = "--region", defaultValue = "us-east-1", description = "The server's region (default: ${DEFAULT-VALUE}).")
+    String region;
+
+    @Option(names = "--lease-seconds", defaultValue = "30", hidden = true, description = "How often leases are renewed, times three.")
+    int leaseSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+        String workerId = name != null ? name : "agent@" + java.net.InetAddress.getLocalHost().getHostName() + ":" + workDir.toAbsolutePath();
+        RemoteAgent agent = new RemoteAgent(server, region, workerId, AgentLabels.parse(labels), capacity, workDir,
+                Duration.ofSeconds(leaseSeconds)).start();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            agent.close();
+            stopped.countDown();
+        }, "conveyor-agent-shutdown"));
+        System.out.println("Conveyor agent " + workerId + " is taking jobs from " + server);
+        stopped.await();
+        return 0;
+    }
+}

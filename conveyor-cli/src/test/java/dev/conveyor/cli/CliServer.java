@@ -1,0 +1,95 @@
+package dev.conveyor.cli;
+
+import dev.conveyor.server.ConveyorServer;
+import dev.conveyor.server.ServerConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.codepipeline.CodePipelineClient;
+
+/**
+ * A real server in this JVM on a free port over a fresh data directory, an AWS SDK client to set up pipelines
+ * with, and the conveyor command line to run client commands against it with their output captured.
+ */
+final class CliServer implements AutoCloseable {
+    /** What one command did. */
+    record Result(int exitCode, String out, String err) {
+        /** Everything printed, for messages of failed assertions. */
+        @Override
+        public String toString() {
+            return "exit " + exitCode + "\n--- out\n" + out + "--- err\n" + err;
+        }
+    }
+
+    private final Path dataDir;
+    private final ConveyorServer server;
+    private final CodePipelineClient client;
+
+    CliServer() {
+        try {
+            dataDir = Files.createTempDirectory("conveyor-cli-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        server = new ConveyorServer(ServerConfig.embedded(dataDir, 0).withEngine(new ServerConfig.EngineSettings(
+                true, 8, Duration.ofMinutes(10), Duration.ofSeconds(5), Duration.ofMillis(200)))).start();
+        client = CodePipelineClient.builder()
+                .endpointOverride(URI.create(server.endpoint()))
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret")))
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
+    }
+
+    ConveyorServer server() {
+        return server;
+    }
+
+    CodePipelineClient client() {
+        return client;
+    }
+
+    Path dataDir() {
+        return dataDir;
+    }
+
+    String endpoint() {
+        return server.endpoint();
+    }
+
+    /** Runs {@code conveyor <args> --endpoint <this server>} and returns what it printed. */
+    Result conveyor(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--endpoint", endpoint()));
+        return run(all.toArray(String[]::new));
+    }
+
+    /** Runs {@code conveyor <args>} exactly as given. */
+    static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = ConveyorCli.commandLine();
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        int exitCode = commandLine.execute(args);
+        return new Result(exitCode, out.toString(), err.toString());
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        server.close();
+    }
+}

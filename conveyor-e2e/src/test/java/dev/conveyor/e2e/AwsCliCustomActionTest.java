@@ -1,0 +1,89 @@
+package dev.conveyor.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A new user's custom action, with nothing but the AWS CLI: create-custom-action-type, a pipeline that uses it,
+ * and a job worker that is the CLI itself (poll-for-jobs, acknowledge-job, put-job-success-result).
+ */
+class AwsCliCustomActionTest {
+    @TempDir
+    Path work;
+
+    @Test
+    void theAwsCliRegistersACustomActionAndServesItsJob() throws Exception {
+        try (ConveyorProcess server = ConveyorProcess.start(work.resolve("data"))) {
+            AwsCli aws = new AwsCli(server.endpoint(), work);
+            aws.ok("codepipeline", "create-custom-action-type", "--category", "Test", "--provider", "SmokeCheck", "--action-version", "1",
+                    "--configuration-properties", "name=Environment,required=true,key=true,secret=false,queryable=true,type=String",
+                    "name=Url,required=true,key=false,secret=false,queryable=false,type=String",
+                    "--input-artifact-details", "minimumCount=0,maximumCount=1",
+                    "--output-artifact-details", "minimumCount=0,maximumCount=0");
+            JsonNode types = aws.ok("codepipeline", "list-action-types", "--action-owner-filter", "Custom");
+            assertThat(types.at("/actionTypes/0/id/provider").asText()).isEqualTo("SmokeCheck");
+
+            Path zip = work.resolve("app.zip");
+            try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip))) {
+                out.putNextEntry(new ZipEntry("index.html"));
+                out.write("<h1>hi</h1>".getBytes(StandardCharsets.UTF_8));
+                out.closeEntry();
+            }
+            aws.succeed("s3", "mb", "s3://smoke-sources");
+            aws.ok("s3api", "put-bucket-versioning", "--bucket", "smoke-sources", "--versioning-configuration", "Status=Enabled");
+            aws.succeed("s3", "cp", zip.toString(), "s3://smoke-sources/site.zip");
+            Path definition = work.resolve("smoke.json");
+            Files.writeString(definition, """
+                    {"pipeline": {"name": "smoke", "roleArn": "arn:aws:iam::111111111111:role/r",
+                     "artifactStore": {"type": "S3", "location": "smoke-artifacts"},
+                     "stages": [
+                      {"name": "Source", "actions": [{"name": "Source",
+                         "actionTypeId": {"category": "Source", "owner": "AWS", "provider": "S3", "version": "1"},
+                         "configuration": {"S3Bucket": "smoke-sources", "S3ObjectKey": "site.zip"},
+                         "outputArtifacts": [{"name": "Site"}]}]},
+                      {"name": "Check", "actions": [{"name": "Smoke",
+                         "actionTypeId": {"category": "Test", "owner": "Custom", "provider": "SmokeCheck", "version": "1"},
+                         "configuration": {"Environment": "staging", "Url": "https://staging.example.com"},
+                         "inputArtifacts": [{"name": "Site"}]}]}
+                     ]}}""");
+            aws.ok("codepipeline", "create-pipeline", "--cli-input-json", "file://" + definition);
+            String executionId = aws.ok("codepipeline", "start-pipeline-execution", "--name", "smoke").get("pipelineExecutionId").asText();
+
+            JsonNode job = null;
+            Instant until = Instant.now().plusSeconds(60);
+            while (job == null && Instant.now().isBefore(until)) {
+                JsonNode polled = aws.ok("codepipeline", "poll-for-jobs", "--action-type-id",
+                        "category=Test,owner=Custom,provider=SmokeCheck,version=1", "--max-batch-size", "1", "--query-param", "Environment=staging");
+                job = polled.get("jobs").isEmpty() ? null : polled.get("jobs").get(0);
+            }
+            assertThat(job).as("a job was handed out").isNotNull();
+            assertThat(job.at("/data/actionConfiguration/configuration/Url").asText()).isEqualTo("https://staging.example.com");
+            assertThat(job.at("/data/artifactCredentials/accessKeyId").asText()).startsWith("ASIA");
+            String jobId = job.get("id").asText();
+            assertThat(aws.ok("codepipeline", "acknowledge-job", "--job-id", jobId, "--nonce", job.get("nonce").asText())
+                    .get("status").asText()).isEqualTo("InProgress");
+            aws.ok("codepipeline", "put-job-success-result", "--job-id", jobId,
+                    "--execution-details", "summary=smoke test passed,externalExecutionId=check-1,percentComplete=100",
+                    "--output-variables", "Status=green");
+
+            String status = "InProgress";
+            while (status.equals("InProgress") && Instant.now().isBefore(until)) {
+                status = aws.ok("codepipeline", "get-pipeline-execution", "--pipeline-name", "smoke", "--pipeline-execution-id", executionId)
+                        .at("/pipelineExecution/status").asText();
+                Thread.sleep(100);
+            }
+            assertThat(status).isEqualTo("Succeeded");
+            JsonNode state = aws.ok("codepipeline", "get-pipeline-state", "--name", "smoke");
+            assertThat(state.at("/stageStates/1/actionStates/0/latestExecution/summary").asText()).isEqualTo("smoke test passed");
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package dev.conveyor.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's first command on a fresh machine: {@code conveyor server --demo} over an empty data directory runs
+ * the demo pipeline end to end and says where to look; the AWS CLI and the packaged client commands (as
+ * processes, told where the server is by CONVEYOR_ENDPOINT) see it succeed. A restart neither recreates nor
+ * reruns it.
+ */
+class DemoServerTest {
+    @TempDir
+    Path work;
+
+    /** What one run of the packaged {@code conveyor} command did. */
+    record CommandResult(int exitCode, String stdout, String stderr) {
+    }
+
+    @Test
+    void serverWithDemoRunsTheDemoPipelineEndToEndAndDeploysUnderTheDataDirectory() throws Exception {
+        Path dataDir = work.resolve("data");
+        String executionId;
+        try (ConveyorProcess server = ConveyorProcess.start(dataDir, "--demo")) {
+            AwsCli aws = new AwsCli(server.endpoint(), work);
+            JsonNode first = awaitFirstExecutionSettled(aws, Duration.ofSeconds(120));
+            executionId = first.get("pipelineExecutionId").asText();
+
+            assertThat(first.get("status").asText()).as(first.toString()).isEqualTo("Succeeded");
+            Path current = dataDir.resolve("demo-deployments").resolve("current");
+            assertThat(current.resolve("greet.sh")).as("the deployed app").isRegularFile();
+            assertThat(Files.readString(current.resolve("VERSION")).strip()).isEqualTo("1.0.0-" + executionId.substring(0, 8));
+            assertThat(server.output()).contains("started its first execution " + executionId)
+                    .contains("bin/conveyor status conveyor-demo --endpoint " + server.endpoint())
+                    .contains("bin/conveyor logs conveyor-demo --follow --endpoint " + server.endpoint())
+                    .contains("bin/conveyor run conveyor-demo --watch --endpoint " + server.endpoint())
+                    .contains("aws codepipeline get-pipeline-state --name conveyor-demo --endpoint-url " + server.endpoint())
+                    .contains(current.toAbsolutePath().toString());
+
+            CommandResult status = conveyor(server.endpoint(), "status", "conveyor-demo");
+            assertThat(status.exitCode()).as(status.toString()).isZero();
+            assertThat(status.stdout()).contains("Latest execution " + executionId + " Succeeded")
+                    .containsPattern("Deploy +" + executionId.substring(0, 8) + " +Succeeded +Deploy +Succeeded");
+
+            CommandResult logs = conveyor(server.endpoint(), "logs", "conveyor-demo", "--stage", "Deploy");
+            assertThat(logs.exitCode()).as(logs.toString()).isZero();
+            assertThat(logs.stdout()).contains("Deploy/Deploy  | Deployed 1.0.0-" + executionId.substring(0, 8) + " to ")
+                    .contains("Deploy/Deploy  | Hello, from the deployed app!");
+
+            assertThat(server.terminate()).isIn(0, 143);
+        }
+
+        try (ConveyorProcess restarted = ConveyorProcess.start(dataDir, "--demo")) {
+            AwsCli aws = new AwsCli(restarted.endpoint(), work);
+            assertThat(restarted.output()).contains("The demo pipeline conveyor-demo exists already");
+            JsonNode executions = aws.ok("codepipeline", "list-pipeline-executions", "--pipeline-name", "conveyor-demo")
+                    .get("pipelineExecutionSummaries");
+            assertThat(executions).as("a restart starts no new execution").hasSize(1);
+            assertThat(executions.get(0).get("pipelineExecutionId").asText()).isEqualTo(executionId);
+        }
+    }
+
+    private static JsonNode awaitFirstExecutionSettled(AwsCli aws, Duration timeout) throws Exception {
+        Instant until = Instant.now().plus(timeout);
+        JsonNode last = null;
+        while (Instant.now().isBefore(until)) {
+            JsonNode executions = aws.ok("codepipeline", "list-pipeline-executions", "--pipeline-name", "conveyor-demo")
+                    .get("pipelineExecutionSummaries");
+            if (executions.size() > 0) {
+                last = executions.get(executions.size() - 1);
+                if (!List.of("InProgress", "Stopping").contains(last.get("status").asText())) {
+                    return last;
+                }
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("the demo's first execution did not settle within " + timeout + "; last seen: " + last);
+    }
+
+    /** Runs the packaged {@code conveyor} command as bin/conveyor would, pointed at {@code endpoint} by CONVEYOR_ENDPOINT. */
+    private CommandResult conveyor(String endpoint, String... args) throws Exception {
+        Path jar = Paths.get(System.getProperty("conveyor.cli.jar", "../conveyor-cli/target/conveyor-cli.jar")).toAbsolutePath();
+        List<String> command = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", jar.toString()));
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile(work, "conveyor-", ".out");
+        Path err = Files.createTempFile(work, "conveyor-", ".err");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.environment().put("CONVEYOR_ENDPOINT", endpoint);
+        Process process = builder.start();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("conveyor " + String.join(" ", args) + " did not finish within 60 s");
+        }
+        return new CommandResult(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,217 @@
+package dev.conveyor.server.auth;
+
+import jakarta.servlet.http.HttpServletRequest;
+import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Verifies AWS Signature Version 4 on a request, as AWS services do: rebuilds the canonical request from what was
+ * received (method, path as sent, sorted query, the signed headers, the payload hash the client declared), signs
+ * it with the secret key, and compares in constant time. Handles the Authorization header and presigned URLs.
+ *
+ * <p>The payload hash is taken from {@code x-amz-content-sha256} (S3 always sends it; streaming and unsigned
+ * payloads are named there), or is {@code UNSIGNED-PAYLOAD} for presigned URLs. Requests of services that sign
+ * the body without that header must pass the body's hash.
+ */
+public final class SigV4Verifier {
+    private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    /** How far a request's signing time may be from the server's clock, as AWS allows. */
+    private static final Duration MAX_SKEW = Duration.ofMinutes(15);
+
+    /** The outcome: accepted, or refused with the S3/AWS error code and message to answer with. */
+    public record Result(boolean valid, String errorCode, String message) {
+        static final Result OK = new Result(true, null, null);
+
+        static Result refused(String code, String message) {
+            return new Result(false, code, message);
+        }
+    }
+
+    /** The signature parts of a request. */
+    record Signed(String accessKeyId, String scope, String date, String region, String service, List<String> signedHeaders,
+                  String signature, String amzDate, boolean presigned) {
+    }
+
+    private SigV4Verifier() {
+    }
+
+    public static Result verify(HttpServletRequest request, String secretAccessKey, String payloadHashIfNoHeader, Instant now) {
+        Signed signed;
+        try {
+            signed = parse(request);
+        } catch (IllegalArgumentException e) {
+            return Result.refused("AuthorizationHeaderMalformed", e.getMessage());
+        }
+        Instant signedAt;
+        try {
+            signedAt = Instant.from(AMZ_DATE.parse(signed.amzDate()));
+        } catch (DateTimeParseException e) {
+            return Result.refused("AccessDenied", "X-Amz-Date is not a valid ISO 8601 basic timestamp");
+        }
+        if (signed.presigned()) {
+            long expires = Long.parseLong(request.getParameter("X-Amz-Expires") == null ? "900" : request.getParameter("X-Amz-Expires"));
+            if (now.isAfter(signedAt.plusSeconds(expires))) {
+                return Result.refused("AccessDenied", "Request has expired");
+            }
+        } else if (Duration.between(signedAt, now).abs().compareTo(MAX_SKEW) > 0) {
+            return Result.refused("RequestTimeTooSkewed", "The difference between the request time and the server's time is too large.");
+        }
+        String payloadHash = request.getHeader("x-amz-content-sha256");
+        if (payloadHash == null) {
+            payloadHash = signed.presigned() ? "UNSIGNED-PAYLOAD" : payloadHashIfNoHeader;
+        }
+        String canonical = canonicalRequest(request, signed, payloadHash);
+        String stringToSign = "AWS4-HMAC-SHA256\n" + signed.amzDate() + "\n" + signed.scope() + "\n" + hex(sha256(canonical));
+        byte[] key = hmac(("AWS4" + secretAccessKey).getBytes(StandardCharsets.UTF_8), signed.date());
+        key = hmac(key, signed.region());
+        key = hmac(key, signed.service());
+        key = hmac(key, "aws4_request");
+        String expected = hex(hmac(key, stringToSign));
+        if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), signed.signature().getBytes(StandardCharsets.US_ASCII))) {
+            return Result.refused("SignatureDoesNotMatch",
+                    "The request signature we calculated does not match the signature you provided. Check your key and signing method.");
+        }
+        return Result.OK;
+    }
+
+    static Signed parse(HttpServletRequest request) {
+        String authorization = request.getHeader("Authorization");
+        if (authorization != null && authorization.startsWith("AWS4-HMAC-SHA256")) {
+            String credential = null, signedHeaders = null, signature = null;
+            for (String part : authorization.substring("AWS4-HMAC-SHA256".length()).split(",")) {
+                String p = part.trim();
+                if (p.startsWith("Credential=")) {
+                    credential = p.substring(11);
+                } else if (p.startsWith("SignedHeaders=")) {
+                    signedHeaders = p.substring(14);
+                } else if (p.startsWith("Signature=")) {
+                    signature = p.substring(10);
+                }
+            }
+            if (credential == null || signedHeaders == null || signature == null) {
+                throw new IllegalArgumentException("The Authorization header needs Credential, SignedHeaders and Signature");
+            }
+            String amzDate = request.getHeader("x-amz-date");
+            return signed(credential, signedHeaders, signature, amzDate == null ? "" : amzDate, false);
+        }
+        String credential = request.getParameter("X-Amz-Credential");
+        if (credential != null) {
+            return signed(credential, request.getParameter("X-Amz-SignedHeaders"), request.getParameter("X-Amz-Signature"),
+                    request.getParameter("X-Amz-Date"), true);
+        }
+        throw new IllegalArgumentException("The request is not signed with AWS Signature Version 4");
+    }
+
+    private static Signed signed(String credential, String signedHeaders, String signature, String amzDate, boolean presigned) {
+        if (signedHeaders == null || signature == null || amzDate == null) {
+            throw new IllegalArgumentException("The presigned URL needs X-Amz-SignedHeaders, X-Amz-Signature and X-Amz-Date");
+        }
+        SigV4Credential scope = SigV4Credential.fromScope(credential);
+        String scopeString = scope.date() + "/" + scope.region() + "/" + scope.service() + "/aws4_request";
+        List<String> headers = new ArrayList<>();
+        for (String h : signedHeaders.split(";")) {
+            headers.add(h.toLowerCase(Locale.ROOT));
+        }
+        return new Signed(scope.accessKeyId(), scopeString, scope.date(), scope.region(), scope.service(), headers, signature,
+                amzDate, presigned);
+    }
+
+    static String canonicalRequest(HttpServletRequest request, Signed signed, String payloadHash) {
+        StringBuilder c = new StringBuilder();
+        c.append(request.getMethod()).append('\n');
+        String path = request.getRequestURI();
+        c.append(path == null || path.isEmpty() ? "/" : path).append('\n');
+        c.append(canonicalQuery(request.getQueryString(), signed.presigned())).append('\n');
+        for (String name : signed.signedHeaders()) {
+            List<String> values = request.getHeaders(name) == null ? List.of() : Collections.list(request.getHeaders(name));
+            List<String> trimmed = values.stream().map(v -> v.trim().replaceAll(" +", " ")).toList();
+            c.append(name).append(':').append(String.join(",", trimmed)).append('\n');
+        }
+        c.append('\n').append(String.join(";", signed.signedHeaders())).append('\n').append(payloadHash);
+        return c.toString();
+    }
+
+    static String canonicalQuery(String rawQuery, boolean presigned) {
+        if (rawQuery == null || rawQuery.isEmpty()) {
+            return "";
+        }
+        Map<String, List<String>> sorted = new TreeMap<>();
+        for (String pair : rawQuery.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String key = encode(decode(eq < 0 ? pair : pair.substring(0, eq)));
+            String value = eq < 0 ? "" : encode(decode(pair.substring(eq + 1)));
+            if (presigned && key.equals("X-Amz-Signature")) {
+                continue;
+            }
+            sorted.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
+        }
+        StringBuilder q = new StringBuilder();
+        sorted.forEach((k, values) -> values.stream().sorted().forEach(v -> {
+            if (!q.isEmpty()) {
+                q.append('&');
+            }
+            q.append(k).append('=').append(v);
+        }));
+        return q.toString();
+    }
+
+    /** RFC 3986 encoding of everything but the unreserved characters, as SigV4 requires. */
+    static String encode(String s) {
+        StringBuilder out = new StringBuilder();
+        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+            char ch = (char) (b & 0xff);
+            if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_'
+                    || ch == '.' || ch == '~') {
+                out.append(ch);
+            } else {
+                out.append('%').append(String.format("%02X", b & 0xff));
+            }
+        }
+        return out.toString();
+    }
+
+    private static String decode(String s) {
+        return java.net.URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    private static byte[] sha256(String s) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] hmac(byte[] key, String data) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String hex(byte[] bytes) {
+        return HexFormat.of().formatHex(bytes);
+    }
+}
