@@ -133,7 +133,12 @@ public final class ArtifactBench {
         StringBuilder md = new StringBuilder();
         md.append("Measured ").append(machine.date()).append(" on ").append(machine.cores()).append(" cores / ")
                 .append(String.format(Locale.ROOT, "%.1f GiB", machine.memoryBytes() / 1073741824.0)).append(" with ").append(machine.jdk())
-                .append(" (load average at start: ").append(machine.loadAverageAtStart()).append(").\n\n");
+                .append(" (load average at start: ").append(machine.loadAverageAtStart()).append(").");
+        if (busy(machine)) {
+            md.append(" **The machine was busy with other processes when this run started: these figures are lower and noisier than on an "
+                    + "idle machine.**");
+        }
+        md.append("\n\n");
         md.append("One ").append(mib >= 1024 && mib % 1024 == 0 ? (mib / 1024) + " GiB" : mib + " MiB")
                 .append(" artifact of random bytes, median of ").append(runs).append(" runs. Conveyor runs as a process on the embedded ")
                 .append("database; PUTs return once the blob is fsynced and committed; GETs verify the sha256 (and, encrypted, every ")
@@ -149,6 +154,14 @@ public final class ArtifactBench {
                 .append("dev.conveyor.bench.ArtifactBench --root . --report docs/benchmarks.md` (about 2 minutes; `--mib 64 --runs 1` ")
                 .append("for a smoke run).\n");
         return md.toString();
+    }
+
+    private static boolean busy(MachineInfo machine) {
+        try {
+            return Double.parseDouble(machine.loadAverageAtStart().trim().split("\\s+")[0]) > machine.cores() * 0.75;
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /** One request with a streamed body from {@code upload} and/or to {@code download} (null: discarded). */

@@ -42,7 +42,7 @@ class DemoServerTest {
             Path current = dataDir.resolve("demo-deployments").resolve("current");
             assertThat(current.resolve("greet.sh")).as("the deployed app").isRegularFile();
             assertThat(Files.readString(current.resolve("VERSION")).strip()).isEqualTo("1.0.0-" + executionId.substring(0, 8));
-            assertThat(server.output()).contains("started its first execution " + executionId)
+            assertThat(awaitOutput(server, "Where to look:")).contains("started its first execution " + executionId)
                     .contains("bin/conveyor status conveyor-demo --endpoint " + server.endpoint())
                     .contains("bin/conveyor logs conveyor-demo --follow --endpoint " + server.endpoint())
                     .contains("bin/conveyor run conveyor-demo --watch --endpoint " + server.endpoint())
@@ -64,7 +64,7 @@ class DemoServerTest {
 
         try (ConveyorProcess restarted = ConveyorProcess.start(dataDir, "--demo")) {
             AwsCli aws = new AwsCli(restarted.endpoint(), work);
-            assertThat(restarted.output()).contains("The demo pipeline conveyor-demo exists already");
+            assertThat(awaitOutput(restarted, "Where to look:")).contains("The demo pipeline conveyor-demo exists already");
             JsonNode executions = aws.ok("codepipeline", "list-pipeline-executions", "--pipeline-name", "conveyor-demo")
                     .get("pipelineExecutionSummaries");
             assertThat(executions).as("a restart starts no new execution").hasSize(1);
@@ -87,6 +87,18 @@ class DemoServerTest {
             Thread.sleep(250);
         }
         throw new AssertionError("the demo's first execution did not settle within " + timeout + "; last seen: " + last);
+    }
+
+    /** The server's output once it holds {@code text}: the lines after the ready line may still be on their way. */
+    private static String awaitOutput(ConveyorProcess server, String text) throws InterruptedException {
+        Instant until = Instant.now().plusSeconds(30);
+        while (!server.output().contains(text)) {
+            if (Instant.now().isAfter(until)) {
+                throw new AssertionError("the server did not print '" + text + "' within 30 s:\n" + server.output());
+            }
+            Thread.sleep(50);
+        }
+        return server.output();
     }
 
     /** Runs the packaged {@code conveyor} command as bin/conveyor would, pointed at {@code endpoint} by CONVEYOR_ENDPOINT. */

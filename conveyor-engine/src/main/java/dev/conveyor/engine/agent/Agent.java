@@ -58,7 +58,9 @@ public final class Agent implements AutoCloseable {
         this.providers = providers.stream().collect(Collectors.toMap(ActionProvider::actionTypeId, Function.identity()));
         this.capacity = capacity;
         this.logsDir = logsDir;
-        this.workspacesDir = workspacesDir;
+        // Each agent keeps its workspaces apart, so that its janitor never touches another live agent's (several
+        // replicas or agents may share one directory).
+        this.workspacesDir = workspacesDir.resolve(workerId.replaceAll("[^A-Za-z0-9._-]", "_"));
         this.renewEvery = lease.dividedBy(3);
         this.slots = new Semaphore(capacity);
     }

@@ -59,6 +59,11 @@ public final class ServiceModel {
         return Holder.CODEPIPELINE;
     }
 
+    /** The CodeBuild model (API version 2016-10-06). */
+    public static ServiceModel codeBuild() {
+        return Holder.CODEBUILD;
+    }
+
     /**
      * Conveyor's agent API (a local extension, described in the same format as the AWS models): how remote agents
      * take jobs, renew leases, ship logs and report results.
@@ -69,6 +74,7 @@ public final class ServiceModel {
 
     private static final class Holder {
         static final ServiceModel CODEPIPELINE = load("codepipeline-2015-07-09.json");
+        static final ServiceModel CODEBUILD = load("codebuild-2016-10-06.json");
         static final ServiceModel CONVEYOR_AGENT = load("conveyor-agent-2025-11-25.json");
     }
 

@@ -36,7 +36,7 @@ public final class CodeCommitSourceProvider implements ActionProvider {
             variables.put("CommitMessage", commit.message());
             variables.put("AuthorDate", commit.authorDate().toString());
             variables.put("CommitterDate", commit.committerDate().toString());
-            variables.put("BranchName", branch);
+            variables.put("BranchName", fetched.branch());
             variables.put("RepositoryName", repository);
             String url = GitSources.commitUrl(remote, commit.id());
             String summary = Summaries.clip(commit.message());

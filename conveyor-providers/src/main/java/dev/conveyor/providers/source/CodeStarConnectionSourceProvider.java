@@ -35,7 +35,7 @@ public final class CodeStarConnectionSourceProvider implements ActionProvider {
             String providerType = remote.providerType() == null ? "" : remote.providerType();
             Map<String, String> variables = new LinkedHashMap<>();
             variables.put("AuthorDate", commit.authorDate().toString());
-            variables.put("BranchName", branch);
+            variables.put("BranchName", fetched.branch());
             variables.put("CommitId", commit.id());
             variables.put("CommitMessage", commit.message());
             variables.put("ConnectionArn", config.get("ConnectionArn"));

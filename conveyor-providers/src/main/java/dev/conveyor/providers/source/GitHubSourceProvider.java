@@ -37,7 +37,7 @@ public final class GitHubSourceProvider implements ActionProvider {
             String url = GitSources.commitUrl(remote, commit.id());
             Map<String, String> variables = new LinkedHashMap<>();
             variables.put("AuthorDate", commit.authorDate().toString());
-            variables.put("BranchName", branch);
+            variables.put("BranchName", fetched.branch());
             variables.put("CommitId", commit.id());
             variables.put("CommitMessage", commit.message());
             variables.put("CommitterDate", commit.committerDate().toString());

@@ -51,8 +51,12 @@ final class GitSources {
         }
     }
 
-    /** What a fetch produced: the commit, the stored artifact and its name. */
-    record Fetched(Commit commit, String artifactName, StoredArtifact artifact) {
+    /**
+     * What a fetch produced: the commit, the branch it is the head of (the configured branch, or, for a pinned
+     * commit, the branch whose head it is, such as the branch a push or pull request started the execution for),
+     * the stored artifact and its name.
+     */
+    record Fetched(Commit commit, String branch, String artifactName, StoredArtifact artifact) {
         JobOutcome.ProducedArtifact produced() {
             return new JobOutcome.ProducedArtifact(artifactName, artifact.location());
         }
@@ -73,6 +77,7 @@ final class GitSources {
                 : List.of("+refs/heads/*:refs/remotes/origin/*", "+refs/tags/*:refs/tags/*");
         job.log().line("Fetching " + (commitOverride == null ? "branch " + branch : "commit " + commitOverride) + " from " + redact(url));
         Commit commit;
+        String checkedOutBranch = branch;
         try (Git git = Git.init().setDirectory(tree.toFile()).setGitDir(gitDir.toFile()).setInitialBranch(branch).call()) {
             Repository repo = git.getRepository();
             StoredConfig config = repo.getConfig();
@@ -83,6 +88,13 @@ final class GitSources {
             config.save();
             fetchInto(git, gitDir, url, specs, credentials, job);
             ObjectId id = resolve(repo, url, branch, commitOverride);
+            checkedOutBranch = commitOverride == null ? branch : branchWithHead(repo, branch, id);
+            if (!checkedOutBranch.equals(branch)) {
+                git.getRepository().updateRef(org.eclipse.jgit.lib.Constants.HEAD).link("refs/heads/" + checkedOutBranch);
+                config.setString("branch", checkedOutBranch, "remote", "origin");
+                config.setString("branch", checkedOutBranch, "merge", "refs/heads/" + checkedOutBranch);
+                config.save();
+            }
             RevCommit head;
             try (RevWalk walk = new RevWalk(repo)) {
                 head = walk.parseCommit(id);
@@ -102,7 +114,7 @@ final class GitSources {
             String artifactName = job.outputNames().getFirst();
             StoredArtifact stored = job.storeOutput(artifactName, zip);
             job.log().line("Stored " + artifactName + ": commit " + commit.id() + " as " + format + " (" + stored.size() + " bytes)");
-            return new Fetched(commit, artifactName, stored);
+            return new Fetched(commit, checkedOutBranch, artifactName, stored);
         } catch (IOException e) {
             throw new SourceFailure("JobFailed", "Could not package the source: " + e.getMessage(), e);
         }
@@ -173,6 +185,18 @@ final class GitSources {
             throw new SourceFailure("RevisionUnavailable", "Branch " + branch + " does not exist in " + redact(url));
         }
         return ref.getObjectId();
+    }
+
+    /** The configured branch if {@code id} is its head, else the first other branch whose head it is, else the configured one. */
+    private static String branchWithHead(Repository repo, String branch, ObjectId id) throws IOException {
+        String prefix = "refs/remotes/origin/";
+        Ref configured = repo.exactRef(prefix + branch);
+        if (configured != null && id.equals(configured.getObjectId())) {
+            return branch;
+        }
+        return repo.getRefDatabase().getRefsByPrefix(prefix).stream()
+                .filter(r -> id.equals(r.getObjectId())).map(r -> r.getName().substring(prefix.length()))
+                .filter(name -> !"HEAD".equals(name)).sorted().findFirst().orElse(branch);
     }
 
     static boolean isSsh(String url) {
