@@ -31,6 +31,7 @@ import dev.conveyor.server.logs.ActionLogEndpoint;
 import dev.conveyor.model.servicemodel.ServiceModel;
 import dev.conveyor.model.validation.PipelineLimits;
 import dev.conveyor.model.validation.PipelineValidator;
+import dev.conveyor.server.auth.JobCredentialAuthenticator;
 import dev.conveyor.server.auth.RequestAuthenticator;
 import dev.conveyor.server.codepipeline.Arns;
 import dev.conveyor.server.codepipeline.PipelineOperations;
@@ -131,7 +132,8 @@ public final class ConveyorServer implements AutoCloseable {
                 settings.agentCapacity(), engineConfig.logsDir(), engineConfig.workspacesDir(), engineConfig.leaseDuration()).start();
 
         // The job protocol for job workers (custom action types, third-party actions), and Conveyor's agent API.
-        JobCredentialIssuer jobCredentials = new JobCredentialIssuer(new JobCredentialRepository(database), clock, Duration.ofHours(1));
+        JobCredentialRepository jobCredentialStore = new JobCredentialRepository(database);
+        JobCredentialIssuer jobCredentials = new JobCredentialIssuer(jobCredentialStore, clock, Duration.ofHours(1));
         JobOperations jobOperations = new JobOperations(engine, actionTypes, jobCredentials, artifacts,
                 config.accountId(), Duration.ofSeconds(10));
         JsonService agentApi = new JsonService(ServiceModel.conveyorAgent(),
@@ -147,7 +149,10 @@ public final class ConveyorServer implements AutoCloseable {
         jsonServices.putAll(Map.of(codePipeline.targetPrefix(), codePipeline, agentApi.targetPrefix(), agentApi));
         AwsJsonProtocol json = new AwsJsonProtocol(jsonServices);
         ActionLogEndpoint logs = new ActionLogEndpoint(queries, engineConfig.logsDir());
-        RequestRouter router = new RequestRouter(json, RequestAuthenticator.acceptAny(), clock,
+        // Job credentials are verified and scoped to their job's artifacts; other signatures are accepted for now.
+        RequestAuthenticator authenticator = new JobCredentialAuthenticator(jobCredentialStore,
+                jobId -> engine.findJob(jobId).map(dev.conveyor.store.execution.JobRow::dataJson), RequestAuthenticator.acceptAny(), clock);
+        RequestRouter router = new RequestRouter(json, authenticator, clock,
                 List.of(new RequestRouter.PathRoute(ActionLogEndpoint.PREFIX, logs::handle), sourceServices.webhookRoute()),
                 artifactServices.s3());
         // Artifact retention (issue 3): never the artifacts of running or latest-successful executions.

@@ -48,6 +48,7 @@ import software.amazon.awssdk.services.codepipeline.model.OutputArtifact;
 import software.amazon.awssdk.services.codepipeline.model.PipelineExecution;
 import software.amazon.awssdk.services.codepipeline.model.PipelineExecutionStatus;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * A job worker for a custom action type written only with the AWS SDK for Java v2, as a third party writes one:
@@ -180,6 +181,30 @@ class JobWorkerTest {
         assertThat(done.statusSummary()).contains("compiler exploded");
         assertThatThrownBy(() -> client().putJobSuccessResult(r -> r.jobId(job.id())))
                 .as("a finished job takes no second result").isInstanceOf(InvalidJobStateException.class);
+    }
+
+    @Test
+    void jobCredentialsOpenThatJobsArtifactsAndNothingElse() {
+        client().createPipeline(r -> r.pipeline(pipeline("custom-scope", "QUEUED", stage("Build", customBuild("scoped")))));
+        client().startPipelineExecution(r -> r.name("custom-scope"));
+        Job job = pollFor("scoped");
+        Artifact input = job.data().inputArtifacts().getFirst();
+        try (S3Client s3 = s3For(job.data())) {
+            assertThat(s3.getObjectAsBytes(r -> r.bucket(input.location().s3Location().bucketName())
+                    .key(input.location().s3Location().objectKey())).asByteArray()).isNotEmpty();
+            assertThatThrownBy(() -> s3.listObjectsV2(r -> r.bucket(input.location().s3Location().bucketName())))
+                    .as("no listing").isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(403));
+            assertThatThrownBy(() -> s3.getObjectAsBytes(r -> r.bucket(ExecutionFixtures.SOURCE_BUCKET).key(ExecutionFixtures.SOURCE_KEY)))
+                    .as("no other object").isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(403));
+        }
+        JobData forged = job.data().toBuilder().artifactCredentials(job.data().artifactCredentials().toBuilder()
+                .secretAccessKey("not-the-secret").build()).build();
+        try (S3Client s3 = s3For(forged)) {
+            assertThatThrownBy(() -> s3.getObjectAsBytes(r -> r.bucket(input.location().s3Location().bucketName())
+                    .key(input.location().s3Location().objectKey())))
+                    .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("SignatureDoesNotMatch"));
+        }
+        client().putJobFailureResult(r -> r.jobId(job.id()).failureDetails(f -> f.type(FailureType.JOB_FAILED).message("done checking")));
     }
 
     @Test

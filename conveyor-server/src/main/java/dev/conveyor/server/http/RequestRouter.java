@@ -2,6 +2,7 @@ package dev.conveyor.server.http;
 
 import dev.conveyor.model.errors.ServiceException;
 import dev.conveyor.server.auth.Caller;
+import dev.conveyor.server.auth.JobCredentialAuthenticator;
 import dev.conveyor.server.auth.RequestAuthenticator;
 import dev.conveyor.server.auth.SigV4Credential;
 import dev.conveyor.server.protocol.AwsJsonProtocol;
@@ -145,6 +146,9 @@ public final class RequestRouter extends HttpServlet {
                 credential = scope == null ? Optional.empty() : Optional.of(SigV4Credential.fromScope(scope));
             }
             caller = authenticator.authenticate(request, credential);
+        } catch (JobCredentialAuthenticator.AccessDenied e) {
+            S3Protocol.writeError(request, response, e.code(), e.getMessage(), 403, request.getRequestURI(), UUID.randomUUID().toString());
+            return;
         } catch (ServiceException e) {
             S3Protocol.writeError(request, response, "AuthorizationHeaderMalformed", e.getMessage(), 400, request.getRequestURI(),
                     UUID.randomUUID().toString());

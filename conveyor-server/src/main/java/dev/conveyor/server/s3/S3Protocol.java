@@ -102,6 +102,11 @@ public final class S3Protocol {
             return;
         }
         try {
+            if (caller.jobScope() != null && !caller.jobScope().allows(request.getMethod(), call.bucket(), call.key())) {
+                // A job's temporary credentials open that job's artifacts and nothing else.
+                throw new S3Exception(S3ErrorCode.AccessDenied, "Access Denied: these credentials are limited to the artifacts of job "
+                        + caller.jobScope().jobId(), call.resource());
+            }
             dispatch(call);
         } catch (S3Exception e) {
             writeError(call, e);
