@@ -131,7 +131,7 @@ public final class ArtifactBench {
 
     private static String section(MachineInfo machine, long mib, int runs, List<Row> rows) {
         StringBuilder md = new StringBuilder();
-        md.append("Measured ").append(machine.date()).append(" on ").append(machine.cores()).append(" cores / ")
+        md.append("Measured ").append(machine.date().toInstant()).append(" on ").append(machine.cores()).append(" cores / ")
                 .append(String.format(Locale.ROOT, "%.1f GiB", machine.memoryBytes() / 1073741824.0)).append(" with ").append(machine.jdk())
                 .append(" (load average at start: ").append(machine.loadAverageAtStart()).append(").");
         if (busy(machine)) {

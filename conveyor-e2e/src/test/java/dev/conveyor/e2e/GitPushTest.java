@@ -1,0 +1,151 @@
+package dev.conveyor.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A new user's first push: the packaged server as a process, a pipeline created with the AWS CLI whose source is
+ * a CodeCommit repository hosted by Conveyor, then {@code git push} with the stock git client. The push itself
+ * creates the repository and starts the pipeline, and the execution names the pushed commit. A connection made
+ * with {@code aws codestar-connections} reads the same repository.
+ */
+class GitPushTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path work;
+
+    private String git(Path dir, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("git", "-c", "user.name=New User", "-c", "user.email=new@example.com",
+                "-c", "commit.gpgsign=false"));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+        builder.environment().put("GIT_CONFIG_NOSYSTEM", "1");
+        builder.environment().put("GIT_CONFIG_GLOBAL", "/dev/null");
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            throw new AssertionError("git " + String.join(" ", args) + " failed:\n" + output);
+        }
+        return output;
+    }
+
+    private static String pipelineJson(String name, JsonNode source, String... commands) {
+        var pipeline = JSON.createObjectNode();
+        var p = pipeline.putObject("pipeline");
+        p.put("name", name).put("roleArn", "arn:aws:iam::111111111111:role/conveyor").put("pipelineType", "V2").put("executionMode", "QUEUED");
+        p.putObject("artifactStore").put("type", "S3").put("location", "conveyor-artifacts");
+        var stages = p.putArray("stages");
+        stages.addObject().put("name", "Source").putArray("actions").add(source);
+        var build = stages.addObject().put("name", "Build").putArray("actions").addObject();
+        build.put("name", "Build");
+        build.putObject("actionTypeId").put("category", "Compute").put("owner", "AWS").put("provider", "Commands").put("version", "1");
+        var list = build.putArray("commands");
+        for (String c : commands) {
+            list.add(c);
+        }
+        build.putArray("inputArtifacts").addObject().put("name", "SourceOutput");
+        return pipeline.toString();
+    }
+
+    private static JsonNode source(String provider, String... configuration) {
+        var action = JSON.createObjectNode().put("name", "Source").put("namespace", "SourceVariables");
+        action.putObject("actionTypeId").put("category", "Source").put("owner", "AWS").put("provider", provider).put("version", "1");
+        var config = action.putObject("configuration");
+        for (int i = 0; i < configuration.length; i += 2) {
+            config.put(configuration[i], configuration[i + 1]);
+        }
+        action.putArray("outputArtifacts").addObject().put("name", "SourceOutput");
+        return action;
+    }
+
+    private JsonNode awaitSettled(AwsCli aws, String pipeline, String id) throws Exception {
+        Instant until = Instant.now().plus(Duration.ofSeconds(60));
+        while (true) {
+            JsonNode execution = aws.ok("codepipeline", "get-pipeline-execution", "--pipeline-name", pipeline,
+                    "--pipeline-execution-id", id).get("pipelineExecution");
+            String status = execution.get("status").asText();
+            if (!status.equals("InProgress") && !status.equals("Stopping")) {
+                return execution;
+            }
+            if (Instant.now().isAfter(until)) {
+                throw new AssertionError("execution " + id + " still " + status);
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private Path file(String name, String content) throws IOException {
+        Path path = work.resolve(name);
+        Files.writeString(path, content);
+        return path;
+    }
+
+    @Test
+    void gitPushToTheServerStartsThePipelineAndTheExecutionNamesTheCommit() throws Exception {
+        ConveyorProcess.requireCommand("git");
+        try (ConveyorProcess server = ConveyorProcess.start(work.resolve("data"))) {
+            AwsCli aws = new AwsCli(server.endpoint(), work);
+            Path definition = file("pipeline.json", pipelineJson("hello-app",
+                    source("CodeCommit", "RepositoryName", "hello-app", "BranchName", "main", "PollForSourceChanges", "false"),
+                    "cat greeting.txt", "test \"$(cat greeting.txt)\" = 'hello, world'",
+                    "echo 'built #{SourceVariables.CommitId}'"));
+            aws.ok("codepipeline", "create-pipeline", "--cli-input-json", "file://" + definition);
+
+            Path app = Files.createDirectories(work.resolve("hello-app"));
+            git(app, "init", "-q", "-b", "main");
+            Files.writeString(app.resolve("greeting.txt"), "hello, world");
+            git(app, "add", ".");
+            git(app, "commit", "-q", "-m", "Say hello");
+            String commit = git(app, "rev-parse", "HEAD").strip();
+            String pushed = git(app, "push", server.endpoint() + "/v1/repos/hello-app", "main");
+            assertThat(pushed).contains("started pipeline hello-app");
+
+            JsonNode executions = aws.ok("codepipeline", "list-pipeline-executions", "--pipeline-name", "hello-app")
+                    .get("pipelineExecutionSummaries");
+            assertThat(executions).as("the execution exists as soon as git push returns").hasSize(1);
+            JsonNode summary = executions.get(0);
+            assertThat(summary.at("/trigger/triggerType").asText()).isEqualTo("CloudWatchEvent");
+            assertThat(summary.at("/trigger/triggerDetail").asText()).contains(commit);
+
+            JsonNode done = awaitSettled(aws, "hello-app", summary.get("pipelineExecutionId").asText());
+            assertThat(done.get("status").asText()).as(done.toString()).isEqualTo("Succeeded");
+            assertThat(done.at("/artifactRevisions/0/revisionId").asText()).isEqualTo(commit);
+            assertThat(done.at("/artifactRevisions/0/revisionSummary").asText()).isEqualTo("Say hello");
+            assertThat(done.at("/artifactRevisions/0/revisionUrl").asText())
+                    .isEqualTo(server.endpoint() + "/v1/repos/hello-app/commit/" + commit);
+
+            // The same repository through a connection, made with the CodeStar connections CLI.
+            Path host = file("host.json", "{\"Name\":\"conveyor\",\"ProviderType\":\"GitHubEnterpriseServer\",\"ProviderEndpoint\":\""
+                    + server.endpoint() + "/v1/repos\"}");
+            String hostArn = aws.ok("codestar-connections", "create-host", "--cli-input-json", "file://" + host).get("HostArn").asText();
+            String connectionArn = aws.ok("codestar-connections", "create-connection", "--connection-name", "local", "--host-arn", hostArn)
+                    .get("ConnectionArn").asText();
+            assertThat(aws.ok("codestar-connections", "list-connections").at("/Connections/0/ConnectionStatus").asText()).isEqualTo("AVAILABLE");
+            Path second = file("connected.json", pipelineJson("hello-connected",
+                    source("CodeStarSourceConnection", "ConnectionArn", connectionArn, "FullRepositoryId", "hello-app", "BranchName", "main"),
+                    "test \"$(cat greeting.txt)\" = 'hello, world'"));
+            aws.ok("codepipeline", "create-pipeline", "--cli-input-json", "file://" + second);
+            String id = aws.ok("codepipeline", "start-pipeline-execution", "--name", "hello-connected").get("pipelineExecutionId").asText();
+            JsonNode connected = awaitSettled(aws, "hello-connected", id);
+            assertThat(connected.get("status").asText()).as(connected.toString()).isEqualTo("Succeeded");
+            assertThat(connected.at("/artifactRevisions/0/revisionId").asText()).isEqualTo(commit);
+
+            assertThat(server.terminate()).isIn(0, 143);
+            assertThat(server.output()).doesNotContain("ERROR");
+        }
+    }
+}
