@@ -104,7 +104,8 @@ public final class ConveyorServer implements AutoCloseable {
                 tags, new TagValidator(limits), config.region(), config.accountId(), clock);
         Arns arns = new Arns(config.region(), config.accountId());
         PipelineOperations pipelineOperations = new PipelineOperations(pipelines, tags, validator, limits, arns, clock,
-                actionTypes, actionTypeOperations::exists);
+                actionTypes, actionTypeOperations::exists,
+                name -> new dev.conveyor.store.source.WebhookRepository(database).find(name).isPresent());
 
         // Artifacts: versioned objects over content-addressed blobs under the data dir (the S3 endpoint serves them).
         // (issue 3: local blobs or an external S3 service per config.artifacts(); ArtifactServices wires them)

@@ -144,6 +144,9 @@ class WebhookApiTest {
                 .tags(t -> t.key("team").value("web"))).webhook();
         assertThat(put.url()).startsWith(fixture.endpoint() + "/webhooks/");
         assertThat(put.arn()).isEqualTo("arn:aws:codepipeline:us-east-1:000000000000:webhook:hook-" + databaseKind);
+        client().tagResource(r -> r.resourceArn(put.arn()).tags(t -> t.key("team").value("platform")));
+        assertThat(client().listTagsForResource(r -> r.resourceArn(put.arn())).tags())
+                .as("a webhook is taggable through its ARN").anySatisfy(t -> assertThat(t.key()).isEqualTo("team"));
         assertThat(put.definition().filters().getFirst().matchEquals()).isEqualTo("refs/heads/{Branch}");
         assertThat(put.tags()).singleElement().satisfies(t -> assertThat(t.key()).isEqualTo("team"));
         ListWebhookItem again = client().putWebhook(r -> r.webhook(definition("hook-" + databaseKind, pipeline,

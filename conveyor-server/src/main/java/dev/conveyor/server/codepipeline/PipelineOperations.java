@@ -45,12 +45,16 @@ public final class PipelineOperations {
     private final Arns arns;
     private final Clock clock;
     private final Predicate<String> actionTypeExists;
+    private final Predicate<String> webhookExists;
     private final SecretMasking secrets;
 
-    /** @param actionTypeExists whether the resource part of an action-type ARN names a live custom type */
+    /**
+     * @param actionTypeExists whether the resource part of an action-type ARN names a live custom type
+     * @param webhookExists    whether a webhook of that name exists
+     */
     public PipelineOperations(PipelineRepository pipelines, TagRepository tags, PipelineValidator validator,
                               PipelineLimits limits, Arns arns, Clock clock, ActionTypeRegistry actionTypes,
-                              Predicate<String> actionTypeExists) {
+                              Predicate<String> actionTypeExists, Predicate<String> webhookExists) {
         this.pipelines = pipelines;
         this.tags = tags;
         this.validator = validator;
@@ -58,6 +62,7 @@ public final class PipelineOperations {
         this.arns = arns;
         this.clock = clock;
         this.actionTypeExists = actionTypeExists;
+        this.webhookExists = webhookExists;
         this.secrets = new SecretMasking(actionTypes);
     }
 
@@ -187,8 +192,7 @@ public final class PipelineOperations {
         boolean exists = switch (arns.resolve(arn)) {
             case Arns.PipelineResource p -> pipelines.exists(p.name());
             case Arns.ActionTypeResource a -> actionTypeExists.test(a.id());
-            // Webhooks become taggable when they land.
-            case Arns.WebhookResource w -> false;
+            case Arns.WebhookResource w -> webhookExists.test(w.name());
             case Arns.ForeignResource f -> false;
         };
         if (!exists) {
