@@ -47,6 +47,12 @@ public final class ExecutionQueries {
                         + "' has no execution with id " + executionId, "pipelineExecutionId"));
     }
 
+    /** An execution by id alone (in-process tools). */
+    public PipelineExecutionRow executionById(String executionId) {
+        return db.read(c -> executions.findExecution(c, executionId)).orElseThrow(() -> new PipelineExecutionNotFoundException(
+                "No execution with id " + executionId, "pipelineExecutionId"));
+    }
+
     /** Executions newest first, below {@code beforeSequence} when given. */
     public List<PipelineExecutionRow> executions(String pipelineName, Long beforeSequence, int limit) {
         return db.read(c -> executions.listExecutions(c, pipelineName, beforeSequence, limit));

@@ -73,6 +73,7 @@ public final class ConveyorServer implements AutoCloseable {
     private ArtifactServices artifactServices;
     private SourceServices sourceServices;
     private ExecutionEngine engine;
+    private ExecutionQueries queries;
     private Agent agent;
     private Thread sweeper;
 
@@ -121,7 +122,7 @@ public final class ConveyorServer implements AutoCloseable {
                 .withApprovalTimeout(settings.approvalTimeout()).withLeaseDuration(settings.leaseDuration())
                 .withSweepInterval(settings.sweepInterval());
         engine = new ExecutionEngine(database, declarations, engineConfig, clock);
-        ExecutionQueries queries = new ExecutionQueries(database, declarations);
+        queries = new ExecutionQueries(database, declarations);
         // Sources (issue 5): hosted git, connections, webhooks, triggers, polling, schedules, PutActionRevision.
         sourceServices = SourceServices.open(config.dataDir(), config.sources(), database, pipelines, tags, limits, engine, objects,
                 arns, config.region(), config.accountId(), clock);
@@ -228,6 +229,11 @@ public final class ConveyorServer implements AutoCloseable {
         } catch (java.net.UnknownHostException e) {
             return "localhost";
         }
+    }
+
+    /** Reads of execution state (for in-process tools and benchmarks). */
+    public ExecutionQueries queries() {
+        return queries;
     }
 
     /** The execution engine (for in-process tools and tests). */
