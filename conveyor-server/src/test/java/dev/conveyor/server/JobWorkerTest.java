@@ -225,6 +225,8 @@ class JobWorkerTest {
                     assertThat(p.name()).isEqualTo("OAuthToken");
                     assertThat(p.noEcho()).isTrue();
                 });
+        assertThat(client().listRuleTypes(r -> { }).ruleTypes()).extracting(t -> t.id().provider())
+                .contains("LambdaInvoke", "VariableCheck", "CloudWatchAlarm", "DeploymentWindow", "Commands");
         assertThatThrownBy(() -> client().getJobDetails(r -> r.jobId("00000000-0000-0000-0000-000000000000")))
                 .isInstanceOf(JobNotFoundException.class);
     }

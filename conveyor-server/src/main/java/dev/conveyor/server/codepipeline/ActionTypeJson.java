@@ -8,6 +8,7 @@ import dev.conveyor.model.actiontype.ActionTypeDefinition;
 import dev.conveyor.model.actiontype.ArtifactCount;
 import dev.conveyor.model.actiontype.ConfigurationProperty;
 import dev.conveyor.model.actiontype.ConfigurationPropertyType;
+import dev.conveyor.model.actiontype.RuleTypeDefinition;
 import dev.conveyor.model.actiontype.TypeSettings;
 import dev.conveyor.model.json.ConveyorJson;
 import dev.conveyor.model.pipeline.ActionTypeId;
@@ -78,8 +79,27 @@ final class ActionTypeJson {
         putIfPresent(settings, "entityUrlTemplate", d.settings().entityUrlTemplate());
         putIfPresent(settings, "executionUrlTemplate", d.settings().executionUrlTemplate());
         putIfPresent(settings, "revisionUrlTemplate", d.settings().revisionUrlTemplate());
-        ArrayNode properties = node.putArray("actionConfigurationProperties");
-        for (ConfigurationProperty p : d.configurationProperties()) {
+        node.set("actionConfigurationProperties", properties(d.configurationProperties()));
+        node.set("inputArtifactDetails", counts(d.inputArtifacts()));
+        node.set("outputArtifactDetails", counts(d.outputArtifacts()));
+        return node;
+    }
+
+    /** The {@code RuleType} shape of a stage-condition rule type. */
+    static ObjectNode ruleType(RuleTypeDefinition d) {
+        ObjectNode node = MAPPER.createObjectNode();
+        node.set("id", MAPPER.createObjectNode().put("category", d.id().category()).put("owner", d.id().owner())
+                .put("provider", d.id().provider()).put("version", d.id().version()));
+        node.putObject("settings");
+        node.set("ruleConfigurationProperties", properties(d.configurationProperties()));
+        node.set("inputArtifactDetails", counts(d.inputArtifacts()));
+        return node;
+    }
+
+    /** Configuration properties in the shape ActionType and RuleType share. */
+    private static ArrayNode properties(List<ConfigurationProperty> list) {
+        ArrayNode properties = MAPPER.createArrayNode();
+        for (ConfigurationProperty p : list) {
             ObjectNode property = properties.addObject().put("name", p.name()).put("required", p.required()).put("key", p.key())
                     .put("secret", p.secret()).put("queryable", p.queryable());
             putIfPresent(property, "description", p.description());
@@ -87,9 +107,7 @@ final class ActionTypeJson {
                 property.put("type", p.type().wireName());
             }
         }
-        node.set("inputArtifactDetails", counts(d.inputArtifacts()));
-        node.set("outputArtifactDetails", counts(d.outputArtifacts()));
-        return node;
+        return properties;
     }
 
     /** The {@code ActionTypeDeclaration} shape; {@code extras} holds what UpdateActionType stored (description, executor, permissions). */

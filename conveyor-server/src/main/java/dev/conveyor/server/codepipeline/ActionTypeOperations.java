@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.conveyor.model.actiontype.ActionTypeDefinition;
 import dev.conveyor.model.actiontype.BuiltInActionTypes;
+import dev.conveyor.model.actiontype.BuiltInRuleTypes;
+import dev.conveyor.model.actiontype.RuleTypeDefinition;
 import dev.conveyor.model.errors.ActionTypeAlreadyExistsException;
 import dev.conveyor.model.errors.ActionTypeNotFoundException;
 import dev.conveyor.model.errors.LimitExceededException;
@@ -58,7 +60,8 @@ public final class ActionTypeOperations {
                 "DeleteCustomActionType", this::deleteCustomActionType,
                 "ListActionTypes", this::listActionTypes,
                 "GetActionType", this::getActionType,
-                "UpdateActionType", this::updateActionType);
+                "UpdateActionType", this::updateActionType,
+                "ListRuleTypes", this::listRuleTypes);
     }
 
     String arn(ActionTypeId id) {
@@ -125,6 +128,19 @@ public final class ActionTypeOperations {
         for (ActionTypeDefinition definition : all) {
             if (owner == null || owner.equals(definition.id().owner())) {
                 list.add(ActionTypeJson.actionType(definition));
+            }
+        }
+        return out;
+    }
+
+    /** The rule types stage conditions may use (all owned by AWS; the owner filter is honoured). */
+    JsonNode listRuleTypes(JsonNode input, RequestContext context) {
+        String owner = input.path("ruleOwnerFilter").asText(null);
+        ObjectNode out = mapper.createObjectNode();
+        ArrayNode list = out.putArray("ruleTypes");
+        for (RuleTypeDefinition rule : BuiltInRuleTypes.all()) {
+            if (owner == null || owner.equals(rule.id().owner())) {
+                list.add(ActionTypeJson.ruleType(rule));
             }
         }
         return out;
