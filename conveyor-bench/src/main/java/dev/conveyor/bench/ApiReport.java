@@ -237,9 +237,10 @@ final class ApiReport {
         out.add("- **Memory**: Conveyor's heap is read with `jcmd <pid> GC.run` (a full collection, so only live "
                 + "data remains) followed by `jcmd <pid> GC.heap_info`; the resident set size (VmRSS from "
                 + "`/proc/<pid>/status`, children included) adds metaspace, JIT code, thread stacks and H2's cache.");
-        out.add("- **Run-to-run variation**: each figure comes from one run. On this shared 2-core machine, three "
-                + "full runs within half an hour (November 2026) gave Conveyor GetPipeline between 43,000 and 53,000 "
-                + "requests/s and a Conveyor/moto ratio between 71× and 83×; compare runs with that spread in mind.");
+        out.add("- **Run-to-run variation**: each figure comes from one run. On this shared 2-core machine, five "
+                + "full runs within 70 minutes (November 2026) gave Conveyor GetPipeline between 43,000 and 53,000 "
+                + "requests/s and a Conveyor/moto ratio between 71× and 83× (at or above 80× in two of the four runs "
+                + "where moto was undisturbed); compare runs with that spread in mind.");
         out.add("- **Other load**: \"other\" is CPU used by every other process on the machine during the window "
                 + "(from `/proc/stat`). Above " + CpuUsage.DISTURBED_OTHER_CORES + " cores a row is marked ⚠ busy; "
                 + "such a measurement is repeated up to " + options.retries() + " time(s) and the least disturbed "

@@ -48,9 +48,9 @@ final class ReportWriter {
 
             ## Git push
 
-            <!-- bench:git-push:start -->
+            <!-- bench:git:start -->
             _Not measured yet._
-            <!-- bench:git-push:end -->
+            <!-- bench:git:end -->
             """;
 
     private final Path document;

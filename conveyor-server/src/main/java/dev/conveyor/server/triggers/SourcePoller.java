@@ -15,7 +15,10 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
@@ -44,6 +47,7 @@ public final class SourcePoller implements AutoCloseable {
     private final ObjectStore objects;
     private final Clock clock;
     private final Duration interval;
+    private final Map<String, String> lastFailure = new ConcurrentHashMap<>();
     private Thread thread;
 
     public SourcePoller(SourceTriggers triggers, SourceRevisionRepository revisions, HostedRepositories repositories,
@@ -62,7 +66,7 @@ public final class SourcePoller implements AutoCloseable {
             while (!Thread.currentThread().isInterrupted()) {
                 try {
                     Thread.sleep(interval);
-                    pollOnce();
+                    pollSpread(interval);
                 } catch (InterruptedException e) {
                     return;
                 } catch (RuntimeException e) {
@@ -77,20 +81,43 @@ public final class SourcePoller implements AutoCloseable {
     record Polled(String key, Optional<String> revision) {
     }
 
-    /** Looks at every polled source once; returns how many pipelines it started. */
+    /** Looks at every polled source once, at once; returns how many pipelines it started. */
     public int pollOnce() {
         int started = 0;
         for (SourceAction source : triggers.index().all()) {
-            try {
-                Optional<Polled> polled = look(source);
-                if (polled.isPresent() && polled.get().revision().isPresent() && changed(source, polled.get())) {
-                    started++;
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("could not poll source {} of pipeline {}: {}", source.name(), source.pipelineName(), e.toString());
-            }
+            started += pollOne(source);
         }
         return started;
+    }
+
+    /**
+     * Looks at every polled source once, spread evenly over {@code period}: thousands of polling pipelines then cost
+     * a steady trickle of lookups instead of a burst that would stall requests every interval.
+     */
+    void pollSpread(Duration period) throws InterruptedException {
+        List<SourceAction> sources = triggers.index().all();
+        long pauseNanos = sources.isEmpty() ? 0 : period.toNanos() / 2 / sources.size();
+        for (SourceAction source : sources) {
+            pollOne(source);
+            if (pauseNanos > 0) {
+                Thread.sleep(Duration.ofNanos(pauseNanos));
+            }
+        }
+    }
+
+    private int pollOne(SourceAction source) {
+        String key = source.pipelineName() + "\n" + source.name();
+        try {
+            Optional<Polled> polled = look(source);
+            lastFailure.remove(key);
+            return polled.isPresent() && polled.get().revision().isPresent() && changed(source, polled.get()) ? 1 : 0;
+        } catch (RuntimeException e) {
+            // Said once per source and kind of failure: a missing bucket would otherwise be logged every interval.
+            if (!e.toString().equals(lastFailure.put(key, e.toString()))) {
+                LOG.warn("could not poll source {} of pipeline {}: {}", source.name(), source.pipelineName(), e.toString());
+            }
+            return 0;
+        }
     }
 
     private boolean changed(SourceAction source, Polled polled) {
