@@ -98,12 +98,33 @@ final class ActionTypeCheck implements PipelineCheck {
         if (!definition.isCustom()) {
             return;
         }
-        for (String key : configuration.keySet()) {
-            if (definition.property(key).isEmpty()) {
+        for (Map.Entry<String, String> entry : configuration.entrySet()) {
+            String key = entry.getKey();
+            java.util.Optional<ConfigurationProperty> property = definition.property(key);
+            if (property.isEmpty()) {
                 out.add(new Violation(InvalidActionDeclarationException.class, action.path("configuration." + key),
                         "Configuration property '%s' of action '%s' is not defined by ActionType %s."
                                 .formatted(key, action.name(), action.typeId())));
+            } else if (!fitsType(property.get(), entry.getValue())) {
+                out.add(new Violation(InvalidActionDeclarationException.class, action.path("configuration." + key),
+                        "Configuration property '%s' of action '%s' must be a %s, not '%s'."
+                                .formatted(key, action.name(), property.get().type().wireName(), entry.getValue())));
             }
         }
+    }
+
+    /**
+     * Whether a value fits the property's declared type. A value holding a variable reference is only known once
+     * resolved, so it is accepted here.
+     */
+    private static boolean fitsType(ConfigurationProperty property, String value) {
+        if (property.type() == null || value == null || value.contains("#{")) {
+            return true;
+        }
+        return switch (property.type()) {
+            case STRING -> true;
+            case NUMBER -> value.strip().matches("-?\\d+(\\.\\d+)?");
+            case BOOLEAN -> value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false");
+        };
     }
 }

@@ -11,6 +11,7 @@ import dev.conveyor.model.actiontype.ActionTypeDefinition;
 import dev.conveyor.model.actiontype.ArtifactCount;
 import dev.conveyor.model.actiontype.CompositeActionTypeRegistry;
 import dev.conveyor.model.actiontype.ConfigurationProperty;
+import dev.conveyor.model.actiontype.ConfigurationPropertyType;
 import dev.conveyor.model.actiontype.TypeSettings;
 import dev.conveyor.model.errors.InvalidActionDeclarationException;
 import dev.conveyor.model.fixtures.FixedActionTypeRegistry;
@@ -92,6 +93,31 @@ class ActionTypeRulesTest {
 
         assertThat(validator.validate(pipeline.build())).extracting(Violation::type, Violation::path).containsExactly(
                 tuple(InvalidActionDeclarationException.class, "pipeline.stages[1].actions[0].configuration.Unknown"));
+    }
+
+    @Test
+    void refusesCustomConfigurationValuesThatDoNotFitTheirPropertysType() {
+        ActionTypeDefinition jenkins = new ActionTypeDefinition(JENKINS, ArtifactCount.between(0, 5), ArtifactCount.between(0, 5),
+                List.of(ConfigurationProperty.required("ProjectName"),
+                        ConfigurationProperty.optional("Retries").ofType(ConfigurationPropertyType.NUMBER),
+                        ConfigurationProperty.optional("Verbose").ofType(ConfigurationPropertyType.BOOLEAN)),
+                TypeSettings.NONE, false);
+        PipelineValidator validator = new PipelineValidator(
+                CompositeActionTypeRegistry.withBuiltIns(FixedActionTypeRegistry.of(jenkins)), PipelineLimits.defaults());
+
+        PipelineBuilder wrong = validPipeline();
+        wrong.stage("Build").action("Build").type(JENKINS).config("Retries", "three").config("Verbose", "yes");
+        assertThat(validator.validate(wrong.build())).extracting(Violation::type, Violation::path).containsExactlyInAnyOrder(
+                tuple(InvalidActionDeclarationException.class, "pipeline.stages[1].actions[0].configuration.Retries"),
+                tuple(InvalidActionDeclarationException.class, "pipeline.stages[1].actions[0].configuration.Verbose"));
+
+        PipelineBuilder right = validPipeline();
+        right.stage("Build").action("Build").type(JENKINS).config("Retries", "3").config("Verbose", "TRUE");
+        assertThat(validator.validate(right.build())).isEmpty();
+
+        PipelineBuilder resolvedLater = validPipeline().v2();
+        resolvedLater.stage("Build").action("Build").type(JENKINS).config("Retries", "#{codepipeline.PipelineExecutionId}");
+        assertThat(validator.validate(resolvedLater.build())).as("a reference is checked once it is resolved").isEmpty();
     }
 
     @Test
