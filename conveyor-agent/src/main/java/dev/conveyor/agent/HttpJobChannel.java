@@ -173,6 +173,17 @@ final class HttpJobChannel implements JobChannel, AutoCloseable {
     }
 
     @Override
+    public JsonNode request(String jobId, String workerId, JsonNode request) {
+        JsonNode output = call("SendAgentJobRequest", api.object().put("jobId", jobId).put("workerId", workerId)
+                .put("request", request.toString()));
+        try {
+            return dev.conveyor.model.json.ConveyorJson.mapper().readTree(output.path("response").asText("{}"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
     public void releaseJobsOf(String workerId) {
         call("ReleaseAgentJobs", api.object().put("workerId", workerId));
     }

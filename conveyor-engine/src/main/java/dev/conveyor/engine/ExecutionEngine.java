@@ -53,6 +53,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,6 +80,7 @@ public final class ExecutionEngine {
     private final Clock clock;
     private final JobSignal jobSignal = new JobSignal();
     private final JobDataContributors contributors = new JobDataContributors();
+    private final Map<ActionTypeId, JobRequestHandler> requestHandlers = new ConcurrentHashMap<>();
     private final List<ExecutionListener> listeners = new CopyOnWriteArrayList<>();
 
     public ExecutionEngine(Database db, PipelineDeclarations declarations, EngineConfig config, Clock clock) {
@@ -108,6 +110,27 @@ public final class ExecutionEngine {
     /** Adds data to every job of {@code type} as it is queued (see {@link JobDataContributor}); one per type. */
     public void contributeJobData(ActionTypeId type, JobDataContributor contributor) {
         contributors.register(type, contributor);
+    }
+
+    /** Answers requests that providers of {@code type} make about their jobs (see {@link JobRequestHandler}); one per type. */
+    public void handleJobRequests(ActionTypeId type, JobRequestHandler handler) {
+        requestHandlers.put(type, handler);
+    }
+
+    /**
+     * Routes a provider's request about its job to the handler of the job's action type. The worker must be the one
+     * the job was last handed to; the job may have finished since.
+     */
+    public JsonNode jobRequest(String jobId, String workerId, JsonNode request) {
+        JobRow job = findJob(jobId).orElseThrow(() -> new JobNotFoundException("No job with id " + jobId, "jobId"));
+        if (!workerId.equals(job.workerId())) {
+            throw new InvalidJobStateException("Job " + jobId + " is not held by worker " + workerId);
+        }
+        JobRequestHandler handler = requestHandlers.get(job.actionTypeId());
+        if (handler == null) {
+            throw new InvalidJobStateException("Jobs of provider " + job.actionTypeId().provider() + " take no requests");
+        }
+        return handler.handle(job, request);
     }
 
     // ---- executions
@@ -416,8 +439,13 @@ public final class ExecutionEngine {
                 case JobOutcome.Failure failure -> {
                     jobs.update(tx.connection, job.withStatus(JobStatus.Failed, tx.now));
                     String message = failure.message() == null ? "The job failed" : failure.message();
+                    // The worker's external id (e.g. a CodeBuild build id) stays on the failed result, as CodePipeline keeps it.
+                    ObjectNode output = ActionJson.read(ActionLauncher.failedOutput(failure.type(), message));
+                    if (failure.externalExecutionId() != null) {
+                        ((ObjectNode) output.get("executionResult")).put("externalExecutionId", failure.externalExecutionId());
+                    }
                     executions.update(tx.connection, action.withProgress(null, failure.externalExecutionId(), null, null, tx.now)
-                            .settled(ActionExecutionStatus.Failed, ActionLauncher.failedOutput(failure.type(), message), message,
+                            .settled(ActionExecutionStatus.Failed, ActionJson.write(output), message,
                                     failure.type(), message, job.workerId(), tx.now));
                 }
             }

@@ -2,6 +2,7 @@ package dev.conveyor.providers;
 
 import dev.conveyor.artifacts.object.ObjectStore;
 import dev.conveyor.engine.agent.ActionProvider;
+import dev.conveyor.providers.codebuild.CodeBuildProvider;
 import dev.conveyor.providers.commands.CommandsProvider;
 import dev.conveyor.providers.source.CodeCommitSourceProvider;
 import dev.conveyor.providers.source.CodeStarConnectionSourceProvider;
@@ -29,6 +30,6 @@ public final class BuiltInProviders {
 
     /** The providers that do builds and other work: they run on any agent, embedded or remote. */
     public static List<ActionProvider> workers() {
-        return List.of(new CommandsProvider());
+        return List.of(new CommandsProvider(), new CodeBuildProvider(CodeBuildProvider.BUILD), new CodeBuildProvider(CodeBuildProvider.TEST));
     }
 }

@@ -24,6 +24,8 @@ import dev.conveyor.store.JobCredentialRepository;
 import java.time.Duration;
 import dev.conveyor.server.s3.ArtifactServices;
 import dev.conveyor.server.sources.SourceServices;
+import dev.conveyor.server.codebuild.CodeBuildServices;
+import dev.conveyor.server.secrets.SecretServices;
 import dev.conveyor.server.protocol.JsonOperation;
 import java.util.HashMap;
 import java.util.List;
@@ -72,6 +74,7 @@ public final class ConveyorServer implements AutoCloseable {
     private ObjectStore objects;
     private ArtifactServices artifactServices;
     private SourceServices sourceServices;
+    private CodeBuildServices codeBuildServices;
     private ExecutionEngine engine;
     private ExecutionQueries queries;
     private Agent agent;
@@ -126,6 +129,10 @@ public final class ConveyorServer implements AutoCloseable {
         // Sources (issue 5): hosted git, connections, webhooks, triggers, polling, schedules, PutActionRevision.
         sourceServices = SourceServices.open(config.dataDir(), config.sources(), database, pipelines, tags, limits, engine, objects,
                 arns, config.region(), config.accountId(), clock);
+        // CodeBuild (issue 6): projects, builds, reports; the secret store and its SSM and Secrets Manager APIs.
+        SecretServices secretServices = new SecretServices(database, artifactServices.keyring(), config.region(), config.accountId(), clock);
+        codeBuildServices = new CodeBuildServices(config.dataDir(), database, engine, queries, objects, secretServices.references(),
+                engineConfig.logsDir(), settings.agentCapacity(), config.region(), config.accountId(), clock);
         ExecutionOperations executionOperations = new ExecutionOperations(engine, queries, pipelines, arns, config.accountId());
         sweeper = Thread.ofVirtual().name("conveyor-sweeper").start(this::sweepLoop);
         // Sources always run here, next to what they read; builds run here only with the embedded agent on.
@@ -149,13 +156,16 @@ public final class ConveyorServer implements AutoCloseable {
         JsonService codePipeline = new JsonService(ServiceModel.codePipeline(), codePipelineOperations);
         Map<String, JsonService> jsonServices = new HashMap<>(sourceServices.jsonServices());
         jsonServices.putAll(Map.of(codePipeline.targetPrefix(), codePipeline, agentApi.targetPrefix(), agentApi));
+        jsonServices.putAll(secretServices.jsonServices());
+        jsonServices.put(codeBuildServices.jsonService().targetPrefix(), codeBuildServices.jsonService());
         AwsJsonProtocol json = new AwsJsonProtocol(jsonServices);
         ActionLogEndpoint logs = new ActionLogEndpoint(queries, engineConfig.logsDir());
         // Job credentials are verified and scoped to their job's artifacts; other signatures are accepted for now.
         RequestAuthenticator authenticator = new JobCredentialAuthenticator(jobCredentialStore,
                 jobId -> engine.findJob(jobId).map(dev.conveyor.store.execution.JobRow::dataJson), RequestAuthenticator.acceptAny(), clock);
         RequestRouter router = new RequestRouter(json, authenticator, clock,
-                List.of(new RequestRouter.PathRoute(ActionLogEndpoint.PREFIX, logs::handle), sourceServices.webhookRoute()),
+                List.of(new RequestRouter.PathRoute(ActionLogEndpoint.PREFIX, logs::handle), sourceServices.webhookRoute(),
+                        codeBuildServices.logRoute()),
                 artifactServices.s3());
         // Artifact retention (issue 3): never the artifacts of running or latest-successful executions.
         artifactServices.startRetention(config.artifacts().retention(), config.artifacts().retentionInterval(),
@@ -186,6 +196,7 @@ public final class ConveyorServer implements AutoCloseable {
             throw new IllegalStateException("cannot start the HTTP listener on " + config.bindAddress() + ":" + config.port(), e);
         }
         sourceServices.listening(endpoint(), port());
+        codeBuildServices.listening(config.sources().publicUrl() == null ? endpoint() : config.sources().publicUrl());
         LOG.info("Conveyor listening on http://{}:{} (database: {}, data: {})", config.bindAddress(), port(),
                 database.kind(), config.dataDir());
         return this;
@@ -272,6 +283,10 @@ public final class ConveyorServer implements AutoCloseable {
         if (sweeper != null) {
             sweeper.interrupt();
             sweeper = null;
+        }
+        if (codeBuildServices != null) {
+            codeBuildServices.close();
+            codeBuildServices = null;
         }
         if (sourceServices != null) {
             sourceServices.close();

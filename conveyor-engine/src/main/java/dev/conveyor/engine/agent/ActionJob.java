@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * One job as a provider sees it: the resolved configuration and commands, input and output artifacts, a private
@@ -29,8 +30,18 @@ public final class ActionJob {
     private final Path workspace;
     private final ActionLog log;
     private final ArtifactStore artifacts;
+    private final UnaryOperator<JsonNode> requests;
 
     public ActionJob(String jobId, JsonNode data, Path workspace, ActionLog log, ArtifactStore artifacts) {
+        this(jobId, data, workspace, log, artifacts, request -> {
+            throw new UnsupportedOperationException("this job cannot send requests to the server");
+        });
+    }
+
+    /** A job whose provider may ask the server about it through {@code requests} (see {@link #request}). */
+    public ActionJob(String jobId, JsonNode data, Path workspace, ActionLog log, ArtifactStore artifacts,
+                     UnaryOperator<JsonNode> requests) {
+        this.requests = requests;
         this.jobId = jobId;
         this.data = data;
         this.workspace = workspace;
@@ -154,6 +165,14 @@ public final class ActionJob {
      */
     public void registerProcessGroup(long pgid) {
         WorkspaceJanitor.recordProcessGroup(workspace, pgid);
+    }
+
+    /**
+     * Asks the server something about this job and returns the answer: the engine routes it to the server's
+     * handler for this action type (its JobRequestHandler), whether this agent is embedded or remote.
+     */
+    public JsonNode request(JsonNode request) {
+        return requests.apply(request);
     }
 
     /** Copies an input artifact's zip into {@code target}, recording that this action consumed it. */

@@ -113,7 +113,8 @@ public final class Agent implements AutoCloseable {
             JobOutcome outcome;
             try (ActionLog log = new ActionLog(logFile, ActionLog.DEFAULT_MAX_BYTES, secretsOf(data),
                     line -> channel.appendLog(claimed.jobId(), workerId, line))) {
-                ActionJob job = new ActionJob(claimed.jobId(), data, workspace, log, artifacts);
+                ActionJob job = new ActionJob(claimed.jobId(), data, workspace, log, artifacts,
+                        request -> channel.request(claimed.jobId(), workerId, request));
                 ActionProvider provider = providers.get(claimed.actionTypeId());
                 try {
                     outcome = provider.run(job);

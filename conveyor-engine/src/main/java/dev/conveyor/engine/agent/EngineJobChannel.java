@@ -1,5 +1,6 @@
 package dev.conveyor.engine.agent;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.conveyor.engine.ExecutionEngine;
 import dev.conveyor.engine.jobs.JobOutcome;
 import dev.conveyor.model.pipeline.ActionTypeId;
@@ -50,6 +51,11 @@ public final class EngineJobChannel implements JobChannel {
     @Override
     public void complete(String jobId, JobOutcome outcome) {
         engine.completeJob(jobId, outcome);
+    }
+
+    @Override
+    public JsonNode request(String jobId, String workerId, JsonNode request) {
+        return engine.jobRequest(jobId, workerId, request);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.conveyor.engine.agent;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.conveyor.engine.jobs.JobOutcome;
 import dev.conveyor.model.pipeline.ActionTypeId;
 import java.time.Duration;
@@ -32,6 +33,14 @@ public interface JobChannel {
 
     /** Sends a line of a running job's log to where logs are kept (nothing to do when that is this process). */
     default void appendLog(String jobId, String workerId, String line) {
+    }
+
+    /**
+     * Sends a provider's request about a job it runs to the server and returns the answer (see the engine's
+     * JobRequestHandler).
+     */
+    default JsonNode request(String jobId, String workerId, JsonNode request) {
+        throw new UnsupportedOperationException("this job channel carries no requests");
     }
 
     /** Offers again the jobs a previous incarnation of this worker held; called when the agent starts. */

@@ -103,11 +103,7 @@ public final class CommandsProvider implements ActionProvider {
      */
     static String script(List<String> commands, List<String> outputVariables, Path state, Path variables) {
         StringBuilder s = new StringBuilder();
-        // If the agent dies (kill -9, OOM), its job is offered to another agent: this run must not go on beside
-        // that one. A watchdog kills the script's whole process group once the agent's process is gone.
-        s.append("( while kill -0 ").append(ProcessHandle.current().pid())
-                .append(" 2>/dev/null; do sleep 1; done; kill -KILL -- -$$ ) >/dev/null 2>&1 &\n");
-        s.append("CONVEYOR_WATCHDOG=$!\ntrap 'kill $CONVEYOR_WATCHDOG 2>/dev/null' EXIT\n");
+        s.append(ShellProcess.watchdogPrelude()).append("trap 'kill $CONVEYOR_WATCHDOG 2>/dev/null' EXIT\n");
         s.append("set -e\n");
         for (int i = 0; i < commands.size(); i++) {
             s.append("echo ").append(i + 1).append(" > ").append(quote(state.toString())).append('\n');

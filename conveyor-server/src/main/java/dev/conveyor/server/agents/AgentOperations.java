@@ -61,7 +61,8 @@ public final class AgentOperations {
                 "RenewAgentJobLease", this::renew,
                 "PutAgentJobResult", this::result,
                 "ReleaseAgentJobs", this::release,
-                "AppendActionLog", this::appendLog);
+                "AppendActionLog", this::appendLog,
+                "SendAgentJobRequest", this::request);
     }
 
     JsonNode poll(JsonNode input, RequestContext context) {
@@ -184,6 +185,12 @@ public final class AgentOperations {
             throw new UncheckedIOException(e);
         }
         return null;
+    }
+
+    /** A provider's request about its job (the engine routes it to the handler of the job's type), and the answer. */
+    JsonNode request(JsonNode input, RequestContext context) {
+        JsonNode answer = engine.jobRequest(input.get("jobId").asText(), input.get("workerId").asText(), read(input.get("request").asText()));
+        return mapper.createObjectNode().put("response", answer.toString());
     }
 
     /** The job, if this worker holds it; a worker that lost the job (abandoned, re-offered) is told so. */
