@@ -9,7 +9,6 @@ import dev.conveyor.artifacts.object.S3Exception;
 import dev.conveyor.store.ArtifactRepository;
 import dev.conveyor.store.ArtifactRow;
 import dev.conveyor.store.ArtifactUseRow;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -128,7 +127,7 @@ public final class ObjectArtifactStore implements ArtifactStore {
             throw notFound(location, e);
         }
         String expected = row.map(ArtifactRow::sha256).orElse(content.version().sha256());
-        return expected == null ? content.stream() : new VerifyingStream(content.stream(), expected, location);
+        return expected == null ? content.stream() : new Sha256VerifyingInputStream(content.stream(), expected, -1, "artifact " + location);
     }
 
     @Override
@@ -237,55 +236,4 @@ public final class ObjectArtifactStore implements ArtifactStore {
     }
 
     /** Checks the plaintext's sha256 when the end is reached; a mismatch fails that last read. */
-    private static final class VerifyingStream extends FilterInputStream {
-        private final MessageDigest digest = sha256();
-        private final String expected;
-        private final S3Location location;
-        private boolean checked;
-
-        VerifyingStream(InputStream in, String expected, S3Location location) {
-            super(in);
-            this.expected = expected;
-            this.location = location;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = in.read(b, off, len);
-            if (n < 0) {
-                if (!checked) {
-                    checked = true;
-                    String actual = HexFormat.of().formatHex(digest.digest());
-                    if (!actual.equals(expected)) {
-                        throw new IOException("artifact " + location + " does not match its recorded sha256 " + expected
-                                + " (read " + actual + ")");
-                    }
-                }
-                return -1;
-            }
-            digest.update(b, off, n);
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            byte[] buffer = new byte[(int) Math.min(BUFFER, Math.max(1, n))];
-            long skipped = 0;
-            while (skipped < n) {
-                int r = read(buffer, 0, (int) Math.min(buffer.length, n - skipped));
-                if (r < 0) {
-                    break;
-                }
-                skipped += r;
-            }
-            return skipped;
-        }
-    }
 }

@@ -1,8 +1,8 @@
 package dev.conveyor.artifacts.local;
 
+import dev.conveyor.artifacts.Sha256VerifyingInputStream;
 import dev.conveyor.store.BlobFiles;
 import java.io.FileOutputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -92,7 +92,7 @@ public final class BlobStore implements BlobFiles {
 
     /** Opens a whole blob; reading it to the end fails with an IOException if its bytes do not match its name. */
     public InputStream open(String sha256, long size) throws IOException {
-        return new Verifying(Files.newInputStream(path(sha256)), sha256, size);
+        return new Sha256VerifyingInputStream(Files.newInputStream(path(sha256)), sha256, size, "blob " + sha256);
     }
 
     /** Opens a blob at an offset, unverified (ranges cannot be checked against the whole-blob digest). */
@@ -234,65 +234,6 @@ public final class BlobStore implements BlobFiles {
 
         public long size() {
             return size;
-        }
-    }
-
-    /** Verifies a whole blob's sha256 when its end is reached. */
-    private static final class Verifying extends FilterInputStream {
-        private final String expected;
-        private final long expectedSize;
-        private final MessageDigest digest = sha256();
-        private long read;
-        private boolean checked;
-
-        Verifying(InputStream in, String expected, long expectedSize) {
-            super(in);
-            this.expected = expected;
-            this.expectedSize = expectedSize;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = in.read(b, off, len);
-            if (n < 0) {
-                check();
-                return -1;
-            }
-            digest.update(b, off, n);
-            read += n;
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            byte[] buffer = new byte[(int) Math.min(BUFFER, Math.max(1, n))];
-            long skipped = 0;
-            while (skipped < n) {
-                int r = read(buffer, 0, (int) Math.min(buffer.length, n - skipped));
-                if (r < 0) {
-                    break;
-                }
-                skipped += r;
-            }
-            return skipped;
-        }
-
-        private void check() throws IOException {
-            if (checked) {
-                return;
-            }
-            checked = true;
-            String actual = HexFormat.of().formatHex(digest.digest());
-            if (read != expectedSize || !actual.equals(expected)) {
-                throw new IOException("blob " + expected + " is corrupted on disk (read " + read + " bytes with sha256 " + actual + ")");
-            }
         }
     }
 }
