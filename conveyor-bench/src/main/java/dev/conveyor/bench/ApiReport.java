@@ -228,7 +228,8 @@ final class ApiReport {
                 + String.format(Locale.ROOT, "%,d", options.pipelines()) + " pipelines in every response (see the "
                 + "response sizes). The ratio on that row therefore compares different amounts of work; it is what "
                 + "a client calling `ListPipelines` gets from each. `{\"maxResults\":100}` is measured on Conveyor "
-                + "only, since moto ignores `maxResults` and would repeat its previous row.");
+                + "only, since moto ignores `maxResults` and would repeat its previous row. GetPipelineState is measured on "
+                + "Conveyor only: moto does not implement it.");
         out.add("- **Sequence**: the servers run one after the other, never at the same time. For each: launch "
                 + "(time to healthy), store the pipelines, check that all are listed and that the first and last "
                 + "read back, measure memory, then run the workloads in the order of the table (one server process for all rows, so later rows also "
@@ -285,6 +286,7 @@ final class ApiReport {
         return switch (workload) {
             case Workload.GET_PIPELINE -> "GetPipeline `{\"name\":…}`";
             case Workload.LIST_PIPELINES -> "ListPipelines `{}`";
+            case Workload.GET_PIPELINE_STATE -> "GetPipelineState `{\"name\":…}`";
             default -> "ListPipelines `{\"maxResults\":100}`";
         };
     }

@@ -16,7 +16,8 @@ record Workload(String id, String operation, List<String> bodies, boolean convey
     static final String GET_PIPELINE = "GetPipeline";
     static final String LIST_PIPELINES = "ListPipelines";
     static final String LIST_PIPELINES_100 = "ListPipelines-max100";
-    static final List<String> ALL_IDS = List.of(GET_PIPELINE, LIST_PIPELINES, LIST_PIPELINES_100);
+    static final String GET_PIPELINE_STATE = "GetPipelineState";
+    static final List<String> ALL_IDS = List.of(GET_PIPELINE, LIST_PIPELINES, LIST_PIPELINES_100, GET_PIPELINE_STATE);
 
     /** The workload called {@code id}, over {@code pipelines} stored pipelines. */
     static Workload named(String id, int pipelines) {
@@ -28,6 +29,9 @@ record Workload(String id, String operation, List<String> bodies, boolean convey
             case LIST_PIPELINES -> new Workload(id, "ListPipelines", List.of("{}"), false);
             // moto ignores maxResults, so on moto this would repeat the previous row.
             case LIST_PIPELINES_100 -> new Workload(id, "ListPipelines", List.of("{\"maxResults\":100}"), true);
+            // moto does not implement GetPipelineState (it answers an error), so there is no peer to compare with.
+            case GET_PIPELINE_STATE -> new Workload(id, "GetPipelineState",
+                    IntStream.range(0, pipelines).mapToObj(PipelineFixture::getBody).toList(), true);
             default -> throw new IllegalArgumentException("unknown workload " + id + " (known: " + ALL_IDS + ")");
         };
     }
