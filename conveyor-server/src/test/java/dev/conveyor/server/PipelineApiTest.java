@@ -19,6 +19,8 @@ import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.services.codepipeline.CodePipelineClient;
+import software.amazon.awssdk.services.codepipeline.model.ActionDeclaration;
+import software.amazon.awssdk.services.codepipeline.model.OutputArtifact;
 import software.amazon.awssdk.services.codepipeline.model.CodePipelineException;
 import software.amazon.awssdk.services.codepipeline.model.CreatePipelineResponse;
 import software.amazon.awssdk.services.codepipeline.model.GetPipelineResponse;
@@ -92,6 +94,22 @@ class PipelineApiTest {
         PipelineDeclaration read = client().getPipeline(r -> r.name("fidelity")).pipeline();
         assertThat(read).isEqualTo(declared.toBuilder().version(1).build());
         assertThat(read.stages().getFirst().actions().getFirst().configuration()).containsEntry("SomeFutureKey", "kept as given");
+    }
+
+    @Test
+    void aBuiltInSecretLikeAGitHubOAuthTokenIsNeverReadBack() {
+        ActionDeclaration github = ActionDeclaration.builder().name("Source")
+                .actionTypeId(a -> a.category("Source").owner("ThirdParty").provider("GitHub").version("1"))
+                .configuration(Map.of("Owner", "octo", "Repo", "app", "Branch", "main", "OAuthToken", "ghp_secret_value"))
+                .outputArtifacts(OutputArtifact.builder().name("MyApp").build()).runOrder(1).build();
+        PipelineDeclaration declared = cliExample("github-secret").toBuilder()
+                .stages(StageDeclaration.builder().name("Source").actions(github).build(),
+                        StageDeclaration.builder().name("Beta").actions(codeDeploy()).build())
+                .build();
+        assertThat(client().createPipeline(r -> r.pipeline(declared)).pipeline().stages().getFirst().actions().getFirst()
+                .configuration()).containsEntry("OAuthToken", "****");
+        assertThat(client().getPipeline(r -> r.name("github-secret")).pipeline().stages().getFirst().actions().getFirst()
+                .configuration()).containsEntry("OAuthToken", "****").containsEntry("Owner", "octo");
     }
 
     @Test

@@ -20,9 +20,14 @@ final class SecretMasking {
     static final String MASK = "****";
 
     private final ActionTypeRegistry actionTypes;
+    /** The quoted names of the built-in types' secret properties, e.g. {@code "OAuthToken"}: fixed, so computed once. */
+    private final java.util.List<String> builtInSecretKeys;
 
     SecretMasking(ActionTypeRegistry actionTypes) {
         this.actionTypes = actionTypes;
+        this.builtInSecretKeys = dev.conveyor.model.actiontype.BuiltInActionTypes.instance().all().stream()
+                .flatMap(d -> d.configurationProperties().stream()).filter(ConfigurationProperty::secret)
+                .map(p -> "\"" + p.name() + "\"").distinct().toList();
     }
 
     String mask(String declarationJson) {
@@ -61,19 +66,17 @@ final class SecretMasking {
         return masked;
     }
 
-    /** A cheap pre-check: a secret can only be present if a secret property's name appears in the text. */
+    /**
+     * A cheap pre-check, run on every read: a secret can only be present if the pipeline uses a custom type or names
+     * a built-in secret property. It touches no database (custom types are only looked up when present).
+     */
     private boolean mayHoldSecrets(String json) {
         if (json.contains("\"Custom\"")) {
             return true;
         }
-        for (ActionTypeDefinition definition : actionTypes.all()) {
-            if (definition.isCustom()) {
-                continue;
-            }
-            for (ConfigurationProperty property : definition.configurationProperties()) {
-                if (property.secret() && json.contains("\"" + property.name() + "\"")) {
-                    return true;
-                }
+        for (String key : builtInSecretKeys) {
+            if (json.contains(key)) {
+                return true;
             }
         }
         return false;
