@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.conveyor.engine.jobs.JobOutcome;
 import dev.conveyor.engine.jobs.JobSignal;
-import dev.conveyor.model.actiontype.BuiltInActionTypes;
 import dev.conveyor.model.errors.ActionNotFoundException;
 import dev.conveyor.model.errors.ApprovalAlreadyCompletedException;
 import dev.conveyor.model.errors.ConcurrentPipelineExecutionsLimitExceededException;
@@ -25,7 +24,6 @@ import dev.conveyor.model.execution.ActionExecutionStatus;
 import dev.conveyor.model.execution.JobStatus;
 import dev.conveyor.model.execution.PipelineExecutionStatus;
 import dev.conveyor.model.execution.StageExecutionStatus;
-import dev.conveyor.model.pipeline.ActionDeclaration;
 import dev.conveyor.model.pipeline.ActionTypeId;
 import dev.conveyor.model.pipeline.PipelineDeclaration;
 import dev.conveyor.model.pipeline.PipelineVariableDeclaration;
@@ -690,10 +688,5 @@ public final class ExecutionEngine {
                 }
             }
         }
-    }
-
-    /** Whether an action type is handled by the engine itself rather than by a worker. */
-    static boolean handledByEngine(ActionDeclaration action) {
-        return BuiltInActionTypes.MANUAL_APPROVAL.equals(action.actionTypeId());
     }
 }
