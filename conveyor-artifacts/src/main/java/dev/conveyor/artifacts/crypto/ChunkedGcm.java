@@ -189,49 +189,24 @@ public final class ChunkedGcm {
         }
     }
 
-    private static final class EncryptingSource extends InputStream {
-        private final InputStream plaintext;
-        private final SecretKeySpec key;
-        private final byte[] header;
-        private final long chunkCount;
-        private final long plainSize;
-        private final byte[] plain = new byte[CHUNK_BYTES];
-        private byte[] current;
+    /**
+     * An input stream served one chunk at a time: each subclass produces its next chunk (encrypted or decrypted) in
+     * {@link #fill} and hands it over with {@link #serve}; reading across chunks is done here once for both.
+     */
+    private abstract static class ChunkSource extends InputStream {
+        private byte[] chunk = new byte[0];
         private int position;
         private int available;
-        private long index;
 
-        EncryptingSource(InputStream plaintext, SecretKeySpec key, byte[] header, long plainSize) {
-            this.plaintext = plaintext;
-            this.key = key;
-            this.header = header;
-            this.plainSize = plainSize;
-            this.chunkCount = chunks(plainSize);
-            this.current = header.clone();
-            this.available = header.length;
-        }
-
-        private boolean fill() throws IOException {
-            if (index >= chunkCount) {
-                return false;
-            }
-            boolean last = index == chunkCount - 1;
-            int length = last ? (int) (plainSize - index * CHUNK_BYTES) : CHUNK_BYTES;
-            int read = plaintext.readNBytes(plain, 0, length);
-            if (read != length) {
-                throw new EOFException("the content ended after " + (index * CHUNK_BYTES + read) + " of " + plainSize + " bytes");
-            }
-            Cipher cipher = cipher(Cipher.ENCRYPT_MODE, key, header, index, last);
-            try {
-                current = cipher.doFinal(plain, 0, length);
-            } catch (GeneralSecurityException e) {
-                throw new IOException("encryption failed", e);
-            }
-            available = current.length;
+        /** Makes the first {@code length} bytes of {@code data} the next ones to read. */
+        protected final void serve(byte[] data, int length) {
+            chunk = data;
+            available = length;
             position = 0;
-            index++;
-            return true;
         }
+
+        /** Produces the next chunk with {@link #serve}; false when there is none. */
+        protected abstract boolean fill() throws IOException;
 
         @Override
         public int read() throws IOException {
@@ -251,9 +226,51 @@ public final class ChunkedGcm {
                 }
             }
             int n = Math.min(len, available - position);
-            System.arraycopy(current, position, b, off, n);
+            System.arraycopy(chunk, position, b, off, n);
             position += n;
             return n;
+        }
+    }
+
+    private static final class EncryptingSource extends ChunkSource {
+        private final InputStream plaintext;
+        private final SecretKeySpec key;
+        private final byte[] header;
+        private final long chunkCount;
+        private final long plainSize;
+        private final byte[] plain = new byte[CHUNK_BYTES];
+        private long index;
+
+        EncryptingSource(InputStream plaintext, SecretKeySpec key, byte[] header, long plainSize) {
+            this.plaintext = plaintext;
+            this.key = key;
+            this.header = header;
+            this.plainSize = plainSize;
+            this.chunkCount = chunks(plainSize);
+            serve(header.clone(), header.length);
+        }
+
+        @Override
+        protected boolean fill() throws IOException {
+            if (index >= chunkCount) {
+                return false;
+            }
+            boolean last = index == chunkCount - 1;
+            int length = last ? (int) (plainSize - index * CHUNK_BYTES) : CHUNK_BYTES;
+            int read = plaintext.readNBytes(plain, 0, length);
+            if (read != length) {
+                throw new EOFException("the content ended after " + (index * CHUNK_BYTES + read) + " of " + plainSize + " bytes");
+            }
+            Cipher cipher = cipher(Cipher.ENCRYPT_MODE, key, header, index, last);
+            byte[] encrypted;
+            try {
+                encrypted = cipher.doFinal(plain, 0, length);
+            } catch (GeneralSecurityException e) {
+                throw new IOException("encryption failed", e);
+            }
+            serve(encrypted, encrypted.length);
+            index++;
+            return true;
         }
 
         @Override
@@ -262,7 +279,7 @@ public final class ChunkedGcm {
         }
     }
 
-    private static final class Decrypting extends InputStream {
+    private static final class Decrypting extends ChunkSource {
         private final InputStream source;
         private final SecretKeySpec key;
         private final byte[] header;
@@ -271,8 +288,6 @@ public final class ChunkedGcm {
         private final byte[] stored = new byte[CHUNK_BYTES + TAG_BYTES];
         private final byte[] plain = new byte[CHUNK_BYTES];
         private long index;
-        private int position;
-        private int available;
 
         Decrypting(InputStream source, SecretKeySpec key, byte[] header, long plainSize, long firstChunk) {
             this.source = source;
@@ -283,7 +298,8 @@ public final class ChunkedGcm {
             this.index = firstChunk;
         }
 
-        private boolean fill() throws IOException {
+        @Override
+        protected boolean fill() throws IOException {
             if (index >= chunkCount) {
                 return false;
             }
@@ -296,36 +312,12 @@ public final class ChunkedGcm {
             }
             Cipher cipher = cipher(Cipher.DECRYPT_MODE, key, header, index, last);
             try {
-                available = cipher.doFinal(stored, 0, storedLength, plain, 0);
+                serve(plain, cipher.doFinal(stored, 0, storedLength, plain, 0));
             } catch (GeneralSecurityException e) {
                 throw new IOException("encrypted content failed authentication at chunk " + index + " (altered or wrong key)", e);
             }
-            position = 0;
             index++;
             return true;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (len == 0) {
-                return 0;
-            }
-            while (position == available) {
-                if (!fill()) {
-                    return -1;
-                }
-            }
-            int n = Math.min(len, available - position);
-            System.arraycopy(plain, position, b, off, n);
-            position += n;
-            return n;
         }
 
         @Override
