@@ -101,59 +101,26 @@ final class HttpConnection implements AutoCloseable {
     }
 
     private Response readResponse() throws IOException {
-        int headerEnd;
-        while ((headerEnd = indexOfBlankLine()) < 0) {
+        ResponseFraming framing;
+        while ((framing = ResponseFraming.parseHead(buffer, start, end)) == null) {
             fill();
         }
-        String head = new String(buffer, start, headerEnd - start, StandardCharsets.ISO_8859_1);
-        start = headerEnd + 4;
-        int status = parseStatus(head);
-        boolean http10 = head.startsWith("HTTP/1.0");
-        long contentLength = -1;
-        boolean chunked = false;
-        Boolean keepAlive = null;
-        for (String line : head.split("\r\n")) {
-            int colon = line.indexOf(':');
-            if (colon <= 0) {
-                continue;
-            }
-            String name = line.substring(0, colon).trim();
-            String value = line.substring(colon + 1).trim();
-            if (name.equalsIgnoreCase("Content-Length")) {
-                contentLength = Long.parseLong(value);
-            } else if (name.equalsIgnoreCase("Transfer-Encoding")) {
-                chunked = value.toLowerCase().contains("chunked");
-            } else if (name.equalsIgnoreCase("Connection")) {
-                keepAlive = !value.equalsIgnoreCase("close");
-            }
-        }
-        if (status < 200 || status == 204 || status == 304) {
-            // No body by definition (RFC 9112 §6.3), whatever the headers say.
+        start = framing.bodyStart();
+        if (framing.bodyless()) {
             bodyBytes = buffer;
             bodyStart = start;
             bodyLength = 0;
-        } else if (chunked) {
+        } else if (framing.chunked()) {
             readChunkedBody();
-        } else if (contentLength >= 0) {
-            readFixedBody(Math.toIntExact(contentLength));
-        } else {
+        } else if (framing.delimitedByClose()) {
             readBodyUntilEof();
-            keepAlive = false;
+        } else {
+            readFixedBody(Math.toIntExact(framing.contentLength()));
         }
-        boolean reuse = keepAlive != null ? keepAlive : !http10;
-        if (!reuse) {
+        if (!framing.keepAlive()) {
             close();
         }
-        return new Response(status, bodyLength);
-    }
-
-    private static int parseStatus(String head) throws IOException {
-        // "HTTP/1.1 200 OK"
-        int space = head.indexOf(' ');
-        if (!head.startsWith("HTTP/") || space < 0 || head.length() < space + 4) {
-            throw new IOException("not an HTTP response: " + head.lines().findFirst().orElse(""));
-        }
-        return Integer.parseInt(head.substring(space + 1, space + 4));
+        return new Response(framing.status(), bodyLength);
     }
 
     private void readFixedBody(int length) throws IOException {
@@ -214,15 +181,6 @@ final class HttpConnection implements AutoCloseable {
             }
             fill();
         }
-    }
-
-    private int indexOfBlankLine() {
-        for (int i = start; i + 3 < end; i++) {
-            if (buffer[i] == '\r' && buffer[i + 1] == '\n' && buffer[i + 2] == '\r' && buffer[i + 3] == '\n') {
-                return i;
-            }
-        }
-        return -1;
     }
 
     /** Reads until {@code count} unconsumed bytes are buffered. */

@@ -2,6 +2,8 @@ package dev.conveyor.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.conveyor.store.changes.ChangeFeed;
+import dev.conveyor.store.changes.ChangeFeeds;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -19,10 +21,12 @@ public final class Database implements AutoCloseable {
 
     private final HikariDataSource dataSource;
     private final Kind kind;
+    private final ChangeFeed changes;
 
-    private Database(HikariDataSource dataSource, Kind kind) {
+    private Database(HikariDataSource dataSource, Kind kind, ChangeFeed changes) {
         this.dataSource = dataSource;
         this.kind = kind;
+        this.changes = changes;
     }
 
     /**
@@ -59,11 +63,16 @@ public final class Database implements AutoCloseable {
             dataSource.close();
             throw e;
         }
-        return new Database(dataSource, kind);
+        return new Database(dataSource, kind, ChangeFeeds.forUrl(jdbcUrl));
     }
 
     public Kind kind() {
         return kind;
+    }
+
+    /** How this process hears of rows other processes change, for caches. */
+    public ChangeFeed changes() {
+        return changes;
     }
 
     public DataSource dataSource() {
@@ -103,6 +112,7 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        changes.close();
         if (kind == Kind.H2) {
             try (Connection c = dataSource.getConnection(); var s = c.createStatement()) {
                 s.execute("SHUTDOWN");

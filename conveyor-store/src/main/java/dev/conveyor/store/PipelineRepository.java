@@ -21,10 +21,12 @@ import java.util.function.IntFunction;
 public final class PipelineRepository {
     private final Database db;
     private final TagRepository tags;
+    private final PipelineCache cache;
 
     public PipelineRepository(Database db, TagRepository tags) {
         this.db = db;
         this.tags = tags;
+        this.cache = new PipelineCache(db.changes());
     }
 
     /** What a new pipeline or version is written with. */
@@ -37,7 +39,7 @@ public final class PipelineRepository {
      * @throws PipelineNameInUseException when a pipeline of that name exists
      */
     public StoredPipeline create(String name, String arn, NewVersion first, List<Tag> initialTags, Instant now) {
-        return db.inTransaction(c -> {
+        return changing(name, c -> {
             try (PreparedStatement s = c.prepareStatement(
                     "INSERT INTO pipeline (name, arn, version, pipeline_type, execution_mode, created_at, updated_at) VALUES (?, ?, 1, ?, ?, ?, ?)")) {
                 s.setString(1, name);
@@ -66,7 +68,7 @@ public final class PipelineRepository {
      * @throws PipelineNotFoundException when there is no such pipeline
      */
     public StoredPipeline update(String name, IntFunction<NewVersion> declarationForVersion, Instant now) {
-        return db.inTransaction(c -> {
+        return changing(name, c -> {
             String arn;
             Instant created;
             int current;
@@ -104,6 +106,20 @@ public final class PipelineRepository {
      * @throws PipelineVersionNotFoundException when the pipeline has no such version
      */
     public StoredPipeline get(String name, Integer version) {
+        if (version == null) {
+            StoredPipeline cached = cache.latest(name);
+            if (cached != null) {
+                return cached;
+            }
+            long stamp = cache.stamp();
+            StoredPipeline read = read(name, null);
+            cache.keep(read, stamp);
+            return read;
+        }
+        return read(name, version);
+    }
+
+    private StoredPipeline read(String name, Integer version) {
         return db.read(c -> {
             String sql = "SELECT p.arn, p.created_at, p.updated_at, p.version, v.version, v.declaration, v.created_at, "
                     + "p.pipeline_type, p.execution_mode FROM pipeline p LEFT JOIN pipeline_version v "
@@ -193,7 +209,7 @@ public final class PipelineRepository {
 
     /** Deletes a pipeline, all its versions and its tags. Returns false when there was none. */
     public boolean delete(String name) {
-        return db.inTransaction(c -> {
+        return changing(name, c -> {
             String arn;
             try (PreparedStatement s = c.prepareStatement("SELECT arn FROM pipeline WHERE name = ? FOR UPDATE")) {
                 s.setString(1, name);
@@ -225,6 +241,22 @@ public final class PipelineRepository {
                 return r.getInt(1);
             }
         });
+    }
+
+    /**
+     * Runs a write of pipeline {@code name} in one transaction that also announces the change, and then evicts it
+     * from this process's cache (other processes hear of it through the change feed after the commit).
+     */
+    private <T> T changing(String name, Database.SqlWork<T> write) {
+        try {
+            return db.inTransaction(c -> {
+                T result = write.run(c);
+                db.changes().announce(c, PipelineCache.TOPIC, name);
+                return result;
+            });
+        } finally {
+            db.changes().changedHere(PipelineCache.TOPIC, name);
+        }
     }
 
     private static void insertVersion(Connection c, String name, int version, String json, Instant now) throws SQLException {

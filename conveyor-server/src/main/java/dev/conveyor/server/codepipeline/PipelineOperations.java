@@ -1,5 +1,6 @@
 package dev.conveyor.server.codepipeline;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -15,6 +16,7 @@ import dev.conveyor.model.validation.PipelineValidator;
 import dev.conveyor.model.validation.TagValidator;
 import dev.conveyor.model.validation.Violations;
 import dev.conveyor.server.protocol.JsonOperation;
+import dev.conveyor.server.protocol.RenderedJson;
 import dev.conveyor.server.protocol.RequestContext;
 import dev.conveyor.server.protocol.Timestamps;
 import dev.conveyor.store.Page;
@@ -100,13 +102,11 @@ public final class PipelineOperations {
         String name = input.get("name").asText();
         Integer version = input.hasNonNull("version") ? input.get("version").asInt() : null;
         StoredPipeline stored = pipelines.get(name, version);
-        ObjectNode out = mapper.createObjectNode();
-        out.putRawValue("pipeline", new RawValue(secrets.mask(stored.declarationJson())));
-        ObjectNode metadata = out.putObject("metadata");
-        metadata.put("pipelineArn", stored.arn());
-        metadata.set("created", Timestamps.epochSeconds(stored.created()));
-        metadata.set("updated", Timestamps.epochSeconds(stored.updated()));
-        return out;
+        // The stored declaration is JSON already: the answer is written around it as text, not rebuilt as a tree.
+        return RenderedJson.of("{\"pipeline\":" + secrets.mask(stored.declarationJson())
+                + ",\"metadata\":{\"pipelineArn\":\"" + new String(JsonStringEncoder.getInstance().quoteAsString(stored.arn()))
+                + "\",\"created\":" + Timestamps.epochSeconds(stored.created()).asText()
+                + ",\"updated\":" + Timestamps.epochSeconds(stored.updated()).asText() + "}}");
     }
 
     JsonNode updatePipeline(JsonNode input, RequestContext context) {

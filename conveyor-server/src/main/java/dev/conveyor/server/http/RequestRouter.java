@@ -7,6 +7,7 @@ import dev.conveyor.server.auth.RequestAuthenticator;
 import dev.conveyor.server.auth.SigV4Credential;
 import dev.conveyor.server.protocol.AwsJsonProtocol;
 import dev.conveyor.server.protocol.RequestContext;
+import dev.conveyor.server.protocol.RequestIds;
 import dev.conveyor.server.s3.S3Protocol;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -16,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * The single entry point for everything on the server's port, routed by the request itself:
@@ -71,7 +71,7 @@ public final class RequestRouter extends HttpServlet {
         }
         String target = request.getHeader("X-Amz-Target");
         if (target != null) {
-            RequestContext context = new RequestContext(UUID.randomUUID().toString(), Caller.ANONYMOUS, clock.instant());
+            RequestContext context = new RequestContext(RequestIds.next(), Caller.ANONYMOUS, clock.instant());
             try {
                 Optional<SigV4Credential> credential = SigV4Credential.fromAuthorization(request.getHeader("Authorization"));
                 Caller caller = authenticator.authenticate(request, credential);
@@ -147,11 +147,11 @@ public final class RequestRouter extends HttpServlet {
             }
             caller = authenticator.authenticate(request, credential);
         } catch (JobCredentialAuthenticator.AccessDenied e) {
-            S3Protocol.writeError(request, response, e.code(), e.getMessage(), 403, request.getRequestURI(), UUID.randomUUID().toString());
+            S3Protocol.writeError(request, response, e.code(), e.getMessage(), 403, request.getRequestURI(), RequestIds.next());
             return;
         } catch (ServiceException e) {
             S3Protocol.writeError(request, response, "AuthorizationHeaderMalformed", e.getMessage(), 400, request.getRequestURI(),
-                    UUID.randomUUID().toString());
+                    RequestIds.next());
             return;
         }
         s3.handle(request, response, caller);

@@ -61,7 +61,11 @@ public final class AwsJsonProtocol {
             JsonNode input = readBody(request);
             Violations.throwIfAny(service.validator().validateInput(operation, input));
             JsonNode output = handler.handle(input, context);
-            write(response, 200, output == null ? mapper.createObjectNode() : output);
+            if (output instanceof RenderedJson rendered) {
+                write(response, 200, rendered.utf8());
+            } else {
+                write(response, 200, output == null ? mapper.createObjectNode() : output);
+            }
         } catch (ServiceException e) {
             writeError(response, e);
         } catch (RuntimeException e) {
@@ -72,8 +76,11 @@ public final class AwsJsonProtocol {
 
     private JsonNode readBody(HttpServletRequest request) throws IOException {
         byte[] body;
+        long declared = request.getContentLengthLong();
         try (InputStream in = request.getInputStream()) {
-            body = in.readNBytes(MAX_BODY_BYTES + 1);
+            // A declared length is read exactly: readNBytes(MAX) would allocate its 8 KiB-chunk buffers for a
+            // 30-byte GetPipeline body on every request.
+            body = declared >= 0 && declared <= MAX_BODY_BYTES ? in.readNBytes((int) declared) : in.readNBytes(MAX_BODY_BYTES + 1);
         }
         if (body.length > MAX_BODY_BYTES) {
             throw new SerializationException("Request body is larger than " + MAX_BODY_BYTES + " bytes");
@@ -94,7 +101,10 @@ public final class AwsJsonProtocol {
     }
 
     private void write(HttpServletResponse response, int status, JsonNode body) throws IOException {
-        byte[] bytes = mapper.writeValueAsBytes(body);
+        write(response, status, mapper.writeValueAsBytes(body));
+    }
+
+    private static void write(HttpServletResponse response, int status, byte[] bytes) throws IOException {
         response.setStatus(status);
         response.setContentType(CONTENT_TYPE);
         response.setContentLength(bytes.length);
