@@ -1,34 +1,29 @@
 package dev.conveyor.cli;
 
 import static dev.conveyor.cli.TestPipelines.approval;
-import static dev.conveyor.cli.TestPipelines.await;
 import static dev.conveyor.cli.TestPipelines.commands;
 import static dev.conveyor.cli.TestPipelines.pipeline;
 import static dev.conveyor.cli.TestPipelines.stage;
+import static dev.conveyor.testkit.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.codepipeline.model.ActionExecutionDetail;
 import software.amazon.awssdk.services.codepipeline.model.PipelineExecution;
 import software.amazon.awssdk.services.codepipeline.model.PipelineExecutionStatus;
 
 /** {@code conveyor status}, {@code approve} and {@code reject} around a manual approval. */
 class ApprovalCommandsTest {
-    private static CliServer server;
+    @RegisterExtension
+    static final CliServer server = CliServer.perClass();
 
     @BeforeAll
-    static void startServer() {
-        server = new CliServer();
+    static void putSource() {
         TestPipelines.putSource(server.server().objects());
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
     }
 
     /** Creates a pipeline Source → Approve (Gate) → Deploy, starts it and waits until it waits for approval. */

@@ -12,6 +12,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import picocli.CommandLine;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -21,9 +24,10 @@ import software.amazon.awssdk.services.codepipeline.CodePipelineClient;
 
 /**
  * A real server in this JVM on a free port over a fresh data directory, an AWS SDK client to set up pipelines
- * with, and the conveyor command line to run client commands against it with their output captured.
+ * with, and the conveyor command line to run client commands against it with their output captured. Starting a
+ * server takes a while, so a test class usually shares one among its tests: {@link #perClass()}.
  */
-final class CliServer implements AutoCloseable {
+final class CliServer implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
     /** What one command did. */
     record Result(int exitCode, String out, String err) {
         /** Everything printed, for messages of failed assertions. */
@@ -33,11 +37,39 @@ final class CliServer implements AutoCloseable {
         }
     }
 
-    private final Path dataDir;
-    private final ConveyorServer server;
-    private final CodePipelineClient client;
+    private Path dataDir;
+    private ConveyorServer server;
+    private CodePipelineClient client;
 
-    CliServer() {
+    private CliServer() {
+    }
+
+    /** A server started now, for a test that closes it itself. */
+    static CliServer start() {
+        CliServer server = new CliServer();
+        server.open();
+        return server;
+    }
+
+    /**
+     * A server for every test of a class, started before the first and closed after the last: register it with
+     * {@code @RegisterExtension static final CliServer server = CliServer.perClass();}.
+     */
+    static CliServer perClass() {
+        return new CliServer();
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        open();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
+    }
+
+    private void open() {
         try {
             dataDir = Files.createTempDirectory("conveyor-cli-");
         } catch (IOException e) {

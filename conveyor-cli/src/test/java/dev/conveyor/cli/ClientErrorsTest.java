@@ -4,23 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** How the client commands fail: one line saying what went wrong, exit code 1, never a stack trace. */
 class ClientErrorsTest {
-    private static CliServer server;
-
-    @BeforeAll
-    static void startServer() {
-        server = new CliServer();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
+    @RegisterExtension
+    static final CliServer server = CliServer.perClass();
 
     @Test
     void anUnknownPipelineIsReportedWithTheAwsErrorTypeOnOneLine() {

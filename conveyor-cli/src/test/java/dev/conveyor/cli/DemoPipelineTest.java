@@ -1,6 +1,6 @@
 package dev.conveyor.cli;
 
-import static dev.conveyor.cli.TestPipelines.await;
+import static dev.conveyor.testkit.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.conveyor.cli.demo.DemoPipeline;
@@ -16,7 +16,7 @@ import software.amazon.awssdk.services.codepipeline.model.PipelineExecutionSumma
 class DemoPipelineTest {
     @Test
     void theDemoIsSeededCreatedAndStartedOnceThenRunsEndToEnd() throws Exception {
-        try (CliServer server = new CliServer()) {
+        try (CliServer server = CliServer.start()) {
             DemoPipeline.Installation first = DemoPipeline.install(server.server(), server.dataDir());
             DemoPipeline.Installation again = DemoPipeline.install(server.server(), server.dataDir());
 

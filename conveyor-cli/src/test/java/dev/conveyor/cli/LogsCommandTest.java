@@ -1,32 +1,27 @@
 package dev.conveyor.cli;
 
-import static dev.conveyor.cli.TestPipelines.await;
 import static dev.conveyor.cli.TestPipelines.commands;
 import static dev.conveyor.cli.TestPipelines.pipeline;
 import static dev.conveyor.cli.TestPipelines.stage;
+import static dev.conveyor.testkit.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.codepipeline.model.PipelineExecutionStatus;
 
 /** {@code conveyor logs}: the action logs of an execution, as they are and followed live. */
 class LogsCommandTest {
-    private static CliServer server;
+    @RegisterExtension
+    static final CliServer server = CliServer.perClass();
 
     @BeforeAll
-    static void startServer() {
-        server = new CliServer();
+    static void putSource() {
         TestPipelines.putSource(server.server().objects());
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
     }
 
     private static PipelineExecutionStatus awaitSettled(String name, String id) {

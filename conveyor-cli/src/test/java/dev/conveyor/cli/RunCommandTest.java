@@ -10,26 +10,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.codepipeline.model.PipelineExecution;
 import software.amazon.awssdk.services.codepipeline.model.PipelineExecutionStatus;
 
 /** {@code conveyor run}, with and without {@code --watch}, against a real server. */
 class RunCommandTest {
-    private static CliServer server;
+    @RegisterExtension
+    static final CliServer server = CliServer.perClass();
 
     @BeforeAll
-    static void startServer() throws InterruptedException {
-        server = new CliServer();
+    static void putSourceAndDemo() throws InterruptedException {
         TestPipelines.putSource(server.server().objects());
         DemoPipeline.install(server.server(), server.dataDir());
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
     }
 
     static String executionId(CliServer.Result result) {

@@ -2,23 +2,13 @@ package dev.conveyor.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code conveyor secrets}: put (create, then replace), list without values, delete; errors on one line. */
 class SecretsCommandTest {
-    private static CliServer server;
-
-    @BeforeAll
-    static void startServer() {
-        server = new CliServer();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
+    @RegisterExtension
+    static final CliServer server = CliServer.perClass();
 
     @Test
     void secretsArePutListedAndDeleted() {

@@ -9,12 +9,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.function.Predicate;
-import java.util.function.Supplier;
 import software.amazon.awssdk.services.codepipeline.model.ActionCategory;
 import software.amazon.awssdk.services.codepipeline.model.ActionDeclaration;
 import software.amazon.awssdk.services.codepipeline.model.ActionOwner;
@@ -27,7 +23,7 @@ import software.amazon.awssdk.services.codepipeline.model.StageDeclaration;
 
 /**
  * Builders for pipelines that really run on the embedded agent (an S3 source from the server's object store,
- * Commands on the host shell, manual approvals), and polling with a deadline.
+ * Commands on the host shell, manual approvals).
  */
 final class TestPipelines {
     static final String SOURCE_BUCKET = "cli-test-sources";
@@ -91,24 +87,5 @@ final class TestPipelines {
                 .roleArn("arn:aws:iam::000000000000:role/conveyor")
                 .artifactStore(a -> a.type(ArtifactStoreType.S3).location("cli-test-artifacts"))
                 .stages(all).build();
-    }
-
-    /** Polls until {@code condition} holds for the supplied value, failing after {@code timeout}. */
-    static <T> T await(Supplier<T> supplier, Predicate<T> condition, Duration timeout, String what) {
-        Instant until = Instant.now().plus(timeout);
-        T value = supplier.get();
-        while (!condition.test(value)) {
-            if (Instant.now().isAfter(until)) {
-                throw new AssertionError("timed out after " + timeout + " waiting for " + what + "; last value: " + value);
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-            value = supplier.get();
-        }
-        return value;
     }
 }

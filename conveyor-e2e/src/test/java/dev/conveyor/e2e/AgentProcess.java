@@ -3,7 +3,6 @@ package dev.conveyor.e2e;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -18,11 +17,9 @@ final class AgentProcess implements AutoCloseable {
     }
 
     static AgentProcess start(String server, String name, Path workDir, String... extraArgs) throws IOException {
-        Path jar = Paths.get(System.getProperty("conveyor.cli.jar", "../conveyor-cli/target/conveyor-cli.jar")).toAbsolutePath();
         Files.createDirectories(workDir);
         Path log = workDir.resolve("agent.log");
-        List<String> command = new java.util.ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString(), "agent", "--server", server, "--name", name, "--work-dir", workDir.toString()));
+        List<String> command = PackagedCli.command("agent", "--server", server, "--name", name, "--work-dir", workDir.toString());
         command.addAll(List.of(extraArgs));
         return new AgentProcess(new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start(), log);
     }

@@ -3,12 +3,10 @@ package dev.conveyor.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,15 +30,7 @@ class AwsCliCustomActionTest {
             JsonNode types = aws.ok("codepipeline", "list-action-types", "--action-owner-filter", "Custom");
             assertThat(types.at("/actionTypes/0/id/provider").asText()).isEqualTo("SmokeCheck");
 
-            Path zip = work.resolve("app.zip");
-            try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip))) {
-                out.putNextEntry(new ZipEntry("index.html"));
-                out.write("<h1>hi</h1>".getBytes(StandardCharsets.UTF_8));
-                out.closeEntry();
-            }
-            aws.succeed("s3", "mb", "s3://smoke-sources");
-            aws.ok("s3api", "put-bucket-versioning", "--bucket", "smoke-sources", "--versioning-configuration", "Status=Enabled");
-            aws.succeed("s3", "cp", zip.toString(), "s3://smoke-sources/site.zip");
+            S3Sources.putZip(aws, work, "smoke-sources", "site.zip", "index.html", "<h1>hi</h1>");
             Path definition = work.resolve("smoke.json");
             Files.writeString(definition, """
                     {"pipeline": {"name": "smoke", "roleArn": "arn:aws:iam::111111111111:role/r",
@@ -75,13 +65,8 @@ class AwsCliCustomActionTest {
                     "--execution-details", "summary=smoke test passed,externalExecutionId=check-1,percentComplete=100",
                     "--output-variables", "Status=green");
 
-            String status = "InProgress";
-            while (status.equals("InProgress") && Instant.now().isBefore(until)) {
-                status = aws.ok("codepipeline", "get-pipeline-execution", "--pipeline-name", "smoke", "--pipeline-execution-id", executionId)
-                        .at("/pipelineExecution/status").asText();
-                Thread.sleep(100);
-            }
-            assertThat(status).isEqualTo("Succeeded");
+            JsonNode execution = Executions.awaitSettled(aws, "smoke", executionId, Duration.ofSeconds(60));
+            assertThat(execution.get("status").asText()).isEqualTo("Succeeded");
             JsonNode state = aws.ok("codepipeline", "get-pipeline-state", "--name", "smoke");
             assertThat(state.at("/stageStates/1/actionStates/0/latestExecution/summary").asText()).isEqualTo("smoke test passed");
         }

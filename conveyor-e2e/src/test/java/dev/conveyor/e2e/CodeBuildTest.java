@@ -10,14 +10,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,7 +65,8 @@ class CodeBuildTest {
         ConveyorProcess.requireCommand("git");
         try (ConveyorProcess server = ConveyorProcess.start(work.resolve("data"))) {
             AwsCli aws = new AwsCli(server.endpoint(), work);
-            CommandResult secret = conveyor(server.endpoint(), "secrets", "put", "/cb-app/deploy-token", "s3cr3t-deploy-token");
+            ConveyorCli conveyor = new ConveyorCli(server.endpoint(), work);
+            ConveyorCli.Result secret = conveyor.run("secrets", "put", "/cb-app/deploy-token", "s3cr3t-deploy-token");
             assertThat(secret.exitCode()).as(secret.toString()).isZero();
             createProjects(aws);
             aws.ok("codepipeline", "create-pipeline", "--cli-input-json", "file://" + write("pipeline.json", pipeline("cb-app")));
@@ -107,11 +103,11 @@ class CodeBuildTest {
             assertThat(aws.ok("codebuild", "describe-test-cases", "--report-arn", reportArn, "--filter", "status=SKIPPED")
                     .get("testCases")).hasSize(1);
 
-            CommandResult logs = conveyor(server.endpoint(), "logs", "cb-app", "--stage", "Build");
+            ConveyorCli.Result logs = conveyor.run("logs", "cb-app", "--stage", "Build");
             assertThat(logs.exitCode()).as(logs.toString()).isZero();
             assertThat(logs.stdout()).contains("installing with token ***").doesNotContain("s3cr3t-deploy-token")
                     .contains("Phase complete: BUILD State: SUCCEEDED");
-            CommandResult status = conveyor(server.endpoint(), "status", "cb-app");
+            ConveyorCli.Result status = conveyor.run("status", "cb-app");
             assertThat(status.stdout()).as(status.toString()).contains("tests: 3 total, 2 passed, 0 failed, 1 skipped");
 
             assertFailingBuildExplainsItself(aws);
@@ -251,11 +247,11 @@ class CodeBuildTest {
         Files.writeString(app.resolve("buildspec.yml"), BUILDSPEC);
         Path tests = Files.writeString(app.resolve("run-tests.sh"), TESTS);
         tests.toFile().setExecutable(true);
-        git(app, "init", "-q", "-b", "main");
-        git(app, "add", ".");
-        git(app, "commit", "-q", "-m", "A greeting app");
-        String commit = git(app, "rev-parse", "HEAD").strip();
-        git(app, "push", endpoint + "/v1/repos/" + repository, "main");
+        Git.run(app, "init", "-q", "-b", "main");
+        Git.run(app, "add", ".");
+        Git.run(app, "commit", "-q", "-m", "A greeting app");
+        String commit = Git.run(app, "rev-parse", "HEAD").strip();
+        Git.run(app, "push", endpoint + "/v1/repos/" + repository, "main");
         return commit;
     }
 
@@ -263,35 +259,8 @@ class CodeBuildTest {
         return Files.writeString(work.resolve(name), content);
     }
 
-    private String git(Path dir, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("git", "-c", "user.name=New User", "-c", "user.email=new@example.com",
-                "-c", "commit.gpgsign=false"));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
-        builder.environment().put("GIT_CONFIG_NOSYSTEM", "1");
-        builder.environment().put("GIT_CONFIG_GLOBAL", "/dev/null");
-        Process process = builder.start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-            throw new AssertionError("git " + String.join(" ", args) + " failed:\n" + output);
-        }
-        return output;
-    }
-
     private static JsonNode awaitSettled(AwsCli aws, String pipeline, String id) throws Exception {
-        Instant until = Instant.now().plus(Duration.ofSeconds(120));
-        while (true) {
-            JsonNode execution = aws.ok("codepipeline", "get-pipeline-execution", "--pipeline-name", pipeline,
-                    "--pipeline-execution-id", id).get("pipelineExecution");
-            String status = execution.get("status").asText();
-            if (!status.equals("InProgress") && !status.equals("Stopping")) {
-                return execution;
-            }
-            if (Instant.now().isAfter(until)) {
-                throw new AssertionError("execution " + id + " still " + status);
-            }
-            Thread.sleep(250);
-        }
+        return Executions.awaitSettled(aws, pipeline, id, Duration.ofSeconds(120));
     }
 
     private static Map<String, JsonNode> actions(AwsCli aws, String pipeline, String id) throws Exception {
@@ -301,26 +270,5 @@ class CodeBuildTest {
             byName.putIfAbsent(detail.get("actionName").asText(), detail);
         }
         return byName;
-    }
-
-    /** What one run of the packaged {@code conveyor} command did. */
-    record CommandResult(int exitCode, String stdout, String stderr) {
-    }
-
-    private CommandResult conveyor(String endpoint, String... args) throws Exception {
-        Path jar = Paths.get(System.getProperty("conveyor.cli.jar", "../conveyor-cli/target/conveyor-cli.jar")).toAbsolutePath();
-        List<String> command = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString()));
-        command.addAll(List.of(args));
-        Path out = Files.createTempFile(work, "conveyor-", ".out");
-        Path err = Files.createTempFile(work, "conveyor-", ".err");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-        builder.environment().put("CONVEYOR_ENDPOINT", endpoint);
-        Process process = builder.start();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("conveyor " + String.join(" ", args) + " did not finish within 60 s");
-        }
-        return new CommandResult(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
     }
 }

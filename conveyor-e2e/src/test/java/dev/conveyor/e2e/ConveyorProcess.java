@@ -5,10 +5,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -50,13 +47,7 @@ final class ConveyorProcess implements AutoCloseable {
 
     /** Starts {@code conveyor server --port 0 --data-dir dataDir} plus any extra arguments. */
     static ConveyorProcess start(Path dataDir, String... extraArgs) throws Exception {
-        Path jar = Paths.get(System.getProperty("conveyor.cli.jar", "../conveyor-cli/target/conveyor-cli.jar")).toAbsolutePath();
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException("the packaged CLI is missing at " + jar + ": run the suite with `mvn verify` (bin/test)");
-        }
-        List<String> command = new ArrayList<>(List.of(
-                Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(),
-                "server", "--port", "0", "--data-dir", dataDir.toString()));
+        List<String> command = PackagedCli.command("server", "--port", "0", "--data-dir", dataDir.toString());
         command.addAll(List.of(extraArgs));
         return new ConveyorProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
     }

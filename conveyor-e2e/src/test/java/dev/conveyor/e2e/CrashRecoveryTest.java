@@ -3,14 +3,11 @@ package dev.conveyor.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,12 +24,6 @@ class CrashRecoveryTest {
     void anExecutionInterruptedByKillDashNineFinishesAfterARestart() throws Exception {
         Path dataDir = work.resolve("data");
         Path marks = Files.createDirectories(work.resolve("marks"));
-        Path zip = work.resolve("app.zip");
-        try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip))) {
-            out.putNextEntry(new ZipEntry("app.txt"));
-            out.write("hello\n".getBytes(StandardCharsets.UTF_8));
-            out.closeEntry();
-        }
         String pipeline = """
                 {"pipeline": {"name": "crash", "roleArn": "arn:aws:iam::111111111111:role/r", "pipelineType": "V2",
                  "executionMode": "QUEUED", "artifactStore": {"type": "S3", "location": "crash-artifacts"},
@@ -52,9 +43,7 @@ class CrashRecoveryTest {
         String executionId;
         try (ConveyorProcess first = ConveyorProcess.start(dataDir)) {
             AwsCli aws = new AwsCli(first.endpoint(), work);
-            aws.succeed("s3", "mb", "s3://crash-sources");
-            aws.ok("s3api", "put-bucket-versioning", "--bucket", "crash-sources", "--versioning-configuration", "Status=Enabled");
-            aws.succeed("s3", "cp", zip.toString(), "s3://crash-sources/app.zip");
+            S3Sources.putZip(aws, work, "crash-sources", "app.zip", "app.txt", "hello\n");
             aws.ok("codepipeline", "create-pipeline", "--cli-input-json", "file://" + definition);
             executionId = aws.ok("codepipeline", "start-pipeline-execution", "--name", "crash").get("pipelineExecutionId").asText();
             awaitLines(marks.resolve("runs"), List.of("started"), Duration.ofSeconds(60));
@@ -65,8 +54,8 @@ class CrashRecoveryTest {
 
         try (ConveyorProcess second = ConveyorProcess.start(dataDir)) {
             AwsCli aws = new AwsCli(second.endpoint(), work);
-            JsonNode execution = awaitStatus(aws, executionId, Duration.ofSeconds(90));
-            assertThat(execution.at("/pipelineExecution/status").asText()).isEqualTo("Succeeded");
+            JsonNode execution = Executions.awaitSettled(aws, "crash", executionId, Duration.ofSeconds(90));
+            assertThat(execution.get("status").asText()).isEqualTo("Succeeded");
             assertThat(Files.readAllLines(marks.resolve("runs")))
                     .as("the interrupted action ran again from the start, and the killed run never finished")
                     .containsExactly("started", "started", "finished");
@@ -82,22 +71,6 @@ class CrashRecoveryTest {
                 throw new AssertionError("timed out waiting for " + file + " to hold " + expected);
             }
             Thread.sleep(50);
-        }
-    }
-
-    private static JsonNode awaitStatus(AwsCli aws, String executionId, Duration timeout) throws Exception {
-        Instant until = Instant.now().plus(timeout);
-        while (true) {
-            JsonNode execution = aws.ok("codepipeline", "get-pipeline-execution", "--pipeline-name", "crash",
-                    "--pipeline-execution-id", executionId);
-            String status = execution.at("/pipelineExecution/status").asText();
-            if (!status.equals("InProgress") && !status.equals("Stopping")) {
-                return execution;
-            }
-            if (Instant.now().isAfter(until)) {
-                throw new AssertionError("execution still " + status + " after " + timeout);
-            }
-            Thread.sleep(250);
         }
     }
 }

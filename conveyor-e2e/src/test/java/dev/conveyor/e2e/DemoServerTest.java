@@ -3,15 +3,11 @@ package dev.conveyor.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,10 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
 class DemoServerTest {
     @TempDir
     Path work;
-
-    /** What one run of the packaged {@code conveyor} command did. */
-    record CommandResult(int exitCode, String stdout, String stderr) {
-    }
 
     @Test
     void serverWithDemoRunsTheDemoPipelineEndToEndAndDeploysUnderTheDataDirectory() throws Exception {
@@ -49,12 +41,13 @@ class DemoServerTest {
                     .contains("aws codepipeline get-pipeline-state --name conveyor-demo --endpoint-url " + server.endpoint())
                     .contains(current.toAbsolutePath().toString());
 
-            CommandResult status = conveyor(server.endpoint(), "status", "conveyor-demo");
+            ConveyorCli conveyor = new ConveyorCli(server.endpoint(), work);
+            ConveyorCli.Result status = conveyor.run("status", "conveyor-demo");
             assertThat(status.exitCode()).as(status.toString()).isZero();
             assertThat(status.stdout()).contains("Latest execution " + executionId + " Succeeded")
                     .containsPattern("Deploy +" + executionId.substring(0, 8) + " +Succeeded +Deploy +Succeeded");
 
-            CommandResult logs = conveyor(server.endpoint(), "logs", "conveyor-demo", "--stage", "Deploy");
+            ConveyorCli.Result logs = conveyor.run("logs", "conveyor-demo", "--stage", "Deploy");
             assertThat(logs.exitCode()).as(logs.toString()).isZero();
             assertThat(logs.stdout()).contains("Deploy/Deploy  | Deployed 1.0.0-" + executionId.substring(0, 8) + " to ")
                     .contains("Deploy/Deploy  | Hello, from the deployed app!");
@@ -99,23 +92,5 @@ class DemoServerTest {
             Thread.sleep(50);
         }
         return server.output();
-    }
-
-    /** Runs the packaged {@code conveyor} command as bin/conveyor would, pointed at {@code endpoint} by CONVEYOR_ENDPOINT. */
-    private CommandResult conveyor(String endpoint, String... args) throws Exception {
-        Path jar = Paths.get(System.getProperty("conveyor.cli.jar", "../conveyor-cli/target/conveyor-cli.jar")).toAbsolutePath();
-        List<String> command = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString()));
-        command.addAll(List.of(args));
-        Path out = Files.createTempFile(work, "conveyor-", ".out");
-        Path err = Files.createTempFile(work, "conveyor-", ".err");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-        builder.environment().put("CONVEYOR_ENDPOINT", endpoint);
-        Process process = builder.start();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("conveyor " + String.join(" ", args) + " did not finish within 60 s");
-        }
-        return new CommandResult(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
     }
 }

@@ -5,14 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,21 +22,6 @@ class GitPushTest {
 
     @TempDir
     Path work;
-
-    private String git(Path dir, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("git", "-c", "user.name=New User", "-c", "user.email=new@example.com",
-                "-c", "commit.gpgsign=false"));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
-        builder.environment().put("GIT_CONFIG_NOSYSTEM", "1");
-        builder.environment().put("GIT_CONFIG_GLOBAL", "/dev/null");
-        Process process = builder.start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-            throw new AssertionError("git " + String.join(" ", args) + " failed:\n" + output);
-        }
-        return output;
-    }
 
     private static String pipelineJson(String name, JsonNode source, String... commands) {
         var pipeline = JSON.createObjectNode();
@@ -72,20 +52,8 @@ class GitPushTest {
         return action;
     }
 
-    private JsonNode awaitSettled(AwsCli aws, String pipeline, String id) throws Exception {
-        Instant until = Instant.now().plus(Duration.ofSeconds(60));
-        while (true) {
-            JsonNode execution = aws.ok("codepipeline", "get-pipeline-execution", "--pipeline-name", pipeline,
-                    "--pipeline-execution-id", id).get("pipelineExecution");
-            String status = execution.get("status").asText();
-            if (!status.equals("InProgress") && !status.equals("Stopping")) {
-                return execution;
-            }
-            if (Instant.now().isAfter(until)) {
-                throw new AssertionError("execution " + id + " still " + status);
-            }
-            Thread.sleep(200);
-        }
+    private static JsonNode awaitSettled(AwsCli aws, String pipeline, String id) throws Exception {
+        return Executions.awaitSettled(aws, pipeline, id, Duration.ofSeconds(60));
     }
 
     private Path file(String name, String content) throws IOException {
@@ -106,12 +74,12 @@ class GitPushTest {
             aws.ok("codepipeline", "create-pipeline", "--cli-input-json", "file://" + definition);
 
             Path app = Files.createDirectories(work.resolve("hello-app"));
-            git(app, "init", "-q", "-b", "main");
+            Git.run(app, "init", "-q", "-b", "main");
             Files.writeString(app.resolve("greeting.txt"), "hello, world");
-            git(app, "add", ".");
-            git(app, "commit", "-q", "-m", "Say hello");
-            String commit = git(app, "rev-parse", "HEAD").strip();
-            String pushed = git(app, "push", server.endpoint() + "/v1/repos/hello-app", "main");
+            Git.run(app, "add", ".");
+            Git.run(app, "commit", "-q", "-m", "Say hello");
+            String commit = Git.run(app, "rev-parse", "HEAD").strip();
+            String pushed = Git.run(app, "push", server.endpoint() + "/v1/repos/hello-app", "main");
             assertThat(pushed).contains("started pipeline hello-app");
 
             JsonNode executions = aws.ok("codepipeline", "list-pipeline-executions", "--pipeline-name", "hello-app")

@@ -11,10 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.stream.Collectors;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,15 +24,7 @@ class RemoteAgentsTest {
     Path work;
 
     private void seedSource(AwsCli aws) throws Exception {
-        Path zip = work.resolve("app.zip");
-        try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip))) {
-            out.putNextEntry(new ZipEntry("app.txt"));
-            out.write("hello\n".getBytes(StandardCharsets.UTF_8));
-            out.closeEntry();
-        }
-        aws.succeed("s3", "mb", "s3://agent-sources");
-        aws.ok("s3api", "put-bucket-versioning", "--bucket", "agent-sources", "--versioning-configuration", "Status=Enabled");
-        aws.succeed("s3", "cp", zip.toString(), "s3://agent-sources/app.zip");
+        S3Sources.putZip(aws, work, "agent-sources", "app.zip", "app.txt", "hello\n");
     }
 
     private Path pipeline(String name, String... commands) throws Exception {

@@ -13,18 +13,10 @@ import dev.conveyor.artifacts.object.ObjectWrite;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.MethodSource;
-import software.amazon.awssdk.services.codepipeline.CodePipelineClient;
 import software.amazon.awssdk.services.codepipeline.model.ActionNotFoundException;
 import software.amazon.awssdk.services.codepipeline.model.ArtifactStoreType;
 import software.amazon.awssdk.services.codepipeline.model.OutputArtifact;
@@ -39,35 +31,9 @@ import software.amazon.awssdk.services.codepipeline.model.StageNotFoundException
  * S3 sources started by a put of their object (event-driven) or by the poller, and PutActionRevision: a new
  * revision starts the pipeline pinned to it, the same revision again starts nothing.
  */
-@ParameterizedClass(name = "on {0}")
-@MethodSource("dev.conveyor.testkit.TestDatabases#both")
-class ActionRevisionApiTest {
-    private static ServerFixture fixture;
-
-    @Parameter
-    String databaseKind;
-
+class ActionRevisionApiTest extends ServerApiTest {
     @TempDir
     Path work;
-
-    @BeforeParameterizedClassInvocation
-    static void startServer(String kind) {
-        fixture = new ServerFixture(kind, new ServerConfig.EngineSettings(true, 8, Duration.ofSeconds(2),
-                Duration.ofSeconds(5), Duration.ofMillis(200)));
-    }
-
-    @AfterParameterizedClassInvocation
-    static void stopServer() {
-        fixture.close();
-    }
-
-    private static CodePipelineClient client() {
-        return fixture.client();
-    }
-
-    private static List<PipelineExecutionSummary> executions(String pipeline) {
-        return client().listPipelineExecutions(r -> r.pipelineName(pipeline)).pipelineExecutionSummaries();
-    }
 
     private ObjectVersion put(String bucket, String key, String content) throws Exception {
         ObjectStore objects = fixture.server().objects();

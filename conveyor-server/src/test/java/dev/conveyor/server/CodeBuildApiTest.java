@@ -7,6 +7,7 @@ import dev.conveyor.artifacts.ZipArchives;
 import dev.conveyor.artifacts.object.ObjectContent;
 import dev.conveyor.artifacts.object.ObjectStore;
 import dev.conveyor.artifacts.object.ObjectWrite;
+import dev.conveyor.testkit.Await;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -231,13 +232,13 @@ class CodeBuildApiTest {
         Path pidFile = Files.createTempFile("cb-stop", ".pid");
         inline("api-stop", "version: 0.2\nphases:\n  build:\n    commands:\n      - 'sleep 120 & echo $! > " + pidFile + "; wait'\n");
         String id = clients.codeBuild.startBuild(r -> r.projectName("api-stop")).build().id();
-        ExecutionFixtures.await(() -> readQuietly(pidFile), s -> !s.isBlank(), Duration.ofSeconds(30), "the build's sleep to start");
+        Await.await(() -> readQuietly(pidFile), s -> !s.isBlank(), Duration.ofSeconds(30), "the build's sleep to start");
         long pid = Long.parseLong(readQuietly(pidFile).strip());
 
         Build stopped = clients.codeBuild.stopBuild(r -> r.id(id)).build();
         assertThat(stopped.buildStatus()).isEqualTo(StatusType.STOPPED);
         assertThat(stopped.buildComplete()).isTrue();
-        ExecutionFixtures.await(() -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), alive -> !alive,
+        Await.await(() -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), alive -> !alive,
                 Duration.ofSeconds(10), "the build's processes to be killed");
         assertThat(clients.build(id).buildStatus()).as("a stopped build stays stopped").isEqualTo(StatusType.STOPPED);
         assertThat(clients.build(id).phases()).anyMatch(p -> p.phaseStatus() == StatusType.STOPPED);

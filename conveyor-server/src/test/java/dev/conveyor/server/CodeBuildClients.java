@@ -1,12 +1,8 @@
 package dev.conveyor.server;
 
-import java.net.URI;
+import dev.conveyor.testkit.Await;
 import java.time.Duration;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.SdkClient;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.codebuild.CodeBuildClient;
 import software.amazon.awssdk.services.codebuild.model.Build;
 import software.amazon.awssdk.services.codebuild.model.EnvironmentType;
@@ -22,16 +18,9 @@ final class CodeBuildClients implements AutoCloseable {
     final SecretsManagerClient secrets;
 
     CodeBuildClients(String endpoint) {
-        codeBuild = configure(CodeBuildClient.builder(), endpoint).build();
-        ssm = configure(SsmClient.builder(), endpoint).build();
-        secrets = configure(SecretsManagerClient.builder(), endpoint).build();
-    }
-
-    private static <B extends software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<B, ?>
-            & software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder<B, ?>> B configure(B builder, String endpoint) {
-        return builder.endpointOverride(URI.create(endpoint)).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret")))
-                .httpClient(UrlConnectionHttpClient.create());
+        codeBuild = ServerFixture.sdkClient(CodeBuildClient.builder(), endpoint);
+        ssm = ServerFixture.sdkClient(SsmClient.builder(), endpoint);
+        secrets = ServerFixture.sdkClient(SecretsManagerClient.builder(), endpoint);
     }
 
     /** A Linux container environment with a curated image: builds run on the host. */
@@ -46,7 +35,7 @@ final class CodeBuildClients implements AutoCloseable {
 
     /** Waits until the build is complete and returns it. */
     Build awaitComplete(String id) {
-        return ExecutionFixtures.await(() -> build(id), Build::buildComplete, Duration.ofSeconds(60), "build " + id + " to complete");
+        return Await.await(() -> build(id), Build::buildComplete, Duration.ofSeconds(60), "build " + id + " to complete");
     }
 
     @Override

@@ -5,6 +5,7 @@ import static dev.conveyor.server.ExecutionFixtures.pipeline;
 import static dev.conveyor.server.ExecutionFixtures.stage;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.conveyor.testkit.Await;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -196,9 +197,9 @@ class CodeBuildPipelineTest {
         client().createPipeline(r -> r.pipeline(pipeline("cb-stop", "QUEUED",
                 stage("Build", codeBuild("Build", ActionCategory.BUILD, "pl-slow", Map.of(), List.of("SourceOutput"), List.of())))));
         String id = client().startPipelineExecution(r -> r.name("cb-stop")).pipelineExecutionId();
-        String buildId = ExecutionFixtures.await(() -> clients.codeBuild.listBuildsForProject(r -> r.projectName("pl-slow")).ids(),
+        String buildId = Await.await(() -> clients.codeBuild.listBuildsForProject(r -> r.projectName("pl-slow")).ids(),
                 ids -> !ids.isEmpty(), Duration.ofSeconds(30), "the build to start").getFirst();
-        ExecutionFixtures.await(() -> clients.build(buildId).currentPhase(), "BUILD"::equals, Duration.ofSeconds(30), "the BUILD phase");
+        Await.await(() -> clients.build(buildId).currentPhase(), "BUILD"::equals, Duration.ofSeconds(30), "the BUILD phase");
 
         assertThat(clients.codeBuild.stopBuild(r -> r.id(buildId)).build().buildStatus()).isEqualTo(StatusType.STOPPED);
         assertThat(awaitSettled(client(), "cb-stop", id).status()).isEqualTo(PipelineExecutionStatus.FAILED);

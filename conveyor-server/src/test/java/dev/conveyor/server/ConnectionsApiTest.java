@@ -7,22 +7,12 @@ import static dev.conveyor.server.GitPipelines.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.net.URI;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.MethodSource;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.codeconnections.CodeConnectionsClient;
 import software.amazon.awssdk.services.codeconnections.model.Connection;
 import software.amazon.awssdk.services.codeconnections.model.ConnectionStatus;
@@ -30,7 +20,6 @@ import software.amazon.awssdk.services.codeconnections.model.ProviderType;
 import software.amazon.awssdk.services.codeconnections.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.codeconnections.model.ResourceUnavailableException;
 import software.amazon.awssdk.services.codeconnections.model.Tag;
-import software.amazon.awssdk.services.codepipeline.CodePipelineClient;
 import software.amazon.awssdk.services.codepipeline.model.GitConfiguration;
 import software.amazon.awssdk.services.codepipeline.model.GitPushFilter;
 import software.amazon.awssdk.services.codepipeline.model.PipelineExecution;
@@ -44,49 +33,23 @@ import software.amazon.awssdk.services.codestarconnections.CodeStarConnectionsCl
  * connections: a file:// host, this server's own /v1/repos with V2 trigger filters on pushes, and GitHub
  * version 1 sources resolved through a GitHub Enterprise Server host.
  */
-@ParameterizedClass(name = "on {0}")
-@MethodSource("dev.conveyor.testkit.TestDatabases#both")
-class ConnectionsApiTest {
-    private static ServerFixture fixture;
+class ConnectionsApiTest extends ServerApiTest {
     private static CodeConnectionsClient connections;
     private static CodeStarConnectionsClient codestar;
-
-    @Parameter
-    String databaseKind;
 
     @TempDir
     Path work;
 
     @BeforeParameterizedClassInvocation
-    static void startServer(String kind) {
-        fixture = new ServerFixture(kind, new ServerConfig.EngineSettings(true, 8, Duration.ofSeconds(2),
-                Duration.ofSeconds(5), Duration.ofMillis(200)));
-        var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret"));
-        connections = CodeConnectionsClient.builder().endpointOverride(URI.create(fixture.endpoint())).region(Region.US_EAST_1)
-                .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
-        codestar = CodeStarConnectionsClient.builder().endpointOverride(URI.create(fixture.endpoint())).region(Region.US_EAST_1)
-                .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
+    static void connectClients() {
+        connections = ServerFixture.sdkClient(CodeConnectionsClient.builder(), fixture.endpoint());
+        codestar = ServerFixture.sdkClient(CodeStarConnectionsClient.builder(), fixture.endpoint());
     }
 
     @AfterParameterizedClassInvocation
-    static void stopServer() {
+    static void closeClients() {
         connections.close();
         codestar.close();
-        fixture.close();
-    }
-
-    private static CodePipelineClient client() {
-        return fixture.client();
-    }
-
-    private static List<PipelineExecutionSummary> executions(String pipeline) {
-        return client().listPipelineExecutions(r -> r.pipelineName(pipeline)).pipelineExecutionSummaries();
-    }
-
-    private static Map<String, String> sourceVariables(String pipeline, String executionId) {
-        return client().listActionExecutions(r -> r.pipelineName(pipeline).filter(f -> f.pipelineExecutionId(executionId)))
-                .actionExecutionDetails().stream().filter(a -> a.actionName().equals("Source")).findFirst()
-                .map(a -> a.output().outputVariables()).orElseThrow();
     }
 
     private String fileHost(String name, ProviderType type, Path root) {

@@ -1,11 +1,11 @@
 package dev.conveyor.server;
 
 import static dev.conveyor.server.ExecutionFixtures.approval;
-import static dev.conveyor.server.ExecutionFixtures.await;
 import static dev.conveyor.server.ExecutionFixtures.awaitSettled;
 import static dev.conveyor.server.ExecutionFixtures.commands;
 import static dev.conveyor.server.ExecutionFixtures.pipeline;
 import static dev.conveyor.server.ExecutionFixtures.stage;
+import static dev.conveyor.testkit.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -17,12 +17,7 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.MethodSource;
-import software.amazon.awssdk.services.codepipeline.CodePipelineClient;
 import software.amazon.awssdk.services.codepipeline.model.ActionExecutionDetail;
 import software.amazon.awssdk.services.codepipeline.model.ActionExecutionStatus;
 import software.amazon.awssdk.services.codepipeline.model.ActionState;
@@ -46,29 +41,12 @@ import software.amazon.awssdk.services.codepipeline.model.StageTransitionType;
 import software.amazon.awssdk.services.codepipeline.model.ValidationException;
 
 /** Executions through the AWS SDK for Java v2, with real providers on the embedded agent, on both databases. */
-@ParameterizedClass(name = "on {0}")
-@MethodSource("dev.conveyor.testkit.TestDatabases#both")
-class ExecutionApiTest {
-    private static ServerFixture fixture;
+class ExecutionApiTest extends ServerApiTest {
     private static ObjectVersion sourceVersion;
 
-    @Parameter
-    String databaseKind;
-
     @BeforeParameterizedClassInvocation
-    static void startServer(String kind) {
-        fixture = new ServerFixture(kind, new ServerConfig.EngineSettings(true, 8, Duration.ofSeconds(2),
-                Duration.ofSeconds(5), Duration.ofMillis(200)));
+    static void putSource() {
         sourceVersion = ExecutionFixtures.putSource(fixture.server().objects(), Map.of("app.txt", "version one\n"));
-    }
-
-    @AfterParameterizedClassInvocation
-    static void stopServer() {
-        fixture.close();
-    }
-
-    private static CodePipelineClient client() {
-        return fixture.client();
     }
 
     private static String start(String pipeline) {

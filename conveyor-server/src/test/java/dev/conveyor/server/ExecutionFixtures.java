@@ -4,18 +4,16 @@ import dev.conveyor.artifacts.ZipArchives;
 import dev.conveyor.artifacts.object.ObjectStore;
 import dev.conveyor.artifacts.object.ObjectVersion;
 import dev.conveyor.artifacts.object.ObjectWrite;
+import dev.conveyor.testkit.Await;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
-import java.util.function.Supplier;
 import software.amazon.awssdk.services.codepipeline.CodePipelineClient;
 import software.amazon.awssdk.services.codepipeline.model.ActionCategory;
 import software.amazon.awssdk.services.codepipeline.model.ActionDeclaration;
@@ -98,32 +96,13 @@ final class ExecutionFixtures {
                 .stages(all).build();
     }
 
-    /** Polls until {@code condition} holds for the supplied value, failing after {@code timeout}. */
-    static <T> T await(Supplier<T> supplier, Predicate<T> condition, Duration timeout, String what) {
-        Instant until = Instant.now().plus(timeout);
-        T value = supplier.get();
-        while (!condition.test(value)) {
-            if (Instant.now().isAfter(until)) {
-                throw new AssertionError("timed out after " + timeout + " waiting for " + what + "; last value: " + value);
-            }
-            try {
-                Thread.sleep(25);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-            value = supplier.get();
-        }
-        return value;
-    }
-
     static PipelineExecution execution(CodePipelineClient client, String pipeline, String id) {
         return client.getPipelineExecution(r -> r.pipelineName(pipeline).pipelineExecutionId(id)).pipelineExecution();
     }
 
     /** Waits until the execution is no longer InProgress or Stopping and returns it. */
     static PipelineExecution awaitSettled(CodePipelineClient client, String pipeline, String id) {
-        return await(() -> execution(client, pipeline, id),
+        return Await.await(() -> execution(client, pipeline, id),
                 e -> !List.of(PipelineExecutionStatus.IN_PROGRESS, PipelineExecutionStatus.STOPPING).contains(e.status()),
                 Duration.ofSeconds(60), "execution " + id + " to settle");
     }

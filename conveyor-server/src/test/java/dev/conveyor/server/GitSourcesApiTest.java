@@ -12,24 +12,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.MethodSource;
-import software.amazon.awssdk.services.codepipeline.CodePipelineClient;
 import software.amazon.awssdk.services.codepipeline.model.ActionExecutionDetail;
 import software.amazon.awssdk.services.codepipeline.model.ArtifactRevision;
 import software.amazon.awssdk.services.codepipeline.model.PipelineExecution;
 import software.amazon.awssdk.services.codepipeline.model.PipelineExecutionStatus;
-import software.amazon.awssdk.services.codepipeline.model.PipelineExecutionSummary;
 import software.amazon.awssdk.services.codepipeline.model.SourceRevisionType;
 
 /**
@@ -37,45 +27,14 @@ import software.amazon.awssdk.services.codepipeline.model.SourceRevisionType;
  * repositories, clones and fetches read them, a push starts event-driven pipelines before it returns, polled
  * sources start on the poller, revision overrides pick commits, and both output formats are what they say.
  */
-@ParameterizedClass(name = "on {0}")
-@MethodSource("dev.conveyor.testkit.TestDatabases#both")
-class GitSourcesApiTest {
+class GitSourcesApiTest extends ServerApiTest {
     private static final Pattern STARTED = Pattern.compile("started pipeline (\\S+) \\(execution ([0-9a-f-]{36})\\)");
-    private static ServerFixture fixture;
-
-    @Parameter
-    String databaseKind;
 
     @TempDir
     Path work;
 
-    @BeforeParameterizedClassInvocation
-    static void startServer(String kind) {
-        fixture = new ServerFixture(kind, new ServerConfig.EngineSettings(true, 8, Duration.ofSeconds(2),
-                Duration.ofSeconds(5), Duration.ofMillis(200)));
-    }
-
-    @AfterParameterizedClassInvocation
-    static void stopServer() {
-        fixture.close();
-    }
-
-    private static CodePipelineClient client() {
-        return fixture.client();
-    }
-
     private static String repoUrl(String name) {
         return fixture.endpoint() + "/v1/repos/" + name;
-    }
-
-    private static List<PipelineExecutionSummary> executions(String pipeline) {
-        return client().listPipelineExecutions(r -> r.pipelineName(pipeline)).pipelineExecutionSummaries();
-    }
-
-    private static Map<String, String> sourceVariables(String pipeline, String executionId) {
-        return client().listActionExecutions(r -> r.pipelineName(pipeline).filter(f -> f.pipelineExecutionId(executionId)))
-                .actionExecutionDetails().stream().filter(a -> a.actionName().equals("Source")).findFirst()
-                .map(a -> a.output().outputVariables()).orElseThrow();
     }
 
     @Test

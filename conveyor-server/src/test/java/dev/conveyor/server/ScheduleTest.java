@@ -6,9 +6,7 @@ import static dev.conveyor.server.ExecutionFixtures.stage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.conveyor.testkit.TestDatabases;
-import java.net.URI;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,10 +17,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.codepipeline.CodePipelineClient;
 import software.amazon.awssdk.services.codepipeline.model.PipelineExecutionStatus;
 import software.amazon.awssdk.services.codepipeline.model.PipelineExecutionSummary;
@@ -58,9 +52,7 @@ class ScheduleTest {
     }
 
     private static CodePipelineClient client(ConveyorServer server) {
-        return CodePipelineClient.builder().endpointOverride(URI.create(server.endpoint())).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret")))
-                .httpClient(UrlConnectionHttpClient.create()).build();
+        return ServerFixture.sdkClient(CodePipelineClient.builder(), server.endpoint());
     }
 
     private static List<PipelineExecutionSummary> executions(CodePipelineClient client, String pipeline) {

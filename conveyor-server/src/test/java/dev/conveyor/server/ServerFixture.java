@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.codepipeline.CodePipelineClient;
@@ -38,8 +40,15 @@ public final class ServerFixture implements AutoCloseable {
 
     private void start() {
         server = new ConveyorServer(config).start();
-        client = CodePipelineClient.builder()
-                .endpointOverride(URI.create(server.endpoint()))
+        client = sdkClient(CodePipelineClient.builder(), server.endpoint());
+    }
+
+    /**
+     * Any AWS SDK client pointed at a test server: us-east-1, example credentials (the server does not check
+     * signatures), the JDK's HTTP client. The caller closes it.
+     */
+    static <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> C sdkClient(B builder, String endpoint) {
+        return builder.endpointOverride(URI.create(endpoint))
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret")))
                 .httpClient(UrlConnectionHttpClient.create())

@@ -13,7 +13,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import javax.crypto.Mac;
@@ -22,16 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.MethodSource;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.codeconnections.CodeConnectionsClient;
 import software.amazon.awssdk.services.codeconnections.model.ProviderType;
-import software.amazon.awssdk.services.codepipeline.CodePipelineClient;
 import software.amazon.awssdk.services.codepipeline.model.GitConfiguration;
 import software.amazon.awssdk.services.codepipeline.model.GitPullRequestEventType;
 import software.amazon.awssdk.services.codepipeline.model.GitPullRequestFilter;
@@ -54,28 +45,18 @@ import software.amazon.awssdk.services.codepipeline.model.WebhookNotFoundExcepti
  * post them (GitHub's and Gitea's signed with HMAC-SHA256 of the body), filtered by JSONPath rules and by V2
  * pull request triggers.
  */
-@ParameterizedClass(name = "on {0}")
-@MethodSource("dev.conveyor.testkit.TestDatabases#both")
-class WebhookApiTest {
+class WebhookApiTest extends ServerApiTest {
     private static final String SECRET = "s3cr3t-token";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static ServerFixture fixture;
     private static CodeConnectionsClient connections;
     private static String selfConnection;
-
-    @Parameter
-    String databaseKind;
 
     @TempDir
     Path work;
 
     @BeforeParameterizedClassInvocation
-    static void startServer(String kind) {
-        fixture = new ServerFixture(kind, new ServerConfig.EngineSettings(true, 8, Duration.ofSeconds(2),
-                Duration.ofSeconds(5), Duration.ofMillis(200)));
-        connections = CodeConnectionsClient.builder().endpointOverride(URI.create(fixture.endpoint())).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret")))
-                .httpClient(UrlConnectionHttpClient.create()).build();
+    static void connectToThisServer() {
+        connections = ServerFixture.sdkClient(CodeConnectionsClient.builder(), fixture.endpoint());
         // GitHub (version 1) sources and connections of these tests read this server's hosted repositories.
         String host = connections.createHost(r -> r.name("self").providerType(ProviderType.GIT_HUB_ENTERPRISE_SERVER)
                 .providerEndpoint(fixture.endpoint() + "/v1/repos")).hostArn();
@@ -83,17 +64,8 @@ class WebhookApiTest {
     }
 
     @AfterParameterizedClassInvocation
-    static void stopServer() {
+    static void closeClients() {
         connections.close();
-        fixture.close();
-    }
-
-    private static CodePipelineClient client() {
-        return fixture.client();
-    }
-
-    private static List<PipelineExecutionSummary> executions(String pipeline) {
-        return client().listPipelineExecutions(r -> r.pipelineName(pipeline)).pipelineExecutionSummaries();
     }
 
     private static WebhookDefinition definition(String name, String pipeline, WebhookAuthenticationType auth, String secret,

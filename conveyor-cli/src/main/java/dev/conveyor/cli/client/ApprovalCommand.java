@@ -4,12 +4,8 @@ import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 import software.amazon.awssdk.services.codepipeline.CodePipelineClient;
 import software.amazon.awssdk.services.codepipeline.model.ActionExecution;
 import software.amazon.awssdk.services.codepipeline.model.ActionState;
@@ -21,16 +17,7 @@ import software.amazon.awssdk.services.codepipeline.model.StageState;
  * What {@code approve} and {@code reject} share: PutApprovalResult, with the token taken from GetPipelineState
  * (the token is what CodePipeline requires; nobody should have to copy it by hand).
  */
-abstract class ApprovalCommand implements Callable<Integer> {
-    @Mixin
-    ClientOptions client;
-
-    @Spec
-    CommandSpec spec;
-
-    @Parameters(index = "0", paramLabel = "NAME", description = "The pipeline.")
-    String pipeline;
-
+abstract class ApprovalCommand extends PipelineCommand {
     @Parameters(index = "1", paramLabel = "STAGE", description = "The stage of the approval action.")
     String stage;
 

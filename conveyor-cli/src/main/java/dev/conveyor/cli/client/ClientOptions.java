@@ -8,9 +8,12 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.codepipeline.CodePipelineClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import picocli.CommandLine.Option;
 
 /**
@@ -51,7 +54,17 @@ public final class ClientOptions {
 
     /** A CodePipeline client for the server; the caller closes it. */
     public CodePipelineClient codePipeline() {
-        return CodePipelineClient.builder()
+        return build(CodePipelineClient.builder());
+    }
+
+    /** A Secrets Manager client for the server's secret store; the caller closes it. */
+    public SecretsManagerClient secretsManager() {
+        return build(SecretsManagerClient.builder());
+    }
+
+    /** Any of the SDK's clients, pointed at the server and signed for the region, over the JDK's HTTP client. */
+    private <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(B builder) {
+        return builder
                 .endpointOverride(endpoint())
                 .region(Region.of(region))
                 .credentialsProvider(credentials())
@@ -69,7 +82,7 @@ public final class ClientOptions {
      * check signatures yet) requests are signed with the local user name as the access key, so approvals and
      * transitions record who made them.
      */
-    static AwsCredentialsProvider credentials() {
+    private static AwsCredentialsProvider credentials() {
         String user = System.getProperty("user.name", "");
         String accessKey = user.matches("[A-Za-z0-9._-]{1,64}") ? user : "conveyor";
         return AwsCredentialsProviderChain.builder()

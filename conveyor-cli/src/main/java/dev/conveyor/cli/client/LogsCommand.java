@@ -3,13 +3,8 @@ package dev.conveyor.cli.client;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 import software.amazon.awssdk.services.codepipeline.CodePipelineClient;
 import software.amazon.awssdk.services.codepipeline.model.ActionDeclaration;
 import software.amazon.awssdk.services.codepipeline.model.ActionExecutionDetail;
@@ -25,19 +20,10 @@ import software.amazon.awssdk.services.codepipeline.model.StageDeclaration;
  */
 @Command(name = "logs", mixinStandardHelpOptions = true,
         description = "Print the logs of an execution's actions (the latest execution by default), prefixed by stage/action.")
-public final class LogsCommand implements Callable<Integer> {
+public final class LogsCommand extends PipelineCommand {
     static final Duration POLL_INTERVAL = Duration.ofMillis(500);
     /** How long --follow waits for logs to complete once the execution settled. */
     static final Duration SETTLE_GRACE = Duration.ofSeconds(30);
-
-    @Mixin
-    ClientOptions client;
-
-    @Spec
-    CommandSpec spec;
-
-    @Parameters(index = "0", paramLabel = "NAME", description = "The pipeline.")
-    String pipeline;
 
     @Option(names = "--execution", paramLabel = "ID", description = "The execution (default: the latest).")
     String executionId;

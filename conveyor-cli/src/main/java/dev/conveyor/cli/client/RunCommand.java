@@ -5,13 +5,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 import software.amazon.awssdk.services.codepipeline.CodePipelineClient;
 import software.amazon.awssdk.services.codepipeline.model.PipelineExecutionStatus;
 import software.amazon.awssdk.services.codepipeline.model.PipelineVariable;
@@ -20,17 +15,8 @@ import software.amazon.awssdk.services.codepipeline.model.PipelineVariable;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Start an execution of a pipeline (StartPipelineExecution).",
         footer = {"", "Exit status with --watch: 0 when the execution Succeeded, 1 otherwise (Failed, Stopped, Superseded...) or on error."})
-public final class RunCommand implements Callable<Integer> {
+public final class RunCommand extends PipelineCommand {
     static final Duration POLL_INTERVAL = Duration.ofMillis(500);
-
-    @Mixin
-    ClientOptions client;
-
-    @Spec
-    CommandSpec spec;
-
-    @Parameters(index = "0", paramLabel = "NAME", description = "The pipeline.")
-    String pipeline;
 
     @Option(names = "--var", paramLabel = "NAME=VALUE", description = "A pipeline variable's value for this execution (repeatable).")
     Map<String, String> variables = new LinkedHashMap<>();

@@ -3,16 +3,11 @@ package dev.conveyor.cli.client;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.ResourceExistsException;
 import software.amazon.awssdk.services.secretsmanager.model.SecretListEntry;
@@ -34,24 +29,9 @@ public final class SecretsCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    static SecretsManagerClient client(ClientOptions options) {
-        return SecretsManagerClient.builder()
-                .endpointOverride(options.endpoint())
-                .region(Region.of(options.region))
-                .credentialsProvider(ClientOptions.credentials())
-                .httpClientBuilder(UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(5)).socketTimeout(Duration.ofMinutes(1)))
-                .build();
-    }
-
     /** {@code conveyor secrets put NAME [VALUE]}: creates or replaces a secret; without VALUE (or with -) it is read from stdin. */
     @Command(name = "put", mixinStandardHelpOptions = true, description = "Create a secret, or give an existing one a new value.")
-    static final class Put implements Callable<Integer> {
-        @Mixin
-        ClientOptions client;
-
-        @Spec
-        CommandSpec spec;
-
+    static final class Put extends ClientCommand {
         @Parameters(index = "0", paramLabel = "NAME", description = "The secret's name, e.g. /myapp/db-password or prod/api-token.")
         String name;
 
@@ -68,7 +48,7 @@ public final class SecretsCommand implements Runnable {
             if (secret.isEmpty()) {
                 throw new CommandFailure("the secret's value is empty");
             }
-            try (SecretsManagerClient secrets = client(client)) {
+            try (SecretsManagerClient secrets = client.secretsManager()) {
                 String verb;
                 try {
                     secrets.createSecret(r -> r.name(name).secretString(secret).description(description));
@@ -92,17 +72,11 @@ public final class SecretsCommand implements Runnable {
 
     /** {@code conveyor secrets list}: names and when they changed, never values. */
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List the secrets (names only, never values).")
-    static final class ListSecrets implements Callable<Integer> {
-        @Mixin
-        ClientOptions client;
-
-        @Spec
-        CommandSpec spec;
-
+    static final class ListSecrets extends ClientCommand {
         @Override
         public Integer call() {
             TextTable table = new TextTable("NAME", "CHANGED", "DESCRIPTION");
-            try (SecretsManagerClient secrets = client(client)) {
+            try (SecretsManagerClient secrets = client.secretsManager()) {
                 for (SecretListEntry entry : secrets.listSecretsPaginator(r -> { }).stream().flatMap(p -> p.secretList().stream()).toList()) {
                     table.row(entry.name(), Times.local(entry.lastChangedDate()), entry.description());
                 }
@@ -116,19 +90,13 @@ public final class SecretsCommand implements Runnable {
 
     /** {@code conveyor secrets delete NAME}. */
     @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a secret at once (no recovery window).")
-    static final class Delete implements Callable<Integer> {
-        @Mixin
-        ClientOptions client;
-
-        @Spec
-        CommandSpec spec;
-
+    static final class Delete extends ClientCommand {
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
 
         @Override
         public Integer call() {
-            try (SecretsManagerClient secrets = client(client)) {
+            try (SecretsManagerClient secrets = client.secretsManager()) {
                 secrets.deleteSecret(r -> r.secretId(name).forceDeleteWithoutRecovery(true));
             }
             spec.commandLine().getOut().println("Deleted secret " + name + ".");

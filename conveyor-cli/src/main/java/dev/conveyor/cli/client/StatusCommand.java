@@ -6,12 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 import software.amazon.awssdk.services.codepipeline.CodePipelineClient;
 import software.amazon.awssdk.services.codepipeline.model.ActionDeclaration;
 import software.amazon.awssdk.services.codepipeline.model.ActionExecution;
@@ -28,16 +23,7 @@ import software.amazon.awssdk.services.codepipeline.model.StageState;
  */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = "Show where a pipeline stands: stages, actions, statuses, summaries, pending approvals (GetPipelineState).")
-public final class StatusCommand implements Callable<Integer> {
-    @Mixin
-    ClientOptions client;
-
-    @Spec
-    CommandSpec spec;
-
-    @Parameters(index = "0", paramLabel = "NAME", description = "The pipeline.")
-    String pipeline;
-
+public final class StatusCommand extends PipelineCommand {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();

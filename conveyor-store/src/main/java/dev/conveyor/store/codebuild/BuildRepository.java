@@ -2,6 +2,7 @@ package dev.conveyor.store.codebuild;
 
 import dev.conveyor.store.Database;
 import dev.conveyor.store.Page;
+import dev.conveyor.store.jdbc.Columns;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -38,8 +39,8 @@ public final class BuildRepository {
                 s.setString(8, build.actionExecutionId());
                 s.setString(9, build.jobId());
                 s.setString(10, build.documentJson());
-                Jdbc.setInstant(s, 11, build.startedAt());
-                Jdbc.setInstant(s, 12, build.endedAt());
+                Columns.setInstant(s, 11, build.startedAt());
+                Columns.setInstant(s, 12, build.endedAt());
                 s.executeUpdate();
             }
             return null;
@@ -54,7 +55,7 @@ public final class BuildRepository {
                 s.setString(1, build.status());
                 s.setString(2, build.currentPhase());
                 s.setString(3, build.documentJson());
-                Jdbc.setInstant(s, 4, build.endedAt());
+                Columns.setInstant(s, 4, build.endedAt());
                 s.setString(5, build.id());
                 return s.executeUpdate() == 1;
             }
@@ -98,8 +99,8 @@ public final class BuildRepository {
 
     /** Build ids, newest first (or oldest first), of all projects or of one. */
     public Page<String> ids(String projectName, boolean ascending, int max, String pageKey) {
-        int offset = Jdbc.offset(pageKey);
-        String order = Jdbc.direction(ascending);
+        int offset = Paging.offset(pageKey);
+        String order = Paging.direction(ascending);
         return db.read(c -> {
             try (PreparedStatement s = c.prepareStatement("SELECT id FROM codebuild_build"
                     + (projectName == null ? "" : " WHERE project_name = ?")
@@ -140,6 +141,6 @@ public final class BuildRepository {
     private static BuildRow row(ResultSet r) throws SQLException {
         return new BuildRow(r.getString("id"), r.getString("arn"), r.getString("project_name"), r.getLong("build_number"),
                 r.getString("status"), r.getString("current_phase"), r.getString("initiator"), r.getString("action_execution_id"),
-                r.getString("job_id"), r.getString("document"), Jdbc.instant(r, "started_at"), Jdbc.instant(r, "ended_at"));
+                r.getString("job_id"), r.getString("document"), Columns.instant(r, "started_at"), Columns.instant(r, "ended_at"));
     }
 }

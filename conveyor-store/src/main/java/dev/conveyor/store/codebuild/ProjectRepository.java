@@ -2,7 +2,9 @@ package dev.conveyor.store.codebuild;
 
 import dev.conveyor.store.Database;
 import dev.conveyor.store.Page;
-import dev.conveyor.store.StoreException;
+import dev.conveyor.store.jdbc.Columns;
+import dev.conveyor.store.jdbc.Queries;
+import dev.conveyor.store.jdbc.UniqueInsert;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -28,25 +30,17 @@ public final class ProjectRepository {
 
     /** Stores a new project; false when one of that name exists. */
     public boolean create(ProjectRow project) {
-        try {
-            return db.inTransaction(c -> {
-                try (PreparedStatement s = c.prepareStatement("INSERT INTO codebuild_project (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)")) {
-                    s.setString(1, project.name());
-                    s.setString(2, project.arn());
-                    s.setString(3, project.definitionJson());
-                    s.setLong(4, project.buildCount());
-                    Jdbc.setInstant(s, 5, project.createdAt());
-                    Jdbc.setInstant(s, 6, project.updatedAt());
-                    s.executeUpdate();
-                    return true;
-                }
-            });
-        } catch (StoreException e) {
-            if (e.getCause() instanceof SQLException sql && StoreException.isUniqueViolation(sql)) {
-                return false;
+        return UniqueInsert.run(db, c -> {
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO codebuild_project (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)")) {
+                s.setString(1, project.name());
+                s.setString(2, project.arn());
+                s.setString(3, project.definitionJson());
+                s.setLong(4, project.buildCount());
+                Columns.setInstant(s, 5, project.createdAt());
+                Columns.setInstant(s, 6, project.updatedAt());
+                return s.executeUpdate();
             }
-            throw e;
-        }
+        });
     }
 
     /** Replaces a project's definition; false when there is no such project. */
@@ -54,7 +48,7 @@ public final class ProjectRepository {
         return db.inTransaction(c -> {
             try (PreparedStatement s = c.prepareStatement("UPDATE codebuild_project SET definition = ?, updated_at = ? WHERE name = ?")) {
                 s.setString(1, definitionJson);
-                Jdbc.setInstant(s, 2, updatedAt);
+                Columns.setInstant(s, 2, updatedAt);
                 s.setString(3, name);
                 return s.executeUpdate() == 1;
             }
@@ -66,12 +60,7 @@ public final class ProjectRepository {
     }
 
     private static Optional<ProjectRow> find(Connection c, String name) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM codebuild_project WHERE name = ?")) {
-            s.setString(1, name);
-            try (ResultSet r = s.executeQuery()) {
-                return r.next() ? Optional.of(row(r)) : Optional.empty();
-            }
-        }
+        return Queries.first(c, "SELECT " + COLUMNS + " FROM codebuild_project WHERE name = ?", ProjectRepository::row, name);
     }
 
     /** The projects of those names that exist, in no particular order. */
@@ -87,17 +76,12 @@ public final class ProjectRepository {
     }
 
     public boolean delete(String name) {
-        return db.inTransaction(c -> {
-            try (PreparedStatement s = c.prepareStatement("DELETE FROM codebuild_project WHERE name = ?")) {
-                s.setString(1, name);
-                return s.executeUpdate() == 1;
-            }
-        });
+        return db.inTransaction(c -> Queries.update(c, "DELETE FROM codebuild_project WHERE name = ?", name) == 1);
     }
 
     /** Project names in the order asked, {@code max} at a time from the page key of the previous page. */
     public Page<String> names(SortBy sortBy, boolean ascending, int max, String pageKey) {
-        int offset = Jdbc.offset(pageKey);
+        int offset = Paging.offset(pageKey);
         String column = switch (sortBy) {
             case NAME -> "name";
             case CREATED_TIME -> "created_at";
@@ -105,15 +89,10 @@ public final class ProjectRepository {
         };
         return db.read(c -> {
             try (PreparedStatement s = c.prepareStatement("SELECT name FROM codebuild_project ORDER BY " + column + " "
-                    + Jdbc.direction(ascending) + ", name LIMIT ? OFFSET ?")) {
+                    + Paging.direction(ascending) + ", name LIMIT ? OFFSET ?")) {
                 s.setInt(1, max + 1);
                 s.setInt(2, offset);
-                List<String> names = new ArrayList<>();
-                try (ResultSet r = s.executeQuery()) {
-                    while (r.next()) {
-                        names.add(r.getString(1));
-                    }
-                }
+                List<String> names = Queries.list(s, r -> r.getString(1));
                 return names.size() > max ? new Page<>(List.copyOf(names.subList(0, max)), Integer.toString(offset + max))
                         : new Page<>(names, null);
             }
@@ -135,6 +114,6 @@ public final class ProjectRepository {
 
     private static ProjectRow row(ResultSet r) throws SQLException {
         return new ProjectRow(r.getString("name"), r.getString("arn"), r.getString("definition"), r.getLong("build_count"),
-                Jdbc.instant(r, "created_at"), Jdbc.instant(r, "updated_at"));
+                Columns.instant(r, "created_at"), Columns.instant(r, "updated_at"));
     }
 }

@@ -2,6 +2,7 @@ package dev.conveyor.store.codebuild;
 
 import dev.conveyor.store.Database;
 import dev.conveyor.store.Page;
+import dev.conveyor.store.jdbc.Columns;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -40,13 +41,13 @@ public final class ReportRepository {
                     s.setString(1, group.arn());
                     s.setString(2, group.name());
                     s.setString(3, group.type());
-                    Jdbc.setInstant(s, 4, group.createdAt());
-                    Jdbc.setInstant(s, 5, group.updatedAt());
+                    Columns.setInstant(s, 4, group.createdAt());
+                    Columns.setInstant(s, 5, group.updatedAt());
                     s.executeUpdate();
                 }
             } else {
                 try (PreparedStatement s = c.prepareStatement("UPDATE codebuild_report_group SET updated_at = ? WHERE arn = ?")) {
-                    Jdbc.setInstant(s, 1, report.createdAt());
+                    Columns.setInstant(s, 1, report.createdAt());
                     s.setString(2, group.arn());
                     s.executeUpdate();
                 }
@@ -67,7 +68,7 @@ public final class ReportRepository {
                 s.setInt(12, report.unknown());
                 s.setLong(13, report.durationNanos());
                 s.setBoolean(14, report.truncated());
-                Jdbc.setInstant(s, 15, report.createdAt());
+                Columns.setInstant(s, 15, report.createdAt());
                 s.executeUpdate();
             }
             insertCases(c, cases);
@@ -113,7 +114,7 @@ public final class ReportRepository {
             s.setString(1, arn);
             try (ResultSet r = s.executeQuery()) {
                 return r.next() ? Optional.of(new ReportGroupRow(r.getString(1), r.getString(2), r.getString(3),
-                        Jdbc.instant(r, "created_at"), Jdbc.instant(r, "updated_at"))) : Optional.empty();
+                        Columns.instant(r, "created_at"), Columns.instant(r, "updated_at"))) : Optional.empty();
             }
         }
     }
@@ -125,7 +126,7 @@ public final class ReportRepository {
             case CREATED_TIME -> "created_at";
             case LAST_MODIFIED_TIME -> "updated_at";
         };
-        return strings("SELECT arn FROM codebuild_report_group ORDER BY " + column + " " + Jdbc.direction(ascending) + ", name",
+        return strings("SELECT arn FROM codebuild_report_group ORDER BY " + column + " " + Paging.direction(ascending) + ", name",
                 List.of(), max, pageKey);
     }
 
@@ -141,7 +142,7 @@ public final class ReportRepository {
             sql.append(" AND status = ?");
             params.add(status);
         }
-        String order = Jdbc.direction(ascending);
+        String order = Paging.direction(ascending);
         sql.append(" ORDER BY created_at ").append(order).append(", arn ").append(order);
         return strings(sql.toString(), params, max, pageKey);
     }
@@ -157,7 +158,7 @@ public final class ReportRepository {
                         if (r.next()) {
                             found.add(new ReportRow(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5),
                                     r.getString(6), r.getInt(7), r.getInt(8), r.getInt(9), r.getInt(10), r.getInt(11), r.getInt(12),
-                                    r.getLong(13), r.getBoolean(14), Jdbc.instant(r, "created_at")));
+                                    r.getLong(13), r.getBoolean(14), Columns.instant(r, "created_at")));
                         }
                     }
                 }
@@ -171,7 +172,7 @@ public final class ReportRepository {
      * suite contains {@code keyword}.
      */
     public Page<TestCaseRow> testCases(String reportArn, String status, String keyword, int max, String pageKey) {
-        int offset = Jdbc.offset(pageKey);
+        int offset = Paging.offset(pageKey);
         StringBuilder sql = new StringBuilder("SELECT " + CASE_COLUMNS + " FROM codebuild_test_case WHERE report_arn = ?");
         List<String> params = new ArrayList<>(List.of(reportArn));
         if (status != null) {
@@ -206,7 +207,7 @@ public final class ReportRepository {
     }
 
     private Page<String> strings(String sql, List<String> params, int max, String pageKey) {
-        int offset = Jdbc.offset(pageKey);
+        int offset = Paging.offset(pageKey);
         return db.read(c -> {
             try (PreparedStatement s = c.prepareStatement(sql + " LIMIT ? OFFSET ?")) {
                 int i = 1;

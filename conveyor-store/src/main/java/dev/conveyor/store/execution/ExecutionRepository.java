@@ -3,12 +3,13 @@ package dev.conveyor.store.execution;
 import dev.conveyor.model.execution.ActionExecutionStatus;
 import dev.conveyor.model.execution.PipelineExecutionStatus;
 import dev.conveyor.model.execution.StageExecutionStatus;
+import dev.conveyor.store.jdbc.Columns;
+import dev.conveyor.store.jdbc.Queries;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -91,30 +92,32 @@ public final class ExecutionRepository {
         s.setString(i + 7, e.variablesJson());
         s.setString(i + 8, e.sourceRevisionsJson());
         s.setString(i + 9, e.artifactRevisionsJson());
-        Sql.setInteger(s, i + 10, e.waitingStage());
-        Sql.setBoolean(s, i + 11, e.stopAbandon());
-        Sql.setInstant(s, i + 12, e.startedAt());
-        Sql.setInstant(s, i + 13, e.updatedAt());
+        Columns.setInteger(s, i + 10, e.waitingStage());
+        Columns.setBoolean(s, i + 11, e.stopAbandon());
+        Columns.setInstant(s, i + 12, e.startedAt());
+        Columns.setInstant(s, i + 13, e.updatedAt());
     }
 
     public Optional<PipelineExecutionRow> findExecution(Connection c, String id) throws SQLException {
-        return one(c, "SELECT " + EXECUTION_COLUMNS + " FROM pipeline_execution WHERE id = ?", id);
+        return Queries.first(c, "SELECT " + EXECUTION_COLUMNS + " FROM pipeline_execution WHERE id = ?", ExecutionRepository::execution,
+                id);
     }
 
     public Optional<PipelineExecutionRow> findByClientToken(Connection c, String pipelineName, String token) throws SQLException {
-        return one(c, "SELECT " + EXECUTION_COLUMNS + " FROM pipeline_execution WHERE pipeline_name = ? AND client_request_token = ?",
-                pipelineName, token);
+        return Queries.first(c, "SELECT " + EXECUTION_COLUMNS + " FROM pipeline_execution WHERE pipeline_name = ? "
+                + "AND client_request_token = ?", ExecutionRepository::execution, pipelineName, token);
     }
 
     /** The pipeline's executions that are InProgress or Stopping, oldest first. */
     public List<PipelineExecutionRow> activeExecutions(Connection c, String pipelineName) throws SQLException {
-        return many(c, "SELECT " + EXECUTION_COLUMNS + " FROM pipeline_execution WHERE pipeline_name = ? "
-                + "AND status IN ('InProgress', 'Stopping') ORDER BY sequence", pipelineName);
+        return Queries.list(c, "SELECT " + EXECUTION_COLUMNS + " FROM pipeline_execution WHERE pipeline_name = ? "
+                + "AND status IN ('InProgress', 'Stopping') ORDER BY sequence", ExecutionRepository::execution, pipelineName);
     }
 
     /** Ids and pipelines of every execution that is InProgress or Stopping, for the sweeper and restart recovery. */
     public List<PipelineExecutionRow> allActiveExecutions(Connection c) throws SQLException {
-        return many(c, "SELECT " + EXECUTION_COLUMNS + " FROM pipeline_execution WHERE status IN ('InProgress', 'Stopping') ORDER BY started_at");
+        return Queries.list(c, "SELECT " + EXECUTION_COLUMNS + " FROM pipeline_execution WHERE status IN ('InProgress', 'Stopping') "
+                + "ORDER BY started_at", ExecutionRepository::execution);
     }
 
     /** A page of the pipeline's executions, newest first, starting below {@code beforeSequence} (null: from the newest). */
@@ -128,37 +131,17 @@ public final class ExecutionRepository {
                 s.setLong(i++, beforeSequence);
             }
             s.setInt(i, limit);
-            return readExecutions(s);
+            return Queries.list(s, ExecutionRepository::execution);
         }
     }
 
-    private Optional<PipelineExecutionRow> one(Connection c, String sql, String... params) throws SQLException {
-        List<PipelineExecutionRow> rows = many(c, sql, params);
-        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.getFirst());
-    }
-
-    private List<PipelineExecutionRow> many(Connection c, String sql, String... params) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                s.setString(i + 1, params[i]);
-            }
-            return readExecutions(s);
-        }
-    }
-
-    private static List<PipelineExecutionRow> readExecutions(PreparedStatement s) throws SQLException {
-        List<PipelineExecutionRow> rows = new ArrayList<>();
-        try (ResultSet r = s.executeQuery()) {
-            while (r.next()) {
-                rows.add(new PipelineExecutionRow(r.getString("id"), r.getString("pipeline_name"), r.getInt("pipeline_version"),
-                        r.getLong("sequence"), PipelineExecutionStatus.valueOf(r.getString("status")), r.getString("status_summary"),
-                        r.getString("execution_mode"), r.getString("execution_type"), r.getString("trigger_type"),
-                        r.getString("trigger_detail"), r.getString("client_request_token"), r.getString("variables"),
-                        r.getString("source_revisions"), r.getString("artifact_revisions"), Sql.integer(r, "waiting_stage"),
-                        Sql.bool(r, "stop_abandon"), Sql.instant(r, "started_at"), Sql.instant(r, "updated_at")));
-            }
-        }
-        return rows;
+    private static PipelineExecutionRow execution(ResultSet r) throws SQLException {
+        return new PipelineExecutionRow(r.getString("id"), r.getString("pipeline_name"), r.getInt("pipeline_version"),
+                r.getLong("sequence"), PipelineExecutionStatus.valueOf(r.getString("status")), r.getString("status_summary"),
+                r.getString("execution_mode"), r.getString("execution_type"), r.getString("trigger_type"),
+                r.getString("trigger_detail"), r.getString("client_request_token"), r.getString("variables"),
+                r.getString("source_revisions"), r.getString("artifact_revisions"), Columns.integer(r, "waiting_stage"),
+                Columns.bool(r, "stop_abandon"), Columns.instant(r, "started_at"), Columns.instant(r, "updated_at"));
     }
 
     // ---- stage executions
@@ -174,8 +157,8 @@ public final class ExecutionRepository {
             s.setInt(5, st.attempt());
             s.setString(6, st.status().name());
             s.setString(7, st.retryMode());
-            Sql.setInstant(s, 8, st.startedAt());
-            Sql.setInstant(s, 9, st.updatedAt());
+            Columns.setInstant(s, 8, st.startedAt());
+            Columns.setInstant(s, 9, st.updatedAt());
             s.executeUpdate();
         }
     }
@@ -186,7 +169,7 @@ public final class ExecutionRepository {
             s.setInt(1, st.attempt());
             s.setString(2, st.status().name());
             s.setString(3, st.retryMode());
-            Sql.setInstant(s, 4, st.updatedAt());
+            Columns.setInstant(s, 4, st.updatedAt());
             s.setString(5, st.pipelineExecutionId());
             s.setString(6, st.stageName());
             s.executeUpdate();
@@ -195,8 +178,8 @@ public final class ExecutionRepository {
 
     /** The stages an execution has entered, in pipeline order. */
     public List<StageExecutionRow> stages(Connection c, String pipelineExecutionId) throws SQLException {
-        return readStages(c, "SELECT " + STAGE_COLUMNS + " FROM stage_execution WHERE pipeline_execution_id = ? ORDER BY stage_index",
-                pipelineExecutionId);
+        return Queries.list(c, "SELECT " + STAGE_COLUMNS + " FROM stage_execution WHERE pipeline_execution_id = ? ORDER BY stage_index",
+                ExecutionRepository::stage, pipelineExecutionId);
     }
 
     /** Whether another execution of the pipeline holds the stage (InProgress or Stopping in it). */
@@ -214,26 +197,17 @@ public final class ExecutionRepository {
 
     /** For each stage name, the stage execution of the newest pipeline execution that entered it. */
     public List<StageExecutionRow> latestStageExecutions(Connection c, String pipelineName) throws SQLException {
-        return readStages(c, "SELECT s.pipeline_execution_id, s.stage_name, s.stage_index, s.pipeline_name, s.attempt, s.status, "
+        return Queries.list(c, "SELECT s.pipeline_execution_id, s.stage_name, s.stage_index, s.pipeline_name, s.attempt, s.status, "
                 + "s.retry_mode, s.started_at, s.updated_at FROM stage_execution s JOIN pipeline_execution e ON e.id = s.pipeline_execution_id "
                 + "WHERE s.pipeline_name = ? AND e.sequence = (SELECT MAX(e2.sequence) FROM stage_execution s2 "
                 + "JOIN pipeline_execution e2 ON e2.id = s2.pipeline_execution_id WHERE s2.pipeline_name = s.pipeline_name "
-                + "AND s2.stage_name = s.stage_name)", pipelineName);
+                + "AND s2.stage_name = s.stage_name)", ExecutionRepository::stage, pipelineName);
     }
 
-    private static List<StageExecutionRow> readStages(Connection c, String sql, String param) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            s.setString(1, param);
-            List<StageExecutionRow> rows = new ArrayList<>();
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    rows.add(new StageExecutionRow(r.getString(1), r.getString(2), r.getInt(3), r.getString(4), r.getInt(5),
-                            StageExecutionStatus.valueOf(r.getString(6)), r.getString(7), Sql.instant(r, "started_at"),
-                            Sql.instant(r, "updated_at")));
-                }
-            }
-            return rows;
-        }
+    private static StageExecutionRow stage(ResultSet r) throws SQLException {
+        return new StageExecutionRow(r.getString(1), r.getString(2), r.getInt(3), r.getString(4), r.getInt(5),
+                StageExecutionStatus.valueOf(r.getString(6)), r.getString(7), Columns.instant(r, "started_at"),
+                Columns.instant(r, "updated_at"));
     }
 
     // ---- action executions
@@ -261,12 +235,12 @@ public final class ExecutionRepository {
             s.setString(14, a.errorMessage());
             s.setString(15, a.externalExecutionId());
             s.setString(16, a.externalExecutionUrl());
-            Sql.setInteger(s, 17, a.percentComplete());
+            Columns.setInteger(s, 17, a.percentComplete());
             s.setString(18, a.token());
             s.setString(19, a.updatedBy());
-            Sql.setInstant(s, 20, a.deadlineAt());
-            Sql.setInstant(s, 21, a.startedAt());
-            Sql.setInstant(s, 22, a.updatedAt());
+            Columns.setInstant(s, 20, a.deadlineAt());
+            Columns.setInstant(s, 21, a.startedAt());
+            Columns.setInstant(s, 22, a.updatedAt());
             s.executeUpdate();
         }
     }
@@ -283,25 +257,25 @@ public final class ExecutionRepository {
             s.setString(6, a.errorMessage());
             s.setString(7, a.externalExecutionId());
             s.setString(8, a.externalExecutionUrl());
-            Sql.setInteger(s, 9, a.percentComplete());
+            Columns.setInteger(s, 9, a.percentComplete());
             s.setString(10, a.token());
             s.setString(11, a.updatedBy());
-            Sql.setInstant(s, 12, a.deadlineAt());
-            Sql.setInstant(s, 13, a.updatedAt());
+            Columns.setInstant(s, 12, a.deadlineAt());
+            Columns.setInstant(s, 13, a.updatedAt());
             s.setString(14, a.id());
             s.executeUpdate();
         }
     }
 
     public Optional<ActionExecutionRow> findAction(Connection c, String actionExecutionId) throws SQLException {
-        List<ActionExecutionRow> rows = readActions(c, "SELECT " + ACTION_COLUMNS + " FROM action_execution WHERE id = ?", actionExecutionId);
-        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.getFirst());
+        return Queries.first(c, "SELECT " + ACTION_COLUMNS + " FROM action_execution WHERE id = ?", ExecutionRepository::action,
+                actionExecutionId);
     }
 
     /** Every action execution of a pipeline execution, oldest first. */
     public List<ActionExecutionRow> actions(Connection c, String pipelineExecutionId) throws SQLException {
-        return readActions(c, "SELECT " + ACTION_COLUMNS + " FROM action_execution WHERE pipeline_execution_id = ? "
-                + "ORDER BY stage_attempt, started_at, id", pipelineExecutionId);
+        return Queries.list(c, "SELECT " + ACTION_COLUMNS + " FROM action_execution WHERE pipeline_execution_id = ? "
+                + "ORDER BY stage_attempt, started_at, id", ExecutionRepository::action, pipelineExecutionId);
     }
 
     /** A page of a pipeline's action executions, newest first; optionally of one pipeline execution only. */
@@ -322,62 +296,45 @@ public final class ExecutionRepository {
                 s.setString(i++, pipelineExecutionId);
             }
             if (beforeStart != null) {
-                Sql.setInstant(s, i++, beforeStart);
-                Sql.setInstant(s, i++, beforeStart);
+                Columns.setInstant(s, i++, beforeStart);
+                Columns.setInstant(s, i++, beforeStart);
                 s.setString(i++, beforeId);
             }
             s.setInt(i, limit);
-            return readActions(s);
+            return Queries.list(s, ExecutionRepository::action);
         }
     }
 
     /** For each action of the pipeline, its newest execution (GetPipelineState's latestExecution). */
     public List<ActionExecutionRow> latestActionExecutions(Connection c, String pipelineName) throws SQLException {
-        return readActions(c, "SELECT " + ACTION_COLUMNS + " FROM action_execution a WHERE pipeline_name = ? AND NOT EXISTS ("
+        return Queries.list(c, "SELECT " + ACTION_COLUMNS + " FROM action_execution a WHERE pipeline_name = ? AND NOT EXISTS ("
                 + "SELECT 1 FROM action_execution b WHERE b.pipeline_name = a.pipeline_name AND b.stage_name = a.stage_name "
                 + "AND b.action_name = a.action_name AND (b.started_at > a.started_at OR (b.started_at = a.started_at AND b.id > a.id)))",
-                pipelineName);
+                ExecutionRepository::action, pipelineName);
     }
 
     /** The action execution holding a manual approval token, if any. */
     public Optional<ActionExecutionRow> findByToken(Connection c, String pipelineName, String token) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT " + ACTION_COLUMNS + " FROM action_execution WHERE pipeline_name = ? AND token = ?")) {
-            s.setString(1, pipelineName);
-            s.setString(2, token);
-            List<ActionExecutionRow> rows = readActions(s);
-            return rows.isEmpty() ? Optional.empty() : Optional.of(rows.getFirst());
-        }
+        return Queries.first(c, "SELECT " + ACTION_COLUMNS + " FROM action_execution WHERE pipeline_name = ? AND token = ?",
+                ExecutionRepository::action, pipelineName, token);
     }
 
     /** Actions still InProgress whose deadline has passed. */
     public List<ActionExecutionRow> overdueActions(Connection c, Instant now) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT " + ACTION_COLUMNS + " FROM action_execution "
                 + "WHERE status = 'InProgress' AND deadline_at IS NOT NULL AND deadline_at < ?")) {
-            Sql.setInstant(s, 1, now);
-            return readActions(s);
+            Columns.setInstant(s, 1, now);
+            return Queries.list(s, ExecutionRepository::action);
         }
     }
 
-    private static List<ActionExecutionRow> readActions(Connection c, String sql, String param) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            s.setString(1, param);
-            return readActions(s);
-        }
-    }
-
-    private static List<ActionExecutionRow> readActions(PreparedStatement s) throws SQLException {
-        List<ActionExecutionRow> rows = new ArrayList<>();
-        try (ResultSet r = s.executeQuery()) {
-            while (r.next()) {
-                rows.add(new ActionExecutionRow(r.getString("id"), r.getString("pipeline_execution_id"), r.getString("pipeline_name"),
-                        r.getInt("pipeline_version"), r.getString("stage_name"), r.getString("action_name"), r.getInt("stage_attempt"),
-                        r.getInt("run_order"), ActionExecutionStatus.valueOf(r.getString("status")), r.getString("input"),
-                        r.getString("output"), r.getString("summary"), r.getString("error_code"), r.getString("error_message"),
-                        r.getString("external_execution_id"), r.getString("external_execution_url"), Sql.integer(r, "percent_complete"),
-                        r.getString("token"), r.getString("updated_by"), Sql.instant(r, "deadline_at"), Sql.instant(r, "started_at"),
-                        Sql.instant(r, "updated_at")));
-            }
-        }
-        return rows;
+    private static ActionExecutionRow action(ResultSet r) throws SQLException {
+        return new ActionExecutionRow(r.getString("id"), r.getString("pipeline_execution_id"), r.getString("pipeline_name"),
+                r.getInt("pipeline_version"), r.getString("stage_name"), r.getString("action_name"), r.getInt("stage_attempt"),
+                r.getInt("run_order"), ActionExecutionStatus.valueOf(r.getString("status")), r.getString("input"),
+                r.getString("output"), r.getString("summary"), r.getString("error_code"), r.getString("error_message"),
+                r.getString("external_execution_id"), r.getString("external_execution_url"), Columns.integer(r, "percent_complete"),
+                r.getString("token"), r.getString("updated_by"), Columns.instant(r, "deadline_at"), Columns.instant(r, "started_at"),
+                Columns.instant(r, "updated_at"));
     }
 }

@@ -2,12 +2,13 @@ package dev.conveyor.store.execution;
 
 import dev.conveyor.model.execution.JobStatus;
 import dev.conveyor.model.pipeline.ActionTypeId;
+import dev.conveyor.store.jdbc.Columns;
+import dev.conveyor.store.jdbc.Queries;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -34,9 +35,9 @@ public final class JobRepository {
             s.setString(10, j.nonce());
             s.setString(11, j.workerId());
             s.setInt(12, j.dispatchCount());
-            Sql.setInstant(s, 13, j.leaseUntil());
-            Sql.setInstant(s, 14, j.createdAt());
-            Sql.setInstant(s, 15, j.updatedAt());
+            Columns.setInstant(s, 13, j.leaseUntil());
+            Columns.setInstant(s, 14, j.createdAt());
+            Columns.setInstant(s, 15, j.updatedAt());
             s.executeUpdate();
         }
     }
@@ -49,21 +50,21 @@ public final class JobRepository {
             s.setString(3, j.nonce());
             s.setString(4, j.workerId());
             s.setInt(5, j.dispatchCount());
-            Sql.setInstant(s, 6, j.leaseUntil());
-            Sql.setInstant(s, 7, j.updatedAt());
+            Columns.setInstant(s, 6, j.leaseUntil());
+            Columns.setInstant(s, 7, j.updatedAt());
             s.setString(8, j.id());
             s.executeUpdate();
         }
     }
 
     public Optional<JobRow> find(Connection c, String jobId) throws SQLException {
-        List<JobRow> rows = query(c, "SELECT " + COLUMNS + " FROM job WHERE id = ?", jobId);
-        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.getFirst());
+        return Queries.first(c, "SELECT " + COLUMNS + " FROM job WHERE id = ?", JobRepository::row, jobId);
     }
 
     /** The jobs of an action execution, oldest first (more than one after continuation tokens). */
     public List<JobRow> jobsOfAction(Connection c, String actionExecutionId) throws SQLException {
-        return query(c, "SELECT " + COLUMNS + " FROM job WHERE action_execution_id = ? ORDER BY created_at", actionExecutionId);
+        return Queries.list(c, "SELECT " + COLUMNS + " FROM job WHERE action_execution_id = ? ORDER BY created_at", JobRepository::row,
+                actionExecutionId);
     }
 
     /** Queued jobs of the given action types, oldest first. */
@@ -86,7 +87,7 @@ public final class JobRepository {
                 s.setString(i++, t.version());
             }
             s.setInt(i, limit);
-            return read(s);
+            return Queries.list(s, JobRepository::row);
         }
     }
 
@@ -99,8 +100,8 @@ public final class JobRepository {
                 + "dispatch_count = dispatch_count + 1, updated_at = ? WHERE id = ? AND status = 'Queued'")) {
             s.setString(1, workerId);
             s.setString(2, nonce);
-            Sql.setInstant(s, 3, leaseUntil);
-            Sql.setInstant(s, 4, now);
+            Columns.setInstant(s, 3, leaseUntil);
+            Columns.setInstant(s, 4, now);
             s.setString(5, jobId);
             return s.executeUpdate() == 1;
         }
@@ -110,8 +111,8 @@ public final class JobRepository {
     public List<JobRow> expiredLeases(Connection c, Instant now) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM job WHERE status IN ('Dispatched', 'InProgress') "
                 + "AND lease_until IS NOT NULL AND lease_until < ?")) {
-            Sql.setInstant(s, 1, now);
-            return read(s);
+            Columns.setInstant(s, 1, now);
+            return Queries.list(s, JobRepository::row);
         }
     }
 
@@ -136,38 +137,27 @@ public final class JobRepository {
 
     /** Jobs a worker holds (Dispatched or InProgress). */
     public List<JobRow> heldBy(Connection c, String workerId) throws SQLException {
-        return query(c, "SELECT " + COLUMNS + " FROM job WHERE status IN ('Dispatched', 'InProgress') AND worker_id = ?", workerId);
+        return Queries.list(c, "SELECT " + COLUMNS + " FROM job WHERE status IN ('Dispatched', 'InProgress') AND worker_id = ?",
+                JobRepository::row, workerId);
     }
 
     /** Extends the lease of a job held by {@code workerId}; false when the worker no longer holds it. */
     public boolean extendLease(Connection c, String jobId, String workerId, Instant leaseUntil, Instant now) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("UPDATE job SET lease_until = ?, updated_at = ? WHERE id = ? AND worker_id = ? "
                 + "AND status IN ('Dispatched', 'InProgress')")) {
-            Sql.setInstant(s, 1, leaseUntil);
-            Sql.setInstant(s, 2, now);
+            Columns.setInstant(s, 1, leaseUntil);
+            Columns.setInstant(s, 2, now);
             s.setString(3, jobId);
             s.setString(4, workerId);
             return s.executeUpdate() == 1;
         }
     }
 
-    private static List<JobRow> query(Connection c, String sql, String param) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            s.setString(1, param);
-            return read(s);
-        }
-    }
-
-    private static List<JobRow> read(PreparedStatement s) throws SQLException {
-        List<JobRow> rows = new ArrayList<>();
-        try (ResultSet r = s.executeQuery()) {
-            while (r.next()) {
-                rows.add(new JobRow(r.getString("id"), r.getString("action_execution_id"), r.getString("pipeline_execution_id"),
-                        new ActionTypeId(r.getString("category"), r.getString("owner"), r.getString("provider"), r.getString("type_version")),
-                        JobStatus.valueOf(r.getString("status")), r.getString("data"), r.getString("nonce"), r.getString("worker_id"),
-                        r.getInt("dispatch_count"), Sql.instant(r, "lease_until"), Sql.instant(r, "created_at"), Sql.instant(r, "updated_at")));
-            }
-        }
-        return rows;
+    private static JobRow row(ResultSet r) throws SQLException {
+        return new JobRow(r.getString("id"), r.getString("action_execution_id"), r.getString("pipeline_execution_id"),
+                new ActionTypeId(r.getString("category"), r.getString("owner"), r.getString("provider"), r.getString("type_version")),
+                JobStatus.valueOf(r.getString("status")), r.getString("data"), r.getString("nonce"), r.getString("worker_id"),
+                r.getInt("dispatch_count"), Columns.instant(r, "lease_until"), Columns.instant(r, "created_at"),
+                Columns.instant(r, "updated_at"));
     }
 }

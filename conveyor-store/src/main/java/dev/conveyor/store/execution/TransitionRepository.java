@@ -1,5 +1,6 @@
 package dev.conveyor.store.execution;
 
+import dev.conveyor.store.jdbc.Columns;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,7 +18,7 @@ public final class TransitionRepository {
             u.setBoolean(1, t.enabled());
             u.setString(2, t.reason());
             u.setString(3, t.changedBy());
-            Sql.setInstant(u, 4, t.changedAt());
+            Columns.setInstant(u, 4, t.changedAt());
             u.setString(5, t.pipelineName());
             u.setString(6, t.stageName());
             u.setString(7, t.transitionType());
@@ -33,7 +34,7 @@ public final class TransitionRepository {
             s.setBoolean(4, t.enabled());
             s.setString(5, t.reason());
             s.setString(6, t.changedBy());
-            Sql.setInstant(s, 7, t.changedAt());
+            Columns.setInstant(s, 7, t.changedAt());
             s.executeUpdate();
         }
     }
@@ -47,7 +48,7 @@ public final class TransitionRepository {
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
                     rows.add(new TransitionRow(r.getString(1), r.getString(2), r.getString(3), r.getBoolean(4), r.getString(5),
-                            r.getString(6), Sql.instant(r, "changed_at")));
+                            r.getString(6), Columns.instant(r, "changed_at")));
                 }
             }
             return rows;

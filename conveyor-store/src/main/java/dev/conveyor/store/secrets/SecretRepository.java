@@ -2,13 +2,13 @@ package dev.conveyor.store.secrets;
 
 import dev.conveyor.store.Database;
 import dev.conveyor.store.Page;
-import dev.conveyor.store.StoreException;
+import dev.conveyor.store.jdbc.Queries;
+import dev.conveyor.store.jdbc.UniqueInsert;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -25,30 +25,22 @@ public final class SecretRepository {
 
     /** Stores a new secret; false when one of that name exists. */
     public boolean insert(SecretRow secret) {
-        try {
-            return db.inTransaction(c -> {
-                try (PreparedStatement s = c.prepareStatement("INSERT INTO stored_secret (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                    s.setString(1, secret.name());
-                    s.setString(2, secret.arnSuffix());
-                    s.setString(3, secret.description());
-                    s.setString(4, secret.parameterType());
-                    s.setLong(5, secret.version());
-                    s.setString(6, secret.keyId());
-                    s.setInt(7, secret.keyVersion());
-                    s.setString(8, secret.wrappedKey());
-                    s.setString(9, secret.ciphertext());
-                    s.setLong(10, secret.createdAt().toEpochMilli());
-                    s.setLong(11, secret.updatedAt().toEpochMilli());
-                    s.executeUpdate();
-                    return true;
-                }
-            });
-        } catch (StoreException e) {
-            if (e.getCause() instanceof SQLException sql && StoreException.isUniqueViolation(sql)) {
-                return false;
+        return UniqueInsert.run(db, c -> {
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO stored_secret (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                s.setString(1, secret.name());
+                s.setString(2, secret.arnSuffix());
+                s.setString(3, secret.description());
+                s.setString(4, secret.parameterType());
+                s.setLong(5, secret.version());
+                s.setString(6, secret.keyId());
+                s.setInt(7, secret.keyVersion());
+                s.setString(8, secret.wrappedKey());
+                s.setString(9, secret.ciphertext());
+                s.setLong(10, secret.createdAt().toEpochMilli());
+                s.setLong(11, secret.updatedAt().toEpochMilli());
+                return s.executeUpdate();
             }
-            throw e;
-        }
+        });
     }
 
     /**
@@ -92,23 +84,11 @@ public final class SecretRepository {
     }
 
     public Optional<SecretRow> find(String name) {
-        return db.read(c -> {
-            try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM stored_secret WHERE name = ?")) {
-                s.setString(1, name);
-                try (ResultSet r = s.executeQuery()) {
-                    return r.next() ? Optional.of(row(r)) : Optional.empty();
-                }
-            }
-        });
+        return db.read(c -> Queries.first(c, "SELECT " + COLUMNS + " FROM stored_secret WHERE name = ?", SecretRepository::row, name));
     }
 
     public boolean delete(String name) {
-        return db.inTransaction(c -> {
-            try (PreparedStatement s = c.prepareStatement("DELETE FROM stored_secret WHERE name = ?")) {
-                s.setString(1, name);
-                return s.executeUpdate() == 1;
-            }
-        });
+        return db.inTransaction(c -> Queries.update(c, "DELETE FROM stored_secret WHERE name = ?", name) == 1);
     }
 
     /** Secrets in name order, after the page key of the previous page. */
@@ -121,12 +101,7 @@ public final class SecretRepository {
                     s.setString(i++, afterName);
                 }
                 s.setInt(i, max + 1);
-                List<SecretRow> rows = new ArrayList<>();
-                try (ResultSet r = s.executeQuery()) {
-                    while (r.next()) {
-                        rows.add(row(r));
-                    }
-                }
+                List<SecretRow> rows = Queries.list(s, SecretRepository::row);
                 if (rows.size() > max) {
                     List<SecretRow> page = List.copyOf(rows.subList(0, max));
                     return new Page<>(page, page.getLast().name());

@@ -2,6 +2,7 @@ package dev.conveyor.store.source;
 
 import dev.conveyor.store.Database;
 import dev.conveyor.store.Page;
+import dev.conveyor.store.jdbc.Columns;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -30,7 +31,7 @@ public final class ConnectionRepository {
                 s.setString(4, host.providerType());
                 s.setString(5, host.providerEndpoint());
                 s.setString(6, host.status());
-                Rows.setInstant(s, 7, host.createdAt());
+                Columns.setInstant(s, 7, host.createdAt());
                 s.executeUpdate();
             }
             return null;
@@ -110,7 +111,7 @@ public final class ConnectionRepository {
                 s.setString(4, connection.providerType());
                 s.setString(5, connection.hostId());
                 s.setString(6, connection.status());
-                Rows.setInstant(s, 7, connection.createdAt());
+                Columns.setInstant(s, 7, connection.createdAt());
                 s.executeUpdate();
             }
             return null;
@@ -184,11 +185,11 @@ public final class ConnectionRepository {
 
     private static HostRow host(ResultSet r) throws SQLException {
         return new HostRow(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5), r.getString(6),
-                Rows.instant(r, "created_at"));
+                Columns.instant(r, "created_at"));
     }
 
     private static ConnectionRow connection(ResultSet r) throws SQLException {
         return new ConnectionRow(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5), r.getString(6),
-                Rows.instant(r, "created_at"));
+                Columns.instant(r, "created_at"));
     }
 }

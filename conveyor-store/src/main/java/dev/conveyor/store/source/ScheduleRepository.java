@@ -2,6 +2,7 @@ package dev.conveyor.store.source;
 
 import dev.conveyor.store.Database;
 import dev.conveyor.store.StoreException;
+import dev.conveyor.store.jdbc.Columns;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -77,7 +78,7 @@ public final class ScheduleRepository {
                         + "WHERE pipeline_name = ?")) {
                     u.setString(1, schedule.expression());
                     u.setString(2, schedule.timeZone());
-                    Rows.setInstant(u, 3, schedule.nextFireAt());
+                    Columns.setInstant(u, 3, schedule.nextFireAt());
                     u.setString(4, schedule.pipelineName());
                     if (u.executeUpdate() > 0) {
                         return null;
@@ -87,8 +88,8 @@ public final class ScheduleRepository {
                     s.setString(1, schedule.pipelineName());
                     s.setString(2, schedule.expression());
                     s.setString(3, schedule.timeZone());
-                    Rows.setInstant(s, 4, schedule.nextFireAt());
-                    Rows.setInstant(s, 5, schedule.lastFiredAt());
+                    Columns.setInstant(s, 4, schedule.nextFireAt());
+                    Columns.setInstant(s, 5, schedule.lastFiredAt());
                     s.setString(6, schedule.lastExecutionId());
                     s.executeUpdate();
                 }
@@ -110,11 +111,11 @@ public final class ScheduleRepository {
         return db.inTransaction(c -> {
             try (PreparedStatement s = c.prepareStatement("UPDATE pipeline_schedule SET next_fire_at = ?, last_fired_at = ?, "
                     + "last_execution_id = ? WHERE pipeline_name = ? AND next_fire_at = ?")) {
-                Rows.setInstant(s, 1, next);
-                Rows.setInstant(s, 2, firedAt);
+                Columns.setInstant(s, 1, next);
+                Columns.setInstant(s, 2, firedAt);
                 s.setString(3, executionId);
                 s.setString(4, pipelineName);
-                Rows.setInstant(s, 5, firedAt);
+                Columns.setInstant(s, 5, firedAt);
                 return s.executeUpdate() > 0;
             }
         });
@@ -131,7 +132,7 @@ public final class ScheduleRepository {
     }
 
     private static ScheduleRow row(ResultSet r) throws SQLException {
-        return new ScheduleRow(r.getString(1), r.getString(2), r.getString(3), Rows.instant(r, "next_fire_at"),
-                Rows.instant(r, "last_fired_at"), r.getString(6));
+        return new ScheduleRow(r.getString(1), r.getString(2), r.getString(3), Columns.instant(r, "next_fire_at"),
+                Columns.instant(r, "last_fired_at"), r.getString(6));
     }
 }

@@ -2,6 +2,7 @@ package dev.conveyor.store.source;
 
 import dev.conveyor.store.Database;
 import dev.conveyor.store.StoreException;
+import dev.conveyor.store.jdbc.Columns;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -30,7 +31,7 @@ public final class SourceRevisionRepository {
                 s.setString(3, kind);
                 try (ResultSet r = s.executeQuery()) {
                     return r.next() ? Optional.of(new SourceRevisionRow(r.getString(1), r.getString(2), r.getString(3), r.getString(4),
-                            r.getString(5), r.getString(6), Rows.instant(r, "revision_at"), Rows.instant(r, "seen_at"))) : Optional.empty();
+                            r.getString(5), r.getString(6), Columns.instant(r, "revision_at"), Columns.instant(r, "seen_at"))) : Optional.empty();
                 }
             }
         });
@@ -60,8 +61,8 @@ public final class SourceRevisionRepository {
             s.setString(4, row.sourceKey());
             s.setString(5, row.revision());
             s.setString(6, row.changeId());
-            Rows.setInstant(s, 7, row.revisionAt());
-            Rows.setInstant(s, 8, row.seenAt());
+            Columns.setInstant(s, 7, row.revisionAt());
+            Columns.setInstant(s, 8, row.seenAt());
             return s.executeUpdate() > 0;
         }
     }
@@ -72,8 +73,8 @@ public final class SourceRevisionRepository {
             s.setString(1, next.sourceKey());
             s.setString(2, next.revision());
             s.setString(3, next.changeId());
-            Rows.setInstant(s, 4, next.revisionAt());
-            Rows.setInstant(s, 5, next.seenAt());
+            Columns.setInstant(s, 4, next.revisionAt());
+            Columns.setInstant(s, 5, next.seenAt());
             s.setString(6, expected.pipelineName());
             s.setString(7, expected.actionName());
             s.setString(8, expected.kind());

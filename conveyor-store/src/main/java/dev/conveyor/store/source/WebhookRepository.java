@@ -2,6 +2,7 @@ package dev.conveyor.store.source;
 
 import dev.conveyor.store.Database;
 import dev.conveyor.store.Page;
+import dev.conveyor.store.jdbc.Columns;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -42,10 +43,10 @@ public final class WebhookRepository {
                         s.setString(5, webhook.actionName());
                         s.setString(6, webhook.definitionJson());
                         s.setBoolean(7, webhook.registered());
-                        Rows.setInstant(s, 8, webhook.lastTriggeredAt());
+                        Columns.setInstant(s, 8, webhook.lastTriggeredAt());
                         s.setString(9, webhook.errorCode());
                         s.setString(10, webhook.errorMessage());
-                        Rows.setInstant(s, 11, webhook.createdAt());
+                        Columns.setInstant(s, 11, webhook.createdAt());
                         s.executeUpdate();
                     }
                 }
@@ -125,7 +126,7 @@ public final class WebhookRepository {
             try (PreparedStatement s = c.prepareStatement(sql)) {
                 int i = 1;
                 if (triggeredAt != null) {
-                    Rows.setInstant(s, i++, triggeredAt);
+                    Columns.setInstant(s, i++, triggeredAt);
                 }
                 s.setString(i++, errorCode);
                 s.setString(i++, errorMessage == null ? null : errorMessage.substring(0, Math.min(1000, errorMessage.length())));
@@ -138,6 +139,6 @@ public final class WebhookRepository {
 
     private static WebhookRow row(ResultSet r) throws SQLException {
         return new WebhookRow(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5), r.getString(6),
-                r.getBoolean(7), Rows.instant(r, "last_triggered_at"), r.getString(9), r.getString(10), Rows.instant(r, "created_at"));
+                r.getBoolean(7), Columns.instant(r, "last_triggered_at"), r.getString(9), r.getString(10), Columns.instant(r, "created_at"));
     }
 }

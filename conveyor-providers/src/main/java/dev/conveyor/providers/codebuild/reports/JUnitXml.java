@@ -1,10 +1,7 @@
 package dev.conveyor.providers.codebuild.reports;
 
 import java.io.InputStream;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.function.Consumer;
-import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
 
@@ -14,69 +11,48 @@ import javax.xml.stream.XMLStreamReader;
  * {@code skipped} children. The prefix is the test's class name; the suite is the innermost suite.
  */
 final class JUnitXml implements ReportFormat {
+    private static final XmlReport REPORT = new XmlReport("a JUnit XML report", "testsuites", "testsuite");
+
     @Override
     public void read(InputStream in, String rawDataPath, Consumer<TestCaseResult> sink) throws ReportFileException {
-        try {
-            XMLStreamReader reader = Xml.open(in);
-            Deque<String> suites = new ArrayDeque<>();
-            boolean sawRoot = false;
-            while (reader.hasNext()) {
-                int event = reader.next();
-                if (event == XMLStreamConstants.START_ELEMENT) {
-                    String element = reader.getLocalName();
-                    if (!sawRoot && !element.equals("testsuites") && !element.equals("testsuite")) {
-                        throw new ReportFileException("not a JUnit XML report: the root element is <" + element
-                                + ">, not <testsuites> or <testsuite>");
-                    }
-                    sawRoot = true;
-                    if (element.equals("testsuite")) {
-                        suites.push(nonNull(Xml.attribute(reader, "name")));
-                    } else if (element.equals("testcase")) {
-                        sink.accept(testCase(reader, suites.isEmpty() ? null : suites.peek(), rawDataPath));
-                    }
-                } else if (event == XMLStreamConstants.END_ELEMENT && reader.getLocalName().equals("testsuite")) {
-                    suites.pop();
-                }
-            }
-            if (!sawRoot) {
-                throw new ReportFileException("not a JUnit XML report: no root element");
-            }
-        } catch (XMLStreamException e) {
-            throw new ReportFileException("not well-formed XML at " + Xml.location(e));
-        }
+        REPORT.read(in, new NestedSuites("testsuite", "", "testcase", (reader, suite) -> testCase(reader, suite, rawDataPath), sink));
     }
 
     private static TestCaseResult testCase(XMLStreamReader reader, String suite, String rawDataPath) throws XMLStreamException {
         String name = nonNull(Xml.attribute(reader, "name"));
         String className = Xml.attribute(reader, "classname");
         long duration = Xml.secondsToNanos(Xml.attribute(reader, "time"));
-        String status = TestCaseResult.SUCCEEDED;
-        String message = null;
-        int depth = 1;
-        while (depth > 0 && reader.hasNext()) {
-            int event = reader.next();
-            if (event == XMLStreamConstants.START_ELEMENT) {
-                String element = reader.getLocalName();
-                switch (element) {
-                    case "failure", "error", "skipped" -> {
-                        String kind = element.equals("failure") ? TestCaseResult.FAILED
-                                : element.equals("error") ? TestCaseResult.ERROR : TestCaseResult.SKIPPED;
-                        // A failure outranks a skip; the first failure's message is the one shown.
-                        if (!status.equals(TestCaseResult.FAILED) && !status.equals(TestCaseResult.ERROR)) {
-                            status = kind;
-                            String attribute = Xml.attribute(reader, "message");
-                            message = TestCaseResult.message(attribute, Xml.text(reader));
-                        } else {
-                            Xml.text(reader);
-                        }
-                    }
-                    default -> depth++;
-                }
-            } else if (event == XMLStreamConstants.END_ELEMENT) {
-                depth--;
+        Outcome outcome = new Outcome();
+        Xml.descendants(reader, outcome::read);
+        return new TestCaseResult(name, className == null ? suite : className, suite, outcome.status, duration, outcome.message,
+                rawDataPath);
+    }
+
+    /** A test case's outcome, from its {@code failure}, {@code error} and {@code skipped} children. */
+    private static final class Outcome {
+        private String status = TestCaseResult.SUCCEEDED;
+        private String message;
+
+        boolean read(XMLStreamReader reader, String element) throws XMLStreamException {
+            String kind = switch (element) {
+                case "failure" -> TestCaseResult.FAILED;
+                case "error" -> TestCaseResult.ERROR;
+                case "skipped" -> TestCaseResult.SKIPPED;
+                default -> null;
+            };
+            if (kind == null) {
+                return false;
             }
+            // A failure outranks a skip; the first failure's message is the one shown.
+            if (!status.equals(TestCaseResult.FAILED) && !status.equals(TestCaseResult.ERROR)) {
+                status = kind;
+                String attribute = Xml.attribute(reader, "message");
+                message = TestCaseResult.message(attribute, Xml.text(reader));
+            } else {
+                Xml.text(reader);
+            }
+            return true;
         }
-        return new TestCaseResult(name, className == null ? suite : className, suite, status, duration, message, rawDataPath);
     }
 
     private static String nonNull(String value) {

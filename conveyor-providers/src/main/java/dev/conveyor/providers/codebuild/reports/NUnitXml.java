@@ -1,10 +1,7 @@
 package dev.conveyor.providers.codebuild.reports;
 
 import java.io.InputStream;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.function.Consumer;
-import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
 
@@ -14,33 +11,13 @@ import javax.xml.stream.XMLStreamReader;
  * Either version is read whichever of the two formats was declared.
  */
 final class NUnitXml implements ReportFormat {
+    private static final XmlReport REPORT = new XmlReport("an NUnit report", "test-results", "test-run");
+
     @Override
     public void read(InputStream in, String rawDataPath, Consumer<TestCaseResult> sink) throws ReportFileException {
-        try {
-            XMLStreamReader reader = Xml.open(in);
-            Deque<String> suites = new ArrayDeque<>();
-            boolean sawRoot = false;
-            while (reader.hasNext()) {
-                int event = reader.next();
-                if (event == XMLStreamConstants.START_ELEMENT) {
-                    String element = reader.getLocalName();
-                    if (!sawRoot && !element.equals("test-results") && !element.equals("test-run")) {
-                        throw new ReportFileException("not an NUnit report: the root element is <" + element
-                                + ">, not <test-results> or <test-run>");
-                    }
-                    sawRoot = true;
-                    if (element.equals("test-suite")) {
-                        suites.push(String.valueOf(Xml.attribute(reader, "name")));
-                    } else if (element.equals("test-case")) {
-                        sink.accept(testCase(reader, suites.isEmpty() ? null : suites.peek(), rawDataPath));
-                    }
-                } else if (event == XMLStreamConstants.END_ELEMENT && reader.getLocalName().equals("test-suite")) {
-                    suites.pop();
-                }
-            }
-        } catch (XMLStreamException e) {
-            throw new ReportFileException("not well-formed XML at " + Xml.location(e));
-        }
+        // A suite without a name has always been called "null" here (String.valueOf); kept so reports do not change.
+        REPORT.read(in, new NestedSuites("test-suite", "null", "test-case",
+                (reader, suite) -> testCase(reader, suite, rawDataPath), sink));
     }
 
     private static TestCaseResult testCase(XMLStreamReader reader, String suite, String rawDataPath) throws XMLStreamException {
@@ -61,22 +38,8 @@ final class NUnitXml implements ReportFormat {
         };
         String seconds = Xml.attribute(reader, "duration") != null ? Xml.attribute(reader, "duration") : Xml.attribute(reader, "time");
         long duration = Xml.secondsToNanos(seconds);
-        String message = null;
-        String trace = null;
-        int depth = 1;
-        while (depth > 0 && reader.hasNext()) {
-            int event = reader.next();
-            if (event == XMLStreamConstants.START_ELEMENT) {
-                switch (reader.getLocalName()) {
-                    case "message" -> message = Xml.text(reader);
-                    case "stack-trace" -> trace = Xml.text(reader);
-                    default -> depth++;
-                }
-            } else if (event == XMLStreamConstants.END_ELEMENT) {
-                depth--;
-            }
-        }
-        return new TestCaseResult(name == null ? "" : name, className, suite, status, duration,
-                status.equals(TestCaseResult.SUCCEEDED) ? null : TestCaseResult.message(message, trace), rawDataPath);
+        FailureText failure = FailureText.read(reader, "message", "stack-trace");
+        return new TestCaseResult(name == null ? "" : name, className, suite, status, duration, failure.messageFor(status),
+                rawDataPath);
     }
 }

@@ -2,7 +2,6 @@ package dev.conveyor.providers.codebuild.reports;
 
 import java.io.InputStream;
 import java.util.function.Consumer;
-import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
 
@@ -11,22 +10,17 @@ import javax.xml.stream.XMLStreamReader;
  * with status PASS, FAIL or SKIP, grouped by {@code class} inside each {@code test} of a {@code suite}.
  */
 final class TestNgXml implements ReportFormat {
+    private static final XmlReport REPORT = new XmlReport("a TestNG report", "testng-results");
+
     @Override
     public void read(InputStream in, String rawDataPath, Consumer<TestCaseResult> sink) throws ReportFileException {
-        try {
-            XMLStreamReader reader = Xml.open(in);
-            String suite = null;
-            String className = null;
-            boolean sawRoot = false;
-            while (reader.hasNext()) {
-                if (reader.next() != XMLStreamConstants.START_ELEMENT) {
-                    continue;
-                }
-                String element = reader.getLocalName();
-                if (!sawRoot && !element.equals("testng-results")) {
-                    throw new ReportFileException("not a TestNG report: the root element is <" + element + ">, not <testng-results>");
-                }
-                sawRoot = true;
+        REPORT.read(in, new XmlReport.Elements() {
+            // Neither nests: a method belongs to the suite and class last opened.
+            private String suite;
+            private String className;
+
+            @Override
+            public void start(XMLStreamReader reader, String element) throws XMLStreamException {
                 switch (element) {
                     case "suite" -> suite = Xml.attribute(reader, "name");
                     case "class" -> className = Xml.attribute(reader, "name");
@@ -38,9 +32,7 @@ final class TestNgXml implements ReportFormat {
                     default -> { }
                 }
             }
-        } catch (XMLStreamException e) {
-            throw new ReportFileException("not well-formed XML at " + Xml.location(e));
-        }
+        });
     }
 
     private static TestCaseResult method(XMLStreamReader reader, String suite, String className, String rawDataPath)
@@ -53,23 +45,9 @@ final class TestNgXml implements ReportFormat {
             default -> TestCaseResult.UNKNOWN;
         };
         long duration = parseLong(Xml.attribute(reader, "duration-ms")) * 1_000_000L;
-        String message = null;
-        String trace = null;
-        int depth = 1;
-        while (depth > 0 && reader.hasNext()) {
-            int event = reader.next();
-            if (event == XMLStreamConstants.START_ELEMENT) {
-                switch (reader.getLocalName()) {
-                    case "message" -> message = Xml.text(reader);
-                    case "full-stacktrace" -> trace = Xml.text(reader);
-                    default -> depth++;
-                }
-            } else if (event == XMLStreamConstants.END_ELEMENT) {
-                depth--;
-            }
-        }
-        return new TestCaseResult(name == null ? "" : name, className, suite, status, duration,
-                status.equals(TestCaseResult.SUCCEEDED) ? null : TestCaseResult.message(message, trace), rawDataPath);
+        FailureText failure = FailureText.read(reader, "message", "full-stacktrace");
+        return new TestCaseResult(name == null ? "" : name, className, suite, status, duration, failure.messageFor(status),
+                rawDataPath);
     }
 
     private static long parseLong(String value) {

@@ -3,7 +3,6 @@ package dev.conveyor.providers.codebuild.reports;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.function.Consumer;
-import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
 
@@ -12,27 +11,15 @@ import javax.xml.stream.XMLStreamReader;
  * {@code UnitTestResult} per test, with an outcome, a duration ({@code hh:mm:ss.fffffff}) and an error message.
  */
 final class TrxXml implements ReportFormat {
+    private static final XmlReport REPORT = new XmlReport("a TRX report", "TestRun");
+
     @Override
     public void read(InputStream in, String rawDataPath, Consumer<TestCaseResult> sink) throws ReportFileException {
-        try {
-            XMLStreamReader reader = Xml.open(in);
-            boolean sawRoot = false;
-            while (reader.hasNext()) {
-                if (reader.next() != XMLStreamConstants.START_ELEMENT) {
-                    continue;
-                }
-                String element = reader.getLocalName();
-                if (!sawRoot && !element.equals("TestRun")) {
-                    throw new ReportFileException("not a TRX report: the root element is <" + element + ">, not <TestRun>");
-                }
-                sawRoot = true;
-                if (element.equals("UnitTestResult")) {
-                    sink.accept(result(reader, rawDataPath));
-                }
+        REPORT.read(in, (reader, element) -> {
+            if (element.equals("UnitTestResult")) {
+                sink.accept(result(reader, rawDataPath));
             }
-        } catch (XMLStreamException e) {
-            throw new ReportFileException("not well-formed XML at " + Xml.location(e));
-        }
+        });
     }
 
     private static TestCaseResult result(XMLStreamReader reader, String rawDataPath) throws XMLStreamException {
@@ -52,23 +39,8 @@ final class TrxXml implements ReportFormat {
             default -> TestCaseResult.UNKNOWN;
         };
         long duration = duration(Xml.attribute(reader, "duration"));
-        String message = null;
-        String trace = null;
-        int depth = 1;
-        while (depth > 0 && reader.hasNext()) {
-            int event = reader.next();
-            if (event == XMLStreamConstants.START_ELEMENT) {
-                switch (reader.getLocalName()) {
-                    case "Message" -> message = Xml.text(reader);
-                    case "StackTrace" -> trace = Xml.text(reader);
-                    default -> depth++;
-                }
-            } else if (event == XMLStreamConstants.END_ELEMENT) {
-                depth--;
-            }
-        }
-        return new TestCaseResult(name, prefix, null, status, duration,
-                status.equals(TestCaseResult.SUCCEEDED) ? null : TestCaseResult.message(message, trace), rawDataPath);
+        FailureText failure = FailureText.read(reader, "Message", "StackTrace");
+        return new TestCaseResult(name, prefix, null, status, duration, failure.messageFor(status), rawDataPath);
     }
 
     /** {@code 00:00:01.2345678} to nanoseconds. */

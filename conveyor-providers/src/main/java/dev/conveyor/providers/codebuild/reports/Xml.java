@@ -60,6 +60,30 @@ final class Xml {
         return text.toString();
     }
 
+    /** What a format does with an element inside the one being read. */
+    interface Descendant {
+        /**
+         * The reader is at {@code element}'s start tag. Returns true when it read the element to its end tag, false
+         * to have the walk go on into the element's own children.
+         */
+        boolean read(XMLStreamReader reader, String element) throws XMLStreamException;
+    }
+
+    /** Hands each element inside the current one to {@code descendant}; leaves the reader at the current one's end tag. */
+    static void descendants(XMLStreamReader reader, Descendant descendant) throws XMLStreamException {
+        int depth = 1;
+        while (depth > 0 && reader.hasNext()) {
+            int event = reader.next();
+            if (event == XMLStreamConstants.START_ELEMENT) {
+                if (!descendant.read(reader, reader.getLocalName())) {
+                    depth++;
+                }
+            } else if (event == XMLStreamConstants.END_ELEMENT) {
+                depth--;
+            }
+        }
+    }
+
     /** Seconds as a decimal ("0.125", "1,5") to nanoseconds; 0 when absent or not a number. */
     static long secondsToNanos(String seconds) {
         if (seconds == null || seconds.isBlank()) {
