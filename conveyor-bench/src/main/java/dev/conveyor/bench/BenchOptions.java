@@ -11,6 +11,9 @@ import java.util.List;
  * values make a smoke run, e.g. {@code --pipelines 200 --warmup 1 --duration 2}.
  *
  * @param pipelines      pipelines stored in each server before measuring
+ * @param executions     finished executions then written into Conveyor's stopped database, spread over the
+ *                       pipelines, to measure its start and memory with a history (0: not measured; default 10
+ *                       per pipeline)
  * @param clients        concurrent clients of the load driver
  * @param warmup         warm-up before each measured window
  * @param duration       length of each measured window
@@ -26,7 +29,7 @@ import java.util.List;
  * @param invokedAs      the command to print as "reproduce with"
  * @param args           the arguments as given
  */
-record BenchOptions(int pipelines, int clients, Duration warmup, Duration duration, int loaders,
+record BenchOptions(int pipelines, int executions, int clients, Duration warmup, Duration duration, int loaders,
                     List<String> servers, List<String> workloads, int retries, Path root, Path conveyorJar,
                     List<String> serverJavaOptions, String motoCommand, Path report, String invokedAs,
                     List<String> args) {
@@ -36,6 +39,8 @@ record BenchOptions(int pipelines, int clients, Duration warmup, Duration durati
     static final String USAGE = """
             Usage: bin/bench [options]
               --pipelines N          pipelines stored in each server (default 10000)
+              --executions N         finished executions then written into Conveyor's database to measure its start
+                                     and memory with a history (default 10 per pipeline: 100000; 0 skips it)
               --clients N            concurrent clients (default 32)
               --warmup SECONDS       warm-up before each measurement (default 5)
               --duration SECONDS     measured window (default 15)
@@ -53,6 +58,7 @@ record BenchOptions(int pipelines, int clients, Duration warmup, Duration durati
 
     static BenchOptions parse(String[] argv) {
         int pipelines = 10_000;
+        int executions = -1; // 10 per pipeline unless given
         int clients = 32;
         double warmup = 5;
         double duration = 15;
@@ -78,6 +84,7 @@ record BenchOptions(int pipelines, int clients, Duration warmup, Duration durati
             String value = argv[++i];
             switch (flag) {
                 case "--pipelines" -> pipelines = positive(flag, value);
+                case "--executions" -> executions = nonNegative(flag, value);
                 case "--clients" -> clients = positive(flag, value);
                 case "--warmup" -> warmup = seconds(flag, value, true);
                 case "--duration" -> duration = seconds(flag, value, false);
@@ -98,10 +105,13 @@ record BenchOptions(int pipelines, int clients, Duration warmup, Duration durati
         if (jar == null) {
             jar = root.resolve("conveyor-cli/target/conveyor-cli.jar");
         }
+        if (executions < 0) {
+            executions = (int) Math.min(Integer.MAX_VALUE, 10L * pipelines);
+        }
         if (invokedAs == null) {
             invokedAs = "java -jar conveyor-bench/target/conveyor-bench.jar " + String.join(" ", argv);
         }
-        return new BenchOptions(pipelines, clients, Duration.ofMillis((long) (warmup * 1000)),
+        return new BenchOptions(pipelines, executions, clients, Duration.ofMillis((long) (warmup * 1000)),
                 Duration.ofMillis((long) (duration * 1000)), loaders, servers, workloads, retries, root, jar,
                 javaOptions, moto, report, invokedAs.trim(), List.copyOf(args));
     }
@@ -118,14 +128,22 @@ record BenchOptions(int pipelines, int clients, Duration warmup, Duration durati
     }
 
     private static int positive(String flag, String value) {
+        int n = nonNegative(flag, value);
+        if (n == 0) {
+            throw new UsageException(flag + " must be positive");
+        }
+        return n;
+    }
+
+    private static int nonNegative(String flag, String value) {
         int n;
         try {
             n = Integer.parseInt(value);
         } catch (NumberFormatException e) {
             throw new UsageException(flag + " needs a whole number, not " + value);
         }
-        if (n <= 0) {
-            throw new UsageException(flag + " must be positive");
+        if (n < 0) {
+            throw new UsageException(flag + " must not be negative");
         }
         return n;
     }

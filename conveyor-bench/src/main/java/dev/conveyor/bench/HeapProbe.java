@@ -3,6 +3,7 @@ package dev.conveyor.bench;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -12,13 +13,15 @@ import java.util.regex.Pattern;
  * Measures the Java heap a server process holds: {@code jcmd <pid> GC.run} (a full collection, so that what
  * remains is live data and not garbage waiting for the next collection), then {@code jcmd <pid> GC.heap_info},
  * whose first heap line reads e.g. {@code garbage-first heap   total reserved 6144000K, committed 262144K, used
- * 51234K}. The process's resident set size is read alongside: it includes metaspace, code, thread stacks and the
- * embedded database's cache outside the heap.
+ * 51234K}. The process's resident set size is read alongside, once the collection's freed memory is returned to
+ * the system: it includes metaspace, code, thread stacks and the embedded database's cache outside the heap.
  */
 final class HeapProbe {
     private static final Pattern COMMITTED = Pattern.compile("committed (\\d+)K");
     private static final Pattern TOTAL = Pattern.compile("total (\\d+)K");
     private static final Pattern USED = Pattern.compile("used (\\d+)K");
+    private static final Duration SETTLE_STEP = Duration.ofMillis(500);
+    private static final Duration SETTLE_LIMIT = Duration.ofSeconds(15);
 
     private final Path jcmd;
 
@@ -38,7 +41,26 @@ final class HeapProbe {
         long used = kilobytes(USED, heapLine);
         Matcher committed = COMMITTED.matcher(heapLine);
         long committedKb = committed.find() ? Long.parseLong(committed.group(1)) : kilobytes(TOTAL, heapLine);
-        return new HeapUsage(used * 1024, committedKb * 1024, server.residentBytes());
+        return new HeapUsage(used * 1024, committedKb * 1024, settledResidentBytes(server));
+    }
+
+    /**
+     * The resident set size once it stops falling. After a full GC that shrinks the heap, G1 hands the freed memory
+     * back to the operating system from a background thread, over a few seconds after a busy phase: read at once, the
+     * resident size could still count a gigabyte the process no longer holds.
+     */
+    private static long settledResidentBytes(ServerProcess server) throws InterruptedException {
+        long deadline = System.nanoTime() + SETTLE_LIMIT.toNanos();
+        long previous = server.residentBytes();
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(SETTLE_STEP.toMillis());
+            long now = server.residentBytes();
+            if (now >= previous - previous / 100) { // less than 1% lower: settled
+                return now;
+            }
+            previous = now;
+        }
+        return previous;
     }
 
     private static long kilobytes(Pattern pattern, String line) {

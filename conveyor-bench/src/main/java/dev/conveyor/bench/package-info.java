@@ -7,7 +7,9 @@
  * dev.conveyor.bench.ServerProcess} (a server process and its health), {@link dev.conveyor.bench.HttpConnection}
  * (one keep-alive connection sending pre-serialized requests), {@link dev.conveyor.bench.PipelineLoader} (storing
  * and verifying the pipelines), {@link dev.conveyor.bench.LoadDriver} (closed-loop load with latency histograms),
- * {@link dev.conveyor.bench.HeapProbe} (memory of the server), {@link dev.conveyor.bench.ApiReport} (the Markdown
+ * {@link dev.conveyor.bench.HeapProbe} (memory of the server), {@link dev.conveyor.bench.ExecutionSeeder} (an
+ * execution history written into the stopped server's database), {@link dev.conveyor.bench.HistoryReads} (checking
+ * and reading that history through the API), {@link dev.conveyor.bench.ApiReport} (the Markdown
  * section) and {@link dev.conveyor.bench.ReportWriter} (replacing that section in the document). Nothing here is
  * part of the product or of the test suite.
  */
