@@ -9,8 +9,10 @@ import java.util.HexFormat;
 
 /**
  * Passes content through while computing its sha256, and fails the read that reaches the end when the digest (or,
- * when known, the length) is not what was recorded: corrupted content is never taken for good. Skips read the
- * skipped bytes, so they are verified too.
+ * when known, the length) is not what was recorded: corrupted content is never taken for good. When the length is
+ * known, the check runs as soon as the last byte is read, before that read returns, so a reader never gets to the
+ * end of corrupted content (an HTTP response streaming it stops short of its Content-Length rather than completing).
+ * Skips read the skipped bytes, so they are verified too.
  */
 public final class Sha256VerifyingInputStream extends FilterInputStream {
     private static final int BUFFER = 256 * 1024;
@@ -20,7 +22,9 @@ public final class Sha256VerifyingInputStream extends FilterInputStream {
     private final long expectedSize;
     private final String what;
     private long read;
-    private boolean checked;
+    /** How many bytes had been read when the digest was checked, or -1 before. */
+    private long checkedAt = -1;
+    private IOException failure;
 
     /**
      * @param expectedSize the recorded length, or -1 when only the digest is known
@@ -54,6 +58,9 @@ public final class Sha256VerifyingInputStream extends FilterInputStream {
         }
         digest.update(b, off, n);
         read += n;
+        if (expectedSize >= 0 && read >= expectedSize) {
+            check(); // before the last bytes are handed over
+        }
         return n;
     }
 
@@ -72,14 +79,20 @@ public final class Sha256VerifyingInputStream extends FilterInputStream {
     }
 
     private void check() throws IOException {
-        if (checked) {
-            return;
+        if (failure == null && checkedAt != read) {
+            if (checkedAt >= 0) {
+                failure = new IOException(what + " is longer than its recorded " + expectedSize + " bytes: it is corrupted");
+            } else {
+                checkedAt = read;
+                String actual = HexFormat.of().formatHex(digest.digest());
+                if ((expectedSize >= 0 && read != expectedSize) || !actual.equals(expectedSha256)) {
+                    failure = new IOException(what + " does not match its recorded sha256 " + expectedSha256 + " (read " + read
+                            + " bytes with sha256 " + actual + "): it is corrupted");
+                }
+            }
         }
-        checked = true;
-        String actual = HexFormat.of().formatHex(digest.digest());
-        if ((expectedSize >= 0 && read != expectedSize) || !actual.equals(expectedSha256)) {
-            throw new IOException(what + " does not match its recorded sha256 " + expectedSha256 + " (read " + read
-                    + " bytes with sha256 " + actual + "): it is corrupted");
+        if (failure != null) {
+            throw failure; // every later read fails too
         }
     }
 }

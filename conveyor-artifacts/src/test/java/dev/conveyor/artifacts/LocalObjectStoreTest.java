@@ -285,6 +285,65 @@ class LocalObjectStoreTest {
     }
 
     @Test
+    void plaintextETagsAreMd5sAndEncryptedOnesAreNotAsForSseKms() throws Exception {
+        fixture.objects.createBucket("etags");
+        for (int size : new int[] {1000, 6 * 1024 * 1024 + 1}) { // digested inline, and on a thread of their own
+            byte[] content = new byte[size];
+            new Random(size).nextBytes(content);
+            ObjectVersion plain = put("etags", "plain-" + size, content, null);
+            assertThat(plain.etag()).isEqualTo(quoted(hex("MD5", content)));
+            assertThat(plain.sha256()).isEqualTo(hex("SHA-256", content));
+
+            ObjectVersion encrypted = put("etags", "encrypted-" + size, content, "alias/etags");
+            assertThat(encrypted.sha256()).isEqualTo(hex("SHA-256", content));
+            assertThat(encrypted.etag()).isEqualTo(quoted(hex("SHA-256", content).substring(0, 32)));
+            ObjectVersion again = put("etags", "encrypted-" + size, content, "alias/etags");
+            assertThat(again.etag()).as("the same content, the same ETag").isEqualTo(encrypted.etag());
+            try (ObjectContent c = fixture.objects.getObject("etags", "encrypted-" + size, null, null)) {
+                assertThat(c.stream().readAllBytes()).isEqualTo(content);
+            }
+        }
+        MultipartUpload upload = fixture.objects.createMultipartUpload("etags", "multi", ObjectWrite.plain().withEncryptionKey("alias/etags"));
+        UploadedPart part = fixture.objects.uploadPart("etags", "multi", upload.uploadId(), 1, ObjectWrite.plain(),
+                new ByteArrayInputStream("part".getBytes(StandardCharsets.UTF_8)));
+        assertThat(part.etag()).as("parts keep MD5 ETags").isEqualTo(quoted(hex("MD5", "part".getBytes(StandardCharsets.UTF_8))));
+    }
+
+    @Test
+    void clientDigestsAreCheckedWhetherDigestedInlineOrOnTheSide() throws Exception {
+        fixture.objects.createBucket("digests");
+        for (int size : new int[] {3, 6 * 1024 * 1024 + 1}) {
+            byte[] content = new byte[size];
+            new Random(size).nextBytes(content);
+            String md5 = java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("MD5").digest(content));
+            for (String keyId : new String[] {null, "alias/digests"}) {
+                String what = size + " bytes, key " + keyId;
+                assertThatThrownBy(() -> fixture.objects.putObject("digests", "bad-md5", new ObjectWrite(size, null, null, keyId,
+                        "AAAAAAAAAAAAAAAAAAAAAA==", null), new ByteArrayInputStream(content))).as(what)
+                        .extracting(e -> ((S3Exception) e).code()).isEqualTo(S3ErrorCode.BadDigest);
+                assertThatThrownBy(() -> fixture.objects.putObject("digests", "bad-sha", new ObjectWrite(size, null, null, keyId,
+                        null, "0".repeat(64)), new ByteArrayInputStream(content))).as(what)
+                        .extracting(e -> ((S3Exception) e).code()).isEqualTo(S3ErrorCode.XAmzContentSHA256Mismatch);
+                ObjectVersion good = fixture.objects.putObject("digests", "good", new ObjectWrite(size, null, null, keyId, md5,
+                        hex("SHA-256", content)), new ByteArrayInputStream(content));
+                assertThat(good.size()).as(what).isEqualTo(size);
+            }
+        }
+        assertThatThrownBy(() -> fixture.objects.headObject("digests", "bad-md5", null)).isInstanceOf(S3Exception.class);
+        assertThatThrownBy(() -> fixture.objects.headObject("digests", "bad-sha", null)).isInstanceOf(S3Exception.class);
+        fixture.objects.deleteObject("digests", "good", null);
+        assertThat(blobFiles()).isEmpty();
+    }
+
+    private static String hex(String algorithm, byte[] content) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance(algorithm).digest(content));
+    }
+
+    private static String quoted(String etag) {
+        return "\"" + etag + "\"";
+    }
+
+    @Test
     void concurrentWritesToOneKeyLeaveExactlyOneLatestVersion() throws Exception {
         fixture.objects.createBucket("race");
         fixture.objects.setVersioning("race", true);

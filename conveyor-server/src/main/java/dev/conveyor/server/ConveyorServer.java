@@ -180,7 +180,12 @@ public final class ConveyorServer implements AutoCloseable {
         http.setSendServerVersion(false);
         // S3 object keys may hold "//", "%2F", ".." and the like: let them through to the S3 endpoint (issue 3).
         http.setUriCompliance(org.eclipse.jetty.http.UriCompliance.UNSAFE);
-        ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
+        HttpConnectionFactory http1 = new HttpConnectionFactory(http);
+        // Read requests 64 KiB at a time rather than Jetty's default 8 KiB: an artifact upload otherwise takes 131072
+        // read system calls per GiB (0.43 s of CPU per GiB in a profile, 0.28 s with 64 KiB; issue 8). Jetty takes the
+        // buffer from its pool only while a connection has bytes to parse.
+        http1.setInputBufferSize(64 * 1024);
+        ServerConnector connector = new ServerConnector(jetty, http1);
         connector.setHost(config.bindAddress());
         connector.setPort(config.port());
         jetty.addConnector(connector);

@@ -30,6 +30,10 @@ public final class ChunkedGcm {
     private static final byte[] MAGIC = {'C', 'V', 'Y', 'E'};
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    static {
+        GcmWarmUp.start();
+    }
+
     private ChunkedGcm() {
     }
 

@@ -2,11 +2,11 @@ package dev.conveyor.artifacts.local;
 
 import dev.conveyor.artifacts.Sha256VerifyingInputStream;
 import dev.conveyor.store.BlobFiles;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -30,7 +30,9 @@ import java.util.stream.Stream;
  * temporary file (swept at start). Whole reads verify the digest as they stream.
  */
 public final class BlobStore implements BlobFiles {
-    private static final int BUFFER = 256 * 1024;
+    /** Blobs this large or larger are read ahead on a thread of their own, in buffers of {@link #READ_AHEAD_BUFFER}. */
+    static final long READ_AHEAD_BYTES = 4L * 1024 * 1024;
+    static final int READ_AHEAD_BUFFER = 256 * 1024;
     private static final Duration STALE = Duration.ofHours(1);
 
     private final Path blobs;
@@ -90,9 +92,17 @@ public final class BlobStore implements BlobFiles {
         }
     }
 
-    /** Opens a whole blob; reading it to the end fails with an IOException if its bytes do not match its name. */
+    /**
+     * Opens a whole blob of {@code size} bytes; the read that would reach its end fails with an IOException instead if
+     * its bytes do not match its name. Large blobs are read ahead and digested on a thread of their own
+     * ({@link VerifiedReadAhead}).
+     */
     public InputStream open(String sha256, long size) throws IOException {
-        return new Sha256VerifyingInputStream(Files.newInputStream(path(sha256)), sha256, size, "blob " + sha256);
+        InputStream file = Files.newInputStream(path(sha256));
+        if (size >= READ_AHEAD_BYTES) {
+            return new VerifiedReadAhead(file, sha256, size, READ_AHEAD_BUFFER);
+        }
+        return new Sha256VerifyingInputStream(file, sha256, size, "blob " + sha256);
     }
 
     /** Opens a blob at an offset, unverified (ranges cannot be checked against the whole-blob digest). */
@@ -182,17 +192,22 @@ public final class BlobStore implements BlobFiles {
         }
     }
 
-    /** A blob being written: an output stream that digests what passes; {@link #finish} syncs and names it. */
+    /**
+     * A blob being written: an output stream that digests what passes; {@link #finish} syncs and names it. Large
+     * blobs start on their way to the disk as they are written ({@link EarlyWriteback}).
+     */
     public static final class Writer extends OutputStream {
         private final Path temp;
-        private final FileOutputStream file;
+        private final FileChannel file;
+        private final EarlyWriteback writeback;
         private final MessageDigest digest = sha256();
         private long size;
         private boolean finished;
 
         private Writer(Path temp) throws IOException {
             this.temp = temp;
-            this.file = new FileOutputStream(temp.toFile());
+            this.file = FileChannel.open(temp, StandardOpenOption.WRITE);
+            this.writeback = new EarlyWriteback(file);
         }
 
         @Override
@@ -203,8 +218,18 @@ public final class BlobStore implements BlobFiles {
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
             digest.update(b, off, len);
-            file.write(b, off, len);
+            writeFully(b, off, len);
             size += len;
+            writeback.written(len);
+        }
+
+        private void writeFully(byte[] b, int off, int len) throws IOException {
+            // A FileChannel, which the early writeback forces too (and which copies through a native buffer it keeps
+            // per thread, where a FileOutputStream allocates one per call).
+            ByteBuffer bytes = ByteBuffer.wrap(b, off, len);
+            while (bytes.hasRemaining()) {
+                file.write(bytes);
+            }
         }
 
         /** Does nothing: the file is closed by {@link #finish} or {@link #abort}. */
@@ -214,7 +239,8 @@ public final class BlobStore implements BlobFiles {
 
         /** Syncs and closes the temporary file and returns the blob's digest and size. */
         public WrittenBlob finish() throws IOException {
-            file.getChannel().force(false);
+            writeback.await();
+            file.force(false);
             file.close();
             finished = true;
             return new WrittenBlob(temp, HexFormat.of().formatHex(digest.digest()), size);
@@ -224,6 +250,7 @@ public final class BlobStore implements BlobFiles {
         public void abort() {
             try {
                 if (!finished) {
+                    writeback.await();
                     file.close();
                 }
                 Files.deleteIfExists(temp);

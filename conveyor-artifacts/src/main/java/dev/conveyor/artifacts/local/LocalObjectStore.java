@@ -56,11 +56,14 @@ import java.util.Optional;
  * The object store on the local disk: metadata in the database ({@link ObjectRepository}), content in
  * content-addressed {@link BlobStore} files under {@code <dataDir>/artifacts}, encrypted with
  * {@link ChunkedGcm} under a data key from the {@link Keyring} when a write names a key. Content is streamed
- * through in 256 KiB buffers while its MD5 (the ETag) and sha256 are computed; nothing is committed to the
- * database until the blob is complete, verified and in place.
+ * through in 256 KiB buffers while its digests are computed (the sha256 that names the
+ * blob, and the MD5 of a plaintext ETag); nothing is committed to the database until the blob is complete,
+ * verified and in place.
  */
 public final class LocalObjectStore implements ObjectStore {
     static final int BUFFER = 256 * 1024;
+    /** Uploads announced this large or larger, or of unknown length, compute their side digests on a thread of their own. */
+    static final long OFF_THREAD_BYTES = 4L * 1024 * 1024;
     /** S3's minimum size of every part but the last. */
     public static final long MIN_PART_BYTES = 5L * 1024 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -134,10 +137,10 @@ public final class LocalObjectStore implements ObjectStore {
         headBucket(bucket); // fail before streaming anything
         checkLength(bucket, key, write.contentLength());
         DataKey dataKey = write.encryptionKeyId() == null ? null : keyring.newDataKey(write.encryptionKeyId());
-        Written written = writeBlob(bucket, key, write, content, dataKey == null ? null : dataKey.plaintext());
+        Written written = writeBlob(bucket, key, write, content, dataKey == null ? null : dataKey.plaintext(), dataKey == null);
         try {
             ObjectRepository.NewVersion version = new ObjectRepository.NewVersion(bucket, key, newVersionId(), false,
-                    written.plainSize, quote(written.md5Hex), written.plainSha256, write.contentType(), metadataJson(write.userMetadata()),
+                    written.plainSize, quote(written.etagHex), written.plainSha256, write.contentType(), metadataJson(write.userMetadata()),
                     dataKey == null ? null : dataKey.wrapped(), null, clock.instant(),
                     List.of(new SegmentRow(written.blob.sha256(), written.blob.size(), written.plainSize)));
             ObjectVersionRow row = repository.putVersion(version, sha -> blobs.place(written.blob))
@@ -336,9 +339,10 @@ public final class LocalObjectStore implements ObjectStore {
         MultipartUploadRow upload = upload(bucket, key, uploadId);
         checkLength(bucket, key, write.contentLength());
         byte[] dataKey = upload.wrappedKey() == null ? null : keyring.unwrap(upload.wrappedKey());
-        Written written = writeBlob(bucket, key, write, content, dataKey);
+        // Parts keep MD5 ETags even when encrypted: UploadPart responses do not declare SSE-KMS, so a client may check them.
+        Written written = writeBlob(bucket, key, write, content, dataKey, true);
         try {
-            String etag = quote(written.md5Hex);
+            String etag = quote(written.etagHex);
             if (!repository.putPart(uploadId, partNumber, new SegmentRow(written.blob.sha256(), written.blob.size(), written.plainSize),
                     etag, clock.instant(), sha -> blobs.place(written.blob))) {
                 throw noSuchUpload(bucket, key, uploadId);
@@ -422,26 +426,39 @@ public final class LocalObjectStore implements ObjectStore {
 
     // ------------------------------------------------------------------ internals
 
-    private record Written(BlobStore.Writer writer, BlobStore.WrittenBlob blob, long plainSize, String md5Hex, String plainSha256) {
+    private record Written(BlobStore.Writer writer, BlobStore.WrittenBlob blob, long plainSize, String etagHex, String plainSha256) {
     }
 
     /**
-     * Streams content into a new blob (through encryption when {@code dataKey} is given), computing MD5 and sha256
-     * of the plaintext, enforcing the announced length and the size limit and checking the client's digests.
-     * On any failure the temporary file is gone.
+     * Streams content into a new blob (through encryption when {@code dataKey} is given), computing the digests it
+     * needs on the side (see {@link SideDigests}), enforcing the announced length and the size limit and checking
+     * the client's digests. On any failure the temporary file is gone.
+     *
+     * <p>The ETag is the content's MD5 when {@code md5ETag}; otherwise (an encrypted object, which every response
+     * declares as SSE-KMS) it is, as S3 gives SSE-KMS objects, not an MD5: here the first 128 bits of the
+     * plaintext's sha256, computed anyway, so that it still changes exactly when the content does. MD5 is then
+     * only computed to check a Content-MD5 the client sent.
      */
-    private Written writeBlob(String bucket, String key, ObjectWrite write, InputStream content, byte[] dataKey) {
+    private Written writeBlob(String bucket, String key, ObjectWrite write, InputStream content, byte[] dataKey, boolean md5ETag) {
+        boolean encrypted = dataKey != null;
+        boolean md5Wanted = md5ETag || write.expectedMd5() != null;
+        List<MessageDigest> digests = new ArrayList<>();
+        if (md5Wanted) {
+            digests.add(md5());
+        }
+        if (encrypted) {
+            digests.add(BlobStore.sha256()); // the plaintext's; the writer digests what it stores, the ciphertext
+        }
+        boolean large = write.contentLength() < 0 || write.contentLength() >= OFF_THREAD_BYTES;
         BlobStore.Writer writer = blobs.newWriter();
-        try (OffThreadDigest md5 = new OffThreadDigest(md5(), BUFFER)) {
-            MessageDigest sha = dataKey == null ? null : BlobStore.sha256();
+        try (SideDigests side = large ? SideDigests.offThread(digests, BUFFER) : SideDigests.inline(digests, BUFFER)) {
             long total = 0;
-            try (OutputStream sink = dataKey == null ? writer : ChunkedGcm.encrypt(writer, dataKey)) {
+            try (OutputStream sink = encrypted ? ChunkedGcm.encrypt(writer, dataKey) : writer) {
                 while (true) {
-                    byte[] buffer = md5.buffer();
-                    int n = content.read(buffer);
-                    if (n < 0) {
-                        break;
-                    }
+                    byte[] buffer = side.buffer();
+                    // Fill the whole buffer: a request body hands over a few KiB per read, and each buffer costs a
+                    // hand-over to the digest thread and a write system call.
+                    int n = content.readNBytes(buffer, 0, buffer.length);
                     total += n;
                     if (total > maxObjectBytes) {
                         throw tooLarge(bucket, key);
@@ -449,11 +466,13 @@ public final class LocalObjectStore implements ObjectStore {
                     if (write.contentLength() >= 0 && total > write.contentLength()) {
                         throw new S3Exception(S3ErrorCode.InvalidRequest, "The request body is longer than its Content-Length", bucket + "/" + key);
                     }
-                    md5.submit(buffer, n);
-                    if (sha != null) {
-                        sha.update(buffer, 0, n);
+                    if (n > 0) {
+                        side.submit(buffer, n);
+                        sink.write(buffer, 0, n);
                     }
-                    sink.write(buffer, 0, n);
+                    if (n < buffer.length) {
+                        break; // readNBytes stops short only at the end of the content
+                    }
                 }
             }
             if (write.contentLength() >= 0 && total != write.contentLength()) {
@@ -461,8 +480,9 @@ public final class LocalObjectStore implements ObjectStore {
                         + "Content-Length HTTP header (" + total + " of " + write.contentLength() + ")", bucket + "/" + key);
             }
             BlobStore.WrittenBlob blob = writer.finish();
-            byte[] md5Bytes = md5.finish();
-            String plainSha = sha == null ? blob.sha256() : HexFormat.of().formatHex(sha.digest());
+            List<byte[]> sums = side.finish();
+            byte[] md5Bytes = md5Wanted ? sums.getFirst() : null;
+            String plainSha = encrypted ? HexFormat.of().formatHex(sums.getLast()) : blob.sha256();
             if (write.expectedMd5() != null && !Base64.getEncoder().encodeToString(md5Bytes).equals(write.expectedMd5())) {
                 throw new S3Exception(S3ErrorCode.BadDigest, "The Content-MD5 you specified did not match what we received.", bucket + "/" + key);
             }
@@ -470,7 +490,8 @@ public final class LocalObjectStore implements ObjectStore {
                 throw new S3Exception(S3ErrorCode.XAmzContentSHA256Mismatch,
                         "The provided 'x-amz-content-sha256' header does not match what was computed.", bucket + "/" + key);
             }
-            return new Written(writer, blob, total, HexFormat.of().formatHex(md5Bytes), plainSha);
+            String etag = md5ETag ? HexFormat.of().formatHex(md5Bytes) : plainSha.substring(0, 32);
+            return new Written(writer, blob, total, etag, plainSha);
         } catch (IOException e) {
             writer.abort();
             throw new UncheckedIOException("upload of " + bucket + "/" + key + " failed", e);

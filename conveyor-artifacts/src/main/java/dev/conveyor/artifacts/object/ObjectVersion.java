@@ -8,7 +8,8 @@ import java.util.Map;
  *
  * @param versionId   the version id; {@code "null"} for a version written while versioning was off or suspended
  * @param size        plaintext bytes
- * @param etag        the quoted ETag: MD5 of the content, or of the parts' MD5s with {@code -N} for multipart
+ * @param etag        the quoted ETag: MD5 of the content, or of the parts' MD5s with {@code -N} for multipart; as
+ *                    for S3's SSE-KMS objects, not an MD5 for an encrypted object uploaded in one request
  * @param sha256      hex sha256 of the plaintext when known (simple uploads), else null
  * @param kmsKeyId    the keyring key id the content is encrypted under, or null when stored as plaintext
  * @param partsCount  the number of parts of a multipart upload, else null

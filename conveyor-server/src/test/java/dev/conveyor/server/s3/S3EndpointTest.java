@@ -229,6 +229,61 @@ class S3EndpointTest {
     }
 
     @Test
+    void largeAndEncryptedUploadsKeepS3sETagsAndDigestChecks() throws Exception {
+        s3.createBucket(r -> r.bucket("large"));
+        byte[] content = new byte[6 * 1024 * 1024 + 5]; // digested on the side, read ahead
+        new Random(12).nextBytes(content);
+        PutObjectResponse plain = s3.putObject(r -> r.bucket("large").key("plain"), RequestBody.fromBytes(content));
+        assertThat(plain.eTag()).isEqualTo("\"" + md5(content) + "\"");
+        assertThat(s3.getObjectAsBytes(r -> r.bucket("large").key("plain")).asByteArray()).isEqualTo(content);
+        PutObjectResponse encrypted = s3.putObject(r -> r.bucket("large").key("encrypted").serverSideEncryption(ServerSideEncryption.AWS_KMS),
+                RequestBody.fromBytes(content));
+        // As S3 gives SSE-KMS objects: an ETag that is not the MD5 (the SDK knows not to check it against one).
+        assertThat(encrypted.eTag()).matches("\"[0-9a-f]{32}\"").isNotEqualTo(plain.eTag());
+        assertThat(s3.getObjectAsBytes(r -> r.bucket("large").key("encrypted")).asByteArray()).isEqualTo(content);
+
+        String body = "x".repeat(5 * 1024 * 1024);
+        for (Map<String, String> encryption : List.of(Map.<String, String>of(), Map.of("x-amz-server-side-encryption", "aws:kms"))) {
+            Map<String, String> headers = new java.util.HashMap<>(encryption);
+            headers.put("Content-MD5", "AAAAAAAAAAAAAAAAAAAAAA==");
+            HttpResponse<String> badMd5 = raw("PUT", "/large/bad-md5", body, headers);
+            assertThat(badMd5.statusCode()).as("%s", encryption).isEqualTo(400);
+            assertThat(badMd5.body()).contains("<Code>BadDigest</Code>");
+            headers.put("Content-MD5", java.util.Base64.getEncoder().encodeToString(
+                    MessageDigest.getInstance("MD5").digest(body.getBytes(StandardCharsets.UTF_8))));
+            assertThat(raw("PUT", "/large/good-md5", body, headers).statusCode()).as("%s", encryption).isEqualTo(200);
+        }
+        assertThatThrownBy(() -> s3.headObject(r -> r.bucket("large").key("bad-md5"))).isInstanceOf(NoSuchKeyException.class);
+    }
+
+    @Test
+    void aCorruptedBlobIsNeverServedToItsEnd() throws Exception {
+        s3.createBucket(r -> r.bucket("corrupted"));
+        for (int size : new int[] {1000, 6 * 1024 * 1024 + 7}) { // verified inline, and read ahead
+            byte[] content = new byte[size];
+            new Random(size).nextBytes(content);
+            s3.putObject(r -> r.bucket("corrupted").key("k" + size), RequestBody.fromBytes(content));
+            Path blob = server.dataDir().resolve("artifacts/blobs").resolve(sha256(content).substring(0, 2)).resolve(sha256(content));
+            byte[] stored = Files.readAllBytes(blob);
+            stored[size - 10] ^= 1;
+            Files.write(blob, stored);
+            HttpRequest get = HttpRequest.newBuilder(URI.create(server.endpoint() + "/corrupted/k" + size)).GET().build();
+            try {
+                HttpResponse<byte[]> response = HTTP.send(get, HttpResponse.BodyHandlers.ofByteArray());
+                // Caught before anything was sent: an error, not the bytes.
+                assertThat(response.statusCode()).as("%d bytes", size).isEqualTo(500);
+            } catch (IOException cutShort) {
+                // Caught after the response started: it stops short of its Content-Length, which the client reports.
+                assertThat(size).isGreaterThan(1000);
+            }
+        }
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+
+    @Test
     void objectsStoredByTheServerAreReadableByJobWorkers() throws IOException {
         s3.createBucket(r -> r.bucket("artifact-bucket"));
         s3.putBucketVersioning(r -> r.bucket("artifact-bucket").versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
