@@ -4,6 +4,7 @@ import dev.conveyor.model.errors.PipelineNameInUseException;
 import dev.conveyor.model.errors.PipelineNotFoundException;
 import dev.conveyor.model.errors.PipelineVersionNotFoundException;
 import dev.conveyor.model.pipeline.Tag;
+import dev.conveyor.store.changes.ChangeFeed;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -27,6 +28,14 @@ public final class PipelineRepository {
         this.db = db;
         this.tags = tags;
         this.cache = new PipelineCache(db.changes());
+    }
+
+    /**
+     * Tells {@code listener} of every committed write of a pipeline (create, update, delete), in this process or
+     * another sharing the database, and of gaps in that news: for what other modules derive from declarations.
+     */
+    public void subscribe(ChangeFeed.Listener listener) {
+        db.changes().subscribe(PipelineCache.TOPIC, listener);
     }
 
     /** What a new pipeline or version is written with. */
