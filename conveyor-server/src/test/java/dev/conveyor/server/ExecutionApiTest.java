@@ -111,6 +111,18 @@ class ExecutionApiTest extends ServerApiTest {
     }
 
     @Test
+    void aDeletedAndRecreatedPipelineRunsItsNewDeclarationNotTheOldVersionOne() {
+        client().createPipeline(r -> r.pipeline(pipeline("reborn", "QUEUED", stage("Build", commands("Old", 1, "true")))));
+        assertThat(awaitSettled(client(), "reborn", start("reborn")).status()).isEqualTo(PipelineExecutionStatus.SUCCEEDED);
+        client().deletePipeline(r -> r.name("reborn"));
+        // The new pipeline is version 1 again: what the engine parsed of the old version 1 must not be reused.
+        client().createPipeline(r -> r.pipeline(pipeline("reborn", "QUEUED", stage("Build", commands("New", 1, "true")))));
+        String id = start("reborn");
+        assertThat(awaitSettled(client(), "reborn", id).status()).isEqualTo(PipelineExecutionStatus.SUCCEEDED);
+        assertThat(byAction(actionsOf("reborn", id))).containsKey("New").doesNotContainKey("Old");
+    }
+
+    @Test
     void aFailedActionFailsItsStageOnceItsGroupSettlesAndLaterGroupsNeverRun() {
         client().createPipeline(r -> r.pipeline(pipeline("failing", "QUEUED",
                 stage("Build", commands("Broken", 1, "echo about to fail", "exit 3"), commands("Slow", 1, "sleep 1"),
