@@ -47,14 +47,10 @@ public final class PipelineDeclarations implements ChangeFeed.Listener {
         return declaration;
     }
 
-    /** Forgets a deleted pipeline's versions. */
-    public void forget(String name) {
-        cache.asMap().keySet().removeIf(k -> k.name().equals(name));
-    }
-
+    /** The pipeline was written (perhaps deleted and re-created): forget every version parsed of it. */
     @Override
     public void changed(String name) {
-        forget(name);
+        cache.asMap().keySet().removeIf(k -> k.name().equals(name));
     }
 
     @Override
