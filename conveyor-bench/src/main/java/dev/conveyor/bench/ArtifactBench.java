@@ -3,8 +3,7 @@ package dev.conveyor.bench;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.HttpURLConnection;
-import java.net.URI;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -17,17 +16,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Artifact throughput: PUT and GET of one large artifact (1 GiB by default) through Conveyor's S3 endpoint, as
  * plaintext and encrypted (SSE-KMS, a keyring key), beside {@code cp} of the same file on the same disk (page cache
  * only, and followed by {@code sync} since a PUT is durable when it returns). Conveyor runs as a process on H2, as
  * a user starts it; the requests are plain HTTP from this process (unsigned requests are routed to S3), streamed
- * from and to files in the same directory. Writes the {@code artifacts} section of docs/benchmarks.md.
+ * from and to files in the same directory by {@link FileTransferClient}. Writes the {@code artifacts} section of
+ * docs/benchmarks.md.
  *
  * <pre>java -cp conveyor-bench/target/conveyor-bench.jar dev.conveyor.bench.ArtifactBench --root . [--mib 1024]
- *      [--runs 3] [--work DIR] [--report docs/benchmarks.md]</pre>
+ *      [--runs 5] [--work DIR] [--report docs/benchmarks.md]</pre>
  */
 public final class ArtifactBench {
     private static final int BUFFER = 256 * 1024;
@@ -36,34 +35,36 @@ public final class ArtifactBench {
      * report so that re-runs keep it. The "before" figures are the report these changes started from.
      */
     private static final String BEFORE_AFTER = """
-            **Before → after (issue 8).** The report before read PutObject 289 MiB/s, GetObject to a file 550, discarded \
-            886; encrypted 160, 722 and 1033. The code before and after, run back to back on 2026-11-25 (load 1.2–1.5): \
-            PutObject 356 → 585, GetObject to a file 680 → 860, discarded 1130 → 1556; encrypted 336 → 567, 670 → 1004 and \
-            1073 → 1404 (`cp` 1804 and 1787). JFR CPU-time profiles of the server (`jdk.CPUTimeSample`) showed where each \
-            GiB went, and what changed:
+            **Before → after (issue 8).** The first report read PutObject 289 MiB/s, GetObject to a file 550, discarded \
+            886; encrypted 160, 722 and 1033. Two rounds of profiling (JFR `jdk.CPUTimeSample`, `perf`, `strace`, and \
+            each thread's CPU time from `/proc`) changed, in order:
 
-            - Uploads read the body as Jetty hands it over, 8 KiB at a time, and passed every 8 KiB to the MD5 thread and to \
-            its own write(2): 131,072 hand-overs and writes per GiB, carrier threads spinning in `ForkJoinPool.deactivate`. \
-            Uploads now fill 256 KiB buffers, Jetty reads 64 KiB at a time (`SocketDispatcher.read0` 0.43 → 0.28 s/GiB), \
-            and the side digests run on a platform thread.
-            - MD5 is the slowest step (833 MiB/s on one core here, sha256 1,846 with SHA-NI) and encrypted uploads computed \
-            it only for their ETag. Encrypted objects are declared SSE-KMS, whose ETags are not MD5s in S3 either: theirs is \
-            now derived from the plaintext's sha256, computed anyway. MD5 stays for plaintext objects, parts, and checking a \
-            `Content-MD5`.
-            - AES-GCM ran on the JDK's Java code (`GHASH.processBlocks`, `CounterMode.implCrypt`) for the first ~1.25 GiB \
-            after a start, until C2 compiled its intrinsic; a background warm-up at first use took the first encrypted \
-            upload from 4.7–5.2 to 3.2 s of server CPU.
-            - GETs computed the sha256 (0.53 s/GiB) on the request thread between sends; a read-ahead thread now digests \
-            while the request thread sends, and the last bytes are held back until the digest matched (before, a corrupted \
-            blob went out whole with a 200 and the mismatch was only logged).
-            - The closing fsync waited for the whole GiB (0.25 s); writeback now starts every 32 MiB during the upload.
+            - Uploads filled 8 KiB at a time: 131,072 hand-overs and write(2)s per GiB. Now 256 KiB buffers, 64 KiB \
+            Jetty reads, and the MD5 on a platform thread of its own beside the request's sha256.
+            - Encrypted objects computed an MD5 only for their ETag; they are declared SSE-KMS, whose ETags are not MD5s \
+            in S3 either, and now derive it from the plaintext's sha256. AES-GCM is warmed up at first use (it ran \
+            interpreted for the first ~1.25 GiB).
+            - GETs digest on threads of their own while the request thread sends, and hold the last bytes back until the \
+            sha256 matched (a corrupted blob used to go out whole).
+            - Large blobs (8 MiB and up) are written and read with direct I/O. Through the page cache, writing a GiB cost \
+            0.5 s of kernel CPU and its fsync waited for the writeback of whatever was still dirty (PUTs varied from 1.6 to \
+            3.6 s); reading a GiB that was not cached cost 1.6 s of CPU. Direct reads cost 0.06 s and this disk serves \
+            them at 2 GB/s in 4 MiB reads, faster than the sha256.
+            - GETs hand their native read buffers to Jetty as they are (three fewer copies of every byte in user space); \
+            encrypted GETs write each decrypted 256 KiB chunk whole.
+            - The benchmark itself: a file is sent with `sendfile(2)` and received through one native buffer (the \
+            `HttpURLConnection` client took 0.3 s of CPU per GiB from the two cores the server uses; curl wrote downloads \
+            16 KiB at a time and varied threefold), and every run starts from a synced disk with its target file deleted \
+            (runs used to pay for the previous run's writeback; this is also why `cp` now reads 0.23 s, not 0.5–0.6).
 
-            Server CPU per GiB, warm: plaintext PUT 3.6 → 2.4 s, encrypted PUT 3.9 → 2.0 s, GET 0.9 → 0.9 s (now beside the \
-            send). A plaintext PUT stays CPU-bound on 2 cores shared with the client: per GiB, MD5 1.15 s (its own thread) \
-            + sha256 0.5 + the kernel's copy into the page cache 0.5 (`copy_folio_from_iter_atomic` in `perf`) + socket \
-            reads 0.28, both digests required. The client is `HttpURLConnection` streaming a file, with no checksums of its \
-            own.
+            What a GiB costs now, per thread (server, warm): plaintext PUT, MD5 1.08 s + request thread 0.9 s (socket \
+            reads, sha256, copies) + direct writes 0.05 s; GET, sha256 0.49 s + sends 0.13 s + direct reads 0.04 s. \
+            `openssl speed` puts this CPU's MD5 at 944 MB/s and sha256 at 2,236 MB/s: S3's ETag alone needs 1.14 s per GiB \
+            uploaded and the check of every whole read 0.48 s, against 0.23 s for `cp`, which copies inside the kernel \
+            (`copy_file_range`) with neither. Half of `cp` is out of reach for any server that keeps S3's MD5 ETags and \
+            verifies what it serves; the figures above are within 25% of those floors.
             """;
+
 
     private ArtifactBench() {
     }
@@ -71,7 +72,7 @@ public final class ArtifactBench {
     public static void main(String[] args) throws Exception {
         Path root = Paths.get(".");
         long mib = 1024;
-        int runs = 3;
+        int runs = 5;
         Path work = null;
         Path report = null;
         for (int i = 0; i < args.length; i++) {
@@ -95,33 +96,34 @@ public final class ArtifactBench {
         String sha = writeRandom(source, bytes);
 
         List<Row> rows = new ArrayList<>();
-        rows.add(measure("`cp` (page cache)", runs, bytes, () -> run("cp", source.toString(), dir.resolve("copy.zip").toString())));
-        rows.add(measure("`cp` + `sync`", runs, bytes, () -> {
-            run("cp", source.toString(), dir.resolve("copy.zip").toString());
+        Path copy = dir.resolve("copy.zip");
+        rows.add(measure("`cp` (page cache)", runs, bytes, copy, () -> run("cp", source.toString(), copy.toString())));
+        rows.add(measure("`cp` + `sync`", runs, bytes, copy, () -> {
+            run("cp", source.toString(), copy.toString());
             run("sync");
         }));
-        Files.deleteIfExists(dir.resolve("copy.zip"));
+        Files.deleteIfExists(copy);
 
         Path dataDir = dir.resolve("data");
         Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
         try (ServerProcess server = ServerProcess.conveyor(java, List.of(), jar, dataDir, dir.resolve("conveyor.log"))) {
             server.awaitHealthy("/healthz", status -> status == 200);
-            String endpoint = "http://127.0.0.1:" + server.port();
-            request(endpoint, "PUT", "/bench-artifacts", null, Map.of(), null);
+            FileTransferClient client = new FileTransferClient(new InetSocketAddress("127.0.0.1", server.port()));
+            client.exchange("PUT", "/bench-artifacts", Map.of(), null, null);
             for (boolean encrypted : new boolean[] {false, true}) {
                 Map<String, String> headers = encrypted
                         ? Map.of("x-amz-server-side-encryption", "aws:kms", "x-amz-server-side-encryption-aws-kms-key-id", "alias/bench")
                         : Map.of();
                 String label = encrypted ? " (AES-256-GCM)" : "";
                 String key = "/bench-artifacts/" + (encrypted ? "encrypted" : "plain") + ".zip";
-                rows.add(measure("S3 PutObject" + label, runs, bytes, () -> request(endpoint, "PUT", key, source, headers, null)));
+                rows.add(measure("S3 PutObject" + label, runs, bytes, null, () -> client.exchange("PUT", key, headers, source, null)));
                 Path target = dir.resolve("download.zip");
-                rows.add(measure("S3 GetObject to a file" + label, runs, bytes, () -> request(endpoint, "GET", key, null, Map.of(), target)));
+                rows.add(measure("S3 GetObject to a file" + label, runs, bytes, target, () -> client.exchange("GET", key, Map.of(), null, target)));
                 if (!sha.equals(sha256(target))) {
                     throw new IllegalStateException("the downloaded artifact differs from the uploaded one");
                 }
                 Files.delete(target);
-                rows.add(measure("S3 GetObject, discarded" + label, runs, bytes, () -> request(endpoint, "GET", key, null, Map.of(), null)));
+                rows.add(measure("S3 GetObject, discarded" + label, runs, bytes, null, () -> client.exchange("GET", key, Map.of(), null, null)));
             }
         }
         String section = section(machine, mib, runs, rows);
@@ -151,9 +153,18 @@ public final class ArtifactBench {
         void run() throws Exception;
     }
 
-    private static Row measure(String operation, int runs, long bytes, Step step) throws Exception {
+    /**
+     * Times {@code runs} runs of a step, each one starting from the same state: {@code target} (the file the step
+     * writes, if any) gone and every earlier write on the disk. Without that, a run paid for writing back the previous
+     * run's gigabyte and for truncating its file, and times varied up to threefold from run to run.
+     */
+    private static Row measure(String operation, int runs, long bytes, Path target, Step step) throws Exception {
         List<Duration> times = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
+            if (target != null) {
+                Files.deleteIfExists(target);
+            }
+            run("sync");
             long start = System.nanoTime();
             step.run();
             times.add(Duration.ofNanos(System.nanoTime() - start));
@@ -177,16 +188,19 @@ public final class ArtifactBench {
                 .append("database; PUTs return once the blob is fsynced and committed; GETs verify the sha256 (and, encrypted, every ")
                 .append("GCM tag) as they stream and hold the last bytes back until it matched; the client and the server share the ")
                 .append("machine's cores and disk.\n\n");
-        md.append("| operation | MiB/s (median) | seconds (median) | seconds (all runs) |\n|---|---:|---:|---|\n");
+        md.append("| operation | MiB/s (median) | seconds (median) | speed as a share of `cp`'s | seconds (all runs) |\n"
+                + "|---|---:|---:|---:|---|\n");
+        double cp = rows.getFirst().median().toNanos();
         for (Row row : rows) {
             md.append("| ").append(row.operation()).append(" | ").append(String.format(Locale.ROOT, "%.0f", row.mibPerSecond(row.median())))
-                    .append(" | ").append(String.format(Locale.ROOT, "%.2f", row.median().toNanos() / 1e9)).append(" | ");
+                    .append(" | ").append(String.format(Locale.ROOT, "%.2f", row.median().toNanos() / 1e9))
+                    .append(" | ").append(String.format(Locale.ROOT, "%.0f%%", 100 * cp / row.median().toNanos())).append(" | ");
             List<String> all = row.times().stream().map(d -> String.format(Locale.ROOT, "%.2f", d.toNanos() / 1e9)).toList();
             md.append(String.join(", ", all)).append(" |\n");
         }
         md.append("\n").append(BEFORE_AFTER);
         md.append("\nReproduce: `bin/bench` builds the jars; then `java -cp conveyor-bench/target/conveyor-bench.jar ")
-                .append("dev.conveyor.bench.ArtifactBench --root . --report docs/benchmarks.md` (about 2 minutes; `--mib 64 --runs 1` ")
+                .append("dev.conveyor.bench.ArtifactBench --root . --report docs/benchmarks.md` (about 4 minutes; `--mib 64 --runs 1` ")
                 .append("for a smoke run).\n");
         return md.toString();
     }
@@ -196,43 +210,6 @@ public final class ArtifactBench {
             return Double.parseDouble(machine.loadAverageAtStart().trim().split("\\s+")[0]) > machine.cores() * 0.75;
         } catch (RuntimeException e) {
             return false;
-        }
-    }
-
-    /** One request with a streamed body from {@code upload} and/or to {@code download} (null: discarded). */
-    private static void request(String endpoint, String method, String path, Path upload, Map<String, String> headers, Path download)
-            throws IOException {
-        HttpURLConnection connection = (HttpURLConnection) URI.create(endpoint + path).toURL().openConnection();
-        connection.setRequestMethod(method);
-        headers.forEach(connection::setRequestProperty);
-        connection.setReadTimeout((int) TimeUnit.MINUTES.toMillis(10));
-        if (upload != null || "PUT".equals(method)) {
-            connection.setDoOutput(true);
-            long length = upload == null ? 0 : Files.size(upload);
-            connection.setFixedLengthStreamingMode(length);
-            try (OutputStream out = connection.getOutputStream()) {
-                if (upload != null) {
-                    try (InputStream in = Files.newInputStream(upload)) {
-                        in.transferTo(out);
-                    }
-                }
-            }
-        }
-        int status = connection.getResponseCode();
-        if (status >= 300) {
-            String error;
-            try (InputStream err = connection.getErrorStream()) {
-                error = err == null ? "" : new String(err.readAllBytes());
-            }
-            throw new IOException(method + " " + path + " answered " + status + ": " + error);
-        }
-        try (InputStream in = connection.getInputStream();
-             OutputStream out = download == null ? OutputStream.nullOutputStream() : Files.newOutputStream(download)) {
-            byte[] buffer = new byte[BUFFER];
-            int n;
-            while ((n = in.read(buffer)) >= 0) {
-                out.write(buffer, 0, n);
-            }
         }
     }
 

@@ -234,6 +234,22 @@ public final class ChunkedGcm {
             position += n;
             return n;
         }
+
+        /** Writes each chunk as it is produced, whole, rather than copying it through a buffer of the caller's. */
+        @Override
+        public long transferTo(OutputStream out) throws IOException {
+            long sent = 0;
+            while (true) {
+                while (position == available) {
+                    if (!fill()) {
+                        return sent;
+                    }
+                }
+                out.write(chunk, position, available - position);
+                sent += available - position;
+                position = available;
+            }
+        }
     }
 
     private static final class EncryptingSource extends ChunkSource {

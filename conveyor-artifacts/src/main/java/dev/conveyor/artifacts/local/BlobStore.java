@@ -30,14 +30,21 @@ import java.util.stream.Stream;
  * temporary file (swept at start). Whole reads verify the digest as they stream.
  */
 public final class BlobStore implements BlobFiles {
-    /** Blobs this large or larger are read ahead on a thread of their own, in buffers of {@link #READ_AHEAD_BUFFER}. */
+    /** Blobs this large or larger are read ahead on threads of their own, in buffers of {@link #READ_AHEAD_BUFFER}. */
     static final long READ_AHEAD_BYTES = 4L * 1024 * 1024;
-    static final int READ_AHEAD_BUFFER = 256 * 1024;
+    /** 4 MiB direct reads: this disk serves them at 2 GB/s, faster than the sha256; 1 MiB reads at 1.6 GB/s. */
+    static final int READ_AHEAD_BUFFER = 4 * 1024 * 1024;
+    /** Native buffers are aligned for direct I/O on filesystems with blocks of up to 4 KiB (nearly all). */
+    private static final int ALIGNMENT = 4096;
+    /** Blobs this large or larger are written with direct I/O: below it the page cache costs little and saves a read. */
+    static final long DIRECT_BYTES = 8L * 1024 * 1024;
     private static final Duration STALE = Duration.ofHours(1);
 
     private final Path blobs;
     private final Path incoming;
     private final Path trash;
+    private final NativeBuffers writeBuffers = new NativeBuffers(DirectFileWriter.BUFFER, ALIGNMENT, 16);
+    private final NativeBuffers readBuffers = new NativeBuffers(READ_AHEAD_BUFFER, ALIGNMENT, 8);
 
     public BlobStore(Path root) {
         this.blobs = root.resolve("blobs");
@@ -56,10 +63,15 @@ public final class BlobStore implements BlobFiles {
     public record WrittenBlob(Path temp, String sha256, long size) {
     }
 
-    /** Starts writing a blob. */
-    public Writer newWriter() {
+    /**
+     * Starts writing a blob of about {@code expectedSize} bytes (negative when unknown). Blobs of
+     * {@link #DIRECT_BYTES} or more, or of unknown size, are written with direct I/O where the filesystem allows it
+     * ({@link DirectFileWriter}).
+     */
+    public Writer newWriter(long expectedSize) {
         try {
-            return new Writer(Files.createTempFile(incoming, "blob-", ".tmp"));
+            Path temp = Files.createTempFile(incoming, "blob-", ".tmp");
+            return new Writer(temp, expectedSize < 0 || expectedSize >= DIRECT_BYTES ? DirectFileWriter.open(temp, writeBuffers) : null);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a temporary blob in " + incoming, e);
         }
@@ -98,11 +110,10 @@ public final class BlobStore implements BlobFiles {
      * ({@link VerifiedReadAhead}).
      */
     public InputStream open(String sha256, long size) throws IOException {
-        InputStream file = Files.newInputStream(path(sha256));
         if (size >= READ_AHEAD_BYTES) {
-            return new VerifiedReadAhead(file, sha256, size, READ_AHEAD_BUFFER);
+            return VerifiedReadAhead.open(path(sha256), sha256, size, readBuffers);
         }
-        return new Sha256VerifyingInputStream(file, sha256, size, "blob " + sha256);
+        return new Sha256VerifyingInputStream(Files.newInputStream(path(sha256)), sha256, size, "blob " + sha256);
     }
 
     /** Opens a blob at an offset, unverified (ranges cannot be checked against the whole-blob digest). */
@@ -194,20 +205,24 @@ public final class BlobStore implements BlobFiles {
 
     /**
      * A blob being written: an output stream that digests what passes; {@link #finish} syncs and names it. Large
-     * blobs start on their way to the disk as they are written ({@link EarlyWriteback}).
+     * blobs are written with direct I/O ({@link DirectFileWriter}) or, where the filesystem refuses it, start on
+     * their way to the disk as they are written ({@link EarlyWriteback}).
      */
     public static final class Writer extends OutputStream {
         private final Path temp;
+        private final DirectFileWriter direct;
         private final FileChannel file;
         private final EarlyWriteback writeback;
         private final MessageDigest digest = sha256();
         private long size;
         private boolean finished;
 
-        private Writer(Path temp) throws IOException {
+        /** Writes {@code temp} through {@code direct}, or through the page cache when it is null. */
+        private Writer(Path temp, DirectFileWriter direct) throws IOException {
             this.temp = temp;
-            this.file = FileChannel.open(temp, StandardOpenOption.WRITE);
-            this.writeback = new EarlyWriteback(file);
+            this.direct = direct;
+            this.file = direct == null ? FileChannel.open(temp, StandardOpenOption.WRITE) : null;
+            this.writeback = direct == null ? new EarlyWriteback(file) : null;
         }
 
         @Override
@@ -218,9 +233,13 @@ public final class BlobStore implements BlobFiles {
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
             digest.update(b, off, len);
-            writeFully(b, off, len);
+            if (direct != null) {
+                direct.write(b, off, len);
+            } else {
+                writeFully(b, off, len);
+                writeback.written(len);
+            }
             size += len;
-            writeback.written(len);
         }
 
         private void writeFully(byte[] b, int off, int len) throws IOException {
@@ -239,9 +258,13 @@ public final class BlobStore implements BlobFiles {
 
         /** Syncs and closes the temporary file and returns the blob's digest and size. */
         public WrittenBlob finish() throws IOException {
-            writeback.await();
-            file.force(false);
-            file.close();
+            if (direct != null) {
+                direct.finish();
+            } else {
+                writeback.await();
+                file.force(false);
+                file.close();
+            }
             finished = true;
             return new WrittenBlob(temp, HexFormat.of().formatHex(digest.digest()), size);
         }
@@ -250,8 +273,12 @@ public final class BlobStore implements BlobFiles {
         public void abort() {
             try {
                 if (!finished) {
-                    writeback.await();
-                    file.close();
+                    if (direct != null) {
+                        direct.abort();
+                    } else {
+                        writeback.await();
+                        file.close();
+                    }
                 }
                 Files.deleteIfExists(temp);
             } catch (IOException ignored) {

@@ -450,7 +450,7 @@ public final class LocalObjectStore implements ObjectStore {
             digests.add(BlobStore.sha256()); // the plaintext's; the writer digests what it stores, the ciphertext
         }
         boolean large = write.contentLength() < 0 || write.contentLength() >= OFF_THREAD_BYTES;
-        BlobStore.Writer writer = blobs.newWriter();
+        BlobStore.Writer writer = blobs.newWriter(write.contentLength());
         try (SideDigests side = large ? SideDigests.offThread(digests, BUFFER) : SideDigests.inline(digests, BUFFER)) {
             long total = 0;
             try (OutputStream sink = encrypted ? ChunkedGcm.encrypt(writer, dataKey) : writer) {

@@ -42,7 +42,7 @@ class BlobReadsTest {
     }
 
     private BlobStore.WrittenBlob store(byte[] content) throws IOException {
-        BlobStore.Writer writer = blobs.newWriter();
+        BlobStore.Writer writer = blobs.newWriter(content.length);
         // Uneven writes, the way uploads and the cipher hand them over.
         for (int at = 0; at < content.length; ) {
             int n = Math.min(content.length - at, 700_000);

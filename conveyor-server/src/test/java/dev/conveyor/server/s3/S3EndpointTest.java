@@ -231,7 +231,8 @@ class S3EndpointTest {
     @Test
     void largeAndEncryptedUploadsKeepS3sETagsAndDigestChecks() throws Exception {
         s3.createBucket(r -> r.bucket("large"));
-        byte[] content = new byte[6 * 1024 * 1024 + 5]; // digested on the side, read ahead
+        // Digested on the side, written with direct I/O (past 8 MiB, with a tail shorter than a block), read ahead.
+        byte[] content = new byte[9 * 1024 * 1024 + 5];
         new Random(12).nextBytes(content);
         PutObjectResponse plain = s3.putObject(r -> r.bucket("large").key("plain"), RequestBody.fromBytes(content));
         assertThat(plain.eTag()).isEqualTo("\"" + md5(content) + "\"");
@@ -259,7 +260,8 @@ class S3EndpointTest {
     @Test
     void aCorruptedBlobIsNeverServedToItsEnd() throws Exception {
         s3.createBucket(r -> r.bucket("corrupted"));
-        for (int size : new int[] {1000, 6 * 1024 * 1024 + 7}) { // verified inline, and read ahead
+        // Verified inline; read ahead; written and read with direct I/O.
+        for (int size : new int[] {1000, 6 * 1024 * 1024 + 7, 9 * 1024 * 1024 + 7}) {
             byte[] content = new byte[size];
             new Random(size).nextBytes(content);
             s3.putObject(r -> r.bucket("corrupted").key("k" + size), RequestBody.fromBytes(content));
