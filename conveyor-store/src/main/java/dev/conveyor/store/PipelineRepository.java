@@ -38,6 +38,14 @@ public final class PipelineRepository {
         db.changes().subscribe(PipelineCache.TOPIC, listener);
     }
 
+    /**
+     * True while {@link #subscribe subscribers} hear of every write; while false, what they derived must be checked
+     * against the database before it is used.
+     */
+    public boolean changesReliable() {
+        return db.changes().reliable();
+    }
+
     /** What a new pipeline or version is written with. */
     public record NewVersion(String pipelineType, String executionMode, String declarationJson) {
     }

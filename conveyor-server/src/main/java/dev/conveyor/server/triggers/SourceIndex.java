@@ -7,6 +7,7 @@ import dev.conveyor.model.pipeline.PipelineDeclaration;
 import dev.conveyor.model.pipeline.PipelineTriggerDeclaration;
 import dev.conveyor.model.pipeline.StageDeclaration;
 import dev.conveyor.store.PipelineRepository;
+import dev.conveyor.store.changes.ChangeFeed;
 import dev.conveyor.store.source.PipelineVersions;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,14 +16,17 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The source actions of every pipeline's current version, kept in memory. Each read first compares a fingerprint
- * of the pipeline table (one small query) and re-reads only the pipelines that changed, so a pipeline created or
- * updated through any replica is seen at once; a full re-read every {@code maxAge} covers what a fingerprint
- * cannot tell apart.
+ * The source actions of every pipeline's current version, kept in memory. The store's change feed tells of every
+ * pipeline write, in this process or another replica: while it is reliable, a read with no write since the last one
+ * answers from memory without a query. After a write, a gap in the feed, or always while the feed is not reliable
+ * (H2 over TCP), a read first compares a fingerprint of the pipeline table (one aggregate query over it) and
+ * re-reads only the pipelines that changed; a full re-read every {@code maxAge} covers what a fingerprint cannot
+ * tell apart.
  */
 public final class SourceIndex {
     private static final Logger LOG = LoggerFactory.getLogger(SourceIndex.class);
@@ -31,6 +35,10 @@ public final class SourceIndex {
     private final PipelineRepository pipelines;
     private final Clock clock;
     private final Duration maxAge;
+    /** Pipeline writes (and feed gaps) heard of so far; the index is current as of {@link #checkedAt} of them. */
+    private final AtomicLong writesHeard = new AtomicLong();
+    private long checkedAt = -1;
+    private long fingerprintReads;
     private String fingerprint;
     private Instant refreshedAt = Instant.MIN;
     private Map<String, PipelineVersions.Version> known = Map.of();
@@ -42,18 +50,42 @@ public final class SourceIndex {
         this.pipelines = pipelines;
         this.clock = clock;
         this.maxAge = maxAge;
+        pipelines.subscribe(new ChangeFeed.Listener() {
+            @Override
+            public void changed(String name) {
+                writesHeard.incrementAndGet();
+            }
+
+            @Override
+            public void gap() {
+                writesHeard.incrementAndGet();
+            }
+        });
     }
 
     /** Every source action of every pipeline, current as of this call. */
     public synchronized List<SourceAction> all() {
-        String now = versions.fingerprint();
         Instant at = clock.instant();
-        if (!now.equals(fingerprint) || at.isAfter(refreshedAt.plus(maxAge))) {
+        boolean expired = at.isAfter(refreshedAt.plus(maxAge));
+        // Read before the fingerprint: a write heard while it is being read is checked again at the next call.
+        long heard = writesHeard.get();
+        if (!expired && heard == checkedAt && pipelines.changesReliable()) {
+            return all;
+        }
+        String now = versions.fingerprint();
+        fingerprintReads++;
+        if (expired || !now.equals(fingerprint)) {
             refresh();
             fingerprint = now;
             refreshedAt = at;
         }
+        checkedAt = heard;
         return all;
+    }
+
+    /** How many times a read had to query the pipeline table's fingerprint (for tests). */
+    synchronized long fingerprintReads() {
+        return fingerprintReads;
     }
 
     /** The source actions of one pipeline. */
