@@ -25,7 +25,11 @@ final class NativeBuffers {
     /** A cleared buffer of {@link #size()} bytes whose address is a multiple of the alignment. */
     ByteBuffer take() {
         ByteBuffer buffer = idle.poll();
-        return buffer != null ? buffer.clear() : ByteBuffer.allocateDirect(size + alignment).alignedSlice(alignment);
+        if (buffer != null) {
+            return buffer.clear();
+        }
+        // alignedSlice can leave up to one alignment more than asked for; slice again to exactly the size.
+        return ByteBuffer.allocateDirect(size + alignment).alignedSlice(alignment).limit(size).slice();
     }
 
     /** Gives a buffer from {@link #take} back for reuse, or to the collector when enough are idle. */

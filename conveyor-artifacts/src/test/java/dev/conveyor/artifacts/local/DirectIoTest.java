@@ -58,6 +58,23 @@ class DirectIoTest {
         }
     }
 
+    @Test
+    void pooledBuffersAreAlignedExactlyTheirSizeAndReused() {
+        NativeBuffers buffers = new NativeBuffers(1024 * 1024, 4096, 2);
+        for (int i = 0; i < 20; i++) { // allocations land at various addresses; each must come out the same
+            ByteBuffer buffer = buffers.take();
+            assertThat(buffer.isDirect()).isTrue();
+            assertThat(buffer.capacity()).isEqualTo(1024 * 1024);
+            assertThat(buffer.alignmentOffset(0, 4096)).as("address alignment").isZero();
+            buffer.put(new byte[100]);
+            buffers.give(buffer);
+            ByteBuffer again = buffers.take();
+            assertThat(again).as("the buffer given back is taken again, cleared").isSameAs(buffer);
+            assertThat(again.position()).isZero();
+            assertThat(again.limit()).isEqualTo(1024 * 1024);
+        }
+    }
+
     @ParameterizedTest(name = "{0} bytes")
     @ValueSource(ints = {1, 4096, 8 * 1024 * 1024, 8 * 1024 * 1024 + 4097, 17 * 1024 * 1024 + 3})
     void blobsWrittenAndReadDirectlyAreExactlyTheirBytes(int size) throws IOException {
