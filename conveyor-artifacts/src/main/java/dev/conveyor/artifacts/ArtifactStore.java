@@ -16,7 +16,7 @@ public interface ArtifactStore {
      */
     StoredArtifact putArtifact(ArtifactPlacement placement, Path zipFile);
 
-    /** Opens an artifact's content (decrypted, sha256-verified as it is read: a mismatch fails the read). */
+    /** Opens an artifact's content (decrypted, verified as it is read: corrupted content fails the read). */
     InputStream openArtifact(S3Location location);
 
     /** Copies an artifact's content to {@code target} (verified), for an action's workspace. */

@@ -191,9 +191,10 @@ public final class ExternalS3ObjectStore implements ObjectStore {
                 metadata.put(META_PLAIN_SIZE, Long.toString(plainSize));
             }
             PutObjectResponse response;
+            String shaHex;
             if (spooled != null) {
                 String md5Hex = HexFormat.of().formatHex(md5.digest());
-                String shaHex = HexFormat.of().formatHex(sha.digest());
+                shaHex = HexFormat.of().formatHex(sha.digest());
                 checkDigests(bucket, key, write, md5Hex, shaHex, null);
                 metadata.put(META_SHA256, shaHex);
                 if (dataKey != null) {
@@ -203,10 +204,13 @@ public final class ExternalS3ObjectStore implements ObjectStore {
             } else {
                 // Streamed: the plaintext's digests are known once the body is sent; a mismatch removes the version.
                 response = upload(bucket, key, write.contentType(), metadata, stored, storedSize);
-                checkDigests(bucket, key, write, HexFormat.of().formatHex(md5.digest()), HexFormat.of().formatHex(sha.digest()),
-                        response.versionId());
+                shaHex = HexFormat.of().formatHex(sha.digest());
+                checkDigests(bucket, key, write, HexFormat.of().formatHex(md5.digest()), shaHex, response.versionId());
             }
-            return headObject(bucket, key, response.versionId() == null ? null : response.versionId());
+            ObjectVersion v = headObject(bucket, key, response.versionId() == null ? null : response.versionId());
+            // A streamed upload's sha256 is known only once it is sent, too late for its metadata: the answer carries it.
+            return v.sha256() != null ? v : new ObjectVersion(v.bucket(), v.key(), v.versionId(), v.deleteMarker(), v.latest(), v.size(),
+                    v.etag(), v.lastModified(), v.contentType(), v.userMetadata(), shaHex, v.kmsKeyId(), v.partsCount());
         } catch (IOException e) {
             throw new UncheckedIOException("upload of " + bucket + "/" + key + " failed", e);
         } finally {

@@ -17,6 +17,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -24,27 +25,30 @@ import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
- * Content-addressed files: a blob is stored once at {@code blobs/<sha256[0:2]>/<sha256>} under the root, named by
- * the sha256 of its bytes. A blob is written to {@code incoming/} while its digest is computed, fsynced, then
- * renamed into place atomically, so a reader never sees a partial blob and an interrupted write leaves only a
- * temporary file (swept at start). Whole reads verify the digest as they stream.
+ * Content-addressed files: a blob is stored once at {@code blobs/<name[0:2]>/<name>} under the root, named by the
+ * sha256 of its bytes and followed in its file by their {@link BlobChecksums}. Ciphertext is the exception: under a
+ * fresh data key per object it never repeats, so digesting it to find an equal blob would be wasted (0.6 s of CPU
+ * per GiB); its blobs get random 256-bit names of the same form instead. A blob is written to
+ * {@code incoming/} while its digest and checksums are computed, fsynced, then renamed into place atomically, so a
+ * reader never sees a partial blob and an interrupted write leaves only a temporary file (swept at start). Reads,
+ * whole or ranged, verify every chunk they hand over.
+ *
+ * <p>Large blobs bypass the page cache both ways where the filesystem allows it ({@link DirectIo} has the
+ * measurements); small ones go through it, their writeback started early ({@link EarlyWriteback}).
  */
 public final class BlobStore implements BlobFiles {
-    /** Blobs this large or larger are read ahead on threads of their own, in buffers of {@link #READ_AHEAD_BUFFER}. */
-    static final long READ_AHEAD_BYTES = 4L * 1024 * 1024;
-    /** 4 MiB direct reads: this disk serves them at 2 GB/s, faster than the sha256; 1 MiB reads at 1.6 GB/s. */
-    static final int READ_AHEAD_BUFFER = 4 * 1024 * 1024;
     /** Native buffers are aligned for direct I/O on filesystems with blocks of up to 4 KiB (nearly all). */
     private static final int ALIGNMENT = 4096;
     /** Blobs this large or larger are written with direct I/O: below it the page cache costs little and saves a read. */
     static final long DIRECT_BYTES = 8L * 1024 * 1024;
     private static final Duration STALE = Duration.ofHours(1);
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path blobs;
     private final Path incoming;
     private final Path trash;
     private final NativeBuffers writeBuffers = new NativeBuffers(DirectFileWriter.BUFFER, ALIGNMENT, 16);
-    private final NativeBuffers readBuffers = new NativeBuffers(READ_AHEAD_BUFFER, ALIGNMENT, 8);
+    private final NativeBuffers readBuffers = new NativeBuffers(VerifiedBlobReader.READ_AHEAD_BUFFER, ALIGNMENT, 8);
 
     public BlobStore(Path root) {
         this.blobs = root.resolve("blobs");
@@ -59,19 +63,23 @@ public final class BlobStore implements BlobFiles {
         }
     }
 
-    /** A blob written to its temporary file, digest known, not yet in place. */
-    public record WrittenBlob(Path temp, String sha256, long size) {
+    /**
+     * A blob written to its temporary file, digest known, not yet in place. {@code synced} is false when the file was
+     * not fsynced because an identical blob was already stored (see {@link #place}).
+     */
+    public record WrittenBlob(Path temp, String sha256, long size, boolean synced) {
     }
 
     /**
-     * Starts writing a blob of about {@code expectedSize} bytes (negative when unknown). Blobs of
-     * {@link #DIRECT_BYTES} or more, or of unknown size, are written with direct I/O where the filesystem allows it
-     * ({@link DirectFileWriter}).
+     * Starts writing a blob of about {@code expectedSize} bytes (negative when unknown), named by its sha256 when
+     * {@code contentAddressed} and at random otherwise (for ciphertext). Blobs of {@link #DIRECT_BYTES} or more, or
+     * of unknown size, are written with direct I/O where the filesystem allows it ({@link DirectFileWriter}).
      */
-    public Writer newWriter(long expectedSize) {
+    public Writer newWriter(long expectedSize, boolean contentAddressed) {
         try {
             Path temp = Files.createTempFile(incoming, "blob-", ".tmp");
-            return new Writer(temp, expectedSize < 0 || expectedSize >= DIRECT_BYTES ? DirectFileWriter.open(temp, writeBuffers) : null);
+            return new Writer(temp, expectedSize < 0 || expectedSize >= DIRECT_BYTES ? DirectFileWriter.open(temp, writeBuffers) : null,
+                    contentAddressed);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a temporary blob in " + incoming, e);
         }
@@ -82,7 +90,12 @@ public final class BlobStore implements BlobFiles {
         return blobs.resolve(sha256.substring(0, 2)).resolve(sha256);
     }
 
-    /** Moves a written blob into place (replacing an identical one), then syncs the directory. Idempotent. */
+    /**
+     * Moves a written blob into place, then syncs the directory; idempotent. Called while the blob's row is locked, so
+     * that no other transaction removes a stored blob meanwhile: when an identical blob is already in place (same
+     * name, the file length its size gives), that one is kept, already durable, and the new file is thrown away
+     * ({@link #discard}). Otherwise the new file is synced first if it was not yet.
+     */
     public void place(WrittenBlob blob) {
         Path target = path(blob.sha256());
         try {
@@ -91,6 +104,15 @@ public final class BlobStore implements BlobFiles {
                     return; // placed by an earlier attempt of the same transaction
                 }
                 throw new IllegalStateException("blob " + blob.sha256() + " vanished before it was placed");
+            }
+            if (stored(blob.sha256(), blob.size())) {
+                discardLater(blob.temp());
+                return;
+            }
+            if (!blob.synced()) {
+                try (FileChannel file = FileChannel.open(blob.temp(), StandardOpenOption.WRITE)) {
+                    file.force(false);
+                }
             }
             Files.createDirectories(target.getParent());
             try {
@@ -104,34 +126,45 @@ public final class BlobStore implements BlobFiles {
         }
     }
 
+    /** True when the blob is in place with the file length of a blob of {@code size} bytes and its checksums. */
+    private boolean stored(String sha256, long size) {
+        try {
+            return Files.size(path(sha256)) == BlobChecksums.fileLength(size);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Moves a temporary file to the trash, and from there {@link #discard}s it. */
+    private void discardLater(Path temp) throws IOException {
+        Path aside = trash.resolve(temp.getFileName());
+        Files.move(temp, aside, StandardCopyOption.ATOMIC_MOVE);
+        discard(aside.toString());
+    }
+
     /**
-     * Opens a whole blob of {@code size} bytes; the read that would reach its end fails with an IOException instead if
-     * its bytes do not match its name. Large blobs are read ahead and digested on a thread of their own
-     * ({@link VerifiedReadAhead}).
+     * Opens {@code length} bytes of a blob of {@code size} bytes from {@code offset}, every one verified before it is
+     * handed over: a read that would hand over a corrupted byte fails with an IOException instead (see
+     * {@link VerifiedBlobReader}). Blobs written before checksum trailers existed are verified by their sha256 when
+     * read whole (the read that would reach the end fails if it does not match), and not at all when read in part.
      */
-    public InputStream open(String sha256, long size) throws IOException {
-        if (size >= READ_AHEAD_BYTES) {
-            return VerifiedReadAhead.open(path(sha256), sha256, size, readBuffers);
+    public InputStream open(String sha256, long size, long offset, long length) throws IOException {
+        Path file = path(sha256);
+        String what = "blob " + sha256;
+        long fileLength = Files.size(file);
+        if (fileLength == BlobChecksums.fileLength(size)) {
+            return VerifiedBlobReader.open(file, size, offset, length, readBuffers, what);
         }
-        return new Sha256VerifyingInputStream(Files.newInputStream(path(sha256)), sha256, size, "blob " + sha256);
-    }
-
-    /** Opens a blob at an offset, unverified (ranges cannot be checked against the whole-blob digest). */
-    public InputStream openAt(String sha256, long offset) throws IOException {
-        FileChannel channel = FileChannel.open(path(sha256), StandardOpenOption.READ);
-        channel.position(offset);
-        return Channels.newInputStream(channel);
-    }
-
-    /** Reads the first {@code n} bytes of a blob. */
-    public byte[] head(String sha256, int n) throws IOException {
-        try (InputStream in = Files.newInputStream(path(sha256))) {
-            return in.readNBytes(n);
+        if (BlobChecksums.legacy(fileLength, size)) {
+            if (offset == 0 && length == size) {
+                return new Sha256VerifyingInputStream(Files.newInputStream(file), sha256, size, what);
+            }
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+            channel.position(offset);
+            return new BoundedInputStream(Channels.newInputStream(channel), length);
         }
-    }
-
-    public boolean exists(String sha256) {
-        return Files.exists(path(sha256));
+        throw new IOException(what + " takes " + fileLength + " bytes on disk where its " + size + " bytes and their checksums take "
+                + BlobChecksums.fileLength(size) + ": it is corrupted");
     }
 
     @Override
@@ -149,12 +182,30 @@ public final class BlobStore implements BlobFiles {
 
     @Override
     public void discard(String handle) {
-        if (handle != null) {
-            try {
-                Files.deleteIfExists(Path.of(handle));
-            } catch (IOException ignored) {
-                // swept at the next start
-            }
+        if (handle == null) {
+            return;
+        }
+        Path file = Path.of(handle);
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (IOException e) {
+            return; // gone already
+        }
+        // Unlinking a large file takes a while (a few tenths of a second per GiB) and nobody waits for it: a request
+        // that replaced or deleted a large object answers without it. Small files go at once.
+        if (size >= DIRECT_BYTES) {
+            Thread.startVirtualThread(() -> deleteQuietly(file));
+        } else {
+            deleteQuietly(file);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // swept at a later start
         }
     }
 
@@ -195,6 +246,12 @@ public final class BlobStore implements BlobFiles {
         }
     }
 
+    private static byte[] randomName() {
+        byte[] name = new byte[32];
+        RANDOM.nextBytes(name);
+        return name;
+    }
+
     static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
@@ -204,23 +261,25 @@ public final class BlobStore implements BlobFiles {
     }
 
     /**
-     * A blob being written: an output stream that digests what passes; {@link #finish} syncs and names it. Large
-     * blobs are written with direct I/O ({@link DirectFileWriter}) or, where the filesystem refuses it, start on
-     * their way to the disk as they are written ({@link EarlyWriteback}).
+     * A blob being written: an output stream that digests and checksums what passes; {@link #finish} appends the
+     * checksums, syncs and names it. Large blobs are written with direct I/O ({@link DirectFileWriter}) or, where the
+     * filesystem refuses it, start on their way to the disk as they are written ({@link EarlyWriteback}).
      */
-    public static final class Writer extends OutputStream {
+    public final class Writer extends OutputStream {
         private final Path temp;
         private final DirectFileWriter direct;
         private final FileChannel file;
         private final EarlyWriteback writeback;
-        private final MessageDigest digest = sha256();
+        private final MessageDigest digest;
+        private final BlobChecksums.Builder checksums = new BlobChecksums.Builder();
         private long size;
-        private boolean finished;
+        private boolean closed;
 
         /** Writes {@code temp} through {@code direct}, or through the page cache when it is null. */
-        private Writer(Path temp, DirectFileWriter direct) throws IOException {
+        private Writer(Path temp, DirectFileWriter direct, boolean contentAddressed) throws IOException {
             this.temp = temp;
             this.direct = direct;
+            this.digest = contentAddressed ? sha256() : null;
             this.file = direct == null ? FileChannel.open(temp, StandardOpenOption.WRITE) : null;
             this.writeback = direct == null ? new EarlyWriteback(file) : null;
         }
@@ -232,23 +291,26 @@ public final class BlobStore implements BlobFiles {
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
-            digest.update(b, off, len);
-            if (direct != null) {
-                direct.write(b, off, len);
-            } else {
-                writeFully(b, off, len);
-                writeback.written(len);
+            if (digest != null) {
+                digest.update(b, off, len);
             }
+            checksums.update(b, off, len);
+            writeFully(b, off, len);
             size += len;
         }
 
         private void writeFully(byte[] b, int off, int len) throws IOException {
+            if (direct != null) {
+                direct.write(b, off, len);
+                return;
+            }
             // A FileChannel, which the early writeback forces too (and which copies through a native buffer it keeps
             // per thread, where a FileOutputStream allocates one per call).
             ByteBuffer bytes = ByteBuffer.wrap(b, off, len);
             while (bytes.hasRemaining()) {
                 file.write(bytes);
             }
+            writeback.written(len);
         }
 
         /** Does nothing: the file is closed by {@link #finish} or {@link #abort}. */
@@ -256,23 +318,33 @@ public final class BlobStore implements BlobFiles {
         public void close() {
         }
 
-        /** Syncs and closes the temporary file and returns the blob's digest and size. */
+        /**
+         * Appends the checksums, syncs and closes the temporary file, and returns the blob's digest and size. When an
+         * identical blob is stored already the sync is left out: {@link #place} keeps that one.
+         */
         public WrittenBlob finish() throws IOException {
+            byte[] trailer = checksums.trailer();
+            writeFully(trailer, 0, trailer.length);
+            String name = HexFormat.of().formatHex(digest != null ? digest.digest() : randomName());
+            boolean sync = digest == null || !stored(name, size);
+            closed = true;
             if (direct != null) {
-                direct.finish();
+                direct.finish(sync);
             } else {
                 writeback.await();
-                file.force(false);
+                if (sync) {
+                    file.force(false);
+                }
                 file.close();
             }
-            finished = true;
-            return new WrittenBlob(temp, HexFormat.of().formatHex(digest.digest()), size);
+            return new WrittenBlob(temp, name, size, sync);
         }
 
         /** Deletes the temporary file (after a failure, or once the blob is placed it is already gone). */
         public void abort() {
             try {
-                if (!finished) {
+                if (!closed) {
+                    closed = true;
                     if (direct != null) {
                         direct.abort();
                     } else {

@@ -96,9 +96,9 @@ final class DirectFileWriter {
 
     /**
      * Writes what is left, pads it to a whole block as direct I/O requires and cuts the file back to its size, then
-     * syncs and closes the file.
+     * syncs (when {@code sync}) and closes the file.
      */
-    void finish() throws IOException {
+    void finish(boolean sync) throws IOException {
         if (current != null && current.position() > 0) {
             int tail = current.position();
             int padded = (tail + alignment - 1) / alignment * alignment;
@@ -113,7 +113,9 @@ final class DirectFileWriter {
         if (channel.size() != size) {
             channel.truncate(size);
         }
-        channel.force(false);
+        if (sync) {
+            channel.force(false);
+        }
         close();
         free.forEach(buffers::give); // the writing thread has ended: every buffer is back in the queue
     }

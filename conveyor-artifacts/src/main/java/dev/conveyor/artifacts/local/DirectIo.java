@@ -10,12 +10,13 @@ import java.nio.file.Path;
  * Opening large blobs for direct I/O ({@code O_DIRECT}), which bypasses the page cache: what the kernel requires of
  * it (buffers, offsets and lengths aligned to the filesystem's block) and the fallback where a filesystem refuses it.
  *
- * <p>Why large blobs bypass the cache both ways, measured on this project's 2-core machines with 1 GiB blobs:
- * writing through the cache cost 0.5 s of CPU in the kernel's copy, and reading a blob that is not cached cost
- * 1.6 s of CPU to bring it in, where direct reads cost 0.06 s and the disk serves them at 2 GB/s in 4 MiB reads,
- * faster than the sha256 that every whole read computes. Written directly, a blob is not cached, so its first read
- * must be direct too or pay those 1.6 s. A blob is written once and read whole a few times, so the cache saves
- * little for it; small blobs, read often, keep using it.
+ * <p>Why large blobs bypass the cache both ways, measured on this project's 2-core machines (virtual machines whose
+ * memory the host hands over as it is first touched) with 1 GiB blobs: writing a GiB of new data through the cache
+ * cost 1.5 to 1.9 s of CPU in the kernel (the same as {@code cp} to a new file there; 0.2 s when the kernel reuses
+ * pages it just freed), where direct writes cost 0.1 s and the disk takes them at about 1 GB/s; reading a blob that
+ * is not cached cost 0.4 to 0.7 s of CPU to bring it in, where direct reads cost 0.07 s and the disk serves them at
+ * about 3 GB/s in 4 MiB reads. Written directly, a blob is not cached, so its reads are direct too. A blob is
+ * written once and read whole a few times, so the cache saves little for it; small blobs, read often, keep using it.
  */
 final class DirectIo {
     private DirectIo() {

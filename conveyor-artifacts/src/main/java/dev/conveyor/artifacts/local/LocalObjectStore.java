@@ -54,11 +54,10 @@ import java.util.Optional;
 
 /**
  * The object store on the local disk: metadata in the database ({@link ObjectRepository}), content in
- * content-addressed {@link BlobStore} files under {@code <dataDir>/artifacts}, encrypted with
- * {@link ChunkedGcm} under a data key from the {@link Keyring} when a write names a key. Content is streamed
- * through in 256 KiB buffers while its digests are computed (the sha256 that names the
- * blob, and the MD5 of a plaintext ETag); nothing is committed to the database until the blob is complete,
- * verified and in place.
+ * {@link BlobStore} files under {@code <dataDir>/artifacts}, encrypted with {@link ChunkedGcm} under a data key from
+ * the {@link Keyring} when a write names a key. Content is streamed through in 256 KiB buffers while its digests are
+ * computed (the sha256 that names a plaintext blob or is recorded for an encrypted one, and the MD5 of a plaintext
+ * ETag); nothing is committed to the database until the blob is complete, synced and in place.
  */
 public final class LocalObjectStore implements ObjectStore {
     static final int BUFFER = 256 * 1024;
@@ -130,6 +129,12 @@ public final class LocalObjectStore implements ObjectStore {
     }
 
     // ------------------------------------------------------------------ objects
+
+    /** Every byte read is checked against its blob's chunk checksums first (and, encrypted, its GCM tag). */
+    @Override
+    public boolean verifiesReads() {
+        return true;
+    }
 
     @Override
     public ObjectVersion putObject(String bucket, String key, ObjectWrite write, InputStream content) {
@@ -447,10 +452,10 @@ public final class LocalObjectStore implements ObjectStore {
             digests.add(md5());
         }
         if (encrypted) {
-            digests.add(BlobStore.sha256()); // the plaintext's; the writer digests what it stores, the ciphertext
+            digests.add(BlobStore.sha256()); // the plaintext's: the writer names ciphertext at random
         }
         boolean large = write.contentLength() < 0 || write.contentLength() >= OFF_THREAD_BYTES;
-        BlobStore.Writer writer = blobs.newWriter(write.contentLength());
+        BlobStore.Writer writer = blobs.newWriter(write.contentLength(), !encrypted);
         try (SideDigests side = large ? SideDigests.offThread(digests, BUFFER) : SideDigests.inline(digests, BUFFER)) {
             long total = 0;
             try (OutputStream sink = encrypted ? ChunkedGcm.encrypt(writer, dataKey) : writer) {
@@ -546,20 +551,22 @@ public final class LocalObjectStore implements ObjectStore {
     }
 
     private InputStream openSegment(SegmentRow segment, long offset, long length, byte[] dataKey) throws IOException {
-        boolean whole = offset == 0 && length == segment.plainSize();
+        String blob = segment.blobSha256();
+        long stored = segment.storedSize();
         if (dataKey == null) {
-            if (whole) {
-                return blobs.open(segment.blobSha256(), segment.storedSize());
-            }
-            return new BoundedInputStream(blobs.openAt(segment.blobSha256(), offset), length);
+            return blobs.open(blob, stored, offset, length);
         }
-        if (whole) {
-            return ChunkedGcm.decrypt(blobs.open(segment.blobSha256(), segment.storedSize()), dataKey, segment.plainSize());
+        if (offset == 0 && length == segment.plainSize()) {
+            return ChunkedGcm.decrypt(blobs.open(blob, stored, 0, stored), dataKey, segment.plainSize());
         }
         long chunk = offset / ChunkedGcm.CHUNK_BYTES;
-        byte[] header = blobs.head(segment.blobSha256(), ChunkedGcm.HEADER_BYTES);
-        InputStream decrypted = ChunkedGcm.decryptFrom(header, blobs.openAt(segment.blobSha256(), ChunkedGcm.chunkOffset(chunk)),
-                dataKey, segment.plainSize(), chunk);
+        byte[] header;
+        try (InputStream in = blobs.open(blob, stored, 0, ChunkedGcm.HEADER_BYTES)) {
+            header = in.readAllBytes();
+        }
+        long from = ChunkedGcm.chunkOffset(chunk);
+        InputStream decrypted = ChunkedGcm.decryptFrom(header, blobs.open(blob, stored, from, stored - from), dataKey,
+                segment.plainSize(), chunk);
         decrypted.skipNBytes(offset - chunk * ChunkedGcm.CHUNK_BYTES);
         return new BoundedInputStream(decrypted, length);
     }

@@ -23,7 +23,18 @@ public interface ObjectStore extends AutoCloseable {
     /** Enables versioning, or suspends it. */
     void setVersioning(String bucket, boolean enabled);
 
-    /** Writes a new version from {@code content} (read to its end), encrypted when the write names a key. */
+    /**
+     * Writes a new version from {@code content} (read to its end), encrypted when the write names a key. The answer
+     * carries the sha256 of the content.
+     */
+    /**
+     * True when no read of this store hands over a byte other than one written (it verifies what it reads and fails
+     * instead); false when callers that must be sure have to check the content themselves.
+     */
+    default boolean verifiesReads() {
+        return false;
+    }
+
     ObjectVersion putObject(String bucket, String key, ObjectWrite write, InputStream content);
 
     /** Opens a version (the latest when {@code versionId} is null), or the bytes of it that {@code range} selects. */

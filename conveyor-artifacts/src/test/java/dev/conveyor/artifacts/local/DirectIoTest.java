@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.conveyor.testkit.PostgresServer;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -23,7 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Large blobs bypass the page cache (direct I/O) where the filesystem allows it and go through it where it does not,
  * with the same bytes either way: whole aligned buffers, a tail shorter than a block (padded, then cut back), a blob
- * of unknown size, reads handed to a channel as native buffers, and a corrupted blob never sent to its end.
+ * of unknown size, reads handed to a channel as native buffers, and a corrupted chunk never sent.
  */
 class DirectIoTest {
     /** Filesystems that have served O_DIRECT for a decade; the build directory is on one of them on our machines. */
@@ -83,7 +80,7 @@ class DirectIoTest {
             BlobStore blobs = new BlobStore(dir);
             byte[] content = random(size);
             // As an upload of unknown size is written: always the large-blob path, whatever its size.
-            BlobStore.Writer writer = blobs.newWriter(-1);
+            BlobStore.Writer writer = blobs.newWriter(-1, true);
             for (int at = 0; at < size; ) {
                 int n = Math.min(size - at, 300_001);
                 writer.write(content, at, n);
@@ -91,17 +88,17 @@ class DirectIoTest {
             }
             BlobStore.WrittenBlob blob = writer.finish();
             blobs.place(blob);
-            assertThat(Files.size(blobs.path(blob.sha256()))).as("the padding is cut back").isEqualTo(size);
-            assertThat(Files.readAllBytes(blobs.path(blob.sha256()))).isEqualTo(content);
-            try (InputStream in = blobs.open(blob.sha256(), size)) {
+            assertThat(Files.size(blobs.path(blob.sha256()))).as("the padding is cut back").isEqualTo(BlobChecksums.fileLength(size));
+            assertThat(Arrays.copyOf(Files.readAllBytes(blobs.path(blob.sha256())), size)).isEqualTo(content);
+            try (InputStream in = blobs.open(blob.sha256(), size, 0, size)) {
                 assertThat(in.readAllBytes()).isEqualTo(content);
             }
             ChannelOutput received = new ChannelOutput();
-            try (InputStream in = blobs.open(blob.sha256(), size)) {
+            try (InputStream in = blobs.open(blob.sha256(), size, 0, size)) {
                 assertThat(in.transferTo(received)).isEqualTo(size);
             }
             assertThat(received.bytes()).isEqualTo(content);
-            if (size >= BlobStore.READ_AHEAD_BYTES) {
+            if (size >= VerifiedBlobReader.READ_AHEAD_BYTES) {
                 assertThat(received.bytesFromArrays).as("a read-ahead blob hands its native buffers over as they are").isZero();
             }
         } finally {
@@ -117,14 +114,14 @@ class DirectIoTest {
             BlobStore blobs = new BlobStore(dir);
             int size = 17 * 1024 * 1024 + 3;
             byte[] content = random(size);
-            BlobStore.Writer writer = blobs.newWriter(size);
+            BlobStore.Writer writer = blobs.newWriter(size, true);
             writer.write(content, 0, size);
             BlobStore.WrittenBlob blob = writer.finish();
             blobs.place(blob);
             Path file = blobs.path(blob.sha256());
             // Buffers aligned to less than the filesystem's blocks cannot be used for direct I/O: the page cache it is.
-            NativeBuffers buffers = new NativeBuffers(BlobStore.READ_AHEAD_BUFFER, direct ? 4096 : 512, 1);
-            try (VerifiedReadAhead intact = VerifiedReadAhead.open(file, blob.sha256(), size, buffers)) {
+            NativeBuffers buffers = new NativeBuffers(VerifiedBlobReader.READ_AHEAD_BUFFER, direct ? 4096 : 512, 1);
+            try (VerifiedBlobReader intact = VerifiedBlobReader.open(file, size, 0, size, buffers, "blob")) {
                 if (direct) {
                     assumeTrue(DIRECT_FILESYSTEMS.contains(Files.getFileStore(file).type()), "the build directory is on " + Files.getFileStore(file).type());
                 }
@@ -133,58 +130,23 @@ class DirectIoTest {
                 intact.transferTo(received);
                 assertThat(received.bytes()).isEqualTo(content);
             }
-            byte[] flipped = content.clone();
-            flipped[size - 2] ^= 1;
-            for (byte[] corrupted : new byte[][] {flipped, Arrays.copyOf(content, size - 1), Arrays.copyOf(content, size + 1)}) {
-                Files.write(file, corrupted);
+            byte[] stored = Files.readAllBytes(file);
+            for (int at : new int[] {size - 2, 5 * 1024 * 1024 + 1}) {
+                byte[] flipped = stored.clone();
+                flipped[at] ^= 1;
+                Files.write(file, flipped);
                 ChannelOutput received = new ChannelOutput();
                 IOException failure = null;
-                try (VerifiedReadAhead in = VerifiedReadAhead.open(file, blob.sha256(), size, buffers)) {
+                try (VerifiedBlobReader in = VerifiedBlobReader.open(file, size, 0, size, buffers, "blob")) {
                     in.transferTo(received);
                 } catch (IOException e) {
                     failure = e;
                 }
-                assertThat(failure).as("%d bytes on disk", corrupted.length).isNotNull().hasMessageContaining("corrupted");
-                assertThat(received.bytes().length).as("bytes sent before the failure").isLessThan(size);
+                assertThat(failure).as("byte %d flipped", at).isNotNull().hasMessageContaining("corrupted");
+                assertThat(received.bytes().length).as("bytes sent before the failure").isLessThanOrEqualTo(at);
             }
         } finally {
             PostgresServer.deleteRecursively(dir);
-        }
-    }
-
-    /** An output that is also a channel, as the HTTP response body is; counts the bytes that came as arrays. */
-    private static final class ChannelOutput extends OutputStream implements WritableByteChannel {
-        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        private long bytesFromArrays;
-
-        @Override
-        public void write(int b) {
-            out.write(b);
-            bytesFromArrays++;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            out.write(b, off, len);
-            bytesFromArrays += len;
-        }
-
-        @Override
-        public int write(ByteBuffer src) {
-            int n = src.remaining();
-            byte[] copy = new byte[n];
-            src.get(copy);
-            out.write(copy, 0, n);
-            return n;
-        }
-
-        @Override
-        public boolean isOpen() {
-            return true;
-        }
-
-        byte[] bytes() {
-            return out.toByteArray();
         }
     }
 }

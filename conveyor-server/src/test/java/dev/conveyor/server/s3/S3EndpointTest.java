@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -278,6 +279,19 @@ class S3EndpointTest {
                 // Caught after the response started: it stops short of its Content-Length, which the client reports.
                 assertThat(size).isGreaterThan(1000);
             }
+            // Ranges are verified too, by the 64 KiB chunks they touch: the start of a large object is intact, its end
+            // is not; a small object is one chunk.
+            HttpResponse<byte[]> head = HTTP.send(HttpRequest.newBuilder(URI.create(server.endpoint() + "/corrupted/k" + size))
+                    .header("Range", "bytes=0-99").GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (size > 64 * 1024) {
+                assertThat(head.statusCode()).isEqualTo(206);
+                assertThat(head.body()).isEqualTo(Arrays.copyOf(content, 100));
+            } else {
+                assertThat(head.statusCode()).isEqualTo(500);
+            }
+            HttpResponse<byte[]> tail = HTTP.send(HttpRequest.newBuilder(URI.create(server.endpoint() + "/corrupted/k" + size))
+                    .header("Range", "bytes=-20").GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(tail.statusCode()).as("%d bytes, the last 20", size).isEqualTo(500);
         }
     }
 
