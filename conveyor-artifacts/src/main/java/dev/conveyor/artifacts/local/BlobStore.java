@@ -64,10 +64,10 @@ public final class BlobStore implements BlobFiles {
     }
 
     /**
-     * A blob written to its temporary file, digest known, not yet in place. {@code synced} is false when the file was
+     * A blob written to its temporary file, named, not yet in place. {@code synced} is false when the file was
      * not fsynced because an identical blob was already stored (see {@link #place}).
      */
-    public record WrittenBlob(Path temp, String sha256, long size, boolean synced) {
+    public record WrittenBlob(Path temp, String name, long size, boolean synced) {
     }
 
     /**
@@ -86,8 +86,8 @@ public final class BlobStore implements BlobFiles {
     }
 
     /** The final path of a blob. */
-    public Path path(String sha256) {
-        return blobs.resolve(sha256.substring(0, 2)).resolve(sha256);
+    public Path path(String name) {
+        return blobs.resolve(name.substring(0, 2)).resolve(name);
     }
 
     /**
@@ -97,15 +97,15 @@ public final class BlobStore implements BlobFiles {
      * ({@link #discard}). Otherwise the new file is synced first if it was not yet.
      */
     public void place(WrittenBlob blob) {
-        Path target = path(blob.sha256());
+        Path target = path(blob.name());
         try {
             if (!Files.exists(blob.temp())) {
                 if (Files.exists(target)) {
                     return; // placed by an earlier attempt of the same transaction
                 }
-                throw new IllegalStateException("blob " + blob.sha256() + " vanished before it was placed");
+                throw new IllegalStateException("blob " + blob.name() + " vanished before it was placed");
             }
-            if (stored(blob.sha256(), blob.size())) {
+            if (stored(blob.name(), blob.size())) {
                 discardLater(blob.temp());
                 return;
             }
@@ -122,14 +122,14 @@ public final class BlobStore implements BlobFiles {
             }
             syncDirectory(target.getParent());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot place blob " + blob.sha256(), e);
+            throw new UncheckedIOException("cannot place blob " + blob.name(), e);
         }
     }
 
     /** True when the blob is in place with the file length of a blob of {@code size} bytes and its checksums. */
-    private boolean stored(String sha256, long size) {
+    private boolean stored(String name, long size) {
         try {
-            return Files.size(path(sha256)) == BlobChecksums.fileLength(size);
+            return Files.size(path(name)) == BlobChecksums.fileLength(size);
         } catch (IOException e) {
             return false;
         }
@@ -148,16 +148,16 @@ public final class BlobStore implements BlobFiles {
      * {@link VerifiedBlobReader}). Blobs written before checksum trailers existed are verified by their sha256 when
      * read whole (the read that would reach the end fails if it does not match), and not at all when read in part.
      */
-    public InputStream open(String sha256, long size, long offset, long length) throws IOException {
-        Path file = path(sha256);
-        String what = "blob " + sha256;
+    public InputStream open(String name, long size, long offset, long length) throws IOException {
+        Path file = path(name);
+        String what = "blob " + name;
         long fileLength = Files.size(file);
         if (fileLength == BlobChecksums.fileLength(size)) {
             return VerifiedBlobReader.open(file, size, offset, length, readBuffers, what);
         }
         if (BlobChecksums.legacy(fileLength, size)) {
             if (offset == 0 && length == size) {
-                return new Sha256VerifyingInputStream(Files.newInputStream(file), sha256, size, what);
+                return new Sha256VerifyingInputStream(Files.newInputStream(file), name, size, what); // named by their sha256
             }
             FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
             channel.position(offset);

@@ -149,7 +149,7 @@ public final class LocalObjectStore implements ObjectStore {
             ObjectRepository.NewVersion version = new ObjectRepository.NewVersion(bucket, key, newVersionId(), false,
                     written.plainSize, quote(written.etagHex), written.plainSha256, write.contentType(), metadataJson(write.userMetadata()),
                     dataKey == null ? null : dataKey.wrapped(), null, clock.instant(),
-                    List.of(new SegmentRow(written.blob.sha256(), written.blob.size(), written.plainSize)));
+                    List.of(new SegmentRow(written.blob.name(), written.blob.size(), written.plainSize)));
             ObjectVersionRow row = repository.putVersion(version, sha -> blobs.place(written.blob))
                     .orElseThrow(() -> S3Exception.noSuchBucket(bucket));
             return toVersion(row);
@@ -350,7 +350,7 @@ public final class LocalObjectStore implements ObjectStore {
         Written written = writeBlob(bucket, key, write, content, dataKey, true);
         try {
             String etag = quote(written.etagHex);
-            if (!repository.putPart(uploadId, partNumber, new SegmentRow(written.blob.sha256(), written.blob.size(), written.plainSize),
+            if (!repository.putPart(uploadId, partNumber, new SegmentRow(written.blob.name(), written.blob.size(), written.plainSize),
                     etag, clock.instant(), sha -> blobs.place(written.blob))) {
                 throw noSuchUpload(bucket, key, uploadId);
             }
@@ -489,7 +489,7 @@ public final class LocalObjectStore implements ObjectStore {
             BlobStore.WrittenBlob blob = writer.finish();
             List<byte[]> sums = side.finish();
             byte[] md5Bytes = md5Wanted ? sums.getFirst() : null;
-            String plainSha = encrypted ? HexFormat.of().formatHex(sums.getLast()) : blob.sha256();
+            String plainSha = encrypted ? HexFormat.of().formatHex(sums.getLast()) : blob.name();
             if (write.expectedMd5() != null && !Base64.getEncoder().encodeToString(md5Bytes).equals(write.expectedMd5())) {
                 throw new S3Exception(S3ErrorCode.BadDigest, "The Content-MD5 you specified did not match what we received.", bucket + "/" + key);
             }

@@ -88,13 +88,13 @@ class BlobReadsTest {
         byte[] content = random(size);
         BlobStore.WrittenBlob blob = store(content);
         assertThat(blob.size()).isEqualTo(size);
-        assertThat(Files.size(blobs.path(blob.sha256()))).as("the bytes, then their checksums").isEqualTo(BlobChecksums.fileLength(size));
-        Read read = read(blob.sha256(), size, 0, size);
+        assertThat(Files.size(blobs.path(blob.name()))).as("the bytes, then their checksums").isEqualTo(BlobChecksums.fileLength(size));
+        Read read = read(blob.name(), size, 0, size);
         assertThat(read.failure()).isNull();
         assertThat(read.content()).isEqualTo(content);
 
         ChannelOutput received = new ChannelOutput();
-        try (InputStream in = blobs.open(blob.sha256(), size, 0, size)) {
+        try (InputStream in = blobs.open(blob.name(), size, 0, size)) {
             assertThat(in.transferTo(received)).isEqualTo(size);
         }
         assertThat(received.bytes()).isEqualTo(content);
@@ -113,12 +113,12 @@ class BlobReadsTest {
                 {12345, 0}, {VerifiedBlobReader.READ_AHEAD_BUFFER - 5, VerifiedBlobReader.READ_AHEAD_BUFFER + 10}, {7, size - 7}, {0, size},
         };
         for (long[] range : ranges) {
-            Read read = read(blob.sha256(), size, range[0], range[1]);
+            Read read = read(blob.name(), size, range[0], range[1]);
             assertThat(read.failure()).as("bytes %d+%d", range[0], range[1]).isNull();
             assertThat(read.content()).as("bytes %d+%d", range[0], range[1])
                     .isEqualTo(Arrays.copyOfRange(content, (int) range[0], (int) (range[0] + range[1])));
         }
-        try (InputStream in = blobs.open(blob.sha256(), size, 100, size - 100)) {
+        try (InputStream in = blobs.open(blob.name(), size, 100, size - 100)) {
             assertThat(in.skip(CHUNK * 2L)).isEqualTo(CHUNK * 2L);
             assertThat(in.readNBytes(10)).isEqualTo(Arrays.copyOfRange(content, 100 + CHUNK * 2, 110 + CHUNK * 2));
         }
@@ -129,13 +129,13 @@ class BlobReadsTest {
     void aFlippedBitFailsTheReadBeforeAnyByteOfItsChunk(int size) throws IOException {
         byte[] content = random(size);
         BlobStore.WrittenBlob blob = store(content);
-        Path file = blobs.path(blob.sha256());
+        Path file = blobs.path(blob.name());
         byte[] intact = Files.readAllBytes(file);
         for (int at : new int[] {0, size / 3, size - 1}) {
             byte[] corrupted = intact.clone();
             corrupted[at] ^= 0x10;
             Files.write(file, corrupted);
-            Read read = read(blob.sha256(), size, 0, size);
+            Read read = read(blob.name(), size, 0, size);
             if (read.failure() == null) {
                 fail("a blob with byte " + at + " flipped was read to its end");
             }
@@ -144,7 +144,7 @@ class BlobReadsTest {
             assertThat(read.content()).isEqualTo(Arrays.copyOf(content, read.content().length));
         }
         Files.write(file, intact);
-        assertThat(read(blob.sha256(), size, 0, size).content()).isEqualTo(content);
+        assertThat(read(blob.name(), size, 0, size).content()).isEqualTo(content);
     }
 
     @Test
@@ -152,18 +152,18 @@ class BlobReadsTest {
         int size = 10 * CHUNK;
         byte[] content = random(size);
         BlobStore.WrittenBlob blob = store(content);
-        Path file = blobs.path(blob.sha256());
+        Path file = blobs.path(blob.name());
         byte[] corrupted = Files.readAllBytes(file);
         corrupted[5 * CHUNK + 100] ^= 1;
         Files.write(file, corrupted);
-        assertThat(read(blob.sha256(), size, 5 * CHUNK + 200, 10).failure()).as("a range in the corrupted chunk, not over its flipped byte")
+        assertThat(read(blob.name(), size, 5 * CHUNK + 200, 10).failure()).as("a range in the corrupted chunk, not over its flipped byte")
                 .hasMessageContaining("corrupted");
-        assertThat(read(blob.sha256(), size, 4 * CHUNK, CHUNK + 1).failure()).as("a range ending in the corrupted chunk")
+        assertThat(read(blob.name(), size, 4 * CHUNK, CHUNK + 1).failure()).as("a range ending in the corrupted chunk")
                 .hasMessageContaining("corrupted");
-        Read before = read(blob.sha256(), size, 0, 5 * CHUNK);
+        Read before = read(blob.name(), size, 0, 5 * CHUNK);
         assertThat(before.failure()).isNull();
         assertThat(before.content()).isEqualTo(Arrays.copyOf(content, 5 * CHUNK));
-        Read after = read(blob.sha256(), size, 6 * CHUNK, 4 * CHUNK);
+        Read after = read(blob.name(), size, 6 * CHUNK, 4 * CHUNK);
         assertThat(after.failure()).isNull();
         assertThat(after.content()).isEqualTo(Arrays.copyOfRange(content, 6 * CHUNK, size));
     }
@@ -173,7 +173,7 @@ class BlobReadsTest {
         int size = 3 * CHUNK + 10;
         byte[] content = random(size);
         BlobStore.WrittenBlob blob = store(content);
-        Path file = blobs.path(blob.sha256());
+        Path file = blobs.path(blob.name());
         byte[] intact = Files.readAllBytes(file);
         byte[] checksumFlipped = intact.clone();
         checksumFlipped[size + 2] ^= 1; // the first chunk's CRC
@@ -183,7 +183,7 @@ class BlobReadsTest {
                 Arrays.copyOf(intact, size - 1), checksumFlipped, footerFlipped};
         for (byte[] bytes : damaged) {
             Files.write(file, bytes);
-            Read read = read(blob.sha256(), size, 0, size);
+            Read read = read(blob.name(), size, 0, size);
             assertThat(read.failure()).as("a file of %d bytes", bytes.length).isNotNull().hasMessageContaining("corrupted");
             assertThat(read.content()).as("bytes handed over").isEmpty();
         }
@@ -217,13 +217,13 @@ class BlobReadsTest {
         byte[] content = random(3 * 1024 * 1024);
         BlobStore.WrittenBlob first = store(content);
         assertThat(first.synced()).isTrue();
-        Path file = blobs.path(first.sha256());
+        Path file = blobs.path(first.name());
         Object fileKey = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
 
         BlobStore.Writer writer = blobs.newWriter(content.length, true);
         writer.write(content, 0, content.length);
         BlobStore.WrittenBlob second = writer.finish();
-        assertThat(second.sha256()).isEqualTo(first.sha256());
+        assertThat(second.name()).isEqualTo(first.name());
         assertThat(second.synced()).as("a duplicate is not synced: the stored blob is durable already").isFalse();
         blobs.place(second);
         writer.abort();
@@ -231,7 +231,7 @@ class BlobReadsTest {
         try (Stream<Path> incoming = Files.list(root.resolve("incoming"))) {
             assertThat(incoming.toList()).as("temporary files left").isEmpty();
         }
-        assertThat(read(first.sha256(), content.length, 0, content.length).content()).isEqualTo(content);
+        assertThat(read(first.name(), content.length, 0, content.length).content()).isEqualTo(content);
     }
 
     @Test
@@ -245,7 +245,7 @@ class BlobReadsTest {
             assertThat(blob.synced()).isTrue();
             blobs.place(blob);
             writer.abort();
-            names[i] = blob.sha256();
+            names[i] = blob.name();
             assertThat(names[i]).matches("[0-9a-f]{64}").isNotEqualTo(sha256(content));
             assertThat(read(names[i], content.length, 0, content.length).content()).isEqualTo(content);
         }

@@ -88,13 +88,13 @@ class DirectIoTest {
             }
             BlobStore.WrittenBlob blob = writer.finish();
             blobs.place(blob);
-            assertThat(Files.size(blobs.path(blob.sha256()))).as("the padding is cut back").isEqualTo(BlobChecksums.fileLength(size));
-            assertThat(Arrays.copyOf(Files.readAllBytes(blobs.path(blob.sha256())), size)).isEqualTo(content);
-            try (InputStream in = blobs.open(blob.sha256(), size, 0, size)) {
+            assertThat(Files.size(blobs.path(blob.name()))).as("the padding is cut back").isEqualTo(BlobChecksums.fileLength(size));
+            assertThat(Arrays.copyOf(Files.readAllBytes(blobs.path(blob.name())), size)).isEqualTo(content);
+            try (InputStream in = blobs.open(blob.name(), size, 0, size)) {
                 assertThat(in.readAllBytes()).isEqualTo(content);
             }
             ChannelOutput received = new ChannelOutput();
-            try (InputStream in = blobs.open(blob.sha256(), size, 0, size)) {
+            try (InputStream in = blobs.open(blob.name(), size, 0, size)) {
                 assertThat(in.transferTo(received)).isEqualTo(size);
             }
             assertThat(received.bytes()).isEqualTo(content);
@@ -118,7 +118,7 @@ class DirectIoTest {
             writer.write(content, 0, size);
             BlobStore.WrittenBlob blob = writer.finish();
             blobs.place(blob);
-            Path file = blobs.path(blob.sha256());
+            Path file = blobs.path(blob.name());
             // Buffers aligned to less than the filesystem's blocks cannot be used for direct I/O: the page cache it is.
             NativeBuffers buffers = new NativeBuffers(VerifiedBlobReader.READ_AHEAD_BUFFER, direct ? 4096 : 512, 1);
             try (VerifiedBlobReader intact = VerifiedBlobReader.open(file, size, 0, size, buffers, "blob")) {
