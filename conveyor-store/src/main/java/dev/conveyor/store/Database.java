@@ -19,6 +19,9 @@ public final class Database implements AutoCloseable {
     /** Which database engine is behind the pool, for the rare query that must differ. */
     public enum Kind { H2, POSTGRESQL }
 
+    /** The version of the newest migration under {@code db/migration} (V1, V2, … with no gaps; a test holds it true). */
+    static final int LATEST_MIGRATION = 6;
+
     private final HikariDataSource dataSource;
     private final Kind kind;
     private final ChangeFeed changes;
@@ -57,13 +60,30 @@ public final class Database implements AutoCloseable {
         config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
         HikariDataSource dataSource = new HikariDataSource(config);
         try {
-            Flyway.configure().dataSource(dataSource).locations("classpath:db/migration")
-                    .failOnMissingLocations(true).load().migrate();
+            if (!upToDate(dataSource)) {
+                Flyway.configure().dataSource(dataSource).locations("classpath:db/migration")
+                        .failOnMissingLocations(true).load().migrate();
+            }
         } catch (RuntimeException e) {
             dataSource.close();
             throw e;
         }
         return new Database(dataSource, kind, ChangeFeeds.forUrl(jdbcUrl));
+    }
+
+    /**
+     * True when every bundled migration has been applied already, so that Flyway, whose loading and checking took
+     * about a second of every start (issue 8), need not run. Any doubt (no history table, a failed or missing
+     * migration, a newer one) leaves the decision to Flyway.
+     */
+    static boolean upToDate(DataSource dataSource) {
+        try (Connection c = dataSource.getConnection(); var s = c.createStatement();
+             var r = s.executeQuery("SELECT COUNT(*), MAX(CAST(version AS INTEGER)), MIN(CASE WHEN success THEN 1 ELSE 0 END) "
+                     + "FROM flyway_schema_history WHERE version IS NOT NULL")) {
+            return r.next() && r.getInt(1) == LATEST_MIGRATION && r.getInt(2) == LATEST_MIGRATION && r.getInt(3) == 1;
+        } catch (SQLException e) {
+            return false; // a new database: no history yet
+        }
     }
 
     public Kind kind() {
