@@ -48,6 +48,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -96,7 +97,16 @@ public final class ConveyorServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the data directory " + config.dataDir(), e);
         }
-        database = config.databaseUrl() == null ? Database.embedded(config.dataDir()) : Database.open(config.databaseUrl());
+        // The HTTP listener and the API models do not need the database: they are made on a thread of their own while
+        // the database opens (H2's file or a connection, the schema check), so that on two cores a start takes the
+        // longer of the two rather than both (issue 8: start to healthy).
+        CompletableFuture<ServletContextHandler> listener = CompletableFuture.supplyAsync(this::newListener,
+                task -> Thread.ofPlatform().name("conveyor-start").start(task));
+        try {
+            database = config.databaseUrl() == null ? Database.embedded(config.dataDir()) : Database.open(config.databaseUrl());
+        } finally {
+            listener.join(); // whether or not the database opened, nothing is left running
+        }
 
         PipelineLimits limits = PipelineLimits.defaults();
         TagRepository tags = new TagRepository(database, limits.maxTagsPerResource());
@@ -171,6 +181,29 @@ public final class ConveyorServer implements AutoCloseable {
         artifactServices.startRetention(config.artifacts().retention(), config.artifacts().retentionInterval(),
                 pipelineName -> protectedExecutions(queries, pipelineName));
 
+        ServletContextHandler context = listener.join();
+        context.addServlet(new ServletHolder("router", router), "/*");
+        context.addServlet(new ServletHolder("git", sourceServices.gitServlet()), SourceServices.gitServletMapping());
+        jetty.setHandler(context);
+        try {
+            jetty.start();
+        } catch (Exception e) {
+            close();
+            throw new IllegalStateException("cannot start the HTTP listener on " + config.bindAddress() + ":" + config.port(), e);
+        }
+        sourceServices.listening(endpoint(), port());
+        codeBuildServices.listening(config.sources().publicUrl() == null ? endpoint() : config.sources().publicUrl());
+        LOG.info("Conveyor listening on http://{}:{} (database: {}, data: {})", config.bindAddress(), port(),
+                database.kind(), config.dataDir());
+        return this;
+    }
+
+    /**
+     * The HTTP listener, not started: Jetty on virtual threads, and the servlet context the routes are added to. Also
+     * loads the API models, the other large piece of a start that needs no database.
+     */
+    private ServletContextHandler newListener() {
+        ServiceModel.codePipeline();
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
         threads.setName("conveyor-http");
         // Request handling may block (database, files): run it on virtual threads.
@@ -189,22 +222,8 @@ public final class ConveyorServer implements AutoCloseable {
         connector.setHost(config.bindAddress());
         connector.setPort(config.port());
         jetty.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler("/");
-        context.addServlet(new ServletHolder("router", router), "/*");
-        context.addServlet(new ServletHolder("git", sourceServices.gitServlet()), SourceServices.gitServletMapping());
-        jetty.setHandler(context);
         jetty.setStopTimeout(10_000);
-        try {
-            jetty.start();
-        } catch (Exception e) {
-            close();
-            throw new IllegalStateException("cannot start the HTTP listener on " + config.bindAddress() + ":" + config.port(), e);
-        }
-        sourceServices.listening(endpoint(), port());
-        codeBuildServices.listening(config.sources().publicUrl() == null ? endpoint() : config.sources().publicUrl());
-        LOG.info("Conveyor listening on http://{}:{} (database: {}, data: {})", config.bindAddress(), port(),
-                database.kind(), config.dataDir());
-        return this;
+        return new ServletContextHandler("/");
     }
 
     private void sweepLoop() {
