@@ -2,6 +2,7 @@ package dev.conveyor.bench;
 
 import java.time.Duration;
 import java.time.format.DateTimeFormatter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -235,8 +236,10 @@ final class ApiReport {
             out.add("");
         }
         if (conveyor != null) {
-            out.add("Conveyor was started as `" + displayCommand(conveyor.command()) + "` (default JVM settings"
-                    + (options.serverJavaOptions().isEmpty() ? "" : " plus `" + String.join(" ",
+            out.add("Conveyor was started as `" + displayCommand(conveyor.command()) + "`, as `bin/conveyor server` starts it "
+                    + "(default JVM settings; on JDK 25 and newer, from the ahead-of-time cache of the classes a start loads, "
+                    + "which `bin/conveyor` and `bin/bench` make once per build: bin/lib/aot.sh"
+                    + (options.serverJavaOptions().isEmpty() ? "" : "; plus `" + String.join(" ",
                     options.serverJavaOptions()) + "`") + "); moto as `" + (moto == null ? options.motoCommand()
                     : displayCommand(moto.command())) + "`.");
             out.add("");
@@ -385,7 +388,8 @@ final class ApiReport {
             shown.add(i > 0 && (command.get(i - 1).equals("--port") || command.get(i - 1).equals("-p")) ? "<port>"
                     : i > 0 && command.get(i - 1).equals("--data-dir") ? "<tmpdir>"
                     : i == 0 && arg.endsWith("/bin/java") ? "java"
-                    : arg.endsWith("conveyor-cli.jar") ? "conveyor-cli/target/conveyor-cli.jar" : arg);
+                    : arg.endsWith("conveyor-cli.jar") ? "conveyor-cli/target/conveyor-cli.jar"
+                    : arg.startsWith("-XX:AOTCache=") ? "-XX:AOTCache=conveyor-cli/target/" + Path.of(arg.substring(13)).getFileName() : arg);
         }
         return String.join(" ", shown);
     }

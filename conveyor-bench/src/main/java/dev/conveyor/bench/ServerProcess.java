@@ -49,16 +49,37 @@ final class ServerProcess implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(stopOnExit);
     }
 
-    /** Starts {@code java [jvmOptions] -jar conveyor-cli.jar server} on a free port, on H2 under {@code dataDir}. */
+    /**
+     * Starts {@code java [launcher options] [jvmOptions] -jar conveyor-cli.jar server} on a free port, on H2 under
+     * {@code dataDir}: as bin/conveyor starts it ({@link #launcherOptions}).
+     */
     static ServerProcess conveyor(Path java, List<String> jvmOptions, Path jar, Path dataDir, Path log) {
         int port = freePort();
         List<String> command = new ArrayList<>();
         command.add(java.toString());
+        command.addAll(launcherOptions(jar));
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", jar.toString(), "server", "--port", Integer.toString(port),
                 "--data-dir", dataDir.toString(), "--region", AwsJsonRequest.REGION,
                 "--account-id", AwsJsonRequest.ACCOUNT_ID));
         return new ServerProcess("Conveyor", command, port, log);
+    }
+
+    /**
+     * The options bin/conveyor adds for a server: the ahead-of-time cache it made for this JDK (bin/lib/aot.sh), when
+     * there is one newer than the jar. The server runs on this JVM, so this JVM's version names the cache.
+     */
+    static List<String> launcherOptions(Path jar) {
+        int feature = Runtime.version().feature();
+        Path cache = jar.resolveSibling("conveyor-server-jdk" + feature + ".aot");
+        try {
+            if (feature >= 25 && Files.exists(cache) && Files.getLastModifiedTime(cache).compareTo(Files.getLastModifiedTime(jar)) > 0) {
+                return List.of("-XX:AOTCache=" + cache, "-Xlog:aot=off", "-Xlog:cds=off");
+            }
+        } catch (IOException e) {
+            // no cache, then
+        }
+        return List.of();
     }
 
     /** Starts {@code moto_server -H 127.0.0.1 -p <port>}. */

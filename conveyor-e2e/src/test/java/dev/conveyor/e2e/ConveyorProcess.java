@@ -47,7 +47,12 @@ final class ConveyorProcess implements AutoCloseable {
 
     /** Starts {@code conveyor server --port 0 --data-dir dataDir} plus any extra arguments. */
     static ConveyorProcess start(Path dataDir, String... extraArgs) throws Exception {
-        List<String> command = PackagedCli.command("server", "--port", "0", "--data-dir", dataDir.toString());
+        return start(List.of(), dataDir, extraArgs);
+    }
+
+    /** The same, on a JVM given {@code jvmOptions}. */
+    static ConveyorProcess start(List<String> jvmOptions, Path dataDir, String... extraArgs) throws Exception {
+        List<String> command = PackagedCli.command(jvmOptions, "server", "--port", "0", "--data-dir", dataDir.toString());
         command.addAll(List.of(extraArgs));
         return new ConveyorProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
     }

@@ -1,0 +1,65 @@
+package dev.conveyor.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * On JDK 25 and newer the launcher makes an ahead-of-time cache of a server's start (bin/lib/aot.sh): a server
+ * started from it serves requests, and once the jar is rebuilt the stale cache is no longer offered.
+ */
+class AotCacheTest {
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+
+    /** Runs bash with the launcher's libraries sourced and the JDK found; returns what it printed. */
+    private static String launcherShell(String script) throws Exception {
+        Process bash = new ProcessBuilder("bash", "-c", ". bin/lib/jdk.sh && . bin/lib/aot.sh && conveyor_find_jdk && " + script)
+                .directory(ROOT.toFile()).redirectErrorStream(false).start();
+        bash.getErrorStream().transferTo(java.io.OutputStream.nullOutputStream());
+        String out = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertThat(bash.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        return bash.exitValue() == 0 ? out : null;
+    }
+
+    @Test
+    void aServerStartsFromTheCacheAndAStaleCacheIsNotOffered(@TempDir Path dataDir) throws Exception {
+        String version = launcherShell("echo $CONVEYOR_JAVA_VERSION");
+        assumeTrue(version != null && Integer.parseInt(version) >= 25 && Runtime.version().feature() == Integer.parseInt(version),
+                "the launcher's JDK (" + version + ") is this JVM's and 25 or newer");
+        String options = launcherShell("ROOT=" + ROOT + " conveyor_aot_train && ROOT=" + ROOT + " conveyor_aot_options");
+        Path cache = ROOT.resolve("conveyor-cli/target/conveyor-server-jdk" + version + ".aot");
+        assertThat(options).startsWith("-XX:AOTCache=" + cache);
+        assertThat(cache).isNotEmptyFile();
+
+        try (ConveyorProcess server = ConveyorProcess.start(Arrays.asList(options.split(" ")), dataDir)) {
+            HttpResponse<String> list = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.endpoint()))
+                    .header("X-Amz-Target", "CodePipeline_20150709.ListPipelines").header("Content-Type", "application/x-amz-json-1.1")
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(list.statusCode()).isEqualTo(200);
+            assertThat(list.body()).contains("\"pipelines\"");
+        }
+
+        Path jar = PackagedCli.jar();
+        FileTime built = Files.getLastModifiedTime(jar);
+        try {
+            Files.setLastModifiedTime(jar, FileTime.from(Files.getLastModifiedTime(cache).toInstant().plusSeconds(1)));
+            assertThat(launcherShell("ROOT=" + ROOT + " conveyor_aot_options")).as("options once the jar is newer").isEmpty();
+        } finally {
+            Files.setLastModifiedTime(jar, built.toInstant().isAfter(Instant.now()) ? FileTime.from(Instant.now()) : built);
+        }
+    }
+}
