@@ -568,8 +568,10 @@ public final class LocalObjectStore implements ObjectStore {
         try (InputStream in = blobs.open(blob, stored, 0, ChunkedGcm.HEADER_BYTES)) {
             header = in.readAllBytes();
         }
+        // Just the chunks the range covers: a small range of a large object reads no more than it needs.
         long from = ChunkedGcm.chunkOffset(chunk);
-        InputStream decrypted = ChunkedGcm.decryptFrom(header, blobs.open(blob, stored, from, stored - from), dataKey,
+        long to = Math.min(stored, ChunkedGcm.chunkOffset((offset + length - 1) / ChunkedGcm.CHUNK_BYTES + 1));
+        InputStream decrypted = ChunkedGcm.decryptFrom(header, blobs.open(blob, stored, from, to - from), dataKey,
                 segment.plainSize(), chunk);
         decrypted.skipNBytes(offset - chunk * ChunkedGcm.CHUNK_BYTES);
         return new BoundedInputStream(decrypted, length);
