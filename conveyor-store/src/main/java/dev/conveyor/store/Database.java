@@ -34,10 +34,13 @@ public final class Database implements AutoCloseable {
 
     /**
      * Opens the embedded database in {@code dataDir/db}. WRITE_DELAY=0 makes every commit reach the file
-     * before the commit returns, so a killed process loses no committed state.
+     * before the commit returns, so a killed process loses no committed state. The file is reached through H2's
+     * {@code async:} file system (an AsynchronousFileChannel): through the default FileChannel, a thread interrupted
+     * while H2 wrote for it closed the channel, and H2 then closed the whole database for every thread until the
+     * process restarted. Threads are interrupted here on purpose (an agent stopping a job it lost, a shutdown).
      */
     public static Database embedded(Path dataDir) {
-        String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("db").resolve("conveyor")
+        String url = "jdbc:h2:async:" + dataDir.toAbsolutePath().resolve("db").resolve("conveyor")
                 + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
         return open(url);
     }

@@ -19,7 +19,7 @@ public final class TestDatabases {
             case "h2" -> {
                 try {
                     var dir = Files.createTempDirectory("conveyor-h2-");
-                    yield "jdbc:h2:file:" + dir.resolve("conveyor")
+                    yield "jdbc:h2:async:" + dir.resolve("conveyor") // as Database.embedded opens it
                             + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs jobs of the built-in action types it has providers for, up to {@code capacity} at once, each on its own
  * virtual thread in a fresh workspace that is deleted afterwards. While a job runs its lease is renewed; when the
- * queue stops renewing it (the action was abandoned or timed out) the job's thread is interrupted.
+ * queue stops renewing it (the action was abandoned or timed out) the job's thread is interrupted, unless it is
+ * already reporting its outcome ({@link RunningJob}).
  */
 public final class Agent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
@@ -38,7 +39,7 @@ public final class Agent implements AutoCloseable {
     private final Path workspacesDir;
     private final Duration renewEvery;
     private final Semaphore slots;
-    private final Map<String, Thread> running = new ConcurrentHashMap<>();
+    private final Map<String, RunningJob> running = new ConcurrentHashMap<>();
     private volatile boolean stopping;
     private Thread poller;
     private Thread renewer;
@@ -87,8 +88,10 @@ public final class Agent implements AutoCloseable {
                 List<JobChannel.ClaimedJob> jobs = channel.poll(providers.keySet(), labels, free, workerId, Duration.ofSeconds(1));
                 slots.release(free - jobs.size());
                 for (JobChannel.ClaimedJob job : jobs) {
-                    Thread thread = Thread.ofVirtual().name("job-" + job.jobId()).unstarted(() -> runJob(job));
-                    running.put(job.jobId(), thread);
+                    RunningJob runningJob = new RunningJob();
+                    Thread thread = Thread.ofVirtual().name("job-" + job.jobId()).unstarted(() -> runJob(job, runningJob));
+                    runningJob.thread = thread;
+                    running.put(job.jobId(), runningJob);
                     thread.start();
                 }
             } catch (InterruptedException e) {
@@ -100,7 +103,7 @@ public final class Agent implements AutoCloseable {
         }
     }
 
-    private void runJob(JobChannel.ClaimedJob claimed) {
+    private void runJob(JobChannel.ClaimedJob claimed, RunningJob runningJob) {
         Path workspace = null;
         try {
             channel.acknowledge(claimed.jobId(), claimed.nonce());
@@ -123,7 +126,9 @@ public final class Agent implements AutoCloseable {
                     outcome = JobOutcome.Failure.jobFailed(e.getMessage() == null ? e.toString() : e.getMessage());
                 }
             }
-            report(claimed.jobId(), outcome);
+            if (runningJob.reporting()) {
+                report(claimed.jobId(), outcome);
+            }
         } catch (InterruptedException e) {
             LOG.info("job {} was interrupted (abandoned, timed out or agent stopping)", claimed.jobId());
         } catch (IOException | RuntimeException e) {
@@ -151,10 +156,10 @@ public final class Agent implements AutoCloseable {
     private void renewLoop() {
         while (!stopping) {
             sleepQuietly(renewEvery);
-            for (Map.Entry<String, Thread> job : running.entrySet()) {
+            for (Map.Entry<String, RunningJob> job : running.entrySet()) {
                 try {
                     if (!channel.renew(job.getKey(), workerId)) {
-                        job.getValue().interrupt();
+                        job.getValue().stop();
                     }
                 } catch (RuntimeException e) {
                     LOG.warn("could not renew the lease of job {}: {}", job.getKey(), e.toString());
@@ -194,7 +199,38 @@ public final class Agent implements AutoCloseable {
             poller.interrupt();
             renewer.interrupt();
         }
-        running.values().forEach(Thread::interrupt);
+        running.values().forEach(RunningJob::stop);
+    }
+
+    /**
+     * A job's thread, which may be interrupted to stop the job while its provider runs, and no more once it reports
+     * its outcome: a thread interrupted in the middle of a database call breaks the connection it was using (and the
+     * file of an embedded database, where the file system lets it), and a job whose lease was lost is typically one
+     * that just reported.
+     */
+    private static final class RunningJob {
+        private Thread thread;
+        private boolean reporting;
+        private boolean stopped;
+
+        /** Interrupts the job unless it is reporting already. */
+        synchronized void stop() {
+            if (!reporting && thread != null) {
+                stopped = true;
+                thread.interrupt();
+            }
+        }
+
+        /**
+         * Called by the job's own thread before it reports: from now on it is not interrupted. False when it was
+         * stopped meanwhile: its outcome is not wanted (the lease is gone), and its interrupt is cleared.
+         */
+        synchronized boolean reporting() {
+            reporting = true;
+            boolean wasStopped = stopped;
+            Thread.interrupted();
+            return !wasStopped;
+        }
     }
 
     public int capacity() {
