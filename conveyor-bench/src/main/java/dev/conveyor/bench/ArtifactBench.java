@@ -257,7 +257,7 @@ public final class ArtifactBench {
         }
         md.append("\n").append(BEFORE_AFTER);
         md.append("\nReproduce: `bin/bench` builds the jars; then `java -cp conveyor-bench/target/conveyor-bench.jar ")
-                .append("dev.conveyor.bench.ArtifactBench --root . --report docs/benchmarks.md` (about 4 minutes; `--mib 64 --runs 1` ")
+                .append("dev.conveyor.bench.ArtifactBench --root . --report docs/benchmarks.md` (about 5 minutes; `--mib 64 --runs 1` ")
                 .append("for a smoke run).\n");
         return md.toString();
     }
