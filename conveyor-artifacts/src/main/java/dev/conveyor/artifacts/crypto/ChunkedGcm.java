@@ -1,5 +1,6 @@
 package dev.conveyor.artifacts.crypto;
 
+import dev.conveyor.artifacts.ChunkedInputStream;
 import java.io.EOFException;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -193,66 +194,7 @@ public final class ChunkedGcm {
         }
     }
 
-    /**
-     * An input stream served one chunk at a time: each subclass produces its next chunk (encrypted or decrypted) in
-     * {@link #fill} and hands it over with {@link #serve}; reading across chunks is done here once for both.
-     */
-    private abstract static class ChunkSource extends InputStream {
-        private byte[] chunk = new byte[0];
-        private int position;
-        private int available;
-
-        /** Makes the first {@code length} bytes of {@code data} the next ones to read. */
-        protected final void serve(byte[] data, int length) {
-            chunk = data;
-            available = length;
-            position = 0;
-        }
-
-        /** Produces the next chunk with {@link #serve}; false when there is none. */
-        protected abstract boolean fill() throws IOException;
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (len == 0) {
-                return 0;
-            }
-            while (position == available) {
-                if (!fill()) {
-                    return -1;
-                }
-            }
-            int n = Math.min(len, available - position);
-            System.arraycopy(chunk, position, b, off, n);
-            position += n;
-            return n;
-        }
-
-        /** Writes each chunk as it is produced, whole, rather than copying it through a buffer of the caller's. */
-        @Override
-        public long transferTo(OutputStream out) throws IOException {
-            long sent = 0;
-            while (true) {
-                while (position == available) {
-                    if (!fill()) {
-                        return sent;
-                    }
-                }
-                out.write(chunk, position, available - position);
-                sent += available - position;
-                position = available;
-            }
-        }
-    }
-
-    private static final class EncryptingSource extends ChunkSource {
+    private static final class EncryptingSource extends ChunkedInputStream {
         private final InputStream plaintext;
         private final SecretKeySpec key;
         private final byte[] header;
@@ -299,7 +241,7 @@ public final class ChunkedGcm {
         }
     }
 
-    private static final class Decrypting extends ChunkSource {
+    private static final class Decrypting extends ChunkedInputStream {
         private final InputStream source;
         private final SecretKeySpec key;
         private final byte[] header;

@@ -1,9 +1,9 @@
 package dev.conveyor.artifacts.local;
 
+import dev.conveyor.artifacts.ChunkedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.io.OutputStream;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
@@ -13,7 +13,7 @@ import java.util.concurrent.BlockingQueue;
  * download takes the time of the slower of the two rather than of both. A platform thread, as for
  * {@link VerifiedBlobReader}: a virtual one would hold a carrier thread through every chunk it decrypts.
  */
-final class ReadAheadInputStream extends InputStream {
+final class ReadAheadInputStream extends ChunkedInputStream {
     private static final int BUFFERS = 4;
 
     /** What the thread hands over: bytes, a failure, or the end (length -1). */
@@ -25,8 +25,6 @@ final class ReadAheadInputStream extends InputStream {
     private final BlockingQueue<Filled> filled = new ArrayBlockingQueue<>(BUFFERS + 1);
     private final Thread thread;
     private byte[] current;
-    private int position;
-    private int available;
     private IOException failure;
     private boolean ended;
 
@@ -62,68 +60,36 @@ final class ReadAheadInputStream extends InputStream {
         }
     }
 
+    /** Serves the next buffer the thread filled, giving the one just read back to it. */
     @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-        if (len == 0) {
-            return 0;
+    protected boolean fill() throws IOException {
+        if (failure != null) {
+            throw failure;
         }
-        if (!nextBytes()) {
-            return -1;
+        if (ended) {
+            return false;
         }
-        int n = Math.min(len, available - position);
-        System.arraycopy(current, position, b, off, n);
-        position += n;
-        return n;
-    }
-
-    /** Writes each buffer as it comes, whole. */
-    @Override
-    public long transferTo(OutputStream out) throws IOException {
-        long sent = 0;
-        while (nextBytes()) {
-            out.write(current, position, available - position);
-            sent += available - position;
-            position = available;
+        if (current != null) {
+            free.offer(current);
+            current = null;
         }
-        return sent;
-    }
-
-    private boolean nextBytes() throws IOException {
-        while (current == null || position == available) {
-            if (failure != null) {
-                throw failure;
-            }
-            if (ended) {
-                return false;
-            }
-            if (current != null) {
-                free.offer(current);
-                current = null;
-            }
-            Filled next;
-            try {
-                next = filled.take();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted while reading ahead");
-            }
-            if (next.failure() != null) {
-                failure = next.failure();
-            } else if (next.length() < 0) {
-                ended = true;
-            } else {
-                current = next.buffer();
-                position = 0;
-                available = next.length();
-            }
+        Filled next;
+        try {
+            next = filled.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while reading ahead");
         }
+        if (next.failure() != null) {
+            failure = next.failure();
+            throw failure;
+        }
+        if (next.length() < 0) {
+            ended = true;
+            return false;
+        }
+        current = next.buffer();
+        serve(current, next.length());
         return true;
     }
 
