@@ -345,13 +345,29 @@ public final class ExecutionEngine {
 
     /**
      * Claims up to {@code max} queued jobs of the given types that {@code wanted} accepts (PollForJobs' queryParam)
-     * for a worker. {@code lease} null: the job has no lease and only the action's deadline bounds it (workers of
-     * the public job protocol have no way to renew one).
+     * for a worker; they are Dispatched until the worker acknowledges them. {@code lease} null: the job has no lease
+     * and only the action's deadline bounds it (workers of the public job protocol have no way to renew one).
      */
     public List<JobRow> pollJobs(Collection<ActionTypeId> types, int max, String workerId, Duration lease,
                                  java.util.function.Predicate<JobRow> wanted) {
+        return claimJobs(types, max, workerId, lease, wanted, JobStatus.Dispatched);
+    }
+
+    /**
+     * Claims jobs as {@link #pollJobs} does, for an agent in this process that runs them at once: they are InProgress
+     * from the claim on. The acknowledgement the job protocol asks of workers elsewhere would be one more committed
+     * transaction per action for nothing (issue 8: overhead per action).
+     */
+    public List<JobRow> claimJobsToRun(Collection<ActionTypeId> types, int max, String workerId, Duration lease,
+                                       java.util.function.Predicate<JobRow> wanted) {
+        return claimJobs(types, max, workerId, lease, wanted, JobStatus.InProgress);
+    }
+
+    private List<JobRow> claimJobs(Collection<ActionTypeId> types, int max, String workerId, Duration lease,
+                                   java.util.function.Predicate<JobRow> wanted, JobStatus status) {
         List<JobRow> claimed = new ArrayList<>();
         Instant now = clock.instant();
+        Instant leaseUntil = lease == null ? null : now.plus(lease);
         List<JobRow> candidates = db.read(c -> jobs.queued(c, types, Math.max(max * 4, 50)));
         for (JobRow candidate : candidates) {
             if (claimed.size() >= max) {
@@ -361,9 +377,12 @@ public final class ExecutionEngine {
                 continue;
             }
             String nonce = UUID.randomUUID().toString();
-            boolean won = db.inTransaction(c -> jobs.claim(c, candidate.id(), workerId, nonce, lease == null ? null : now.plus(lease), now));
+            boolean won = db.inTransaction(c -> jobs.claim(c, candidate.id(), workerId, nonce, leaseUntil, now, status));
             if (won) {
-                claimed.add(db.read(c -> jobs.find(c, candidate.id())).orElseThrow());
+                // What the claim wrote, without reading it back.
+                claimed.add(new JobRow(candidate.id(), candidate.actionExecutionId(), candidate.pipelineExecutionId(),
+                        candidate.actionTypeId(), status, candidate.dataJson(), nonce, workerId, candidate.dispatchCount() + 1,
+                        leaseUntil, candidate.createdAt(), now));
             }
         }
         return claimed;

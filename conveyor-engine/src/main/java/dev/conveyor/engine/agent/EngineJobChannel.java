@@ -25,7 +25,7 @@ public final class EngineJobChannel implements JobChannel {
         Instant until = Instant.now().plus(wait);
         while (true) {
             long generation = engine.jobSignal().generation();
-            List<JobRow> jobs = engine.pollJobs(types, max, workerId, engine.config().leaseDuration(),
+            List<JobRow> jobs = engine.claimJobsToRun(types, max, workerId, engine.config().leaseDuration(),
                     job -> AgentLabels.satisfies(labels, job.dataJson()));
             if (!jobs.isEmpty()) {
                 return jobs.stream().map(j -> new ClaimedJob(j.id(), j.nonce(), j.actionTypeId(), j.dataJson())).toList();
@@ -38,9 +38,9 @@ public final class EngineJobChannel implements JobChannel {
         }
     }
 
+    /** Nothing to do: the jobs this channel hands out are InProgress from their claim on. */
     @Override
     public void acknowledge(String jobId, String nonce) {
-        engine.acknowledgeJob(jobId, nonce, engine.config().leaseDuration());
     }
 
     @Override

@@ -92,17 +92,20 @@ public final class JobRepository {
     }
 
     /**
-     * Claims a queued job for a worker: true when this caller got it. The update only matches while the job is
-     * still Queued, so a concurrent claim by another worker makes this one return false.
+     * Claims a queued job for a worker, making it {@code status} (Dispatched, or InProgress for a worker that needs no
+     * separate acknowledgement): true when this caller got it. The update only matches while the job is still Queued,
+     * so a concurrent claim by another worker makes this one return false.
      */
-    public boolean claim(Connection c, String jobId, String workerId, String nonce, Instant leaseUntil, Instant now) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("UPDATE job SET status = 'Dispatched', worker_id = ?, nonce = ?, lease_until = ?, "
+    public boolean claim(Connection c, String jobId, String workerId, String nonce, Instant leaseUntil, Instant now, JobStatus status)
+            throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("UPDATE job SET status = ?, worker_id = ?, nonce = ?, lease_until = ?, "
                 + "dispatch_count = dispatch_count + 1, updated_at = ? WHERE id = ? AND status = 'Queued'")) {
-            s.setString(1, workerId);
-            s.setString(2, nonce);
-            Columns.setInstant(s, 3, leaseUntil);
-            Columns.setInstant(s, 4, now);
-            s.setString(5, jobId);
+            s.setString(1, status.name());
+            s.setString(2, workerId);
+            s.setString(3, nonce);
+            Columns.setInstant(s, 4, leaseUntil);
+            Columns.setInstant(s, 5, now);
+            s.setString(6, jobId);
             return s.executeUpdate() == 1;
         }
     }
