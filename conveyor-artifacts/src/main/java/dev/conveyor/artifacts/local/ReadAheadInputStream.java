@@ -3,9 +3,9 @@ package dev.conveyor.artifacts.local;
 import dev.conveyor.artifacts.ChunkedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Reads a stream ahead on a thread of its own, a few buffers in front of the reader. For content that costs CPU to
@@ -16,42 +16,38 @@ import java.util.concurrent.BlockingQueue;
 final class ReadAheadInputStream extends ChunkedInputStream {
     private static final int BUFFERS = 4;
 
-    /** What the thread hands over: bytes, a failure, or the end (length -1). */
-    private record Filled(byte[] buffer, int length, IOException failure) {
-    }
-
     private final InputStream source;
-    private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(BUFFERS);
-    private final BlockingQueue<Filled> filled = new ArrayBlockingQueue<>(BUFFERS + 1);
+    /** Arrays wrapped as buffers, their limit what the thread read into them. */
+    private final Handoff<ByteBuffer> handoff;
     private final Thread thread;
-    private byte[] current;
-    private IOException failure;
-    private boolean ended;
+    private ByteBuffer current;
 
     ReadAheadInputStream(InputStream source, int bufferSize) {
         this.source = source;
+        List<ByteBuffer> buffers = new ArrayList<>();
         for (int i = 0; i < BUFFERS; i++) {
-            free.add(new byte[bufferSize]);
+            buffers.add(ByteBuffer.wrap(new byte[bufferSize]));
         }
+        this.handoff = new Handoff<>(buffers, "content read ahead");
         thread = Thread.ofPlatform().daemon().name("read-ahead").start(this::run);
     }
 
     private void run() {
         try {
             while (true) {
-                byte[] buffer = free.take();
+                ByteBuffer buffer = handoff.emptyBuffer();
                 int n;
                 try {
-                    n = source.readNBytes(buffer, 0, buffer.length);
+                    n = source.readNBytes(buffer.array(), 0, buffer.capacity());
                 } catch (IOException e) {
-                    filled.put(new Filled(null, 0, e));
+                    handoff.fail(e);
                     return;
                 }
                 if (n > 0) {
-                    filled.put(new Filled(buffer, n, null));
+                    handoff.pass(buffer.clear().limit(n));
                 }
-                if (n < buffer.length) {
-                    filled.put(new Filled(null, -1, null));
+                if (n < buffer.capacity()) {
+                    handoff.end();
                     return;
                 }
             }
@@ -63,33 +59,13 @@ final class ReadAheadInputStream extends ChunkedInputStream {
     /** Serves the next buffer the thread filled, giving the one just read back to it. */
     @Override
     protected boolean fill() throws IOException {
-        if (failure != null) {
-            throw failure;
-        }
-        if (ended) {
+        ByteBuffer done = current;
+        current = null;
+        current = handoff.next(done);
+        if (current == null) {
             return false;
         }
-        if (current != null) {
-            free.offer(current);
-            current = null;
-        }
-        Filled next;
-        try {
-            next = filled.take();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while reading ahead");
-        }
-        if (next.failure() != null) {
-            failure = next.failure();
-            throw failure;
-        }
-        if (next.length() < 0) {
-            ended = true;
-            return false;
-        }
-        current = next.buffer();
-        serve(current, next.length());
+        serve(current.array(), current.limit());
         return true;
     }
 

@@ -2,15 +2,14 @@ package dev.conveyor.artifacts.local;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A span of a blob read from its file and verified against the file's {@link BlobChecksums} before any of it is
@@ -34,10 +33,6 @@ final class VerifiedBlobReader extends InputStream {
     static final int READ_AHEAD_BUFFER = 4 * 1024 * 1024;
     private static final int BUFFERS = 4;
 
-    /** What the read-ahead thread hands over: a verified buffer, a failure, or the end (both null). */
-    private record Filled(ByteBuffer buffer, IOException failure) {
-    }
-
     private final FileChannel file;
     private final boolean direct;
     private final String what;
@@ -48,8 +43,8 @@ final class VerifiedBlobReader extends InputStream {
     /** Bytes of the first chunk read that come before the span. */
     private final int skip;
     private final NativeBuffers buffers;
-    private final BlockingQueue<ByteBuffer> free;
-    private final BlockingQueue<Filled> filled;
+    /** Verified buffers from the read-ahead thread (large spans), or null (small ones, read inline). */
+    private final Handoff<ByteBuffer> handoff;
     private final Thread ahead;
     private ByteBuffer current;
     /** Inline: the next file position to read, at the start of a chunk. */
@@ -71,16 +66,15 @@ final class VerifiedBlobReader extends InputStream {
         this.ended = length == 0;
         if (buffers != null && !ended) {
             this.buffers = buffers;
-            this.free = new ArrayBlockingQueue<>(BUFFERS);
-            this.filled = new ArrayBlockingQueue<>(BUFFERS + 1);
+            List<ByteBuffer> circulating = new ArrayList<>();
             for (int i = 0; i < BUFFERS; i++) {
-                free.add(buffers.take());
+                circulating.add(buffers.take());
             }
+            this.handoff = new Handoff<>(circulating, what);
             this.ahead = Thread.ofPlatform().daemon().name("blob-read").start(this::readAhead);
         } else {
             this.buffers = null;
-            this.free = null;
-            this.filled = null;
+            this.handoff = null;
             this.ahead = null;
         }
     }
@@ -201,26 +195,13 @@ final class VerifiedBlobReader extends InputStream {
     }
 
     private void takeAhead() throws IOException {
-        if (current != null) {
-            free.offer(current);
-            current = null;
-        }
-        Filled next;
-        try {
-            next = filled.take();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while reading " + what);
-        }
-        if (next.failure() != null) {
-            failure = next.failure();
-        } else if (next.buffer() == null) {
+        ByteBuffer done = current;
+        current = null;
+        current = handoff.next(done);
+        if (current == null) {
             ended = true;
-            // The thread has ended and every buffer is back in the free queue: the pool takes them again.
-            free.forEach(buffers::give);
-            free.clear();
-        } else {
-            current = next.buffer();
+            // The thread has ended and every buffer is back: the pool takes them again.
+            handoff.drain().forEach(buffers::give);
         }
     }
 
@@ -229,18 +210,18 @@ final class VerifiedBlobReader extends InputStream {
         try {
             long at = position;
             while (at < end) {
-                ByteBuffer buffer = free.take();
+                ByteBuffer buffer = handoff.emptyBuffer();
                 int n = bytesFrom(at, buffer.capacity());
                 try {
                     fill(buffer, at, n);
                 } catch (IOException e) {
-                    filled.put(new Filled(null, e));
+                    handoff.fail(e);
                     return;
                 }
                 at += n;
-                filled.put(new Filled(buffer, null));
+                handoff.pass(buffer);
             }
-            filled.put(new Filled(null, null));
+            handoff.end();
         } catch (InterruptedException e) {
             // closed by the reader
         }
@@ -301,10 +282,7 @@ final class VerifiedBlobReader extends InputStream {
                 Thread.currentThread().interrupt();
             }
             // Whatever is still out (all of it given back already at the end of a whole read).
-            free.forEach(buffers::give);
-            free.clear();
-            filled.forEach(f -> buffers.give(f.buffer()));
-            filled.clear();
+            handoff.drain().forEach(buffers::give);
             buffers.give(current);
             current = null;
         }
