@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.conveyor.engine.ExecutionEngine;
 import dev.conveyor.engine.ExecutionQueries;
 import dev.conveyor.engine.StartRequest;
+import dev.conveyor.model.actiontype.ActionTypeDefinition;
+import dev.conveyor.model.actiontype.ActionTypeRegistry;
 import dev.conveyor.model.execution.PipelineExecutionStatus;
 import dev.conveyor.model.execution.StageExecutionStatus;
 import dev.conveyor.model.json.ConveyorJson;
@@ -28,6 +30,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The execution operations of CodePipeline: start, stop, retry, approvals, transitions, and the reads (pipeline
@@ -44,9 +47,12 @@ public final class ExecutionOperations {
     private final PipelineRepository pipelines;
     private final Arns arns;
     private final String accountId;
+    private final ActionTypeRegistry actionTypes;
 
-    public ExecutionOperations(ExecutionEngine engine, ExecutionQueries queries, PipelineRepository pipelines, Arns arns, String accountId) {
+    public ExecutionOperations(ExecutionEngine engine, ExecutionQueries queries, PipelineRepository pipelines, Arns arns,
+                               String accountId, ActionTypeRegistry actionTypes) {
         this.engine = engine;
+        this.actionTypes = actionTypes;
         this.queries = queries;
         this.pipelines = pipelines;
         this.arns = arns;
@@ -161,10 +167,7 @@ public final class ExecutionOperations {
                 if (latest != null) {
                     actionState.set("latestExecution", actionExecution(latest));
                 }
-                String link = action.configurationOrEmpty().get("ExternalEntityLink");
-                if (link != null) {
-                    actionState.put("entityUrl", link);
-                }
+                putLinks(actionState, action);
             }
             StageExecutionRow latest = latestStage.get(stage.name());
             if (latest != null) {
@@ -174,6 +177,21 @@ public final class ExecutionOperations {
         out.set("created", Timestamps.epochSeconds(state.created()));
         out.set("updated", Timestamps.epochSeconds(state.updated()));
         return out;
+    }
+
+    /**
+     * An action's links: {@code entityUrl} and {@code revisionUrl} from its type's URL templates filled with its
+     * configuration; a manual approval's {@code ExternalEntityLink} is its entity URL.
+     */
+    private void putLinks(ObjectNode actionState, ActionDeclaration action) {
+        Map<String, String> configuration = action.configurationOrEmpty();
+        Optional<ActionTypeDefinition> type = action.actionTypeId() == null ? Optional.empty() : actionTypes.find(action.actionTypeId());
+        String entityUrl = configuration.get("ExternalEntityLink");
+        if (entityUrl == null) {
+            entityUrl = type.flatMap(t -> t.entityUrl(configuration)).orElse(null);
+        }
+        putIfPresent(actionState, "entityUrl", entityUrl);
+        putIfPresent(actionState, "revisionUrl", type.flatMap(t -> t.revisionUrl(configuration)).orElse(null));
     }
 
     private ObjectNode stageExecution(String executionId, String status, String type) {
