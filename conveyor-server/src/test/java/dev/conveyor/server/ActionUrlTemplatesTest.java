@@ -25,6 +25,7 @@ import software.amazon.awssdk.services.codepipeline.model.ActionExecutionStatus;
 import software.amazon.awssdk.services.codepipeline.model.ActionOwner;
 import software.amazon.awssdk.services.codepipeline.model.ActionState;
 import software.amazon.awssdk.services.codepipeline.model.ActionTypeId;
+import software.amazon.awssdk.services.codepipeline.model.FailureType;
 import software.amazon.awssdk.services.codepipeline.model.InputArtifact;
 import software.amazon.awssdk.services.codepipeline.model.Job;
 import software.amazon.awssdk.services.codepipeline.model.PipelineExecutionStatus;
@@ -128,6 +129,26 @@ class ActionUrlTemplatesTest {
                 .filter(a -> a.actionName().equals("Deploy")).findFirst().orElseThrow();
         assertThat(detail.output().executionResult().externalExecutionId()).isEqualTo("run-17");
         assertThat(detail.output().executionResult().externalExecutionUrl()).isEqualTo(SITE + "/apps/shop/runs/run-17");
+    }
+
+    @Test
+    void aFailedRunLinksToWhatTheWorkerRan() {
+        client().createPipeline(r -> r.pipeline(pipeline("failing", "QUEUED", stage("Deploy", deploy("broken")))));
+        String executionId = client().startPipelineExecution(r -> r.name("failing")).pipelineExecutionId();
+        Job job = pollFor("broken");
+        client().acknowledgeJob(r -> r.jobId(job.id()).nonce(job.nonce()));
+        client().putJobFailureResult(r -> r.jobId(job.id()).failureDetails(f -> f.type(FailureType.JOB_FAILED)
+                .message("health check failed").externalExecutionId("run-9")));
+        assertThat(awaitSettled(client(), "failing", executionId).status()).isEqualTo(PipelineExecutionStatus.FAILED);
+
+        ActionState failed = deployState("failing");
+        assertThat(failed.latestExecution().status()).isEqualTo(ActionExecutionStatus.FAILED);
+        assertThat(failed.latestExecution().externalExecutionUrl()).isEqualTo(SITE + "/apps/broken/runs/run-9");
+        ActionExecutionDetail detail = client().listActionExecutions(r -> r.pipelineName("failing")
+                        .filter(f -> f.pipelineExecutionId(executionId))).actionExecutionDetails().stream()
+                .filter(a -> a.actionName().equals("Deploy")).findFirst().orElseThrow();
+        assertThat(detail.output().executionResult().externalExecutionUrl()).isEqualTo(SITE + "/apps/broken/runs/run-9");
+        assertThat(detail.output().executionResult().errorDetails().message()).isEqualTo("health check failed");
     }
 
     @Test

@@ -262,10 +262,11 @@ public final class JobOperations {
         if (clientToken != null) {
             checkClient(jobId, clientToken);
         }
-        job(jobId);
+        JobRow job = job(jobId);
         JsonNode failure = input.get("failureDetails");
+        String externalExecutionId = failure.path("externalExecutionId").asText(null);
         engine.completeJob(jobId, new JobOutcome.Failure(failure.get("type").asText(), failure.get("message").asText(),
-                failure.path("externalExecutionId").asText(null)));
+                externalExecutionId, executionUrl(job, externalExecutionId)));
         return null;
     }
 
