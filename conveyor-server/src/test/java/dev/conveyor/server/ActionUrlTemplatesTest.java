@@ -4,8 +4,14 @@ import static dev.conveyor.server.ExecutionFixtures.awaitSettled;
 import static dev.conveyor.server.ExecutionFixtures.pipeline;
 import static dev.conveyor.server.ExecutionFixtures.stage;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.conveyor.testkit.Await;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -149,6 +155,26 @@ class ActionUrlTemplatesTest {
                 .filter(a -> a.actionName().equals("Deploy")).findFirst().orElseThrow();
         assertThat(detail.output().executionResult().externalExecutionUrl()).isEqualTo(SITE + "/apps/broken/runs/run-9");
         assertThat(detail.output().executionResult().errorDetails().message()).isEqualTo("health check failed");
+    }
+
+    @Test
+    void builtInSourcesLinkToWhereThisServerServesWhatTheyRead() throws Exception {
+        ActionDeclaration codeCommit = ActionDeclaration.builder().name("Repo")
+                .actionTypeId(SamplePipelines.type(ActionCategory.SOURCE, "CodeCommit"))
+                .configuration(Map.of("RepositoryName", "shop-app", "BranchName", "main", "PollForSourceChanges", "false"))
+                .outputArtifacts(o -> o.name("RepoOutput")).runOrder(1).build();
+        client().createPipeline(r -> r.pipeline(pipeline("builtin-links", "QUEUED", stage("Deploy", deploy("linked-source")))
+                .toBuilder().stages(s -> s.name("Source").actions(ExecutionFixtures.source(), codeCommit),
+                        s -> s.name("Deploy").actions(deploy("linked-source"))).build()));
+
+        List<ActionState> sources = client().getPipelineState(r -> r.name("builtin-links")).stageStates().getFirst().actionStates();
+        assertThat(sources).extracting(ActionState::actionName, ActionState::entityUrl).containsExactly(
+                tuple("Source", fixture.endpoint() + "/" + ExecutionFixtures.SOURCE_BUCKET + "/" + ExecutionFixtures.SOURCE_KEY),
+                tuple("Repo", fixture.endpoint() + "/v1/repos/shop-app"));
+        HttpResponse<byte[]> object = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(sources.getFirst().entityUrl())).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(object.statusCode()).isEqualTo(200);
+        assertThat(new String(object.body(), 0, 2, StandardCharsets.ISO_8859_1)).as("the source zip").isEqualTo("PK");
     }
 
     @Test

@@ -31,6 +31,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The execution operations of CodePipeline: start, stop, retry, approvals, transitions, and the reads (pipeline
@@ -48,11 +49,13 @@ public final class ExecutionOperations {
     private final Arns arns;
     private final String accountId;
     private final ActionTypeRegistry actionTypes;
+    private final BuiltInActionLinks builtInLinks;
 
     public ExecutionOperations(ExecutionEngine engine, ExecutionQueries queries, PipelineRepository pipelines, Arns arns,
-                               String accountId, ActionTypeRegistry actionTypes) {
+                               String accountId, ActionTypeRegistry actionTypes, Supplier<String> publicUrl) {
         this.engine = engine;
         this.actionTypes = actionTypes;
+        this.builtInLinks = new BuiltInActionLinks(publicUrl);
         this.queries = queries;
         this.pipelines = pipelines;
         this.arns = arns;
@@ -181,14 +184,16 @@ public final class ExecutionOperations {
 
     /**
      * An action's links: {@code entityUrl} and {@code revisionUrl} from its type's URL templates filled with its
-     * configuration; a manual approval's {@code ExternalEntityLink} is its entity URL.
+     * configuration; a manual approval's {@code ExternalEntityLink} is its entity URL, and built-in sources link to
+     * where this server serves what they read.
      */
     private void putLinks(ObjectNode actionState, ActionDeclaration action) {
         Map<String, String> configuration = action.configurationOrEmpty();
         Optional<ActionTypeDefinition> type = action.actionTypeId() == null ? Optional.empty() : actionTypes.find(action.actionTypeId());
         String entityUrl = configuration.get("ExternalEntityLink");
         if (entityUrl == null) {
-            entityUrl = type.flatMap(t -> t.entityUrl(configuration)).orElse(null);
+            entityUrl = type.flatMap(t -> t.entityUrl(configuration))
+                    .or(() -> builtInLinks.entityUrl(action.actionTypeId(), configuration)).orElse(null);
         }
         putIfPresent(actionState, "entityUrl", entityUrl);
         putIfPresent(actionState, "revisionUrl", type.flatMap(t -> t.revisionUrl(configuration)).orElse(null));
