@@ -12,7 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A new user's custom action, with nothing but the AWS CLI: create-custom-action-type, a pipeline that uses it,
- * and a job worker that is the CLI itself (poll-for-jobs, acknowledge-job, put-job-success-result).
+ * and a job worker that is the CLI itself (poll-for-jobs, acknowledge-job, put-job-success-result); the type's URL
+ * templates fill the links get-pipeline-state shows.
  */
 class AwsCliCustomActionTest {
     @TempDir
@@ -26,7 +27,9 @@ class AwsCliCustomActionTest {
                     "--configuration-properties", "name=Environment,required=true,key=true,secret=false,queryable=true,type=String",
                     "name=Url,required=true,key=false,secret=false,queryable=false,type=String",
                     "--input-artifact-details", "minimumCount=0,maximumCount=1",
-                    "--output-artifact-details", "minimumCount=0,maximumCount=0");
+                    "--output-artifact-details", "minimumCount=0,maximumCount=0",
+                    "--settings", "{\"entityUrlTemplate\": \"https://checks.example.com/{Config:Environment}\","
+                            + " \"executionUrlTemplate\": \"https://checks.example.com/{Config:Environment}/runs/{ExternalExecutionId}\"}");
             JsonNode types = aws.ok("codepipeline", "list-action-types", "--action-owner-filter", "Custom");
             assertThat(types.at("/actionTypes/0/id/provider").asText()).isEqualTo("SmokeCheck");
 
@@ -69,6 +72,10 @@ class AwsCliCustomActionTest {
             assertThat(execution.get("status").asText()).isEqualTo("Succeeded");
             JsonNode state = aws.ok("codepipeline", "get-pipeline-state", "--name", "smoke");
             assertThat(state.at("/stageStates/1/actionStates/0/latestExecution/summary").asText()).isEqualTo("smoke test passed");
+            // The type's URL templates, filled with the action's configuration and the worker's external id.
+            assertThat(state.at("/stageStates/1/actionStates/0/entityUrl").asText()).isEqualTo("https://checks.example.com/staging");
+            assertThat(state.at("/stageStates/1/actionStates/0/latestExecution/externalExecutionUrl").asText())
+                    .isEqualTo("https://checks.example.com/staging/runs/check-1");
         }
     }
 }

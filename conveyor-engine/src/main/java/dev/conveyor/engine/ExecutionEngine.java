@@ -461,7 +461,8 @@ public final class ExecutionEngine {
                     if (failure.externalExecutionId() != null) {
                         ((ObjectNode) output.get("executionResult")).put("externalExecutionId", failure.externalExecutionId());
                     }
-                    executions.update(tx.connection, action.withProgress(null, failure.externalExecutionId(), null, null, tx.now)
+                    putIfPresent((ObjectNode) output.get("executionResult"), "externalExecutionUrl", failure.externalExecutionUrl());
+                    executions.update(tx.connection, action.withProgress(null, failure.externalExecutionId(), failure.externalExecutionUrl(), null, tx.now)
                             .settled(ActionExecutionStatus.Failed, ActionJson.write(output), message,
                                     failure.type(), message, job.workerId(), tx.now));
                 }

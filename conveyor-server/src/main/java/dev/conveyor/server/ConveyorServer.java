@@ -143,7 +143,8 @@ public final class ConveyorServer implements AutoCloseable {
         SecretServices secretServices = new SecretServices(database, artifactServices.keyring(), config.region(), config.accountId(), clock);
         codeBuildServices = new CodeBuildServices(config.dataDir(), database, engine, queries, objects, secretServices.references(),
                 engineConfig.logsDir(), settings.agentCapacity(), config.region(), config.accountId(), clock);
-        ExecutionOperations executionOperations = new ExecutionOperations(engine, queries, pipelines, arns, config.accountId());
+        ExecutionOperations executionOperations = new ExecutionOperations(engine, queries, pipelines, arns, config.accountId(), actionTypes,
+                () -> config.sources().publicUrl() == null ? endpoint() : config.sources().publicUrl());
         sweeper = Thread.ofVirtual().name("conveyor-sweeper").start(this::sweepLoop);
         // Sources always run here, next to what they read; builds run here only with the embedded agent on.
         agent = new Agent("embedded@" + hostName() + ":" + config.dataDir().toAbsolutePath(), new EngineJobChannel(engine),

@@ -158,6 +158,9 @@ class CodeBuildPipelineTest {
         assertThat(record.exportedEnvironmentVariables()).singleElement().satisfies(v -> assertThat(v.value()).isEqualTo("1.0.1"));
         assertThat(record.secondaryArtifacts()).singleElement().satisfies(a -> assertThat(a.artifactIdentifier()).isEqualTo("Reports"));
         assertThat(record.reportArns()).singleElement().satisfies(arn -> assertThat(arn).contains(":report/pl-build-unit:"));
+        assertThat(build.output().executionResult().externalExecutionUrl())
+                .as("a CodeBuild action's run links to its build's log on this server").isEqualTo(record.logs().deepLink())
+                .startsWith(fixture.endpoint() + "/conveyor/v1/builds/");
         String log = new String(java.net.URI.create(record.logs().deepLink()).toURL().openStream().readAllBytes());
         assertThat(log).contains("key is ***").doesNotContain("k3y-from-store").contains("Entering phase BUILD");
     }

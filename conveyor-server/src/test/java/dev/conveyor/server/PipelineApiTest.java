@@ -23,6 +23,7 @@ import software.amazon.awssdk.services.codepipeline.model.ActionDeclaration;
 import software.amazon.awssdk.services.codepipeline.model.OutputArtifact;
 import software.amazon.awssdk.services.codepipeline.model.CodePipelineException;
 import software.amazon.awssdk.services.codepipeline.model.CreatePipelineResponse;
+import software.amazon.awssdk.services.codepipeline.model.ExecutionMode;
 import software.amazon.awssdk.services.codepipeline.model.GetPipelineResponse;
 import software.amazon.awssdk.services.codepipeline.model.InvalidActionDeclarationException;
 import software.amazon.awssdk.services.codepipeline.model.InvalidNextTokenException;
@@ -33,6 +34,7 @@ import software.amazon.awssdk.services.codepipeline.model.PipelineDeclaration;
 import software.amazon.awssdk.services.codepipeline.model.PipelineNameInUseException;
 import software.amazon.awssdk.services.codepipeline.model.PipelineNotFoundException;
 import software.amazon.awssdk.services.codepipeline.model.PipelineSummary;
+import software.amazon.awssdk.services.codepipeline.model.PipelineType;
 import software.amazon.awssdk.services.codepipeline.model.PipelineVersionNotFoundException;
 import software.amazon.awssdk.services.codepipeline.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.codepipeline.model.StageDeclaration;
@@ -69,14 +71,64 @@ class PipelineApiTest {
         CreatePipelineResponse created = client().createPipeline(r -> r.pipeline(declared)
                 .tags(Tag.builder().key("Project").value("ProjectA").build()));
 
-        assertThat(created.pipeline()).isEqualTo(declared.toBuilder().version(1).build());
+        assertThat(created.pipeline()).isEqualTo(echoed(declared, 1));
         assertThat(created.tags()).containsExactly(Tag.builder().key("Project").value("ProjectA").build());
 
         GetPipelineResponse got = client().getPipeline(r -> r.name("roundtrip"));
-        assertThat(got.pipeline()).isEqualTo(declared.toBuilder().version(1).build());
+        assertThat(got.pipeline()).isEqualTo(echoed(declared, 1));
         assertThat(got.metadata().pipelineArn()).isEqualTo("arn:aws:codepipeline:us-east-1:000000000000:roundtrip");
         assertThat(got.metadata().created()).isBefore(Instant.now().plusSeconds(1)).isAfter(Instant.now().minusSeconds(60));
         assertThat(got.metadata().updated()).isEqualTo(got.metadata().created());
+    }
+
+    @Test
+    void fillsInTheDefaultsCodePipelineFillsInAndKeepsThemInEveryVersion() {
+        ActionDeclaration source = s3Source().toBuilder().runOrder(null).build();
+        ActionDeclaration approval = ActionDeclaration.builder().name("Approve")
+                .actionTypeId(a -> a.category("Approval").owner("AWS").provider("Manual").version("1")).build();
+        PipelineDeclaration declared = cliExample("defaults").toBuilder()
+                .stages(StageDeclaration.builder().name("Source").actions(source).build(),
+                        StageDeclaration.builder().name("Approval").actions(approval).build(),
+                        StageDeclaration.builder().name("Beta").actions(codeDeploy().toBuilder().runOrder(null).build()).build())
+                .build();
+        assertThat(declared.pipelineType()).isNull();
+        assertThat(declared.stages().get(1).actions().getFirst().hasInputArtifacts()).isFalse();
+
+        PipelineDeclaration created = client().createPipeline(r -> r.pipeline(declared)).pipeline();
+        PipelineDeclaration got = client().getPipeline(r -> r.name("defaults")).pipeline();
+
+        for (PipelineDeclaration echoed : List.of(created, got)) {
+            assertThat(echoed.version()).isEqualTo(1);
+            assertThat(echoed.pipelineType()).isEqualTo(PipelineType.V1);
+            assertThat(echoed.executionMode()).isEqualTo(ExecutionMode.SUPERSEDED);
+            assertThat(echoed.stages()).flatExtracting(StageDeclaration::actions).allSatisfy(action -> {
+                assertThat(action.runOrder()).isEqualTo(1);
+                assertThat(action.hasInputArtifacts()).isTrue();
+                assertThat(action.hasOutputArtifacts()).isTrue();
+            });
+            ActionDeclaration echoedApproval = echoed.stages().get(1).actions().getFirst();
+            assertThat(echoedApproval.inputArtifacts()).isEmpty();
+            assertThat(echoedApproval.outputArtifacts()).isEmpty();
+            assertThat(echoedApproval.hasConfiguration()).as("an action sent without configuration comes back without one").isFalse();
+            assertThat(echoed.stages().get(2).actions().getFirst().inputArtifacts()).extracting(a -> a.name()).containsExactly("MyApp");
+        }
+
+        // What get-pipeline printed goes back unchanged through update-pipeline, and comes back the same again.
+        PipelineDeclaration updated = client().updatePipeline(r -> r.pipeline(got)).pipeline();
+        assertThat(updated).isEqualTo(got.toBuilder().version(2).build());
+        assertThat(client().getPipeline(r -> r.name("defaults")).pipeline()).isEqualTo(updated);
+    }
+
+    @Test
+    void aV2PipelineWithoutAnExecutionModeReadsBackAsSuperseded() {
+        PipelineDeclaration declared = cliExample("v2-defaults").toBuilder().pipelineType(PipelineType.V2).build();
+        client().createPipeline(r -> r.pipeline(declared));
+
+        PipelineDeclaration got = client().getPipeline(r -> r.name("v2-defaults")).pipeline();
+        assertThat(got.pipelineType()).isEqualTo(PipelineType.V2);
+        assertThat(got.executionMode()).isEqualTo(ExecutionMode.SUPERSEDED);
+        assertThat(client().listPipelines(r -> { }).pipelines()).filteredOn(p -> p.name().equals("v2-defaults"))
+                .extracting(PipelineSummary::executionMode).containsExactly(ExecutionMode.SUPERSEDED);
     }
 
     @Test
@@ -92,7 +144,7 @@ class PipelineApiTest {
         client().createPipeline(r -> r.pipeline(declared));
 
         PipelineDeclaration read = client().getPipeline(r -> r.name("fidelity")).pipeline();
-        assertThat(read).isEqualTo(declared.toBuilder().version(1).build());
+        assertThat(read).isEqualTo(echoed(declared, 1));
         assertThat(read.stages().getFirst().actions().getFirst().configuration()).containsEntry("SomeFutureKey", "kept as given");
     }
 
@@ -122,8 +174,8 @@ class PipelineApiTest {
         PipelineDeclaration v3 = v2.toBuilder().executionMode("SUPERSEDED").build();
         assertThat(client().updatePipeline(r -> r.pipeline(v3)).pipeline().version()).isEqualTo(3);
 
-        assertThat(client().getPipeline(r -> r.name("versioned")).pipeline()).isEqualTo(v3.toBuilder().version(3).build());
-        assertThat(client().getPipeline(r -> r.name("versioned").version(1)).pipeline()).isEqualTo(v1.toBuilder().version(1).build());
+        assertThat(client().getPipeline(r -> r.name("versioned")).pipeline()).isEqualTo(echoed(v3, 3));
+        assertThat(client().getPipeline(r -> r.name("versioned").version(1)).pipeline()).isEqualTo(echoed(v1, 1));
         assertThat(client().getPipeline(r -> r.name("versioned").version(2)).pipeline().stages().get(1).name()).isEqualTo("Gamma");
         GetPipelineResponse latest = client().getPipeline(r -> r.name("versioned"));
         assertThat(latest.metadata().updated()).isAfterOrEqualTo(latest.metadata().created());
@@ -287,8 +339,19 @@ class PipelineApiTest {
         server.restart();
         assertThat(client().getPipeline(r -> r.name("durable")).pipeline().version()).isEqualTo(2);
         assertThat(client().getPipeline(r -> r.name("durable").version(1)).pipeline())
-                .isEqualTo(cliExample("durable").toBuilder().version(1).build());
+                .isEqualTo(echoed(cliExample("durable"), 1));
         assertThat(client().listTagsForResource(r -> r.resourceArn(arn("durable"))).tags()).containsExactly(tag("team", "platform"));
+    }
+
+    /**
+     * A declaration as CodePipeline echoes it: with its version, and pipelineType and executionMode filled in when
+     * left out (the sample actions already carry runOrder and both artifact lists, as the AWS CLI's example does).
+     */
+    private static PipelineDeclaration echoed(PipelineDeclaration declared, int version) {
+        return declared.toBuilder().version(version)
+                .pipelineType(declared.pipelineType() == null ? PipelineType.V1 : declared.pipelineType())
+                .executionMode(declared.executionMode() == null ? ExecutionMode.SUPERSEDED : declared.executionMode())
+                .build();
     }
 
     private static Tag tag(String key, String value) {

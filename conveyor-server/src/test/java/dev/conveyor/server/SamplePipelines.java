@@ -1,5 +1,6 @@
 package dev.conveyor.server;
 
+import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.codepipeline.model.ActionCategory;
 import software.amazon.awssdk.services.codepipeline.model.ActionDeclaration;
@@ -22,6 +23,7 @@ final class SamplePipelines {
                 .actionTypeId(type(ActionCategory.SOURCE, "S3"))
                 .configuration(Map.of("S3Bucket", "awscodepipeline-demo-bucket", "S3ObjectKey", "aws-codepipeline-s3-aws-codedeploy_linux.zip",
                         "PollForSourceChanges", "false"))
+                .inputArtifacts(List.of())
                 .outputArtifacts(OutputArtifact.builder().name("MyApp").build())
                 .runOrder(1).build();
     }
@@ -31,10 +33,14 @@ final class SamplePipelines {
                 .actionTypeId(type(ActionCategory.DEPLOY, "CodeDeploy"))
                 .configuration(Map.of("ApplicationName", "CodePipelineDemoApplication", "DeploymentGroupName", "CodePipelineDemoFleet"))
                 .inputArtifacts(InputArtifact.builder().name("MyApp").build())
+                .outputArtifacts(List.of())
                 .runOrder(1).build();
     }
 
-    /** The pipeline of the AWS CLI's create-pipeline example: S3 source, CodeDeploy to a beta fleet. */
+    /**
+     * The pipeline of the AWS CLI's create-pipeline example: S3 source, CodeDeploy to a beta fleet; like the
+     * example, its actions give runOrder and both artifact lists (empty ones as []).
+     */
     static PipelineDeclaration cliExample(String name) {
         return PipelineDeclaration.builder()
                 .name(name)

@@ -31,9 +31,14 @@ public sealed interface JobOutcome {
 
     /**
      * The job failed. {@code type} is the model's FailureType (JobFailed, ConfigurationError, PermissionError,
-     * RevisionOutOfSync, RevisionUnavailable, SystemUnavailable).
+     * RevisionOutOfSync, RevisionUnavailable, SystemUnavailable). {@code externalExecutionUrl}, when known, links to
+     * the failed run.
      */
-    record Failure(String type, String message, String externalExecutionId) implements JobOutcome {
+    record Failure(String type, String message, String externalExecutionId, String externalExecutionUrl) implements JobOutcome {
+        public Failure(String type, String message, String externalExecutionId) {
+            this(type, message, externalExecutionId, null);
+        }
+
         public static Failure jobFailed(String message) {
             return new Failure("JobFailed", message, null);
         }

@@ -2,6 +2,7 @@ package dev.conveyor.model.actiontype;
 
 import dev.conveyor.model.pipeline.ActionTypeId;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -37,5 +38,24 @@ public record ActionTypeDefinition(
     /** Custom types (registered by CreateCustomActionType) declare every key they accept; AWS types may add keys. */
     public boolean isCustom() {
         return OWNER_CUSTOM.equals(id.owner());
+    }
+
+    /** The link to the action's resource in the external system (GetPipelineState's {@code entityUrl}), if any. */
+    public Optional<String> entityUrl(Map<String, String> configuration) {
+        return UrlTemplate.fill(settings.entityUrlTemplate(), configuration, this::isSecret, null);
+    }
+
+    /** The link to the action's revision page (GetPipelineState's {@code revisionUrl}), if any. */
+    public Optional<String> revisionUrl(Map<String, String> configuration) {
+        return UrlTemplate.fill(settings.revisionUrlTemplate(), configuration, this::isSecret, null);
+    }
+
+    /** The link to one run of the action ({@code externalExecutionUrl}), once a worker reported its external id. */
+    public Optional<String> executionUrl(Map<String, String> configuration, String externalExecutionId) {
+        return UrlTemplate.fill(settings.executionUrlTemplate(), configuration, this::isSecret, externalExecutionId);
+    }
+
+    private boolean isSecret(String key) {
+        return property(key).map(ConfigurationProperty::secret).orElse(false);
     }
 }

@@ -152,7 +152,7 @@ public final class BuiltInActionTypes implements ActionTypeRegistry {
                         .required("StackSetName", "Regions")
                         .optional("DeploymentTargets", "ParameterOverrides")
                         .optionalNumber("FailureTolerancePercentage", "MaxConcurrentPercentage").build(),
-                type("Deploy", "OpsWorks").inputs(exactly(1)).outputs(between(0, 1))
+                type("Deploy", "OpsWorks").inputs(exactly(1)).outputs(none())
                         .required("Stack", "App")
                         .optional("Layer").build(),
                 // ServiceCatalog deploys either from a configuration file (ConfigurationFilePath) or from a template

@@ -35,4 +35,16 @@ public record ActionDeclaration(
     public List<OutputArtifact> outputArtifactsOrEmpty() {
         return outputArtifacts == null ? List.of() : outputArtifacts;
     }
+
+    /**
+     * This action as CodePipeline echoes it back: {@code runOrder} 1 when it was left out, and the input and output
+     * artifact lists empty rather than absent (GetPipeline always answers {@code "inputArtifacts": []} and
+     * {@code "outputArtifacts": []}, as the AWS CLI's get-pipeline and update-pipeline examples show).
+     * {@code configuration} stays as written: an action sent without one comes back without one.
+     */
+    public ActionDeclaration withDefaults() {
+        return new ActionDeclaration(name, actionTypeId, effectiveRunOrder(), configuration, commands,
+                outputArtifactsOrEmpty(), inputArtifactsOrEmpty(), outputVariables, roleArn, region, namespace,
+                timeoutInMinutes, environmentVariables);
+    }
 }

@@ -45,11 +45,16 @@ public record PipelineDeclaration(
     }
 
     /**
-     * The declaration as stored under a version: as the client wrote it, with only {@code version} set by the
-     * service, so GetPipeline returns it field for field.
+     * The declaration as stored under a version, and so as GetPipeline, CreatePipeline and UpdatePipeline return it:
+     * as the client wrote it, with {@code version} set and the defaults CodePipeline fills in made explicit
+     * ({@code pipelineType} V1, {@code executionMode} SUPERSEDED, and on each action {@link
+     * ActionDeclaration#withDefaults() runOrder 1 and empty artifact lists}). Filled once when stored, so reads serve
+     * the stored JSON as it is.
      */
-    public PipelineDeclaration withVersion(int newVersion) {
-        return new PipelineDeclaration(name, roleArn, artifactStore, artifactStores, stages, newVersion,
-                executionMode, pipelineType, variables, triggers);
+    public PipelineDeclaration canonical(int newVersion) {
+        List<StageDeclaration> filledStages = stages == null ? null
+                : stages.stream().map(s -> s == null ? null : s.withActionDefaults()).toList();
+        return new PipelineDeclaration(name, roleArn, artifactStore, artifactStores, filledStages, newVersion,
+                effectiveExecutionMode(), effectivePipelineType(), variables, triggers);
     }
 }

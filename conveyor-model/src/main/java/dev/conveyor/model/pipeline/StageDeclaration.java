@@ -14,4 +14,11 @@ public record StageDeclaration(
     public List<ActionDeclaration> actionsOrEmpty() {
         return actions == null ? List.of() : actions;
     }
+
+    /** This stage with {@link ActionDeclaration#withDefaults()} applied to each of its actions. */
+    public StageDeclaration withActionDefaults() {
+        List<ActionDeclaration> filled = actions == null ? null
+                : actions.stream().map(a -> a == null ? null : a.withDefaults()).toList();
+        return new StageDeclaration(name, blockers, filled, onFailure, onSuccess, beforeEntry);
+    }
 }

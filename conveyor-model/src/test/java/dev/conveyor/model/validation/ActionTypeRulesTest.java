@@ -65,6 +65,20 @@ class ActionTypeRulesTest {
     }
 
     @Test
+    void refusesAnOutputArtifactOnAnOpsWorksDeployAsCodePipelineDoes() {
+        PipelineBuilder pipeline = validPipeline();
+        pipeline.stage("Build").action("Build").type(new ActionTypeId("Deploy", "AWS", "OpsWorks", "1")).noConfiguration()
+                .config("Stack", "stack").config("App", "app");
+
+        assertThat(validate(pipeline)).singleElement().satisfies(violation -> {
+            assertThat(violation.type()).isEqualTo(InvalidActionDeclarationException.class);
+            assertThat(violation.path()).isEqualTo("pipeline.stages[1].actions[0].outputArtifacts");
+            assertThat(violation.message()).isEqualTo("Action 'Build' has 1 output artifacts; ActionType (Category: 'Deploy', "
+                    + "Provider: 'OpsWorks', Owner: 'AWS', Version: '1') accepts exactly 0.");
+        });
+    }
+
+    @Test
     void refusesAMissingRequiredConfigurationPropertyAtItsKey() {
         PipelineBuilder pipeline = validPipeline();
         pipeline.stage("Build").action("Build").withoutConfig("ProjectName");

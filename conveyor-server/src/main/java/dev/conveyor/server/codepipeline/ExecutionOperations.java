@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.conveyor.engine.ExecutionEngine;
 import dev.conveyor.engine.ExecutionQueries;
 import dev.conveyor.engine.StartRequest;
+import dev.conveyor.model.actiontype.ActionTypeDefinition;
+import dev.conveyor.model.actiontype.ActionTypeRegistry;
 import dev.conveyor.model.execution.PipelineExecutionStatus;
 import dev.conveyor.model.execution.StageExecutionStatus;
 import dev.conveyor.model.json.ConveyorJson;
@@ -28,6 +30,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The execution operations of CodePipeline: start, stop, retry, approvals, transitions, and the reads (pipeline
@@ -44,9 +48,14 @@ public final class ExecutionOperations {
     private final PipelineRepository pipelines;
     private final Arns arns;
     private final String accountId;
+    private final ActionTypeRegistry actionTypes;
+    private final BuiltInActionLinks builtInLinks;
 
-    public ExecutionOperations(ExecutionEngine engine, ExecutionQueries queries, PipelineRepository pipelines, Arns arns, String accountId) {
+    public ExecutionOperations(ExecutionEngine engine, ExecutionQueries queries, PipelineRepository pipelines, Arns arns,
+                               String accountId, ActionTypeRegistry actionTypes, Supplier<String> publicUrl) {
         this.engine = engine;
+        this.actionTypes = actionTypes;
+        this.builtInLinks = new BuiltInActionLinks(publicUrl);
         this.queries = queries;
         this.pipelines = pipelines;
         this.arns = arns;
@@ -161,10 +170,7 @@ public final class ExecutionOperations {
                 if (latest != null) {
                     actionState.set("latestExecution", actionExecution(latest));
                 }
-                String link = action.configurationOrEmpty().get("ExternalEntityLink");
-                if (link != null) {
-                    actionState.put("entityUrl", link);
-                }
+                putLinks(actionState, action);
             }
             StageExecutionRow latest = latestStage.get(stage.name());
             if (latest != null) {
@@ -174,6 +180,23 @@ public final class ExecutionOperations {
         out.set("created", Timestamps.epochSeconds(state.created()));
         out.set("updated", Timestamps.epochSeconds(state.updated()));
         return out;
+    }
+
+    /**
+     * An action's links: {@code entityUrl} and {@code revisionUrl} from its type's URL templates filled with its
+     * configuration; a manual approval's {@code ExternalEntityLink} is its entity URL, and built-in sources link to
+     * where this server serves what they read.
+     */
+    private void putLinks(ObjectNode actionState, ActionDeclaration action) {
+        Map<String, String> configuration = action.configurationOrEmpty();
+        Optional<ActionTypeDefinition> type = action.actionTypeId() == null ? Optional.empty() : actionTypes.find(action.actionTypeId());
+        String entityUrl = configuration.get("ExternalEntityLink");
+        if (entityUrl == null) {
+            entityUrl = type.flatMap(t -> t.entityUrl(configuration))
+                    .or(() -> builtInLinks.entityUrl(action.actionTypeId(), configuration)).orElse(null);
+        }
+        putIfPresent(actionState, "entityUrl", entityUrl);
+        putIfPresent(actionState, "revisionUrl", type.flatMap(t -> t.revisionUrl(configuration)).orElse(null));
     }
 
     private ObjectNode stageExecution(String executionId, String status, String type) {

@@ -209,10 +209,24 @@ public final class JobOperations {
                 return null;
             }
         }
+        String externalExecutionId = details.path("externalExecutionId").asText(null);
         engine.completeJob(jobId, new JobOutcome.Success(details.path("summary").asText(null),
-                details.path("externalExecutionId").asText(null), null,
+                externalExecutionId, executionUrl(job, externalExecutionId),
                 details.has("percentComplete") ? details.get("percentComplete").asInt() : null, variables, produced, revision, continuation));
         return null;
+    }
+
+    /**
+     * The run's link, from the executionUrlTemplate of the job's action type filled with the action's configuration
+     * (as the job carries it, variables resolved) and the external id the worker reported; null without a template.
+     */
+    private String executionUrl(JobRow job, String externalExecutionId) {
+        JsonNode jobData = read(job.dataJson()).path("jobData");
+        Map<String, String> configuration = new LinkedHashMap<>();
+        jobData.path("actionConfiguration").path("configuration").properties()
+                .forEach(e -> configuration.put(e.getKey(), e.getValue().asText()));
+        return actionTypes.find(ActionTypeJson.id(jobData.path("actionTypeId")))
+                .flatMap(type -> type.executionUrl(configuration, externalExecutionId)).orElse(null);
     }
 
     /**
@@ -248,10 +262,11 @@ public final class JobOperations {
         if (clientToken != null) {
             checkClient(jobId, clientToken);
         }
-        job(jobId);
+        JobRow job = job(jobId);
         JsonNode failure = input.get("failureDetails");
+        String externalExecutionId = failure.path("externalExecutionId").asText(null);
         engine.completeJob(jobId, new JobOutcome.Failure(failure.get("type").asText(), failure.get("message").asText(),
-                failure.path("externalExecutionId").asText(null)));
+                externalExecutionId, executionUrl(job, externalExecutionId)));
         return null;
     }
 

@@ -85,7 +85,7 @@ public final class PipelineOperations {
         PipelineDeclaration declaration = validated(input.get("pipeline"));
         List<Tag> requestTags = tagsOf(input.get("tags"));
         Violations.throwIfAny(tagValidator.validate(requestTags));
-        PipelineDeclaration stored = declaration.withVersion(1);
+        PipelineDeclaration stored = declaration.canonical(1);
         String json = ConveyorJson.write(stored);
         pipelines.create(stored.name(), arns.pipeline(stored.name()),
                 new PipelineRepository.NewVersion(stored.effectivePipelineType(), stored.effectiveExecutionMode(), json),
@@ -116,7 +116,7 @@ public final class PipelineOperations {
                     + declaration.name() + "'", "pipeline.name");
         }
         StoredPipeline updated = pipelines.update(declaration.name(), version -> {
-            PipelineDeclaration stored = declaration.withVersion(version);
+            PipelineDeclaration stored = declaration.canonical(version);
             return new PipelineRepository.NewVersion(stored.effectivePipelineType(), stored.effectiveExecutionMode(),
                     ConveyorJson.write(stored));
         }, clock.instant());
