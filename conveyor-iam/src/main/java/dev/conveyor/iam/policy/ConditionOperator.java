@@ -108,6 +108,11 @@ public enum ConditionOperator {
         return negated;
     }
 
+    /** True for the operators whose policy values are patterns with {@code *} and {@code ?}. */
+    boolean matchesPatterns() {
+        return this == StringLike || this == StringNotLike || this == ArnLike || this == ArnNotLike;
+    }
+
     /** Whether one request value matches one policy value (before negation). */
     abstract boolean test(String requestValue, String policyValue);
 

@@ -61,7 +61,8 @@ public final class PolicyEvaluator {
             // ForAllValues over no values holds vacuously; negated operators hold when there is nothing to match.
             return condition.ifExists() || operator.negated() || "ForAllValues".equals(condition.setQualifier());
         }
-        List<String> policyValues = condition.values().stream().flatMap(v -> variables(v, document, request).stream()).toList();
+        List<String> policyValues = condition.values().stream().flatMap(v -> variables(v, document, request).stream())
+                .map(v -> operator.matchesPatterns() ? v : Wildcards.plain(v)).toList();
         if ("ForAllValues".equals(condition.setQualifier())) {
             return present.stream().allMatch(requestValue -> anyMatches(operator, requestValue, policyValues) != operator.negated());
         }

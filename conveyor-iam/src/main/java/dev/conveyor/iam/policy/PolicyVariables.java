@@ -8,6 +8,8 @@ import java.util.Optional;
  * Substitutes policy variables ({@code ${aws:username}}, {@code ${aws:ResourceTag/team}}) in resources and
  * condition values from the request's context; {@code ${*}}, {@code ${?}} and {@code ${$}} stand for the literal
  * characters. A variable the request lacks, or that has several values, makes the element not match (empty), as in IAM.
+ * What a variable puts in is literal even where the result is a pattern: its {@code *} and {@code ?} are written as
+ * {@link Wildcards#LITERAL_STAR} and {@link Wildcards#LITERAL_QUESTION}, which match only themselves.
  */
 final class PolicyVariables {
     private PolicyVariables() {
@@ -28,13 +30,13 @@ final class PolicyVariables {
             out.append(text, from, start);
             String name = text.substring(start + 2, end).trim();
             switch (name) {
-                case "*", "?", "$" -> out.append(name);
+                case "*", "?", "$" -> out.append(literal(name));
                 default -> {
                     List<String> values = context.get(name);
                     if (values == null || values.size() != 1) {
                         return Optional.empty();
                     }
-                    out.append(values.getFirst());
+                    out.append(literal(values.getFirst()));
                 }
             }
             from = end + 1;
@@ -42,5 +44,9 @@ final class PolicyVariables {
         }
         out.append(text.substring(from));
         return Optional.of(out.toString());
+    }
+
+    private static String literal(String value) {
+        return value.replace('*', Wildcards.LITERAL_STAR).replace('?', Wildcards.LITERAL_QUESTION);
     }
 }

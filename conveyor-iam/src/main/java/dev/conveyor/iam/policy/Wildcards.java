@@ -5,6 +5,11 @@ package dev.conveyor.iam.policy;
  * else literally. Used for actions (case-insensitive), resource ARN segments and StringLike/ArnLike values.
  */
 public final class Wildcards {
+    /** In a pattern, a {@code *} that matches only a {@code *} (put there by a policy variable; private-use code point). */
+    static final char LITERAL_STAR = '\uE000';
+    /** In a pattern, a {@code ?} that matches only a {@code ?}. */
+    static final char LITERAL_QUESTION = '\uE001';
+
     private Wildcards() {
     }
 
@@ -16,7 +21,7 @@ public final class Wildcards {
         // Iterative glob with backtracking to the last star: linear in practice, no regex (patterns come from users).
         int p = 0, v = 0, star = -1, starValue = 0;
         while (v < value.length()) {
-            if (p < pattern.length() && (pattern.charAt(p) == '?' || pattern.charAt(p) == value.charAt(v))) {
+            if (p < pattern.length() && (pattern.charAt(p) == '?' || same(pattern.charAt(p), value.charAt(v)))) {
                 p++;
                 v++;
             } else if (p < pattern.length() && pattern.charAt(p) == '*') {
@@ -33,6 +38,16 @@ public final class Wildcards {
             p++;
         }
         return p == pattern.length();
+    }
+
+    /** A substituted value back as plain text, for operators that compare rather than match patterns. */
+    static String plain(String substituted) {
+        return substituted.replace(LITERAL_STAR, '*').replace(LITERAL_QUESTION, '?');
+    }
+
+    private static boolean same(char patternChar, char valueChar) {
+        return patternChar == valueChar || (patternChar == LITERAL_STAR && valueChar == '*')
+                || (patternChar == LITERAL_QUESTION && valueChar == '?');
     }
 
     /**

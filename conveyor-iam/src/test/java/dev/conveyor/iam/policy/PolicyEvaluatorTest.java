@@ -195,6 +195,12 @@ class PolicyEvaluatorTest {
                         "s3:GetObject", "arn:aws:s3:::home/alice/x", Map.of("aws:username", List.of("alice")), Outcome.IMPLICIT_DENY),
                 row("${*} is a literal star", policies(allow("s3:*", "arn:aws:s3:::odd/${*}")), "s3:GetObject", "arn:aws:s3:::odd/*",
                         Map.of(), Outcome.ALLOWED),
+                row("a variable's value is literal in StringEquals", policies(allowIf("{\"StringEquals\": {\"aws:ResourceTag/owner\": \"${aws:username}\"}}")),
+                        "codepipeline:StartPipelineExecution", ACCOUNT + "p",
+                        Map.of("aws:ResourceTag/owner", List.of("a*"), "aws:username", List.of("a*")), Outcome.ALLOWED),
+                row("a variable's value is literal in StringLike", policies(allowIf("{\"StringLike\": {\"aws:ResourceTag/owner\": \"${aws:username}\"}}")),
+                        "codepipeline:StartPipelineExecution", ACCOUNT + "p",
+                        Map.of("aws:ResourceTag/owner", List.of("abc"), "aws:username", List.of("a*")), Outcome.IMPLICIT_DENY),
                 row("${*} is not a wildcard", policies(allow("s3:*", "arn:aws:s3:::odd/${*}")), "s3:GetObject", "arn:aws:s3:::odd/file",
                         Map.of(), Outcome.IMPLICIT_DENY));
     }
