@@ -34,7 +34,10 @@ final class IamOperations {
 
     Map<String, Operation> operations() {
         Map<String, Operation> ops = new LinkedHashMap<>();
-        ops.put("CreateUser", (p, r, x) -> user(x.start("User"), users.create(userName(p), path(p))).end());
+        ops.put("CreateUser", (p, r, x) -> {
+            p.refuseUnsupported("Tags", "PermissionsBoundary");
+            user(x.start("User"), users.create(userName(p), path(p))).end();
+        });
         ops.put("GetUser", (p, r, x) -> user(x.start("User"), users.get(userNameOrCaller(p, r))).end());
         ops.put("ListUsers", (p, r, x) -> {
             Pages<UserRow> page = Pages.of(users.list(pathPrefix(p)), UserRow::name, marker(p), maxItems(p));
@@ -62,7 +65,7 @@ final class IamOperations {
         ops.put("UpdateAccessKey", (p, r, x) -> users.updateAccessKey(userNameOrCaller(p, r), accessKeyId(p),
                 p.requiredEnum("Status", Set.of("Active", "Inactive"))));
         ops.put("DeleteAccessKey", (p, r, x) -> users.deleteAccessKey(userNameOrCaller(p, r), accessKeyId(p)));
-        ops.put("CreatePolicy", (p, r, x) -> policy(x.start("Policy"), policies.create(p.required("PolicyName", 1, 128, Params.NAME),
+        ops.put("CreatePolicy", (p, r, x) -> policy(x.start("Policy"), policies.create(policyName(refuse(p, "Tags")),
                 path(p), document(p, "PolicyDocument"), p.optional("Description", 0, 1000, null))).end());
         ops.put("GetPolicy", (p, r, x) -> policy(x.start("Policy"), policies.get(policyArn(p))).end());
         ops.put("GetPolicyVersion", (p, r, x) -> {
@@ -98,12 +101,19 @@ final class IamOperations {
                     .document("PolicyDocument", users.inlinePolicy(userName, policyName));
         });
         ops.put("DeleteUserPolicy", (p, r, x) -> users.deleteInlinePolicy(userName(p), policyName(p)));
-        ops.put("CreateRole", (p, r, x) -> role(x.start("Role"), roles.create(p.required("RoleName", 1, 64, Params.NAME), path(p),
+        ops.put("CreateRole", (p, r, x) -> role(x.start("Role"), roles.create(
+                refuse(p, "Tags", "PermissionsBoundary").required("RoleName", 1, 64, Params.NAME), path(p),
                 document(p, "AssumeRolePolicyDocument"), p.optional("Description", 0, 1000, null),
                 p.optionalInt("MaxSessionDuration", 3600, 43200))).end());
         ops.put("GetRole", (p, r, x) -> role(x.start("Role"), roles.get(p.required("RoleName", 1, 64, Params.NAME))).end());
         ops.put("AttachRolePolicy", (p, r, x) -> roles.attachPolicy(p.required("RoleName", 1, 64, Params.NAME), policyArn(p)));
         return ops;
+    }
+
+    /** {@code p}, once it is known to hold none of the members Conveyor does not support yet. */
+    private static Params refuse(Params p, String... members) {
+        p.refuseUnsupported(members);
+        return p;
     }
 
     private static String userName(Params p) {

@@ -15,12 +15,27 @@ final class Params {
     static final Pattern PATH_PREFIX = Pattern.compile("/[\\u0021-\\u007F]*");
     static final Pattern DOCUMENT = Pattern.compile("[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+");
     static final Pattern ACCESS_KEY_ID = Pattern.compile("[\\w]+");
+    static final Pattern EXTERNAL_ID = Pattern.compile("[\\w+=,.@:/-]*");
     static final Pattern SESSION_NAME = Pattern.compile("[\\w+=,.@-]*");
 
     private final Map<String, String> values;
 
     Params(Map<String, String> values) {
         this.values = values;
+    }
+
+    /**
+     * Refuses members Conveyor does not implement yet (tags, permissions boundaries, session policies) rather than
+     * ignoring them: a caller relying on them must not be given more than it asked for.
+     */
+    void refuseUnsupported(String... members) {
+        for (String member : members) {
+            for (String name : values.keySet()) {
+                if (name.equals(member) || name.startsWith(member + ".")) {
+                    throw new ValidationErrorException("The parameter " + member + " is not supported by Conveyor yet.", member);
+                }
+            }
+        }
     }
 
     String optional(String member) {

@@ -52,9 +52,16 @@ public final class QueryApi {
             return error(request.service(), e, requestId);
         } catch (RuntimeException e) {
             LOG.error("{} {} failed (request {})", request.service(), action, requestId, e);
-            return new QueryResponse(500, Xml.error(namespace, false, isIam ? "ServiceFailure" : "InternalFailure",
-                    "The request processing has failed because of an unknown error, exception or failure.", requestId));
+            return internalFailure(request.service(), requestId);
         }
+    }
+
+    /** The answer to a fault of Conveyor itself: no details (they are logged), as AWS answers. */
+    public static QueryResponse internalFailure(String service, String requestId) {
+        boolean isIam = "iam".equals(service);
+        return new QueryResponse(500, Xml.error(isIam ? IamOperations.NAMESPACE : StsOperations.NAMESPACE, false,
+                isIam ? "ServiceFailure" : "InternalFailure",
+                "The request processing has failed because of an unknown error, exception or failure.", requestId));
     }
 
     /** The error document of {@code service} for an error found before an operation runs (e.g. an expired token). */

@@ -3,7 +3,9 @@ package dev.conveyor.iam.api;
 import dev.conveyor.iam.identity.Principal;
 import dev.conveyor.iam.identity.Roles;
 import dev.conveyor.iam.identity.TemporaryCredentials;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The STS operations Conveyor serves (API version 2011-06-15), by Action name. */
@@ -23,10 +25,18 @@ final class StsOperations {
             x.element("UserId", caller.userId()).element("Account", caller.accountId()).element("Arn", caller.arn());
         });
         ops.put("AssumeRole", (p, r, x) -> {
+            p.refuseUnsupported("Policy", "PolicyArns", "Tags", "TransitiveTagKeys", "SourceIdentity", "SerialNumber", "TokenCode",
+                    "ProvidedContexts");
             String roleArn = p.required("RoleArn", 20, 2048, null);
             String sessionName = p.required("RoleSessionName", 2, 64, Params.SESSION_NAME);
             Integer duration = p.optionalInt("DurationSeconds", 900, 43200);
-            TemporaryCredentials credentials = roles.assume(r.caller(), roleArn, sessionName, duration, r.context());
+            String externalId = p.optional("ExternalId", 2, 1224, Params.EXTERNAL_ID);
+            Map<String, List<String>> context = new HashMap<>(r.context());
+            if (externalId != null) {
+                context.put("sts:ExternalId", List.of(externalId)); // trust policies test it in a Condition
+            }
+            context.put("sts:RoleSessionName", List.of(sessionName));
+            TemporaryCredentials credentials = roles.assume(r.caller(), roleArn, sessionName, duration, context);
             x.start("Credentials").element("AccessKeyId", credentials.accessKeyId())
                     .element("SecretAccessKey", credentials.secretAccessKey()).element("SessionToken", credentials.sessionToken())
                     .element("Expiration", credentials.expiration()).end();

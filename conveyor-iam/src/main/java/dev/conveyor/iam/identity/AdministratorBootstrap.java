@@ -33,19 +33,22 @@ public final class AdministratorBootstrap {
 
     /**
      * Creates the administrator if there is none; the path of the credentials file written, or empty when the
-     * administrator existed already.
+     * administrator existed already. A first start that stopped after creating the user but before handing out its
+     * key (no key, no file) is completed.
      */
     public Optional<Path> run(Path dataDir) {
         String policyArn = policies.ensureAwsManaged("AdministratorAccess", ADMINISTRATOR_ACCESS,
                 "Provides full access to everything Conveyor serves.");
+        Path file = dataDir.resolve(FILE_NAME);
         try {
             users.create(USER_NAME, "/");
         } catch (EntityAlreadyExistsException e) {
-            return Optional.empty(); // not the first start (or another replica was first)
+            if (Files.exists(file) || !users.accessKeys(USER_NAME).isEmpty()) {
+                return Optional.empty(); // not the first start (or another replica was first)
+            }
         }
-        users.attachPolicy(USER_NAME, policyArn);
+        users.attachPolicy(USER_NAME, policyArn); // attaching twice is no error
         NewAccessKey key = users.createAccessKey(USER_NAME);
-        Path file = dataDir.resolve(FILE_NAME);
         writeOwnerOnly(file, "[" + PROFILE + "]\naws_access_key_id = " + key.key().accessKeyId() + "\naws_secret_access_key = "
                 + key.secretAccessKey() + "\n");
         return Optional.of(file);

@@ -24,6 +24,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Serves requests signed for {@code iam} or {@code sts} (AWS Query protocol: {@code Action=…&Version=…} in a
@@ -32,6 +34,7 @@ import java.util.Optional;
  * every API does until enforcement is switched on (docs/security.md).
  */
 public final class QueryEndpoint {
+    private static final Logger LOG = LoggerFactory.getLogger(QueryEndpoint.class);
     /** Larger than any valid request: a policy document is at most 131072 characters, URL-encoded at most thrice that. */
     private static final int MAX_BODY_BYTES = 1024 * 1024;
 
@@ -63,6 +66,9 @@ public final class QueryEndpoint {
             answer = api.handle(new QueryRequest(service, parameters, caller, credential.accessKeyId(), context(request)), requestId);
         } catch (IamException e) {
             answer = QueryApi.error(service, e, requestId);
+        } catch (RuntimeException e) {
+            LOG.error("{} request {} failed", service, requestId, e);
+            answer = QueryApi.internalFailure(service, requestId);
         }
         byte[] bytes = answer.xml().getBytes(StandardCharsets.UTF_8);
         response.setStatus(answer.status());

@@ -122,6 +122,32 @@ class IamApiTest {
             assertThatThrownBy(() -> iam.attachUserPolicy(r -> r.userName("admin").policyArn("arn:aws:iam::000000000000:policy/Missing")))
                     .isInstanceOf(NoSuchEntityException.class).hasMessageContaining("policy/Missing");
             assertThatThrownBy(() -> iam.getRole(r -> r.roleName("missing"))).isInstanceOf(NoSuchEntityException.class);
+            assertThatThrownBy(() -> iam.createUser(r -> r.userName("tagged").tags(t -> t.key("team").value("web"))))
+                    .as("what is not implemented is refused, not ignored")
+                    .isInstanceOfSatisfying(IamException.class, e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationError"))
+                    .hasMessageContaining("The parameter Tags is not supported");
+            assertThatThrownBy(() -> iam.getUser(r -> r.userName("tagged"))).isInstanceOf(NoSuchEntityException.class);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.conveyor.testkit.TestDatabases#both")
+    void listsPageByMarker(String kind) {
+        try (IamServerFixture fixture = new IamServerFixture(kind); IamClient iam = fixture.iam(IamServerFixture.unknownCredentials())) {
+            for (String name : new String[] {"u1", "u2", "u3"}) {
+                iam.createUser(r -> r.userName(name));
+            }
+            var first = iam.listUsers(r -> r.maxItems(2));
+            assertThat(first.users()).extracting(User::userName).containsExactly("admin", "u1");
+            assertThat(first.isTruncated()).isTrue();
+            var second = iam.listUsers(r -> r.maxItems(2).marker(first.marker()));
+            assertThat(second.users()).extracting(User::userName).containsExactly("u2", "u3");
+            assertThat(second.isTruncated()).isFalse();
+            assertThat(iam.listUsersPaginator(r -> r.maxItems(1)).users()).extracting(User::userName)
+                    .containsExactly("admin", "u1", "u2", "u3");
+            assertThatThrownBy(() -> iam.listUsers(r -> r.maxItems(0)))
+                    .isInstanceOfSatisfying(IamException.class, e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationError"))
+                    .hasMessageContaining("at 'maxItems'");
         }
     }
 }

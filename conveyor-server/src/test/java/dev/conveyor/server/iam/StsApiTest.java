@@ -134,6 +134,17 @@ class StsApiTest {
                     .hasMessageContaining("MaxSessionDuration");
             assertThatThrownBy(() -> sts.assumeRole(r -> r.roleArn("arn:aws:iam::000000000000:role/missing").roleSessionName("s1")))
                     .isInstanceOfSatisfying(StsException.class, e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("NoSuchEntity"));
+            Role external = iam.createRole(r -> r.roleName("partner").assumeRolePolicyDocument("""
+                    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "000000000000"},
+                     "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"sts:ExternalId": "s3cret-id"}}}]}""")).role();
+            assertThatThrownBy(() -> sts.assumeRole(r -> r.roleArn(external.arn()).roleSessionName("s1").externalId("wrong-id")))
+                    .isInstanceOfSatisfying(StsException.class, e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("AccessDenied"));
+            assertThat(sts.assumeRole(r -> r.roleArn(external.arn()).roleSessionName("s1").externalId("s3cret-id")).credentials()
+                    .accessKeyId()).startsWith("ASIA");
+            assertThatThrownBy(() -> sts.assumeRole(r -> r.roleArn(open.arn()).roleSessionName("s1").policy("{}")))
+                    .as("session policies would narrow the session: refused rather than ignored")
+                    .isInstanceOfSatisfying(StsException.class, e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationError"))
+                    .hasMessageContaining("Policy is not supported");
             assertThatThrownBy(() -> iam.createRole(r -> r.roleName("no-principal").assumeRolePolicyDocument(
                     "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"sts:AssumeRole\"}]}")))
                     .hasMessageContaining("Missing required field Principal");
