@@ -59,8 +59,14 @@ public final class QueryEndpoint {
             parse(request.getQueryString(), parameters);
             parse(new String(body, StandardCharsets.UTF_8), parameters);
             String sessionToken = request.getHeader("X-Amz-Security-Token");
+            String bodyHash = sha256Hex(body);
             Principal caller = signingKeys.authenticate(credential.accessKeyId(), sessionToken, secret -> {
-                SigV4Verifier.Result result = SigV4Verifier.verify(request, secret, sha256Hex(body), clock.instant());
+                // The signature covers the declared payload hash: a body that differs from it must not pass as signed.
+                String declared = request.getHeader("x-amz-content-sha256");
+                if (declared != null && !declared.equals(bodyHash)) {
+                    return Optional.of("The provided 'x-amz-content-sha256' header does not match what was computed.");
+                }
+                SigV4Verifier.Result result = SigV4Verifier.verify(request, secret, bodyHash, clock.instant());
                 return result.valid() ? Optional.empty() : Optional.of(result.message());
             });
             answer = api.handle(new QueryRequest(service, parameters, caller, credential.accessKeyId(), context(request)), requestId);

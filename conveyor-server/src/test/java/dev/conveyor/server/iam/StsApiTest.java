@@ -7,10 +7,19 @@ import dev.conveyor.iam.identity.AdministratorBootstrap;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.http.ContentStreamProvider;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
+import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.AccessKey;
 import software.amazon.awssdk.services.iam.model.Role;
@@ -148,6 +157,39 @@ class StsApiTest {
             assertThatThrownBy(() -> iam.createRole(r -> r.roleName("no-principal").assumeRolePolicyDocument(
                     "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"sts:AssumeRole\"}]}")))
                     .hasMessageContaining("Missing required field Principal");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.conveyor.testkit.TestDatabases#both")
+    void aBodyOtherThanTheSignedOneIsRefused(String kind) throws Exception {
+        try (IamServerFixture fixture = new IamServerFixture(kind)) {
+            AwsBasicCredentials admin = fixture.adminCredentials();
+            String body = "Action=GetCallerIdentity&Version=2011-06-15";
+            String bodyHash = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            SdkHttpRequest unsigned = SdkHttpRequest.builder().method(SdkHttpMethod.POST).uri(URI.create(fixture.endpoint() + "/"))
+                    .putHeader("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+                    .putHeader("x-amz-content-sha256", bodyHash).build();
+            SignedRequest signed = AwsV4HttpSigner.create().sign(r -> r.identity(admin).request(unsigned)
+                    .payload(ContentStreamProvider.fromUtf8String(body))
+                    .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "sts").putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1"));
+            assertThat(send(signed.request(), body)).as("the signed body").contains("<Arn>arn:aws:iam::000000000000:user/admin</Arn>");
+            String refused = send(signed.request(), body + "&Extra=1");
+            assertThat(refused).contains("<Code>SignatureDoesNotMatch</Code>").contains("x-amz-content-sha256");
+        }
+    }
+
+    /** Sends a request as signed, with {@code body}; the response's body. */
+    private static String send(SdkHttpRequest request, String body) throws Exception {
+        HttpRequest.Builder http = HttpRequest.newBuilder(request.getUri()).POST(HttpRequest.BodyPublishers.ofString(body));
+        request.headers().forEach((name, values) -> {
+            if (!name.equalsIgnoreCase("Host") && !name.equalsIgnoreCase("Content-Length")) {
+                values.forEach(v -> http.header(name, v));
+            }
+        });
+        try (HttpClient client = HttpClient.newHttpClient()) {
+            return client.send(http.build(), HttpResponse.BodyHandlers.ofString()).body();
         }
     }
 }
