@@ -3,8 +3,10 @@
 -- sealed under the keyring (ciphertext and the wrapped data key); session tokens only as their SHA-256.
 -- Timestamps are epoch milliseconds. Applied by conveyor-iam with its own history table (iam_schema_history).
 
+-- IAM names are unique regardless of case (no "Bob" beside "bob"): name_key is the lower-cased name.
 CREATE TABLE iam_user (
     name        VARCHAR(64)   NOT NULL PRIMARY KEY,
+    name_key    VARCHAR(64)   NOT NULL UNIQUE,
     user_id     VARCHAR(32)   NOT NULL UNIQUE,
     path        VARCHAR(512)  NOT NULL,
     arn         VARCHAR(1011) NOT NULL,
@@ -13,6 +15,7 @@ CREATE TABLE iam_user (
 
 CREATE TABLE iam_role (
     name                  VARCHAR(64)   NOT NULL PRIMARY KEY,
+    name_key              VARCHAR(64)   NOT NULL UNIQUE,
     role_id               VARCHAR(32)   NOT NULL UNIQUE,
     path                  VARCHAR(512)  NOT NULL,
     arn                   VARCHAR(1011) NOT NULL,
@@ -36,9 +39,12 @@ CREATE TABLE iam_access_key (
 CREATE INDEX iam_access_key_by_user ON iam_access_key (user_name);
 
 -- A managed policy: customer managed (arn:aws:iam::<account>:policy/…) or AWS managed (arn:aws:iam::aws:policy/…).
+-- Names are unique per owner whatever the path and case: name_key is the owner ("aws" or the account) and the
+-- lower-cased name.
 CREATE TABLE iam_policy (
     arn                 VARCHAR(1011) NOT NULL PRIMARY KEY,
     name                VARCHAR(128)  NOT NULL,
+    name_key            VARCHAR(160)  NOT NULL UNIQUE,
     policy_id           VARCHAR(32)   NOT NULL UNIQUE,
     path                VARCHAR(512)  NOT NULL,
     description         VARCHAR(1000),

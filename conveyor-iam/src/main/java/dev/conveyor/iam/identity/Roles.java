@@ -22,6 +22,8 @@ import java.util.Map;
 /** Roles, the managed policies attached to them, and their sessions: AssumeRole's temporary credentials. */
 public final class Roles {
     static final int DEFAULT_MAX_SESSION_SECONDS = 3600;
+    /** IAM's quota of managed policies attached to a role. */
+    static final int MAX_ATTACHED_POLICIES = 10;
     /** Expired sessions are kept this long (so their use is answered ExpiredToken rather than "unknown"), then removed. */
     private static final Duration EXPIRED_SESSION_RETENTION = Duration.ofDays(1);
 
@@ -59,8 +61,11 @@ public final class Roles {
     public void attachPolicy(String roleName, String policyArn) {
         get(roleName);
         policies.find(policyArn).orElseThrow(() -> PolicyCatalog.notFound(policyArn));
-        if (!roles.attachPolicy(roleName, policyArn)) {
-            throw notFound(roleName);
+        switch (roles.attachPolicy(roleName, policyArn, MAX_ATTACHED_POLICIES)) {
+            case NO_SUCH_ENTITY -> throw notFound(roleName);
+            case LIMIT_EXCEEDED -> throw new dev.conveyor.iam.errors.LimitExceededException(
+                    "Cannot exceed quota for PoliciesPerRole: " + MAX_ATTACHED_POLICIES);
+            default -> { }
         }
     }
 

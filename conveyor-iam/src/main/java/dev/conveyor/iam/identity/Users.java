@@ -66,7 +66,7 @@ public final class Users {
         String secret = AwsIds.secretAccessKey();
         AccessKeyRow row = new AccessKeyRow(id, userName, "Active", sealer.seal(id, secret), clock.instant());
         switch (users.insertAccessKey(row, MAX_ACCESS_KEYS)) {
-            case NO_SUCH_USER -> throw notFound(userName);
+            case NO_SUCH_ENTITY -> throw notFound(userName);
             case LIMIT_EXCEEDED -> throw new LimitExceededException("Cannot exceed quota for AccessKeysPerUser: " + MAX_ACCESS_KEYS);
             default -> { }
         }
@@ -101,7 +101,7 @@ public final class Users {
         get(userName);
         policies.find(policyArn).orElseThrow(() -> PolicyCatalog.notFound(policyArn));
         switch (users.attachPolicy(userName, policyArn, MAX_ATTACHED_POLICIES)) {
-            case NO_SUCH_USER -> throw notFound(userName);
+            case NO_SUCH_ENTITY -> throw notFound(userName);
             case LIMIT_EXCEEDED -> throw new LimitExceededException("Cannot exceed quota for PoliciesPerUser: " + MAX_ATTACHED_POLICIES);
             default -> { }
         }

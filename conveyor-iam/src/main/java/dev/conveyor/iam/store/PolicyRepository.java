@@ -26,11 +26,11 @@ public final class PolicyRepository {
         this.db = db;
     }
 
-    /** Stores a new policy and its version v1; false when a policy of that ARN exists. */
+    /** Stores a new policy and its version v1; false when its owner has a policy of that name (any path, any case). */
     public boolean insert(PolicyRow policy, String document) {
         return UniqueInsert.run(db, c -> {
             try (PreparedStatement s = c.prepareStatement("INSERT INTO iam_policy (arn, name, policy_id, path, description, "
-                    + "default_version_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + "default_version_id, created_at, updated_at, name_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 s.setString(1, policy.arn());
                 s.setString(2, policy.name());
                 s.setString(3, policy.policyId());
@@ -43,6 +43,8 @@ public final class PolicyRepository {
                 s.setString(6, policy.defaultVersionId());
                 s.setLong(7, policy.createdAt().toEpochMilli());
                 s.setLong(8, policy.updatedAt().toEpochMilli());
+                // The owner is the ARN's account ("aws" for AWS managed policies): names are unique per owner.
+                s.setString(9, policy.arn().split(":")[4] + ":" + UserRepository.nameKey(policy.name()));
                 s.executeUpdate();
             }
             try (PreparedStatement s = c.prepareStatement("INSERT INTO iam_policy_version (policy_arn, version_id, document, created_at) VALUES (?, ?, ?, ?)")) {

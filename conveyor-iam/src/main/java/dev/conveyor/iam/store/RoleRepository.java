@@ -21,10 +21,10 @@ public final class RoleRepository {
         this.db = db;
     }
 
-    /** Stores a new role; false when one of that name exists. */
+    /** Stores a new role; false when one of that name (in any case) exists. */
     public boolean insert(RoleRow role) {
         return UniqueInsert.run(db, c -> {
-            try (PreparedStatement s = c.prepareStatement("INSERT INTO iam_role (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO iam_role (" + COLUMNS + ", name_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 s.setString(1, role.name());
                 s.setString(2, role.roleId());
                 s.setString(3, role.path());
@@ -37,6 +37,7 @@ public final class RoleRepository {
                 }
                 s.setInt(7, role.maxSessionSeconds());
                 s.setLong(8, role.createdAt().toEpochMilli());
+                s.setString(9, UserRepository.nameKey(role.name()));
                 return s.executeUpdate();
             }
         });
@@ -46,17 +47,21 @@ public final class RoleRepository {
         return db.read(c -> Queries.first(c, "SELECT " + COLUMNS + " FROM iam_role WHERE name = ?", RoleRepository::role, name));
     }
 
-    /** Attaches a managed policy; false when there is no such role. Attaching twice is not an error. */
-    public boolean attachPolicy(String roleName, String policyArn) {
+    /** Attaches a managed policy unless {@code maxAttached} are attached already. Attaching twice is not an error. */
+    public UserRepository.AddOutcome attachPolicy(String roleName, String policyArn, int maxAttached) {
         return db.inTransaction(c -> {
             if (Queries.first(c, "SELECT name FROM iam_role WHERE name = ? FOR UPDATE", r -> r.getString(1), roleName).isEmpty()) {
-                return false;
+                return UserRepository.AddOutcome.NO_SUCH_ENTITY;
             }
             if (UserRepository.count(c, "SELECT COUNT(*) FROM iam_role_policy_attachment WHERE role_name = ? AND policy_arn = ?",
-                    roleName, policyArn) == 0) {
-                Queries.update(c, "INSERT INTO iam_role_policy_attachment (role_name, policy_arn) VALUES (?, ?)", roleName, policyArn);
+                    roleName, policyArn) > 0) {
+                return UserRepository.AddOutcome.ALREADY_PRESENT;
             }
-            return true;
+            if (UserRepository.count(c, "SELECT COUNT(*) FROM iam_role_policy_attachment WHERE role_name = ?", roleName) >= maxAttached) {
+                return UserRepository.AddOutcome.LIMIT_EXCEEDED;
+            }
+            Queries.update(c, "INSERT INTO iam_role_policy_attachment (role_name, policy_arn) VALUES (?, ?)", roleName, policyArn);
+            return UserRepository.AddOutcome.ADDED;
         });
     }
 

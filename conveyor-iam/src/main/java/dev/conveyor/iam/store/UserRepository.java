@@ -23,8 +23,8 @@ public final class UserRepository {
     /** What a delete did, or why it did not. */
     public enum DeleteOutcome { DELETED, NOT_FOUND, HAS_ACCESS_KEYS, HAS_ATTACHED_POLICIES, HAS_INLINE_POLICIES }
 
-    /** What adding to a user did, or why it did not. */
-    public enum AddOutcome { ADDED, NO_SUCH_USER, LIMIT_EXCEEDED, ALREADY_PRESENT }
+    /** What adding to a user (or role) did, or why it did not. */
+    public enum AddOutcome { ADDED, NO_SUCH_ENTITY, LIMIT_EXCEEDED, ALREADY_PRESENT }
 
     private final Database db;
 
@@ -32,15 +32,16 @@ public final class UserRepository {
         this.db = db;
     }
 
-    /** Stores a new user; false when one of that name exists. */
+    /** Stores a new user; false when one of that name (in any case) exists. */
     public boolean insert(UserRow user) {
         return UniqueInsert.run(db, c -> {
-            try (PreparedStatement s = c.prepareStatement("INSERT INTO iam_user (" + USER_COLUMNS + ") VALUES (?, ?, ?, ?, ?)")) {
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO iam_user (" + USER_COLUMNS + ", name_key) VALUES (?, ?, ?, ?, ?, ?)")) {
                 s.setString(1, user.name());
                 s.setString(2, user.userId());
                 s.setString(3, user.path());
                 s.setString(4, user.arn());
                 s.setLong(5, user.createdAt().toEpochMilli());
+                s.setString(6, nameKey(user.name()));
                 return s.executeUpdate();
             }
         });
@@ -80,7 +81,7 @@ public final class UserRepository {
     public AddOutcome insertAccessKey(AccessKeyRow key, int maxKeys) {
         return db.inTransaction(c -> {
             if (!lockUser(c, key.userName())) {
-                return AddOutcome.NO_SUCH_USER;
+                return AddOutcome.NO_SUCH_ENTITY;
             }
             if (count(c, "SELECT COUNT(*) FROM iam_access_key WHERE user_name = ?", key.userName()) >= maxKeys) {
                 return AddOutcome.LIMIT_EXCEEDED;
@@ -125,7 +126,7 @@ public final class UserRepository {
     public AddOutcome attachPolicy(String userName, String policyArn, int maxAttached) {
         return db.inTransaction(c -> {
             if (!lockUser(c, userName)) {
-                return AddOutcome.NO_SUCH_USER;
+                return AddOutcome.NO_SUCH_ENTITY;
             }
             if (count(c, "SELECT COUNT(*) FROM iam_user_policy_attachment WHERE user_name = ? AND policy_arn = ?", userName, policyArn) > 0) {
                 return AddOutcome.ALREADY_PRESENT; // attaching twice is not an error in IAM
@@ -186,6 +187,11 @@ public final class UserRepository {
 
     static long count(Connection c, String sql, String... params) throws SQLException {
         return Queries.first(c, sql, r -> r.getLong(1), params).orElse(0L);
+    }
+
+    /** IAM names compare without case for uniqueness. */
+    static String nameKey(String name) {
+        return name.toLowerCase(java.util.Locale.ROOT);
     }
 
     /** A LIKE pattern matching strings that start with {@code prefix} literally. */

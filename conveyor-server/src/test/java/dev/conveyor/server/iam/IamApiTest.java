@@ -37,6 +37,8 @@ class IamApiTest {
             assertThat(iam.getUser(r -> r.userName("bob")).user()).isEqualTo(bob);
             assertThatThrownBy(() -> iam.createUser(r -> r.userName("bob")))
                     .isInstanceOf(EntityAlreadyExistsException.class).hasMessageContaining("User with name bob already exists.");
+            assertThatThrownBy(() -> iam.createUser(r -> r.userName("BOB"))).as("names are unique whatever their case")
+                    .isInstanceOf(EntityAlreadyExistsException.class);
             assertThat(iam.listUsers().users()).extracting(User::userName).containsExactly("admin", "bob");
             assertThat(iam.listUsers(r -> r.pathPrefix("/team/")).users()).extracting(User::userName).containsExactly("bob");
 
@@ -58,6 +60,8 @@ class IamApiTest {
             assertThat(policy.defaultVersionId()).isEqualTo("v1");
             assertThatThrownBy(() -> iam.createPolicy(r -> r.policyName("ReadPipelines").policyDocument(READ_PIPELINES)))
                     .isInstanceOf(EntityAlreadyExistsException.class);
+            assertThatThrownBy(() -> iam.createPolicy(r -> r.policyName("readpipelines").path("/other/").policyDocument(READ_PIPELINES)))
+                    .as("whatever the path and case").isInstanceOf(EntityAlreadyExistsException.class);
             String document = iam.getPolicyVersion(r -> r.policyArn(policy.arn()).versionId("v1")).policyVersion().document();
             assertThat(URLDecoder.decode(document, StandardCharsets.UTF_8)).as("IAM returns documents URL-encoded").isEqualTo(READ_PIPELINES);
             assertThatThrownBy(() -> iam.getPolicyVersion(r -> r.policyArn(policy.arn()).versionId("v2")))
