@@ -169,8 +169,7 @@ public final class PolicyParser {
             throw new MalformedPolicyException("Invalid principal in policy");
         }
         Map<String, List<String>> principals = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
             if (!Set.of("AWS", "Service", "Federated", "CanonicalUser").contains(e.getKey())) {
                 throw new MalformedPolicyException("Invalid principal in policy: " + e.getKey());
             }
@@ -187,8 +186,7 @@ public final class PolicyParser {
             throw new MalformedPolicyException("Syntax errors in policy. Condition must be an object");
         }
         List<Condition> conditions = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> ops = node.fields(); ops.hasNext(); ) {
-            Map.Entry<String, JsonNode> op = ops.next();
+        for (Map.Entry<String, JsonNode> op : node.properties()) {
             String name = op.getKey();
             String setQualifier = null;
             int colon = name.indexOf(':');
@@ -208,8 +206,7 @@ public final class PolicyParser {
             if (!op.getValue().isObject() || op.getValue().isEmpty()) {
                 throw new MalformedPolicyException("Syntax errors in policy. Condition " + op.getKey() + " must map keys to values");
             }
-            for (Iterator<Map.Entry<String, JsonNode>> keys = op.getValue().fields(); keys.hasNext(); ) {
-                Map.Entry<String, JsonNode> key = keys.next();
+            for (Map.Entry<String, JsonNode> key : op.getValue().properties()) {
                 List<String> values = conditionValues(key.getValue(), op.getKey());
                 for (String v : values) {
                     if (!operator.get().accepts(v)) {

@@ -19,6 +19,7 @@ import software.amazon.awssdk.services.iam.model.NoSuchEntityException;
 import software.amazon.awssdk.services.iam.model.Policy;
 import software.amazon.awssdk.services.iam.model.PolicyScopeType;
 import software.amazon.awssdk.services.iam.model.StatusType;
+import software.amazon.awssdk.services.iam.model.Tag;
 import software.amazon.awssdk.services.iam.model.User;
 
 /** The IAM subset through the AWS SDK for Java v2's IamClient, on both databases. */
@@ -126,7 +127,7 @@ class IamApiTest {
             assertThatThrownBy(() -> iam.attachUserPolicy(r -> r.userName("admin").policyArn("arn:aws:iam::000000000000:policy/Missing")))
                     .isInstanceOf(NoSuchEntityException.class).hasMessageContaining("policy/Missing");
             assertThatThrownBy(() -> iam.getRole(r -> r.roleName("missing"))).isInstanceOf(NoSuchEntityException.class);
-            assertThatThrownBy(() -> iam.createUser(r -> r.userName("tagged").tags(t -> t.key("team").value("web"))))
+            assertThatThrownBy(() -> iam.createUser(r -> r.userName("tagged").tags(Tag.builder().key("team").value("web").build())))
                     .as("what is not implemented is refused, not ignored")
                     .isInstanceOfSatisfying(IamException.class, e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationError"))
                     .hasMessageContaining("The parameter Tags is not supported");
