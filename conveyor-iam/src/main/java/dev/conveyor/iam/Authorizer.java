@@ -68,7 +68,7 @@ public final class Authorizer {
         return result;
     }
 
-    static Map<String, List<String>> principalContext(Principal principal) {
+    private Map<String, List<String>> principalContext(Principal principal) {
         Map<String, List<String>> context = new HashMap<>();
         context.put("aws:userid", List.of(principal.userId()));
         context.put("aws:PrincipalAccount", List.of(principal.accountId()));
@@ -79,8 +79,10 @@ public final class Authorizer {
                 context.put("aws:PrincipalType", List.of("User"));
             }
             case Principal.AssumedRole r -> {
-                // As in AWS, a session's aws:PrincipalArn is its role's ARN, not the assumed-role ARN.
-                context.put("aws:PrincipalArn", List.of("arn:aws:iam::" + r.accountId() + ":role/" + r.roleName()));
+                // As in AWS, a session's aws:PrincipalArn is its role's ARN (with its path), not the assumed-role ARN.
+                String roleArn = roles.find(r.roleName()).map(dev.conveyor.iam.store.RoleRow::arn)
+                        .orElse("arn:aws:iam::" + r.accountId() + ":role/" + r.roleName());
+                context.put("aws:PrincipalArn", List.of(roleArn));
                 context.put("aws:PrincipalType", List.of("AssumedRole"));
             }
             case Principal.Account a -> {

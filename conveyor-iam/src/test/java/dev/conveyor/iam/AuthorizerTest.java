@@ -72,11 +72,11 @@ class AuthorizerTest {
                             + "resource: " + arns.pipeline("prod-web") + " because no identity-based policy allows the "
                             + "codepipeline:DeletePipeline action");
 
-            iam.roles().create("reader", "/", """
+            iam.roles().create("reader", "/ci/", """
                     {"Statement": {"Effect": "Allow", "Principal": {"AWS": "000000000000"}, "Action": "sts:AssumeRole"}}""", null, null);
             iam.roles().attachPolicy("reader", readProd);
             TemporaryCredentials session = iam.roles().assume(new Principal.Account("000000000000"),
-                    "arn:aws:iam::000000000000:role/reader", "nightly", 900, Map.of());
+                    "arn:aws:iam::000000000000:role/ci/reader", "nightly", 900, Map.of());
             Principal reader = iam.signingKeys().find(session.accessKeyId()).orElseThrow().principal();
             assertThat(reader.arn()).isEqualTo("arn:aws:sts::000000000000:assumed-role/reader/nightly");
             assertThat(authorizer.authorize(reader, new AuthorizationRequest("codepipeline:ListPipelines", arns.pipeline("prod-api")))
@@ -85,6 +85,12 @@ class AuthorizerTest {
                     .allowed()).as("bob's inline deny is bob's only").isTrue();
             assertThat(authorizer.authorize(reader, new AuthorizationRequest("codebuild:StartBuild", arns.codeBuildProject("x"))).allowed())
                     .isFalse();
+            String onlyCiRoles = iam.policies().create("OnlyCiRoles", "/", """
+                    {"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "codebuild:*", "Resource": "*",
+                     "Condition": {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::000000000000:role/ci/*"}}}}""", null).arn();
+            iam.roles().attachPolicy("reader", onlyCiRoles);
+            assertThat(authorizer.authorize(reader, new AuthorizationRequest("codebuild:StartBuild", arns.codeBuildProject("x"))).allowed())
+                    .as("a session's aws:PrincipalArn is its role's ARN, path included").isTrue();
 
             assertThat(authorizer.authorize(new Principal.Account("000000000000"),
                     new AuthorizationRequest("iam:DeleteUser", "arn:aws:iam::000000000000:user/bob")).allowed()).isTrue();
