@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -90,6 +91,43 @@ class IdentityStoreTest {
             IamServices iam = IamServices.open(db, new Keyring(keys, expired), "us-east-1", "000000000000", expired);
             assertThatThrownBy(() -> iam.signingKeys().authenticate(session.accessKeyId(), session.sessionToken(), secret -> Optional.empty()))
                     .isInstanceOf(ExpiredTokenException.class);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.conveyor.testkit.TestDatabases#both")
+    void concurrentRequestsCannotExceedTheKeyQuotaNorDeleteAUserWhileKeysAreAdded(String kind) throws Exception {
+        try (Database db = Database.open(TestDatabases.freshUrl(kind))) {
+            IamServices iam = IamServices.open(db, new Keyring(Files.createTempDirectory("keys"), Clock.systemUTC()), "us-east-1",
+                    "000000000000", Clock.systemUTC());
+            iam.users().create("racer", "/");
+            int attempts = 5;
+            java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.atomic.AtomicInteger created = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+            List<java.util.concurrent.Future<?>> results = new java.util.ArrayList<>();
+            try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int i = 0; i < attempts; i++) {
+                    results.add(threads.submit(() -> {
+                        start.await();
+                        try {
+                            iam.users().createAccessKey("racer");
+                            created.incrementAndGet();
+                        } catch (dev.conveyor.iam.errors.LimitExceededException e) {
+                            refused.incrementAndGet();
+                        }
+                        return null;
+                    }));
+                }
+                start.countDown();
+            }
+            for (var result : results) {
+                result.get(); // any other failure fails the test here
+            }
+            assertThat(created.get()).isEqualTo(Users.MAX_ACCESS_KEYS);
+            assertThat(refused.get()).isEqualTo(attempts - Users.MAX_ACCESS_KEYS);
+            assertThat(iam.users().accessKeys("racer")).hasSize(Users.MAX_ACCESS_KEYS);
+            assertThatThrownBy(() -> iam.users().delete("racer")).isInstanceOf(dev.conveyor.iam.errors.DeleteConflictException.class);
         }
     }
 }
