@@ -3,6 +3,10 @@ package dev.conveyor.server;
 import dev.conveyor.artifacts.ObjectArtifactStore;
 import dev.conveyor.artifacts.object.ObjectStore;
 import dev.conveyor.engine.EngineConfig;
+import dev.conveyor.iam.IamServices;
+import dev.conveyor.iam.identity.AdministratorBootstrap;
+import dev.conveyor.server.iam.QueryEndpoint;
+import java.util.Optional;
 import dev.conveyor.engine.ExecutionEngine;
 import dev.conveyor.engine.ExecutionQueries;
 import dev.conveyor.engine.PipelineDeclarations;
@@ -141,6 +145,9 @@ public final class ConveyorServer implements AutoCloseable {
                 arns, config.region(), config.accountId(), clock);
         // CodeBuild (issue 6): projects, builds, reports; the secret store and its SSM and Secrets Manager APIs.
         SecretServices secretServices = new SecretServices(database, artifactServices.keyring(), config.region(), config.accountId(), clock);
+        // Identities and access (issue 14): IAM and STS on this endpoint; policies are not enforced on requests yet.
+        IamServices iam = IamServices.open(database, artifactServices.keyring(), config.region(), config.accountId(), clock);
+        QueryEndpoint iamEndpoint = new QueryEndpoint(iam.queryApi(), iam.signingKeys(), clock);
         codeBuildServices = new CodeBuildServices(config.dataDir(), database, engine, queries, objects, secretServices.references(),
                 engineConfig.logsDir(), settings.agentCapacity(), config.region(), config.accountId(), clock);
         ExecutionOperations executionOperations = new ExecutionOperations(engine, queries, pipelines, arns, config.accountId(), actionTypes,
@@ -177,7 +184,8 @@ public final class ConveyorServer implements AutoCloseable {
         RequestRouter router = new RequestRouter(json, authenticator, clock,
                 List.of(new RequestRouter.PathRoute(ActionLogEndpoint.PREFIX, logs::handle), sourceServices.webhookRoute(),
                         codeBuildServices.logRoute()),
-                artifactServices.s3());
+                artifactServices.s3(), Map.of("iam", iamEndpoint::handle, "sts", iamEndpoint::handle));
+        Optional<java.nio.file.Path> adminCredentials = iam.bootstrap().run(config.dataDir());
         // Artifact retention (issue 3): never the artifacts of running or latest-successful executions.
         artifactServices.startRetention(config.artifacts().retention(), config.artifacts().retentionInterval(),
                 pipelineName -> protectedExecutions(queries, pipelineName));
@@ -194,6 +202,7 @@ public final class ConveyorServer implements AutoCloseable {
         }
         sourceServices.listening(endpoint(), port());
         codeBuildServices.listening(config.sources().publicUrl() == null ? endpoint() : config.sources().publicUrl());
+        adminCredentials.ifPresent(file -> LOG.info(AdministratorBootstrap.instructions(file, endpoint())));
         LOG.info("Conveyor listening on http://{}:{} (database: {}, data: {})", config.bindAddress(), port(),
                 database.kind(), config.dataDir());
         return this;

@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -26,6 +27,8 @@ import java.util.Optional;
  *       CodeConnections), chosen by the target's prefix;</li>
  *   <li>a request signed for S3 (SigV4 credential scope service {@code s3}, in the Authorization header or a
  *       presigned URL's {@code X-Amz-Credential}; or an old {@code AWS AKID:sig} header): the S3 endpoint;</li>
+ *   <li>a request signed for a service with a {@code signedServiceRoutes} handler (SigV4 credential scope
+ *       {@code iam} or {@code sts}: the AWS Query protocol APIs, whatever the path);</li>
  *   <li>a path under one of the {@link PathRoute}s' prefixes (Conveyor's own endpoints: logs, git, console);</li>
  *   <li>any other unsigned request: the S3 endpoint (anonymous S3 access, e.g. {@code curl /bucket/key});</li>
  *   <li>anything else (signed for another service): 404.</li>
@@ -48,6 +51,7 @@ public final class RequestRouter extends HttpServlet {
     private final Clock clock;
     private final List<PathRoute> pathRoutes;
     private final S3Protocol s3;
+    private final Map<String, PathHandler> signedServiceRoutes;
 
     public RequestRouter(AwsJsonProtocol json, RequestAuthenticator authenticator, Clock clock, List<PathRoute> pathRoutes) {
         this(json, authenticator, clock, pathRoutes, null);
@@ -55,6 +59,13 @@ public final class RequestRouter extends HttpServlet {
 
     /** With the S3 endpoint ({@code s3} null: no S3, such requests get 404). */
     public RequestRouter(AwsJsonProtocol json, RequestAuthenticator authenticator, Clock clock, List<PathRoute> pathRoutes, S3Protocol s3) {
+        this(json, authenticator, clock, pathRoutes, s3, Map.of());
+    }
+
+    /** With handlers for requests signed for other services, by the credential scope's service name ({@code iam}, {@code sts}). */
+    public RequestRouter(AwsJsonProtocol json, RequestAuthenticator authenticator, Clock clock, List<PathRoute> pathRoutes, S3Protocol s3,
+                         Map<String, PathHandler> signedServiceRoutes) {
+        this.signedServiceRoutes = Map.copyOf(signedServiceRoutes);
         this.json = json;
         this.authenticator = authenticator;
         this.clock = clock;
@@ -85,6 +96,12 @@ public final class RequestRouter extends HttpServlet {
         S3Signature signature = s3 == null ? S3Signature.NONE : s3Signature(request);
         if (signature == S3Signature.S3 || signature == S3Signature.MALFORMED) {
             serveS3(request, response);
+            return;
+        }
+        String service = signature == S3Signature.OTHER_SERVICE ? signedService(request) : null;
+        PathHandler signedRoute = service == null ? null : signedServiceRoutes.get(service);
+        if (signedRoute != null) {
+            signedRoute.handle(request, response);
             return;
         }
         for (PathRoute route : pathRoutes) {
@@ -120,6 +137,15 @@ public final class RequestRouter extends HttpServlet {
             return "s3".equals(credential.get().service()) ? S3Signature.S3 : S3Signature.OTHER_SERVICE;
         } catch (ServiceException e) {
             return S3Signature.MALFORMED;
+        }
+    }
+
+    /** The service of a SigV4 Authorization header's credential scope, or null. */
+    private static String signedService(HttpServletRequest request) {
+        try {
+            return SigV4Credential.fromAuthorization(request.getHeader("Authorization")).map(SigV4Credential::service).orElse(null);
+        } catch (ServiceException e) {
+            return null;
         }
     }
 

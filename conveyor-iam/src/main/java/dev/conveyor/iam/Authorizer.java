@@ -1,0 +1,95 @@
+package dev.conveyor.iam;
+
+import dev.conveyor.iam.errors.AccessDeniedException;
+import dev.conveyor.iam.identity.Principal;
+import dev.conveyor.iam.policy.AuthorizationRequest;
+import dev.conveyor.iam.policy.Decision;
+import dev.conveyor.iam.policy.NamedPolicy;
+import dev.conveyor.iam.policy.PolicyEvaluator;
+import dev.conveyor.iam.policy.PolicyParser;
+import dev.conveyor.iam.store.PolicyRepository;
+import dev.conveyor.iam.store.RoleRepository;
+import dev.conveyor.iam.store.UserRepository;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Whether a principal may do what a request asks: the principal's identity-based policies (a user's attached and
+ * inline policies; an assumed role's attached policies) evaluated by {@link PolicyEvaluator}. The account itself
+ * (root) is allowed everything. The principal's own context keys ({@code aws:username}, {@code aws:userid},
+ * {@code aws:PrincipalArn}, {@code aws:PrincipalAccount}, {@code aws:PrincipalType}) are added to the request's,
+ * so policy variables such as {@code ${aws:username}} work.
+ *
+ * <p>Not called on every request yet: enforcement is switched on in a later change (docs/security.md).
+ */
+public final class Authorizer {
+    private final UserRepository users;
+    private final RoleRepository roles;
+    private final PolicyRepository policies;
+
+    public Authorizer(UserRepository users, RoleRepository roles, PolicyRepository policies) {
+        this.users = users;
+        this.roles = roles;
+        this.policies = policies;
+    }
+
+    public Decision authorize(Principal principal, AuthorizationRequest request) {
+        if (principal instanceof Principal.Account) {
+            return new Decision(Decision.Outcome.ALLOWED, null, null, "the account's root is allowed everything");
+        }
+        return PolicyEvaluator.evaluate(policiesOf(principal), request.withContext(principalContext(principal)));
+    }
+
+    /** As {@link #authorize}, throwing AccessDenied with AWS's message when refused. */
+    public void requireAllowed(Principal principal, AuthorizationRequest request) {
+        Decision decision = authorize(principal, request);
+        if (!decision.allowed()) {
+            throw new AccessDeniedException(decision.denialMessage(principal.arn(), request));
+        }
+    }
+
+    private List<NamedPolicy> policiesOf(Principal principal) {
+        List<NamedPolicy> result = new ArrayList<>();
+        List<String> attached = switch (principal) {
+            case Principal.User u -> users.attachedPolicies(u.userName());
+            case Principal.AssumedRole r -> roles.attachedPolicies(r.roleName());
+            case Principal.Account a -> List.of();
+        };
+        for (var version : policies.defaultVersions(attached)) {
+            result.add(new NamedPolicy(version.policyArn(), PolicyParser.parse(version.document(), PolicyParser.Kind.IDENTITY)));
+        }
+        if (principal instanceof Principal.User u) {
+            for (var inline : users.inlinePolicies(u.userName())) {
+                result.add(new NamedPolicy(inline.policyName(), PolicyParser.parse(inline.document(), PolicyParser.Kind.IDENTITY)));
+            }
+        }
+        return result;
+    }
+
+    private Map<String, List<String>> principalContext(Principal principal) {
+        Map<String, List<String>> context = new HashMap<>();
+        context.put("aws:userid", List.of(principal.userId()));
+        context.put("aws:PrincipalAccount", List.of(principal.accountId()));
+        switch (principal) {
+            case Principal.User u -> {
+                context.put("aws:username", List.of(u.userName()));
+                context.put("aws:PrincipalArn", List.of(u.arn()));
+                context.put("aws:PrincipalType", List.of("User"));
+            }
+            case Principal.AssumedRole r -> {
+                // As in AWS, a session's aws:PrincipalArn is its role's ARN (with its path), not the assumed-role ARN.
+                String roleArn = roles.find(r.roleName()).map(dev.conveyor.iam.store.RoleRow::arn)
+                        .orElse("arn:aws:iam::" + r.accountId() + ":role/" + r.roleName());
+                context.put("aws:PrincipalArn", List.of(roleArn));
+                context.put("aws:PrincipalType", List.of("AssumedRole"));
+            }
+            case Principal.Account a -> {
+                context.put("aws:PrincipalArn", List.of(a.arn()));
+                context.put("aws:PrincipalType", List.of("Account"));
+            }
+        }
+        return context;
+    }
+}

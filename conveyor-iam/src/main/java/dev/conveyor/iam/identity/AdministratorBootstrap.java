@@ -1,0 +1,79 @@
+package dev.conveyor.iam.identity;
+
+import dev.conveyor.iam.errors.EntityAlreadyExistsException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
+
+/**
+ * The first administrator: on a server's first start (no user {@code admin} yet), creates that user with the AWS
+ * managed policy AdministratorAccess and an access key, and writes the key as an AWS shared-credentials profile
+ * {@code conveyor-admin} to {@code <data-dir>/admin-credentials}, readable by its owner only. Later starts, and
+ * replicas sharing a database where the administrator exists, do nothing.
+ */
+public final class AdministratorBootstrap {
+    public static final String USER_NAME = "admin";
+    public static final String PROFILE = "conveyor-admin";
+    public static final String FILE_NAME = "admin-credentials";
+    static final String ADMINISTRATOR_ACCESS = """
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}""";
+
+    private final Users users;
+    private final PolicyCatalog policies;
+
+    public AdministratorBootstrap(Users users, PolicyCatalog policies) {
+        this.users = users;
+        this.policies = policies;
+    }
+
+    /**
+     * Creates the administrator if there is none; the path of the credentials file written, or empty when the
+     * administrator existed already. A first start that stopped after creating the user but before handing out its
+     * key (no key, no file) is completed.
+     */
+    public Optional<Path> run(Path dataDir) {
+        String policyArn = policies.ensureAwsManaged("AdministratorAccess", ADMINISTRATOR_ACCESS,
+                "Provides full access to everything Conveyor serves.");
+        Path file = dataDir.resolve(FILE_NAME);
+        try {
+            users.create(USER_NAME, "/");
+        } catch (EntityAlreadyExistsException e) {
+            if (Files.exists(file) || !users.accessKeys(USER_NAME).isEmpty()) {
+                return Optional.empty(); // not the first start (or another replica was first)
+            }
+        }
+        users.attachPolicy(USER_NAME, policyArn); // attaching twice is no error
+        NewAccessKey key = users.createAccessKey(USER_NAME);
+        writeOwnerOnly(file, "[" + PROFILE + "]\naws_access_key_id = " + key.key().accessKeyId() + "\naws_secret_access_key = "
+                + key.secretAccessKey() + "\n");
+        return Optional.of(file);
+    }
+
+    /** How to use the file {@link #run} wrote, for the server to print. */
+    public static String instructions(Path file, String endpoint) {
+        return "Created the administrator '" + USER_NAME + "'; its access key is in " + file + " (profile " + PROFILE + "). Use it with:\n"
+                + "  export AWS_SHARED_CREDENTIALS_FILE=" + file + " AWS_PROFILE=" + PROFILE + "\n"
+                + "  aws sts get-caller-identity --endpoint-url " + endpoint;
+    }
+
+    /** Written to a temporary file created owner-only, then moved into place: the secret is never readable by others. */
+    private static void writeOwnerOnly(Path file, String content) {
+        try {
+            Path tmp = Files.createTempFile(file.getParent(), FILE_NAME, ".tmp",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            try {
+                Files.writeString(tmp, content, StandardCharsets.UTF_8);
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the administrator's credentials to " + file, e);
+        }
+    }
+}

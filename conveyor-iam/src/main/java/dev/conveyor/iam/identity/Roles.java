@@ -1,0 +1,120 @@
+package dev.conveyor.iam.identity;
+
+import dev.conveyor.iam.errors.AccessDeniedException;
+import dev.conveyor.iam.errors.EntityAlreadyExistsException;
+import dev.conveyor.iam.errors.NoSuchEntityException;
+import dev.conveyor.iam.errors.ValidationErrorException;
+import dev.conveyor.iam.policy.Decision;
+import dev.conveyor.iam.policy.PolicyDocument;
+import dev.conveyor.iam.policy.PolicyParser;
+import dev.conveyor.iam.policy.TrustPolicies;
+import dev.conveyor.iam.store.PolicyRepository;
+import dev.conveyor.iam.store.RoleRepository;
+import dev.conveyor.iam.store.RoleRow;
+import dev.conveyor.iam.store.SessionRepository;
+import dev.conveyor.iam.store.SessionRow;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** Roles, the managed policies attached to them, and their sessions: AssumeRole's temporary credentials. */
+public final class Roles {
+    static final int DEFAULT_MAX_SESSION_SECONDS = 3600;
+    /** IAM's quota of managed policies attached to a role. */
+    static final int MAX_ATTACHED_POLICIES = 10;
+    /** Expired sessions are kept this long (so their use is answered ExpiredToken rather than "unknown"), then removed. */
+    private static final Duration EXPIRED_SESSION_RETENTION = Duration.ofDays(1);
+
+    private final RoleRepository roles;
+    private final PolicyRepository policies;
+    private final SessionRepository sessions;
+    private final SecretSealer sealer;
+    private final Names names;
+    private final Clock clock;
+
+    public Roles(RoleRepository roles, PolicyRepository policies, SessionRepository sessions, SecretSealer sealer, Names names, Clock clock) {
+        this.roles = roles;
+        this.policies = policies;
+        this.sessions = sessions;
+        this.sealer = sealer;
+        this.names = names;
+        this.clock = clock;
+    }
+
+    public RoleRow create(String name, String path, String trustPolicy, String description, Integer maxSessionSeconds) {
+        PolicyDocuments.parse(trustPolicy, PolicyParser.Kind.TRUST, "AssumeRolePolicyDocument");
+        PolicyDocuments.checkSize(PolicyDocuments.size(trustPolicy), PolicyDocuments.TRUST_POLICY_SIZE, "ACLSizePerRole");
+        RoleRow role = new RoleRow(name, AwsIds.roleId(), path, names.role(path, name), trustPolicy, description,
+                maxSessionSeconds == null ? DEFAULT_MAX_SESSION_SECONDS : maxSessionSeconds, clock.instant());
+        if (!roles.insert(role)) {
+            throw new EntityAlreadyExistsException("Role with name " + name + " already exists.", "RoleName");
+        }
+        return role;
+    }
+
+    public RoleRow get(String name) {
+        return roles.find(name).orElseThrow(() -> notFound(name));
+    }
+
+    public void attachPolicy(String roleName, String policyArn) {
+        get(roleName);
+        policies.find(policyArn).orElseThrow(() -> PolicyCatalog.notFound(policyArn));
+        switch (roles.attachPolicy(roleName, policyArn, MAX_ATTACHED_POLICIES)) {
+            case NO_SUCH_ENTITY -> throw notFound(roleName);
+            case LIMIT_EXCEEDED -> throw new dev.conveyor.iam.errors.LimitExceededException(
+                    "Cannot exceed quota for PoliciesPerRole: " + MAX_ATTACHED_POLICIES);
+            default -> { }
+        }
+    }
+
+    public List<String> attachedPolicies(String roleName) {
+        return roles.attachedPolicies(roleName);
+    }
+
+    /**
+     * Hands {@code caller} temporary credentials for a session of the role named by {@code roleArn}, if the role's
+     * trust policy names the caller. {@code durationSeconds} null means an hour; more than the role's maximum is refused.
+     */
+    public TemporaryCredentials assume(Principal caller, String roleArn, String sessionName, Integer durationSeconds,
+                                       Map<String, List<String>> context) {
+        RoleRow role = roleByArn(roleArn);
+        int seconds = durationSeconds == null ? 3600 : durationSeconds;
+        if (seconds > role.maxSessionSeconds()) {
+            throw new ValidationErrorException("The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
+                    "DurationSeconds");
+        }
+        PolicyDocument trust = PolicyParser.parse(role.assumeRolePolicy(), PolicyParser.Kind.TRUST);
+        Decision decision = TrustPolicies.evaluate(trust, caller.arn(), caller.accountId(), role.arn(), context);
+        if (!decision.allowed()) {
+            throw new AccessDeniedException("User: " + caller.arn() + " is not authorized to perform: sts:AssumeRole on resource: "
+                    + role.arn(), "RoleArn");
+        }
+        Instant now = clock.instant();
+        sessions.deleteExpiredBefore(now.minus(EXPIRED_SESSION_RETENTION));
+        String accessKeyId = AwsIds.temporaryAccessKeyId();
+        String secret = AwsIds.secretAccessKey();
+        String token = AwsIds.sessionToken();
+        Instant expiration = now.plusSeconds(seconds);
+        sessions.insert(new SessionRow(accessKeyId, role.name(), role.roleId(), sessionName, SigningKeys.tokenHash(token),
+                sealer.seal(accessKeyId, secret), expiration, now));
+        return new TemporaryCredentials(accessKeyId, secret, token, expiration,
+                new Principal.AssumedRole(names.accountId(), role.name(), role.roleId(), sessionName));
+    }
+
+    private RoleRow roleByArn(String roleArn) {
+        String prefix = "arn:aws:iam::" + names.accountId() + ":role/";
+        if (!roleArn.startsWith(prefix)) {
+            throw new ValidationErrorException("1 validation error detected: Value '" + roleArn
+                    + "' at 'roleArn' failed to satisfy constraint: Member must be the ARN of a role of account " + names.accountId(), "RoleArn");
+        }
+        String name = roleArn.substring(roleArn.lastIndexOf('/') + 1);
+        return roles.find(name).filter(r -> r.arn().equals(roleArn))
+                .orElseThrow(() -> new NoSuchEntityException("The role with ARN " + roleArn + " cannot be found.", "RoleArn"));
+    }
+
+    static NoSuchEntityException notFound(String name) {
+        return new NoSuchEntityException("The role with name " + name + " cannot be found.", "RoleName");
+    }
+}

@@ -1,0 +1,23 @@
+package dev.conveyor.iam.policy;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Whether a role's trust policy lets a caller assume it: the statements whose Principal names the caller (its ARN,
+ * its account's root ARN or id, or {@code *}) are evaluated for {@code sts:AssumeRole} on the role, with the usual
+ * precedence (an explicit deny wins, nothing matching denies).
+ */
+public final class TrustPolicies {
+    private TrustPolicies() {
+    }
+
+    public static Decision evaluate(PolicyDocument trust, String callerArn, String callerAccountId, String roleArn,
+                                    Map<String, List<String>> context) {
+        List<String> names = List.of("*", callerArn, "arn:aws:iam::" + callerAccountId + ":root", callerAccountId);
+        List<Statement> naming = trust.statements().stream()
+                .filter(s -> s.principals().getOrDefault("AWS", List.of()).stream().anyMatch(names::contains)).toList();
+        return PolicyEvaluator.evaluate(List.of(new NamedPolicy("trust policy of " + roleArn, new PolicyDocument(trust.version(), naming))),
+                new AuthorizationRequest("sts:AssumeRole", roleArn, context));
+    }
+}

@@ -1,0 +1,130 @@
+package dev.conveyor.server.iam;
+
+import dev.conveyor.iam.api.QueryApi;
+import dev.conveyor.iam.api.QueryRequest;
+import dev.conveyor.iam.api.QueryResponse;
+import dev.conveyor.iam.errors.IamException;
+import dev.conveyor.iam.errors.ValidationErrorException;
+import dev.conveyor.iam.identity.Principal;
+import dev.conveyor.iam.identity.SigningKeys;
+import dev.conveyor.server.auth.SigV4Credential;
+import dev.conveyor.server.auth.SigV4Verifier;
+import dev.conveyor.server.protocol.RequestIds;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves requests signed for {@code iam} or {@code sts} (AWS Query protocol: {@code Action=…&Version=…} in a
+ * form-encoded body or the query string). A request signed with a key Conveyor issued must verify with that key's
+ * secret (and carry its session token, unexpired); one signed with any other key is taken as the account's, as
+ * every API does until enforcement is switched on (docs/security.md).
+ */
+public final class QueryEndpoint {
+    private static final Logger LOG = LoggerFactory.getLogger(QueryEndpoint.class);
+    /** Larger than any valid request: a policy document is at most 131072 characters, URL-encoded at most thrice that. */
+    private static final int MAX_BODY_BYTES = 1024 * 1024;
+
+    private final QueryApi api;
+    private final SigningKeys signingKeys;
+    private final Clock clock;
+
+    public QueryEndpoint(QueryApi api, SigningKeys signingKeys, Clock clock) {
+        this.api = api;
+        this.signingKeys = signingKeys;
+        this.clock = clock;
+    }
+
+    public void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String requestId = RequestIds.next();
+        SigV4Credential credential = SigV4Credential.fromAuthorization(request.getHeader("Authorization")).orElseThrow();
+        String service = credential.service();
+        QueryResponse answer;
+        try {
+            byte[] body = readBody(request);
+            Map<String, String> parameters = new HashMap<>();
+            parse(request.getQueryString(), parameters);
+            parse(new String(body, StandardCharsets.UTF_8), parameters);
+            String sessionToken = request.getHeader("X-Amz-Security-Token");
+            String bodyHash = sha256Hex(body);
+            Principal caller = signingKeys.authenticate(credential.accessKeyId(), sessionToken, secret -> {
+                // The signature covers the declared payload hash: a body that differs from it must not pass as signed.
+                String declared = request.getHeader("x-amz-content-sha256");
+                if (declared != null && !declared.equals(bodyHash)) {
+                    return Optional.of("The provided 'x-amz-content-sha256' header does not match what was computed.");
+                }
+                SigV4Verifier.Result result = SigV4Verifier.verify(request, secret, bodyHash, clock.instant());
+                return result.valid() ? Optional.empty() : Optional.of(result.message());
+            });
+            answer = api.handle(new QueryRequest(service, parameters, caller, credential.accessKeyId(), context(request)), requestId);
+        } catch (IamException e) {
+            answer = QueryApi.error(service, e, requestId);
+        } catch (RuntimeException e) {
+            LOG.error("{} request {} failed", service, requestId, e);
+            answer = QueryApi.internalFailure(service, requestId);
+        }
+        byte[] bytes = answer.xml().getBytes(StandardCharsets.UTF_8);
+        response.setStatus(answer.status());
+        response.setHeader("x-amzn-RequestId", requestId);
+        response.setContentType("text/xml;charset=UTF-8");
+        response.setContentLength(bytes.length);
+        response.getOutputStream().write(bytes);
+    }
+
+    /** The context keys policies may test: where the request came from, and whether it came over TLS. */
+    private static Map<String, List<String>> context(HttpServletRequest request) {
+        return Map.of("aws:SourceIp", List.of(request.getRemoteAddr()),
+                "aws:SecureTransport", List.of(Boolean.toString(request.isSecure())));
+    }
+
+    private static byte[] readBody(HttpServletRequest request) throws IOException {
+        try (InputStream in = request.getInputStream()) {
+            byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
+            if (body.length > MAX_BODY_BYTES) {
+                throw new ValidationErrorException("The request body is larger than " + MAX_BODY_BYTES + " bytes", "Body");
+            }
+            return body;
+        }
+    }
+
+    /** Adds the pairs of an {@code application/x-www-form-urlencoded} string; the first value of a name wins. */
+    private static void parse(String form, Map<String, String> into) {
+        if (form == null || form.isEmpty()) {
+            return;
+        }
+        for (String pair : form.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            try {
+                String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                into.putIfAbsent(name, value);
+            } catch (IllegalArgumentException e) {
+                throw new ValidationErrorException("The request's parameters are not validly URL-encoded", "Body");
+            }
+        }
+    }
+
+    private static String sha256Hex(byte[] body) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
