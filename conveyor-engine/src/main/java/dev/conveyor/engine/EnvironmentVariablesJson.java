@@ -52,7 +52,7 @@ final class EnvironmentVariablesJson {
                     unresolved.addAll(r.unresolved());
                     if (r.value().indexOf('\0') >= 0) {
                         problems.add("EnvironmentVariables: the " + field.getKey() + " of " + object.path("name").asText("?")
-                                + " contains a NUL character, which cannot be passed to a build");
+                                + " (" + field.getValue().asText() + ") contains a NUL character, which cannot be passed to a build");
                     }
                     object.set(field.getKey(), TextNode.valueOf(r.value()));
                 } else {
