@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A new user's first push: the packaged server as a process, a pipeline created with the AWS CLI whose source is
  * a CodeCommit repository hosted by Conveyor, then {@code git push} with the stock git client. The push itself
  * creates the repository and starts the pipeline, and the execution names the pushed commit. A connection made
- * with {@code aws codestar-connections} reads the same repository.
+ * with {@code aws codestar-connections} reads the same repository. A hostile commit message and a hostile variable
+ * given to {@code aws codepipeline start-pipeline-execution} reach the commands as data: printed, never run.
  */
 class GitPushTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -114,6 +116,49 @@ class GitPushTest {
 
             assertThat(server.terminate()).isIn(0, 143);
             assertThat(server.output()).doesNotContain("ERROR");
+        }
+    }
+
+    @Test
+    void aHostileCommitMessageAndAHostileVariableFromTheAwsCliArePrintedNotRun() throws Exception {
+        ConveyorProcess.requireCommand("git");
+        Path mark = work.resolve("injected");
+        Path out = Files.createDirectories(work.resolve("out"));
+        String hostile = "'\"; touch " + mark + "; echo $(touch " + mark + ") `touch " + mark + "` '";
+        try (ConveyorProcess server = ConveyorProcess.start(work.resolve("data"))) {
+            AwsCli aws = new AwsCli(server.endpoint(), work);
+            ObjectNode definition = (ObjectNode) JSON.readTree(pipelineJson("hostile",
+                    source("CodeCommit", "RepositoryName", "hostile", "BranchName", "main", "PollForSourceChanges", "false"),
+                    "echo 'message=#{SourceVariables.CommitMessage}' > '" + out.resolve("message") + "'",
+                    "echo #{variables.V} > '" + out.resolve("bare") + "'",
+                    "echo 'quoted=#{variables.V}' > '" + out.resolve("quoted") + "'",
+                    "echo \"dq=#{variables.V}\" > '" + out.resolve("dq") + "'"));
+            ((ObjectNode) definition.get("pipeline")).putArray("variables").addObject().put("name", "V").put("defaultValue", "plain");
+            aws.ok("codepipeline", "create-pipeline", "--cli-input-json", "file://" + file("hostile.json", definition.toString()));
+
+            Path app = Files.createDirectories(work.resolve("hostile"));
+            Git.run(app, "init", "-q", "-b", "main");
+            Files.writeString(app.resolve("app.txt"), "v1");
+            Git.run(app, "add", ".");
+            String message = "Fix " + hostile + "\n\nbody \"; touch " + mark + "; \"";
+            Git.run(app, "commit", "-q", "-m", message);
+            assertThat(Git.run(app, "push", server.endpoint() + "/v1/repos/hostile", "main")).contains("started pipeline hostile");
+            String pushed = aws.ok("codepipeline", "list-pipeline-executions", "--pipeline-name", "hostile")
+                    .at("/pipelineExecutionSummaries/0/pipelineExecutionId").asText();
+            JsonNode first = awaitSettled(aws, "hostile", pushed);
+            assertThat(first.get("status").asText()).as(first.toString()).isEqualTo("Succeeded");
+            assertThat(Files.readString(out.resolve("message"))).isEqualTo("message=" + message + "\n");
+
+            ObjectNode start = JSON.createObjectNode().put("name", "hostile");
+            start.putArray("variables").addObject().put("name", "V").put("value", hostile);
+            String id = aws.ok("codepipeline", "start-pipeline-execution", "--cli-input-json",
+                    "file://" + file("start.json", start.toString())).get("pipelineExecutionId").asText();
+            JsonNode second = awaitSettled(aws, "hostile", id);
+            assertThat(second.get("status").asText()).as(second.toString()).isEqualTo("Succeeded");
+            assertThat(Files.readString(out.resolve("bare"))).isEqualTo(hostile + "\n");
+            assertThat(Files.readString(out.resolve("quoted"))).isEqualTo("quoted=" + hostile + "\n");
+            assertThat(Files.readString(out.resolve("dq"))).isEqualTo("dq=" + hostile + "\n");
+            assertThat(mark).as("nothing in the message or the variable ran").doesNotExist();
         }
     }
 }

@@ -24,6 +24,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -35,6 +36,9 @@ import java.util.UUID;
  * be resolved is recorded as failed at once, naming the references, without reaching a worker.
  */
 final class ActionLauncher {
+    /** The configuration key of a CodeBuild action's build variables: a JSON array of {name, value, type}. */
+    private static final String ENVIRONMENT_VARIABLES = "EnvironmentVariables";
+
     private final ExecutionRepository executions;
     private final JobRepository jobs;
     private final EngineConfig config;
@@ -88,16 +92,30 @@ final class ActionLauncher {
                               int stageAttempt, ActionDeclaration action, Visible visible) throws SQLException {
         VariableResolver resolver = new VariableResolver(visible.namespaces());
         Set<String> unresolved = VariableResolver.collector();
+        Set<String> problems = new LinkedHashSet<>();
         Map<String, String> resolvedConfiguration = resolver.resolveAll(action.configurationOrEmpty(), unresolved);
-        List<String> commands = action.commands() == null ? List.of() : resolver.resolveAll(action.commands(), unresolved);
+        String buildVariables = action.configurationOrEmpty().get(ENVIRONMENT_VARIABLES);
+        if (buildVariables != null) {
+            resolvedConfiguration.put(ENVIRONMENT_VARIABLES, EnvironmentVariablesJson.resolve(buildVariables, resolver, unresolved, problems));
+        }
         Map<String, String> environment = new LinkedHashMap<>();
         if (action.environmentVariables() != null) {
             for (EnvironmentVariable v : action.environmentVariables()) {
                 VariableResolver.Resolution r = resolver.resolve(v.value());
                 unresolved.addAll(r.unresolved());
+                if (r.value() != null && r.value().indexOf('\0') >= 0) {
+                    problems.add("Environment variable " + v.name() + " (" + v.value() + ") contains a NUL character, which cannot be passed to a command");
+                }
                 environment.put(v.name(), r.value());
             }
         }
+        // Commands never get values pasted in: references become expansions of variables that carry the values.
+        ShellCommandResolver.Resolution shell = new ShellCommandResolver(resolver)
+                .resolve(action.commands() == null ? List.of() : action.commands());
+        unresolved.addAll(shell.unresolved());
+        problems.addAll(shell.problems());
+        List<String> commands = shell.commands();
+        environment.putAll(shell.environment());
 
         ObjectNode input = ActionJson.object();
         input.set("actionTypeId", ActionJson.actionTypeId(action.actionTypeId()));
@@ -127,6 +145,8 @@ final class ActionLauncher {
         if (!unresolved.isEmpty()) {
             failure = "Unable to resolve variable " + String.join(", ", unresolved) + " in action '" + action.name()
                     + "': no such variable is available to this action.";
+        } else if (!problems.isEmpty()) {
+            failure = String.join("; ", problems) + " (action '" + action.name() + "').";
         } else if (missingArtifact != null) {
             failure = "Input artifact '" + missingArtifact + "' of action '" + action.name() + "' was not produced by this execution.";
         }

@@ -29,6 +29,12 @@ public final class VariableResolver {
         }
     }
 
+    /** The value of {@code namespace.key}, or null when no such variable is visible. */
+    public String value(String namespace, String key) {
+        Map<String, String> space = namespaces.get(namespace);
+        return space == null ? null : space.get(key);
+    }
+
     public Resolution resolve(String text) {
         if (text == null || !text.contains("#{")) {
             return new Resolution(text, List.of());
@@ -37,8 +43,7 @@ public final class VariableResolver {
         Matcher m = VariableReference.REFERENCE.matcher(text);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
-            Map<String, String> space = namespaces.get(m.group(1));
-            String value = space == null ? null : space.get(m.group(2));
+            String value = value(m.group(1), m.group(2));
             if (value == null) {
                 unresolved.add(m.group());
                 m.appendReplacement(out, Matcher.quoteReplacement(m.group()));

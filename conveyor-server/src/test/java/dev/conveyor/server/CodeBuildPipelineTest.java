@@ -6,6 +6,8 @@ import static dev.conveyor.server.ExecutionFixtures.stage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.conveyor.testkit.Await;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,6 +15,7 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
@@ -90,6 +93,7 @@ class CodeBuildPipelineTest {
                       - echo "tested $EXPECTED"
                 """);
         codePipelineProject("pl-failing", "version: 0.2\nphases:\n  build:\n    commands:\n      - echo compiling\n      - exit 3\n");
+        codePipelineProject("pl-echo", "version: 0.2\nphases:\n  build:\n    commands:\n      - printf '%s' \"$V\" > \"$OUT\"\n");
         codePipelineProject("pl-slow", "version: 0.2\nphases:\n  build:\n    commands:\n      - sleep 120\n");
     }
 
@@ -163,6 +167,27 @@ class CodeBuildPipelineTest {
                 .startsWith(fixture.endpoint() + "/conveyor/v1/builds/");
         String log = new String(java.net.URI.create(record.logs().deepLink()).toURL().openStream().readAllBytes());
         assertThat(log).contains("key is ***").doesNotContain("k3y-from-store").contains("Entering phase BUILD");
+    }
+
+    @Test
+    void aVariableInTheActionsEnvironmentVariablesStaysOneValueWhateverItHolds(@TempDir Path work) throws Exception {
+        Path mark = work.resolve("injected");
+        Path out = work.resolve("v.txt");
+        // Text substitution would close the JSON string and add a BASH_ENV, which bash expands as the build starts.
+        String value = "x\",\"type\":\"PLAINTEXT\"},{\"name\":\"BASH_ENV\",\"value\":\"$(touch " + mark + ")\",\"type\":\"PLAINTEXT\"},"
+                + "{\"name\":\"W\",\"value\":\"'; touch " + mark + "; echo ' `touch " + mark + "`";
+        String environment = "[{\"name\":\"V\",\"value\":\"#{variables.V}\",\"type\":\"PLAINTEXT\"},"
+                + "{\"name\":\"OUT\",\"value\":\"" + out + "\",\"type\":\"PLAINTEXT\"}]";
+        client().createPipeline(r -> r.pipeline(pipeline("cb-vars", "QUEUED",
+                stage("Build", codeBuild("Build", ActionCategory.BUILD, "pl-echo", Map.of("EnvironmentVariables", environment),
+                        List.of("SourceOutput"), List.of()))).toBuilder().variables(v -> v.name("V").defaultValue("plain")).build()));
+
+        String id = client().startPipelineExecution(r -> r.name("cb-vars").variables(v -> v.name("V").value(value))).pipelineExecutionId();
+
+        PipelineExecution done = awaitSettled(client(), "cb-vars", id);
+        assertThat(done.status()).as(actions("cb-vars", id).toString()).isEqualTo(PipelineExecutionStatus.SUCCEEDED);
+        assertThat(Files.readString(out)).isEqualTo(value);
+        assertThat(mark).as("nothing in the value ran").doesNotExist();
     }
 
     @Test
