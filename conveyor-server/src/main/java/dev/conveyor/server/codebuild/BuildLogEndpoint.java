@@ -41,6 +41,11 @@ final class BuildLogEndpoint {
 
     void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String rest = request.getRequestURI().substring(PREFIX.length());
+        OptionalLong offset = LogRequests.offset(request);
+        if (offset.isEmpty()) {
+            LogRequests.writeError(response, 400, LogRequests.invalidOffset(request));
+            return;
+        }
         if (!rest.endsWith("/log")) {
             LogRequests.writeError(response, 404, "Use " + PREFIX + "<build id>/log");
             return;
@@ -49,11 +54,6 @@ final class BuildLogEndpoint {
         BuildRow build = recorder.find(CodeBuildArns.buildId(id)).orElse(null);
         if (build == null) {
             LogRequests.writeError(response, 404, "No build " + id);
-            return;
-        }
-        OptionalLong offset = LogRequests.offset(request);
-        if (offset.isEmpty()) {
-            LogRequests.writeError(response, 400, LogRequests.invalidOffset(request));
             return;
         }
         Path file = logFile(build);

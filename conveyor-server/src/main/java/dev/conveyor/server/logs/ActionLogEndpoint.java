@@ -34,14 +34,14 @@ public final class ActionLogEndpoint {
 
     public void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String id = request.getRequestURI().substring(PREFIX.length());
-        ActionExecutionRow action = id.matches("[0-9a-f-]{36}") ? queries.action(id) : null;
-        if (action == null) {
-            LogRequests.writeError(response, 404, "No action execution " + id);
-            return;
-        }
         OptionalLong requested = LogRequests.offset(request);
         if (requested.isEmpty()) {
             LogRequests.writeError(response, 400, LogRequests.invalidOffset(request));
+            return;
+        }
+        ActionExecutionRow action = id.matches("[0-9a-f-]{36}") ? queries.action(id) : null;
+        if (action == null) {
+            LogRequests.writeError(response, 404, "No action execution " + id);
             return;
         }
         long offset = requested.getAsLong();

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.conveyor.model.errors.SerializationException;
-import dev.conveyor.model.json.ConveyorJson;
 import dev.conveyor.server.http.RequestBodyTooSlowException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
@@ -60,7 +60,8 @@ final class JsonBodyReader {
                 .maxNameLength(64 * 1024)
                 .maxNumberLength(1000)
                 .build();
-        this.mapper = ConveyorJson.mapper().copyWith(JsonFactory.builder().streamReadConstraints(constraints).build());
+        // Only trees are read with it, so none of ConveyorJson's (serialisation, binding) settings apply.
+        this.mapper = JsonMapper.builder(JsonFactory.builder().streamReadConstraints(constraints).build()).build();
         // At least one largest body must fit, or a small heap could never parse one.
         this.budgetTotalKib = (int) Math.min(Integer.MAX_VALUE, Math.max(budgetBytes, parseCost(MAX_BODY_BYTES)) / 1024);
         this.budgetKib = new Semaphore(budgetTotalKib, true);
