@@ -19,6 +19,7 @@ import java.util.Collections;
 import java.util.Deque;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -128,11 +129,28 @@ public final class ZipArchives {
                         "the archive has " + entries.size() + " entries, more than the limit of " + limits.maxEntries());
             }
             Map<String, String> links = new LinkedHashMap<>();
+            // Two entries for one path (or a file where another entry needs a directory) would fail half-way with
+            // the file system's exception, naming a server path (issue 13, item 19): refuse them before writing.
+            Set<String> names = new HashSet<>();
+            Set<String> nonDirectories = new HashSet<>();
             for (ZipArchiveEntry entry : entries) {
                 String name = checkedName(entry.getName());
+                if (!names.add(trimSlash(name))) {
+                    throw new UnsafeArchiveException(entry.getName(), "the archive has more than one entry of that name");
+                }
+                if (!entry.isDirectory()) {
+                    nonDirectories.add(trimSlash(name));
+                }
                 if (entry.isUnixSymlink()) {
                     String target = zip.getUnixSymlink(entry);
                     links.put(trimSlash(name), target);
+                }
+            }
+            for (String name : names) {
+                for (int slash = name.indexOf('/'); slash > 0; slash = name.indexOf('/', slash + 1)) {
+                    if (nonDirectories.contains(name.substring(0, slash))) {
+                        throw new UnsafeArchiveException(name, "its parent '" + name.substring(0, slash) + "' is a file or link in the archive");
+                    }
                 }
             }
             for (Map.Entry<String, String> link : links.entrySet()) {

@@ -98,6 +98,30 @@ class ZipArchivesTest {
         assertThatThrownBy(() -> ZipArchives.unzip(zip, work.resolve("busy"))).hasMessageContaining("not empty");
     }
 
+    @Test
+    void duplicateAndCollidingEntriesAreRefusedWithoutNamingAServerPath() throws IOException {
+        Path twice = work.resolve("twice.zip");
+        try (ZipArchiveOutputStream out = new ZipArchiveOutputStream(twice)) {
+            for (String name : new String[] {"a.txt", "a.txt"}) {
+                out.putArchiveEntry(new ZipArchiveEntry(name));
+                out.write(name.getBytes(StandardCharsets.UTF_8));
+                out.closeArchiveEntry();
+            }
+        }
+        Path out = work.resolve("out-twice");
+        assertThatThrownBy(() -> ZipArchives.unzip(twice, out)).isInstanceOf(UnsafeArchiveException.class)
+                .hasMessageContaining("'a.txt'").hasMessageContaining("more than one entry")
+                .hasMessageNotContaining(work.toString());
+
+        Path fileThenDirectory = zipWith(Map.of("a", "file", "a/b.txt", "inside"), Map.of());
+        Path out2 = work.resolve("out-collide");
+        assertThatThrownBy(() -> ZipArchives.unzip(fileThenDirectory, out2)).isInstanceOf(UnsafeArchiveException.class)
+                .hasMessageContaining("a/b.txt").hasMessageNotContaining(work.toString());
+        try (var left = Files.list(out2)) {
+            assertThat(left).isEmpty();
+        }
+    }
+
     private void assertRefused(Map<String, String> links) throws IOException {
         Path zip = zipWith(Map.of("file.txt", "x"), links);
         Path out = work.resolve("out-" + System.nanoTime());

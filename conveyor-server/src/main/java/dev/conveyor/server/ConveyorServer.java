@@ -41,6 +41,8 @@ import dev.conveyor.server.auth.JobCredentialAuthenticator;
 import dev.conveyor.server.auth.RequestAuthenticator;
 import dev.conveyor.server.codepipeline.Arns;
 import dev.conveyor.server.codepipeline.PipelineOperations;
+import dev.conveyor.server.http.MinimumRequestDataRate;
+import dev.conveyor.server.http.ProtocolErrorHandler;
 import dev.conveyor.server.http.RequestRouter;
 import dev.conveyor.server.protocol.AwsJsonProtocol;
 import dev.conveyor.server.protocol.JsonService;
@@ -71,6 +73,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class ConveyorServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ConveyorServer.class);
+
+    /** A connection silent for this long (headers or body) is closed. */
+    static final long IDLE_TIMEOUT_MILLIS = 30_000;
+    /** After the grace period a request body must have averaged this rate: 1 KiB/s, far below any real link. */
+    static final long MIN_REQUEST_BYTES_PER_SECOND = 1024;
+    static final long REQUEST_RATE_GRACE_MILLIS = 5_000;
 
     private final ServerConfig config;
     private final Clock clock;
@@ -192,8 +200,11 @@ public final class ConveyorServer implements AutoCloseable {
 
         ServletContextHandler context = listener.join();
         context.addServlet(new ServletHolder("router", router), "/*");
+        // A push is an artifact's source: no larger than the largest artifact (issue 13, item 20).
+        sourceServices.gitServlet().limitPushes(config.artifacts().maxObjectBytes());
         context.addServlet(new ServletHolder("git", sourceServices.gitServlet()), SourceServices.gitServletMapping());
-        jetty.setHandler(context);
+        context.setErrorHandler(new ProtocolErrorHandler());
+        jetty.setHandler(new MinimumRequestDataRate(context, MIN_REQUEST_BYTES_PER_SECOND, REQUEST_RATE_GRACE_MILLIS));
         try {
             jetty.start();
         } catch (Exception e) {
@@ -223,6 +234,9 @@ public final class ConveyorServer implements AutoCloseable {
         http.setSendServerVersion(false);
         // S3 object keys may hold "//", "%2F", ".." and the like: let them through to the S3 endpoint (issue 3).
         http.setUriCompliance(org.eclipse.jetty.http.UriCompliance.UNSAFE);
+        // No method's body is read as form parameters: getParameter reads the query only, and an anonymous S3 PUT
+        // sent as curl's default application/x-www-form-urlencoded keeps its body as the object (issue 13, item 17).
+        http.setFormEncodedMethods();
         HttpConnectionFactory http1 = new HttpConnectionFactory(http);
         // Read requests 64 KiB at a time rather than Jetty's default 8 KiB: an artifact upload otherwise takes 131072
         // read system calls per GiB (0.43 s of CPU per GiB in a profile, 0.28 s with 64 KiB; issue 8). Jetty takes the
@@ -231,8 +245,11 @@ public final class ConveyorServer implements AutoCloseable {
         ServerConnector connector = new ServerConnector(jetty, http1);
         connector.setHost(config.bindAddress());
         connector.setPort(config.port());
+        // A body (or a request) that stops for this long is ended; one that trickles, by MinimumRequestDataRate.
+        connector.setIdleTimeout(IDLE_TIMEOUT_MILLIS);
         jetty.addConnector(connector);
         jetty.setStopTimeout(10_000);
+        jetty.setErrorHandler(new ProtocolErrorHandler()); // errors Jetty answers before a request reaches the context
         return new ServletContextHandler("/");
     }
 

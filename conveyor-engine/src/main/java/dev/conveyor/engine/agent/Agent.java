@@ -123,7 +123,7 @@ public final class Agent implements AutoCloseable {
                     outcome = provider.run(job);
                 } catch (RuntimeException e) {
                     log.line("[conveyor] the action failed: " + e.getMessage());
-                    outcome = JobOutcome.Failure.jobFailed(e.getMessage() == null ? e.toString() : e.getMessage());
+                    outcome = JobOutcome.Failure.jobFailed(safeMessage(e));
                 }
             }
             if (runningJob.reporting()) {
@@ -133,7 +133,7 @@ public final class Agent implements AutoCloseable {
             LOG.info("job {} was interrupted (abandoned, timed out or agent stopping)", claimed.jobId());
         } catch (IOException | RuntimeException e) {
             LOG.warn("job {} could not run: {}", claimed.jobId(), e.toString());
-            report(claimed.jobId(), JobOutcome.Failure.jobFailed("The agent could not run the job: " + e.getMessage()));
+            report(claimed.jobId(), JobOutcome.Failure.jobFailed("The agent could not run the job: " + safeMessage(e)));
         } finally {
             running.remove(claimed.jobId());
             slots.release();
@@ -141,6 +141,20 @@ public final class Agent implements AutoCloseable {
                 deleteTree(workspace);
             }
         }
+    }
+
+    /**
+     * A failure's message fit for the API: a file system exception's message is a path on this host, so it is
+     * described by its kind instead (issue 13, item 19); the log keeps the full text.
+     */
+    static String safeMessage(Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.nio.file.FileSystemException fs) {
+                return "a file operation failed (" + fs.getClass().getSimpleName()
+                        + (fs.getReason() == null ? "" : ": " + fs.getReason()) + ")";
+            }
+        }
+        return e.getMessage() == null ? e.toString() : e.getMessage();
     }
 
     private void report(String jobId, JobOutcome outcome) {

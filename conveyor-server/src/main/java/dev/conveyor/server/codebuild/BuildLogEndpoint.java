@@ -14,6 +14,8 @@ import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.OptionalLong;
+import dev.conveyor.server.logs.LogRequests;
 
 /**
  * {@code GET /conveyor/v1/builds/<build id>/log?offset=N}: a build's log from byte N, followed as the action log
@@ -39,19 +41,24 @@ final class BuildLogEndpoint {
 
     void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String rest = request.getRequestURI().substring(PREFIX.length());
+        OptionalLong offset = LogRequests.offset(request);
+        if (offset.isEmpty()) {
+            LogRequests.writeError(response, 400, LogRequests.invalidOffset(request));
+            return;
+        }
         if (!rest.endsWith("/log")) {
-            response.sendError(404, "Use " + PREFIX + "<build id>/log");
+            LogRequests.writeError(response, 404, "Use " + PREFIX + "<build id>/log");
             return;
         }
         String id = URLDecoder.decode(rest.substring(0, rest.length() - "/log".length()), StandardCharsets.UTF_8);
         BuildRow build = recorder.find(CodeBuildArns.buildId(id)).orElse(null);
         if (build == null) {
-            response.sendError(404, "No build " + id);
+            LogRequests.writeError(response, 404, "No build " + id);
             return;
         }
         Path file = logFile(build);
         long size = file != null && Files.exists(file) ? Files.size(file) : 0;
-        long from = Math.min(parseOffset(request.getParameter("offset")), size);
+        long from = Math.min(offset.getAsLong(), size);
         long length = Math.min(size - from, MAX_CHUNK);
         response.setStatus(200);
         response.setContentType("text/plain; charset=utf-8");
@@ -83,13 +90,5 @@ final class BuildLogEndpoint {
         }
         ActionExecutionRow action = queries.action(build.actionExecutionId());
         return action == null ? null : actionLogsDir.resolve(action.pipelineExecutionId()).resolve(action.id() + ".log");
-    }
-
-    private static long parseOffset(String value) {
-        try {
-            return value == null ? 0 : Math.max(0, Long.parseLong(value));
-        } catch (NumberFormatException e) {
-            return 0;
-        }
     }
 }

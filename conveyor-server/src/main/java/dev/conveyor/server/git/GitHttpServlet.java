@@ -37,6 +37,8 @@ public final class GitHttpServlet extends GitServlet {
     private static final Pattern COMMIT_VIEW = Pattern.compile("^/(.+)/commit/([0-9a-fA-F]{4,64})$");
 
     private final transient HostedRepositories repositories;
+    /** The largest pack a push may send (0: no limit); JGit refuses a larger one while it streams in. */
+    private volatile long maxPushBytes;
 
     public GitHttpServlet(HostedRepositories repositories, PushListener listener) {
         this.repositories = repositories;
@@ -51,9 +53,17 @@ public final class GitHttpServlet extends GitServlet {
             pack.setAllowDeletes(true);
             pack.setAllowNonFastForwards(true);
             pack.setRefLogIdent(new PersonIdent("conveyor", "conveyor@localhost"));
+            if (maxPushBytes > 0) {
+                pack.setMaxPackSizeLimit(maxPushBytes);
+            }
             pack.setPostReceiveHook((rp, commands) -> afterPush(name, rp, commands, listener));
             return pack;
         });
+    }
+
+    /** Refuses pushes whose pack is larger than {@code maxBytes} (the server's largest artifact). */
+    public void limitPushes(long maxBytes) {
+        this.maxPushBytes = maxBytes;
     }
 
     private static boolean isPush(HttpServletRequest request) {

@@ -12,6 +12,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.OptionalLong;
 
 /**
  * {@code GET /conveyor/v1/logs/<actionExecutionId>?offset=N}: the log of an action execution from byte N, so a
@@ -33,12 +34,17 @@ public final class ActionLogEndpoint {
 
     public void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String id = request.getRequestURI().substring(PREFIX.length());
-        ActionExecutionRow action = id.matches("[0-9a-f-]{36}") ? queries.action(id) : null;
-        if (action == null) {
-            response.sendError(404, "No action execution " + id);
+        OptionalLong requested = LogRequests.offset(request);
+        if (requested.isEmpty()) {
+            LogRequests.writeError(response, 400, LogRequests.invalidOffset(request));
             return;
         }
-        long offset = parseOffset(request.getParameter("offset"));
+        ActionExecutionRow action = id.matches("[0-9a-f-]{36}") ? queries.action(id) : null;
+        if (action == null) {
+            LogRequests.writeError(response, 404, "No action execution " + id);
+            return;
+        }
+        long offset = requested.getAsLong();
         Path file = logsDir.resolve(action.pipelineExecutionId()).resolve(action.id() + ".log");
         boolean settled = action.status() != ActionExecutionStatus.InProgress;
         long size = Files.exists(file) ? Files.size(file) : 0;
@@ -56,14 +62,6 @@ public final class ActionLogEndpoint {
                 InputStream in = Channels.newInputStream(channel);
                 in.transferTo(new BoundedOutput(out, length));
             }
-        }
-    }
-
-    private static long parseOffset(String value) {
-        try {
-            return value == null ? 0 : Math.max(0, Long.parseLong(value));
-        } catch (NumberFormatException e) {
-            return 0;
         }
     }
 

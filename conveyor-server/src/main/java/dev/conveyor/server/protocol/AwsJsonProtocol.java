@@ -1,6 +1,5 @@
 package dev.conveyor.server.protocol;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,7 +13,6 @@ import dev.conveyor.model.validation.Violations;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Map;
 import java.util.Optional;
@@ -29,10 +27,10 @@ import org.slf4j.LoggerFactory;
 public final class AwsJsonProtocol {
     private static final Logger LOG = LoggerFactory.getLogger(AwsJsonProtocol.class);
     public static final String CONTENT_TYPE = "application/x-amz-json-1.1";
-    /** Larger bodies are refused before parsing; the biggest legitimate request (a pipeline) is far smaller. */
-    static final int MAX_BODY_BYTES = 8 * 1024 * 1024;
 
     private final ObjectMapper mapper = ConveyorJson.mapper();
+    /** Bodies are read within size, depth, token and heap limits (issue 13). */
+    private final JsonBodyReader bodies = new JsonBodyReader();
     private final Map<String, JsonService> servicesByPrefix;
 
     public AwsJsonProtocol(Map<String, JsonService> servicesByPrefix) {
@@ -58,7 +56,7 @@ public final class AwsJsonProtocol {
             if (!"POST".equals(request.getMethod())) {
                 throw new SerializationException("AWS JSON requests must use POST, not " + request.getMethod());
             }
-            JsonNode input = readBody(request);
+            JsonNode input = bodies.read(request);
             Violations.throwIfAny(service.validator().validateInput(operation, input));
             JsonNode output = handler.handle(input, context);
             if (output instanceof RenderedJson rendered) {
@@ -71,32 +69,6 @@ public final class AwsJsonProtocol {
         } catch (RuntimeException e) {
             LOG.error("request {} ({}) failed", context.requestId(), operationName, e);
             writeError(response, new InternalFailure("The server failed to process request " + context.requestId()));
-        }
-    }
-
-    private JsonNode readBody(HttpServletRequest request) throws IOException {
-        byte[] body;
-        long declared = request.getContentLengthLong();
-        try (InputStream in = request.getInputStream()) {
-            // A declared length is read exactly: readNBytes(MAX) would allocate its 8 KiB-chunk buffers for a
-            // 30-byte GetPipeline body on every request.
-            body = declared >= 0 && declared <= MAX_BODY_BYTES ? in.readNBytes((int) declared) : in.readNBytes(MAX_BODY_BYTES + 1);
-        }
-        if (body.length > MAX_BODY_BYTES) {
-            throw new SerializationException("Request body is larger than " + MAX_BODY_BYTES + " bytes");
-        }
-        if (body.length == 0) {
-            return mapper.createObjectNode();
-        }
-        try {
-            JsonNode node = mapper.readTree(body);
-            if (node == null || !node.isObject()) {
-                throw new SerializationException("The request body must be a JSON object");
-            }
-            return node;
-        } catch (JsonProcessingException e) {
-            throw new SerializationException("The request body is not valid JSON: " + e.getOriginalMessage()
-                    + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
         }
     }
 

@@ -16,6 +16,7 @@ import dev.conveyor.artifacts.object.UploadedPart;
 import dev.conveyor.artifacts.object.VersionListing;
 import dev.conveyor.artifacts.object.Versioning;
 import dev.conveyor.server.auth.Caller;
+import dev.conveyor.server.http.RequestBodyTooSlowException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.BufferedInputStream;
@@ -116,6 +117,9 @@ public final class S3Protocol {
             S3Exception cause = s3Cause(e);
             if (cause != null) {
                 writeError(call, cause);
+            } else if (RequestBodyTooSlowException.causedBy(e)) {
+                writeError(request, response, "RequestTimeout", "Your socket connection to the server was not read from or written to "
+                        + "within the timeout period.", 400, call.resource(), requestId);
             } else if (isClientGone(e)) {
                 LOG.debug("S3 {} {}: client went away: {}", request.getMethod(), call.resource(), e.toString());
             } else {
@@ -875,7 +879,8 @@ public final class S3Protocol {
                 call.response().setHeader("x-amz-version-id", e.versionId());
             }
         }
-        String resource = e.resource() == null ? call.resource() : "/" + e.resource();
+        // Stores name the resource "bucket/key"; the protocol's own errors already pass call.resource(), "/bucket/key".
+        String resource = e.resource() == null ? call.resource() : e.resource().startsWith("/") ? e.resource() : "/" + e.resource();
         writeError(call.request(), call.response(), e.code().code(), e.getMessage(), e.code().httpStatus(), resource, call.requestId());
     }
 
@@ -893,10 +898,15 @@ public final class S3Protocol {
             response.setContentLength(0);
             return;
         }
-        byte[] body = S3Xml.plainDocument("Error").element("Code", code).element("Message", message).element("Resource", resource)
-                .element("RequestId", requestId).finish("Error");
+        byte[] body = errorDocument(code, message, resource, requestId);
         response.setContentType("application/xml");
         response.setContentLength(body.length);
         response.getOutputStream().write(body);
+    }
+
+    /** S3's XML error document. */
+    public static byte[] errorDocument(String code, String message, String resource, String requestId) {
+        return S3Xml.plainDocument("Error").element("Code", code).element("Message", message).element("Resource", resource)
+                .element("RequestId", requestId).finish("Error");
     }
 }

@@ -1,0 +1,90 @@
+package dev.conveyor.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 13, item 14, on a real process with a small heap: 64 concurrent 8 MiB bodies of tiny JSON objects (which
+ * once took the server to 2.7 GB) must fit in 256 MiB of heap. The JVM runs with {@code -Xmx256m} and
+ * {@code -XX:+ExitOnOutOfMemoryError}, so the bound is checked by the JVM itself, deterministically: had parsing
+ * needed more, the process would have exited and the requests and health checks after it would fail.
+ */
+class LargeRequestBodiesTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path work;
+
+    @Test
+    void sixtyFourConcurrentEightMegabyteBodiesFitInASmallHeapAndHealthzKeepsAnswering() throws Exception {
+        try (ConveyorProcess server = ConveyorProcess.start(List.of("-Xmx256m", "-XX:+ExitOnOutOfMemoryError"), work.resolve("data"));
+             HttpClient http = HttpClient.newHttpClient()) {
+            byte[] body = tinyObjects(8 * 1024 * 1024 - 64);
+            List<CompletableFuture<HttpResponse<String>>> inFlight = new ArrayList<>();
+            for (int n = 0; n < 64; n++) {
+                inFlight.add(http.sendAsync(HttpRequest.newBuilder(URI.create(server.endpoint() + "/"))
+                        .header("X-Amz-Target", "CodePipeline_20150709.ListPipelines")
+                        .header("Content-Type", "application/x-amz-json-1.1")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString()));
+            }
+            CompletableFuture<Void> all = CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new));
+            int healthChecks = 0;
+            do {
+                assertThat(healthz(http, server)).isEqualTo(200);
+                healthChecks++;
+            } while (!all.isDone() || healthChecks < 3);
+            for (CompletableFuture<HttpResponse<String>> future : inFlight) {
+                HttpResponse<String> response = future.get(5, TimeUnit.MINUTES);
+                assertThat(response.statusCode()).isEqualTo(400);
+                assertThat(JSON.readTree(response.body()).path("__type").asText()).isIn("SerializationException", "ThrottlingException");
+            }
+            assertThat(healthz(http, server)).isEqualTo(200);
+            HttpResponse<String> normal = http.send(HttpRequest.newBuilder(URI.create(server.endpoint() + "/"))
+                    .header("X-Amz-Target", "CodePipeline_20150709.ListPipelines")
+                    .header("Content-Type", "application/x-amz-json-1.1")
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(normal.statusCode()).isEqualTo(200);
+            JsonNode pipelines = JSON.readTree(normal.body());
+            assertThat(pipelines.has("pipelines")).isTrue();
+            assertThat(server.output()).doesNotContain("OutOfMemoryError");
+        }
+    }
+
+    private static int healthz(HttpClient http, ConveyorProcess server) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(server.endpoint() + "/healthz")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode();
+    }
+
+    /** {@code {"a":[{},{},…]}} padded with spaces to exactly {@code size} bytes. */
+    private static byte[] tinyObjects(int size) {
+        byte[] body = new byte[size];
+        byte[] head = "{\"a\":[".getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(head, 0, body, 0, head.length);
+        int i = head.length;
+        while (i + 3 <= size - 2) {
+            body[i++] = '{';
+            body[i++] = '}';
+            body[i++] = ',';
+        }
+        body[i - 1] = ']';
+        body[i++] = '}';
+        while (i < size) {
+            body[i++] = ' ';
+        }
+        return body;
+    }
+}
