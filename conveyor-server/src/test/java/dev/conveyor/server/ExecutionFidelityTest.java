@@ -119,6 +119,20 @@ class ExecutionFidelityTest {
     }
 
     @Test
+    void aPipelineWithAVariableWithoutADefaultIsCreatedButNotStarted() {
+        client.createPipeline(r -> r.pipeline(pipeline("needs-input", "QUEUED",
+                stage("Build", ExecutionFixtures.commands("Build", 1, "true"))).toBuilder().variables(v -> v.name("RELEASE")).build()));
+
+        assertThat(client.getPipeline(r -> r.name("needs-input")).pipeline().variables()).singleElement()
+                .satisfies(v -> assertThat(v.name()).isEqualTo("RELEASE"));
+        assertThat(client.listPipelineExecutions(r -> r.pipelineName("needs-input")).pipelineExecutionSummaries())
+                .as("nothing to start it with").isEmpty();
+        String id = client.startPipelineExecution(r -> r.name("needs-input").variables(v -> v.name("RELEASE").value("7")))
+                .pipelineExecutionId();
+        assertThat(awaitSettled(client, "needs-input", id).status()).isEqualTo(PipelineExecutionStatus.SUCCEEDED);
+    }
+
+    @Test
     void aJobPolledButNeverAcknowledgedIsOfferedAgainWithANewNonceAndItsRevisionStaysOnItsAction() {
         ObjectVersion source = ExecutionFixtures.putSource(server.objects(), Map.of("app.txt", "reoffered\n"));
         client.createPipeline(r -> r.pipeline(pipeline("reoffer", "QUEUED", stage("Deploy", deploy("blue")))));
