@@ -358,7 +358,10 @@ class ExecutionApiTest extends ServerApiTest {
         List<String> ids = startConcurrently("queued", 3);
         List<PipelineExecution> done = ids.stream().map(id -> awaitSettled(client(), "queued", id)).toList();
         assertThat(done).extracting(PipelineExecution::status).containsOnly(PipelineExecutionStatus.SUCCEEDED);
-        List<Instant> deployStarts = ids.stream().map(id -> byAction(actionsOf("queued", id)).get("Deploy").startTime()).toList();
+        // In the order the server started them (concurrent starts may reach it in any order): ListPipelineExecutions is newest first.
+        List<String> started = client().listPipelineExecutions(r -> r.pipelineName("queued")).pipelineExecutionSummaries().reversed().stream()
+                .map(PipelineExecutionSummary::pipelineExecutionId).filter(ids::contains).toList();
+        List<Instant> deployStarts = started.stream().map(id -> byAction(actionsOf("queued", id)).get("Deploy").startTime()).toList();
         assertThat(deployStarts).as("executions leave in the order they started").isSorted();
         assertNoTwoExecutionsShareAStage("queued");
     }
