@@ -17,6 +17,7 @@ import dev.conveyor.model.pipeline.PipelineDeclaration;
 import dev.conveyor.model.pipeline.PipelineVariableDeclaration;
 import dev.conveyor.model.pipeline.StageDeclaration;
 import dev.conveyor.store.Database;
+import dev.conveyor.store.jdbc.Queries;
 import dev.conveyor.store.execution.ActionExecutionRow;
 import dev.conveyor.store.execution.ExecutionRepository;
 import dev.conveyor.store.execution.JobRepository;
@@ -149,7 +150,11 @@ final class ExecutionSeeder {
                     try (Inserts inserts = new Inserts(c)) {
                         for (Pipeline p : batch) {
                             int count = per + (p.index() < extra ? 1 : 0);
-                            executionCounts.put(p.name(), p.executionCount() + count);
+                            // The seeded history is the pipeline's whole history: it replaces the execution its creation
+                            // started (as CodePipeline starts one), so that reads compare with exactly what was seeded.
+                            Queries.update(c, "DELETE FROM pipeline_execution WHERE pipeline_name = ?", p.name());
+                            Queries.update(c, "DELETE FROM action_revision WHERE pipeline_name = ?", p.name());
+                            executionCounts.put(p.name(), (long) count);
                             List<SeededExecution> written = new PipelineHistory(p, inserts, counts).write(count);
                             if (isSampled(p.index(), pipelines.size())) {
                                 samples.put(p.name(), written);

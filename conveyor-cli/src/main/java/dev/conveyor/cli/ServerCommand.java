@@ -44,6 +44,11 @@ final class ServerCommand implements Callable<Integer> {
             description = "How long a silent agent keeps a job before it is offered again (default 30 s; tests shorten it).")
     int leaseSeconds;
 
+    @Option(names = "--job-acknowledge-timeout-seconds", defaultValue = "60", description = "How long a job handed to a job "
+            + "worker by PollForJobs or PollForThirdPartyJobs waits for AcknowledgeJob before it is offered again with a new "
+            + "nonce (default: ${DEFAULT-VALUE}).")
+    int acknowledgeTimeoutSeconds;
+
     @Option(names = "--artifact-endpoint", description = "Keep artifact buckets in this external S3-compatible service, e.g. "
             + "http://minio:9000 (credentials from the standard AWS chain); default: files under --data-dir.")
     java.net.URI artifactEndpoint;
@@ -81,7 +86,7 @@ final class ServerCommand implements Callable<Integer> {
         ServerConfig config = new ServerConfig(bind, port, dataDir, database, region, accountId,
                 new ServerConfig.EngineSettings(!noEmbeddedAgent, agentCapacity == 0 ? defaults.agentCapacity() : agentCapacity,
                         defaults.approvalTimeout(), leaseSeconds == 0 ? defaults.leaseDuration() : java.time.Duration.ofSeconds(leaseSeconds),
-                        defaults.sweepInterval()));
+                        defaults.sweepInterval(), java.time.Duration.ofSeconds(acknowledgeTimeoutSeconds)));
         config = config.withArtifacts(new ServerConfig.ArtifactSettings(artifactEndpoint, maxArtifactBytes,
                 new dev.conveyor.artifacts.RetentionPolicy(retentionExecutions, retentionDays == 0 ? null : java.time.Duration.ofDays(retentionDays)),
                 ServerConfig.ArtifactSettings.defaults().retentionInterval()));

@@ -26,11 +26,11 @@ class ApprovalCommandsTest {
         TestPipelines.putSource(server.server().objects());
     }
 
-    /** Creates a pipeline Source → Approve (Gate) → Deploy, starts it and waits until it waits for approval. */
+    /** Creates a pipeline Source → Approve (Gate) → Deploy, which starts it, and waits until it waits for approval. */
     private static String startAndAwaitApproval(String name) {
         server.client().createPipeline(r -> r.pipeline(pipeline(name, stage("Approve", approval("Gate")),
                 stage("Deploy", commands("Deploy", "echo deployed")))));
-        String id = RunCommandTest.executionId(server.conveyor("run", name));
+        String id = TestPipelines.createdExecution(server.client(), name);
         await(() -> server.client().getPipelineState(r -> r.name(name)).stageStates().get(1).actionStates().getFirst().latestExecution(),
                 e -> e != null && e.token() != null, Duration.ofSeconds(30), "the approval to wait");
         return id;
@@ -92,8 +92,8 @@ class ApprovalCommandsTest {
 
     @Test
     void approvingWhereNothingWaitsSaysSoAndNamesWhatDoesWait() {
-        server.client().createPipeline(r -> r.pipeline(pipeline("nothing-waits", stage("Approve", approval("Gate")),
-                stage("Deploy", commands("Deploy", "true")))));
+        server.client().createPipeline(r -> r.pipeline(TestPipelines.neverRun(pipeline("nothing-waits", stage("Approve", approval("Gate")),
+                stage("Deploy", commands("Deploy", "true"))))));
 
         CliServer.Result before = server.conveyor("approve", "nothing-waits", "Approve", "Gate");
         assertThat(before.exitCode()).isEqualTo(1);

@@ -30,9 +30,10 @@ class DemoPipelineTest {
                             .pipelineExecutionSummaries().getFirst(),
                     e -> e.status() != PipelineExecutionStatus.IN_PROGRESS, Duration.ofSeconds(60), "the demo's first execution");
             assertThat(done.pipelineExecutionId()).isEqualTo(first.executionId());
+            assertThat(done.trigger().triggerTypeAsString()).as("started by its creation").isEqualTo("CreatePipeline");
             assertThat(done.status()).as(String.valueOf(done.statusSummary())).isEqualTo(PipelineExecutionStatus.SUCCEEDED);
             assertThat(server.client().listPipelineExecutions(r -> r.pipelineName(DemoPipeline.NAME)).pipelineExecutionSummaries())
-                    .hasSize(1);
+                    .as("the creation's execution is the only one: the demo does not start it a second time").hasSize(1);
 
             Path current = server.dataDir().resolve("demo-deployments").resolve("current");
             assertThat(Files.readString(current.resolve("VERSION")).strip()).isEqualTo("1.0.0-" + first.executionId().substring(0, 8));

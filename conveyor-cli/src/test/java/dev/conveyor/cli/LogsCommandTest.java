@@ -78,7 +78,8 @@ class LogsCommandTest {
 
     @Test
     void aPipelineThatNeverRanSaysHowToStartIt() {
-        server.client().createPipeline(r -> r.pipeline(pipeline("never-ran", stage("Build", commands("Build", "true")))));
+        server.client().createPipeline(r -> r.pipeline(TestPipelines.neverRun(pipeline("never-ran", stage("Build", commands("Build", "true"))))));
+        assertThat(server.client().listPipelineExecutions(r -> r.pipelineName("never-ran")).pipelineExecutionSummaries()).isEmpty();
 
         CliServer.Result result = server.conveyor("logs", "never-ran");
 

@@ -75,6 +75,21 @@ final class TestPipelines {
         return StageDeclaration.builder().name(name).actions(actions).build();
     }
 
+    /**
+     * A pipeline that has not run: creating a pipeline starts it, as in CodePipeline, unless a variable without a
+     * default value leaves that first execution nothing to start with.
+     */
+    static PipelineDeclaration neverRun(PipelineDeclaration pipeline) {
+        return pipeline.toBuilder().variables(v -> v.name("RELEASE")).build();
+    }
+
+    /** The execution creating the pipeline started (trigger CreatePipeline). */
+    static String createdExecution(software.amazon.awssdk.services.codepipeline.CodePipelineClient client, String pipeline) {
+        return client.listPipelineExecutions(r -> r.pipelineName(pipeline)).pipelineExecutionSummaries().stream()
+                .filter(e -> "CreatePipeline".equals(e.trigger().triggerTypeAsString())).findFirst()
+                .orElseThrow(() -> new AssertionError("creating " + pipeline + " started no execution")).pipelineExecutionId();
+    }
+
     /** A V2 pipeline: the S3 source stage, then {@code stages}. */
     static PipelineDeclaration pipeline(String name, StageDeclaration... stages) {
         StageDeclaration source = stage("Source", ActionDeclaration.builder().name("Source").actionTypeId(type(ActionCategory.SOURCE, "S3"))

@@ -49,7 +49,7 @@ class AwsCliCustomActionTest {
                          "inputArtifacts": [{"name": "Site"}]}]}
                      ]}}""");
             aws.ok("codepipeline", "create-pipeline", "--cli-input-json", "file://" + definition);
-            String executionId = aws.ok("codepipeline", "start-pipeline-execution", "--name", "smoke").get("pipelineExecutionId").asText();
+            String executionId = Executions.createdExecution(aws, "smoke"); // creating the pipeline started it
 
             JsonNode job = null;
             Instant until = Instant.now().plusSeconds(60);

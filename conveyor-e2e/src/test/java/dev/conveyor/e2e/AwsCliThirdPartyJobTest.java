@@ -42,7 +42,7 @@ class AwsCliThirdPartyJobTest {
                          "inputArtifacts": [{"name": "Skill"}]}]}
                      ]}}""");
             aws.ok("codepipeline", "create-pipeline", "--cli-input-json", "file://" + definition);
-            String executionId = aws.ok("codepipeline", "start-pipeline-execution", "--name", "skill").get("pipelineExecutionId").asText();
+            String executionId = Executions.createdExecution(aws, "skill"); // creating the pipeline started it
 
             JsonNode job = null;
             Instant until = Instant.now().plusSeconds(60);

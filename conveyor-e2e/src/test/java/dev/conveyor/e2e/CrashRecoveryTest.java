@@ -45,7 +45,7 @@ class CrashRecoveryTest {
             AwsCli aws = new AwsCli(first.endpoint(), work);
             S3Sources.putZip(aws, work, "crash-sources", "app.zip", "app.txt", "hello\n");
             aws.ok("codepipeline", "create-pipeline", "--cli-input-json", "file://" + definition);
-            executionId = aws.ok("codepipeline", "start-pipeline-execution", "--name", "crash").get("pipelineExecutionId").asText();
+            executionId = Executions.createdExecution(aws, "crash"); // creating the pipeline started it
             awaitLines(marks.resolve("runs"), List.of("started"), Duration.ofSeconds(60));
             first.kill();
         }

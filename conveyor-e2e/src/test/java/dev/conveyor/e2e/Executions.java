@@ -25,4 +25,14 @@ final class Executions {
             Thread.sleep(250);
         }
     }
+
+    /** The id of the execution that creating the pipeline started (trigger CreatePipeline), as CodePipeline starts one. */
+    static String createdExecution(AwsCli aws, String pipeline) throws Exception {
+        for (JsonNode e : aws.ok("codepipeline", "list-pipeline-executions", "--pipeline-name", pipeline).get("pipelineExecutionSummaries")) {
+            if ("CreatePipeline".equals(e.at("/trigger/triggerType").asText())) {
+                return e.get("pipelineExecutionId").asText();
+            }
+        }
+        throw new AssertionError("creating " + pipeline + " started no execution");
+    }
 }

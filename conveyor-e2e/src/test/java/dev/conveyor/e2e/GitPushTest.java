@@ -86,7 +86,9 @@ class GitPushTest {
 
             JsonNode executions = aws.ok("codepipeline", "list-pipeline-executions", "--pipeline-name", "hello-app")
                     .get("pipelineExecutionSummaries");
-            assertThat(executions).as("the execution exists as soon as git push returns").hasSize(1);
+            // Newest first: the push's execution, then the one creating the pipeline started (before anything was pushed).
+            assertThat(executions).as("the execution exists as soon as git push returns").hasSize(2);
+            assertThat(executions.get(1).at("/trigger/triggerType").asText()).isEqualTo("CreatePipeline");
             JsonNode summary = executions.get(0);
             assertThat(summary.at("/trigger/triggerType").asText()).isEqualTo("CloudWatchEvent");
             assertThat(summary.at("/trigger/triggerDetail").asText()).contains(commit);

@@ -75,7 +75,8 @@ class RemoteAgentsTest {
             aws.ok("codepipeline", "create-pipeline", "--cli-input-json", "file://" + pipeline("stream",
                     "echo \"$CODEPIPELINE_EXECUTION_ID $PWD\" >> " + marks + "/runs", "sleep 0.5", "echo built > out.txt"));
             List<String> ids = new ArrayList<>();
-            for (int i = 0; i < 8; i++) {
+            ids.add(Executions.createdExecution(aws, "stream")); // creating the pipeline started the first
+            for (int i = 1; i < 8; i++) {
                 ids.add(aws.ok("codepipeline", "start-pipeline-execution", "--name", "stream").get("pipelineExecutionId").asText());
             }
             awaitAllSettled(aws, "stream", ids, Duration.ofSeconds(120));
@@ -107,7 +108,7 @@ class RemoteAgentsTest {
             seedSource(aws);
             aws.ok("codepipeline", "create-pipeline", "--cli-input-json", "file://" + pipeline("killed",
                     "echo \"start $PWD\" >> " + marks + "/runs", "sleep 6", "echo \"end $PWD\" >> " + marks + "/runs"));
-            String id = aws.ok("codepipeline", "start-pipeline-execution", "--name", "killed").get("pipelineExecutionId").asText();
+            String id = Executions.createdExecution(aws, "killed"); // creating the pipeline started it
             Instant until = Instant.now().plusSeconds(60);
             while (!Files.exists(marks.resolve("runs")) || Files.readAllLines(marks.resolve("runs")).isEmpty()) {
                 assertThat(Instant.now()).as("the build started on the first agent").isBefore(until);

@@ -14,13 +14,18 @@ import java.time.Duration;
  * @param sweepInterval    how often timers (timeouts, expired leases, stuck executions) are checked
  * @param maxDispatches    how many times one job is handed out before a vanished worker fails the action
  * @param timeouts         default action timeouts by category and provider
+ * @param acknowledgeTimeout how long a job handed out by PollForJobs or PollForThirdPartyJobs waits for its
+ *                         AcknowledgeJob before it is offered again with a new nonce
  */
 public record EngineConfig(Path dataDir, String region, String accountId, Duration approvalTimeout,
-                           Duration leaseDuration, Duration sweepInterval, int maxDispatches, ActionTimeouts timeouts) {
+                           Duration leaseDuration, Duration sweepInterval, int maxDispatches, ActionTimeouts timeouts,
+                           Duration acknowledgeTimeout) {
+    /** The default of {@link #acknowledgeTimeout}: ample for a worker that acknowledges what it polled at once. */
+    public static final Duration DEFAULT_ACKNOWLEDGE_TIMEOUT = Duration.ofSeconds(60);
 
     public static EngineConfig defaults(Path dataDir, String region, String accountId) {
         return new EngineConfig(dataDir, region, accountId, Duration.ofDays(7), Duration.ofSeconds(30),
-                Duration.ofSeconds(1), 3, ActionTimeouts.codePipelineDefaults());
+                Duration.ofSeconds(1), 3, ActionTimeouts.codePipelineDefaults(), DEFAULT_ACKNOWLEDGE_TIMEOUT);
     }
 
     public String pipelineArn(String pipelineName) {
@@ -28,19 +33,23 @@ public record EngineConfig(Path dataDir, String region, String accountId, Durati
     }
 
     public EngineConfig withApprovalTimeout(Duration timeout) {
-        return new EngineConfig(dataDir, region, accountId, timeout, leaseDuration, sweepInterval, maxDispatches, timeouts);
+        return new EngineConfig(dataDir, region, accountId, timeout, leaseDuration, sweepInterval, maxDispatches, timeouts, acknowledgeTimeout);
     }
 
     public EngineConfig withLeaseDuration(Duration lease) {
-        return new EngineConfig(dataDir, region, accountId, approvalTimeout, lease, sweepInterval, maxDispatches, timeouts);
+        return new EngineConfig(dataDir, region, accountId, approvalTimeout, lease, sweepInterval, maxDispatches, timeouts, acknowledgeTimeout);
     }
 
     public EngineConfig withSweepInterval(Duration interval) {
-        return new EngineConfig(dataDir, region, accountId, approvalTimeout, leaseDuration, interval, maxDispatches, timeouts);
+        return new EngineConfig(dataDir, region, accountId, approvalTimeout, leaseDuration, interval, maxDispatches, timeouts, acknowledgeTimeout);
     }
 
     public EngineConfig withTimeouts(ActionTimeouts newTimeouts) {
-        return new EngineConfig(dataDir, region, accountId, approvalTimeout, leaseDuration, sweepInterval, maxDispatches, newTimeouts);
+        return new EngineConfig(dataDir, region, accountId, approvalTimeout, leaseDuration, sweepInterval, maxDispatches, newTimeouts, acknowledgeTimeout);
+    }
+
+    public EngineConfig withAcknowledgeTimeout(Duration timeout) {
+        return new EngineConfig(dataDir, region, accountId, approvalTimeout, leaseDuration, sweepInterval, maxDispatches, timeouts, timeout);
     }
 
     public Path logsDir() {

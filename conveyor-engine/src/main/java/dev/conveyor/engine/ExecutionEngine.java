@@ -30,6 +30,8 @@ import dev.conveyor.model.pipeline.PipelineVariableDeclaration;
 import dev.conveyor.model.pipeline.StageDeclaration;
 import dev.conveyor.store.Database;
 import dev.conveyor.store.execution.ActionExecutionRow;
+import dev.conveyor.store.execution.ActionRevisionRepository;
+import dev.conveyor.store.execution.ActionRevisionRow;
 import dev.conveyor.store.execution.ExecutionRepository;
 import dev.conveyor.store.execution.JobRepository;
 import dev.conveyor.store.execution.JobRow;
@@ -71,6 +73,7 @@ public final class ExecutionEngine {
     private final ExecutionRepository executions;
     private final JobRepository jobs;
     private final TransitionRepository transitions;
+    private final ActionRevisionRepository actionRevisions = new ActionRevisionRepository();
     private final PipelineDeclarations declarations;
     private final ActionLauncher launcher;
     private final ExecutionAdvancer advancer;
@@ -345,8 +348,8 @@ public final class ExecutionEngine {
 
     /**
      * Claims up to {@code max} queued jobs of the given types that {@code wanted} accepts (PollForJobs' queryParam)
-     * for a worker; they are Dispatched until the worker acknowledges them. {@code lease} null: the job has no lease
-     * and only the action's deadline bounds it (workers of the public job protocol have no way to renew one).
+     * for a worker; they are Dispatched until the worker acknowledges them, and offered again with a new nonce if it
+     * does not within {@code lease} (a job worker's acknowledgement deadline, an agent's lease).
      */
     public List<JobRow> pollJobs(Collection<ActionTypeId> types, int max, String workerId, Duration lease,
                                  java.util.function.Predicate<JobRow> wanted) {
@@ -368,7 +371,7 @@ public final class ExecutionEngine {
         List<JobRow> claimed = new ArrayList<>();
         Instant now = clock.instant();
         Instant leaseUntil = lease == null ? null : now.plus(lease);
-        List<JobRow> candidates = db.read(c -> jobs.queued(c, types, Math.max(max * 4, 50)));
+        List<JobRow> candidates = db.read(c -> jobs.claimable(c, types, now, config.maxDispatches(), Math.max(max * 4, 50)));
         for (JobRow candidate : candidates) {
             if (claimed.size() >= max) {
                 break;
@@ -405,7 +408,9 @@ public final class ExecutionEngine {
             JobRow acknowledged = new JobRow(job.id(), job.actionExecutionId(), job.pipelineExecutionId(), job.actionTypeId(),
                     JobStatus.InProgress, job.dataJson(), job.nonce(), job.workerId(), job.dispatchCount(),
                     lease == null ? null : now.plus(lease), job.createdAt(), now);
-            jobs.update(c, acknowledged);
+            if (!jobs.acknowledge(c, jobId, nonce, acknowledged.leaseUntil(), now)) {
+                throw new InvalidNonceException("The nonce does not match the job's current dispatch", "nonce");
+            }
             return acknowledged;
         });
     }
@@ -508,13 +513,25 @@ public final class ExecutionEngine {
                 success.externalExecutionUrl(), success.percentComplete(), tx.now)
                 .settled(ActionExecutionStatus.Succeeded, ActionJson.write(output), success.summary(), null, null, job.workerId(), tx.now));
         if (success.currentRevision() != null) {
-            recordRevision(tx, execution, action, success);
+            recordRevision(tx, job, execution, action, success);
         }
     }
 
-    private void recordRevision(ExecutionTx tx, PipelineExecutionRow execution, ActionExecutionRow action,
+    /**
+     * Keeps the revision a job reported as its action's current revision (GetPipelineState); a source action's
+     * revision is also its execution's artifact revision (GetPipelineExecution, ListPipelineExecutions'
+     * sourceRevisions). What another action reports (a Deploy job's currentRevision, say) stays on that action.
+     */
+    private void recordRevision(ExecutionTx tx, JobRow job, PipelineExecutionRow execution, ActionExecutionRow action,
                                 JobOutcome.Success success) throws SQLException {
         JobOutcome.CurrentRevision revision = success.currentRevision();
+        if (revision.revision() != null) {
+            actionRevisions.put(tx.connection, new ActionRevisionRow(action.pipelineName(), action.stageName(), action.actionName(),
+                    action.id(), revision.revision(), blankToNull(revision.changeIdentifier()), revision.created(), tx.now));
+        }
+        if (!"Source".equals(job.actionTypeId().category())) {
+            return;
+        }
         ArrayNode revisions = (ArrayNode) ActionJson.read("{\"v\":" + (execution.artifactRevisionsJson() == null ? "[]"
                 : execution.artifactRevisionsJson()) + "}").get("v");
         String artifactName = success.outputArtifacts().isEmpty() ? action.actionName() : success.outputArtifacts().getFirst().name();
@@ -530,6 +547,10 @@ public final class ExecutionEngine {
         }
         PipelineExecutionRow current = executions.findExecution(tx.connection, execution.id()).orElseThrow();
         executions.update(tx.connection, current.withArtifactRevisions(ActionJson.write(revisions), tx.now));
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
     }
 
     private static void putIfPresent(ObjectNode node, String field, String value) {
@@ -612,9 +633,7 @@ public final class ExecutionEngine {
             }
             if (job.dispatchCount() < config.maxDispatches()) {
                 LOG.warn("job {} ({}) lost its worker {}; offering it again", job.id(), job.actionTypeId().provider(), job.workerId());
-                jobs.update(tx.connection, new JobRow(job.id(), job.actionExecutionId(), job.pipelineExecutionId(), job.actionTypeId(),
-                        JobStatus.Queued, job.dataJson(), null, null, job.dispatchCount(), null, job.createdAt(), tx.now));
-                tx.jobsQueued = true;
+                tx.jobsQueued = jobs.requeue(tx.connection, job.id(), tx.now);
                 return null;
             }
             ActionExecutionRow action = executions.findAction(tx.connection, job.actionExecutionId()).orElseThrow();

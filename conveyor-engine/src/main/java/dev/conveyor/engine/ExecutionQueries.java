@@ -5,6 +5,8 @@ import dev.conveyor.model.errors.PipelineNotFoundException;
 import dev.conveyor.model.pipeline.PipelineDeclaration;
 import dev.conveyor.store.Database;
 import dev.conveyor.store.execution.ActionExecutionRow;
+import dev.conveyor.store.execution.ActionRevisionRepository;
+import dev.conveyor.store.execution.ActionRevisionRow;
 import dev.conveyor.store.execution.ExecutionRepository;
 import dev.conveyor.store.execution.PipelineExecutionRow;
 import dev.conveyor.store.execution.StageExecutionRow;
@@ -21,6 +23,7 @@ public final class ExecutionQueries {
     private final Database db;
     private final ExecutionRepository executions = new ExecutionRepository();
     private final TransitionRepository transitions = new TransitionRepository();
+    private final ActionRevisionRepository actionRevisions = new ActionRevisionRepository();
     private final PipelineDeclarations declarations;
 
     public ExecutionQueries(Database db, PipelineDeclarations declarations) {
@@ -31,13 +34,15 @@ public final class ExecutionQueries {
     /** Everything GetPipelineState shows, read in one transaction. */
     public record PipelineState(PipelineDeclaration pipeline, int version, Instant created, Instant updated,
                                 List<StageExecutionRow> latestStages, List<ActionExecutionRow> latestActions,
-                                List<TransitionRow> transitions, List<PipelineExecutionRow> activeExecutions) {
+                                List<TransitionRow> transitions, List<PipelineExecutionRow> activeExecutions,
+                                List<ActionRevisionRow> actionRevisions) {
     }
 
     public PipelineState pipelineState(String pipelineName, int version, Instant created, Instant updated) {
         return db.inTransaction(c -> new PipelineState(declarations.get(c, pipelineName, version), version, created, updated,
                 executions.latestStageExecutions(c, pipelineName), executions.latestActionExecutions(c, pipelineName),
-                transitions.transitions(c, pipelineName), executions.activeExecutions(c, pipelineName)));
+                transitions.transitions(c, pipelineName), executions.activeExecutions(c, pipelineName),
+                actionRevisions.ofPipeline(c, pipelineName)));
     }
 
     public PipelineExecutionRow execution(String pipelineName, String executionId) {

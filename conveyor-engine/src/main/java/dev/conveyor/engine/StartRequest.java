@@ -22,4 +22,9 @@ public record StartRequest(String pipelineName, List<NameValue> variables, Strin
     public static StartRequest manual(String pipelineName) {
         return new StartRequest(pipelineName, List.of(), null, List.of(), "StartPipelineExecution", null);
     }
+
+    /** The execution CodePipeline starts when a pipeline is created, with its variables' defaults. */
+    public static StartRequest createPipeline(String pipelineName, String creatorArn) {
+        return new StartRequest(pipelineName, List.of(), null, List.of(), "CreatePipeline", creatorArn);
+    }
 }

@@ -129,9 +129,10 @@ public final class ConveyorServer implements AutoCloseable {
         ActionTypeOperations actionTypeOperations = new ActionTypeOperations(new ActionTypeRepository(database), customActionTypes,
                 tags, new TagValidator(limits), config.region(), config.accountId(), clock);
         Arns arns = new Arns(config.region(), config.accountId());
-        PipelineOperations pipelineOperations = new PipelineOperations(pipelines, tags, validator, limits, arns, clock,
-                actionTypes, actionTypeOperations::exists,
-                name -> new dev.conveyor.store.source.WebhookRepository(database).find(name).isPresent());
+        PipelineOperations pipelineOperations = new PipelineOperations(pipelines, tags, validator, limits, arns, config.accountId(),
+                clock, actionTypes, actionTypeOperations::exists,
+                name -> new dev.conveyor.store.source.WebhookRepository(database).find(name).isPresent(),
+                (name, caller) -> engine.startExecution(dev.conveyor.engine.StartRequest.createPipeline(name, caller)));
 
         // Artifacts: versioned objects over content-addressed blobs under the data dir (the S3 endpoint serves them).
         // (issue 3: local blobs or an external S3 service per config.artifacts(); ArtifactServices wires them)
@@ -145,7 +146,7 @@ public final class ConveyorServer implements AutoCloseable {
         ServerConfig.EngineSettings settings = config.engine();
         EngineConfig engineConfig = EngineConfig.defaults(config.dataDir(), config.region(), config.accountId())
                 .withApprovalTimeout(settings.approvalTimeout()).withLeaseDuration(settings.leaseDuration())
-                .withSweepInterval(settings.sweepInterval());
+                .withSweepInterval(settings.sweepInterval()).withAcknowledgeTimeout(settings.acknowledgeTimeout());
         engine = new ExecutionEngine(database, declarations, engineConfig, clock);
         queries = new ExecutionQueries(database, declarations);
         // Sources (issue 5): hosted git, connections, webhooks, triggers, polling, schedules, PutActionRevision.

@@ -81,12 +81,24 @@ public record ServerConfig(String bindAddress, int port, Path dataDir, String da
      * @param approvalTimeout how long a manual approval waits (CodePipeline: 7 days)
      * @param leaseDuration   how long a worker may be silent before its job is offered again
      * @param sweepInterval   how often timeouts and lost workers are checked
+     * @param acknowledgeTimeout how long a job polled by a job worker waits for its acknowledgement before it is offered again
      */
     public record EngineSettings(boolean embeddedAgent, int agentCapacity, Duration approvalTimeout, Duration leaseDuration,
-                                 Duration sweepInterval) {
+                                 Duration sweepInterval, Duration acknowledgeTimeout) {
         public static EngineSettings defaults() {
             return new EngineSettings(true, Math.max(2, Runtime.getRuntime().availableProcessors() * 2), Duration.ofDays(7),
                     Duration.ofSeconds(30), Duration.ofSeconds(1));
+        }
+
+        /** Settings with the default acknowledgement timeout. */
+        public EngineSettings(boolean embeddedAgent, int agentCapacity, Duration approvalTimeout, Duration leaseDuration,
+                              Duration sweepInterval) {
+            this(embeddedAgent, agentCapacity, approvalTimeout, leaseDuration, sweepInterval,
+                    dev.conveyor.engine.EngineConfig.DEFAULT_ACKNOWLEDGE_TIMEOUT);
+        }
+
+        public EngineSettings withAcknowledgeTimeout(Duration timeout) {
+            return new EngineSettings(embeddedAgent, agentCapacity, approvalTimeout, leaseDuration, sweepInterval, timeout);
         }
     }
 

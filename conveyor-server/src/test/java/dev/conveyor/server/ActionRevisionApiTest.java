@@ -71,9 +71,9 @@ class ActionRevisionApiTest extends ServerApiTest {
 
         ObjectVersion two = put(bucket, "app.zip", "two");
 
-        assertThat(executions("s3-polled-" + databaseKind)).as("a polling source waits for the poller").isEmpty();
-        PipelineExecutionSummary run = executions("s3-events-" + databaseKind).getFirst();
-        assertThat(executions("s3-events-" + databaseKind)).hasSize(1);
+        assertThat(executionsSinceCreation("s3-polled-" + databaseKind)).as("a polling source waits for the poller").isEmpty();
+        PipelineExecutionSummary run = executionsSinceCreation("s3-events-" + databaseKind).getFirst();
+        assertThat(executionsSinceCreation("s3-events-" + databaseKind)).hasSize(1);
         assertThat(run.trigger().triggerTypeAsString()).isEqualTo("CloudWatchEvent");
         assertThat(run.trigger().triggerDetail()).isEqualTo("arn:aws:s3:::" + bucket + "/app.zip " + two.versionId());
         PipelineExecution done = awaitSettled(client(), "s3-events-" + databaseKind, run.pipelineExecutionId());
@@ -84,7 +84,7 @@ class ActionRevisionApiTest extends ServerApiTest {
         poller.pollOnce();
         ObjectVersion three = put(bucket, "app.zip", "three");
         poller.pollOnce();
-        assertThat(executions("s3-polled-" + databaseKind)).singleElement().satisfies(e -> {
+        assertThat(executionsSinceCreation("s3-polled-" + databaseKind)).singleElement().satisfies(e -> {
             assertThat(e.trigger().triggerTypeAsString()).isEqualTo("PollForSourceChanges");
             assertThat(awaitSettled(client(), "s3-polled-" + databaseKind, e.pipelineExecutionId()).artifactRevisions().getFirst()
                     .revisionId()).isEqualTo(three.versionId());
@@ -106,7 +106,7 @@ class ActionRevisionApiTest extends ServerApiTest {
         PutActionRevisionResponse again = client().putActionRevision(r -> r.pipelineName(pipeline).stageName("Source").actionName("Source")
                 .actionRevision(a -> a.revisionId(one.versionId()).revisionChangeId("change-1").created(Instant.now())));
         assertThat(again.newRevision()).isFalse();
-        assertThat(executions(pipeline)).singleElement().satisfies(e -> {
+        assertThat(executionsSinceCreation(pipeline)).singleElement().satisfies(e -> {
             assertThat(e.trigger().triggerTypeAsString()).isEqualTo("PutActionRevision");
             assertThat(e.trigger().triggerDetail()).contains(one.versionId());
         });

@@ -108,7 +108,7 @@ class ActionUrlTemplatesTest {
         assertThat(declared.entityUrl()).isEqualTo(SITE + "/apps/shop");
         assertThat(declared.revisionUrl()).isEqualTo(SITE + "/apps/shop/history");
 
-        String executionId = client().startPipelineExecution(r -> r.name("linked")).pipelineExecutionId();
+        String executionId = ExecutionFixtures.createdExecution(client(), "linked"); // creating the pipeline started it
         Job job = pollFor("shop");
         client().acknowledgeJob(r -> r.jobId(job.id()).nonce(job.nonce()));
         client().putJobSuccessResult(r -> r.jobId(job.id()).continuationToken("rolling")
@@ -140,7 +140,7 @@ class ActionUrlTemplatesTest {
     @Test
     void aFailedRunLinksToWhatTheWorkerRan() {
         client().createPipeline(r -> r.pipeline(pipeline("failing", "QUEUED", stage("Deploy", deploy("broken")))));
-        String executionId = client().startPipelineExecution(r -> r.name("failing")).pipelineExecutionId();
+        String executionId = ExecutionFixtures.createdExecution(client(), "failing"); // creating the pipeline started it
         Job job = pollFor("broken");
         client().acknowledgeJob(r -> r.jobId(job.id()).nonce(job.nonce()));
         client().putJobFailureResult(r -> r.jobId(job.id()).failureDetails(f -> f.type(FailureType.JOB_FAILED)
@@ -179,11 +179,13 @@ class ActionUrlTemplatesTest {
 
     @Test
     void variablesAreResolvedBeforeTheRunsLinkIsFilledAndTheSettingsAreListed() {
+        // A variable without a default value keeps the creation from starting it (as in CodePipeline it starts otherwise).
         client().createPipeline(r -> r.pipeline(pipeline("resolved", "QUEUED",
-                stage("Deploy", deploy("#{SourceVariables.BucketName}")))));
+                stage("Deploy", deploy("#{SourceVariables.BucketName}"))).toBuilder().variables(v -> v.name("RELEASE")).build()));
         assertThat(deployState("resolved").entityUrl()).as("unresolved until a run resolves it: no half-filled link").isNull();
 
-        String executionId = client().startPipelineExecution(r -> r.name("resolved")).pipelineExecutionId();
+        String executionId = client().startPipelineExecution(r -> r.name("resolved").variables(v -> v.name("RELEASE").value("1")))
+                .pipelineExecutionId();
         Job job = pollFor(ExecutionFixtures.SOURCE_BUCKET);
         assertThat(job.data().actionConfiguration().configuration()).containsEntry("App", ExecutionFixtures.SOURCE_BUCKET);
         client().acknowledgeJob(r -> r.jobId(job.id()).nonce(job.nonce()));

@@ -141,7 +141,7 @@ class CodeBuildPipelineTest {
                 stage("Test", codeBuild("Test", ActionCategory.TEST, "pl-test", Map.of("PrimarySource", "BuildOutput",
                         "EnvironmentVariables", "[{\"name\":\"EXPECTED\",\"value\":\"#{BuildVariables.APP_VERSION}\",\"type\":\"PLAINTEXT\"}]"),
                         List.of("SourceOutput", "BuildOutput"), List.of())))));
-        String id = client().startPipelineExecution(r -> r.name("cb-flow")).pipelineExecutionId();
+        String id = ExecutionFixtures.createdExecution(client(), "cb-flow"); // creating the pipeline started it
         PipelineExecution done = awaitSettled(client(), "cb-flow", id);
         Map<String, ActionExecutionDetail> actions = actions("cb-flow", id);
         assertThat(done.status()).as(actions.toString()).isEqualTo(PipelineExecutionStatus.SUCCEEDED);
@@ -194,7 +194,7 @@ class CodeBuildPipelineTest {
     void aFailingBuildFailsTheExecutionWithItsPhaseAndExitCode() {
         client().createPipeline(r -> r.pipeline(pipeline("cb-failing", "QUEUED",
                 stage("Build", codeBuild("Build", ActionCategory.BUILD, "pl-failing", Map.of(), List.of("SourceOutput"), List.of("Out"))))));
-        String id = client().startPipelineExecution(r -> r.name("cb-failing")).pipelineExecutionId();
+        String id = ExecutionFixtures.createdExecution(client(), "cb-failing"); // creating the pipeline started it
         PipelineExecution done = awaitSettled(client(), "cb-failing", id);
         assertThat(done.status()).isEqualTo(PipelineExecutionStatus.FAILED);
         ActionExecutionDetail build = actions("cb-failing", id).get("Build");
@@ -213,7 +213,7 @@ class CodeBuildPipelineTest {
     void aMissingProjectFailsTheActionNamingIt() {
         client().createPipeline(r -> r.pipeline(pipeline("cb-missing", "QUEUED",
                 stage("Build", codeBuild("Build", ActionCategory.BUILD, "no-such-project", Map.of(), List.of("SourceOutput"), List.of())))));
-        String id = client().startPipelineExecution(r -> r.name("cb-missing")).pipelineExecutionId();
+        String id = ExecutionFixtures.createdExecution(client(), "cb-missing"); // creating the pipeline started it
         assertThat(awaitSettled(client(), "cb-missing", id).status()).isEqualTo(PipelineExecutionStatus.FAILED);
         var error = actions("cb-missing", id).get("Build").output().executionResult().errorDetails();
         assertThat(error.code()).isEqualTo("ConfigurationError");
@@ -224,7 +224,7 @@ class CodeBuildPipelineTest {
     void stopBuildStopsAPipelinesBuildAndFailsItsAction() {
         client().createPipeline(r -> r.pipeline(pipeline("cb-stop", "QUEUED",
                 stage("Build", codeBuild("Build", ActionCategory.BUILD, "pl-slow", Map.of(), List.of("SourceOutput"), List.of())))));
-        String id = client().startPipelineExecution(r -> r.name("cb-stop")).pipelineExecutionId();
+        String id = ExecutionFixtures.createdExecution(client(), "cb-stop"); // creating the pipeline started it
         String buildId = Await.await(() -> clients.codeBuild.listBuildsForProject(r -> r.projectName("pl-slow")).ids(),
                 ids -> !ids.isEmpty(), Duration.ofSeconds(30), "the build to start").getFirst();
         Await.await(() -> clients.build(buildId).currentPhase(), "BUILD"::equals, Duration.ofSeconds(30), "the BUILD phase");

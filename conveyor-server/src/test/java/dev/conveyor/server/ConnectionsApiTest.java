@@ -136,7 +136,7 @@ class ConnectionsApiTest extends ServerApiTest {
         String next = tree.write("lib.txt", "library 2\n").commit("the library, again");
         tree.push(forge.resolve("team/lib.git").toUri().toString(), "main");
         poller.pollOnce();
-        assertThat(executions("file-" + databaseKind)).first().satisfies(e -> {
+        assertThat(executionsSinceCreation("file-" + databaseKind)).first().satisfies(e -> {
             assertThat(e.trigger().triggerTypeAsString()).isEqualTo("PollForSourceChanges");
             assertThat(e.trigger().triggerDetail()).contains(next);
         });
@@ -173,7 +173,7 @@ class ConnectionsApiTest extends ServerApiTest {
         tree.git("tag", "v2.0", release);
         assertThat(tree.push(url, "v2.0")).contains("started pipeline " + triggered);
 
-        List<PipelineExecutionSummary> runs = executions(triggered);
+        List<PipelineExecutionSummary> runs = executionsSinceCreation(triggered);
         assertThat(runs).hasSize(2).allSatisfy(e -> assertThat(e.trigger().triggerTypeAsString()).isEqualTo("WebhookV2"));
         assertThat(runs).extracting(e -> e.trigger().triggerDetail()).anySatisfy(d -> assertThat(d).contains("refs/tags/v2.0"))
                 .anySatisfy(d -> assertThat(d).contains("refs/heads/release/1 " + release));
@@ -182,7 +182,7 @@ class ConnectionsApiTest extends ServerApiTest {
         assertThat(built.status()).as(built.statusSummary()).isEqualTo(PipelineExecutionStatus.SUCCEEDED);
         assertThat(built.artifactRevisions().getFirst().revisionId()).isEqualTo(release);
         assertThat(sourceVariables(triggered, branchRun.pipelineExecutionId())).containsEntry("BranchName", "release/1");
-        assertThat(executions(plain)).singleElement().satisfies(e -> assertThat(e.trigger().triggerTypeAsString()).isEqualTo("Webhook"));
+        assertThat(executionsSinceCreation(plain)).singleElement().satisfies(e -> assertThat(e.trigger().triggerTypeAsString()).isEqualTo("Webhook"));
     }
 
     @Test

@@ -53,6 +53,11 @@ class ExecutionApiTest extends ServerApiTest {
         return client().startPipelineExecution(r -> r.name(pipeline)).pipelineExecutionId();
     }
 
+    /** The execution creating the pipeline started, as CodePipeline starts one. */
+    private static String created(String pipeline) {
+        return ExecutionFixtures.createdExecution(client(), pipeline);
+    }
+
     private static List<ActionExecutionDetail> actionsOf(String pipeline, String executionId) {
         return client().listActionExecutionsPaginator(r -> r.pipelineName(pipeline).filter(f -> f.pipelineExecutionId(executionId)))
                 .actionExecutionDetails().stream().toList();
@@ -67,12 +72,12 @@ class ExecutionApiTest extends ServerApiTest {
         client().createPipeline(r -> r.pipeline(pipeline("walk", "QUEUED",
                 stage("Build", commands("Build", 1, "test \"$(cat app.txt)\" = 'version one'", "echo built > out.txt")),
                 stage("Test", commands("Test", 1, "true")))));
-        String id = start("walk");
+        String id = created("walk");
         PipelineExecution done = awaitSettled(client(), "walk", id);
 
         assertThat(done.status()).isEqualTo(PipelineExecutionStatus.SUCCEEDED);
         assertThat(done.pipelineVersion()).isEqualTo(1);
-        assertThat(done.trigger().triggerTypeAsString()).isEqualTo("StartPipelineExecution");
+        assertThat(done.trigger().triggerTypeAsString()).isEqualTo("CreatePipeline");
         assertThat(done.artifactRevisions()).singleElement().satisfies(r -> {
             assertThat(r.name()).isEqualTo("SourceOutput");
             assertThat(r.revisionId()).isEqualTo(sourceVersion.versionId());
@@ -99,7 +104,7 @@ class ExecutionApiTest extends ServerApiTest {
     void actionsOfOneRunOrderRunInParallelAndTheNextGroupWaitsForThem() {
         client().createPipeline(r -> r.pipeline(pipeline("groups", "QUEUED",
                 stage("Build", commands("A", 1, "sleep 1"), commands("B", 1, "sleep 1"), commands("C", 2, "true")))));
-        String id = start("groups");
+        String id = created("groups");
         assertThat(awaitSettled(client(), "groups", id).status()).isEqualTo(PipelineExecutionStatus.SUCCEEDED);
         Map<String, ActionExecutionDetail> a = byAction(actionsOf("groups", id));
         Instant aStart = a.get("A").startTime(), bStart = a.get("B").startTime();
@@ -113,11 +118,11 @@ class ExecutionApiTest extends ServerApiTest {
     @Test
     void aDeletedAndRecreatedPipelineRunsItsNewDeclarationNotTheOldVersionOne() {
         client().createPipeline(r -> r.pipeline(pipeline("reborn", "QUEUED", stage("Build", commands("Old", 1, "true")))));
-        assertThat(awaitSettled(client(), "reborn", start("reborn")).status()).isEqualTo(PipelineExecutionStatus.SUCCEEDED);
+        assertThat(awaitSettled(client(), "reborn", created("reborn")).status()).isEqualTo(PipelineExecutionStatus.SUCCEEDED);
         client().deletePipeline(r -> r.name("reborn"));
         // The new pipeline is version 1 again: what the engine parsed of the old version 1 must not be reused.
         client().createPipeline(r -> r.pipeline(pipeline("reborn", "QUEUED", stage("Build", commands("New", 1, "true")))));
-        String id = start("reborn");
+        String id = created("reborn");
         assertThat(awaitSettled(client(), "reborn", id).status()).isEqualTo(PipelineExecutionStatus.SUCCEEDED);
         assertThat(byAction(actionsOf("reborn", id))).containsKey("New").doesNotContainKey("Old");
     }
@@ -128,7 +133,7 @@ class ExecutionApiTest extends ServerApiTest {
                 stage("Build", commands("Broken", 1, "echo about to fail", "exit 3"), commands("Slow", 1, "sleep 1"),
                         commands("Never", 2, "true")),
                 stage("Deploy", commands("Deploy", 1, "true")))));
-        String id = start("failing");
+        String id = created("failing");
         PipelineExecution done = awaitSettled(client(), "failing", id);
         assertThat(done.status()).isEqualTo(PipelineExecutionStatus.FAILED);
         assertThat(done.statusSummary()).contains("Broken").contains("exit code 3").contains("exit 3");
@@ -172,7 +177,7 @@ class ExecutionApiTest extends ServerApiTest {
         client().createPipeline(r -> r.pipeline(pipeline("unresolvable", "QUEUED",
                 stage("Build", commands("Build", 1, "true").toBuilder().namespace("BuildVariables").build()),
                 stage("Deploy", commands("Deploy", 1, "echo #{BuildVariables.NOT_EXPORTED}")))));
-        String id = start("unresolvable");
+        String id = created("unresolvable");
         PipelineExecution done = awaitSettled(client(), "unresolvable", id);
         assertThat(done.status()).isEqualTo(PipelineExecutionStatus.FAILED);
         ActionExecutionDetail deploy = byAction(actionsOf("unresolvable", id)).get("Deploy");
@@ -184,7 +189,7 @@ class ExecutionApiTest extends ServerApiTest {
     void aManualApprovalWaitsForApprovalAndShowsItsTokenAndLink() {
         client().createPipeline(r -> r.pipeline(pipeline("approve", "QUEUED", stage("Approve", approval("Gate")),
                 stage("Deploy", commands("Deploy", 1, "true")))));
-        String id = start("approve");
+        String id = created("approve");
         ActionState gate = awaitApproval("approve");
         assertThat(gate.entityUrl()).isEqualTo("https://example.com/release-notes");
         assertThatThrownBy(() -> client().putApprovalResult(r -> r.pipelineName("approve").stageName("Approve").actionName("Gate")
@@ -206,7 +211,7 @@ class ExecutionApiTest extends ServerApiTest {
     @Test
     void aRejectedApprovalFailsTheExecution() {
         client().createPipeline(r -> r.pipeline(pipeline("reject", "QUEUED", stage("Approve", approval("Gate")))));
-        String id = start("reject");
+        String id = created("reject");
         ActionState gate = awaitApproval("reject");
         client().putApprovalResult(r -> r.pipelineName("reject").stageName("Approve").actionName("Gate")
                 .token(gate.latestExecution().token()).result(x -> x.status(ApprovalStatus.REJECTED).summary("not today")));
@@ -218,7 +223,7 @@ class ExecutionApiTest extends ServerApiTest {
     @Test
     void anUnansweredApprovalTimesOut() {
         client().createPipeline(r -> r.pipeline(pipeline("timeout", "QUEUED", stage("Approve", approval("Gate")))));
-        String id = start("timeout");
+        String id = created("timeout");
         PipelineExecution done = awaitSettled(client(), "timeout", id);
         assertThat(done.status()).isEqualTo(PipelineExecutionStatus.FAILED);
         assertThat(byAction(actionsOf("timeout", id)).get("Gate").output().executionResult().errorDetails().message())
@@ -234,7 +239,7 @@ class ExecutionApiTest extends ServerApiTest {
     void stoppingWithoutAbandonLetsTheRunningActionFinish() {
         client().createPipeline(r -> r.pipeline(pipeline("stop-finish", "QUEUED",
                 stage("Build", commands("Build", 1, "sleep 1")), stage("Deploy", commands("Deploy", 1, "true")))));
-        String id = start("stop-finish");
+        String id = created("stop-finish");
         awaitRunning("stop-finish", id, "Build");
         client().stopPipelineExecution(r -> r.pipelineName("stop-finish").pipelineExecutionId(id).reason("hold on"));
         assertThat(ExecutionFixtures.execution(client(), "stop-finish", id).status()).isEqualTo(PipelineExecutionStatus.STOPPING);
@@ -255,7 +260,7 @@ class ExecutionApiTest extends ServerApiTest {
     void stoppingWithAbandonStopsAtOnceAndAbandonsTheRunningAction() {
         client().createPipeline(r -> r.pipeline(pipeline("stop-abandon", "QUEUED",
                 stage("Build", commands("Build", 1, "sleep 30")), stage("Deploy", commands("Deploy", 1, "true")))));
-        String id = start("stop-abandon");
+        String id = created("stop-abandon");
         awaitRunning("stop-abandon", id, "Build");
         Instant asked = Instant.now();
         client().stopPipelineExecution(r -> r.pipelineName("stop-abandon").pipelineExecutionId(id).abandon(true).reason("abandon"));
@@ -276,7 +281,7 @@ class ExecutionApiTest extends ServerApiTest {
         client().createPipeline(r -> r.pipeline(pipeline("retry", "QUEUED",
                 stage("Build", commands("Steady", 1, "true"),
                         commands("Flaky", 1, "if [ -f " + marker + "/fixed ]; then true; else exit 1; fi")))));
-        String first = start("retry");
+        String first = created("retry");
         assertThat(awaitSettled(client(), "retry", first).status()).isEqualTo(PipelineExecutionStatus.FAILED);
         assertThatThrownBy(() -> client().retryStageExecution(r -> r.pipelineName("retry").stageName("Source")
                 .pipelineExecutionId(first).retryMode(StageRetryMode.FAILED_ACTIONS)))
@@ -311,6 +316,8 @@ class ExecutionApiTest extends ServerApiTest {
     void anExecutionWaitsAtADisabledTransitionAndGoesOnWhenItIsEnabled() {
         client().createPipeline(r -> r.pipeline(pipeline("gated", "QUEUED", stage("Build", commands("Build", 1, "true")),
                 stage("Deploy", commands("Deploy", 1, "true")))));
+        // The execution creating the pipeline started goes through before the transition is disabled.
+        assertThat(awaitSettled(client(), "gated", created("gated")).status()).isEqualTo(PipelineExecutionStatus.SUCCEEDED);
         client().disableStageTransition(r -> r.pipelineName("gated").stageName("Deploy").transitionType(StageTransitionType.INBOUND)
                 .reason("change freeze"));
         String id = start("gated");
@@ -334,8 +341,11 @@ class ExecutionApiTest extends ServerApiTest {
         List<PipelineExecution> done = ids.stream().map(id -> awaitSettled(client(), "superseded", id)).toList();
         assertThat(done).extracting(PipelineExecution::status).contains(PipelineExecutionStatus.SUPERSEDED)
                 .doesNotContain(PipelineExecutionStatus.FAILED);
-        List<PipelineExecution> byStart = ids.stream().map(id -> ExecutionFixtures.execution(client(), "superseded", id)).toList();
-        assertThat(byStart.getLast().status()).as("the newest always finishes").isEqualTo(PipelineExecutionStatus.SUCCEEDED);
+        // The newest by start order as the server saw it (concurrent starts may reach it in any order).
+        String newest = client().listPipelineExecutions(r -> r.pipelineName("superseded")).pipelineExecutionSummaries().getFirst()
+                .pipelineExecutionId();
+        assertThat(ExecutionFixtures.execution(client(), "superseded", newest).status()).as("the newest always finishes")
+                .isEqualTo(PipelineExecutionStatus.SUCCEEDED);
         assertThat(done.stream().filter(e -> e.status() == PipelineExecutionStatus.SUPERSEDED))
                 .allSatisfy(e -> assertThat(e.statusSummary()).startsWith("Superseded by execution"));
         assertNoTwoExecutionsShareAStage("superseded");
@@ -348,7 +358,10 @@ class ExecutionApiTest extends ServerApiTest {
         List<String> ids = startConcurrently("queued", 3);
         List<PipelineExecution> done = ids.stream().map(id -> awaitSettled(client(), "queued", id)).toList();
         assertThat(done).extracting(PipelineExecution::status).containsOnly(PipelineExecutionStatus.SUCCEEDED);
-        List<Instant> deployStarts = ids.stream().map(id -> byAction(actionsOf("queued", id)).get("Deploy").startTime()).toList();
+        // In the order the server started them (concurrent starts may reach it in any order): ListPipelineExecutions is newest first.
+        List<String> started = client().listPipelineExecutions(r -> r.pipelineName("queued")).pipelineExecutionSummaries().reversed().stream()
+                .map(PipelineExecutionSummary::pipelineExecutionId).filter(ids::contains).toList();
+        List<Instant> deployStarts = started.stream().map(id -> byAction(actionsOf("queued", id)).get("Deploy").startTime()).toList();
         assertThat(deployStarts).as("executions leave in the order they started").isSorted();
         assertNoTwoExecutionsShareAStage("queued");
     }
@@ -404,6 +417,10 @@ class ExecutionApiTest extends ServerApiTest {
         String other = client().startPipelineExecution(r -> r.name("idempotent").clientRequestToken("token-2")).pipelineExecutionId();
         assertThat(again).isEqualTo(first);
         assertThat(other).isNotEqualTo(first);
+        assertThat(ExecutionFixtures.execution(client(), "idempotent", first).trigger().triggerTypeAsString())
+                .isEqualTo("StartPipelineExecution");
+        assertThat(ExecutionFixtures.execution(client(), "idempotent", first).trigger().triggerDetail())
+                .isEqualTo("arn:aws:iam::000000000000:user/AKIDEXAMPLE");
         assertThatThrownBy(() -> client().getPipelineExecution(r -> r.pipelineName("idempotent").pipelineExecutionId("00000000-0000-0000-0000-000000000000")))
                 .isInstanceOf(PipelineExecutionNotFoundException.class);
     }

@@ -100,6 +100,14 @@ final class ExecutionFixtures {
         return client.getPipelineExecution(r -> r.pipelineName(pipeline).pipelineExecutionId(id)).pipelineExecution();
     }
 
+    /** The execution that creating the pipeline started (trigger CreatePipeline), as CodePipeline starts one. */
+    static String createdExecution(CodePipelineClient client, String pipeline) {
+        return client.listPipelineExecutions(r -> r.pipelineName(pipeline)).pipelineExecutionSummaries().stream()
+                .filter(e -> "CreatePipeline".equals(e.trigger().triggerTypeAsString())).findFirst()
+                .orElseThrow(() -> new AssertionError("creating " + pipeline + " started no execution"))
+                .pipelineExecutionId();
+    }
+
     /** Waits until the execution is no longer InProgress or Stopping and returns it. */
     static PipelineExecution awaitSettled(CodePipelineClient client, String pipeline, String id) {
         return Await.await(() -> execution(client, pipeline, id),

@@ -81,7 +81,7 @@ class GitSourcesApiTest extends ServerApiTest {
         assertThat(started.find()).as(output).isTrue();
         String executionId = started.group(2);
         // The start is recorded by the time git push returns: no waiting.
-        assertThat(executions("push-" + databaseKind)).singleElement().satisfies(e -> {
+        assertThat(executionsSinceCreation("push-" + databaseKind)).singleElement().satisfies(e -> {
             assertThat(e.pipelineExecutionId()).isEqualTo(executionId);
             assertThat(e.trigger().triggerTypeAsString()).isEqualTo("CloudWatchEvent");
             assertThat(e.trigger().triggerDetail()).contains(commit).contains("refs/heads/main").contains(repo);
@@ -105,7 +105,7 @@ class GitSourcesApiTest extends ServerApiTest {
         tree.checkoutNew("other").write("app.txt", "v2").commit("elsewhere");
         String elsewhere = tree.push(repoUrl(repo), "other");
         assertThat(elsewhere).doesNotContain("started pipeline");
-        assertThat(executions("push-" + databaseKind)).hasSize(1);
+        assertThat(executionsSinceCreation("push-" + databaseKind)).hasSize(1);
     }
 
     @Test
@@ -117,14 +117,14 @@ class GitSourcesApiTest extends ServerApiTest {
         client().createPipeline(r -> r.pipeline(pipeline("poll-" + databaseKind, codeCommit(repo, "main", true, null), null, "true")));
         var poller = fixture.server().sources().poller();
         poller.pollOnce(); // the first look only records where the branch is
-        assertThat(executions("poll-" + databaseKind)).isEmpty();
+        assertThat(executionsSinceCreation("poll-" + databaseKind)).isEmpty();
 
         String two = tree.write("app.txt", "v2").commit("two");
         assertThat(tree.push(repoUrl(repo), "main")).as("a polled source is not started by the push").doesNotContain("started pipeline");
         poller.pollOnce();
         poller.pollOnce();
 
-        assertThat(executions("poll-" + databaseKind)).singleElement().satisfies(e -> {
+        assertThat(executionsSinceCreation("poll-" + databaseKind)).singleElement().satisfies(e -> {
             assertThat(e.trigger().triggerTypeAsString()).isEqualTo("PollForSourceChanges");
             assertThat(e.trigger().triggerDetail()).contains(two);
             assertThat(awaitSettled(client(), "poll-" + databaseKind, e.pipelineExecutionId()).artifactRevisions().getFirst().revisionId())

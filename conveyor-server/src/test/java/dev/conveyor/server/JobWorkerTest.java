@@ -126,7 +126,7 @@ class JobWorkerTest {
                         .inputArtifacts(InputArtifact.builder().name("BuildOutput").build()).build()))));
         assertThat(client().getPipeline(r -> r.name("custom-ok")).pipeline().stages().get(1).actions().getFirst().configuration())
                 .as("secret configuration is never read back").containsEntry("ApiToken", "****").containsEntry("ProjectName", "acme");
-        String executionId = client().startPipelineExecution(r -> r.name("custom-ok")).pipelineExecutionId();
+        String executionId = ExecutionFixtures.createdExecution(client(), "custom-ok");
 
         // First pass: acknowledge, read the input, ask to be called again.
         Job job = pollFor("acme");
@@ -171,7 +171,7 @@ class JobWorkerTest {
     @Test
     void aReportedFailureFailsTheExecutionWithTheWorkersMessage() {
         client().createPipeline(r -> r.pipeline(pipeline("custom-fail", "QUEUED", stage("Build", customBuild("broken")))));
-        String executionId = client().startPipelineExecution(r -> r.name("custom-fail")).pipelineExecutionId();
+        String executionId = ExecutionFixtures.createdExecution(client(), "custom-fail");
         Job job = pollFor("broken");
         client().acknowledgeJob(r -> r.jobId(job.id()).nonce(job.nonce()));
         client().putJobFailureResult(r -> r.jobId(job.id()).failureDetails(f -> f.type(FailureType.JOB_FAILED)
@@ -186,7 +186,7 @@ class JobWorkerTest {
     @Test
     void jobCredentialsOpenThatJobsArtifactsAndNothingElse() {
         client().createPipeline(r -> r.pipeline(pipeline("custom-scope", "QUEUED", stage("Build", customBuild("scoped")))));
-        client().startPipelineExecution(r -> r.name("custom-scope"));
+        // Creating the pipeline started it: its job is the one to poll.
         Job job = pollFor("scoped");
         Artifact input = job.data().inputArtifacts().getFirst();
         try (S3Client s3 = s3For(job.data())) {

@@ -45,6 +45,17 @@ abstract class ServerApiTest {
         return client().listPipelineExecutions(r -> r.pipelineName(pipeline)).pipelineExecutionSummaries();
     }
 
+    /**
+     * The pipeline's executions, newest first, but for the one its creation started (as CodePipeline starts one), which
+     * must be there exactly once: what a trigger test counts is what its triggers started.
+     */
+    static List<PipelineExecutionSummary> executionsSinceCreation(String pipeline) {
+        List<PipelineExecutionSummary> all = executions(pipeline);
+        org.assertj.core.api.Assertions.assertThat(all).filteredOn(e -> "CreatePipeline".equals(e.trigger().triggerTypeAsString()))
+                .as("the execution creating " + pipeline + " started").hasSize(1);
+        return all.stream().filter(e -> !"CreatePipeline".equals(e.trigger().triggerTypeAsString())).toList();
+    }
+
     /** The variables the execution's Source action put out (CommitId, BranchName…). */
     static Map<String, String> sourceVariables(String pipeline, String executionId) {
         return client().listActionExecutions(r -> r.pipelineName(pipeline).filter(f -> f.pipelineExecutionId(executionId)))

@@ -82,7 +82,7 @@ class ThirdPartyJobTest {
     @Test
     void everyCallForAJobCarriesTheClientIdThePollHandedOutAsItsClientToken() {
         client().createPipeline(r -> r.pipeline(pipeline("partner-ok", "QUEUED", stage("Publish", alexaDeploy("skill-ok")))));
-        String executionId = client().startPipelineExecution(r -> r.name("partner-ok")).pipelineExecutionId();
+        String executionId = ExecutionFixtures.createdExecution(client(), "partner-ok"); // creating the pipeline started it
 
         ThirdPartyJob job = poll();
         assertThat(job.clientId()).matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
@@ -122,8 +122,8 @@ class ThirdPartyJobTest {
     void oneJobsClientTokenDoesNotOpenAnotherJob() {
         client().createPipeline(r -> r.pipeline(pipeline("partner-a", "QUEUED", stage("Publish", alexaDeploy("skill-a")))));
         client().createPipeline(r -> r.pipeline(pipeline("partner-b", "QUEUED", stage("Publish", alexaDeploy("skill-b")))));
-        String a = client().startPipelineExecution(r -> r.name("partner-a")).pipelineExecutionId();
-        String b = client().startPipelineExecution(r -> r.name("partner-b")).pipelineExecutionId();
+        String a = ExecutionFixtures.createdExecution(client(), "partner-a"); // creating a pipeline starts it
+        String b = ExecutionFixtures.createdExecution(client(), "partner-b");
         ThirdPartyJob first = poll();
         ThirdPartyJob second = poll();
         assertThat(second.jobId()).isNotEqualTo(first.jobId());

@@ -164,7 +164,7 @@ class WebhookApiTest extends ServerApiTest {
                 "X-Hub-Signature-256", "sha256=" + sign("HmacSHA256", body.replace("main", "evil")));
         assertThat(forged.statusCode()).isEqualTo(403);
         assertThat(deliver(hook.url(), body, "X-GitHub-Event", "push").statusCode()).as("unsigned").isEqualTo(403);
-        assertThat(executions(pipeline)).isEmpty();
+        assertThat(executionsSinceCreation(pipeline)).isEmpty();
 
         HttpResponse<String> ping = deliver(hook.url(), "{\"zen\":\"Keep it logically awesome.\"}", "X-GitHub-Event", "ping",
                 "X-Hub-Signature-256", "sha256=" + sign("HmacSHA256", "{\"zen\":\"Keep it logically awesome.\"}"));
@@ -178,7 +178,7 @@ class WebhookApiTest extends ServerApiTest {
                 "X-Hub-Signature-256", "sha256=" + sign("HmacSHA256", body));
         assertThat(signed.statusCode()).as(signed.body()).isEqualTo(200);
         assertThat(signed.body()).contains("\"started\":true");
-        PipelineExecutionSummary run = executions(pipeline).getFirst();
+        PipelineExecutionSummary run = executionsSinceCreation(pipeline).getFirst();
         assertThat(run.trigger().triggerTypeAsString()).isEqualTo("Webhook");
         assertThat(run.trigger().triggerDetail()).startsWith(hook.arn()).contains(commit);
         PipelineExecution done = awaitSettled(client(), pipeline, run.pipelineExecutionId());
@@ -215,7 +215,7 @@ class WebhookApiTest extends ServerApiTest {
                 null, "10.0.0.0/8", rule("$.ref", null)))).webhook().url();
         assertThat(deliver(loopback, gitea, "X-Gitea-Event", "push").body()).contains("\"started\":true");
         assertThat(deliver(elsewhere, gitea, "X-Gitea-Event", "push").statusCode()).isEqualTo(403);
-        assertThat(executions(pipeline)).hasSize(3).allSatisfy(e -> assertThat(e.trigger().triggerTypeAsString()).isEqualTo("Webhook"));
+        assertThat(executionsSinceCreation(pipeline)).hasSize(3).allSatisfy(e -> assertThat(e.trigger().triggerTypeAsString()).isEqualTo("Webhook"));
     }
 
     @Test
@@ -241,7 +241,7 @@ class WebhookApiTest extends ServerApiTest {
                 + "\"source_branch\":\"feature\",\"target_branch\":\"main\",\"last_commit\":{\"id\":\"" + commit + "\"}}}";
         assertThat(deliver(url, mergeRequest, "X-Gitlab-Event", "Merge Request Hook").body()).contains("\"started\":true");
 
-        List<PipelineExecutionSummary> runs = executions(pipeline);
+        List<PipelineExecutionSummary> runs = executionsSinceCreation(pipeline);
         assertThat(runs).hasSize(3).allSatisfy(e -> {
             assertThat(e.trigger().triggerTypeAsString()).isEqualTo("WebhookV2");
             assertThat(e.trigger().triggerDetail()).contains("pull request").contains("feature -> main").contains(commit);

@@ -26,7 +26,7 @@ public final class DemoPipeline {
      * What {@link #install} did.
      *
      * @param created     whether the pipeline was created now (false: it existed and was left as it was)
-     * @param executionId the execution started because the pipeline was new, or null
+     * @param executionId the execution that creating the pipeline started, or null
      * @param deployRoot  where the Deploy stage puts releases
      */
     public record Installation(boolean created, String executionId, Path deployRoot) {
@@ -41,7 +41,7 @@ public final class DemoPipeline {
     }
 
     /**
-     * Seeds the sample app, creates the pipeline if it is missing and then starts its first execution. An existing
+     * Seeds the sample app and creates the pipeline if it is missing, which starts its first execution. An existing
      * pipeline is left alone and not run, so restarting a server with {@code --demo} does not pile up executions.
      */
     public static Installation install(ConveyorServer server, Path dataDir) throws InterruptedException {
@@ -58,11 +58,21 @@ public final class DemoPipeline {
                 }
                 throw new IllegalStateException("the demo pipeline was refused: " + created.body());
             }
-            HttpResponse<String> started = call(http, server, "StartPipelineExecution", JSON.createObjectNode().put("name", NAME));
-            if (started.statusCode() != 200) {
-                throw new IllegalStateException("the demo pipeline did not start: " + started.body());
+            // Creating a pipeline starts it (trigger CreatePipeline), as in CodePipeline: that is the demo's one run.
+            HttpResponse<String> listed = call(http, server, "ListPipelineExecutions", JSON.createObjectNode().put("pipelineName", NAME));
+            if (listed.statusCode() != 200) {
+                throw new IllegalStateException("the demo pipeline's executions cannot be listed: " + listed.body());
             }
-            return new Installation(true, JSON.readTree(started.body()).path("pipelineExecutionId").asText(), deployRoot);
+            String executionId = null;
+            for (JsonNode execution : JSON.readTree(listed.body()).path("pipelineExecutionSummaries")) {
+                if ("CreatePipeline".equals(execution.path("trigger").path("triggerType").asText())) {
+                    executionId = execution.path("pipelineExecutionId").asText();
+                }
+            }
+            if (executionId == null) {
+                throw new IllegalStateException("the demo pipeline was created but did not start: " + listed.body());
+            }
+            return new Installation(true, executionId, deployRoot);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

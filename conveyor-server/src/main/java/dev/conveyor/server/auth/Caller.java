@@ -10,4 +10,12 @@ public record Caller(String accessKeyId, JobScope jobScope) {
     public Caller(String accessKeyId) {
         this(accessKeyId, null);
     }
+
+    /**
+     * Who this is as CodePipeline reports it (lastUpdatedBy, lastChangedBy, trigger details): an IAM-style ARN of the
+     * access key, for want of real identities.
+     */
+    public String arn(String accountId) {
+        return "arn:aws:iam::" + accountId + ":user/" + accessKeyId;
+    }
 }

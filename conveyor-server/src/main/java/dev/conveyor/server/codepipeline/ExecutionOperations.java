@@ -20,6 +20,7 @@ import dev.conveyor.server.protocol.Timestamps;
 import dev.conveyor.store.PipelineRepository;
 import dev.conveyor.store.StoredPipeline;
 import dev.conveyor.store.execution.ActionExecutionRow;
+import dev.conveyor.store.execution.ActionRevisionRow;
 import dev.conveyor.store.execution.PipelineExecutionRow;
 import dev.conveyor.store.execution.StageExecutionRow;
 import dev.conveyor.store.execution.TransitionRow;
@@ -78,7 +79,7 @@ public final class ExecutionOperations {
 
     /** Who did something, as CodePipeline reports it (an IAM-style ARN of the caller's key). */
     private String callerArn(RequestContext context) {
-        return "arn:aws:iam::" + accountId + ":user/" + context.caller().accessKeyId();
+        return context.caller().arn(accountId);
     }
 
     JsonNode startPipelineExecution(JsonNode input, RequestContext context) {
@@ -131,6 +132,8 @@ public final class ExecutionOperations {
         state.latestActions().forEach(a -> latestAction.put(a.stageName() + "\n" + a.actionName(), a));
         Map<String, TransitionRow> inbound = new HashMap<>();
         state.transitions().stream().filter(t -> "Inbound".equals(t.transitionType())).forEach(t -> inbound.put(t.stageName(), t));
+        Map<String, ActionRevisionRow> currentRevision = new HashMap<>();
+        state.actionRevisions().forEach(r -> currentRevision.put(r.stageName() + "\n" + r.actionName(), r));
 
         ObjectNode out = mapper.createObjectNode();
         out.put("pipelineName", name);
@@ -166,6 +169,10 @@ public final class ExecutionOperations {
             for (ActionDeclaration action : stage.actionsOrEmpty()) {
                 ObjectNode actionState = actionStates.addObject();
                 actionState.put("actionName", action.name());
+                ActionRevisionRow revision = currentRevision.get(stage.name() + "\n" + action.name());
+                if (revision != null) {
+                    actionState.set("currentRevision", actionRevision(revision));
+                }
                 ActionExecutionRow latest = latestAction.get(stage.name() + "\n" + action.name());
                 if (latest != null) {
                     actionState.set("latestExecution", actionExecution(latest));
@@ -180,6 +187,14 @@ public final class ExecutionOperations {
         out.set("created", Timestamps.epochSeconds(state.created()));
         out.set("updated", Timestamps.epochSeconds(state.updated()));
         return out;
+    }
+
+    /** An action's current revision as the API's ActionRevision; created defaults to when it was recorded. */
+    private ObjectNode actionRevision(ActionRevisionRow row) {
+        ObjectNode node = mapper.createObjectNode().put("revisionId", row.revisionId());
+        putIfPresent(node, "revisionChangeId", row.revisionChangeId());
+        node.set("created", Timestamps.epochSeconds(row.created() != null ? row.created() : row.recordedAt()));
+        return node;
     }
 
     /**

@@ -79,7 +79,7 @@ public final class JobOperations {
     }
 
     JsonNode pollForJobs(JsonNode input, RequestContext context) {
-        List<JobRow> claimed = poll(input, "caller:" + context.caller().accessKeyId());
+        List<JobRow> claimed = poll(input, context.caller().arn(accountId));
         ObjectNode out = mapper.createObjectNode();
         ArrayNode jobs = out.putArray("jobs");
         for (JobRow job : claimed) {
@@ -93,7 +93,7 @@ public final class JobOperations {
     }
 
     JsonNode pollForThirdPartyJobs(JsonNode input, RequestContext context) {
-        List<JobRow> claimed = poll(input, "third-party:" + context.caller().accessKeyId());
+        List<JobRow> claimed = poll(input, context.caller().arn(accountId));
         ObjectNode out = mapper.createObjectNode();
         ArrayNode jobs = out.putArray("jobs");
         for (JobRow job : claimed) {
@@ -122,7 +122,9 @@ public final class JobOperations {
         try {
             while (true) {
                 long generation = engine.jobSignal().generation();
-                List<JobRow> claimed = engine.pollJobs(List.of(type), max, workerId, null, job -> matches(job, query));
+                // Held only until acknowledged: a worker that dies in between does not keep the job (see EngineConfig).
+                List<JobRow> claimed = engine.pollJobs(List.of(type), max, workerId, engine.config().acknowledgeTimeout(),
+                        job -> matches(job, query));
                 Duration left = Duration.between(Instant.now(), until);
                 if (!claimed.isEmpty() || left.isNegative() || left.isZero()) {
                     return claimed;

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import dev.conveyor.model.actiontype.ActionTypeRegistry;
 import dev.conveyor.model.errors.ResourceNotFoundException;
+import dev.conveyor.model.errors.ServiceException;
 import dev.conveyor.model.json.ConveyorJson;
 import dev.conveyor.model.pipeline.PipelineDeclaration;
 import dev.conveyor.model.pipeline.Tag;
@@ -29,6 +30,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The pipeline-definition operations of CodePipeline: create, read (any version), update, delete, list, and the
@@ -36,6 +39,7 @@ import java.util.function.Predicate;
  * leaves nothing behind.
  */
 public final class PipelineOperations {
+    private static final Logger LOG = LoggerFactory.getLogger(PipelineOperations.class);
     private static final String PIPELINES_LISTING = "pipelines";
     private static final String TAGS_LISTING = "tags";
 
@@ -45,27 +49,39 @@ public final class PipelineOperations {
     private final PipelineValidator validator;
     private final TagValidator tagValidator;
     private final Arns arns;
+    private final String accountId;
     private final Clock clock;
     private final Predicate<String> actionTypeExists;
     private final Predicate<String> webhookExists;
     private final SecretMasking secrets;
+    private final FirstExecution firstExecution;
+
+    /** Starts the execution CodePipeline starts when a pipeline is created (trigger {@code CreatePipeline}). */
+    @FunctionalInterface
+    public interface FirstExecution {
+        /** Starts it; {@code callerArn} is who created the pipeline. */
+        void start(String pipelineName, String callerArn);
+    }
 
     /**
      * @param actionTypeExists whether the resource part of an action-type ARN names a live custom type
      * @param webhookExists    whether a webhook of that name exists
+     * @param firstExecution   starts a new pipeline's first execution, once it is stored
      */
     public PipelineOperations(PipelineRepository pipelines, TagRepository tags, PipelineValidator validator,
-                              PipelineLimits limits, Arns arns, Clock clock, ActionTypeRegistry actionTypes,
-                              Predicate<String> actionTypeExists, Predicate<String> webhookExists) {
+                              PipelineLimits limits, Arns arns, String accountId, Clock clock, ActionTypeRegistry actionTypes,
+                              Predicate<String> actionTypeExists, Predicate<String> webhookExists, FirstExecution firstExecution) {
         this.pipelines = pipelines;
         this.tags = tags;
         this.validator = validator;
         this.tagValidator = new TagValidator(limits);
         this.arns = arns;
+        this.accountId = accountId;
         this.clock = clock;
         this.actionTypeExists = actionTypeExists;
         this.webhookExists = webhookExists;
         this.secrets = new SecretMasking(actionTypes);
+        this.firstExecution = firstExecution;
     }
 
     /** The operations by name, for the CodePipeline JSON service. */
@@ -90,6 +106,14 @@ public final class PipelineOperations {
         pipelines.create(stored.name(), arns.pipeline(stored.name()),
                 new PipelineRepository.NewVersion(stored.effectivePipelineType(), stored.effectiveExecutionMode(), json),
                 requestTags, clock.instant());
+        // CodePipeline runs a new pipeline once, whatever its triggers (V2 git triggers included).
+        try {
+            firstExecution.start(stored.name(), context.caller().arn(accountId));
+        } catch (ServiceException e) {
+            // The pipeline is created all the same (a variable without a default value, say, leaves it nothing to
+            // start with); the caller starts it with what it needs.
+            LOG.warn("pipeline {} was created but its first execution could not start: {}", stored.name(), e.getMessage());
+        }
         ObjectNode out = mapper.createObjectNode();
         out.putRawValue("pipeline", new RawValue(secrets.mask(json)));
         if (!requestTags.isEmpty()) {

@@ -14,8 +14,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Jobs waiting for, or held by, workers. A job is claimed with a conditional update (status still Queued), so of
- * two workers polling at once exactly one gets it, on either database, without relying on SKIP LOCKED.
+ * Jobs waiting for, or held by, workers. A job is claimed with a conditional update (status still Queued, or an
+ * acknowledgement deadline passed), so of two workers polling at once exactly one gets it, on either database,
+ * without relying on SKIP LOCKED.
  */
 public final class JobRepository {
     private static final String COLUMNS = "id, action_execution_id, pipeline_execution_id, category, owner, provider, type_version, "
@@ -67,12 +68,19 @@ public final class JobRepository {
                 actionExecutionId);
     }
 
-    /** Queued jobs of the given action types, oldest first. */
-    public List<JobRow> queued(Connection c, Collection<ActionTypeId> types, int limit) throws SQLException {
+    /**
+     * Jobs of the given action types a worker may claim, oldest first: the Queued ones, and the Dispatched ones whose
+     * worker let the acknowledgement deadline ({@code lease_until}) pass, while handed out fewer than
+     * {@code maxDispatches} times. Reading the deadline here, rather than waiting for a sweep to queue the job again,
+     * makes a re-offered job visible to the very next poll on any replica.
+     */
+    public List<JobRow> claimable(Connection c, Collection<ActionTypeId> types, Instant now, int maxDispatches, int limit)
+            throws SQLException {
         if (types.isEmpty()) {
             return List.of();
         }
-        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM job WHERE status = 'Queued' AND (");
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM job WHERE (status = 'Queued' OR (status = 'Dispatched' "
+                + "AND lease_until < ? AND dispatch_count < ?)) AND (");
         int n = 0;
         for (ActionTypeId ignored : types) {
             sql.append(n++ == 0 ? "" : " OR ").append("(category = ? AND owner = ? AND provider = ? AND type_version = ?)");
@@ -80,6 +88,8 @@ public final class JobRepository {
         sql.append(") ORDER BY created_at LIMIT ?");
         try (PreparedStatement s = c.prepareStatement(sql.toString())) {
             int i = 1;
+            Columns.setInstant(s, i++, now);
+            s.setInt(i++, maxDispatches);
             for (ActionTypeId t : types) {
                 s.setString(i++, t.category());
                 s.setString(i++, t.owner());
@@ -92,20 +102,52 @@ public final class JobRepository {
     }
 
     /**
-     * Claims a queued job for a worker, making it {@code status} (Dispatched, or InProgress for a worker that needs no
-     * separate acknowledgement): true when this caller got it. The update only matches while the job is still Queued,
-     * so a concurrent claim by another worker makes this one return false.
+     * Claims a job for a worker, making it {@code status} (Dispatched, or InProgress for a worker that needs no
+     * separate acknowledgement), with a new nonce: true when this caller got it. The update only matches while the job
+     * is still Queued, or Dispatched past its acknowledgement deadline (the nonce of that earlier hand-out is then
+     * void), so a concurrent claim by another worker makes this one return false.
      */
     public boolean claim(Connection c, String jobId, String workerId, String nonce, Instant leaseUntil, Instant now, JobStatus status)
             throws SQLException {
         try (PreparedStatement s = c.prepareStatement("UPDATE job SET status = ?, worker_id = ?, nonce = ?, lease_until = ?, "
-                + "dispatch_count = dispatch_count + 1, updated_at = ? WHERE id = ? AND status = 'Queued'")) {
+                + "dispatch_count = dispatch_count + 1, updated_at = ? WHERE id = ? AND (status = 'Queued' "
+                + "OR (status = 'Dispatched' AND lease_until < ?))")) {
             s.setString(1, status.name());
             s.setString(2, workerId);
             s.setString(3, nonce);
             Columns.setInstant(s, 4, leaseUntil);
             Columns.setInstant(s, 5, now);
             s.setString(6, jobId);
+            Columns.setInstant(s, 7, now);
+            return s.executeUpdate() == 1;
+        }
+    }
+
+    /**
+     * Queues again a job whose worker's lease ran out: true when it did. Conditional, so that a poll that claimed the
+     * job again in the meantime (see {@link #claimable}) keeps it.
+     */
+    public boolean requeue(Connection c, String jobId, Instant now) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("UPDATE job SET status = 'Queued', nonce = NULL, worker_id = NULL, "
+                + "lease_until = NULL, updated_at = ? WHERE id = ? AND status IN ('Dispatched', 'InProgress') AND lease_until < ?")) {
+            Columns.setInstant(s, 1, now);
+            s.setString(2, jobId);
+            Columns.setInstant(s, 3, now);
+            return s.executeUpdate() == 1;
+        }
+    }
+
+    /**
+     * Marks a Dispatched job InProgress for the worker holding {@code nonce}: true when it did. Conditional, so that
+     * an acknowledgement racing a new hand-out of the same job (past its deadline) loses rather than overwrites it.
+     */
+    public boolean acknowledge(Connection c, String jobId, String nonce, Instant leaseUntil, Instant now) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("UPDATE job SET status = 'InProgress', lease_until = ?, updated_at = ? "
+                + "WHERE id = ? AND status = 'Dispatched' AND nonce = ?")) {
+            Columns.setInstant(s, 1, leaseUntil);
+            Columns.setInstant(s, 2, now);
+            s.setString(3, jobId);
+            s.setString(4, nonce);
             return s.executeUpdate() == 1;
         }
     }
