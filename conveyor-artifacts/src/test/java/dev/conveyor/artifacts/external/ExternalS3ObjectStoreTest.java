@@ -3,9 +3,12 @@ package dev.conveyor.artifacts.external;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.conveyor.artifacts.ArtifactNotFoundException;
 import dev.conveyor.artifacts.ArtifactPlacement;
+import dev.conveyor.artifacts.ArtifactRetention;
 import dev.conveyor.artifacts.ArtifactUse;
 import dev.conveyor.artifacts.ObjectArtifactStore;
+import dev.conveyor.artifacts.RetentionPolicy;
 import dev.conveyor.artifacts.StoredArtifact;
 import dev.conveyor.artifacts.crypto.Keyring;
 import dev.conveyor.artifacts.object.ByteRange;
@@ -37,6 +40,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -212,6 +216,38 @@ class ExternalS3ObjectStoreTest {
             assertThat(artifacts.history(stored.location()).producer().actionName()).isEqualTo("Src");
             assertThat(artifacts.producedBy("e1")).extracting(StoredArtifact::location).containsExactly(stored.location());
             assertThat(stored.sha256()).isEqualTo(sha256Hex("zip content".getBytes()));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.conveyor.testkit.TestDatabases#both")
+    void retentionRemovesOldArtifactsFromTheServiceVersionedOrNot(String database) throws IOException {
+        String premade = "ext-retention-premade-" + database;
+        String made = "ext-retention-made-" + database;
+        direct.createBucket(r -> r.bucket(premade));
+        try (Database db = Database.open(TestDatabases.freshUrl(database));
+             ExternalS3ObjectStore store = store(new Keyring(work.resolve("keys"), Clock.systemUTC()))) {
+            ArtifactRepository repository = new ArtifactRepository(db);
+            ObjectArtifactStore artifacts = new ObjectArtifactStore(store, repository, Clock.systemUTC());
+            Path zip = Files.writeString(work.resolve("r.zip"), "retained?");
+            List<StoredArtifact> old = new ArrayList<>();
+            for (String bucket : new String[] {premade, made}) {
+                old.add(artifacts.putArtifact(new ArtifactPlacement(bucket, null, "Retained", "Src", "old", "Source", "Src", "a1"), zip));
+            }
+            StoredArtifact latest = artifacts.putArtifact(new ArtifactPlacement(made, null, "Retained", "Src", "new", "Source", "Src", "a2"), zip);
+
+            var report = new ArtifactRetention(store, repository, pipeline -> Set.of(), new RetentionPolicy(1, null), Clock.systemUTC()).run();
+
+            assertThat(report.removedExecutions()).containsExactly("old");
+            assertThat(report.removedArtifacts()).isEqualTo(2);
+            for (StoredArtifact removed : old) {
+                assertThat(direct.listObjectVersions(r -> r.bucket(removed.location().bucket()).prefix(removed.location().key())).versions())
+                        .as(removed.location().toString()).isEmpty();
+                assertThatThrownBy(() -> artifacts.openArtifact(removed.location())).isInstanceOf(ArtifactNotFoundException.class);
+            }
+            try (InputStream in = artifacts.openArtifact(latest.location())) {
+                assertThat(new String(in.readAllBytes())).isEqualTo("retained?");
+            }
         }
     }
 
