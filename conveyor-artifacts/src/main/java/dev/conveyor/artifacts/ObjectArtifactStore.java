@@ -221,7 +221,14 @@ public final class ObjectArtifactStore implements ArtifactStore {
         return new ArtifactUse(row.pipelineName(), row.pipelineExecutionId(), row.stageName(), row.actionName(), row.actionExecutionId());
     }
 
-    private static ArtifactNotFoundException notFound(S3Location location, S3Exception cause) {
+    /**
+     * Not found when the store says the object is not there; any other refusal (an external service's, say) is
+     * reported as it is, so that an artifact that exists is never said to be missing.
+     */
+    private static RuntimeException notFound(S3Location location, S3Exception cause) {
+        if (cause.code() != S3ErrorCode.NoSuchKey && cause.code() != S3ErrorCode.NoSuchVersion && cause.code() != S3ErrorCode.NoSuchBucket) {
+            return new UncheckedIOException("cannot read " + location + ": " + cause.code() + ": " + cause.getMessage(), new IOException(cause));
+        }
         ArtifactNotFoundException e = new ArtifactNotFoundException(location);
         e.initCause(cause);
         return e;

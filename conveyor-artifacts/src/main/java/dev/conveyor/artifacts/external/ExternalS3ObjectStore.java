@@ -317,7 +317,7 @@ public final class ExternalS3ObjectStore implements ObjectStore {
 
     @Override
     public ObjectVersion headObject(String bucket, String key, String versionId) {
-        HeadObjectResponse head = call(bucket + "/" + key, () -> client.headObject(r -> r.bucket(bucket).key(key).versionId(versionId)));
+        HeadObjectResponse head = head(bucket, key, versionId);
         Map<String, String> metadata = head.metadata();
         WrappedKey wrapped = wrappedKey(metadata);
         long size = wrapped == null ? head.contentLength() : Long.parseLong(metadata.get(META_PLAIN_SIZE));
@@ -325,6 +325,25 @@ public final class ExternalS3ObjectStore implements ObjectStore {
         return new ObjectVersion(bucket, key, head.versionId() == null ? ObjectVersion.NULL_VERSION : head.versionId(), false, true, size,
                 etag, head.lastModified(), head.contentType(), metadata, metadata.get(META_SHA256),
                 wrapped == null ? null : wrapped.keyId(), head.partsCount());
+    }
+
+    private HeadObjectResponse head(String bucket, String key, String versionId) {
+        String resource = bucket + "/" + key;
+        try {
+            return call(resource, () -> client.headObject(r -> r.bucket(bucket).key(key).versionId(versionId)));
+        } catch (S3Exception e) {
+            if (!ObjectVersion.NULL_VERSION.equals(versionId) || e.code() != S3ErrorCode.InvalidRequest) {
+                throw e;
+            }
+            // S3 heads version "null" (written while the bucket was unversioned) like any other, but some compatible
+            // services (moto) answer 400 to a HEAD with a versionId in a bucket that was never versioned, such as an
+            // artifact bucket made before Conveyor used it. There the latest version is the null version, if any.
+            HeadObjectResponse latest = call(resource, () -> client.headObject(r -> r.bucket(bucket).key(key)));
+            if (latest.versionId() != null && !ObjectVersion.NULL_VERSION.equals(latest.versionId())) {
+                throw new S3Exception(S3ErrorCode.NoSuchVersion, "The specified version does not exist.", resource);
+            }
+            return latest;
+        }
     }
 
     @Override

@@ -3,12 +3,18 @@ package dev.conveyor.artifacts.external;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.conveyor.artifacts.ArtifactNotFoundException;
 import dev.conveyor.artifacts.ArtifactPlacement;
+import dev.conveyor.artifacts.ArtifactRetention;
 import dev.conveyor.artifacts.ArtifactUse;
 import dev.conveyor.artifacts.ObjectArtifactStore;
+import dev.conveyor.artifacts.RetentionPolicy;
 import dev.conveyor.artifacts.StoredArtifact;
 import dev.conveyor.artifacts.crypto.Keyring;
 import dev.conveyor.artifacts.object.ByteRange;
+import dev.conveyor.artifacts.object.CompletedPart;
+import dev.conveyor.artifacts.object.MultipartUpload;
+import dev.conveyor.artifacts.object.ObjectListing;
 import dev.conveyor.artifacts.object.ObjectContent;
 import dev.conveyor.artifacts.object.ObjectVersion;
 import dev.conveyor.artifacts.object.ObjectWrite;
@@ -27,13 +33,20 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.ResponseBytes;
@@ -139,6 +152,178 @@ class ExternalS3ObjectStoreTest {
             }
             artifacts.recordConsumption(stored.location(), new ArtifactUse("MyPipeline", "e1", "Build", "Build", "a2"));
             assertThat(artifacts.history(stored.location()).consumers()).hasSize(1);
+        }
+    }
+
+    @Test
+    void theNullVersionOfABucketThatWasNeverVersionedIsReadByItsId() throws IOException {
+        // moto answers 400 to a HEAD with any versionId in such a bucket, where S3 serves version "null".
+        direct.createBucket(r -> r.bucket("ext-never-versioned"));
+        try (ExternalS3ObjectStore store = store(new Keyring(work.resolve("keys"), Clock.systemUTC()))) {
+            ObjectVersion written = store.putObject("ext-never-versioned", "k", ObjectWrite.plain().withLength(5),
+                    new ByteArrayInputStream("hello".getBytes()));
+            assertThat(written.versionId()).isEqualTo(ObjectVersion.NULL_VERSION);
+            assertThat(store.headObject("ext-never-versioned", "k", ObjectVersion.NULL_VERSION).size()).isEqualTo(5);
+            try (ObjectContent c = store.getObject("ext-never-versioned", "k", ObjectVersion.NULL_VERSION, null)) {
+                assertThat(new String(c.stream().readAllBytes())).isEqualTo("hello");
+            }
+            store.copyObject("ext-never-versioned", "k", ObjectVersion.NULL_VERSION, "ext-never-versioned", "copy", null);
+            try (ObjectContent c = store.getObject("ext-never-versioned", "copy", ObjectVersion.NULL_VERSION, null)) {
+                assertThat(new String(c.stream().readAllBytes())).isEqualTo("hello");
+            }
+            assertThatThrownBy(() -> store.headObject("ext-never-versioned", "missing", ObjectVersion.NULL_VERSION))
+                    .isInstanceOf(S3Exception.class).extracting(e -> ((S3Exception) e).code()).isEqualTo(S3ErrorCode.NoSuchKey);
+        }
+    }
+
+    @Test
+    void aNullVersionAskedForInABucketVersionedSinceIsStillFound() throws IOException {
+        direct.createBucket(r -> r.bucket("ext-versioned-later"));
+        try (ExternalS3ObjectStore store = store(new Keyring(work.resolve("keys"), Clock.systemUTC()))) {
+            store.putObject("ext-versioned-later", "k", ObjectWrite.plain().withLength(3), new ByteArrayInputStream("old".getBytes()));
+            store.setVersioning("ext-versioned-later", true);
+            store.putObject("ext-versioned-later", "k", ObjectWrite.plain().withLength(3), new ByteArrayInputStream("new".getBytes()));
+            try (ObjectContent c = store.getObject("ext-versioned-later", "k", ObjectVersion.NULL_VERSION, null)) {
+                assertThat(new String(c.stream().readAllBytes())).isEqualTo("old");
+            }
+            try (ObjectContent c = store.getObject("ext-versioned-later", "k", null, null)) {
+                assertThat(new String(c.stream().readAllBytes())).isEqualTo("new");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.conveyor.testkit.TestDatabases#both")
+    void artifactsInAnArtifactBucketMadeWithoutVersioningKeepTheirAuditTrail(String database) throws IOException {
+        String bucket = "ext-premade-" + database;
+        direct.createBucket(r -> r.bucket(bucket));
+        Keyring keyring = new Keyring(work.resolve("keys"), Clock.systemUTC());
+        try (Database db = Database.open(TestDatabases.freshUrl(database)); ExternalS3ObjectStore store = store(keyring)) {
+            ObjectArtifactStore artifacts = new ObjectArtifactStore(store, new ArtifactRepository(db), Clock.systemUTC());
+            Path zip = work.resolve("a.zip");
+            Files.writeString(zip, "zip content");
+            StoredArtifact stored = artifacts.putArtifact(new ArtifactPlacement(bucket, null, "MyPipeline", "Src", "e1", "Source", "Src", "a1"),
+                    zip);
+            assertThat(stored.location().versionId()).isEqualTo(ObjectVersion.NULL_VERSION);
+            try (InputStream in = artifacts.openArtifact(stored.location())) {
+                assertThat(new String(in.readAllBytes())).isEqualTo("zip content");
+            }
+            Path copy = work.resolve("copy.zip");
+            artifacts.copyArtifact(stored.location(), copy);
+            assertThat(Files.readString(copy)).isEqualTo("zip content");
+            artifacts.recordConsumption(stored.location(), new ArtifactUse("MyPipeline", "e1", "Build", "Build", "a2"));
+            assertThat(artifacts.history(stored.location()).consumers()).extracting(ArtifactUse::actionName).containsExactly("Build");
+            assertThat(artifacts.history(stored.location()).producer().actionName()).isEqualTo("Src");
+            assertThat(artifacts.producedBy("e1")).extracting(StoredArtifact::location).containsExactly(stored.location());
+            assertThat(stored.sha256()).isEqualTo(sha256Hex("zip content".getBytes()));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.conveyor.testkit.TestDatabases#both")
+    void retentionRemovesOldArtifactsFromTheServiceVersionedOrNot(String database) throws IOException {
+        String premade = "ext-retention-premade-" + database;
+        String made = "ext-retention-made-" + database;
+        direct.createBucket(r -> r.bucket(premade));
+        try (Database db = Database.open(TestDatabases.freshUrl(database));
+             ExternalS3ObjectStore store = store(new Keyring(work.resolve("keys"), Clock.systemUTC()))) {
+            ArtifactRepository repository = new ArtifactRepository(db);
+            ObjectArtifactStore artifacts = new ObjectArtifactStore(store, repository, Clock.systemUTC());
+            Path zip = Files.writeString(work.resolve("r.zip"), "retained?");
+            List<StoredArtifact> old = new ArrayList<>();
+            for (String bucket : new String[] {premade, made}) {
+                old.add(artifacts.putArtifact(new ArtifactPlacement(bucket, null, "Retained", "Src", "old", "Source", "Src", "a1"), zip));
+            }
+            StoredArtifact latest = artifacts.putArtifact(new ArtifactPlacement(made, null, "Retained", "Src", "new", "Source", "Src", "a2"), zip);
+
+            var report = new ArtifactRetention(store, repository, pipeline -> Set.of(), new RetentionPolicy(1, null), Clock.systemUTC()).run();
+
+            assertThat(report.removedExecutions()).containsExactly("old");
+            assertThat(report.removedArtifacts()).isEqualTo(2);
+            for (StoredArtifact removed : old) {
+                assertThat(direct.listObjectVersions(r -> r.bucket(removed.location().bucket()).prefix(removed.location().key())).versions())
+                        .as(removed.location().toString()).isEmpty();
+                assertThatThrownBy(() -> artifacts.openArtifact(removed.location())).isInstanceOf(ArtifactNotFoundException.class);
+            }
+            try (InputStream in = artifacts.openArtifact(latest.location())) {
+                assertThat(new String(in.readAllBytes())).isEqualTo("retained?");
+            }
+        }
+    }
+
+    @Test
+    void aMultipartObjectKeepsTheServicesEtagAndReadsBackWhole() throws Exception {
+        byte[] first = new byte[5 * 1024 * 1024];
+        byte[] second = "the last part".getBytes();
+        new Random(3).nextBytes(first);
+        try (ExternalS3ObjectStore store = store(new Keyring(work.resolve("keys"), Clock.systemUTC()))) {
+            store.createBucket("ext-multipart");
+            MultipartUpload upload = store.createMultipartUpload("ext-multipart", "big", ObjectWrite.plain());
+            var p1 = store.uploadPart("ext-multipart", "big", upload.uploadId(), 1, ObjectWrite.plain().withLength(first.length),
+                    new ByteArrayInputStream(first));
+            var p2 = store.uploadPart("ext-multipart", "big", upload.uploadId(), 2, ObjectWrite.plain().withLength(second.length),
+                    new ByteArrayInputStream(second));
+            assertThat(store.listParts("ext-multipart", "big", upload.uploadId())).hasSize(2);
+            ObjectVersion done = store.completeMultipartUpload("ext-multipart", "big", upload.uploadId(),
+                    List.of(new CompletedPart(1, p1.etag()), new CompletedPart(2, p2.etag())));
+            // S3's multipart ETag: the MD5 of the parts' MD5s, then "-" and the number of parts; never the content's MD5.
+            MessageDigest md5 = MessageDigest.getInstance("MD5");
+            md5.update(MessageDigest.getInstance("MD5").digest(first));
+            md5.update(MessageDigest.getInstance("MD5").digest(second));
+            assertThat(done.etag()).isEqualTo("\"" + HexFormat.of().formatHex(md5.digest()) + "-2\"")
+                    .isEqualTo(direct.headObject(r -> r.bucket("ext-multipart").key("big")).eTag());
+            assertThat(done.size()).isEqualTo(first.length + second.length);
+            try (ObjectContent c = store.getObject("ext-multipart", "big", null, new ByteRange((long) first.length - 2, null, null))) {
+                assertThat(c.stream().readAllBytes()).isEqualTo(concat(Arrays.copyOfRange(first, first.length - 2, first.length), second));
+            }
+        }
+    }
+
+    @Test
+    void listingsPageThroughTheServicesContinuationTokensWithKeysAsWritten() {
+        List<String> keys = List.of("a b.txt", "dir/sub/é.zip", "dir/x+y.zip", "k%41", "z?q=1&r"); // in S3's (UTF-8 byte) order
+        try (ExternalS3ObjectStore store = store(new Keyring(work.resolve("keys"), Clock.systemUTC()))) {
+            store.createBucket("ext-listing");
+            for (String key : keys) {
+                byte[] content = key.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                store.putObject("ext-listing", key, ObjectWrite.plain().withLength(content.length), new ByteArrayInputStream(content));
+            }
+            List<String> seen = new ArrayList<>();
+            String token = null;
+            int pages = 0;
+            do {
+                String after = token;
+                ObjectListing page = store.listObjects("ext-listing", null, null, null, after, 2);
+                page.objects().forEach(o -> seen.add(o.key()));
+                token = page.truncated() ? page.nextContinuationToken() : null;
+                pages++;
+            } while (token != null);
+            assertThat(seen).containsExactlyElementsOf(keys);
+            assertThat(pages).isEqualTo(3);
+            ObjectListing dirs = store.listObjects("ext-listing", "dir/", "/", null, null, 1000);
+            assertThat(dirs.objects()).extracting(ObjectVersion::key).containsExactly("dir/x+y.zip");
+            assertThat(dirs.commonPrefixes()).containsExactly("dir/sub/");
+            for (String key : keys) {
+                try (ObjectContent c = store.getObject("ext-listing", key, null, null)) {
+                    assertThat(new String(c.stream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(key);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        }
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] both = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return both;
+    }
+
+    private static String sha256Hex(byte[] content) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

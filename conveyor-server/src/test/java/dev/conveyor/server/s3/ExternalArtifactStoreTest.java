@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.conveyor.server.ServerConfig;
 import dev.conveyor.testkit.MotoServer;
 import java.net.URI;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -14,6 +19,9 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
+import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
+import software.amazon.awssdk.services.s3.model.ChecksumMode;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
 /**
@@ -59,5 +67,71 @@ class ExternalArtifactStoreTest {
         assertThat(s3.getObjectAsBytes(r -> r.bucket("proxied").key("secret.txt")).asUtf8String()).isEqualTo("secret content");
         assertThat(s3.listObjectsV2(r -> r.bucket("proxied")).contents()).hasSize(2);
         assertThat(s3.listObjectVersions(r -> r.bucket("proxied")).versions()).hasSize(2);
+    }
+
+    @Test
+    void aMultipartUploadThroughConveyorHasTheEtagS3Gives() throws Exception {
+        S3Client s3 = server.s3();
+        s3.createBucket(r -> r.bucket("proxied-multipart"));
+        byte[] first = new byte[5 * 1024 * 1024];
+        new Random(5).nextBytes(first);
+        byte[] second = "tail".getBytes();
+        String uploadId = s3.createMultipartUpload(r -> r.bucket("proxied-multipart").key("big.zip")).uploadId();
+        String e1 = s3.uploadPart(r -> r.bucket("proxied-multipart").key("big.zip").uploadId(uploadId).partNumber(1),
+                RequestBody.fromBytes(first)).eTag();
+        String e2 = s3.uploadPart(r -> r.bucket("proxied-multipart").key("big.zip").uploadId(uploadId).partNumber(2),
+                RequestBody.fromBytes(second)).eTag();
+        String etag = s3.completeMultipartUpload(r -> r.bucket("proxied-multipart").key("big.zip").uploadId(uploadId)
+                .multipartUpload(m -> m.parts(CompletedPart.builder().partNumber(1).eTag(e1).build(),
+                        CompletedPart.builder().partNumber(2).eTag(e2).build()))).eTag();
+
+        MessageDigest md5 = MessageDigest.getInstance("MD5");
+        md5.update(MessageDigest.getInstance("MD5").digest(first));
+        md5.update(MessageDigest.getInstance("MD5").digest(second));
+        String expected = "\"" + HexFormat.of().formatHex(md5.digest()) + "-2\"";
+        assertThat(etag).isEqualTo(expected);
+        assertThat(s3.headObject(r -> r.bucket("proxied-multipart").key("big.zip")).eTag()).isEqualTo(expected);
+        assertThat(motoClient.headObject(r -> r.bucket("proxied-multipart").key("big.zip")).eTag()).isEqualTo(expected);
+        byte[] read = s3.getObjectAsBytes(r -> r.bucket("proxied-multipart").key("big.zip")).asByteArray();
+        assertThat(read).hasSize(first.length + second.length).endsWith(second);
+    }
+
+    @Test
+    void flexibleChecksumsSentToConveyorAreCheckedAndTheContentReachesTheServiceWithoutTheirFraming() {
+        S3Client s3 = server.s3();
+        s3.createBucket(r -> r.bucket("proxied-checksums"));
+        for (ChecksumAlgorithm algorithm : new ChecksumAlgorithm[] {ChecksumAlgorithm.CRC32, ChecksumAlgorithm.CRC32_C, ChecksumAlgorithm.SHA256}) {
+            String key = "with-" + algorithm;
+            // The SDK sends these as aws-chunked bodies with the checksum in a trailer.
+            s3.putObject(r -> r.bucket("proxied-checksums").key(key).checksumAlgorithm(algorithm), RequestBody.fromString("checked " + algorithm));
+            assertThat(motoClient.getObjectAsBytes(r -> r.bucket("proxied-checksums").key(key)).asUtf8String()).isEqualTo("checked " + algorithm);
+            assertThat(s3.getObjectAsBytes(r -> r.bucket("proxied-checksums").key(key).checksumMode(ChecksumMode.ENABLED)).asUtf8String())
+                    .isEqualTo("checked " + algorithm);
+        }
+    }
+
+    @Test
+    void listingsThroughConveyorPageOverTheServicesListing() {
+        S3Client s3 = server.s3();
+        s3.createBucket(r -> r.bucket("proxied-listing"));
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            String key = "p/" + i + (i % 2 == 0 ? " spaced+plus.zip" : "/é.zip");
+            keys.add(key);
+            s3.putObject(r -> r.bucket("proxied-listing").key(key), RequestBody.fromString(key));
+        }
+        List<String> listed = new ArrayList<>();
+        int pages = 0;
+        for (var page : s3.listObjectsV2Paginator(r -> r.bucket("proxied-listing").prefix("p/").maxKeys(3))) {
+            page.contents().forEach(o -> listed.add(o.key()));
+            pages++;
+        }
+        assertThat(listed).containsExactlyInAnyOrderElementsOf(keys);
+        assertThat(pages).isEqualTo(3);
+        List<String> versions = new ArrayList<>();
+        for (var page : s3.listObjectVersionsPaginator(r -> r.bucket("proxied-listing").maxKeys(2))) {
+            page.versions().forEach(v -> versions.add(v.key()));
+        }
+        assertThat(versions).containsExactlyInAnyOrderElementsOf(keys);
     }
 }
