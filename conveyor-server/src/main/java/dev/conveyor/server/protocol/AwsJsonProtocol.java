@@ -1,6 +1,7 @@
 package dev.conveyor.server.protocol;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -60,6 +61,7 @@ public final class AwsJsonProtocol {
             }
             JsonNode input = readBody(request);
             Violations.throwIfAny(service.validator().validateInput(operation, input));
+            service.normalizer().normalizeInput(operation, input);
             JsonNode output = handler.handle(input, context);
             if (output instanceof RenderedJson rendered) {
                 write(response, 200, rendered.utf8());
@@ -89,7 +91,8 @@ public final class AwsJsonProtocol {
             return mapper.createObjectNode();
         }
         try {
-            JsonNode node = mapper.readTree(body);
+            // Trailing tokens are refused: a body of two JSON values is malformed, not its first value.
+            JsonNode node = mapper.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(body);
             if (node == null || !node.isObject()) {
                 throw new SerializationException("The request body must be a JSON object");
             }
