@@ -148,8 +148,14 @@ public final class ShapeValidator {
     }
 
     private void validateInteger(JsonNode shape, JsonNode value, String path, List<Violation> out) {
-        boolean fits = "integer".equals(shape.path("type").asText()) ? value.canConvertToInt() : value.canConvertToLong();
-        if (!expect(value.isIntegralNumber() && fits, "an integer", value, path, out)) {
+        if (!expect(value.isIntegralNumber(), "an integer", value, path, out)) {
+            return;
+        }
+        boolean isInt = "integer".equals(shape.path("type").asText());
+        if (isInt ? !value.canConvertToInt() : !value.canConvertToLong()) {
+            // Wider than the shape's 32 or 64 bits: reading it would wrap around silently.
+            out.add(constraint(value.asText(), path, "Member must have value between %d and %d"
+                    .formatted(isInt ? Integer.MIN_VALUE : Long.MIN_VALUE, isInt ? Integer.MAX_VALUE : Long.MAX_VALUE)));
             return;
         }
         long number = value.asLong();

@@ -236,7 +236,7 @@ class ShapeValidatorTest {
         ((ObjectNode) buildAction(request)).put("runOrder", 3_000_000_000L + 1);
 
         assertThat(validate(request)).extracting(Violation::type, Violation::path)
-                .containsExactly(tuple(SerializationException.class, "pipeline.stages[1].actions[0].runOrder"));
+                .containsExactly(tuple(ValidationException.class, "pipeline.stages[1].actions[0].runOrder"));
     }
 
     private static ObjectNode customActionType() {
