@@ -21,7 +21,6 @@ import net.jqwik.api.GenerationMode;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.ShrinkingMode;
-import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.AfterProperty;
 
 /**
@@ -43,7 +42,6 @@ abstract class ServiceModelFuzzing {
     private static final Set<String> PROTOCOL_ERRORS = Set.of("SerializationException", "ValidationException", "UnknownOperationException");
     /** Tokens are "fzq", the case number in base 36, "x": found in any casing by the state check. */
     private static final Pattern TOKEN = Pattern.compile("fzq([0-9a-z]+)x", Pattern.CASE_INSENSITIVE);
-    private static final Map<String, FuzzTarget> TARGETS = new ConcurrentHashMap<>();
 
     /** A request to send: an operation, the kind of damage, which variant of it. */
     record FuzzCase(int number, FuzzTarget.ServedOperation operation, Mutation mutation, int variant) {
@@ -57,19 +55,18 @@ abstract class ServiceModelFuzzing {
         }
     }
 
+    /** One server per property run (jqwik makes one instance of this class per property), started by the first use. */
+    private FuzzTarget target;
     private final Set<String> acceptedTokens = ConcurrentHashMap.newKeySet();
     private final Set<String> rejectedTokens = ConcurrentHashMap.newKeySet();
 
     abstract String databaseKind();
 
     private FuzzTarget target() {
-        return TARGETS.computeIfAbsent(databaseKind(), FuzzTarget::new);
-    }
-
-    @AfterContainer
-    static void stopServers() {
-        TARGETS.values().forEach(FuzzTarget::close);
-        TARGETS.clear();
+        if (target == null) {
+            target = new FuzzTarget(databaseKind());
+        }
+        return target;
     }
 
     @Provide
@@ -128,6 +125,14 @@ abstract class ServiceModelFuzzing {
      */
     @AfterProperty
     void nothingARejectedRequestCarriedWasStored() {
+        try (FuzzTarget server = target()) {
+            checkNothingRejectedWasStored();
+        } finally {
+            target = null;
+        }
+    }
+
+    private void checkNothingRejectedWasStored() {
         Map<String, String> listed = new HashMap<>();
         for (FuzzTarget.ServedOperation operation : target().operations()) {
             String name = operation.operation().name();
