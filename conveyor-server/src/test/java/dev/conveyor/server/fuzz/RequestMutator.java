@@ -68,7 +68,9 @@ final class RequestMutator {
             case WRONG_TYPE -> at(request, mutation, locations, l -> true, l -> l.replace(wrongType(l)));
             case NULL_IN_LIST -> at(request, mutation, locations, l -> l.type().equals("list"),
                     l -> ((ArrayNode) l.value()).insertNull(random.nextInt(l.value().size() + 1)));
-            case NULL_MEMBER -> at(request, mutation, locations, l -> l.member() != null, l -> l.replace(NODES.nullNode()));
+            // A long poll's wait stays (at 0): without it the server waits its default, 10 seconds, and answers the same.
+            case NULL_MEMBER -> at(request, mutation, locations, l -> l.member() != null && !l.shapeName().contains("Wait"),
+                    l -> l.replace(NODES.nullNode()));
             case MISSING_REQUIRED -> at(request, mutation, locations, Location::required, l -> ((ObjectNode) l.parent()).remove(l.member()));
             case HUGE_STRING -> at(request, mutation, locations, l -> l.type().equals("string"),
                     l -> l.replace(NODES.textNode(token + "x".repeat(100_000))));
