@@ -13,6 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.FileSystem;
+import java.nio.file.FileSystemAlreadyExistsException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,6 +54,16 @@ final class FuzzTarget implements AutoCloseable {
 
     FuzzTarget(String databaseKind) {
         server = new ServerFixture(databaseKind);
+        try {
+            probe();
+        } catch (RuntimeException | Error e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** Finds the operations the server has built: those that do not answer UnknownOperationException to "{}". */
+    private void probe() {
         for (ServiceModel model : bundledModels()) {
             for (ServiceModel.Operation operation : model.operations().values()) {
                 ServedOperation served = new ServedOperation(model, operation);
@@ -106,6 +117,9 @@ final class FuzzTarget implements AutoCloseable {
             if ("jar".equals(uri.getScheme())) {
                 try (FileSystem jar = FileSystems.newFileSystem(uri, Map.of())) {
                     return modelsIn(jar.getPath(MODELS));
+                } catch (FileSystemAlreadyExistsException openElsewhere) {
+                    // Another part of this JVM has the jar open as a file system: read it there, and leave it open.
+                    return modelsIn(FileSystems.getFileSystem(uri).getPath(MODELS));
                 }
             }
             return modelsIn(Path.of(uri));
