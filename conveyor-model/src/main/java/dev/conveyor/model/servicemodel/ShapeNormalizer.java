@@ -17,6 +17,10 @@ import java.util.Map;
  * timestamp is epoch seconds as a decimal number, whether the client sent a number or an ISO 8601 string.
  */
 public final class ShapeNormalizer {
+    /** Years 1 to 9999, what every database Conveyor runs on can store and AWS's own timestamps span. */
+    private static final BigDecimal EARLIEST = BigDecimal.valueOf(-62_135_596_800L);
+    private static final BigDecimal LATEST = BigDecimal.valueOf(253_402_300_799L);
+
     private final ServiceModel model;
 
     public ShapeNormalizer(ServiceModel model) {
@@ -29,10 +33,6 @@ public final class ShapeNormalizer {
             normalize(operation.inputShape(), body);
         }
     }
-
-    /** Years 1 to 9999, what every database Conveyor runs on can store and AWS's own timestamps span. */
-    private static final BigDecimal EARLIEST = BigDecimal.valueOf(-62_135_596_800L);
-    private static final BigDecimal LATEST = BigDecimal.valueOf(253_402_300_799L);
 
     /**
      * The epoch seconds a timestamp member stands for, or {@code null} when it is neither a number nor a string
