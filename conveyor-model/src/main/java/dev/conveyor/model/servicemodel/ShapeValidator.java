@@ -5,6 +5,7 @@ import dev.conveyor.model.errors.SerializationException;
 import dev.conveyor.model.errors.ValidationException;
 import dev.conveyor.model.validation.Violation;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,6 +18,11 @@ import java.util.regex.Pattern;
  *
  * <p>Patterns are matched against the whole value, as the AWS services do. Values of shapes marked sensitive are
  * never echoed in messages.
+ *
+ * <p>Beyond the model's own constraints it holds every value to what the operations behind it can take: no NUL
+ * character in any string (AWS rejects it as an invalid character; PostgreSQL cannot store it at all), no null
+ * inside a list or as a map value, integers that fit their shape's width, timestamps that parse
+ * ({@link ShapeNormalizer} turns them into epoch seconds) and blobs that are base64.
  */
 public final class ShapeValidator {
     private final ServiceModel model;
@@ -50,8 +56,9 @@ public final class ShapeValidator {
             case "integer", "long" -> validateInteger(shape, value, path, out);
             case "float", "double" -> expect(value.isNumber(), "a number", value, path, out);
             case "boolean" -> expect(value.isBoolean(), "a boolean", value, path, out);
-            case "timestamp" -> expect(value.isNumber() || value.isTextual(), "a timestamp", value, path, out);
-            case "blob" -> expect(value.isTextual(), "a base64 string", value, path, out);
+            case "timestamp" -> expect(ShapeNormalizer.epochSeconds(value) != null,
+                    "a timestamp (epoch seconds or ISO 8601, years 1 to 9999)", value, path, out);
+            case "blob" -> expect(value.isTextual() && isBase64(value.asText()), "a base64 string", value, path, out);
             default -> throw new IllegalStateException("shape " + shapeName + " has unknown type " + type);
         }
     }
@@ -63,9 +70,7 @@ public final class ShapeValidator {
         for (JsonNode required : shape.path("required")) {
             JsonNode member = value.get(required.asText());
             if (member == null || member.isNull()) {
-                out.add(new Violation(ValidationException.class, join(path, required.asText()),
-                        "Value null at '%s' failed to satisfy constraint: Member must not be null"
-                                .formatted(join(path, required.asText()))));
+                out.add(notNull(join(path, required.asText())));
             }
         }
         shape.path("members").properties().forEach(member ->
@@ -80,7 +85,12 @@ public final class ShapeValidator {
         checkSize(shape, value.size(), path, out);
         String member = shape.path("member").path("shape").asText();
         for (int i = 0; i < value.size(); i++) {
-            validate(member, value.get(i), path + "[" + i + "]", out);
+            String elementPath = path + "[" + i + "]";
+            if (value.get(i).isNull()) {
+                out.add(notNull(elementPath)); // a list has no "absent" element for a null to stand for
+            } else {
+                validate(member, value.get(i), elementPath, out);
+            }
         }
     }
 
@@ -95,7 +105,11 @@ public final class ShapeValidator {
             String entryPath = path + "." + entry.getKey();
             validateString(model.shape(keyShape), com.fasterxml.jackson.databind.node.TextNode.valueOf(entry.getKey()),
                     entryPath, out);
-            validate(valueShape, entry.getValue(), entryPath, out);
+            if (entry.getValue().isNull()) {
+                out.add(notNull(entryPath));
+            } else {
+                validate(valueShape, entry.getValue(), entryPath, out);
+            }
         });
     }
 
@@ -105,6 +119,12 @@ public final class ShapeValidator {
         }
         String text = value.asText();
         String shown = shape.path("sensitive").asBoolean(false) ? "***" : text;
+        if (text.indexOf('\u0000') >= 0) {
+            // Checked first and alone: the value cannot be shown, and its other constraints do not matter.
+            out.add(new Violation(ValidationException.class, path,
+                    "Value at '%s' failed to satisfy constraint: Member must not contain the NUL character (U+0000)".formatted(path)));
+            return;
+        }
         int length = text.codePointCount(0, text.length());
         if (shape.has("min") && length < shape.get("min").asLong()) {
             out.add(constraint(shown, path, "Member must have length greater than or equal to " + shape.get("min").asLong()));
@@ -129,6 +149,13 @@ public final class ShapeValidator {
 
     private void validateInteger(JsonNode shape, JsonNode value, String path, List<Violation> out) {
         if (!expect(value.isIntegralNumber(), "an integer", value, path, out)) {
+            return;
+        }
+        boolean isInt = "integer".equals(shape.path("type").asText());
+        if (isInt ? !value.canConvertToInt() : !value.canConvertToLong()) {
+            // Wider than the shape's 32 or 64 bits: reading it would wrap around silently.
+            out.add(constraint(value.asText(), path, "Member must have value between %d and %d"
+                    .formatted(isInt ? Integer.MIN_VALUE : Long.MIN_VALUE, isInt ? Integer.MAX_VALUE : Long.MAX_VALUE)));
             return;
         }
         long number = value.asLong();
@@ -168,6 +195,20 @@ public final class ShapeValidator {
             case BOOLEAN -> "a boolean";
             default -> value.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
         };
+    }
+
+    private static Violation notNull(String path) {
+        return new Violation(ValidationException.class, path,
+                "Value null at '%s' failed to satisfy constraint: Member must not be null".formatted(path));
+    }
+
+    private static boolean isBase64(String text) {
+        try {
+            Base64.getDecoder().decode(text);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private static Violation constraint(String shown, String path, String rule) {

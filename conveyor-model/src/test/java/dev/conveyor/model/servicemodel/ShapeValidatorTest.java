@@ -153,4 +153,105 @@ class ShapeValidatorTest {
         assertThat(patterns).allSatisfy(regex ->
                 assertThatCode(() -> Pattern.compile(regex)).as(regex).doesNotThrowAnyException());
     }
+
+    @Test
+    void reportsANulCharacterWithoutEchoingTheValue() {
+        ObjectNode request = request();
+        pipeline(request).put("roleArn", "arn:aws:iam::000000000000:role/x\u0000y");
+
+        assertThat(validate(request)).singleElement().satisfies(violation -> {
+            assertThat(violation.type()).isEqualTo(ValidationException.class);
+            assertThat(violation.path()).isEqualTo("pipeline.roleArn");
+            assertThat(violation.message()).contains("NUL").doesNotContain("\u0000");
+        });
+    }
+
+    @Test
+    void reportsANulCharacterInAMapKey() {
+        ServiceModel.Operation poll = model.operation("PollForJobs").orElseThrow();
+        ObjectNode request = ConveyorJson.mapper().createObjectNode();
+        request.putObject("actionTypeId").put("category", "Build").put("owner", "Custom").put("provider", "p").put("version", "1");
+        request.putObject("queryParam").put("key\u0000", "value");
+
+        assertThat(validator.validateInput(poll, request)).extracting(Violation::type, Violation::path)
+                .containsExactly(tuple(ValidationException.class, "queryParam.key\u0000"));
+    }
+
+    @Test
+    void reportsANullInsideAList() {
+        ServiceModel.Operation createCustomActionType = model.operation("CreateCustomActionType").orElseThrow();
+        ObjectNode request = customActionType();
+        request.putArray("tags").addNull();
+
+        assertThat(validator.validateInput(createCustomActionType, request)).singleElement().satisfies(violation -> {
+            assertThat(violation.type()).isEqualTo(ValidationException.class);
+            assertThat(violation.path()).isEqualTo("tags[0]");
+            assertThat(violation.message()).contains("Member must not be null");
+        });
+    }
+
+    @Test
+    void acceptsANullOptionalMemberAsAbsent() {
+        ServiceModel.Operation createCustomActionType = model.operation("CreateCustomActionType").orElseThrow();
+        ObjectNode request = customActionType();
+        request.putArray("configurationProperties").addObject()
+                .put("name", "Url").put("required", true).put("key", false).put("secret", false).putNull("type");
+
+        assertThat(validator.validateInput(createCustomActionType, request)).isEmpty();
+    }
+
+    @Test
+    void reportsATimestampStringThatIsNotADate() {
+        ServiceModel.Operation putActionRevision = model.operation("PutActionRevision").orElseThrow();
+        ObjectNode request = actionRevision();
+        ((ObjectNode) request.get("actionRevision")).put("created", "yesterday");
+
+        assertThat(validator.validateInput(putActionRevision, request)).extracting(Violation::type, Violation::path)
+                .containsExactly(tuple(SerializationException.class, "actionRevision.created"));
+    }
+
+    @Test
+    void acceptsTimestampsAsEpochSecondsOrIso8601() {
+        ServiceModel.Operation putActionRevision = model.operation("PutActionRevision").orElseThrow();
+        for (String created : List.of("1767225600", "1767225600.5", "2026-01-01T00:00:00Z", "2026-01-01T01:00:00+01:00")) {
+            ObjectNode request = actionRevision();
+            ((ObjectNode) request.get("actionRevision")).put("created", created);
+            assertThat(validator.validateInput(putActionRevision, request)).as(created).isEmpty();
+        }
+    }
+
+    @Test
+    void reportsATimestampBeyondTheYear9999() {
+        ServiceModel.Operation putActionRevision = model.operation("PutActionRevision").orElseThrow();
+        ObjectNode request = actionRevision();
+        ((ObjectNode) request.get("actionRevision")).put("created", new java.math.BigDecimal("1e20"));
+
+        assertThat(validator.validateInput(putActionRevision, request)).extracting(Violation::path)
+                .containsExactly("actionRevision.created");
+    }
+
+    @Test
+    void reportsAnIntegerTooWideForItsShape() {
+        ObjectNode request = request();
+        ((ObjectNode) buildAction(request)).put("runOrder", 3_000_000_000L + 1);
+
+        assertThat(validate(request)).extracting(Violation::type, Violation::path)
+                .containsExactly(tuple(ValidationException.class, "pipeline.stages[1].actions[0].runOrder"));
+    }
+
+    private static ObjectNode customActionType() {
+        ObjectNode request = ConveyorJson.mapper().createObjectNode();
+        request.put("category", "Build").put("provider", "MyBuilder").put("version", "1");
+        request.putObject("inputArtifactDetails").put("minimumCount", 0).put("maximumCount", 1);
+        request.putObject("outputArtifactDetails").put("minimumCount", 0).put("maximumCount", 1);
+        return request;
+    }
+
+    private static ObjectNode actionRevision() {
+        ObjectNode request = ConveyorJson.mapper().createObjectNode();
+        request.put("pipelineName", "p").put("stageName", "Source").put("actionName", "Source");
+        request.putObject("actionRevision").put("revisionId", "r1").put("revisionChangeId", "c1").put("created", 1_767_225_600);
+        return request;
+    }
+
 }

@@ -3,6 +3,7 @@ package dev.conveyor.server.connections;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.conveyor.model.errors.InvalidNextTokenException;
 import dev.conveyor.model.errors.ResourceNotFoundException;
 import dev.conveyor.model.errors.ValidationException;
 import dev.conveyor.model.json.ConveyorJson;
@@ -94,7 +95,7 @@ public final class ConnectionOperations {
 
     JsonNode listHosts(JsonNode input, RequestContext context) {
         int max = maxResults(input);
-        Page<HostRow> page = repository.listHosts(max, PageTokens.decode(HOSTS_LISTING, input.path("NextToken").asText(null)));
+        Page<HostRow> page = repository.listHosts(max, afterKey(HOSTS_LISTING, input));
         ObjectNode out = object();
         ArrayNode hosts = out.putArray("Hosts");
         for (HostRow h : page.items()) {
@@ -157,7 +158,7 @@ public final class ConnectionOperations {
             hostId = ConnectionResolver.hostId(input.get("HostArnFilter").asText()).orElse("\u0000none");
         }
         Page<ConnectionRow> page = repository.listConnections(input.path("ProviderTypeFilter").asText(null), hostId, max,
-                PageTokens.decode(CONNECTIONS_LISTING, input.path("NextToken").asText(null)));
+                afterKey(CONNECTIONS_LISTING, input));
         ObjectNode out = object();
         ArrayNode list = out.putArray("Connections");
         page.items().forEach(c -> list.add(describe(c)));
@@ -250,4 +251,17 @@ public final class ConnectionOperations {
     private static ObjectNode object() {
         return ConveyorJson.mapper().createObjectNode();
     }
+
+    /**
+     * The key a listing's NextToken continues after. The connections models give ListHosts and ListConnections no
+     * InvalidNextTokenException, so a bad token is the generic ValidationException there.
+     */
+    private static String afterKey(String listing, JsonNode input) {
+        try {
+            return PageTokens.decode(listing, input.path("NextToken").asText(null));
+        } catch (InvalidNextTokenException e) {
+            throw new ValidationException("The NextToken is not valid", "NextToken");
+        }
+    }
+
 }

@@ -58,6 +58,7 @@ public final class AwsJsonProtocol {
             }
             JsonNode input = bodies.read(request);
             Violations.throwIfAny(service.validator().validateInput(operation, input));
+            service.normalizer().normalizeInput(operation, input);
             JsonNode output = handler.handle(input, context);
             if (output instanceof RenderedJson rendered) {
                 write(response, 200, rendered.utf8());
