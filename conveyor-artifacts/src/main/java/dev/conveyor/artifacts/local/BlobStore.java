@@ -11,6 +11,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -218,6 +219,28 @@ public final class BlobStore implements BlobFiles {
                 // the transaction that set it aside did not commit; a later write of the same content restores it
             }
         }
+    }
+
+    /**
+     * Removes every temporary file of a blob write, whatever its age. Called as the store opens, before any write
+     * starts: a file in {@code incoming/} then belongs to a write that a crash or a kill cut short, and would
+     * otherwise wait for {@link #sweep} to find it an hour old, taking disk space across restarts meanwhile. The data
+     * directory is one process's (as the agent's workspaces are), so no other process is writing here.
+     *
+     * @return how many files were removed
+     */
+    public int removeInterruptedWrites() {
+        int removed = 0;
+        try (Stream<Path> files = Files.list(incoming)) {
+            for (Path file : files.toList()) {
+                if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && Files.deleteIfExists(file)) {
+                    removed++;
+                }
+            }
+        } catch (IOException ignored) {
+            // best effort: sweep() tries again later
+        }
+        return removed;
     }
 
     /** Removes temporary and set-aside files older than an hour: leftovers of interrupted writes and deletes. */

@@ -83,6 +83,7 @@ public final class LocalObjectStore implements ObjectStore {
         this.keyring = keyring;
         this.clock = clock;
         this.maxObjectBytes = maxObjectBytes;
+        blobs.removeInterruptedWrites();
         blobs.sweep();
     }
 
