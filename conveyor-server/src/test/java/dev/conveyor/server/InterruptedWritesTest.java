@@ -8,6 +8,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,8 +21,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * What an upload or a push cut short by a killed server leaves in the data directory (a blob's temporary file, JGit's
- * temporary pack, index and loose object, lock files) is gone after the next start, and what was committed is
- * still there: the object reads back, the repository clones, and its branch takes a push again.
+ * temporary pack, index and loose object, lock files, blobs a deletion set aside) is settled at the next start, and
+ * what was committed is still there: the object reads back, the repository fetches, and its branch takes a push again.
  */
 class InterruptedWritesTest {
     private Path dataDir;
@@ -79,11 +80,20 @@ class InterruptedWritesTest {
             committed = files.filter(Files::isRegularFile).toList();
         }
         assertThat(committed).isNotEmpty();
+        // A deletion sets a blob's file aside before its transaction commits: killed in between, the transaction
+        // rolls back and the object still needs the file; a committed deletion's file is garbage.
+        Path trash = dataDir.resolve("artifacts/trash");
+        for (Path blob : committed) {
+            Files.move(blob, trash.resolve(blob.getFileName() + "." + UUID.randomUUID()));
+        }
+        Path deleted = trash.resolve("0".repeat(64) + "." + UUID.randomUUID());
+        Files.write(deleted, new byte[4096]);
 
         server = new ConveyorServer(ServerConfig.embedded(dataDir, 0)).start();
 
         assertThat(leftovers).allSatisfy(leftover -> assertThat(leftover).doesNotExist());
-        assertThat(committed).allSatisfy(blob -> assertThat(blob).isRegularFile());
+        assertThat(committed).as("put back from the trash").allSatisfy(blob -> assertThat(blob).isRegularFile());
+        assertThat(deleted).doesNotExist();
         try (S3Client s3 = s3()) {
             assertThat(s3.getObjectAsBytes(r -> r.bucket("kept").key("app.zip")).asUtf8String()).isEqualTo("committed bytes");
         }

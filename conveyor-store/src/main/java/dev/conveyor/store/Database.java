@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Database implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
     /** Which database engine is behind the pool, for the rare query that must differ. */
     public enum Kind { H2, POSTGRESQL }
 

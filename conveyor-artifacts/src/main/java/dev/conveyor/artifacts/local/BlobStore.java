@@ -23,6 +23,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.UUID;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -44,6 +46,7 @@ public final class BlobStore implements BlobFiles {
     static final long DIRECT_BYTES = 8L * 1024 * 1024;
     private static final Duration STALE = Duration.ofHours(1);
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Pattern BLOB_NAME = Pattern.compile("[0-9a-f]{64}");
 
     private final Path blobs;
     private final Path incoming;
@@ -241,6 +244,37 @@ public final class BlobStore implements BlobFiles {
             // best effort: sweep() tries again later
         }
         return removed;
+    }
+
+    /**
+     * Settles the blobs a deletion set aside ({@link #setAside}) when the process died before the deletion's
+     * transaction ended: a blob the database still names (the transaction rolled back) is put back in place, one it
+     * no longer names (the deletion committed, the file was not yet discarded) is removed. Called as the store opens,
+     * before any deletion starts; without it, {@link #sweep} would remove a blob an object still refers to.
+     *
+     * @param stored whether the database still names a blob (by its name)
+     * @return how many blobs were put back
+     */
+    public int settleSetAside(Predicate<String> stored) {
+        int restored = 0;
+        try (Stream<Path> files = Files.list(trash)) {
+            for (Path file : files.toList()) {
+                String fileName = file.getFileName().toString();
+                int dot = fileName.indexOf('.');
+                String name = dot < 0 ? fileName : fileName.substring(0, dot);
+                Path target = BLOB_NAME.matcher(name).matches() ? path(name) : null;
+                if (target != null && stored.test(name) && !Files.exists(target)) {
+                    Files.createDirectories(target.getParent());
+                    Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+                    restored++;
+                } else {
+                    Files.deleteIfExists(file);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot settle the blobs set aside in " + trash, e);
+        }
+        return restored;
     }
 
     /** Removes temporary and set-aside files older than an hour: leftovers of interrupted writes and deletes. */

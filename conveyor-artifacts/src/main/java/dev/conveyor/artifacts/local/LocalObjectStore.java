@@ -84,6 +84,7 @@ public final class LocalObjectStore implements ObjectStore {
         this.clock = clock;
         this.maxObjectBytes = maxObjectBytes;
         blobs.removeInterruptedWrites();
+        blobs.settleSetAside(repository::blobExists);
         blobs.sweep();
     }
 
