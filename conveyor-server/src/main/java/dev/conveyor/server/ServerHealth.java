@@ -3,6 +3,8 @@ package dev.conveyor.server;
 import dev.conveyor.server.http.RequestRouter;
 import dev.conveyor.store.Database;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -18,21 +20,26 @@ final class ServerHealth implements RequestRouter.Readiness {
     static final long MIN_FREE_BYTES = 1024 * 1024;
 
     private final Database database;
-    private final Path dataDir;
+    /** Looked up once (finding it reads the mount table); its free space is asked at every check. */
+    private final FileStore disk;
 
     ServerHealth(Database database, Path dataDir) {
         this.database = database;
-        this.dataDir = dataDir;
+        try {
+            this.disk = Files.getFileStore(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot find the filesystem of the data directory " + dataDir, e);
+        }
     }
 
     @Override
     public Optional<String> problem() {
         try {
-            if (Files.getFileStore(dataDir).getUsableSpace() < MIN_FREE_BYTES) {
+            if (disk.getUsableSpace() < MIN_FREE_BYTES) {
                 return Optional.of("the data directory's disk is full");
             }
         } catch (IOException e) {
-            return Optional.of("the data directory cannot be read");
+            return Optional.of("the data directory's disk cannot be read");
         }
         if (!database.answers()) {
             return Optional.of("the database does not answer");
