@@ -4,6 +4,7 @@ import static dev.conveyor.server.SamplePipelines.cliExample;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.conveyor.iam.identity.AdministratorBootstrap;
 import dev.conveyor.testkit.Await;
 import dev.conveyor.testkit.SmallFilesystem;
 import java.io.IOException;
@@ -12,9 +13,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -32,13 +36,16 @@ import software.amazon.awssdk.retries.DefaultRetryStrategy;
 import software.amazon.awssdk.services.codepipeline.CodePipelineClient;
 import software.amazon.awssdk.services.codepipeline.model.CodePipelineException;
 import software.amazon.awssdk.services.codepipeline.model.PipelineSummary;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.iam.model.IamException;
+import software.amazon.awssdk.services.iam.model.User;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * The server on a disk that fills up (a small tmpfs holding the data directory and the embedded database). While the
- * disk is full, requests that must write answer each protocol's retriable error (CodePipeline: a 503
- * {@code ServiceUnavailable}; S3: a 503 {@code ServiceUnavailable} the SDK retries) and {@code /healthz} says the
+ * disk is full, requests that must write answer each protocol's retriable error (CodePipeline's JSON, S3's XML and
+ * IAM's query XML: a 503 {@code ServiceUnavailable}, which the SDK retries) and {@code /healthz} says the
  * server is not ready; once space returns, the same server serves again without a restart, with everything written
  * before and nothing of the refused writes.
  */
@@ -52,7 +59,8 @@ class DiskFullTest {
             AtomicInteger s3Attempts = new AtomicInteger();
             try (CodePipelineClient codePipeline = ServerFixture.sdkClient(CodePipelineClient.builder()
                     .overrideConfiguration(o -> o.retryStrategy(DefaultRetryStrategy.doNotRetry())), server.endpoint());
-                 S3Client s3 = s3(server, s3Attempts)) {
+                 S3Client s3 = s3(server, s3Attempts);
+                 IamClient iam = iam(server, disk.dir().resolve("data"))) {
                 codePipeline.createPipeline(r -> r.pipeline(cliExample("before")));
                 s3.createBucket(r -> r.bucket("kept"));
                 s3.putObject(r -> r.bucket("kept").key("before.txt"), RequestBody.fromString("before"));
@@ -86,6 +94,20 @@ class DiskFullTest {
                 assertThat(put.awsErrorDetails().errorCode()).isEqualTo("ServiceUnavailable");
                 assertThat(s3Attempts.get()).as("attempts of the retrying S3 client").isEqualTo(3);
 
+                // IAM's query protocol: its XML error, with the same 503.
+                List<String> users = new ArrayList<>();
+                IamException iamRefused = null;
+                for (int i = 0; i < 500 && iamRefused == null; i++) {
+                    String name = "user-" + i;
+                    iamRefused = catchThrowableOfType(IamException.class, () -> iam.createUser(r -> r.userName(name)));
+                    if (iamRefused == null) {
+                        users.add(name);
+                    }
+                }
+                assertThat(iamRefused).as("a CreateUser on a full disk").isNotNull();
+                assertThat(iamRefused.statusCode()).isEqualTo(503);
+                assertThat(iamRefused.awsErrorDetails().errorCode()).isEqualTo("ServiceUnavailable");
+
                 HttpResponse<String> unhealthy = health(server);
                 assertThat(unhealthy.statusCode()).isEqualTo(503);
                 assertThat(unhealthy.body()).contains("disk is full").doesNotContain(disk.dir().toString());
@@ -99,6 +121,9 @@ class DiskFullTest {
                         .as("everything created, and nothing of the refused CreatePipeline")
                         .containsExactlyInAnyOrderElementsOf(created);
                 assertThat(codePipeline.getPipeline(r -> r.name("before")).pipeline().name()).isEqualTo("before");
+                String refusedUser = "user-" + users.size();
+                assertThat(iam.listUsers().users()).extracting(User::userName).as("nothing of the refused CreateUser")
+                        .containsAll(users).doesNotContain(refusedUser);
                 s3.putObject(r -> r.bucket("kept").key("after.txt"), RequestBody.fromString("after"));
                 assertThat(s3.getObjectAsBytes(r -> r.bucket("kept").key("before.txt")).asUtf8String()).isEqualTo("before");
                 assertThat(s3.getObjectAsBytes(r -> r.bucket("kept").key("after.txt")).asUtf8String()).isEqualTo("after");
@@ -126,6 +151,19 @@ class DiskFullTest {
                             }
                         }))
                 .build();
+    }
+
+    /** An IAM client signed with the administrator's key the server wrote on its first start (IAM checks it). */
+    private static IamClient iam(ConveyorServer server, Path dataDir) throws IOException {
+        Properties profile = new Properties();
+        try (var reader = Files.newBufferedReader(dataDir.resolve(AdministratorBootstrap.FILE_NAME))) {
+            profile.load(reader); // INI: the key = value lines of its one section read as properties
+        }
+        AwsBasicCredentials admin = AwsBasicCredentials.create(profile.getProperty("aws_access_key_id"),
+                profile.getProperty("aws_secret_access_key"));
+        return IamClient.builder().endpointOverride(URI.create(server.endpoint())).region(Region.AWS_GLOBAL)
+                .credentialsProvider(StaticCredentialsProvider.create(admin)).httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(o -> o.retryStrategy(DefaultRetryStrategy.doNotRetry())).build();
     }
 
     private static HttpResponse<String> health(ConveyorServer server) {
