@@ -3,6 +3,7 @@ package dev.conveyor.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,7 +36,8 @@ class CrashRecoveryTest {
                   {"name": "Build", "actions": [{"name": "Build",
                      "actionTypeId": {"category": "Compute", "owner": "AWS", "provider": "Commands", "version": "1"},
                      "inputArtifacts": [{"name": "Src"}],
-                     "commands": ["echo started >> %1$s/runs", "sleep 8", "echo finished >> %1$s/runs"]}]}
+                     "commands": ["echo $$ >> %1$s/shells", "echo started >> %1$s/runs",
+                                  "until [ -e %1$s/go ]; do sleep 0.1; done", "echo finished >> %1$s/runs"]}]}
                  ]}}""".formatted(marks);
         Path definition = work.resolve("crash.json");
         Files.writeString(definition, pipeline);
@@ -49,11 +51,15 @@ class CrashRecoveryTest {
             awaitLines(marks.resolve("runs"), List.of("started"), Duration.ofSeconds(60));
             first.kill();
         }
-        Thread.sleep(200);
-        assertThat(Files.readAllLines(marks.resolve("runs"))).as("the first run was cut short").containsExactly("started");
+        // The action waits for "go", which the test creates only once the killed run's shell is known to be dead: no
+        // timing decides whether the killed run could still write "finished".
+        long killedShell = Long.parseLong(Files.readAllLines(marks.resolve("shells")).getFirst().strip());
 
         try (ConveyorProcess second = ConveyorProcess.start(dataDir)) {
             AwsCli aws = new AwsCli(second.endpoint(), work);
+            awaitDead(killedShell, Duration.ofSeconds(30));
+            awaitLines(marks.resolve("runs"), List.of("started", "started"), Duration.ofSeconds(60));
+            Files.createFile(marks.resolve("go"));
             JsonNode execution = Executions.awaitSettled(aws, "crash", executionId, Duration.ofSeconds(90));
             assertThat(execution.get("status").asText()).isEqualTo("Succeeded");
             assertThat(Files.readAllLines(marks.resolve("runs")))
@@ -61,6 +67,28 @@ class CrashRecoveryTest {
                     .containsExactly("started", "started", "finished");
             assertThat(second.output()).as("the dead process's workspace (plaintext inputs) was removed")
                     .contains("left by a previous agent");
+        }
+    }
+
+    /** Waits until the process is gone (killed by the new server, which kills what the dead one left running). */
+    private static void awaitDead(long pid, Duration timeout) throws Exception {
+        Instant until = Instant.now().plus(timeout);
+        while (running(pid)) {
+            if (Instant.now().isAfter(until)) {
+                throw new AssertionError("the killed server's action shell " + pid + " is still running after " + timeout);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** True while the process runs: a killed orphan nobody has reaped yet (a zombie) runs no more. */
+    private static boolean running(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            char state = stat.charAt(stat.lastIndexOf(')') + 2);
+            return state != 'Z' && state != 'X';
+        } catch (IOException gone) {
+            return false;
         }
     }
 

@@ -195,6 +195,7 @@ public final class ConveyorServer implements AutoCloseable {
                         codeBuildServices.logRoute()),
                 artifactServices.s3(), Map.of("iam", iamEndpoint::handle, "sts", iamEndpoint::handle));
         Optional<java.nio.file.Path> adminCredentials = iam.bootstrap().run(config.dataDir());
+        router.readiness(new ServerHealth(database, config.dataDir()));
         // Artifact retention (issue 3): never the artifacts of running or latest-successful executions.
         artifactServices.startRetention(config.artifacts().retention(), config.artifacts().retentionInterval(),
                 pipelineName -> protectedExecutions(queries, pipelineName));

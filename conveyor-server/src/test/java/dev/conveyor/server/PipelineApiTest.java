@@ -281,6 +281,23 @@ class PipelineApiTest {
     }
 
     @Test
+    void aPipelineNamedDotOrDotDotIsRefusedThoughTheModelsPatternAllowsIt() {
+        for (String name : new String[] {".", ".."}) {
+            assertThatThrownBy(() -> client().createPipeline(r -> r.pipeline(cliExample(name))))
+                    .isInstanceOf(ValidationException.class)
+                    .hasMessageContaining("'pipeline.name'")
+                    .hasMessageContaining("cannot be '.' or '..'");
+            assertThatThrownBy(() -> client().updatePipeline(r -> r.pipeline(cliExample(name))))
+                    .isInstanceOf(ValidationException.class)
+                    .hasMessageContaining("'pipeline.name'");
+        }
+        assertThat(client().listPipelines(r -> r.maxResults(1000)).pipelines())
+                .extracting(PipelineSummary::name).doesNotContain(".", "..");
+        client().createPipeline(r -> r.pipeline(cliExample("..dots.are.fine..")));
+        assertThat(client().getPipeline(r -> r.name("..dots.are.fine..")).pipeline().name()).isEqualTo("..dots.are.fine..");
+    }
+
+    @Test
     void structuralRulesAreEnforcedAndARefusedPipelineLeavesNothingBehind() {
         PipelineDeclaration oneStage = cliExample("one-stage").toBuilder()
                 .stages(StageDeclaration.builder().name("Source").actions(s3Source()).build()).build();

@@ -9,6 +9,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The connection pool to Conveyor's database, migrated to the current schema on open. Two kinds are supported
@@ -16,6 +18,8 @@ import org.flywaydb.core.Flyway;
  * PostgreSQL (for many server replicas).
  */
 public final class Database implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
     /** Which database engine is behind the pool, for the rare query that must differ. */
     public enum Kind { H2, POSTGRESQL }
 
@@ -120,7 +124,7 @@ public final class Database implements AutoCloseable {
                 c.setAutoCommit(true);
             }
         } catch (SQLException e) {
-            throw new StoreException(e);
+            throw failed(e);
         }
     }
 
@@ -129,8 +133,38 @@ public final class Database implements AutoCloseable {
         try (Connection c = dataSource.getConnection()) {
             return work.run(c);
         } catch (SQLException e) {
-            throw new StoreException(e);
+            throw failed(e);
         }
+    }
+
+    /**
+     * True when the database answers a query now. For readiness checks: on the embedded database a failed check
+     * also starts its reopening (see {@link #failed}), so that a check after the fault has passed succeeds.
+     */
+    public boolean answers() {
+        try {
+            return read(c -> {
+                try (var s = c.createStatement(); var r = s.executeQuery("SELECT 1")) {
+                    return r.next();
+                }
+            });
+        } catch (StoreException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The exception for a failed statement. H2 closes the embedded database for good when a write of its file fails
+     * (a full disk), and every pooled connection then answers "The database has been closed" until the process
+     * restarts: here the pool's connections are evicted instead, so the next statement opens the database again
+     * from what was committed and, once the disk has room again, the server serves without a restart.
+     */
+    private StoreException failed(SQLException e) {
+        if (kind == Kind.H2 && StorageFaults.closesH2(e)) {
+            LOG.warn("the embedded database failed ({}); it is reopened for the next statement", e.getMessage());
+            dataSource.getHikariPoolMXBean().softEvictConnections();
+        }
+        return new StoreException(e);
     }
 
     @Override

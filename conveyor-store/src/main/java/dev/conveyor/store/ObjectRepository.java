@@ -227,6 +227,11 @@ public final class ObjectRepository {
         return db.read(c -> exists(c, "SELECT 1 FROM s3_object_version WHERE bucket = ?", bucket));
     }
 
+    /** True when the blob is stored: a row names it (its file may have been set aside by a deletion that did not commit). */
+    public boolean blobExists(String sha256) {
+        return db.read(c -> exists(c, "SELECT 1 FROM s3_blob WHERE sha256 = ?", sha256));
+    }
+
     // ---------------------------------------------------------------- multipart uploads
 
     /** Starts a multipart upload; false when there is no such bucket. */

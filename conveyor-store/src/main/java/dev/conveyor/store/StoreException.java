@@ -2,7 +2,10 @@ package dev.conveyor.store;
 
 import java.sql.SQLException;
 
-/** A database fault (not a client error): the API answers it with InternalFailure. */
+/**
+ * A database fault (not a client error): the API answers it with InternalFailure, or with a retriable
+ * ServiceUnavailable when {@link StorageFaults} finds the storage at fault (a full disk, an unreachable database).
+ */
 public final class StoreException extends RuntimeException {
     public StoreException(SQLException cause) {
         super(cause.getMessage(), cause);

@@ -11,6 +11,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -22,6 +23,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.UUID;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -43,6 +46,7 @@ public final class BlobStore implements BlobFiles {
     static final long DIRECT_BYTES = 8L * 1024 * 1024;
     private static final Duration STALE = Duration.ofHours(1);
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Pattern BLOB_NAME = Pattern.compile("[0-9a-f]{64}");
 
     private final Path blobs;
     private final Path incoming;
@@ -218,6 +222,59 @@ public final class BlobStore implements BlobFiles {
                 // the transaction that set it aside did not commit; a later write of the same content restores it
             }
         }
+    }
+
+    /**
+     * Removes every temporary file of a blob write, whatever its age. Called as the store opens, before any write
+     * starts: a file in {@code incoming/} then belongs to a write that a crash or a kill cut short, and would
+     * otherwise wait for {@link #sweep} to find it an hour old, taking disk space across restarts meanwhile. The data
+     * directory is one process's (as the agent's workspaces are), so no other process is writing here.
+     *
+     * @return how many files were removed
+     */
+    public int removeInterruptedWrites() {
+        int removed = 0;
+        try (Stream<Path> files = Files.list(incoming)) {
+            for (Path file : files.toList()) {
+                if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && Files.deleteIfExists(file)) {
+                    removed++;
+                }
+            }
+        } catch (IOException ignored) {
+            // best effort: sweep() tries again later
+        }
+        return removed;
+    }
+
+    /**
+     * Settles the blobs a deletion set aside ({@link #setAside}) when the process died before the deletion's
+     * transaction ended: a blob the database still names (the transaction rolled back) is put back in place, one it
+     * no longer names (the deletion committed, the file was not yet discarded) is removed. Called as the store opens,
+     * before any deletion starts; without it, {@link #sweep} would remove a blob an object still refers to.
+     *
+     * @param stored whether the database still names a blob (by its name)
+     * @return how many blobs were put back
+     */
+    public int settleSetAside(Predicate<String> stored) {
+        int restored = 0;
+        try (Stream<Path> files = Files.list(trash)) {
+            for (Path file : files.toList()) {
+                String fileName = file.getFileName().toString();
+                int dot = fileName.indexOf('.');
+                String name = dot < 0 ? fileName : fileName.substring(0, dot);
+                Path target = BLOB_NAME.matcher(name).matches() ? path(name) : null;
+                if (target != null && stored.test(name) && !Files.exists(target)) {
+                    Files.createDirectories(target.getParent());
+                    Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+                    restored++;
+                } else {
+                    Files.deleteIfExists(file);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot settle the blobs set aside in " + trash, e);
+        }
+        return restored;
     }
 
     /** Removes temporary and set-aside files older than an hour: leftovers of interrupted writes and deletes. */

@@ -83,6 +83,8 @@ public final class LocalObjectStore implements ObjectStore {
         this.keyring = keyring;
         this.clock = clock;
         this.maxObjectBytes = maxObjectBytes;
+        blobs.removeInterruptedWrites();
+        blobs.settleSetAside(repository::blobExists);
         blobs.sweep();
     }
 

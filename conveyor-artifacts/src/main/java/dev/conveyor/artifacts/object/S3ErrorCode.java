@@ -30,6 +30,8 @@ public enum S3ErrorCode {
     NoSuchVersion(404),
     NotImplemented(501),
     PreconditionFailed(412),
+    /** A temporary failure (S3 answers it when it cannot serve now; SDKs retry a 503). */
+    ServiceUnavailable(503),
     XAmzContentSHA256Mismatch(400);
 
     private final int httpStatus;

@@ -5,6 +5,7 @@ import dev.conveyor.iam.errors.InvalidActionException;
 import dev.conveyor.iam.identity.PolicyCatalog;
 import dev.conveyor.iam.identity.Roles;
 import dev.conveyor.iam.identity.Users;
+import dev.conveyor.store.StorageFaults;
 import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -51,9 +52,21 @@ public final class QueryApi {
         } catch (IamException e) {
             return error(request.service(), e, requestId);
         } catch (RuntimeException e) {
+            if (StorageFaults.isUnavailable(e)) {
+                // A full disk or an unreachable database: nothing was done, and the SDKs and the CLI retry a 503.
+                LOG.warn("{} {} failed on unavailable storage (request {}): {}", request.service(), action, requestId, e.toString());
+                return serviceUnavailable(request.service(), requestId);
+            }
             LOG.error("{} {} failed (request {})", request.service(), action, requestId, e);
             return internalFailure(request.service(), requestId);
         }
+    }
+
+    /** The answer to a passing fault of the storage underneath: AWS's common ServiceUnavailable, a 503. */
+    public static QueryResponse serviceUnavailable(String service, String requestId) {
+        boolean isIam = "iam".equals(service);
+        return new QueryResponse(503, Xml.error(isIam ? IamOperations.NAMESPACE : StsOperations.NAMESPACE, false,
+                "ServiceUnavailable", "The request has failed due to a temporary failure of the server; retry it later.", requestId));
     }
 
     /** The answer to a fault of Conveyor itself: no details (they are logged), as AWS answers. */

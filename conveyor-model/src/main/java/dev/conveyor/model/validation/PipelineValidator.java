@@ -33,6 +33,7 @@ public final class PipelineValidator {
         Objects.requireNonNull(registry, "registry");
         Objects.requireNonNull(limits, "limits");
         this.checks = List.of(
+                new PipelineNameCheck(),
                 new StructureCheck(limits),
                 new ArtifactStoreCheck(homeRegion),
                 new ActionTypeCheck(registry),

@@ -30,7 +30,7 @@ import org.eclipse.jgit.util.io.DisabledOutputStream;
  */
 public final class HostedRepositories {
     private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,99}");
-    private static final int MAX_SEGMENTS = 4;
+    static final int MAX_SEGMENTS = 4;
 
     private final Path root;
     private final Object creation = new Object();
@@ -73,6 +73,14 @@ public final class HostedRepositories {
 
     public Path root() {
         return root;
+    }
+
+    /**
+     * Removes what writes cut short by a crash left in the repositories (temporary packs, lock files; see
+     * {@link PushLeftovers}). For the server's start, before the git endpoint serves.
+     */
+    public void removeInterruptedWrites() {
+        PushLeftovers.remove(root);
     }
 
     public Path directory(String name) {

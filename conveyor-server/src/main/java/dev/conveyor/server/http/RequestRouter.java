@@ -46,12 +46,19 @@ public final class RequestRouter extends HttpServlet {
         void handle(HttpServletRequest request, HttpServletResponse response) throws IOException;
     }
 
+    /** Whether the server can serve now, for {@code /healthz}: empty when ready, else why not (no paths, no traces). */
+    @FunctionalInterface
+    public interface Readiness {
+        Optional<String> problem();
+    }
+
     private final AwsJsonProtocol json;
     private final RequestAuthenticator authenticator;
     private final Clock clock;
     private final List<PathRoute> pathRoutes;
     private final S3Protocol s3;
     private final Map<String, PathHandler> signedServiceRoutes;
+    private volatile Readiness readiness = Optional::empty;
 
     public RequestRouter(AwsJsonProtocol json, RequestAuthenticator authenticator, Clock clock, List<PathRoute> pathRoutes) {
         this(json, authenticator, clock, pathRoutes, null);
@@ -73,10 +80,20 @@ public final class RequestRouter extends HttpServlet {
         this.s3 = s3;
     }
 
+    /** What {@code /healthz} checks (by default nothing: ready once listening). */
+    public void readiness(Readiness readiness) {
+        this.readiness = readiness;
+    }
+
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String path = request.getRequestURI();
         if ("/healthz".equals(path) && "GET".equals(request.getMethod())) {
+            Optional<String> problem = readiness.problem();
+            if (problem.isPresent()) {
+                writePlain(response, 503, "{\"status\":\"unavailable\",\"reason\":\"" + jsonEscape(problem.get()) + "\"}", "application/json");
+                return;
+            }
             writePlain(response, 200, "{\"status\":\"ok\"}", "application/json");
             return;
         }

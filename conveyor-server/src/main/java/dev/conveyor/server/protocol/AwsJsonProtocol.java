@@ -6,10 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.conveyor.model.errors.InternalFailure;
 import dev.conveyor.model.errors.SerializationException;
 import dev.conveyor.model.errors.ServiceException;
+import dev.conveyor.model.errors.ServiceUnavailable;
 import dev.conveyor.model.errors.UnknownOperationException;
 import dev.conveyor.model.json.ConveyorJson;
 import dev.conveyor.model.servicemodel.ServiceModel;
 import dev.conveyor.model.validation.Violations;
+import dev.conveyor.store.StorageFaults;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -68,6 +70,12 @@ public final class AwsJsonProtocol {
         } catch (ServiceException e) {
             writeError(response, e);
         } catch (RuntimeException e) {
+            if (StorageFaults.isUnavailable(e)) {
+                // A full disk or an unreachable database: nothing was done, and a retry may well succeed.
+                LOG.warn("request {} ({}) failed on unavailable storage: {}", context.requestId(), operationName, e.toString());
+                writeError(response, new ServiceUnavailable("The service is temporarily unable to store or read data; retry the request later"));
+                return;
+            }
             LOG.error("request {} ({}) failed", context.requestId(), operationName, e);
             writeError(response, new InternalFailure("The server failed to process request " + context.requestId()));
         }

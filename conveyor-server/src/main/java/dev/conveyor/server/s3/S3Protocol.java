@@ -17,6 +17,7 @@ import dev.conveyor.artifacts.object.VersionListing;
 import dev.conveyor.artifacts.object.Versioning;
 import dev.conveyor.server.auth.Caller;
 import dev.conveyor.server.http.RequestBodyTooSlowException;
+import dev.conveyor.store.StorageFaults;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.BufferedInputStream;
@@ -122,6 +123,8 @@ public final class S3Protocol {
                         + "within the timeout period.", 400, call.resource(), requestId);
             } else if (isClientGone(e)) {
                 LOG.debug("S3 {} {}: client went away: {}", request.getMethod(), call.resource(), e.toString());
+            } else if (StorageFaults.isUnavailable(e)) {
+                writeError(call, unavailable(call, e));
             } else {
                 LOG.error("S3 {} {} failed (request {})", request.getMethod(), call.resource(), requestId, e);
                 writeError(call, new S3Exception(S3ErrorCode.InternalError, "We encountered an internal error. Please try again.", call.resource()));
@@ -132,9 +135,20 @@ public final class S3Protocol {
                 writeError(call, cause);
                 return;
             }
+            if (StorageFaults.isUnavailable(e)) {
+                writeError(call, unavailable(call, e));
+                return;
+            }
             LOG.error("S3 {} {} failed (request {})", request.getMethod(), call.resource(), requestId, e);
             writeError(call, new S3Exception(S3ErrorCode.InternalError, "We encountered an internal error. Please try again.", call.resource()));
         }
+    }
+
+    /** A full disk or an unreachable database: nothing was stored, and S3 clients retry a 503. */
+    private static S3Exception unavailable(S3Call call, Exception e) {
+        LOG.warn("S3 {} failed on unavailable storage: {}", call.resource(), e.toString());
+        return new S3Exception(S3ErrorCode.ServiceUnavailable, "Service is unable to handle request: its storage is temporarily unavailable.",
+                call.resource());
     }
 
     private static S3Exception s3Cause(Throwable e) {

@@ -60,6 +60,7 @@ public final class SourceServices implements AutoCloseable {
                            String region, String accountId, Clock clock) {
         address = new ServerAddress(settings.publicUrl());
         repositories = new HostedRepositories(dataDir.resolve("git"));
+        repositories.removeInterruptedWrites();
         ConnectionRepository connectionRows = new ConnectionRepository(database);
         ConnectionResolver connections = new ConnectionResolver(connectionRows, address, clock);
         SourceIndex index = new SourceIndex(new PipelineVersions(database), pipelines, clock, Duration.ofSeconds(30));
