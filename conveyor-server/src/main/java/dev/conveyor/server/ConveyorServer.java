@@ -6,6 +6,9 @@ import dev.conveyor.engine.EngineConfig;
 import dev.conveyor.iam.IamServices;
 import dev.conveyor.iam.identity.AdministratorBootstrap;
 import dev.conveyor.server.iam.QueryEndpoint;
+import dev.conveyor.server.audit.AuditIdentities;
+import dev.conveyor.server.audit.CallAuditor;
+import dev.conveyor.server.audit.GitPushAudit;
 import java.util.Optional;
 import dev.conveyor.engine.ExecutionEngine;
 import dev.conveyor.engine.ExecutionQueries;
@@ -84,6 +87,7 @@ public final class ConveyorServer implements AutoCloseable {
     private ExecutionQueries queries;
     private Agent agent;
     private Thread sweeper;
+    private dev.conveyor.audit.AuditServices audit;
 
     public ConveyorServer(ServerConfig config, Clock clock) {
         this.config = config;
@@ -147,7 +151,11 @@ public final class ConveyorServer implements AutoCloseable {
         SecretServices secretServices = new SecretServices(database, artifactServices.keyring(), config.region(), config.accountId(), clock);
         // Identities and access (issue 14): IAM and STS on this endpoint; policies are not enforced on requests yet.
         IamServices iam = IamServices.open(database, artifactServices.keyring(), config.region(), config.accountId(), clock);
-        QueryEndpoint iamEndpoint = new QueryEndpoint(iam.queryApi(), iam.signingKeys(), clock);
+        // The audit trail (issue 14): every mutating call and every failure, kept in the database, CloudTrail's LookupEvents.
+        audit = dev.conveyor.audit.AuditServices.open(database, keyId -> AuditIdentities.resolve(iam.signingKeys(), keyId, config.accountId()),
+                config.region(), config.accountId(), clock, dev.conveyor.audit.AuditServices.DEFAULT_RETENTION);
+        CallAuditor auditor = new CallAuditor(audit.trail(), clock);
+        QueryEndpoint iamEndpoint = new QueryEndpoint(iam.queryApi(), iam.signingKeys(), clock, auditor::query);
         codeBuildServices = new CodeBuildServices(config.dataDir(), database, engine, queries, objects, secretServices.references(),
                 engineConfig.logsDir(), settings.agentCapacity(), config.region(), config.accountId(), clock);
         ExecutionOperations executionOperations = new ExecutionOperations(engine, queries, pipelines, arns, config.accountId(), actionTypes,
@@ -176,15 +184,18 @@ public final class ConveyorServer implements AutoCloseable {
         jsonServices.putAll(Map.of(codePipeline.targetPrefix(), codePipeline, agentApi.targetPrefix(), agentApi));
         jsonServices.putAll(secretServices.jsonServices());
         jsonServices.put(codeBuildServices.jsonService().targetPrefix(), codeBuildServices.jsonService());
-        AwsJsonProtocol json = new AwsJsonProtocol(jsonServices);
+        JsonService cloudTrail = new JsonService(dev.conveyor.audit.AuditServices.cloudTrailModel(),
+                Map.of("LookupEvents", (input, context) -> audit.lookupEvents().handle(input)));
+        jsonServices.put(cloudTrail.targetPrefix(), cloudTrail);
+        AwsJsonProtocol json = new AwsJsonProtocol(jsonServices, auditor);
         ActionLogEndpoint logs = new ActionLogEndpoint(queries, engineConfig.logsDir());
         // Job credentials are verified and scoped to their job's artifacts; other signatures are accepted for now.
         RequestAuthenticator authenticator = new JobCredentialAuthenticator(jobCredentialStore,
                 jobId -> engine.findJob(jobId).map(dev.conveyor.store.execution.JobRow::dataJson), RequestAuthenticator.acceptAny(), clock);
         RequestRouter router = new RequestRouter(json, authenticator, clock,
-                List.of(new RequestRouter.PathRoute(ActionLogEndpoint.PREFIX, logs::handle), sourceServices.webhookRoute(),
+                List.of(new RequestRouter.PathRoute(ActionLogEndpoint.PREFIX, logs::handle), audited(sourceServices.webhookRoute(), auditor),
                         codeBuildServices.logRoute()),
-                artifactServices.s3(), Map.of("iam", iamEndpoint::handle, "sts", iamEndpoint::handle));
+                artifactServices.s3(), Map.of("iam", iamEndpoint::handle, "sts", iamEndpoint::handle)).observeS3Calls(auditor::s3);
         Optional<java.nio.file.Path> adminCredentials = iam.bootstrap().run(config.dataDir());
         // Artifact retention (issue 3): never the artifacts of running or latest-successful executions.
         artifactServices.startRetention(config.artifacts().retention(), config.artifacts().retentionInterval(),
@@ -193,6 +204,9 @@ public final class ConveyorServer implements AutoCloseable {
         ServletContextHandler context = listener.join();
         context.addServlet(new ServletHolder("router", router), "/*");
         context.addServlet(new ServletHolder("git", sourceServices.gitServlet()), SourceServices.gitServletMapping());
+        context.addFilter(new org.eclipse.jetty.ee10.servlet.FilterHolder(new GitPushAudit(auditor,
+                dev.conveyor.server.git.GitHttpServlet.PATH + "/")), SourceServices.gitServletMapping(),
+                java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
         jetty.setHandler(context);
         try {
             jetty.start();
@@ -234,6 +248,17 @@ public final class ConveyorServer implements AutoCloseable {
         jetty.addConnector(connector);
         jetty.setStopTimeout(10_000);
         return new ServletContextHandler("/");
+    }
+
+    /** The webhook route, each delivery recorded in the audit trail once answered. */
+    private static RequestRouter.PathRoute audited(RequestRouter.PathRoute route, CallAuditor auditor) {
+        return new RequestRouter.PathRoute(route.prefix(), (request, response) -> {
+            try {
+                route.handler().handle(request, response);
+            } finally {
+                auditor.webhook(request, response);
+            }
+        });
     }
 
     private void sweepLoop() {
@@ -333,6 +358,10 @@ public final class ConveyorServer implements AutoCloseable {
                 LOG.warn("HTTP listener did not stop cleanly", e);
             }
             jetty = null;
+        }
+        if (audit != null) {
+            audit.close(); // after the listener: no call is being recorded any more; writes what is queued
+            audit = null;
         }
         if (artifactServices != null) {
             artifactServices.close(); // retention, then the object store
