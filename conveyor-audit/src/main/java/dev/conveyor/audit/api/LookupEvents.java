@@ -43,7 +43,8 @@ public final class LookupEvents {
         List<LookupFilter> filters = filters(input.path("LookupAttributes"));
         Instant now = clock.instant();
         Instant start = input.has("StartTime") ? time(input.get("StartTime"), "StartTime") : now.minus(retention);
-        Instant end = input.has("EndTime") ? time(input.get("EndTime"), "EndTime") : now;
+        // Without EndTime the range ends now, or at StartTime when that is later (an empty range rather than an error).
+        Instant end = input.has("EndTime") ? time(input.get("EndTime"), "EndTime") : start.isAfter(now) ? start : now;
         if (start.isAfter(end)) {
             throw new InvalidTimeRangeException("StartTime " + start + " is after EndTime " + end, "StartTime");
         }
