@@ -88,6 +88,7 @@ public final class ConveyorServer implements AutoCloseable {
     private Agent agent;
     private Thread sweeper;
     private dev.conveyor.audit.AuditServices audit;
+    private dev.conveyor.server.tls.SelfSignedCertificate.Files selfSigned;
 
     public ConveyorServer(ServerConfig config, Clock clock) {
         this.config = config;
@@ -217,8 +218,13 @@ public final class ConveyorServer implements AutoCloseable {
         sourceServices.listening(endpoint(), port());
         codeBuildServices.listening(config.sources().publicUrl() == null ? endpoint() : config.sources().publicUrl());
         adminCredentials.ifPresent(file -> LOG.info(AdministratorBootstrap.instructions(file, endpoint())));
-        LOG.info("Conveyor listening on http://{}:{} (database: {}, data: {})", config.bindAddress(), port(),
-                database.kind(), config.dataDir());
+        LOG.info("Conveyor listening on {} (database: {}, data: {})", config.tls().http() && config.tls().enabled()
+                ? endpoint() + " and " + httpsEndpoint() : endpoint(), database.kind(), config.dataDir());
+        if (selfSigned != null) {
+            LOG.info("HTTPS certificate {} (SHA-256 fingerprint {}{}); clients trust it with: aws --ca-bundle {}  or  export AWS_CA_BUNDLE={}",
+                    selfSigned.certificate(), selfSigned.fingerprint(), selfSigned.created() ? ", made now" : "", selfSigned.caBundle(),
+                    selfSigned.caBundle());
+        }
         return this;
     }
 
@@ -245,7 +251,13 @@ public final class ConveyorServer implements AutoCloseable {
         ServerConnector connector = new ServerConnector(jetty, http1);
         connector.setHost(config.bindAddress());
         connector.setPort(config.port());
-        jetty.addConnector(connector);
+        if (config.tls().http()) {
+            jetty.addConnector(connector);
+        }
+        if (config.tls().enabled()) { // issue 14: HTTPS beside (or instead of) HTTP
+            jetty.addConnector(dev.conveyor.server.tls.HttpsConnectors.create(jetty, http, http1.getInputBufferSize(), tlsKeyStore(),
+                    config.bindAddress(), config.tls().httpsPort()));
+        }
         jetty.setStopTimeout(10_000);
         return new ServletContextHandler("/");
     }
@@ -259,6 +271,16 @@ public final class ConveyorServer implements AutoCloseable {
                 auditor.webhook(request, response);
             }
         });
+    }
+
+    /** The key store HTTPS serves: from --tls-cert/--tls-key, or the self-signed certificate (made on first start). */
+    private java.security.KeyStore tlsKeyStore() {
+        ServerConfig.TlsSettings tls = config.tls();
+        if (tls.certificate() != null) {
+            return dev.conveyor.server.tls.PemKeyStores.load(tls.certificate(), tls.privateKey());
+        }
+        selfSigned = dev.conveyor.server.tls.SelfSignedCertificate.ensure(config.dataDir(), config.bindAddress(), clock);
+        return dev.conveyor.server.tls.PemKeyStores.load(selfSigned.certificate(), selfSigned.key());
     }
 
     private void sweepLoop() {
@@ -321,15 +343,40 @@ public final class ConveyorServer implements AutoCloseable {
         return sourceServices;
     }
 
-    /** The port actually bound (useful when configured with 0). */
+    /** The port actually bound (useful when configured with 0): HTTP's, or HTTPS's when HTTP is off. */
     public int port() {
         return ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
     }
 
-    /** The base URL for clients, e.g. {@code http://127.0.0.1:8080}. */
+    /** The HTTPS port actually bound, or -1 without HTTPS. */
+    public int httpsPort() {
+        for (var connector : jetty.getConnectors()) {
+            if (dev.conveyor.server.tls.HttpsConnectors.NAME.equals(connector.getName())) {
+                return ((ServerConnector) connector).getLocalPort();
+            }
+        }
+        return -1;
+    }
+
+    /** The base URL for clients, e.g. {@code http://127.0.0.1:8080} (https when HTTP is off). */
     public String endpoint() {
+        return (config.tls().http() ? "http://" : "https://") + clientHost() + ":" + port();
+    }
+
+    /** The HTTPS base URL, e.g. {@code https://127.0.0.1:8443}, or null without HTTPS. */
+    public String httpsEndpoint() {
+        int port = httpsPort();
+        return port < 0 ? null : "https://" + clientHost() + ":" + port;
+    }
+
+    /** The CA bundle of the self-signed certificate (for {@code --ca-bundle}), or null when not serving one. */
+    public java.nio.file.Path caBundle() {
+        return selfSigned == null ? null : selfSigned.caBundle();
+    }
+
+    private String clientHost() {
         String host = "0.0.0.0".equals(config.bindAddress()) ? "127.0.0.1" : config.bindAddress();
-        return "http://" + host + ":" + port();
+        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
     }
 
     /** Stops accepting requests, lets running ones finish, then closes the database. */
