@@ -70,6 +70,7 @@ public final class AuditTrail implements AutoCloseable {
         List<AuditEvent> batch = new ArrayList<>(BATCH);
         while (true) {
             try {
+                applyRetention(); // first thing at start, then hourly
                 AuditEvent first = queue.poll(200, TimeUnit.MILLISECONDS);
                 if (first != null) {
                     batch.add(first);
@@ -79,7 +80,6 @@ public final class AuditTrail implements AutoCloseable {
                 } else if (closed) {
                     return; // closed and drained
                 }
-                applyRetention();
             } catch (InterruptedException e) {
                 if (closed && queue.isEmpty()) {
                     return;
