@@ -79,11 +79,17 @@ class HttpsAndAuditTest {
             aws.succeed("s3", "mb", "s3://audited-bucket");
             AwsCli.Result refused = aws.run("codepipeline", "get-pipeline", "--name", "missing");
             assertThat(refused.exitCode()).isNotZero();
+            Path repo = Files.createDirectories(work.resolve("repo"));
+            Git.run(repo, "init", "-q", "-b", "main");
+            Files.writeString(repo.resolve("README"), "audited\n");
+            Git.run(repo, "add", ".");
+            Git.run(repo, "commit", "-q", "-m", "first");
+            Git.run(repo, "push", server.endpoint() + "/v1/repos/audited-repo", "main");
 
             JsonNode events = null;
             Instant until = Instant.now().plusSeconds(30);
-            while (events == null || events.size() < 3) {
-                assertThat(Instant.now()).as("three events recorded").isBefore(until);
+            while (events == null || events.size() < 4) {
+                assertThat(Instant.now()).as("four events recorded").isBefore(until);
                 Thread.sleep(100);
                 events = aws.ok("cloudtrail", "lookup-events").get("Events");
             }
@@ -99,6 +105,13 @@ class HttpsAndAuditTest {
             JsonNode bucket = aws.ok("cloudtrail", "lookup-events", "--lookup-attributes",
                     "AttributeKey=ResourceName,AttributeValue=audited-bucket").get("Events");
             assertThat(bucket).singleElement().satisfies(e -> assertThat(e.get("EventName").asText()).isEqualTo("CreateBucket"));
+
+            JsonNode push = aws.ok("cloudtrail", "lookup-events", "--lookup-attributes",
+                    "AttributeKey=ResourceName,AttributeValue=audited-repo").get("Events");
+            assertThat(push).singleElement().satisfies(e -> {
+                assertThat(e.get("EventName").asText()).isEqualTo("GitPush");
+                assertThat(e.get("EventSource").asText()).isEqualTo("codecommit.amazonaws.com");
+            });
 
             ConveyorCli.Result audit = new ConveyorCli(server.endpoint(), work).run("audit", "--since", "1h");
             assertThat(audit.exitCode()).as(audit.stderr()).isZero();

@@ -54,7 +54,7 @@ class AuditTrailApiTest {
 
     @ParameterizedTest
     @MethodSource("dev.conveyor.testkit.TestDatabases#both")
-    void lookupEventsShowsWhoDidWhatWithoutTheSecrets(String kind) throws IOException {
+    void lookupEventsShowsWhoDidWhatWithoutTheSecrets(String kind) throws IOException, InterruptedException {
         Path dataDir = Files.createTempDirectory("conveyor-audit-");
         ServerConfig base = ServerConfig.embedded(dataDir, 0);
         ServerConfig config = "h2".equals(kind) ? base : base.withDatabaseUrl(TestDatabases.freshUrl(kind));
@@ -142,6 +142,18 @@ class AuditTrailApiTest {
                 assertThatThrownBy(() -> cloudTrail.lookupEvents(b -> b.lookupAttributes(a -> a.attributeKey(LookupAttributeKey.READ_ONLY)
                         .attributeValue("maybe")))).isInstanceOf(InvalidLookupAttributesException.class)
                         .hasMessageContaining("LookupAttributes[0].AttributeValue");
+
+                // A request refused before it reached its operation (a malformed signature) is kept too.
+                var malformed = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(URI.create(endpoint))
+                        .header("X-Amz-Target", "CodePipeline_20150709.DeletePipeline").header("Content-Type", "application/x-amz-json-1.1")
+                        .header("Authorization", "AWS4-HMAC-SHA256 garbage")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"name\": \"p\"}")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(malformed.statusCode()).isEqualTo(400);
+                Event refused = Await.await(() -> lookup(cloudTrail, LookupAttributeKey.EVENT_NAME, "DeletePipeline"), events -> !events.isEmpty(),
+                        Duration.ofSeconds(20), "the refused DeletePipeline").get(0);
+                assertThat(ConveyorJson.read(refused.cloudTrailEvent(), JsonNode.class).path("errorCode").asText())
+                        .isEqualTo("IncompleteSignatureException");
 
                 // No secret value anywhere in the trail.
                 for (Event e : cloudTrail.lookupEvents(LookupEventsRequest.builder().maxResults(50).build()).events()) {
