@@ -109,6 +109,37 @@ class HttpsListenerTest {
         }
     }
 
+    /** Keys as openssl and certbot write them: PKCS#1 RSA ({@code BEGIN RSA PRIVATE KEY}) and SEC1 EC ({@code BEGIN EC PRIVATE KEY}). */
+    @Test
+    void opensslKeysInTheirTraditionalFormsAreServed() throws Exception {
+        Path dir = Files.createTempDirectory("openssl-");
+        openssl(dir, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "rsa-pkcs8.pem", "-out", "rsa.pem", "-days", "2",
+                "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1");
+        openssl(dir, "rsa", "-in", "rsa-pkcs8.pem", "-traditional", "-out", "rsa-key.pem");
+        openssl(dir, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", "ec-pkcs8.pem",
+                "-out", "ec.pem", "-days", "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1");
+        openssl(dir, "ec", "-in", "ec-pkcs8.pem", "-out", "ec-key.pem");
+        assertThat(Files.readString(dir.resolve("rsa-key.pem"))).startsWith("-----BEGIN RSA PRIVATE KEY-----");
+        assertThat(Files.readString(dir.resolve("ec-key.pem"))).startsWith("-----BEGIN EC PRIVATE KEY-----");
+        for (String kind : new String[] {"rsa", "ec"}) {
+            ServerConfig config = ServerConfig.embedded(Files.createTempDirectory("conveyor-tls-"), 0)
+                    .withTls(new ServerConfig.TlsSettings(dir.resolve(kind + ".pem"), dir.resolve(kind + "-key.pem"), false, 0, false));
+            try (ConveyorServer server = new ConveyorServer(config).start()) {
+                HttpResponse<String> health = jdkClient(dir.resolve(kind + ".pem")).send(
+                        HttpRequest.newBuilder(URI.create(server.endpoint() + "/healthz")).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(health.statusCode()).as(kind).isEqualTo(200);
+            }
+        }
+    }
+
+    private static void openssl(Path dir, String... args) throws Exception {
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("openssl"));
+        command.addAll(java.util.List.of(args));
+        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertThat(process.waitFor()).as("openssl " + String.join(" ", args) + ": " + output).isZero();
+    }
+
     @Test
     void aKeyThatIsNotTheCertificatesIsRefusedNamingTheFlag() throws Exception {
         SelfSignedCertificate.Files one = SelfSignedCertificate.ensure(Files.createTempDirectory("one-"), "127.0.0.1", Clock.systemUTC());
