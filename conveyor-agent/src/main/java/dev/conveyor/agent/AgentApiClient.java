@@ -31,10 +31,15 @@ final class AgentApiClient implements AutoCloseable {
 
     private final ObjectMapper mapper = ConveyorJson.mapper();
     private final URI endpoint;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http;
 
     AgentApiClient(URI endpoint) {
+        this(endpoint, CaBundle.system());
+    }
+
+    AgentApiClient(URI endpoint, CaBundle trust) {
         this.endpoint = endpoint;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(trust.sslContext()).build();
     }
 
     URI endpoint() {

@@ -21,9 +21,15 @@ public final class RemoteAgent implements AutoCloseable {
      * @param workerId a stable name for this agent: after a crash, the same name releases the jobs it held at once
      */
     public RemoteAgent(URI server, String region, String workerId, Set<String> labels, int capacity, Path workDir, Duration lease) {
-        this.api = new AgentApiClient(server);
+        this(server, CaBundle.system(), region, workerId, labels, capacity, workDir, lease);
+    }
+
+    /** @param trust the authorities an {@code https://} server's certificate is checked against */
+    public RemoteAgent(URI server, CaBundle trust, String region, String workerId, Set<String> labels, int capacity, Path workDir,
+                       Duration lease) {
+        this.api = new AgentApiClient(server, trust);
         this.channel = new HttpJobChannel(api);
-        this.agent = new Agent(workerId, labels, channel, new RemoteArtifactStore(channel, server, region),
+        this.agent = new Agent(workerId, labels, channel, new RemoteArtifactStore(channel, server, region, trust),
                 BuiltInProviders.workers(), capacity, workDir.resolve("logs"), workDir.resolve("workspaces"), lease);
     }
 

@@ -39,16 +39,18 @@ final class RemoteArtifactStore implements ArtifactStore {
     private final HttpJobChannel channel;
     private final URI endpoint;
     private final String region;
+    private final CaBundle trust;
 
-    RemoteArtifactStore(HttpJobChannel channel, URI endpoint, String region) {
+    RemoteArtifactStore(HttpJobChannel channel, URI endpoint, String region, CaBundle trust) {
         this.channel = channel;
         this.endpoint = endpoint;
         this.region = region;
+        this.trust = trust;
     }
 
     private S3Client s3(HttpJobChannel.Credentials c) {
         return S3Client.builder().endpointOverride(endpoint).region(Region.of(region)).forcePathStyle(true)
-                .httpClient(UrlConnectionHttpClient.create())
+                .httpClient(UrlConnectionHttpClient.builder().tlsTrustManagersProvider(trust::trustManagers).build())
                 .credentialsProvider(StaticCredentialsProvider.create(AwsSessionCredentials.create(c.accessKeyId(),
                         c.secretAccessKey(), c.sessionToken())))
                 .build();

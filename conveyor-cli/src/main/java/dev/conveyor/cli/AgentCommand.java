@@ -36,13 +36,17 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--region", defaultValue = "us-east-1", description = "The server's region (default: ${DEFAULT-VALUE}).")
     String region;
 
+    @Option(names = "--ca-bundle", paramLabel = "PEM", description = "Certificate authorities to trust for an https:// server "
+            + "(default: $AWS_CA_BUNDLE, else the system's), e.g. the server's <data-dir>/tls/ca.pem.")
+    Path caBundle;
+
     @Option(names = "--lease-seconds", defaultValue = "30", hidden = true, description = "How often leases are renewed, times three.")
     int leaseSeconds;
 
     @Override
     public Integer call() throws Exception {
         String workerId = name != null ? name : "agent@" + java.net.InetAddress.getLocalHost().getHostName() + ":" + workDir.toAbsolutePath();
-        RemoteAgent agent = new RemoteAgent(server, region, workerId, AgentLabels.parse(labels), capacity, workDir,
+        RemoteAgent agent = new RemoteAgent(server, dev.conveyor.agent.CaBundle.resolve(caBundle), region, workerId, AgentLabels.parse(labels), capacity, workDir,
                 Duration.ofSeconds(leaseSeconds)).start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -77,6 +77,23 @@ final class ServerCommand implements Callable<Integer> {
             description = "How often pipeline schedules are checked (default 5 s; tests shorten it).")
     long scheduleIntervalMillis;
 
+    @Option(names = "--tls", description = "Serve HTTPS with a certificate made on first start under <data-dir>/tls (its CA "
+            + "bundle, for aws --ca-bundle or AWS_CA_BUNDLE, and fingerprint are printed).")
+    boolean tls;
+
+    @Option(names = "--tls-cert", paramLabel = "PEM", description = "Serve HTTPS with this PEM certificate chain (with --tls-key).")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "The PEM private key (PKCS#8 or PKCS#1, unencrypted) of --tls-cert.")
+    Path tlsKey;
+
+    @Option(names = "--https-port", defaultValue = "8443", description = "HTTPS port with --tls or --tls-cert (default: ${DEFAULT-VALUE}; "
+            + "0 picks a free one).")
+    int httpsPort;
+
+    @Option(names = "--no-http", description = "Serve HTTPS only: no plain HTTP listener on --port.")
+    boolean noHttp;
+
     @Option(names = "--demo", description = "Create the demo pipeline conveyor-demo (and start it) if it does not exist yet.")
     boolean demo;
 
@@ -92,6 +109,11 @@ final class ServerCommand implements Callable<Integer> {
                 ServerConfig.ArtifactSettings.defaults().retentionInterval()));
         config = config.withSources(new ServerConfig.SourceSettings(publicUrl, java.time.Duration.ofSeconds(pollIntervalSeconds),
                 java.time.Duration.ofMillis(scheduleIntervalMillis)));
+        try {
+            config = config.withTls(new ServerConfig.TlsSettings(tlsCert, tlsKey, tls, httpsPort, !noHttp));
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
+        }
         ConveyorServer server = new ConveyorServer(config).start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -101,6 +123,13 @@ final class ServerCommand implements Callable<Integer> {
         DemoPipeline.Installation installation = demo ? DemoPipeline.install(server, dataDir) : null;
         System.out.println("Conveyor is ready at " + server.endpoint()
                 + "  (try: aws codepipeline list-pipelines --endpoint-url " + server.endpoint() + ")");
+        if (server.httpsEndpoint() != null && !server.httpsEndpoint().equals(server.endpoint())) {
+            System.out.println("HTTPS at " + server.httpsEndpoint());
+        }
+        if (server.caBundle() != null) {
+            System.out.println("HTTPS certificate: clients trust it with aws --ca-bundle " + server.caBundle() + " (or AWS_CA_BUNDLE="
+                    + server.caBundle() + "; conveyor's client commands and agents take --ca-bundle too)");
+        }
         if (installation != null) {
             System.out.println(demoGuide(installation, server.endpoint()));
         }

@@ -23,10 +23,17 @@ final class AwsCli {
 
     private final String endpoint;
     private final Path workDir;
+    private final List<String> globalArgs;
 
     AwsCli(String endpoint, Path workDir) {
+        this(endpoint, workDir, List.of());
+    }
+
+    /** With options added to every command, e.g. {@code --ca-bundle ca.pem} for an HTTPS endpoint. */
+    AwsCli(String endpoint, Path workDir, List<String> globalArgs) {
         this.endpoint = endpoint;
         this.workDir = workDir;
+        this.globalArgs = List.copyOf(globalArgs);
         ConveyorProcess.requireCommand("aws");
     }
 
@@ -34,6 +41,7 @@ final class AwsCli {
         List<String> command = new ArrayList<>(List.of("aws"));
         command.addAll(List.of(args));
         command.addAll(List.of("--endpoint-url", endpoint, "--region", "us-east-1", "--output", "json"));
+        command.addAll(globalArgs);
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
         Map<String, String> env = builder.environment();
         env.put("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE");

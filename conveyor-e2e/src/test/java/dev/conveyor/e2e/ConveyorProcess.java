@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * bin/conveyor starts it. The endpoint is read from the line the server prints when it is ready.
  */
 final class ConveyorProcess implements AutoCloseable {
-    private static final Pattern READY = Pattern.compile("Conveyor is ready at (http://\\S+)");
+    private static final Pattern READY = Pattern.compile("Conveyor is ready at (https?://\\S+)");
 
     private final Process process;
     private final List<String> output = new CopyOnWriteArrayList<>();

@@ -6,6 +6,9 @@ import dev.conveyor.engine.EngineConfig;
 import dev.conveyor.iam.IamServices;
 import dev.conveyor.iam.identity.AdministratorBootstrap;
 import dev.conveyor.server.iam.QueryEndpoint;
+import dev.conveyor.server.audit.AuditIdentities;
+import dev.conveyor.server.audit.CallAuditor;
+import dev.conveyor.server.audit.GitPushAudit;
 import java.util.Optional;
 import dev.conveyor.engine.ExecutionEngine;
 import dev.conveyor.engine.ExecutionQueries;
@@ -92,6 +95,8 @@ public final class ConveyorServer implements AutoCloseable {
     private ExecutionQueries queries;
     private Agent agent;
     private Thread sweeper;
+    private dev.conveyor.audit.AuditServices audit;
+    private dev.conveyor.server.tls.SelfSignedCertificate.Files selfSigned;
 
     public ConveyorServer(ServerConfig config, Clock clock) {
         this.config = config;
@@ -156,7 +161,11 @@ public final class ConveyorServer implements AutoCloseable {
         SecretServices secretServices = new SecretServices(database, artifactServices.keyring(), config.region(), config.accountId(), clock);
         // Identities and access (issue 14): IAM and STS on this endpoint; policies are not enforced on requests yet.
         IamServices iam = IamServices.open(database, artifactServices.keyring(), config.region(), config.accountId(), clock);
-        QueryEndpoint iamEndpoint = new QueryEndpoint(iam.queryApi(), iam.signingKeys(), clock);
+        // The audit trail (issue 14): every mutating call and every failure, kept in the database, CloudTrail's LookupEvents.
+        audit = dev.conveyor.audit.AuditServices.open(database, keyId -> AuditIdentities.resolve(iam.signingKeys(), keyId, config.accountId()),
+                config.region(), config.accountId(), clock, dev.conveyor.audit.AuditServices.DEFAULT_RETENTION);
+        CallAuditor auditor = new CallAuditor(audit.trail(), clock);
+        QueryEndpoint iamEndpoint = new QueryEndpoint(iam.queryApi(), iam.signingKeys(), clock, auditor::query);
         codeBuildServices = new CodeBuildServices(config.dataDir(), database, engine, queries, objects, secretServices.references(),
                 engineConfig.logsDir(), settings.agentCapacity(), config.region(), config.accountId(), clock);
         ExecutionOperations executionOperations = new ExecutionOperations(engine, queries, pipelines, arns, config.accountId(), actionTypes,
@@ -185,15 +194,18 @@ public final class ConveyorServer implements AutoCloseable {
         jsonServices.putAll(Map.of(codePipeline.targetPrefix(), codePipeline, agentApi.targetPrefix(), agentApi));
         jsonServices.putAll(secretServices.jsonServices());
         jsonServices.put(codeBuildServices.jsonService().targetPrefix(), codeBuildServices.jsonService());
-        AwsJsonProtocol json = new AwsJsonProtocol(jsonServices);
+        JsonService cloudTrail = new JsonService(dev.conveyor.audit.AuditServices.cloudTrailModel(),
+                Map.of("LookupEvents", (input, context) -> audit.lookupEvents().handle(input)));
+        jsonServices.put(cloudTrail.targetPrefix(), cloudTrail);
+        AwsJsonProtocol json = new AwsJsonProtocol(jsonServices, auditor);
         ActionLogEndpoint logs = new ActionLogEndpoint(queries, engineConfig.logsDir());
         // Job credentials are verified and scoped to their job's artifacts; other signatures are accepted for now.
         RequestAuthenticator authenticator = new JobCredentialAuthenticator(jobCredentialStore,
                 jobId -> engine.findJob(jobId).map(dev.conveyor.store.execution.JobRow::dataJson), RequestAuthenticator.acceptAny(), clock);
         RequestRouter router = new RequestRouter(json, authenticator, clock,
-                List.of(new RequestRouter.PathRoute(ActionLogEndpoint.PREFIX, logs::handle), sourceServices.webhookRoute(),
+                List.of(new RequestRouter.PathRoute(ActionLogEndpoint.PREFIX, logs::handle), audited(sourceServices.webhookRoute(), auditor),
                         codeBuildServices.logRoute()),
-                artifactServices.s3(), Map.of("iam", iamEndpoint::handle, "sts", iamEndpoint::handle));
+                artifactServices.s3(), Map.of("iam", iamEndpoint::handle, "sts", iamEndpoint::handle)).observeS3Calls(auditor::s3);
         Optional<java.nio.file.Path> adminCredentials = iam.bootstrap().run(config.dataDir());
         router.readiness(new ServerHealth(database, config.dataDir()));
         // Artifact retention (issue 3): never the artifacts of running or latest-successful executions.
@@ -206,6 +218,9 @@ public final class ConveyorServer implements AutoCloseable {
         sourceServices.gitServlet().limitPushes(config.artifacts().maxObjectBytes());
         context.addServlet(new ServletHolder("git", sourceServices.gitServlet()), SourceServices.gitServletMapping());
         context.setErrorHandler(new ProtocolErrorHandler());
+        context.addFilter(new org.eclipse.jetty.ee10.servlet.FilterHolder(new GitPushAudit(auditor,
+                dev.conveyor.server.git.GitHttpServlet.PATH + "/")), SourceServices.gitServletMapping(),
+                java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
         jetty.setHandler(new MinimumRequestDataRate(context, MIN_REQUEST_BYTES_PER_SECOND, REQUEST_RATE_GRACE_MILLIS));
         try {
             jetty.start();
@@ -216,8 +231,13 @@ public final class ConveyorServer implements AutoCloseable {
         sourceServices.listening(endpoint(), port());
         codeBuildServices.listening(config.sources().publicUrl() == null ? endpoint() : config.sources().publicUrl());
         adminCredentials.ifPresent(file -> LOG.info(AdministratorBootstrap.instructions(file, endpoint())));
-        LOG.info("Conveyor listening on http://{}:{} (database: {}, data: {})", config.bindAddress(), port(),
-                database.kind(), config.dataDir());
+        LOG.info("Conveyor listening on {} (database: {}, data: {})", config.tls().http() && config.tls().enabled()
+                ? endpoint() + " and " + httpsEndpoint() : endpoint(), database.kind(), config.dataDir());
+        if (selfSigned != null) {
+            LOG.info("HTTPS certificate {} (SHA-256 fingerprint {}{}); clients trust it with: aws --ca-bundle {}  or  export AWS_CA_BUNDLE={}",
+                    selfSigned.certificate(), selfSigned.fingerprint(), selfSigned.created() ? ", made now" : "", selfSigned.caBundle(),
+                    selfSigned.caBundle());
+        }
         return this;
     }
 
@@ -249,10 +269,39 @@ public final class ConveyorServer implements AutoCloseable {
         connector.setPort(config.port());
         // A body (or a request) that stops for this long is ended; one that trickles, by MinimumRequestDataRate.
         connector.setIdleTimeout(IDLE_TIMEOUT_MILLIS);
-        jetty.addConnector(connector);
+        if (config.tls().http()) {
+            jetty.addConnector(connector);
+        }
+        if (config.tls().enabled()) { // issue 14: HTTPS beside (or instead of) HTTP
+            ServerConnector https = dev.conveyor.server.tls.HttpsConnectors.create(jetty, http, http1.getInputBufferSize(), tlsKeyStore(),
+                    config.bindAddress(), config.tls().httpsPort());
+            https.setIdleTimeout(IDLE_TIMEOUT_MILLIS);
+            jetty.addConnector(https);
+        }
         jetty.setStopTimeout(10_000);
         jetty.setErrorHandler(new ProtocolErrorHandler()); // errors Jetty answers before a request reaches the context
         return new ServletContextHandler("/");
+    }
+
+    /** The webhook route, each delivery recorded in the audit trail once answered. */
+    private static RequestRouter.PathRoute audited(RequestRouter.PathRoute route, CallAuditor auditor) {
+        return new RequestRouter.PathRoute(route.prefix(), (request, response) -> {
+            try {
+                route.handler().handle(request, response);
+            } finally {
+                auditor.webhook(request, response);
+            }
+        });
+    }
+
+    /** The key store HTTPS serves: from --tls-cert/--tls-key, or the self-signed certificate (made on first start). */
+    private java.security.KeyStore tlsKeyStore() {
+        ServerConfig.TlsSettings tls = config.tls();
+        if (tls.certificate() != null) {
+            return dev.conveyor.server.tls.PemKeyStores.load(tls.certificate(), tls.privateKey());
+        }
+        selfSigned = dev.conveyor.server.tls.SelfSignedCertificate.ensure(config.dataDir(), config.bindAddress(), clock);
+        return dev.conveyor.server.tls.PemKeyStores.load(selfSigned.certificate(), selfSigned.key());
     }
 
     private void sweepLoop() {
@@ -315,15 +364,40 @@ public final class ConveyorServer implements AutoCloseable {
         return sourceServices;
     }
 
-    /** The port actually bound (useful when configured with 0). */
+    /** The port actually bound (useful when configured with 0): HTTP's, or HTTPS's when HTTP is off. */
     public int port() {
         return ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
     }
 
-    /** The base URL for clients, e.g. {@code http://127.0.0.1:8080}. */
+    /** The HTTPS port actually bound, or -1 without HTTPS. */
+    public int httpsPort() {
+        for (var connector : jetty.getConnectors()) {
+            if (dev.conveyor.server.tls.HttpsConnectors.NAME.equals(connector.getName())) {
+                return ((ServerConnector) connector).getLocalPort();
+            }
+        }
+        return -1;
+    }
+
+    /** The base URL for clients, e.g. {@code http://127.0.0.1:8080} (https when HTTP is off). */
     public String endpoint() {
+        return (config.tls().http() ? "http://" : "https://") + clientHost() + ":" + port();
+    }
+
+    /** The HTTPS base URL, e.g. {@code https://127.0.0.1:8443}, or null without HTTPS. */
+    public String httpsEndpoint() {
+        int port = httpsPort();
+        return port < 0 ? null : "https://" + clientHost() + ":" + port;
+    }
+
+    /** The CA bundle of the self-signed certificate (for {@code --ca-bundle}), or null when not serving one. */
+    public java.nio.file.Path caBundle() {
+        return selfSigned == null ? null : selfSigned.caBundle();
+    }
+
+    private String clientHost() {
         String host = "0.0.0.0".equals(config.bindAddress()) ? "127.0.0.1" : config.bindAddress();
-        return "http://" + host + ":" + port();
+        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
     }
 
     /** Stops accepting requests, lets running ones finish, then closes the database. */
@@ -352,6 +426,10 @@ public final class ConveyorServer implements AutoCloseable {
                 LOG.warn("HTTP listener did not stop cleanly", e);
             }
             jetty = null;
+        }
+        if (audit != null) {
+            audit.close(); // after the listener: no call is being recorded any more; writes what is queued
+            audit = null;
         }
         if (artifactServices != null) {
             artifactServices.close(); // retention, then the object store

@@ -15,9 +15,10 @@ import java.time.Duration;
  * @param engine      how executions run: timers, and the agent embedded in the server
  * @param artifacts   where artifacts are kept, how big they may be and how long they are kept
  * @param sources     how sources are reached and watched: the public URL, polling and schedule intervals
+ * @param tls         HTTPS: off, with given PEM files, or with a self-signed certificate; and whether HTTP stays on
  */
 public record ServerConfig(String bindAddress, int port, Path dataDir, String databaseUrl, String region, String accountId,
-                           EngineSettings engine, ArtifactSettings artifacts, SourceSettings sources) {
+                           EngineSettings engine, ArtifactSettings artifacts, SourceSettings sources, TlsSettings tls) {
     public static final String DEFAULT_REGION = "us-east-1";
     public static final String DEFAULT_ACCOUNT_ID = "000000000000";
 
@@ -27,6 +28,45 @@ public record ServerConfig(String bindAddress, int port, Path dataDir, String da
         }
         if (!region.matches("[a-z0-9-]+")) {
             throw new IllegalArgumentException("the region must look like us-east-1, got '" + region + "'");
+        }
+    }
+
+    /** A configuration without TLS. */
+    public ServerConfig(String bindAddress, int port, Path dataDir, String databaseUrl, String region, String accountId,
+                        EngineSettings engine, ArtifactSettings artifacts, SourceSettings sources) {
+        this(bindAddress, port, dataDir, databaseUrl, region, accountId, engine, artifacts, sources, TlsSettings.off());
+    }
+
+    /**
+     * HTTPS settings (issue 14).
+     *
+     * @param certificate PEM certificate chain ({@code --tls-cert}), or null
+     * @param privateKey  its PEM private key ({@code --tls-key}), or null
+     * @param selfSigned  serve a certificate made on first start under {@code <dataDir>/tls} ({@code --tls})
+     * @param httpsPort   the HTTPS port (0 picks a free one)
+     * @param http        whether the plain HTTP listener on {@code port} stays on
+     */
+    public record TlsSettings(Path certificate, Path privateKey, boolean selfSigned, int httpsPort, boolean http) {
+        public static final int DEFAULT_HTTPS_PORT = 8443;
+
+        public TlsSettings {
+            if ((certificate == null) != (privateKey == null)) {
+                throw new IllegalArgumentException("--tls-cert and --tls-key go together: give both or neither");
+            }
+            if (certificate != null && selfSigned) {
+                throw new IllegalArgumentException("--tls makes its own certificate: give it or --tls-cert/--tls-key, not both");
+            }
+            if (!http && certificate == null && !selfSigned) {
+                throw new IllegalArgumentException("HTTP can be turned off only with HTTPS on (--tls, or --tls-cert and --tls-key)");
+            }
+        }
+
+        public static TlsSettings off() {
+            return new TlsSettings(null, null, false, DEFAULT_HTTPS_PORT, true);
+        }
+
+        public boolean enabled() {
+            return selfSigned || certificate != null;
         }
     }
 
@@ -105,22 +145,26 @@ public record ServerConfig(String bindAddress, int port, Path dataDir, String da
     /** Defaults for a server on the loopback interface with the embedded database. */
     public static ServerConfig embedded(Path dataDir, int port) {
         return new ServerConfig("127.0.0.1", port, dataDir, null, DEFAULT_REGION, DEFAULT_ACCOUNT_ID, EngineSettings.defaults(),
-                ArtifactSettings.defaults(), SourceSettings.defaults());
+                ArtifactSettings.defaults(), SourceSettings.defaults(), TlsSettings.off());
     }
 
     public ServerConfig withDatabaseUrl(String url) {
-        return new ServerConfig(bindAddress, port, dataDir, url, region, accountId, engine, artifacts, sources);
+        return new ServerConfig(bindAddress, port, dataDir, url, region, accountId, engine, artifacts, sources, tls);
     }
 
     public ServerConfig withEngine(EngineSettings settings) {
-        return new ServerConfig(bindAddress, port, dataDir, databaseUrl, region, accountId, settings, artifacts, sources);
+        return new ServerConfig(bindAddress, port, dataDir, databaseUrl, region, accountId, settings, artifacts, sources, tls);
     }
 
     public ServerConfig withArtifacts(ArtifactSettings settings) {
-        return new ServerConfig(bindAddress, port, dataDir, databaseUrl, region, accountId, engine, settings, sources);
+        return new ServerConfig(bindAddress, port, dataDir, databaseUrl, region, accountId, engine, settings, sources, tls);
     }
 
     public ServerConfig withSources(SourceSettings settings) {
-        return new ServerConfig(bindAddress, port, dataDir, databaseUrl, region, accountId, engine, artifacts, settings);
+        return new ServerConfig(bindAddress, port, dataDir, databaseUrl, region, accountId, engine, artifacts, settings, tls);
+    }
+
+    public ServerConfig withTls(TlsSettings settings) {
+        return new ServerConfig(bindAddress, port, dataDir, databaseUrl, region, accountId, engine, artifacts, sources, settings);
     }
 }

@@ -31,6 +31,19 @@ public final class ClientOptions {
     @Option(names = "--region", paramLabel = "REGION", defaultValue = "us-east-1", description = "The region requests are signed for (default: ${DEFAULT-VALUE}).")
     String region;
 
+    @Option(names = "--ca-bundle", paramLabel = "PEM", description = "Certificate authorities to trust for an https:// endpoint "
+            + "(default: $AWS_CA_BUNDLE, else the system's), e.g. the server's <data-dir>/tls/ca.pem.")
+    java.nio.file.Path caBundle;
+
+    /** The authorities HTTPS is checked against, as the AWS CLI finds them. */
+    public dev.conveyor.agent.CaBundle trust() {
+        try {
+            return dev.conveyor.agent.CaBundle.resolve(caBundle);
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+            throw new CommandFailure("--ca-bundle: " + e.getMessage());
+        }
+    }
+
     /** The server's base URL, checked. */
     public URI endpoint() {
         String value = endpoint == null || endpoint.isBlank() ? DEFAULT_ENDPOINT : endpoint.strip();
@@ -62,19 +75,25 @@ public final class ClientOptions {
         return build(SecretsManagerClient.builder());
     }
 
+    /** A CloudTrail client for the server's audit trail; the caller closes it. */
+    public software.amazon.awssdk.services.cloudtrail.CloudTrailClient cloudTrail() {
+        return build(software.amazon.awssdk.services.cloudtrail.CloudTrailClient.builder());
+    }
+
     /** Any of the SDK's clients, pointed at the server and signed for the region, over the JDK's HTTP client. */
     private <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(B builder) {
         return builder
                 .endpointOverride(endpoint())
                 .region(Region.of(region))
                 .credentialsProvider(credentials())
-                .httpClientBuilder(UrlConnectionHttpClient.builder().connectionTimeout(CONNECT_TIMEOUT).socketTimeout(Duration.ofMinutes(1)))
+                .httpClientBuilder(UrlConnectionHttpClient.builder().connectionTimeout(CONNECT_TIMEOUT).socketTimeout(Duration.ofMinutes(1))
+                        .tlsTrustManagersProvider(trust()::trustManagers))
                 .build();
     }
 
     /** The client of the server's action-log endpoint; the caller closes it. */
     public ActionLogs actionLogs() {
-        return new ActionLogs(endpoint(), HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build());
+        return new ActionLogs(endpoint(), HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).sslContext(trust().sslContext()).build());
     }
 
     /**

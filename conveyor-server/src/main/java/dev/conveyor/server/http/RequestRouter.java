@@ -59,6 +59,13 @@ public final class RequestRouter extends HttpServlet {
     private final S3Protocol s3;
     private final Map<String, PathHandler> signedServiceRoutes;
     private volatile Readiness readiness = Optional::empty;
+    private S3CallObserver s3Observer = (request, response, caller) -> { };
+
+    /** Told of every S3 call once it is answered (the audit trail listens). */
+    @FunctionalInterface
+    public interface S3CallObserver {
+        void completed(HttpServletRequest request, HttpServletResponse response, Caller caller);
+    }
 
     public RequestRouter(AwsJsonProtocol json, RequestAuthenticator authenticator, Clock clock, List<PathRoute> pathRoutes) {
         this(json, authenticator, clock, pathRoutes, null);
@@ -85,6 +92,12 @@ public final class RequestRouter extends HttpServlet {
         this.readiness = readiness;
     }
 
+    /** Tells {@code observer} of every S3 call once answered; returns this router. Call before the router serves. */
+    public RequestRouter observeS3Calls(S3CallObserver observer) {
+        this.s3Observer = observer;
+        return this;
+    }
+
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String path = request.getRequestURI();
@@ -106,7 +119,7 @@ public final class RequestRouter extends HttpServlet {
                 json.handle(target, request, response, new RequestContext(context.requestId(), caller, context.receivedAt()));
             } catch (ServiceException e) {
                 response.setHeader("x-amzn-RequestId", context.requestId());
-                json.writeError(response, e);
+                json.refuse(target, e, request, response, context);
             }
             return;
         }
@@ -181,6 +194,16 @@ public final class RequestRouter extends HttpServlet {
     }
 
     private void serveS3(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        Caller[] caller = {null};
+        try {
+            authenticateAndServeS3(request, response, caller);
+        } finally {
+            s3Observer.completed(request, response, caller[0]);
+        }
+    }
+
+    private void authenticateAndServeS3(HttpServletRequest request, HttpServletResponse response, Caller[] authenticated)
+            throws IOException {
         Caller caller;
         try {
             Optional<SigV4Credential> credential = SigV4Credential.fromAuthorization(request.getHeader("Authorization"));
@@ -197,6 +220,7 @@ public final class RequestRouter extends HttpServlet {
                     RequestIds.next());
             return;
         }
+        authenticated[0] = caller;
         s3.handle(request, response, caller);
     }
 

@@ -41,11 +41,24 @@ public final class QueryEndpoint {
     private final QueryApi api;
     private final SigningKeys signingKeys;
     private final Clock clock;
+    private final CallObserver observer;
+
+    /** Told of every IAM and STS call once answered (the audit trail listens); {@code errorCode} is null on success. */
+    @FunctionalInterface
+    public interface CallObserver {
+        void completed(String service, String action, Map<String, String> parameters, String accessKeyId, String errorCode,
+                       String errorMessage, HttpServletRequest request, String requestId);
+    }
 
     public QueryEndpoint(QueryApi api, SigningKeys signingKeys, Clock clock) {
+        this(api, signingKeys, clock, (service, action, parameters, accessKeyId, errorCode, errorMessage, request, requestId) -> { });
+    }
+
+    public QueryEndpoint(QueryApi api, SigningKeys signingKeys, Clock clock, CallObserver observer) {
         this.api = api;
         this.signingKeys = signingKeys;
         this.clock = clock;
+        this.observer = observer;
     }
 
     public void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -53,9 +66,11 @@ public final class QueryEndpoint {
         SigV4Credential credential = SigV4Credential.fromAuthorization(request.getHeader("Authorization")).orElseThrow();
         String service = credential.service();
         QueryResponse answer;
+        Map<String, String> parameters = new HashMap<>();
+        String errorCode = null;
+        String errorMessage = null;
         try {
             byte[] body = readBody(request);
-            Map<String, String> parameters = new HashMap<>();
             parse(request.getQueryString(), parameters);
             parse(new String(body, StandardCharsets.UTF_8), parameters);
             String sessionToken = request.getHeader("X-Amz-Security-Token");
@@ -72,16 +87,32 @@ public final class QueryEndpoint {
             answer = api.handle(new QueryRequest(service, parameters, caller, credential.accessKeyId(), context(request)), requestId);
         } catch (IamException e) {
             answer = QueryApi.error(service, e, requestId);
+            errorCode = e.code();
+            errorMessage = e.getMessage();
         } catch (RuntimeException e) {
             LOG.error("{} request {} failed", service, requestId, e);
             answer = QueryApi.internalFailure(service, requestId);
+            errorCode = "InternalFailure";
         }
+        if (errorCode == null && answer.status() >= 400) { // the API answered the error itself: its code is in the document
+            errorCode = element(answer.xml(), "Code");
+            errorMessage = element(answer.xml(), "Message");
+        }
+        observer.completed(service, parameters.get("Action"), parameters, credential.accessKeyId(), errorCode, errorMessage, request,
+                requestId);
         byte[] bytes = answer.xml().getBytes(StandardCharsets.UTF_8);
         response.setStatus(answer.status());
         response.setHeader("x-amzn-RequestId", requestId);
         response.setContentType("text/xml;charset=UTF-8");
         response.setContentLength(bytes.length);
         response.getOutputStream().write(bytes);
+    }
+
+    /** The text of the first {@code <name>} element of an error document, or null. */
+    private static String element(String xml, String name) {
+        int start = xml.indexOf("<" + name + ">");
+        int end = xml.indexOf("</" + name + ">");
+        return start < 0 || end < start ? null : xml.substring(start + name.length() + 2, end);
     }
 
     /** The context keys policies may test: where the request came from, and whether it came over TLS. */

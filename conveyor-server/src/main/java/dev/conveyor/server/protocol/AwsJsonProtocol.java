@@ -34,9 +34,16 @@ public final class AwsJsonProtocol {
     /** Bodies are read within size, depth, token and heap limits (issue 13). */
     private final JsonBodyReader bodies = new JsonBodyReader();
     private final Map<String, JsonService> servicesByPrefix;
+    private final CallObserver observer;
 
     public AwsJsonProtocol(Map<String, JsonService> servicesByPrefix) {
+        this(servicesByPrefix, CallObserver.NONE);
+    }
+
+    /** With an observer told of every call once it is answered (the audit trail). */
+    public AwsJsonProtocol(Map<String, JsonService> servicesByPrefix, CallObserver observer) {
         this.servicesByPrefix = Map.copyOf(servicesByPrefix);
+        this.observer = observer;
     }
 
     /** Handles one request whose X-Amz-Target header is {@code target}. */
@@ -44,9 +51,12 @@ public final class AwsJsonProtocol {
             throws IOException {
         response.setHeader("x-amzn-RequestId", context.requestId());
         String operationName = "?";
+        JsonService service = null;
+        JsonNode input = null;
+        ServiceException error = null;
         try {
             int dot = target.lastIndexOf('.');
-            JsonService service = dot < 0 ? null : servicesByPrefix.get(target.substring(0, dot));
+            service = dot < 0 ? null : servicesByPrefix.get(target.substring(0, dot));
             if (service == null) {
                 throw new UnknownOperationException("Unknown target '" + target + "'");
             }
@@ -58,7 +68,7 @@ public final class AwsJsonProtocol {
             if (!"POST".equals(request.getMethod())) {
                 throw new SerializationException("AWS JSON requests must use POST, not " + request.getMethod());
             }
-            JsonNode input = bodies.read(request);
+            input = bodies.read(request);
             Violations.throwIfAny(service.validator().validateInput(operation, input));
             service.normalizer().normalizeInput(operation, input);
             JsonNode output = handler.handle(input, context);
@@ -68,6 +78,7 @@ public final class AwsJsonProtocol {
                 write(response, 200, output == null ? mapper.createObjectNode() : output);
             }
         } catch (ServiceException e) {
+            error = e;
             writeError(response, e);
         } catch (RuntimeException e) {
             if (StorageFaults.isUnavailable(e)) {
@@ -77,7 +88,10 @@ public final class AwsJsonProtocol {
                 return;
             }
             LOG.error("request {} ({}) failed", context.requestId(), operationName, e);
-            writeError(response, new InternalFailure("The server failed to process request " + context.requestId()));
+            error = new InternalFailure("The server failed to process request " + context.requestId());
+            writeError(response, error);
+        } finally {
+            observer.completed(service, operationName, input, error, request, context);
         }
     }
 
@@ -92,6 +106,15 @@ public final class AwsJsonProtocol {
         try (OutputStream out = response.getOutputStream()) {
             out.write(bytes);
         }
+    }
+
+    /** Answers a request refused before it reached its service (e.g. a malformed signature), and tells the observer. */
+    public void refuse(String target, ServiceException e, HttpServletRequest request, HttpServletResponse response, RequestContext context)
+            throws IOException {
+        writeError(response, e);
+        int dot = target.lastIndexOf('.');
+        observer.completed(dot < 0 ? null : servicesByPrefix.get(target.substring(0, dot)), dot < 0 ? target : target.substring(dot + 1),
+                null, e, request, context);
     }
 
     /** Writes a service exception as the AWS JSON error document. */

@@ -901,6 +901,7 @@ public final class S3Protocol {
     /** Writes S3's XML error document (no body for HEAD), unless the response has already started. */
     public static void writeError(HttpServletRequest request, HttpServletResponse response, String code, String message, int status,
                                   String resource, String requestId) throws IOException {
+        request.setAttribute(dev.conveyor.server.audit.CallAuditor.S3_ERROR_CODE, code);
         if (response.isCommitted()) {
             LOG.warn("S3 {} {} failed after the response started: {} {}", request.getMethod(), resource, code, message);
             return;
