@@ -6,6 +6,9 @@ import dev.conveyor.engine.EngineConfig;
 import dev.conveyor.iam.IamServices;
 import dev.conveyor.iam.identity.AdministratorBootstrap;
 import dev.conveyor.server.iam.QueryEndpoint;
+import dev.conveyor.functions.FunctionServices;
+import dev.conveyor.functions.runtime.InstancePool;
+import dev.conveyor.server.functions.LambdaEndpoint;
 import java.util.Optional;
 import dev.conveyor.engine.ExecutionEngine;
 import dev.conveyor.engine.ExecutionQueries;
@@ -84,6 +87,7 @@ public final class ConveyorServer implements AutoCloseable {
     private ExecutionQueries queries;
     private Agent agent;
     private Thread sweeper;
+    private FunctionServices functionServices;
 
     public ConveyorServer(ServerConfig config, Clock clock) {
         this.config = config;
@@ -148,6 +152,10 @@ public final class ConveyorServer implements AutoCloseable {
         // Identities and access (issue 14): IAM and STS on this endpoint; policies are not enforced on requests yet.
         IamServices iam = IamServices.open(database, artifactServices.keyring(), config.region(), config.accountId(), clock);
         QueryEndpoint iamEndpoint = new QueryEndpoint(iam.queryApi(), iam.signingKeys(), clock);
+        // Functions (issue 16): Lambda's API on this endpoint, functions run as local processes over the Runtime API.
+        functionServices = FunctionServices.open(database, config.dataDir(), objects, config.region(), config.accountId(),
+                InstancePool.RuntimeSettings.defaults(), clock);
+        LambdaEndpoint lambdaEndpoint = new LambdaEndpoint(functionServices.api(), functionServices.functions());
         codeBuildServices = new CodeBuildServices(config.dataDir(), database, engine, queries, objects, secretServices.references(),
                 engineConfig.logsDir(), settings.agentCapacity(), config.region(), config.accountId(), clock);
         ExecutionOperations executionOperations = new ExecutionOperations(engine, queries, pipelines, arns, config.accountId(), actionTypes,
@@ -183,8 +191,9 @@ public final class ConveyorServer implements AutoCloseable {
                 jobId -> engine.findJob(jobId).map(dev.conveyor.store.execution.JobRow::dataJson), RequestAuthenticator.acceptAny(), clock);
         RequestRouter router = new RequestRouter(json, authenticator, clock,
                 List.of(new RequestRouter.PathRoute(ActionLogEndpoint.PREFIX, logs::handle), sourceServices.webhookRoute(),
-                        codeBuildServices.logRoute()),
-                artifactServices.s3(), Map.of("iam", iamEndpoint::handle, "sts", iamEndpoint::handle));
+                        codeBuildServices.logRoute(), new RequestRouter.PathRoute(dev.conveyor.functions.api.LambdaRestApi.CODE_PREFIX,
+                                lambdaEndpoint::serveCode)),
+                artifactServices.s3(), Map.of("iam", iamEndpoint::handle, "sts", iamEndpoint::handle, "lambda", lambdaEndpoint::handle));
         Optional<java.nio.file.Path> adminCredentials = iam.bootstrap().run(config.dataDir());
         // Artifact retention (issue 3): never the artifacts of running or latest-successful executions.
         artifactServices.startRetention(config.artifacts().retention(), config.artifacts().retentionInterval(),
@@ -296,6 +305,11 @@ public final class ConveyorServer implements AutoCloseable {
         return sourceServices;
     }
 
+    /** Lambda-compatible functions (for in-process tools and tests). */
+    public FunctionServices functions() {
+        return functionServices;
+    }
+
     /** The port actually bound (useful when configured with 0). */
     public int port() {
         return ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
@@ -321,6 +335,10 @@ public final class ConveyorServer implements AutoCloseable {
         if (codeBuildServices != null) {
             codeBuildServices.close();
             codeBuildServices = null;
+        }
+        if (functionServices != null) {
+            functionServices.close(); // stops every function instance
+            functionServices = null;
         }
         if (sourceServices != null) {
             sourceServices.close();
