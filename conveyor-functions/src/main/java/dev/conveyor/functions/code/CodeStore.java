@@ -14,6 +14,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
@@ -139,7 +140,7 @@ public final class CodeStore {
                 }
                 Files.createDirectories(target.getParent());
                 Files.copy(entry, target, StandardCopyOption.REPLACE_EXISTING);
-                Set<PosixFilePermission> permissions = Files.readAttributes(entry, PosixFileAttributes.class).permissions();
+                Set<PosixFilePermission> permissions = new HashSet<>(Files.readAttributes(entry, PosixFileAttributes.class).permissions());
                 // A zip made without Unix attributes (e.g. on Windows) has none: leave the default (readable) then.
                 if (!permissions.isEmpty()) {
                     permissions.add(PosixFilePermission.OWNER_READ);
