@@ -33,6 +33,8 @@ public final class InstancePool implements AutoCloseable {
     private final Clock clock;
     private final Map<String, Deque<FunctionInstance>> idle = new HashMap<>();
     private final Map<String, Integer> busy = new HashMap<>();
+    /** The revision each function was last invoked at; gone after an eviction, so busy instances of it stop when released. */
+    private final Map<String, String> currentRevision = new HashMap<>();
     private int busyTotal;
     private boolean closed;
     private final Thread reaper;
@@ -68,6 +70,7 @@ public final class InstancePool implements AutoCloseable {
     public void evict(String functionName) {
         List<FunctionInstance> stopped;
         synchronized (this) {
+            currentRevision.remove(functionName);
             Deque<FunctionInstance> instances = idle.remove(functionName);
             stopped = instances == null ? List.of() : new ArrayList<>(instances);
         }
@@ -82,6 +85,7 @@ public final class InstancePool implements AutoCloseable {
                     if (closed) {
                         throw new IllegalStateException("the function runtime is stopping");
                     }
+                    currentRevision.put(spec.name(), spec.revisionId());
                     Deque<FunctionInstance> instances = idle.computeIfAbsent(spec.name(), n -> new ArrayDeque<>());
                     FunctionInstance warm;
                     while ((warm = instances.pollFirst()) != null) {
@@ -124,7 +128,8 @@ public final class InstancePool implements AutoCloseable {
         boolean keep;
         synchronized (this) {
             unmarkBusy(instance.spec().name());
-            keep = !closed && instance.alive();
+            keep = !closed && instance.alive()
+                    && instance.spec().revisionId().equals(currentRevision.get(instance.spec().name()));
             if (keep) {
                 idle.computeIfAbsent(instance.spec().name(), n -> new ArrayDeque<>()).addFirst(instance);
             }

@@ -65,6 +65,25 @@ class InstancePoolTest {
     }
 
     @Test
+    void stopsABusyInstanceOfAnEvictedFunctionWhenItsInvocationEnds() throws Exception {
+        Path task = task("bootstrap", WAITING_BOOTSTRAP);
+        try (InstancePool pool = new InstancePool(new Launcher(dir.resolve("runtime")), dir.resolve("logs"), "us-east-1",
+                InstancePool.RuntimeSettings.defaults(), Clock.systemUTC()); var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            FunctionSpec spec = spec("updated", "provided", null, 30, task);
+            Path gate = dir.resolve("gate");
+            CompletableFuture<InvocationResult> busy = CompletableFuture.supplyAsync(() -> invoke(pool, spec, "{\"gate\": \"" + gate + "\"}",
+                    false), threads);
+            Await.await(() -> Files.exists(dir.resolve("gate.started")), Boolean::booleanValue, Duration.ofSeconds(20), "the invocation");
+            pool.evict("updated"); // as after UpdateFunctionCode or DeleteFunction
+            Files.createFile(gate);
+            long pid = Long.parseLong(new String(busy.get().payload(), StandardCharsets.UTF_8).replaceAll("\\D", ""));
+            assertThat(pool.idlePids("updated")).as("not kept warm").isEmpty();
+            Await.await(() -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), alive -> !alive, Duration.ofSeconds(20),
+                    "the evicted instance to stop");
+        }
+    }
+
+    @Test
     void stopsIdleInstancesAfterTheIdleTimeout() throws Exception {
         Path task = task("bootstrap", WAITING_BOOTSTRAP);
         var settings = new InstancePool.RuntimeSettings(8, 2, Duration.ZERO, Duration.ofMillis(50));
