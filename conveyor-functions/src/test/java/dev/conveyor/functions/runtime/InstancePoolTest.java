@@ -99,6 +99,19 @@ class InstancePoolTest {
     }
 
     @Test
+    void answersAnInitialisationErrorAndDoesNotKeepTheInstance() throws Exception {
+        Path task = task("app.py", "def handler(event, context):\n    return 1\n");
+        try (InstancePool pool = new InstancePool(new Launcher(dir.resolve("runtime")), dir.resolve("logs"), "us-east-1",
+                InstancePool.RuntimeSettings.defaults(), Clock.systemUTC())) {
+            InvocationResult result = invoke(pool, spec("broken", "python3.12", "missing.handler", 30, task), "{}", false);
+            assertThat(result.functionError()).isEqualTo("Unhandled");
+            assertThat(new String(result.payload(), StandardCharsets.UTF_8)).contains("Runtime.ImportModuleError", "missing");
+            assertThat(result.log()).contains("[ERROR] Runtime.ImportModuleError");
+            assertThat(pool.idlePids("broken")).isEmpty();
+        }
+    }
+
+    @Test
     void limitsAPythonFunctionsMemoryToItsMemorySize() throws Exception {
         Path task = task("app.py", """
                 def handler(event, context):
