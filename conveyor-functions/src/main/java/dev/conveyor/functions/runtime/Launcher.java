@@ -10,6 +10,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -20,7 +21,8 @@ import java.util.Set;
  *   <li>{@code java17}, {@code java21}: a JVM (the server's) with the official runtime interface client and the function's
  *       classes and {@code lib/*.jar} on the class path, as the managed runtime does;</li>
  *   <li>{@code nodejs18.x}, {@code nodejs20.x}, {@code nodejs22.x}: the official {@code aws-lambda-ric} when the zip
- *       carries it in {@code node_modules}, else Conveyor's Node bootstrap (Node's standard library only).</li>
+ *       carries it in {@code node_modules} or it is installed under the runtime directory, else Conveyor's Node
+ *       bootstrap (Node's standard library only).</li>
  * </ul>
  * Memory is a limit where the OS allows: the address space ({@code prlimit --as}) for bootstrap and Python processes,
  * the heap for JVMs ({@code -Xmx}) and Node ({@code --max-old-space-size}), whose reserved address space is far larger
@@ -74,13 +76,26 @@ public final class Launcher {
                     "-Xshare:auto", "-cp", javaClassPath(task), RIC_MAIN, spec.handler()));
         } else if (runtime.startsWith("nodejs")) {
             command.addAll(List.of("node", "--max-old-space-size=" + Math.max(32, spec.memorySize() * 85 / 100)));
-            Path ric = task.resolve("node_modules").resolve("aws-lambda-ric").resolve("bin").resolve("index.mjs");
-            command.add(Files.isRegularFile(ric) ? ric.toString() : runtimeDir.resolve("node_bootstrap.js").toString());
+            command.add(nodeRuntimeClient(task).map(Path::toString).orElse(runtimeDir.resolve("node_bootstrap.js").toString()));
             command.add(spec.handler());
         } else {
             throw new IllegalArgumentException("unsupported runtime " + runtime);
         }
         return command;
+    }
+
+    /**
+     * The official {@code aws-lambda-ric} to start a Node.js function with: the zip's own, else one installed for every
+     * function with {@code npm install aws-lambda-ric --prefix <data>/functions/runtime}; none means Conveyor's bootstrap.
+     */
+    private Optional<Path> nodeRuntimeClient(Path task) {
+        for (Path modules : List.of(task.resolve("node_modules"), runtimeDir.resolve("node_modules"))) {
+            Path client = modules.resolve("aws-lambda-ric").resolve("bin").resolve("index.mjs");
+            if (Files.isRegularFile(client)) {
+                return Optional.of(client);
+            }
+        }
+        return Optional.empty();
     }
 
     private void addressSpaceLimit(List<String> command, FunctionSpec spec) {
