@@ -9,6 +9,9 @@ import dev.conveyor.server.iam.QueryEndpoint;
 import dev.conveyor.server.audit.AuditIdentities;
 import dev.conveyor.server.audit.CallAuditor;
 import dev.conveyor.server.audit.GitPushAudit;
+import dev.conveyor.functions.FunctionServices;
+import dev.conveyor.functions.runtime.InstancePool;
+import dev.conveyor.server.functions.LambdaEndpoint;
 import java.util.Optional;
 import dev.conveyor.engine.ExecutionEngine;
 import dev.conveyor.engine.ExecutionQueries;
@@ -97,6 +100,7 @@ public final class ConveyorServer implements AutoCloseable {
     private Thread sweeper;
     private dev.conveyor.audit.AuditServices audit;
     private dev.conveyor.server.tls.SelfSignedCertificate.Files selfSigned;
+    private FunctionServices functionServices;
 
     public ConveyorServer(ServerConfig config, Clock clock) {
         this.config = config;
@@ -166,6 +170,10 @@ public final class ConveyorServer implements AutoCloseable {
                 config.region(), config.accountId(), clock, dev.conveyor.audit.AuditServices.DEFAULT_RETENTION);
         CallAuditor auditor = new CallAuditor(audit.trail(), clock);
         QueryEndpoint iamEndpoint = new QueryEndpoint(iam.queryApi(), iam.signingKeys(), clock, auditor::query);
+        // Functions (issue 16): Lambda's API on this endpoint, functions run as local processes over the Runtime API.
+        functionServices = FunctionServices.open(database, config.dataDir(), objects, config.region(), config.accountId(),
+                InstancePool.RuntimeSettings.defaults(), clock);
+        LambdaEndpoint lambdaEndpoint = new LambdaEndpoint(functionServices.api(), functionServices.functions());
         codeBuildServices = new CodeBuildServices(config.dataDir(), database, engine, queries, objects, secretServices.references(),
                 engineConfig.logsDir(), settings.agentCapacity(), config.region(), config.accountId(), clock);
         ExecutionOperations executionOperations = new ExecutionOperations(engine, queries, pipelines, arns, config.accountId(), actionTypes,
@@ -204,8 +212,10 @@ public final class ConveyorServer implements AutoCloseable {
                 jobId -> engine.findJob(jobId).map(dev.conveyor.store.execution.JobRow::dataJson), RequestAuthenticator.acceptAny(), clock);
         RequestRouter router = new RequestRouter(json, authenticator, clock,
                 List.of(new RequestRouter.PathRoute(ActionLogEndpoint.PREFIX, logs::handle), audited(sourceServices.webhookRoute(), auditor),
-                        codeBuildServices.logRoute()),
-                artifactServices.s3(), Map.of("iam", iamEndpoint::handle, "sts", iamEndpoint::handle)).observeS3Calls(auditor::s3);
+                        codeBuildServices.logRoute(), new RequestRouter.PathRoute(dev.conveyor.functions.api.LambdaRestApi.CODE_PREFIX,
+                                lambdaEndpoint::serveCode)),
+                artifactServices.s3(), Map.of("iam", iamEndpoint::handle, "sts", iamEndpoint::handle, "lambda", lambdaEndpoint::handle))
+                .observeS3Calls(auditor::s3);
         Optional<java.nio.file.Path> adminCredentials = iam.bootstrap().run(config.dataDir());
         router.readiness(new ServerHealth(database, config.dataDir()));
         // Artifact retention (issue 3): never the artifacts of running or latest-successful executions.
@@ -364,6 +374,11 @@ public final class ConveyorServer implements AutoCloseable {
         return sourceServices;
     }
 
+    /** Lambda-compatible functions (for in-process tools and tests). */
+    public FunctionServices functions() {
+        return functionServices;
+    }
+
     /** The port actually bound (useful when configured with 0): HTTP's, or HTTPS's when HTTP is off. */
     public int port() {
         return ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
@@ -414,6 +429,10 @@ public final class ConveyorServer implements AutoCloseable {
         if (codeBuildServices != null) {
             codeBuildServices.close();
             codeBuildServices = null;
+        }
+        if (functionServices != null) {
+            functionServices.close(); // stops every function instance
+            functionServices = null;
         }
         if (sourceServices != null) {
             sourceServices.close();
