@@ -209,6 +209,11 @@ public final class BenchMain {
         PipelineLoader.Listing listing = loader.verify(server, options.pipelines());
         log("%s: all %d pipelines listed (first page %d, %d page(s)); first and last read back",
                 server.name(), options.pipelines(), listing.defaultPageSize(), listing.pages());
+        if (jvm) { // Conveyor starts an execution on CreatePipeline, as CodePipeline does; moto does not
+            Duration settled = loader.awaitCreationExecutions(server, options.pipelines());
+            log("%s: the %d executions started by CreatePipeline settled %.1f s after the listing", server.name(),
+                    options.pipelines(), settled.toMillis() / 1000.0);
+        }
         HeapProbe.HeapUsage heap = jvm ? heapProbe.measure(server) : null;
         long resident = heap != null ? heap.residentBytes() : server.residentBytes();
         if (heap != null) {
