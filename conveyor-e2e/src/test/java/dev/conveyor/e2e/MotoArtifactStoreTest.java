@@ -74,12 +74,16 @@ class MotoArtifactStoreTest {
     }
 
     /**
-     * Runs the pipeline once: the build read the source's artifact, the action executions name artifacts that are
+     * Follows the pipeline's one run: the build read the source's artifact, the action executions name artifacts that are
      * in the external service, and the build's output artifact is there too.
      */
     private void assertBuildReadItsInput(AwsCli aws, AwsCli motoCli, ConveyorCli conveyor, String pipeline, String artifactBucket)
             throws Exception {
-        String id = aws.ok("codepipeline", "start-pipeline-execution", "--name", pipeline).get("pipelineExecutionId").asText();
+        // The run is the one CreatePipeline started (as CodePipeline does): the only one, so the only build output.
+        JsonNode runs = aws.ok("codepipeline", "list-pipeline-executions", "--pipeline-name", pipeline).get("pipelineExecutionSummaries");
+        assertThat(runs).hasSize(1);
+        assertThat(runs.get(0).at("/trigger/triggerType").asText()).isEqualTo("CreatePipeline");
+        String id = runs.get(0).get("pipelineExecutionId").asText();
         JsonNode done = Executions.awaitSettled(aws, pipeline, id, Duration.ofSeconds(120));
         Map<String, JsonNode> actions = new HashMap<>();
         for (JsonNode detail : aws.ok("codepipeline", "list-action-executions", "--pipeline-name", pipeline,
