@@ -5,102 +5,38 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.BiPredicate;
 
 /**
  * The condition operators Conveyor evaluates, named as in IAM. Each compares one request value with one policy
  * value; {@link #negated} ones hold when no policy value matches (and when the key is absent from the request).
  */
 public enum ConditionOperator {
-    StringEquals(false) {
-        @Override
-        boolean test(String requestValue, String policyValue) {
-            return requestValue.equals(policyValue);
-        }
-    },
-    StringNotEquals(true) {
-        @Override
-        boolean test(String requestValue, String policyValue) {
-            return requestValue.equals(policyValue);
-        }
-    },
-    StringEqualsIgnoreCase(false) {
-        @Override
-        boolean test(String requestValue, String policyValue) {
-            return requestValue.equalsIgnoreCase(policyValue);
-        }
-    },
-    StringNotEqualsIgnoreCase(true) {
-        @Override
-        boolean test(String requestValue, String policyValue) {
-            return requestValue.equalsIgnoreCase(policyValue);
-        }
-    },
-    StringLike(false) {
-        @Override
-        boolean test(String requestValue, String policyValue) {
-            return Wildcards.matches(policyValue, requestValue, false);
-        }
-    },
-    StringNotLike(true) {
-        @Override
-        boolean test(String requestValue, String policyValue) {
-            return Wildcards.matches(policyValue, requestValue, false);
-        }
-    },
-    ArnEquals(false) {
-        @Override
-        boolean test(String requestValue, String policyValue) {
-            return requestValue.equals(policyValue);
-        }
-    },
-    ArnNotEquals(true) {
-        @Override
-        boolean test(String requestValue, String policyValue) {
-            return requestValue.equals(policyValue);
-        }
-    },
-    ArnLike(false) {
-        @Override
-        boolean test(String requestValue, String policyValue) {
-            return Wildcards.matchesArn(policyValue, requestValue);
-        }
-    },
-    ArnNotLike(true) {
-        @Override
-        boolean test(String requestValue, String policyValue) {
-            return Wildcards.matchesArn(policyValue, requestValue);
-        }
-    },
-    Bool(false) {
-        @Override
-        boolean test(String requestValue, String policyValue) {
-            return requestValue.equalsIgnoreCase(policyValue);
-        }
-    },
-    IpAddress(false) {
-        @Override
-        boolean test(String requestValue, String policyValue) {
-            return inCidr(requestValue, policyValue);
-        }
-    },
-    NotIpAddress(true) {
-        @Override
-        boolean test(String requestValue, String policyValue) {
-            return inCidr(requestValue, policyValue);
-        }
-    },
+    StringEquals(false, String::equals),
+    StringNotEquals(true, String::equals),
+    StringEqualsIgnoreCase(false, String::equalsIgnoreCase),
+    StringNotEqualsIgnoreCase(true, String::equalsIgnoreCase),
+    StringLike(false, (request, policy) -> Wildcards.matches(policy, request, false)),
+    StringNotLike(true, (request, policy) -> Wildcards.matches(policy, request, false)),
+    ArnEquals(false, String::equals),
+    ArnNotEquals(true, String::equals),
+    ArnLike(false, (request, policy) -> Wildcards.matchesArn(policy, request)),
+    ArnNotLike(true, (request, policy) -> Wildcards.matchesArn(policy, request)),
+    Bool(false, String::equalsIgnoreCase),
+    IpAddress(false, ConditionOperator::inCidr),
+    NotIpAddress(true, ConditionOperator::inCidr),
     /** {@code "Null": {"key": "true"}} holds when the key is absent, {@code "false"} when present; see {@link Condition}. */
-    Null(false) {
-        @Override
-        boolean test(String requestValue, String policyValue) {
-            throw new UnsupportedOperationException("Null tests presence, not values");
-        }
-    };
+    Null(false, (request, policy) -> {
+        throw new UnsupportedOperationException("Null tests presence, not values");
+    });
 
     private final boolean negated;
+    /** Whether one request value matches one policy value (before negation): a Not… operator shares its twin's. */
+    private final BiPredicate<String, String> matcher;
 
-    ConditionOperator(boolean negated) {
+    ConditionOperator(boolean negated, BiPredicate<String, String> matcher) {
         this.negated = negated;
+        this.matcher = matcher;
     }
 
     /** True for the Not… operators: the condition holds when no policy value matches. */
@@ -114,7 +50,9 @@ public enum ConditionOperator {
     }
 
     /** Whether one request value matches one policy value (before negation). */
-    abstract boolean test(String requestValue, String policyValue);
+    boolean test(String requestValue, String policyValue) {
+        return matcher.test(requestValue, policyValue);
+    }
 
     /** The operator a condition block names, without its IfExists suffix or set prefix; empty when unknown. */
     static Optional<ConditionOperator> named(String name) {
