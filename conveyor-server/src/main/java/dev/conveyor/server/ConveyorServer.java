@@ -40,6 +40,7 @@ import dev.conveyor.server.protocol.JsonOperation;
 import java.util.HashMap;
 import java.util.List;
 import dev.conveyor.server.logs.ActionLogEndpoint;
+import dev.conveyor.server.console.ConsoleEndpoint;
 import dev.conveyor.model.servicemodel.ServiceModel;
 import dev.conveyor.model.validation.PipelineLimits;
 import dev.conveyor.model.validation.PipelineValidator;
@@ -213,11 +214,13 @@ public final class ConveyorServer implements AutoCloseable {
         RequestRouter router = new RequestRouter(json, authenticator, clock,
                 List.of(new RequestRouter.PathRoute(ActionLogEndpoint.PREFIX, logs::handle), audited(sourceServices.webhookRoute(), auditor),
                         codeBuildServices.logRoute(), new RequestRouter.PathRoute(dev.conveyor.functions.api.LambdaRestApi.CODE_PREFIX,
-                                lambdaEndpoint::serveCode)),
+                                lambdaEndpoint::serveCode),
+                        new RequestRouter.PathRoute(ConsoleEndpoint.PREFIX + "/", new ConsoleEndpoint()::handle)),
                 artifactServices.s3(), Map.of("iam", iamEndpoint::handle, "sts", iamEndpoint::handle, "lambda", lambdaEndpoint::handle))
                 .observeS3Calls(auditor::s3);
         Optional<java.nio.file.Path> adminCredentials = iam.bootstrap().run(config.dataDir());
         router.readiness(new ServerHealth(database, config.dataDir()));
+        router.browserHome(ConsoleEndpoint.PREFIX + "/"); // the web console (issue 18)
         // Artifact retention (issue 3): never the artifacts of running or latest-successful executions.
         artifactServices.startRetention(config.artifacts().retention(), config.artifacts().retentionInterval(),
                 pipelineName -> protectedExecutions(queries, pipelineName));
