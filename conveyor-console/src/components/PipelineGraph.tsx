@@ -109,6 +109,7 @@ export function PipelineGraph({ shape, content, selected, onSelect, onStageDrop,
     <div className="graph" data-testid="pipeline-graph" data-laid-out={layout ? 'true' : 'false'}>
       {layout && (
         <ReactFlow
+          key={key}
           nodes={dragged ?? nodes}
           edges={edges}
           nodeTypes={nodeTypes}

@@ -8,7 +8,7 @@ export interface Layout { stages: Box[]; actions: Box[][] }
 
 // ELK is the largest part of the bundle: loaded with the first graph, not with the list.
 let elkInstance: Promise<any> | null = null;
-const loadElk = () => (elkInstance ??= import('elkjs/lib/elk.bundled.js').then((m) => new m.default()));
+export const loadElk = () => (elkInstance ??= import('elkjs/lib/elk.bundled.js').then((m) => new m.default()));
 export const ACTION_WIDTH = 230;
 const HEADER = 96;
 
@@ -41,6 +41,7 @@ export async function layoutPipeline(shape: GraphShape, actionHeight: number): P
     };
   });
   const elk = await loadElk();
+  performance.mark('elk-loaded');
   const graph: any = await elk.layout({
     id: 'root',
     layoutOptions: {
@@ -54,6 +55,7 @@ export async function layoutPipeline(shape: GraphShape, actionHeight: number): P
     children,
     edges: shape.stages.slice(0, -1).map((_, s) => ({ id: `t-${s}`, sources: [`s-${s}`], targets: [`s-${s + 1}`] })),
   });
+  performance.mark('layout-done');
   const stages: Box[] = [];
   const actions: Box[][] = [];
   (graph.children ?? []).forEach((c: any) => {

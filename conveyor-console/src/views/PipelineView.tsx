@@ -5,7 +5,7 @@ import type { ActionState, ConditionState, PipelineDeclaration, StageState } fro
 import { Link } from '../components/Link';
 import { Modal } from '../components/Modal';
 import { PipelineGraph, type GraphContent } from '../components/PipelineGraph';
-import { shapeOf } from '../components/layout';
+import { loadElk, shapeOf } from '../components/layout';
 import { Status, time } from '../components/Status';
 import { enc } from '../router';
 
@@ -23,8 +23,9 @@ export function PipelineView({ name }: { name: string }) {
 
   useEffect(() => {
     performance.mark('pipeline-view-start');
+    loadElk(); // in parallel with the first calls
     call<{ pipeline: PipelineDeclaration }>('GetPipeline', { name })
-      .then((r) => setDeclaration(r.pipeline))
+      .then((r) => { performance.mark('declaration-loaded'); setDeclaration(r.pipeline); })
       .catch((e) => setError(`${e.type ?? 'Error'}: ${e.message}`));
   }, [name, snapshot?.state.pipelineVersion]);
 
