@@ -183,7 +183,7 @@ describe('console', { concurrency: 1 }, () => {
     await node.locator('.node-error').waitFor();
     assert.match(await node.innerText(), /ValidationException.*stages\[1\]\.actions\[0\]\.name/s);
     assert.equal(await page.getByTestId('action-Source-Source').locator('.node-error').count(), 0, 'no other node is blamed');
-    assert.equal(await node.locator('xpath=..').evaluate((el) => el.className.includes('has-error')), true);
+    assert.equal(await node.evaluate((el) => el.className.includes('has-error')), true);
     await screenshot('editor-validation-error');
     assert.equal((await call('GetPipeline', { name: 'console-flaky' })).pipeline.version, 1, 'nothing was saved');
   });

@@ -46,11 +46,15 @@ export function PipelineGraph({ shape, content, selected, onSelect, onStageDrop,
   onLaidOut?: () => void;
 }) {
   const [layout, setLayout] = useState<Layout | null>(null);
+  const [generation, setGeneration] = useState(0); // a new layout re-fits the view
   const key = JSON.stringify(shape);
   useEffect(() => {
     let cancelled = false;
     layoutPipeline(shape, actionHeight).then((l) => {
-      if (!cancelled) setLayout(l);
+      if (!cancelled) {
+        setLayout(l);
+        setGeneration((g) => g + 1);
+      }
     });
     return () => {
       cancelled = true;
@@ -109,7 +113,7 @@ export function PipelineGraph({ shape, content, selected, onSelect, onStageDrop,
     <div className="graph" data-testid="pipeline-graph" data-laid-out={layout ? 'true' : 'false'}>
       {layout && (
         <ReactFlow
-          key={key}
+          key={generation}
           nodes={dragged ?? nodes}
           edges={edges}
           nodeTypes={nodeTypes}
