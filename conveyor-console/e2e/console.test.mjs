@@ -200,15 +200,20 @@ describe('console', { concurrency: 1 }, () => {
     for (let i = 0; i < 5; i++) {
       await go('/pipelines/console-fifty');
       await page.locator('[data-testid=pipeline-graph][data-laid-out=true] .react-flow__node').first().waitFor();
-      runs.push(await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(() => {
+      const run = await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(() => {
         const paint = performance.getEntriesByName('first-contentful-paint')[0]?.startTime;
         const ready = performance.getEntriesByName('pipeline-view-ready')[0]?.startTime;
         const mark = (n) => performance.getEntriesByName(n)[0]?.startTime;
-        resolve({ firstContentfulPaint: paint, declarationLoaded: mark('declaration-loaded'), elkLoaded: mark('elk-loaded'), layoutDone: mark('layout-done'), graphReady: ready, interactive: performance.now() });
-      }, 0)))));
+        resolve({ firstContentfulPaint: paint, declarationLoaded: mark('declaration-loaded'), graphReady: ready, interactive: performance.now() });
+      }, 0))));
+      // ELK's layout (in a worker) then replaces the first one; the page stays usable meanwhile.
+      await page.locator('[data-testid=pipeline-graph][data-layout=elk]').waitFor();
+      run.elkLayoutApplied = await page.evaluate(() => performance.getEntriesByName('elk-layout-applied')[0]?.startTime);
+      runs.push(run);
     }
     const median = (k) => runs.map((r) => r[k]).sort((a, b) => a - b)[Math.floor(runs.length / 2)];
-    results.pipelineView50Stages = { runs, medianFirstContentfulPaintMs: median('firstContentfulPaint'), medianGraphReadyMs: median('graphReady') };
+    results.pipelineView50Stages = { runs, medianFirstContentfulPaintMs: median('firstContentfulPaint'), medianGraphReadyMs: median('graphReady'),
+      medianInteractiveMs: median('interactive'), medianElkLayoutAppliedMs: median('elkLayoutApplied') };
     assert.equal(await page.locator('[data-testid^=stage-Stage]').count() > 0, true);
     // Keyboard: the graph's nodes take focus and the page stays usable.
     await page.keyboard.press('Tab');

@@ -1,7 +1,7 @@
-import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Background, Controls, ReactFlow, type Edge, type Node, type NodeProps, type NodeTypes } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { layoutPipeline, type GraphShape, type Layout } from './layout';
+import { elkLayout, gridLayout, type GraphShape, type Layout } from './layout';
 
 export interface GraphContent {
   stageHeader: (stageIndex: number) => ReactNode;
@@ -36,7 +36,7 @@ const nodeTypes: NodeTypes = { stage: StageNode, action: ActionNode };
  * placed by ELK's layered algorithm; React Flow draws, pans and zooms. Nodes are focusable (Tab) and selectable
  * with Enter or Space.
  */
-export function PipelineGraph({ shape, content, selected, onSelect, onStageDrop, actionHeight = 120, onLaidOut }: {
+export function PipelineGraph({ shape, content, selected, onSelect, onStageDrop, actionHeight = 120, onLaidOut, minFitZoom = 0.5 }: {
   shape: GraphShape;
   content: GraphContent;
   selected?: string | null;
@@ -44,28 +44,44 @@ export function PipelineGraph({ shape, content, selected, onSelect, onStageDrop,
   onStageDrop?: (stageIndex: number, x: number, positions: Record<number, number>) => void;
   actionHeight?: number;
   onLaidOut?: () => void;
+  /** The view zooms out at most this far to show every stage at first. */
+  minFitZoom?: number;
 }) {
-  const [layout, setLayout] = useState<Layout | null>(null);
-  const [generation, setGeneration] = useState(0); // a new layout re-fits the view
-  const key = JSON.stringify(shape);
+  const key = JSON.stringify(shape) + actionHeight;
+  // First paint from the grid layout (synchronous); ELK's layout, computed in a worker, replaces it when it comes.
+  const grid = useMemo(() => gridLayout(shape, actionHeight), [key]);
+  const [elk, setElk] = useState<{ key: string; layout: Layout } | null>(null);
+  const layout: Layout = elk?.key === key ? elk.layout : grid;
   useEffect(() => {
     let cancelled = false;
-    layoutPipeline(shape, actionHeight).then((l) => {
+    elkLayout(shape, actionHeight).then((l) => {
       if (!cancelled) {
-        setLayout(l);
-        setGeneration((g) => g + 1);
+        setElk({ key, layout: l });
+        performance.mark('elk-layout-applied');
       }
-    });
+    }).catch(() => { /* the grid layout stays */ });
     return () => {
       cancelled = true;
     };
-  }, [key, actionHeight]);
+  }, [key]);
   useEffect(() => {
-    if (layout) onLaidOut?.();
-  }, [layout]);
+    const frame = requestAnimationFrame(() => onLaidOut?.());
+    return () => cancelAnimationFrame(frame);
+  }, [key]);
+
+  // The view starts at the first stage, as large as fits between 50% and 100% (not shrunk to fit 50 stages).
+  const box = useRef<HTMLDivElement>(null);
+  const [size, setSize] = useState<{ width: number; height: number } | null>(null);
+  useLayoutEffect(() => {
+    if (box.current) setSize({ width: box.current.clientWidth, height: box.current.clientHeight });
+  }, []);
+  const viewport = useMemo(() => {
+    if (!size) return null;
+    const zoom = Math.max(minFitZoom, Math.min(1, (size.width - 32) / Math.max(1, grid.width), (size.height - 32) / Math.max(1, grid.height)));
+    return { x: 16, y: Math.max(16, (size.height - grid.height * zoom) / 2), zoom };
+  }, [size, grid]);
 
   const nodes = useMemo<Node<Data>[]>(() => {
-    if (!layout) return [];
     const out: Node<Data>[] = [];
     shape.stages.forEach((stage, s) => {
       const box = layout.stages[s];
@@ -110,15 +126,14 @@ export function PipelineGraph({ shape, content, selected, onSelect, onStageDrop,
 
   const [dragged, setDragged] = useState<Node<Data>[] | null>(null);
   return (
-    <div className="graph" data-testid="pipeline-graph" data-laid-out={layout ? 'true' : 'false'}>
-      {layout && (
+    <div className="graph" ref={box} data-testid="pipeline-graph" data-laid-out={viewport ? 'true' : 'false'} data-layout={layout.by}>
+      {viewport && (
         <ReactFlow
-          key={generation}
+          key={key}
+          defaultViewport={viewport}
           nodes={dragged ?? nodes}
           edges={edges}
           nodeTypes={nodeTypes}
-          fitView
-          fitViewOptions={{ maxZoom: 1, padding: 0.05 }}
           minZoom={0.1}
           onlyRenderVisibleElements
           nodesConnectable={false}
@@ -148,7 +163,6 @@ export function PipelineGraph({ shape, content, selected, onSelect, onStageDrop,
           <Controls showInteractive={false} />
         </ReactFlow>
       )}
-      {!layout && <p className="laying-out">Laying out…</p>}
     </div>
   );
 }

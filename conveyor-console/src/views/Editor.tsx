@@ -181,6 +181,7 @@ export function Editor({ name }: { name: string | null }) {
           selected={selected}
           onSelect={setSelected}
           actionHeight={100}
+          minFitZoom={0.2}
           onStageDrop={(_, __, positions) => mutate((p) => {
             const order = p.stages.map((_, i) => i).sort((a, b) => (positions[a] ?? 0) - (positions[b] ?? 0));
             p.stages = order.map((i) => p.stages[i]);
