@@ -188,6 +188,44 @@ describe('console', { concurrency: 1 }, () => {
     assert.equal((await call('GetPipeline', { name: 'console-flaky' })).pipeline.version, 1, 'nothing was saved');
   });
 
+  test('keyboard only: the list, a pipeline and its dialogs; readable at 200% zoom', async () => {
+    await go('/');
+    await page.getByRole('link', { name: 'conveyor-demo', exact: true }).waitFor();
+    await page.locator('[data-testid=pipeline-row] .status').first().waitFor();
+    await screenshot('pipelines');
+    let reached = false;
+    for (let i = 0; i < 25 && !reached; i++) {
+      await page.keyboard.press('Tab');
+      reached = await page.evaluate(() => document.activeElement?.textContent === 'conveyor-demo');
+    }
+    assert.ok(reached, 'Tab reaches the pipeline link');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/console\/pipelines\/conveyor-demo$/);
+    await page.getByRole('button', { name: 'Release change' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('dialog', { name: 'Release change' }).waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' }).catch(() => {});
+    assert.equal(await page.getByRole('dialog', { name: 'Release change' }).isVisible(), false, 'Escape closes the dialog');
+
+    // 200% zoom of a 1440×900 window: a 720×450 CSS viewport at device scale 2.
+    const zoomed = await browser.newPage({ viewport: { width: 720, height: 450 }, deviceScaleFactor: 2 });
+    try {
+      await zoomed.goto(endpoint + '/console/');
+      await zoomed.getByLabel('Access key ID').fill(credentials.accessKeyId);
+      await zoomed.getByLabel('Secret access key').fill(credentials.secretAccessKey);
+      await zoomed.getByRole('button', { name: 'Sign in' }).click();
+      await zoomed.getByRole('link', { name: 'conveyor-demo', exact: true }).click();
+      await zoomed.locator('[data-testid=stage-status-Source][data-status=Succeeded]').waitFor();
+      const overflow = await zoomed.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert.ok(overflow <= 0, `no horizontal scrolling of the page at 200% (overflow ${overflow}px)`);
+      for (const name of ['Release change', 'History', 'Edit']) assert.ok(await zoomed.getByRole(name === 'Release change' ? 'button' : 'link', { name, exact: true }).isVisible(), name);
+      if (shots) await zoomed.screenshot({ path: join(shots, 'pipeline-view-200-percent.png') });
+    } finally {
+      await zoomed.close();
+    }
+  });
+
   test('the pipeline view of a 50-stage pipeline paints and becomes interactive quickly (measured)', async () => {
     const stages = Array.from({ length: 49 }, (_, i) => ({
       name: `Stage${String(i + 1).padStart(2, '0')}`,
@@ -259,7 +297,6 @@ describe('console', { concurrency: 1 }, () => {
     const median = (k) => runs.map((r) => r[k]).sort((a, b) => a - b)[Math.floor(runs.length / 2)];
     results.pipelineList = { pipelines: benchPipelines + existing, runs, medianFirstContentfulPaintMs: median('firstContentfulPaint'), medianListReadyMs: median('listReady'), scrollToEndFrameMs: scroll, filterMs };
     await page.getByLabel('Filter pipelines').fill('');
-    await screenshot('pipelines');
   });
 
   test('no page error was reported by the browser', () => {
