@@ -91,7 +91,7 @@ describe('console', { concurrency: 1 }, () => {
     await page.locator('[data-testid=log-state]', { hasText: 'complete' }).waitFor();
     await page.getByRole('button', { name: 'Jump to first error' }).click();
     const first = page.locator('.log-line.first-error');
-    assert.match(await first.innerText(), /ERROR: widget 4 does not compile/);
+    assert.match(await first.innerText(), /^\d+\s*ERROR: widget 4 does not compile$/, 'the output line, not the echoed command');
     assert.equal(await first.evaluate((el) => el === document.activeElement), true, 'focus moved to the error line');
     assert.equal(await page.locator('.log .ansi-fg-32', { hasText: 'ok' }).count(), 1, 'ANSI green rendered');
     await page.getByLabel('Search the log').fill('widgets');

@@ -36,7 +36,7 @@ const nodeTypes: NodeTypes = { stage: StageNode, action: ActionNode };
  * placed by ELK's layered algorithm; React Flow draws, pans and zooms. Nodes are focusable (Tab) and selectable
  * with Enter or Space.
  */
-export function PipelineGraph({ shape, content, selected, onSelect, onStageDrop, actionHeight = 120, onLaidOut, minFitZoom = 0.5 }: {
+export function PipelineGraph({ shape, content, selected, onSelect, onStageDrop, actionHeight = 120, onLaidOut, minFitZoom = 0.75 }: {
   shape: GraphShape;
   content: GraphContent;
   selected?: string | null;
@@ -69,7 +69,8 @@ export function PipelineGraph({ shape, content, selected, onSelect, onStageDrop,
     return () => cancelAnimationFrame(frame);
   }, [key]);
 
-  // The view starts at the first stage, as large as fits between 50% and 100% (not shrunk to fit 50 stages).
+  // The view starts at the first stage, as large as fits between minFitZoom and 100% (not shrunk to fit 50 stages):
+  // readable at 200% browser zoom; pan (drag, or the arrow keys on a focused node) and zoom for the rest.
   const box = useRef<HTMLDivElement>(null);
   const [size, setSize] = useState<{ width: number; height: number } | null>(null);
   useLayoutEffect(() => {

@@ -35,5 +35,11 @@ export function stripAnsi(text: string): string {
   return text.replace(ESCAPE, '');
 }
 
-/** The first line that reads as an error: error, failed, fatal, exception, or a non-zero exit. */
+/** A line that reads as an error: error, failed, fatal, exception, or a non-zero exit. */
 export const ERROR_LINE = /\b(error|errors|failed|failure|fatal|exception|panic)\b|exit (code|status) [1-9]/i;
+/** Commands echoed before they run ("$ cmd", set -x's "+ cmd") are not errors, whatever they print. */
+const ECHOED_COMMAND = /^(\$|\++) /;
+
+export function firstErrorLine(plainLines: string[]): number {
+  return plainLines.findIndex((l) => !ECHOED_COMMAND.test(l) && ERROR_LINE.test(l));
+}

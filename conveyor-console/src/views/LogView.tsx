@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { readLog } from '../api/client';
-import { ERROR_LINE, parseAnsi, stripAnsi } from '../components/ansi';
+import { firstErrorLine, parseAnsi, stripAnsi } from '../components/ansi';
 import { Link } from '../components/Link';
 import { Status } from '../components/Status';
 import { enc } from '../router';
@@ -39,7 +39,7 @@ export function LogView({ name, id }: { name: string; id: string }) {
 
   const lines = useMemo(() => (text.endsWith('\n') ? text.slice(0, -1) : text).split('\n'), [text]);
   const plain = useMemo(() => lines.map(stripAnsi), [lines]);
-  const firstError = plain.findIndex((l) => ERROR_LINE.test(l));
+  const firstError = firstErrorLine(plain);
   const needle = search.toLowerCase();
   const matches = needle ? plain.reduce<number[]>((acc, l, i) => (l.toLowerCase().includes(needle) ? [...acc, i] : acc), []) : [];
 
