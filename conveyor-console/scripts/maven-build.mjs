@@ -1,5 +1,6 @@
-// Run by Maven (exec-maven-plugin, phase generate-resources): installs the locked dependencies when package-lock.json
-// changed since the last install (npm ci, no network when they are cached), then type-checks and bundles.
+// Run by Maven (exec-maven-plugin, phase generate-resources; argument: Maven's skipTests): installs the locked
+// dependencies when package-lock.json changed since the last install (npm ci), type-checks and bundles, then runs
+// the unit tests of the console's logic (vitest) unless tests are skipped.
 import { execFileSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 
@@ -11,3 +12,6 @@ if (stale || process.env.CONVEYOR_CONSOLE_NPM_CI === 'always') {
   run('ci', '--no-audit', '--no-fund', '--prefer-offline');
 }
 run('run', 'build');
+if (process.argv[2] !== 'true') {
+  run('run', 'test:unit');
+}

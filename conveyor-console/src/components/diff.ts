@@ -23,8 +23,8 @@ export function diffLines(before: string, after: string): DiffLine[] {
   let j = 0;
   while (i < n || j < m) {
     if (i < n && j < m && x[i] === y[j]) { out.push({ kind: ' ', text: x[i] }); i++; j++; }
-    else if (j < m && (i === n || lcs[i * (m + 1) + j + 1] >= lcs[(i + 1) * (m + 1) + j])) { out.push({ kind: '+', text: y[j] }); j++; }
-    else { out.push({ kind: '-', text: x[i] }); i++; }
+    else if (i < n && (j === m || lcs[(i + 1) * (m + 1) + j] >= lcs[i * (m + 1) + j + 1])) { out.push({ kind: '-', text: x[i] }); i++; }
+    else { out.push({ kind: '+', text: y[j] }); j++; }
   }
   return out.concat(a.slice(a.length - tail).map((text) => ({ kind: ' ', text })));
 }
@@ -38,7 +38,7 @@ export function hunks(lines: DiffLine[], context = 3): (DiffLine | null)[] {
   const out: (DiffLine | null)[] = [];
   lines.forEach((l, i) => {
     if (keep[i]) out.push(l);
-    else if (out.length && out[out.length - 1] !== null) out.push(null);
+    else if (out[out.length - 1] !== null) out.push(null);
   });
   return out;
 }

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { ApiError, call } from '../api/client';
+import { ApiError, call, supports } from '../api/client';
 import { refreshSoon, watchPipeline, type PipelineSnapshot } from '../api/live';
 import type { ActionState, ConditionState, PipelineDeclaration, StageState } from '../api/types';
 import { Link } from '../components/Link';
@@ -20,6 +20,8 @@ export function PipelineView({ name }: { name: string }) {
   const [notice, setNotice] = useState<string | null>(null);
   const [dialog, setDialog] = useState<null | { kind: 'release' | 'stop' | 'transition' | 'rollback'; stage?: string }>(null);
   const [tick, setTick] = useState(0);
+  const [canRollback, setCanRollback] = useState(false);
+  useEffect(() => { supports('RollbackStage').then(setCanRollback); }, []);
 
   useEffect(() => {
     performance.mark('pipeline-view-start');
@@ -90,7 +92,7 @@ export function PipelineView({ name }: { name: string }) {
                   </button>
                 </>
               )}
-              {s > 0 && <button className="small" onClick={() => setDialog({ kind: 'rollback', stage: stage.name })}>Rollback…</button>}
+              {s > 0 && canRollback && <button className="small" onClick={() => setDialog({ kind: 'rollback', stage: stage.name })}>Rollback…</button>}
             </div>
             {transition?.enabled === false && <div className="reason">Transition disabled: {transition.disabledReason}</div>}
             <Conditions state={state} />
@@ -122,7 +124,7 @@ export function PipelineView({ name }: { name: string }) {
         );
       },
     };
-  }, [declaration, stageStates]);
+  }, [declaration, stageStates, canRollback]);
 
   return (
     <section className="pipeline-view">
