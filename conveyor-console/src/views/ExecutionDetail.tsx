@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { Fragment, useEffect, useState } from 'react';
 import { call, listAll, presignedObjectUrl } from '../api/client';
 import type { ActionExecutionDetail } from '../api/types';
 import { Link } from '../components/Link';
@@ -47,7 +47,7 @@ export function ExecutionDetail({ name, id }: { name: string; id: string }) {
           <dt>Trigger</dt><dd>{execution.trigger?.triggerType} {execution.trigger?.triggerDetail}</dd>
           <dt>Mode</dt><dd>{execution.executionMode} {execution.executionType}</dd>
           {(execution.artifactRevisions ?? []).map((r: any) => (
-            <><dt key={r.name + 'n'}>Revision of {r.name}</dt><dd key={r.name + 'v'}><span className="mono">{r.revisionId}</span> {r.revisionSummary}</dd></>
+            <Fragment key={r.name}><dt>Revision of {r.name}</dt><dd><span className="mono">{r.revisionId}</span> {r.revisionSummary}</dd></Fragment>
           ))}
         </dl>
       )}
