@@ -49,6 +49,7 @@ export function Editor({ name }: { name: string | null }) {
   const [saved, setSaved] = useState<string | null>(null);
   const [reviewing, setReviewing] = useState(false);
   const [loadError, setLoadError] = useState<string | null>(null);
+  const [showJson, setShowJson] = useState(true);
 
   useEffect(() => {
     if (name) {
@@ -165,6 +166,7 @@ export function Editor({ name }: { name: string | null }) {
         <button onClick={() => addStage(selected?.startsWith('stage-') || selected?.startsWith('action-') ? Number(selected.split('-')[1]) : null)}>Add stage</button>
         <span className="spacer" />
         {problemCount > 0 && <span className="warn-text">{problemCount} problem{problemCount > 1 ? 's' : ''} in the artifact flow</span>}
+        <button aria-pressed={showJson} onClick={() => setShowJson(!showJson)}>{showJson ? 'Hide JSON' : 'Show JSON'}</button>
         <button className="primary" disabled={!!textError} onClick={() => setReviewing(true)}>Review and save</button>
       </div>
       {saved && (
@@ -174,7 +176,7 @@ export function Editor({ name }: { name: string | null }) {
         </p>
       )}
       {serverError && <p role="alert" className="error" data-testid="server-error">{serverError.type}: {serverError.message}</p>}
-      <div className="editor-panes">
+      <div className={`editor-panes${showJson ? '' : ' no-json'}`}>
         <PipelineGraph
           shape={shape}
           content={content}
@@ -190,7 +192,7 @@ export function Editor({ name }: { name: string | null }) {
         <aside className="side" aria-label="Properties">
           <Inspector pipeline={pipeline} selected={selected} actionTypes={actionTypes} mutate={mutate} select={setSelected} addStage={addStage} />
         </aside>
-        <div className="json-pane">
+        <div className="json-pane" hidden={!showJson}>
           <label htmlFor="pipeline-json">Pipeline JSON (what is saved)</label>
           <textarea
             id="pipeline-json"
