@@ -8,11 +8,16 @@ export const credentials = {
   secretAccessKey: process.env.CONVEYOR_TEST_SECRET_ACCESS_KEY ?? 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
 };
 const client = new AwsClient({ ...credentials, region: 'us-east-1', service: 'codepipeline', retries: 0 });
+const codeBuild = new AwsClient({ ...credentials, region: 'us-east-1', service: 'codebuild', retries: 0 });
 
-export async function call(operation, input = {}) {
-  const response = await client.fetch(endpoint + '/', {
+export const call = (operation, input = {}) => jsonCall(client, 'CodePipeline_20150709.' + operation, input);
+export const callCodeBuild = (operation, input = {}) => jsonCall(codeBuild, 'CodeBuild_20161006.' + operation, input);
+
+async function jsonCall(signer, target, input) {
+  const operation = target.split('.')[1];
+  const response = await signer.fetch(endpoint + '/', {
     method: 'POST',
-    headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': 'CodePipeline_20150709.' + operation },
+    headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': target },
     body: JSON.stringify(input),
   });
   const text = await response.text();

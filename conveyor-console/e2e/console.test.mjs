@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync, existsSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { launch } from './browser.mjs';
-import { call, commandsStage, credentials, endpoint, latestExecution, pipeline, until } from './api.mjs';
+import { call, callCodeBuild, commandsStage, credentials, endpoint, latestExecution, pipeline, until } from './api.mjs';
 
 const shots = process.env.CONVEYOR_SCREENSHOTS;
 const benchOut = process.env.CONVEYOR_BENCH_OUT;
@@ -135,6 +135,39 @@ describe('console', { concurrency: 1 }, () => {
     const approval = actions.actionExecutionDetails.find((a) => a.actionName === 'Approve');
     assert.equal(approval.status, 'Succeeded');
     assert.match(JSON.stringify(approval.output ?? {}), /Looks good to me/);
+  });
+
+  test("a CodeBuild action's test report shows its counts and failing cases in the execution view", async () => {
+    const buildspec = [
+      'version: 0.2',
+      'phases:',
+      '  build:',
+      '    commands:',
+      '      - mkdir -p reports',
+      `      - printf '%s' '<testsuite name="unit"><testcase classname="Widget" name="counts" time="0.01"/><testcase classname="Widget" name="compiles" time="0.02"><failure message="expected 4 widgets, got 3">at Widget.compiles</failure></testcase></testsuite>' > reports/unit.xml`,
+      'reports:',
+      '  unit:',
+      "    files: ['reports/*.xml']",
+    ].join('\n');
+    await callCodeBuild('CreateProject', { name: 'console-tests', serviceRole: 'arn:aws:iam::000000000000:role/cb', source: { type: 'CODEPIPELINE', buildspec },
+      artifacts: { type: 'CODEPIPELINE' }, environment: { type: 'LINUX_CONTAINER', image: 'aws/codebuild/standard:7.0', computeType: 'BUILD_GENERAL1_SMALL' } });
+    await call('CreatePipeline', { pipeline: pipeline('console-reports', [{ name: 'Test', actions: [{ name: 'UnitTests',
+      actionTypeId: { category: 'Test', owner: 'AWS', provider: 'CodeBuild', version: '1' }, runOrder: 1, configuration: { ProjectName: 'console-tests' },
+      inputArtifacts: [{ name: 'SourceOutput' }] }] }]) });
+    const run = await until('the reports pipeline to settle', async () => {
+      const e = await latestExecution('console-reports');
+      return e && !['InProgress', 'Stopping'].includes(e.status) ? e : null;
+    }, 120_000);
+    await go(`/pipelines/console-reports/executions/${run.pipelineExecutionId}`);
+    const reports = page.getByTestId('test-reports');
+    await reports.waitFor();
+    const text = await reports.innerText();
+    assert.match(text, /2 total, 1 passed, 1 failed/);
+    assert.match(text, /Widget\.compiles|compiles/);
+    assert.match(text, /expected 4 widgets, got 3/);
+    assert.doesNotMatch(text, /Widget\.counts/, 'only failing cases are listed');
+    await reports.scrollIntoViewIfNeeded();
+    await screenshot('test-reports');
   });
 
   test('the demo pipeline is edited in the visual editor, saved as a new version and run', async () => {

@@ -24,6 +24,7 @@ export function storeCredentials(credentials: Credentials | null) {
   if (credentials) sessionStorage.setItem(STORAGE_KEY, JSON.stringify(credentials));
   else sessionStorage.removeItem(STORAGE_KEY);
   client = null;
+  codeBuildClient = null;
 }
 
 /** An error answered by the API: its AWS error type (e.g. InvalidActionDeclarationException) and message. */
@@ -53,11 +54,24 @@ const endpoint = () => window.location.origin;
 
 /** Calls one CodePipeline operation, e.g. call('GetPipelineState', {name}). */
 export async function call<T = any>(operation: string, input: object = {}, using?: AwsClient): Promise<T> {
-  const response = await (using ?? signer()).fetch(endpoint() + '/', {
+  return jsonCall<T>('CodePipeline_20150709.' + operation, input, using ?? signer());
+}
+
+let codeBuildClient: AwsClient | null = null;
+/** Calls one CodeBuild operation (signed for the codebuild service), e.g. for a build's test reports. */
+export async function callCodeBuild<T = any>(operation: string, input: object = {}): Promise<T> {
+  const credentials = storedCredentials();
+  if (!credentials) throw new ApiError('NotSignedIn', 'Sign in first', 0);
+  codeBuildClient ??= new AwsClient({ ...credentials, service: 'codebuild', retries: 0 });
+  return jsonCall<T>('CodeBuild_20161006.' + operation, input, codeBuildClient);
+}
+
+async function jsonCall<T>(target: string, input: object, using: AwsClient): Promise<T> {
+  const response = await using.fetch(endpoint() + '/', {
     method: 'POST',
     headers: {
       'Content-Type': 'application/x-amz-json-1.1',
-      'X-Amz-Target': 'CodePipeline_20150709.' + operation,
+      'X-Amz-Target': target,
     },
     body: JSON.stringify(input),
   });

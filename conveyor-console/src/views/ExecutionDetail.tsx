@@ -1,5 +1,5 @@
 import { Fragment, useEffect, useState } from 'react';
-import { call, listAll, presignedObjectUrl } from '../api/client';
+import { call, callCodeBuild, listAll, presignedObjectUrl } from '../api/client';
 import type { ActionExecutionDetail } from '../api/types';
 import { Link } from '../components/Link';
 import { duration, Status, time } from '../components/Status';
@@ -79,6 +79,7 @@ export function ExecutionDetail({ name, id }: { name: string; id: string }) {
           )))}
         </tbody>
       </table>
+      <TestReports actions={actions} />
       <h2>Variables</h2>
       <table className="data">
         <thead><tr><th>Name</th><th>Value</th></tr></thead>
@@ -98,4 +99,60 @@ function Download({ bucket, objectKey }: { bucket: string; objectKey: string }) 
   const [url, setUrl] = useState<string | null>(null);
   useEffect(() => { presignedObjectUrl(bucket, objectKey).then(setUrl).catch(() => setUrl(null)); }, [bucket, objectKey]);
   return url ? <a href={url} download>s3://{bucket}/{objectKey}</a> : <span className="mono">s3://{bucket}/{objectKey}</span>;
+}
+
+interface Report { arn: string; name?: string; status?: string; testSummary?: { total?: number; statusCounts?: Record<string, number> }; failing: { name?: string; prefix?: string; message?: string }[] }
+
+/**
+ * Test reports of the execution's CodeBuild actions: the build (the action's external execution id) names its
+ * reports (BatchGetBuilds), their counts come from BatchGetReports and the failing cases from DescribeTestCases.
+ */
+function TestReports({ actions }: { actions: ActionExecutionDetail[] }) {
+  const builds = actions
+    .filter((a) => a.input?.actionTypeId?.provider === 'CodeBuild' && a.output?.executionResult?.externalExecutionId)
+    .map((a) => ({ action: `${a.stageName} / ${a.actionName}`, buildId: a.output!.executionResult!.externalExecutionId! }));
+  const key = builds.map((b) => b.buildId).join(',');
+  const [reports, setReports] = useState<{ action: string; report: Report }[]>([]);
+  useEffect(() => {
+    if (!key) return;
+    let stop = false;
+    (async () => {
+      const found: { action: string; report: Report }[] = [];
+      const { builds: records = [] } = await callCodeBuild('BatchGetBuilds', { ids: builds.map((b) => b.buildId) });
+      for (const record of records) {
+        const arns: string[] = record.reportArns ?? [];
+        if (arns.length === 0) continue;
+        const { reports: details = [] } = await callCodeBuild('BatchGetReports', { reportArns: arns });
+        for (const r of details) {
+          const failing = (await callCodeBuild('DescribeTestCases', { reportArn: r.arn, filter: { status: 'FAILED' }, maxResults: 100 })).testCases ?? [];
+          found.push({ action: builds.find((b) => b.buildId === record.id)?.action ?? record.id, report: { ...r, failing } });
+        }
+      }
+      if (!stop) setReports(found);
+    })().catch(() => { /* reports are extra: the rest of the view stands */ });
+    return () => { stop = true; };
+  }, [key]);
+  if (reports.length === 0) return null;
+  return (
+    <>
+      <h2>Test reports</h2>
+      <table className="data" data-testid="test-reports">
+        <thead><tr><th>Action</th><th>Report</th><th>Status</th><th>Tests</th><th>Failing cases</th></tr></thead>
+        <tbody>
+          {reports.map(({ action, report }) => {
+            const counts = report.testSummary?.statusCounts ?? {};
+            return (
+              <tr key={report.arn}>
+                <td>{action}</td>
+                <td>{report.name ?? report.arn}</td>
+                <td><Status status={report.status === 'SUCCEEDED' ? 'Succeeded' : report.status === 'FAILED' ? 'Failed' : report.status} /></td>
+                <td>{report.testSummary?.total ?? 0} total, {counts.SUCCEEDED ?? 0} passed, {counts.FAILED ?? 0} failed</td>
+                <td>{report.failing.map((c, i) => <div key={i}><strong>{c.prefix ? `${c.prefix}.` : ''}{c.name}</strong>{c.message && <> — <span className="mono">{c.message}</span></>}</div>)}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </>
+  );
 }

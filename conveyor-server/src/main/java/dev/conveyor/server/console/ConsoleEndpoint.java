@@ -39,7 +39,7 @@ public final class ConsoleEndpoint {
             "ico", "image/x-icon", "txt", "text/plain; charset=utf-8", "woff2", "font/woff2", "map", "application/json");
 
     private final ClassLoader loader;
-    private final Map<String, Optional<Resource>> cache = new ConcurrentHashMap<>();
+    private final Map<String, Resource> cache = new ConcurrentHashMap<>();
 
     private record Resource(byte[] bytes, String etag) {
     }
@@ -155,20 +155,25 @@ public final class ConsoleEndpoint {
         return false;
     }
 
+    /** A file of the bundle, read once; names that are not files are not remembered (any path can be asked for). */
     private Optional<Resource> resource(String name) {
-        return cache.computeIfAbsent(name, n -> {
-            try (InputStream in = loader.getResourceAsStream(ROOT + n)) {
-                if (in == null) {
-                    return Optional.empty();
-                }
-                byte[] bytes = in.readAllBytes();
-                return Optional.of(new Resource(bytes, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes), 0, 16)));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
+        Resource cached = cache.get(name);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        try (InputStream in = loader.getResourceAsStream(ROOT + name)) {
+            if (in == null) {
+                return Optional.empty();
             }
-        });
+            byte[] bytes = in.readAllBytes();
+            Resource read = new Resource(bytes, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes), 0, 16));
+            cache.putIfAbsent(name, read);
+            return Optional.of(read);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String lastSegment(String name) {
