@@ -113,6 +113,31 @@ describe('console', { concurrency: 1 }, () => {
     assert.equal(actions.actionExecutionDetails.filter((a) => a.stageName === 'Build').length, 2, 'the Build action ran twice: failed, then retried');
   });
 
+  test('a transition is disabled with a reason and enabled again; a running execution is stopped and abandoned', async () => {
+    await call('CreatePipeline', { pipeline: pipeline('console-slow', [commandsStage('Build', ['echo building', 'sleep 120']), commandsStage('Ship', ['echo shipped'])]) });
+    await go('/pipelines/console-slow');
+    const ship = page.getByTestId('stage-Ship');
+    await ship.getByRole('button', { name: 'Disable transition' }).click();
+    await page.getByRole('dialog').getByLabel('Reason').fill('Change freeze until Monday');
+    await page.getByRole('dialog').getByRole('button', { name: 'Disable' }).click();
+    await ship.getByText('Transition disabled: Change freeze until Monday').waitFor();
+    const disabled = (await call('GetPipelineState', { name: 'console-slow' })).stageStates.find((st) => st.stageName === 'Ship').inboundTransitionState;
+    assert.deepEqual([disabled.enabled, disabled.disabledReason], [false, 'Change freeze until Monday']);
+    await ship.getByRole('button', { name: 'Enable transition' }).click();
+    await ship.getByRole('button', { name: 'Disable transition' }).waitFor();
+    assert.equal((await call('GetPipelineState', { name: 'console-slow' })).stageStates.find((st) => st.stageName === 'Ship').inboundTransitionState.enabled, true);
+
+    await page.locator('[data-testid=stage-status-Build][data-status=InProgress]').waitFor({ timeout: 90_000 });
+    await page.getByRole('button', { name: 'Stop', exact: true }).click();
+    await page.getByRole('dialog').getByLabel(/Stop and abandon/).check();
+    await page.getByRole('dialog').getByLabel('Reason').fill('wrong branch');
+    await page.getByRole('dialog').getByRole('button', { name: 'Stop', exact: true }).click();
+    await page.locator('[data-testid=latest-status][data-status=Stopped]').waitFor({ timeout: 90_000 });
+    const stopped = await latestExecution('console-slow');
+    assert.equal(stopped.status, 'Stopped');
+    assert.match(JSON.stringify(stopped), /wrong branch/);
+  });
+
   test('a waiting approval is approved from the inbox with a comment', async () => {
     await call('CreatePipeline', { pipeline: pipeline('console-gated', [
       { name: 'Gate', actions: [{ name: 'Approve', actionTypeId: { category: 'Approval', owner: 'AWS', provider: 'Manual', version: '1' }, runOrder: 1,
