@@ -25,13 +25,14 @@ export function Approvals() {
   const [tick, setTick] = useState(0);
   useEffect(() => {
     let stop = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     (async () => {
       try {
         const pipelines = await listAll<{ name: string }>('ListPipelines', {}, 'pipelines');
         const found: Pending[] = [];
         const queue = [...pipelines];
         const worker = async () => {
-          for (let p = queue.shift(); p; p = queue.shift()) {
+          for (let p = queue.shift(); p && !stop; p = queue.shift()) {
             const state = await call<PipelineState>('GetPipelineState', { name: p.name });
             const waiting = state.stageStates.flatMap((s) => (s.actionStates ?? []).filter((a) => a.latestExecution?.status === 'InProgress' && a.latestExecution?.token).map((a) => ({ s, a })));
             if (waiting.length === 0) continue;
@@ -48,8 +49,9 @@ export function Approvals() {
       } catch (e: any) {
         if (!stop) setError(`${e.type ?? 'Error'}: ${e.message}`);
       }
+      // The next look starts 5 s after this one ended, never while it runs.
+      if (!stop) timer = setTimeout(() => setTick((t) => t + 1), 5000);
     })();
-    const timer = setTimeout(() => setTick((t) => t + 1), 5000);
     return () => { stop = true; clearTimeout(timer); };
   }, [tick]);
   return (
