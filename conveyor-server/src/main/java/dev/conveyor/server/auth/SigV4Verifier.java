@@ -52,6 +52,19 @@ public final class SigV4Verifier {
     }
 
     public static Result verify(HttpServletRequest request, String secretAccessKey, String payloadHashIfNoHeader, Instant now) {
+        try {
+            return verifyWellFormed(request, secretAccessKey, payloadHashIfNoHeader, now);
+        } catch (IllegalArgumentException e) { // a malformed escape in the query, an X-Amz-Expires that is no number…
+            return Result.refused("AuthorizationHeaderMalformed", "The request's signature is malformed");
+        }
+    }
+
+    /** A timestamp as X-Amz-Date writes it. */
+    public static String amzDate(Instant instant) {
+        return AMZ_DATE.format(instant);
+    }
+
+    private static Result verifyWellFormed(HttpServletRequest request, String secretAccessKey, String payloadHashIfNoHeader, Instant now) {
         Signed signed;
         try {
             signed = parse(request);
@@ -66,6 +79,12 @@ public final class SigV4Verifier {
         }
         if (signed.presigned()) {
             long expires = Long.parseLong(request.getParameter("X-Amz-Expires") == null ? "900" : request.getParameter("X-Amz-Expires"));
+            if (expires < 1 || expires > 604_800) {
+                return Result.refused("AuthorizationQueryParametersError", "X-Amz-Expires must be between 1 and 604800 seconds");
+            }
+            if (signedAt.isAfter(now.plus(MAX_SKEW))) {
+                return Result.refused("RequestTimeTooSkewed", "The difference between the request time and the server's time is too large.");
+            }
             if (now.isAfter(signedAt.plusSeconds(expires))) {
                 return Result.refused("AccessDenied", "Request has expired");
             }
