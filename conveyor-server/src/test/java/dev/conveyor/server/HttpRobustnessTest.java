@@ -1,5 +1,7 @@
 package dev.conveyor.server;
 
+import dev.conveyor.testkit.TestCredentials;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -250,7 +252,7 @@ class HttpRobustnessTest {
     @Test
     void aPushLargerThanTheLargestArtifactIsRefusedAndChangesNothing() throws Exception {
         Path dataDir = Files.createTempDirectory(work, "data");
-        ServerConfig config = ServerConfig.embedded(dataDir, 0).withArtifacts(new ServerConfig.ArtifactSettings(null, 256 * 1024,
+        ServerConfig config = ServerConfig.embedded(dataDir, 0).withAuth(ServerConfig.AuthSettings.administrator(TestCredentials.ACCESS_KEY_ID, TestCredentials.SECRET_ACCESS_KEY)).withArtifacts(new ServerConfig.ArtifactSettings(null, 256 * 1024,
                 dev.conveyor.artifacts.RetentionPolicy.KEEP_ALL, java.time.Duration.ofHours(1)));
         try (ConveyorServer small = new ConveyorServer(config).start()) {
             String url = small.endpoint() + "/v1/repos/limited";

@@ -26,6 +26,11 @@ public final class ApiGate implements RequestGate {
             String presigned = request.getParameter("X-Amz-Credential");
             credential = presigned == null ? Optional.empty() : Optional.of(SigV4Credential.fromScope(presigned));
         }
+        String declared = request.getHeader("x-amz-content-sha256");
+        if (declared != null && credential.isPresent() && !declared.equals(SignatureAuthenticator.sha256Hex(body))) {
+            // The signature covers the declared hash: a body that differs from it was not what was signed.
+            throw new AuthenticationException(AuthenticationException.Failure.BAD_SIGNATURE);
+        }
         return authenticator.authenticate(request, credential, () -> SignatureAuthenticator.sha256Hex(body));
     }
 

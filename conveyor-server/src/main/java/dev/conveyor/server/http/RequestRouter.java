@@ -267,7 +267,7 @@ public final class RequestRouter extends HttpServlet {
         try {
             Optional<SigV4Credential> credential = credentialOf(request);
             BufferedBodyRequest buffered = null;
-            if (hasBody(request) && request.getHeader("x-amz-content-sha256") == null) {
+            if (hasBody(request)) {
                 buffered = BufferedBodyRequest.read(request, MAX_BUFFERED_BODY_BYTES);
                 if (buffered == null) {
                     writeJsonError(response, 413, "RequestEntityTooLargeException", "The request body is larger than "
@@ -277,6 +277,11 @@ public final class RequestRouter extends HttpServlet {
                 served = buffered;
             }
             byte[] body = buffered == null ? new byte[0] : buffered.body();
+            String declared = request.getHeader("x-amz-content-sha256");
+            if (declared != null && credential.isPresent()
+                    && !declared.equals(dev.conveyor.server.auth.SignatureAuthenticator.sha256Hex(body))) {
+                throw new dev.conveyor.server.auth.AuthenticationException(dev.conveyor.server.auth.AuthenticationException.Failure.BAD_SIGNATURE);
+            }
             Caller caller = authenticator.authenticate(served, credential,
                     () -> dev.conveyor.server.auth.SignatureAuthenticator.sha256Hex(body));
             String[] what = action.of(served, body);

@@ -836,6 +836,9 @@ public final class S3Protocol {
     /** The request's content: aws-chunked decoded, and checked against any x-amz-checksum-* header as it ends. */
     private static InputStream body(S3Call call) throws IOException {
         InputStream in = call.request().getInputStream();
+        if (PayloadHashInputStream.isHash(call.header("x-amz-content-sha256"))) {
+            in = new PayloadHashInputStream(in, call.header("x-amz-content-sha256"), call.resource());
+        }
         if (isChunked(call)) {
             ChecksumAlgorithm trailer = ChecksumAlgorithm.fromHeader(call.header("x-amz-trailer"));
             in = new AwsChunkedInputStream(new BufferedInputStream(in, 64 * 1024), trailer, call.resource());

@@ -1,5 +1,7 @@
 package dev.conveyor.server.audit;
 
+import dev.conveyor.testkit.TestCredentials;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -56,7 +58,7 @@ class AuditTrailApiTest {
     @MethodSource("dev.conveyor.testkit.TestDatabases#both")
     void lookupEventsShowsWhoDidWhatWithoutTheSecrets(String kind) throws IOException, InterruptedException {
         Path dataDir = Files.createTempDirectory("conveyor-audit-");
-        ServerConfig base = ServerConfig.embedded(dataDir, 0);
+        ServerConfig base = ServerConfig.embedded(dataDir, 0).withAuth(ServerConfig.AuthSettings.administrator(TestCredentials.ACCESS_KEY_ID, TestCredentials.SECRET_ACCESS_KEY));
         ServerConfig config = "h2".equals(kind) ? base : base.withDatabaseUrl(TestDatabases.freshUrl(kind));
         try (ConveyorServer server = new ConveyorServer(config).start()) {
             String endpoint = server.endpoint();
