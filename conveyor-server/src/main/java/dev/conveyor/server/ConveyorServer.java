@@ -307,6 +307,9 @@ public final class ConveyorServer implements AutoCloseable {
         jetty = new Server(threads);
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
+        // SigV4 signs header values exactly as sent: Jetty's cache of common header lines, matched case-insensitively,
+        // would hand back "text/plain;charset=utf-8" for "text/plain; charset=UTF-8" and break the signature (issue 14).
+        http.setHeaderCacheCaseSensitive(true);
         // S3 object keys may hold "//", "%2F", ".." and the like: let them through to the S3 endpoint (issue 3).
         http.setUriCompliance(org.eclipse.jetty.http.UriCompliance.UNSAFE);
         // No method's body is read as form parameters: getParameter reads the query only, and an anonymous S3 PUT

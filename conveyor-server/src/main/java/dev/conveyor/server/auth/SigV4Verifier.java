@@ -155,7 +155,9 @@ public final class SigV4Verifier {
         StringBuilder c = new StringBuilder();
         c.append(request.getMethod()).append('\n');
         String path = request.getRequestURI();
-        c.append(path == null || path.isEmpty() ? "/" : path).append('\n');
+        path = path == null || path.isEmpty() ? "/" : path;
+        // S3 signs the path as sent; every other service (and the SDKs for them) signs it URI-encoded once more.
+        c.append("s3".equals(signed.service()) ? path : encodeSegments(path)).append('\n');
         c.append(canonicalQuery(request.getQueryString(), signed.presigned())).append('\n');
         for (String name : signed.signedHeaders()) {
             List<String> values = request.getHeaders(name) == null ? List.of() : Collections.list(request.getHeaders(name));
@@ -164,6 +166,19 @@ public final class SigV4Verifier {
         }
         c.append('\n').append(String.join(";", signed.signedHeaders())).append('\n').append(payloadHash);
         return c.toString();
+    }
+
+    /** Each segment of a raw path encoded again, '/' kept: the canonical path of services other than S3. */
+    static String encodeSegments(String rawPath) {
+        StringBuilder out = new StringBuilder();
+        String[] segments = rawPath.split("/", -1);
+        for (int i = 0; i < segments.length; i++) {
+            if (i > 0) {
+                out.append('/');
+            }
+            out.append(encode(segments[i]));
+        }
+        return out.toString();
     }
 
     static String canonicalQuery(String rawQuery, boolean presigned) {

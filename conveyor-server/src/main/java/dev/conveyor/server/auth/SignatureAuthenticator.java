@@ -23,6 +23,7 @@ import java.util.function.Supplier;
  * ({@link FailedAuthentications}).
  */
 public final class SignatureAuthenticator implements RequestAuthenticator {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SignatureAuthenticator.class);
     private final SigningKeys keys;
     private final FailedAuthentications failures;
     private final Clock clock;
@@ -49,6 +50,7 @@ public final class SignatureAuthenticator implements RequestAuthenticator {
             if (e.failure() != AuthenticationException.Failure.MISSING) {
                 failures.failed(keyId, address);
             }
+            LOG.info("refused {} {} from {} (key {}): {}", request.getMethod(), request.getRequestURI(), address, keyId, e.failure());
             throw e;
         }
     }
