@@ -72,6 +72,9 @@ final class CliServer implements AutoCloseable, BeforeAllCallback, AfterAllCallb
     }
 
     private void open() {
+        // The client commands run in this JVM find credentials the standard way; the SDK's chain reads these properties.
+        System.setProperty("aws.accessKeyId", TestCredentials.ACCESS_KEY_ID);
+        System.setProperty("aws.secretAccessKey", TestCredentials.SECRET_ACCESS_KEY);
         try {
             dataDir = Files.createTempDirectory("conveyor-cli-");
         } catch (IOException e) {

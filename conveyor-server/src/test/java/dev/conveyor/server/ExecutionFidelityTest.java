@@ -51,7 +51,7 @@ class ExecutionFidelityTest {
     private static final ActionTypeId ALEXA = ActionTypeId.builder().category(ActionCategory.DEPLOY).owner(ActionOwner.THIRD_PARTY)
             .provider("AlexaSkillsKit").version("1").build();
     /** The identity ServerFixture's clients sign with, as CodePipeline names a caller. */
-    private static final String CALLER_ARN = "arn:aws:iam::000000000000:user/AKIDEXAMPLE";
+    private static final String CALLER_ARN = "arn:aws:iam::000000000000:user/admin";
     private static final Duration ACKNOWLEDGE_TIMEOUT = Duration.ofSeconds(60);
 
     private static ScheduleTest.MovableClock clock;

@@ -42,6 +42,26 @@ public final class TestSigner {
         return new TestSigner(TestCredentials.ACCESS_KEY_ID, TestCredentials.SECRET_ACCESS_KEY, "us-east-1");
     }
 
+    /**
+     * A JDK HTTP request of {@code method} to {@code uri} with {@code headers} and {@code body}, signed with the test
+     * administrator's key for {@code service} ({@code s3}, {@code codepipeline}, {@code logs}…).
+     */
+    public static java.net.http.HttpRequest.Builder request(String method, URI uri, Map<String, String> headers, byte[] body,
+                                                            String service) {
+        java.net.http.HttpRequest.Builder builder = java.net.http.HttpRequest.newBuilder(uri).method(method,
+                body == null || body.length == 0 ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                        : java.net.http.HttpRequest.BodyPublishers.ofByteArray(body));
+        headers.forEach(builder::header);
+        admin().sign(method, uri, headers, body, service).forEach(builder::header);
+        return builder;
+    }
+
+    /** An AWS JSON request ({@code X-Amz-Target: target}) with {@code body}, signed with the test administrator's key. */
+    public static java.net.http.HttpRequest.Builder json(URI uri, String target, String body) {
+        return request("POST", uri, Map.of("Content-Type", "application/x-amz-json-1.1", "X-Amz-Target", target),
+                body.getBytes(StandardCharsets.UTF_8), "codepipeline");
+    }
+
     /** The headers to add to a request of {@code method} to {@code uri} with {@code headers} and {@code body}, signed now. */
     public Map<String, String> sign(String method, URI uri, Map<String, String> headers, byte[] body, String service) {
         return sign(method, uri, headers, body, service, Instant.now());

@@ -27,6 +27,18 @@ public record Caller(String accessKeyId, JobScope jobScope, Principal principal)
      * Who this is as CodePipeline reports it (lastUpdatedBy, lastChangedBy, trigger details): the principal's ARN
      * when it is known, else an IAM-style ARN of the access key (open mode, job credentials).
      */
+    /**
+     * The name CodeBuild reports as a build's initiator: the user's name, {@code role/session} for a role session,
+     * else the access key id.
+     */
+    public String initiator() {
+        return switch (principal) {
+            case Principal.User u -> u.userName();
+            case Principal.AssumedRole r -> r.roleName() + "/" + r.sessionName();
+            case null, default -> accessKeyId;
+        };
+    }
+
     public String arn(String accountId) {
         return principal != null ? principal.arn() : "arn:aws:iam::" + accountId + ":user/" + accessKeyId;
     }

@@ -68,6 +68,9 @@ class AuditTrailApiTest {
                 String aliceArn = iam.createUser(b -> b.userName("alice")).user().arn();
                 assertThat(aliceArn).isEqualTo("arn:aws:iam::000000000000:user/alice");
                 aliceKey = iam.createAccessKey(b -> b.userName("alice")).accessKey();
+                iam.putUserPolicy(b -> b.userName("alice").policyName("secrets-and-reads").policyDocument("""
+                        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                          "Action": ["ssm:*", "secretsmanager:*", "codepipeline:Get*"], "Resource": "*"}]}"""));
             }
             AwsCredentials alice = AwsBasicCredentials.create(aliceKey.accessKeyId(), aliceKey.secretAccessKey());
             try (SsmClient ssm = client(SsmClient.builder(), endpoint, alice).build();
@@ -124,7 +127,7 @@ class AuditTrailApiTest {
 
                 // Pages of two, through the SDK's paginator, give the same events in the same order as one page.
                 List<Event> everything = cloudTrail.lookupEvents(b -> b.maxResults(50)).events();
-                assertThat(everything).as("CreateUser, CreateAccessKey and alice's four").hasSize(6);
+                assertThat(everything).as("CreateUser, CreateAccessKey, PutUserPolicy and alice's four").hasSize(7);
                 List<String> paged = new ArrayList<>();
                 cloudTrail.lookupEventsPaginator(b -> b.maxResults(2)).forEach(page -> {
                     assertThat(page.events().size()).isLessThanOrEqualTo(2);

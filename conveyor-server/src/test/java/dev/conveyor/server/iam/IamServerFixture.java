@@ -94,7 +94,7 @@ final class IamServerFixture implements AutoCloseable {
                 .credentialsProvider(StaticCredentialsProvider.create(credentials)).httpClient(UrlConnectionHttpClient.create()).build();
     }
 
-    /** Credentials Conveyor never issued: requests signed with them are taken as the account's, for now. */
+    /** Credentials Conveyor never issued: requests signed with them are refused (InvalidClientTokenId). */
     static AwsBasicCredentials unknownCredentials() {
         return AwsBasicCredentials.create("AKIAUNKNOWNEXAMPLE00", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYUNKNOWNKEY");
     }
