@@ -212,6 +212,10 @@ public final class ConveyorServer implements AutoCloseable {
         codePipelineOperations.putAll(actionTypeOperations.operations());
         codePipelineOperations.putAll(jobOperations.operations());
         codePipelineOperations.putAll(sourceServices.codePipelineOperations());
+        OperationAuthorizer operations = new OperationAuthorizer(iam.authorizer(), iam.resourceArns(), tags::list, clock);
+        // Webhook secrets only to who may set them (issue 14): codepipeline:PutWebhook on the webhook.
+        codePipelineOperations.computeIfPresent("ListWebhooks", (name, list) -> new dev.conveyor.server.webhooks.WebhookSecretMasking(list,
+                (caller, arn) -> operations.allowed(caller, "codepipeline:PutWebhook", arn)));
         JsonService codePipeline = new JsonService(ServiceModel.codePipeline(), codePipelineOperations);
         Map<String, JsonService> jsonServices = new HashMap<>(sourceServices.jsonServices());
         jsonServices.putAll(Map.of(codePipeline.targetPrefix(), codePipeline, agentApi.targetPrefix(), agentApi));
@@ -228,7 +232,6 @@ public final class ConveyorServer implements AutoCloseable {
                 : RequestAuthenticator.acceptAny();
         RequestAuthenticator authenticator = new JobCredentialAuthenticator(jobCredentialStore,
                 jobId -> engine.findJob(jobId).map(dev.conveyor.store.execution.JobRow::dataJson), signatures, clock);
-        OperationAuthorizer operations = new OperationAuthorizer(iam.authorizer(), iam.resourceArns(), tags::list, clock);
         AwsJsonProtocol json = new AwsJsonProtocol(jsonServices, auditor, new ApiGate(authenticator, operations));
         if (enforced) {
             iamEndpoint.enforce(new QueryEndpoint.Enforcement(authenticator, operations, config.accountId()));

@@ -46,8 +46,8 @@ public final class ServerFixture implements AutoCloseable {
     }
 
     /**
-     * Any AWS SDK client pointed at a test server: us-east-1, example credentials (the server does not check
-     * signatures), the JDK's HTTP client. The caller closes it.
+     * Any AWS SDK client pointed at a test server: us-east-1, the test administrator's key (TestCredentials), the
+     * JDK's HTTP client. The caller closes it.
      */
     static <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> C sdkClient(B builder, String endpoint) {
         return builder.endpointOverride(URI.create(endpoint))
@@ -55,6 +55,11 @@ public final class ServerFixture implements AutoCloseable {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(TestCredentials.ACCESS_KEY_ID, TestCredentials.SECRET_ACCESS_KEY)))
                 .httpClient(UrlConnectionHttpClient.create())
                 .build();
+    }
+
+    /** {@link #sdkClient} for tests in other packages (the fuzz tests). */
+    public static <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> C sdkClientForFuzz(B builder, String endpoint) {
+        return sdkClient(builder, endpoint);
     }
 
     public CodePipelineClient client() {

@@ -78,6 +78,11 @@ public final class ClientOptions {
         return build(SecretsManagerClient.builder());
     }
 
+    /** An IAM client for the server's identities (agents' users); the caller closes it. */
+    public software.amazon.awssdk.services.iam.IamClient iam() {
+        return builder(software.amazon.awssdk.services.iam.IamClient.builder()).region(Region.AWS_GLOBAL).build();
+    }
+
     /** A CloudTrail client for the server's audit trail; the caller closes it. */
     public software.amazon.awssdk.services.cloudtrail.CloudTrailClient cloudTrail() {
         return build(software.amazon.awssdk.services.cloudtrail.CloudTrailClient.builder());
@@ -85,13 +90,15 @@ public final class ClientOptions {
 
     /** Any of the SDK's clients, pointed at the server and signed for the region, over the JDK's HTTP client. */
     private <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(B builder) {
+        return builder(builder).region(Region.of(region)).build();
+    }
+
+    private <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> B builder(B builder) {
         return builder
                 .endpointOverride(endpoint())
-                .region(Region.of(region))
                 .credentialsProvider(credentials())
                 .httpClientBuilder(UrlConnectionHttpClient.builder().connectionTimeout(CONNECT_TIMEOUT).socketTimeout(Duration.ofMinutes(1))
-                        .tlsTrustManagersProvider(trust()::trustManagers))
-                .build();
+                        .tlsTrustManagersProvider(trust()::trustManagers));
     }
 
     /** The client of the server's action-log endpoint; the caller closes it. */

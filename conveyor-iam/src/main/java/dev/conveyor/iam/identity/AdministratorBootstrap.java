@@ -24,6 +24,10 @@ public final class AdministratorBootstrap {
     public static final String USER_NAME = "admin";
     public static final String PROFILE = "conveyor-admin";
     public static final String FILE_NAME = "admin-credentials";
+    /** The AWS-style managed policy agents' users get: Conveyor's agent API, nothing else (artifacts come with each job). */
+    public static final String AGENT_POLICY_ARN = "arn:aws:iam::aws:policy/ConveyorAgentAccess";
+    static final String AGENT_ACCESS = """
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "conveyor:*", "Resource": "*"}]}""";
     static final String ADMINISTRATOR_ACCESS = """
             {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}""";
 
@@ -57,6 +61,7 @@ public final class AdministratorBootstrap {
         }
         String policyArn = policies.ensureAwsManaged("AdministratorAccess", ADMINISTRATOR_ACCESS,
                 "Provides full access to everything Conveyor serves.");
+        policies.ensureAwsManaged("ConveyorAgentAccess", AGENT_ACCESS, "What a remote agent needs: Conveyor's agent API.");
         Path file = dataDir.resolve(FILE_NAME);
         try {
             users.create(USER_NAME, "/");
@@ -74,6 +79,7 @@ public final class AdministratorBootstrap {
     private Optional<Path> runWith(Path dataDir, String accessKeyId, String secretAccessKey) {
         String policyArn = policies.ensureAwsManaged("AdministratorAccess", ADMINISTRATOR_ACCESS,
                 "Provides full access to everything Conveyor serves.");
+        policies.ensureAwsManaged("ConveyorAgentAccess", AGENT_ACCESS, "What a remote agent needs: Conveyor's agent API.");
         Path file = dataDir.resolve(FILE_NAME);
         try {
             users.create(USER_NAME, "/");

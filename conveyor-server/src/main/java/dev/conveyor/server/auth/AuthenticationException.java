@@ -42,7 +42,7 @@ public final class AuthenticationException extends ServiceException {
         EXPIRED_TOKEN("ExpiredTokenException", 400, "The security token included in the request is expired",
                 "ExpiredToken", 400, "The provided token has expired.", "ExpiredToken"),
         /** Too many failed authentications from this key or address: try again later. */
-        THROTTLED("ThrottlingException", 400, "Rate exceeded: too many failed authentications; retry later",
+        THROTTLED("ThrottlingException", 429, "Rate exceeded: too many failed authentications; retry later",
                 "SlowDown", 503, "Please reduce your request rate.", "Throttling");
 
         final String jsonType;

@@ -6,11 +6,13 @@ import java.time.Instant;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A rate limit on failed authentications, per access key id and per source address: after {@link #MAX_FAILURES}
- * failures within {@link #WINDOW}, further requests from that key or address are refused (throttled, with a
- * Retry-After) until the window that holds them ends, whether or not they would verify. Guessing a secret or
- * replaying signatures at speed is so made slow; a client that signs correctly never fails and never meets it.
- * Kept in memory, per server (replicas each count their own).
+ * A rate limit on failed authentications, per source address and access key id: after {@link #MAX_FAILURES}
+ * failures within {@link #WINDOW}, further requests from that address with that key id are refused (throttled, with
+ * a Retry-After) until the window that holds them ends, whether or not they would verify; and after as many
+ * failures with keys nobody issued, further unknown keys from that address are. Guessing a secret, spraying key ids
+ * or replaying signatures at speed is so made slow, while neither an attacker elsewhere nor one on the same address
+ * can lock a legitimate client out of its own key (the pair, not the key alone, is what is blocked). Kept in memory,
+ * per server (replicas each count their own).
  */
 public final class FailedAuthentications {
     /** Failures allowed per key or address within a window. */
@@ -35,9 +37,14 @@ public final class FailedAuthentications {
         this.maxFailures = maxFailures;
     }
 
-    /** Seconds until {@code keyId} or {@code address} may try again, or 0 when they may now. */
+    /** Seconds until {@code address} may try {@code keyId} again, or 0 when it may now. */
     public long retryAfterSeconds(String keyId, String address) {
-        return Math.max(blockedFor("key:" + keyId), blockedFor("ip:" + address));
+        return blockedFor(address + "|" + keyId);
+    }
+
+    /** Seconds until {@code address} may try keys nobody issued again, or 0 when it may now. */
+    public long unknownKeysRetryAfterSeconds(String address) {
+        return blockedFor(address + "|?unknown");
     }
 
     private long blockedFor(String subject) {
@@ -53,16 +60,16 @@ public final class FailedAuthentications {
         return Math.max(1, Duration.between(now, ends).toSeconds() + 1);
     }
 
-    /** Counts one failure of {@code keyId} (null when none was named) from {@code address}. */
-    public void failed(String keyId, String address) {
+    /** Counts one failure of {@code keyId} (null when none was named) from {@code address}; {@code unknownKey}: nobody issued it. */
+    public void failed(String keyId, String address, boolean unknownKey) {
         if (windows.size() > MAX_TRACKED) {
             Instant now = clock.instant();
             windows.values().removeIf(w -> !now.isBefore(w.start().plus(WINDOW)));
         }
-        if (keyId != null) {
-            count("key:" + keyId);
+        count(address + "|" + keyId);
+        if (unknownKey) {
+            count(address + "|?unknown");
         }
-        count("ip:" + address);
     }
 
     private void count(String subject) {

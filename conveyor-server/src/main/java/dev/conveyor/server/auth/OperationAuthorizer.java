@@ -72,6 +72,16 @@ public final class OperationAuthorizer {
         return authorizer.authorize(caller.principal(), new AuthorizationRequest(action, resource, requestContext(request))).allowed();
     }
 
+    /** As {@link #allowed(Caller, String, String, HttpServletRequest)}, without the request's context keys. */
+    public boolean allowed(Caller caller, String action, String resource) {
+        if (caller.principal() == null) {
+            return caller.jobScope() == null;
+        }
+        Map<String, List<String>> context = new HashMap<>();
+        context.put("aws:CurrentTime", List.of(clock.instant().toString()));
+        return authorizer.authorize(caller.principal(), new AuthorizationRequest(action, resource, context)).allowed();
+    }
+
     /** Checks {@code request} for {@code principal}; a refusal becomes {@code denial.apply(AWS's message)}. */
     public void require(Principal principal, AuthorizationRequest request, Function<String, ? extends RuntimeException> denial) {
         Decision decision = authorizer.authorize(principal, request);

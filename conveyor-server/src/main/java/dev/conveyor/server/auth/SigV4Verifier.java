@@ -59,6 +59,31 @@ public final class SigV4Verifier {
         }
     }
 
+    /**
+     * The chunk signatures of a request whose seed signature {@link #verify verified} with {@code secretAccessKey}, for a
+     * body signed chunk by chunk; null when the request is not one (or is not a well-formed SigV4 header signature).
+     */
+    public static ChunkSignatures chunkSignatures(HttpServletRequest request, String secretAccessKey) {
+        String declared = request.getHeader("x-amz-content-sha256");
+        if (declared == null || !declared.startsWith("STREAMING-AWS4-HMAC-SHA256-PAYLOAD")) {
+            return null;
+        }
+        Signed signed;
+        try {
+            signed = parse(request);
+        } catch (RuntimeException e) {
+            return null;
+        }
+        if (signed.presigned()) {
+            return null;
+        }
+        byte[] key = hmac(("AWS4" + secretAccessKey).getBytes(StandardCharsets.UTF_8), signed.date());
+        key = hmac(key, signed.region());
+        key = hmac(key, signed.service());
+        key = hmac(key, "aws4_request");
+        return new ChunkSignatures(key, signed.amzDate(), signed.scope(), signed.signature());
+    }
+
     /** A timestamp as X-Amz-Date writes it. */
     public static String amzDate(Instant instant) {
         return AMZ_DATE.format(instant);

@@ -47,8 +47,8 @@ public final class SignatureAuthenticator implements RequestAuthenticator {
         try {
             return verify(request, credential, authorization, payloadHash);
         } catch (AuthenticationException e) {
-            if (e.failure() != AuthenticationException.Failure.MISSING) {
-                failures.failed(keyId, address);
+            if (e.failure() != AuthenticationException.Failure.MISSING && e.failure() != AuthenticationException.Failure.THROTTLED) {
+                failures.failed(keyId, address, e.failure() == AuthenticationException.Failure.UNKNOWN_KEY);
             }
             LOG.info("refused {} {} from {} (key {}): {}", request.getMethod(), request.getRequestURI(), address, keyId, e.failure());
             throw e;
@@ -69,6 +69,11 @@ public final class SignatureAuthenticator implements RequestAuthenticator {
         String accessKeyId = credential.get().accessKeyId();
         Optional<SigningKey> found = keys.find(accessKeyId);
         if (found.isEmpty() || !found.get().active()) {
+            long retryAfter = failures.unknownKeysRetryAfterSeconds(request.getRemoteAddr());
+            if (retryAfter > 0) {
+                throw new AuthenticationException(AuthenticationException.Failure.THROTTLED,
+                        AuthenticationException.Failure.THROTTLED.jsonMessage, AuthenticationException.Failure.THROTTLED.s3Message, retryAfter);
+            }
             throw new AuthenticationException(AuthenticationException.Failure.UNKNOWN_KEY);
         }
         SigningKey key = found.get();
@@ -91,6 +96,10 @@ public final class SignatureAuthenticator implements RequestAuthenticator {
         SigV4Verifier.Result result = SigV4Verifier.verify(request, key.secretAccessKey(), bodyHash == null ? "UNSIGNED-PAYLOAD" : bodyHash, now);
         if (!result.valid()) {
             throw refusal(result, request, now);
+        }
+        ChunkSignatures chunks = SigV4Verifier.chunkSignatures(request, key.secretAccessKey());
+        if (chunks != null) {
+            request.setAttribute(ChunkSignatures.ATTRIBUTE, chunks); // the S3 endpoint verifies each chunk as it reads it
         }
         return Caller.authenticated(accessKeyId, key.principal());
     }

@@ -841,7 +841,8 @@ public final class S3Protocol {
         }
         if (isChunked(call)) {
             ChecksumAlgorithm trailer = ChecksumAlgorithm.fromHeader(call.header("x-amz-trailer"));
-            in = new AwsChunkedInputStream(new BufferedInputStream(in, 64 * 1024), trailer, call.resource());
+            in = new AwsChunkedInputStream(new BufferedInputStream(in, 64 * 1024), trailer, call.resource(),
+                    (dev.conveyor.server.auth.ChunkSignatures) call.request().getAttribute(dev.conveyor.server.auth.ChunkSignatures.ATTRIBUTE));
         }
         for (ChecksumAlgorithm algorithm : ChecksumAlgorithm.values()) {
             String expected = call.header(algorithm.header());
