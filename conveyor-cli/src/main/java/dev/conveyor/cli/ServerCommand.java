@@ -165,12 +165,7 @@ final class ServerCommand implements Callable<Integer> {
         String secret = adminSecretAccessKey == null || adminSecretAccessKey.isBlank() ? null : adminSecretAccessKey.trim();
         return switch (auth.toLowerCase(java.util.Locale.ROOT)) {
             case "sigv4" -> new ServerConfig.AuthSettings(ServerConfig.AuthSettings.Mode.SIGV4, id, secret);
-            case "none" -> {
-                if (id != null) {
-                    throw new IllegalArgumentException("--auth none has no administrator: drop --admin-access-key-id");
-                }
-                yield ServerConfig.AuthSettings.none();
-            }
+            case "none" -> ServerConfig.AuthSettings.none(); // no administrator key is used (nor made) without authentication
             default -> throw new IllegalArgumentException("--auth takes sigv4 or none, not '" + auth + "'");
         };
     }

@@ -138,7 +138,7 @@ final class AwsChunkedInputStream extends InputStream {
         chunkRemaining = size;
     }
 
-    private void verifyChunk() {
+    private void verifyChunk() throws IOException {
         if (!signatures.verifyNext(chunkSignature, chunkDigest.digest())) {
             throw new S3ProtocolException(new S3Exception(S3ErrorCode.SignatureDoesNotMatch, "The request signature we calculated does "
                     + "not match the signature you provided (aws-chunked chunk signature). Check your key and signing method.", resource));
