@@ -237,7 +237,8 @@ public final class ConveyorServer implements AutoCloseable {
         // request must carry a SigV4 signature by a key IAM holds (unless --auth none), and be allowed by its policies.
         boolean enforced = config.auth().enforced();
         RequestAuthenticator signatures = enforced
-                ? new dev.conveyor.server.auth.SignatureAuthenticator(iam.signingKeys(), new dev.conveyor.server.auth.FailedAuthentications(clock), clock)
+                ? new dev.conveyor.server.auth.SignatureAuthenticator(iam.signingKeys(), new dev.conveyor.server.auth.FailedAuthentications(clock,
+                        config.auth().maxFailuresPerMinute()), clock)
                 : RequestAuthenticator.acceptAny();
         RequestAuthenticator authenticator = new JobCredentialAuthenticator(jobCredentialStore,
                 jobId -> engine.findJob(jobId).map(dev.conveyor.store.execution.JobRow::dataJson), signatures, clock);
@@ -366,7 +367,7 @@ public final class ConveyorServer implements AutoCloseable {
             } finally {
                 auditor.webhook(request, response);
             }
-        });
+        }, route.action()); // webhooks stay unsigned: their own HMAC or token
     }
 
     /** The key store HTTPS serves: from --tls-cert/--tls-key, or the self-signed certificate (made on first start). */

@@ -47,13 +47,27 @@ public record ServerConfig(String bindAddress, int port, Path dataDir, String da
      * @param adminAccessKeyId         the administrator's access key id ({@code --admin-access-key-id}), or null for a
      *                                 random one made on the first start
      * @param adminSecretAccessKey     its secret ({@code --admin-secret-access-key})
+     * @param maxFailuresPerMinute     failed authentications from one address with one key id before that pair is
+     *                                 throttled for the rest of the minute (FailedAuthentications)
      */
-    public record AuthSettings(Mode mode, String adminAccessKeyId, String adminSecretAccessKey) {
+    public record AuthSettings(Mode mode, String adminAccessKeyId, String adminSecretAccessKey, int maxFailuresPerMinute) {
         public enum Mode { SIGV4, NONE }
+
+        public AuthSettings(Mode mode, String adminAccessKeyId, String adminSecretAccessKey) {
+            this(mode, adminAccessKeyId, adminSecretAccessKey, dev.conveyor.server.auth.FailedAuthentications.MAX_FAILURES);
+        }
+
+        /** The same settings with another failure limit (tests that fail on purpose many times: the fuzz tests). */
+        public AuthSettings withMaxFailuresPerMinute(int limit) {
+            return new AuthSettings(mode, adminAccessKeyId, adminSecretAccessKey, limit);
+        }
 
         public AuthSettings {
             if (mode == null) {
                 throw new IllegalArgumentException("an authentication mode is needed");
+            }
+            if (maxFailuresPerMinute < 1) {
+                throw new IllegalArgumentException("the failed-authentication limit must be at least 1");
             }
             if ((adminAccessKeyId == null) != (adminSecretAccessKey == null)) {
                 throw new IllegalArgumentException("--admin-access-key-id and --admin-secret-access-key go together: give both or neither");

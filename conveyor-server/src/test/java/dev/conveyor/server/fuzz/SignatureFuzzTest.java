@@ -28,7 +28,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  */
 class SignatureFuzzTest {
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    private static ServerFixture server;
+    private static dev.conveyor.server.ConveyorServer server;
 
     /** One request to send: where, its headers, its body. */
     record Attempt(String surface, String pathAndQuery, Map<String, String> headers, String body) {
@@ -36,7 +36,15 @@ class SignatureFuzzTest {
 
     @BeforeContainer
     static void start() {
-        server = new ServerFixture("h2");
+        try {
+            // Failures are the point here: no throttling, so every attempt reaches verification.
+            server = new dev.conveyor.server.ConveyorServer(dev.conveyor.server.ServerConfig.embedded(
+                    java.nio.file.Files.createTempDirectory("conveyor-sigfuzz-"), 0).withAuth(dev.conveyor.server.ServerConfig.AuthSettings
+                    .administrator(dev.conveyor.testkit.TestCredentials.ACCESS_KEY_ID, dev.conveyor.testkit.TestCredentials.SECRET_ACCESS_KEY)
+                    .withMaxFailuresPerMinute(1_000_000))).start();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         try (var s3 = ServerFixture.sdkClientForFuzz(software.amazon.awssdk.services.s3.S3Client.builder().forcePathStyle(true),
                 server.endpoint())) {
             s3.createBucket(b -> b.bucket("fuzz"));
