@@ -2,7 +2,18 @@ package dev.conveyor.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.conveyor.testkit.TestCredentials;
+import dev.conveyor.testkit.TestSigner;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +32,7 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The web console in a real browser: one packaged {@code conveyor server --demo}, one Debian Chromium driven by
+ * The web console in a real browser: one packaged {@code conveyor server} with the demo pipeline, one Debian Chromium driven by
  * playwright-core, and the scenarios of {@code conveyor-console/e2e/console.test.mjs} run in order by node's test
  * runner (sign in; the demo goes green live; a failing action's log; approve; retry a failed stage; edit, save and
  * run the demo in the visual editor; a server validation error on its node; the 50-stage and many-pipeline
@@ -49,7 +60,8 @@ class ConsoleBrowserTest {
 
         List<String> output = new ArrayList<>();
         int exit;
-        try (ConveyorProcess server = ConveyorProcess.start(work.resolve("data"), "--demo")) {
+        try (ConveyorProcess server = ConveyorProcess.start(work.resolve("data"))) {
+            installDemo(server.endpoint(), work.resolve("data"));
             ProcessBuilder node = new ProcessBuilder("node", "--test-reporter=tap", "e2e/console.test.mjs")
                     .directory(console.toFile()).redirectErrorStream(true);
             Map<String, String> env = node.environment();
@@ -94,6 +106,50 @@ class ConsoleBrowserTest {
             assertThat(exit).as(all).isZero();
         }));
         return tests.stream();
+    }
+
+    /**
+     * The demo pipeline of {@code conveyor server --demo} (the same sample app and declaration, from the packaged CLI's
+     * resources), installed through the signed S3 and CodePipeline APIs: with authentication enforced, {@code --demo}
+     * itself cannot create it yet (its calls are unsigned).
+     */
+    private static void installDemo(String endpoint, Path dataDir) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        ByteArrayOutputStream zip = new ByteArrayOutputStream();
+        try (ZipOutputStream out = new ZipOutputStream(zip)) {
+            for (String name : List.of("README.md", "VERSION", "greet.sh", "test.sh")) {
+                try (InputStream in = ConsoleBrowserTest.class.getResourceAsStream("/demo/sample-app/" + name)) {
+                    assertThat(in).as("the packaged CLI's demo resource " + name).isNotNull();
+                    out.putNextEntry(new ZipEntry(name));
+                    in.transferTo(out);
+                    out.closeEntry();
+                }
+            }
+        }
+        ObjectNode pipeline;
+        try (InputStream in = ConsoleBrowserTest.class.getResourceAsStream("/demo/pipeline.json")) {
+            pipeline = (ObjectNode) json.readTree(in);
+        }
+        for (JsonNode variable : pipeline.path("variables")) {
+            if ("DEPLOY_ROOT".equals(variable.path("name").asText())) {
+                ((ObjectNode) variable).put("defaultValue", dataDir.resolve("demo-deployments").toAbsolutePath().toString());
+            }
+        }
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            String bucket = endpoint + "/conveyor-demo-sources";
+            send(http, TestSigner.request("PUT", URI.create(bucket), Map.of(), new byte[0], "s3"));
+            send(http, TestSigner.request("PUT", URI.create(bucket + "?versioning"), Map.of(),
+                    "<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>".getBytes(StandardCharsets.UTF_8), "s3"));
+            send(http, TestSigner.request("PUT", URI.create(bucket + "/sample-app.zip"), Map.of("Content-Type", "application/zip"),
+                    zip.toByteArray(), "s3"));
+            send(http, TestSigner.json(URI.create(endpoint + "/"), "CodePipeline_20150709.CreatePipeline",
+                    json.writeValueAsString(json.createObjectNode().set("pipeline", pipeline))));
+        }
+    }
+
+    private static void send(HttpClient http, java.net.http.HttpRequest.Builder request) throws Exception {
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     }
 
     /** The YAML block node's TAP reporter writes under a result (the failure, its location). */
