@@ -46,7 +46,13 @@ describe('console', { concurrency: 1 }, () => {
   test('a browser at / is sent to the console and signs in with an access key kept in the session only', async () => {
     await page.goto(endpoint + '/');
     assert.equal(new URL(page.url()).pathname, '/console/');
+    // A wrong secret: the server refuses the signature, nothing is kept.
     await page.getByLabel('Access key ID').fill(credentials.accessKeyId);
+    await page.getByLabel('Secret access key').fill('not-the-secret');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').waitFor();
+    assert.match(await page.getByRole('alert').innerText(), /Signature|Unrecognized|denied|Invalid/i);
+    assert.equal(await page.evaluate(() => sessionStorage.length), 0);
     await page.getByLabel('Secret access key').fill(credentials.secretAccessKey);
     await screenshot('sign-in');
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -79,6 +85,12 @@ describe('console', { concurrency: 1 }, () => {
     await page.locator('[data-testid=execution-status][data-status=Succeeded]').waitFor();
     await page.getByTestId('timeline-action').nth(3).waitFor();
     await page.getByText('Bonjour', { exact: true }).waitFor();
+    // Artifact downloads are presigned URLs of the server's S3 endpoint, signed in the browser.
+    const download = page.locator('a[download][href*="X-Amz-Signature"]').first();
+    await download.waitFor();
+    const artifact = await page.request.get(await download.getAttribute('href'));
+    assert.equal(artifact.status(), 200, await artifact.text());
+    assert.equal((await artifact.body()).subarray(0, 2).toString(), 'PK', 'a zip');
     await screenshot('execution-detail');
   });
 
