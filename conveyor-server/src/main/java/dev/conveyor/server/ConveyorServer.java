@@ -40,6 +40,7 @@ import dev.conveyor.server.protocol.JsonOperation;
 import java.util.HashMap;
 import java.util.List;
 import dev.conveyor.server.logs.ActionLogEndpoint;
+import dev.conveyor.server.console.ConsoleEndpoint;
 import dev.conveyor.model.servicemodel.ServiceModel;
 import dev.conveyor.model.validation.PipelineLimits;
 import dev.conveyor.model.validation.PipelineValidator;
@@ -263,7 +264,9 @@ public final class ConveyorServer implements AutoCloseable {
                         new RequestRouter.PathRoute(dev.conveyor.functions.api.LambdaRestApi.CODE_PREFIX, lambdaEndpoint::serveCode).unsigned(),
                         // Alertmanager cannot sign: its webhook carries the bearer token of --alertmanager-token instead
                         new RequestRouter.PathRoute(dev.conveyor.server.cloudwatch.CloudWatchEndpoint.ALERTMANAGER_PATH,
-                                cloudWatchEndpoint::handleAlertmanager).unsigned()),
+                                cloudWatchEndpoint::handleAlertmanager).unsigned(),
+                        // the web console's static files: a browser loads them before it has a key; they hold no data
+                        new RequestRouter.PathRoute(ConsoleEndpoint.PREFIX + "/", new ConsoleEndpoint()::handle).unsigned()),
                 artifactServices.s3(), Map.of("iam", iamEndpoint::handle, "sts", iamEndpoint::handle, "lambda", lambdaEndpoint::handle,
                         "monitoring", cloudWatchEndpoint::handleQuery))
                 .observeS3Calls(auditor::s3)
@@ -281,6 +284,7 @@ public final class ConveyorServer implements AutoCloseable {
         Optional<java.nio.file.Path> adminCredentials = iam.bootstrap().run(config.dataDir(), config.auth().adminAccessKeyId(),
                 config.auth().adminSecretAccessKey());
         router.readiness(new ServerHealth(database, config.dataDir()));
+        router.browserHome(ConsoleEndpoint.PREFIX + "/"); // the web console (issue 18)
         // Artifact retention (issue 3): never the artifacts of running or latest-successful executions.
         artifactServices.startRetention(config.artifacts().retention(), config.artifacts().retentionInterval(),
                 pipelineName -> protectedExecutions(queries, pipelineName));
