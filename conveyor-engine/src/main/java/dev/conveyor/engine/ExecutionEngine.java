@@ -83,6 +83,11 @@ public final class ExecutionEngine {
     private final JobDataContributors contributors = new JobDataContributors();
     private final Map<ActionTypeId, JobRequestHandler> requestHandlers = new ConcurrentHashMap<>();
     private final List<ExecutionListener> listeners = new CopyOnWriteArrayList<>();
+    // Stage conditions, rules, automatic retries and rollbacks (issue 16): kept in classes of their own.
+    private final dev.conveyor.engine.rules.ConditionRepository conditionRepository = new dev.conveyor.engine.rules.ConditionRepository();
+    private final dev.conveyor.engine.rules.RuleProviders ruleProviders;
+    private final ConditionCommands conditionCommands;
+    private final RuleRunner ruleRunner;
 
     public ExecutionEngine(Database db, PipelineDeclarations declarations, EngineConfig config, Clock clock) {
         this.db = db;
@@ -93,7 +98,26 @@ public final class ExecutionEngine {
         this.config = config;
         this.clock = clock;
         this.launcher = new ActionLauncher(executions, jobs, config, contributors);
-        this.advancer = new ExecutionAdvancer(executions, transitions, declarations, launcher);
+        dev.conveyor.engine.rules.ConditionsSchema.migrate(db);
+        this.ruleProviders = new dev.conveyor.engine.rules.RuleProviders()
+                .register(new dev.conveyor.engine.rules.VariableCheckRule())
+                .register(new dev.conveyor.engine.rules.DeploymentWindowRule())
+                .register(new dev.conveyor.engine.rules.CloudWatchAlarmRule(config.alarmStates()));
+        StageOutcomes outcomes = new StageOutcomes(executions, new StageConditions(conditionRepository, ruleProviders, config),
+                new StageRollbacks(executions, conditionRepository));
+        this.advancer = new ExecutionAdvancer(executions, transitions, declarations, launcher, outcomes);
+        this.conditionCommands = new ConditionCommands(this, db, executions, declarations, outcomes, advancer);
+        this.ruleRunner = new RuleRunner(db, conditionRepository, ruleProviders, clock, conditionCommands::settleRule);
+    }
+
+    /** RollbackStage and OverrideStageCondition. */
+    public ConditionCommands conditions() {
+        return conditionCommands;
+    }
+
+    /** The rule providers stage conditions run; the server registers those that reach other services. */
+    public dev.conveyor.engine.rules.RuleProviders ruleProviders() {
+        return ruleProviders;
     }
 
     public EngineConfig config() {
@@ -277,6 +301,7 @@ public final class ExecutionEngine {
                         + "'; only the latest execution of a stage can be retried");
             }
             executions.update(tx.connection, stage.retried(retryMode, tx.now));
+            conditionRepository.recordRetry(tx.connection, executionId, stageName, false);
             executions.update(tx.connection, new PipelineExecutionRow(execution.id(), execution.pipelineName(),
                     execution.pipelineVersion(), execution.sequence(), PipelineExecutionStatus.InProgress, null,
                     execution.executionMode(), execution.executionType(), execution.triggerType(), execution.triggerDetail(),
@@ -574,6 +599,8 @@ public final class ExecutionEngine {
         for (JobRow expired : db.read(c -> jobs.expiredLeases(c, now))) {
             safely("recover job " + expired.id(), () -> recoverJob(expired.id()));
         }
+        safely("time out rules", () -> conditionCommands.timeOutRules(now));
+        ruleRunner.wake();
         Set<String> pipelines = new LinkedHashSet<>();
         db.read(c -> executions.allActiveExecutions(c)).forEach(e -> pipelines.add(e.pipelineName()));
         for (String pipeline : pipelines) {
@@ -717,6 +744,9 @@ public final class ExecutionEngine {
         }
         if (tx.jobsQueued) {
             jobSignal.signal();
+        }
+        if (tx.rulesDue) {
+            ruleRunner.wake();
         }
         if (!tx.changedPipelines.isEmpty()) {
             for (ExecutionListener listener : listeners) {
