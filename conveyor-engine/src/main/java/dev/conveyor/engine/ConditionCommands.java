@@ -1,6 +1,5 @@
 package dev.conveyor.engine;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.conveyor.engine.rules.ConditionExecutionRow;
 import dev.conveyor.engine.rules.RuleExecutionRow;
 import dev.conveyor.engine.rules.RuleOutcome;
@@ -137,10 +136,10 @@ public final class ConditionCommands {
             }
             switch (outcome) {
                 case RuleOutcome.Succeeded s -> outcomes.conditions().repository().update(tx.connection, row.settle("Succeeded",
-                        output(s.externalExecutionId(), s.summary(), s.externalExecutionUrl(), null, null), s.summary(), null, null,
+                        StageConditions.outputJson(s.externalExecutionId(), s.summary(), s.externalExecutionUrl(), null, null), s.summary(), null, null,
                         s.externalExecutionId(), s.externalExecutionUrl(), tx.now));
                 case RuleOutcome.Failed f -> outcomes.conditions().repository().update(tx.connection, row.settle("Failed",
-                        output(f.externalExecutionId(), null, f.externalExecutionUrl(), f.code(), f.message()), f.message(), f.code(),
+                        StageConditions.outputJson(f.externalExecutionId(), null, f.externalExecutionUrl(), f.code(), f.message()), f.message(), f.code(),
                         f.message(), f.externalExecutionId(), f.externalExecutionUrl(), tx.now));
                 case RuleOutcome.Waiting w -> {
                     Instant next = w.nextCheckAt() == null || w.nextCheckAt().isBefore(tx.now) ? tx.now : w.nextCheckAt();
@@ -166,23 +165,5 @@ public final class ConditionCommands {
                     + " minutes and timed out" + (row.summary() == null ? "" : " (" + row.summary() + ")"), row.externalExecutionId(),
                     row.externalExecutionUrl()));
         }
-    }
-
-    private static String output(String externalId, String summary, String url, String code, String message) {
-        ObjectNode output = ActionJson.object();
-        ObjectNode result = output.putObject("executionResult");
-        if (externalId != null) {
-            result.put("externalExecutionId", externalId);
-        }
-        if (summary != null) {
-            result.put("externalExecutionSummary", summary);
-        }
-        if (url != null) {
-            result.put("externalExecutionUrl", url);
-        }
-        if (code != null) {
-            result.putObject("errorDetails").put("code", code).put("message", message == null ? "" : message);
-        }
-        return ActionJson.write(output);
     }
 }

@@ -25,11 +25,13 @@ import org.slf4j.LoggerFactory;
  * Runs due rule executions: each is claimed in the database (so one replica looks at it), evaluated by its provider on a
  * virtual thread outside any transaction, and its outcome handed to the engine, which writes it under the pipeline's
  * lock and advances the pipeline. Woken after a commit that started rules and at every sweep; a claim that outlives
- * its evaluator (a crash) expires and the rule is looked at again.
+ * its evaluator (a crash) expires and the rule is looked at again. A claim lasts until the rule's deadline (an hour at
+ * most), so a provider that blocks (the Commands rule) is never evaluated twice at once.
  */
 final class RuleRunner {
     private static final Logger LOG = LoggerFactory.getLogger(RuleRunner.class);
-    private static final Duration CLAIM = Duration.ofMinutes(15);
+    /** The longest a claim lasts (a crash mid-evaluation leaves the rule alone this long, or until its deadline). */
+    private static final Duration CLAIM = Duration.ofHours(1);
 
     private final Database db;
     private final ConditionRepository repository;
@@ -74,7 +76,8 @@ final class RuleRunner {
     private void scan() {
         Instant now = clock.instant();
         for (RuleExecutionRow due : db.read(c -> repository.dueRules(c, now, 100))) {
-            boolean claimed = db.inTransaction(c -> repository.claim(c, due.id(), now.plus(CLAIM), now));
+            Instant until = due.deadlineAt().isBefore(now.plus(CLAIM)) ? due.deadlineAt() : now.plus(CLAIM);
+            boolean claimed = db.inTransaction(c -> repository.claim(c, due.id(), until, now));
             if (claimed) {
                 Thread.ofVirtual().name("conveyor-rule-" + due.ruleName()).start(() -> evaluate(due));
             }

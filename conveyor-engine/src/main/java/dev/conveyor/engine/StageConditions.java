@@ -6,6 +6,7 @@ import dev.conveyor.artifacts.S3Location;
 import dev.conveyor.engine.rules.ConditionExecutionRow;
 import dev.conveyor.engine.rules.ConditionRepository;
 import dev.conveyor.engine.rules.RuleExecutionRow;
+import dev.conveyor.engine.rules.RuleOutcome;
 import dev.conveyor.engine.rules.RuleProvider;
 import dev.conveyor.engine.rules.RuleProviders;
 import dev.conveyor.model.pipeline.Condition;
@@ -173,10 +174,58 @@ final class StageConditions {
         if (failure != null) {
             row = row.settle("Failed", failedOutput("ConfigurationError", failure), failure, "ConfigurationError", failure,
                     null, null, tx.now);
-        } else {
+        } else if (implementation.evaluatesInline()) {
+            row = settledInline(tx, row, implementation, resolved, commands, visible, rule, execution);
+        }
+        if (!row.settled()) {
             tx.rulesDue = true;
         }
         repository.insert(tx.connection, row);
+    }
+
+    private static RuleExecutionRow settledInline(ExecutionTx tx, RuleExecutionRow row, RuleProvider provider, Map<String, String> resolved,
+                                                  List<String> commands, ActionLauncher.Visible visible, RuleDeclaration rule,
+                                                  PipelineExecutionRow execution) {
+        Map<String, S3Location> artifacts = new java.util.LinkedHashMap<>();
+        for (InputArtifact in : rule.inputArtifacts() == null ? List.<InputArtifact>of() : rule.inputArtifacts()) {
+            artifacts.put(in.name(), visible.artifacts().get(in.name()));
+        }
+        RuleOutcome outcome;
+        try {
+            outcome = provider.evaluate(new dev.conveyor.engine.rules.RuleRun(row.id(), execution.pipelineName(), execution.id(),
+                    row.stageName(), row.ruleName(), null, resolved, commands, artifacts, null, tx.now, tx.now));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return row;
+        } catch (RuntimeException e) {
+            outcome = RuleOutcome.failed("Rule provider " + row.provider() + " failed: " + e.getMessage());
+        }
+        return switch (outcome) {
+            case RuleOutcome.Succeeded ok -> row.settle("Succeeded", outputJson(ok.externalExecutionId(), ok.summary(),
+                    ok.externalExecutionUrl(), null, null), ok.summary(), null, null, ok.externalExecutionId(), ok.externalExecutionUrl(), tx.now);
+            case RuleOutcome.Failed f -> row.settle("Failed", outputJson(f.externalExecutionId(), null, f.externalExecutionUrl(), f.code(),
+                    f.message()), f.message(), f.code(), f.message(), f.externalExecutionId(), f.externalExecutionUrl(), tx.now);
+            case RuleOutcome.Waiting w -> row; // the rule runner looks at it like any other
+        };
+    }
+
+    /** The API's RuleExecutionOutput. */
+    static String outputJson(String externalId, String summary, String url, String code, String message) {
+        ObjectNode output = ActionJson.object();
+        ObjectNode result = output.putObject("executionResult");
+        if (externalId != null) {
+            result.put("externalExecutionId", externalId);
+        }
+        if (summary != null) {
+            result.put("externalExecutionSummary", summary);
+        }
+        if (url != null) {
+            result.put("externalExecutionUrl", url);
+        }
+        if (code != null) {
+            result.putObject("errorDetails").put("code", code).put("message", message == null ? "" : message);
+        }
+        return ActionJson.write(output);
     }
 
     /** Settles a condition once none of its rules is in progress: Succeeded when all succeeded, else Failed. */

@@ -17,5 +17,13 @@ public interface RuleProvider {
         return Duration.ofHours(1);
     }
 
+    /**
+     * True for a provider that only computes (no I/O, no waiting): the engine then evaluates it in the transaction that
+     * starts the rule, and a rule that settles at once costs no further transaction.
+     */
+    default boolean evaluatesInline() {
+        return false;
+    }
+
     RuleOutcome evaluate(RuleRun run) throws InterruptedException;
 }

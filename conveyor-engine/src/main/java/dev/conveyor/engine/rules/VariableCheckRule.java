@@ -15,6 +15,11 @@ public final class VariableCheckRule implements RuleProvider {
     }
 
     @Override
+    public boolean evaluatesInline() {
+        return true;
+    }
+
+    @Override
     public RuleOutcome evaluate(RuleRun run) {
         String variable = run.configuration().get("Variable");
         String value = run.configuration().get("Value");
