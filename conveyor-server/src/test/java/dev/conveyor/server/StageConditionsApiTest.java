@@ -217,6 +217,46 @@ class StageConditionsApiTest extends ServerApiTest {
                 .satisfies(r -> assertThat(r.output().executionResult().errorDetails().message()).contains("exit code 1"));
     }
 
+    @Test
+    void aLambdaInvokeRuleSucceedsWhenItsFunctionReturnsAndFailsWithTheFunctionsError() throws IOException {
+        String handler = """
+                def handler(event, context):
+                    rule = event["ruleExecution"]
+                    if rule.get("userParameters") == "fail":
+                        raise ValueError("not ready for " + rule["stageName"])
+                    return {"ok": True}
+                """;
+        java.io.ByteArrayOutputStream zip = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(zip)) {
+            out.putNextEntry(new java.util.zip.ZipEntry("gate.py"));
+            out.write(handler.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            out.closeEntry();
+        }
+        String functionName = "gate-" + databaseKind;
+        try (software.amazon.awssdk.services.lambda.LambdaClient lambda = ServerFixture.sdkClient(
+                software.amazon.awssdk.services.lambda.LambdaClient.builder(), fixture.endpoint())) {
+            lambda.createFunction(r -> r.functionName(functionName).runtime(software.amazon.awssdk.services.lambda.model.Runtime.PYTHON3_12)
+                    .role("arn:aws:iam::000000000000:role/lambda").handler("gate.handler").timeout(30)
+                    .code(c -> c.zipFile(software.amazon.awssdk.core.SdkBytes.fromByteArray(zip.toByteArray()))));
+        }
+        client().createPipeline(r -> r.pipeline(pipeline("lambda-rule", "QUEUED",
+                beforeEntry(stage("Open", commands("Open", 1, "true")), Result.SKIP,
+                        rule("Gate", "LambdaInvoke", Map.of("FunctionName", functionName, "UserParameters", "pass"))),
+                beforeEntry(stage("Closed", commands("Closed", 1, "true")), Result.SKIP,
+                        rule("Gate", "LambdaInvoke", Map.of("FunctionName", functionName, "UserParameters", "fail"))))));
+        String id = created("lambda-rule");
+        assertThat(awaitSettled(client(), "lambda-rule", id).status()).isEqualTo(PipelineExecutionStatus.SUCCEEDED);
+        assertThat(actions("lambda-rule", id)).extracting(ActionExecutionDetail::actionName).contains("Open").doesNotContain("Closed");
+        assertThat(stageState("lambda-rule", "Closed").latestExecution().status()).isEqualTo(StageExecutionStatus.SKIPPED);
+        Map<String, RuleExecutionDetail> byStage = rules("lambda-rule", id).stream()
+                .collect(java.util.stream.Collectors.toMap(RuleExecutionDetail::stageName, r -> r));
+        assertThat(byStage.get("Open").status()).isEqualTo(RuleExecutionStatus.SUCCEEDED);
+        assertThat(byStage.get("Open").output().executionResult().externalExecutionId()).as("the invocation's request id").isNotBlank();
+        assertThat(byStage.get("Closed").status()).isEqualTo(RuleExecutionStatus.FAILED);
+        assertThat(byStage.get("Closed").output().executionResult().errorDetails().message())
+                .contains("ValueError").contains("not ready for Closed");
+    }
+
     // ---- onSuccess
 
     @Test
