@@ -159,7 +159,9 @@ public final class ConveyorServer implements AutoCloseable {
         ServerConfig.EngineSettings settings = config.engine();
         EngineConfig engineConfig = EngineConfig.defaults(config.dataDir(), config.region(), config.accountId())
                 .withApprovalTimeout(settings.approvalTimeout()).withLeaseDuration(settings.leaseDuration())
-                .withSweepInterval(settings.sweepInterval()).withAcknowledgeTimeout(settings.acknowledgeTimeout());
+                .withSweepInterval(settings.sweepInterval()).withAcknowledgeTimeout(settings.acknowledgeTimeout())
+                // CloudWatchAlarm rules read this server's alarms (opened below, before any rule can run).
+                .withAlarmStates(alarmName -> cloudWatch.alarms().state(alarmName));
         engine = new ExecutionEngine(database, declarations, engineConfig, clock);
         queries = new ExecutionQueries(database, declarations);
         // Sources (issue 5): hosted git, connections, webhooks, triggers, polling, schedules, PutActionRevision.

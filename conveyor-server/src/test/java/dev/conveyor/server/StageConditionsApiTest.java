@@ -195,7 +195,7 @@ class StageConditionsApiTest extends ServerApiTest {
                 .collect(java.util.stream.Collectors.toMap(RuleExecutionDetail::ruleName, r -> r));
         assertThat(byName.get("Alarm").status()).isEqualTo(RuleExecutionStatus.FAILED);
         assertThat(byName.get("Alarm").output().executionResult().errorDetails().message())
-                .contains("No CloudWatch alarms are configured").contains("latency-high");
+                .contains("Alarm 'latency-high' does not exist");
         assertThat(byName.get("Check").status()).isEqualTo(RuleExecutionStatus.FAILED);
         assertThat(byName.get("Check").output().executionResult().errorDetails().message()).contains("no-such-function");
     }
@@ -255,6 +255,28 @@ class StageConditionsApiTest extends ServerApiTest {
         assertThat(byStage.get("Closed").status()).isEqualTo(RuleExecutionStatus.FAILED);
         assertThat(byStage.get("Closed").output().executionResult().errorDetails().message())
                 .contains("ValueError").contains("not ready for Closed");
+    }
+
+    @Test
+    void aCloudWatchAlarmRuleReadsTheAlarmsOfThisServer() {
+        String alarm = "checkout-health-" + databaseKind;
+        try (software.amazon.awssdk.services.cloudwatch.CloudWatchClient cw = ServerFixture.sdkClient(
+                software.amazon.awssdk.services.cloudwatch.CloudWatchClient.builder(), fixture.endpoint())) {
+            cw.putMetricAlarm(r -> r.alarmName(alarm).namespace("Shop").metricName("Errors").statistic("Sum").period(60)
+                    .evaluationPeriods(1).threshold(5.0).comparisonOperator("GreaterThanThreshold"));
+            cw.setAlarmState(r -> r.alarmName(alarm).stateValue("OK").stateReason("healthy"));
+            client().createPipeline(r -> r.pipeline(pipeline("alarm-rule", "QUEUED",
+                    onSuccess(stage("Deploy", commands("Deploy", 1, "true")), Result.FAIL,
+                            rule("Healthy", "CloudWatchAlarm", Map.of("AlarmName", alarm, "AlarmStates", "OK"))))));
+            String healthy = created("alarm-rule");
+            assertThat(awaitSettled(client(), "alarm-rule", healthy).status()).isEqualTo(PipelineExecutionStatus.SUCCEEDED);
+
+            cw.setAlarmState(r -> r.alarmName(alarm).stateValue("ALARM").stateReason("errors"));
+            String alarming = client().startPipelineExecution(r -> r.name("alarm-rule")).pipelineExecutionId();
+            PipelineExecution failed = awaitSettled(client(), "alarm-rule", alarming);
+            assertThat(failed.status()).isEqualTo(PipelineExecutionStatus.FAILED);
+            assertThat(failed.statusSummary()).contains("success condition of stage 'Deploy'").contains("is ALARM, not OK");
+        }
     }
 
     // ---- onSuccess
