@@ -61,7 +61,8 @@ public final class ConditionBench {
     private ConditionBench(ConveyorServer server) {
         this.server = server;
         this.client = CodePipelineClient.builder().endpointOverride(URI.create(server.endpoint())).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench")))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                        dev.conveyor.testkit.TestCredentials.ACCESS_KEY_ID, dev.conveyor.testkit.TestCredentials.SECRET_ACCESS_KEY)))
                 .httpClient(UrlConnectionHttpClient.create()).build();
         ExecutionListener listener = (pipelines, ids) -> ids.forEach(id -> {
             CountDownLatch latch = settled.get(id);

@@ -14,6 +14,8 @@ import java.util.Optional;
 /** Reads of stage conditions, rule executions, stage retries and rollbacks for the API (no locks, committed state). */
 public final class ConditionQueries {
     private final Database db;
+    private static final List<String> CONDITION_TYPES = List.of(ConditionExecutionRow.BEFORE_ENTRY, ConditionExecutionRow.ON_SUCCESS,
+            ConditionExecutionRow.ON_FAILURE);
     private final ConditionRepository repository = new ConditionRepository();
 
     public ConditionQueries(Database db) {
@@ -31,10 +33,14 @@ public final class ConditionQueries {
     public record StageConditions(Map<String, List<EvaluatedCondition>> byType, Optional<ConditionRepository.StageRetry> retry) {
     }
 
-    public StageConditions stageConditions(String executionId, String stageName) {
+    /**
+     * What a stage of an execution shows; {@code withConditions} false (the stage declares none) reads its retries
+     * only.
+     */
+    public StageConditions stageConditions(String executionId, String stageName, boolean withConditions) {
         return db.read(c -> {
             Map<String, List<EvaluatedCondition>> byType = new HashMap<>();
-            for (String type : List.of(ConditionExecutionRow.BEFORE_ENTRY, ConditionExecutionRow.ON_SUCCESS, ConditionExecutionRow.ON_FAILURE)) {
+            for (String type : withConditions ? CONDITION_TYPES : List.<String>of()) {
                 List<ConditionExecutionRow> all = repository.conditions(c, executionId, stageName, type);
                 if (all.isEmpty()) {
                     continue;

@@ -727,9 +727,11 @@ public final class ExecutionEngine {
     <T> T inPipeline(String pipelineName, PipelineWork<T> work) {
         ExecutionTx[] done = new ExecutionTx[1];
         T result = db.inTransaction(c -> {
-            ExecutionTx tx = new ExecutionTx(c, clock.instant());
             ExecutionRepository.LockedPipeline locked = executions.lockPipeline(c, pipelineName)
                     .orElseThrow(() -> new PipelineNotFoundException("Pipeline '" + pipelineName + "' does not exist", "pipelineName"));
+            // The clock is read once the lock is held, so times written under it never go back: a transaction that waited
+            // for the lock must not stamp its changes before those of the transaction it waited for.
+            ExecutionTx tx = new ExecutionTx(c, clock.instant());
             T value = work.run(tx, locked);
             done[0] = tx;
             return value;

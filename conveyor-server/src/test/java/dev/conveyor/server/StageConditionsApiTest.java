@@ -258,6 +258,30 @@ class StageConditionsApiTest extends ServerApiTest {
     }
 
     @Test
+    void aCodeBuildRuleRunsABuildOfAProjectAndFollowsItToItsEnd() {
+        try (CodeBuildClients builds = new CodeBuildClients(fixture.endpoint())) {
+            for (String[] project : new String[][] {{"gate-pass-" + databaseKind, "echo checks passed"}, {"gate-fail-" + databaseKind, "exit 7"}}) {
+                builds.codeBuild.createProject(r -> r.name(project[0]).serviceRole("arn:aws:iam::000000000000:role/cb")
+                        .source(s -> s.type("NO_SOURCE").buildspec("version: 0.2\nphases:\n  build:\n    commands: ['" + project[1] + "']\n"))
+                        .artifacts(a -> a.type("NO_ARTIFACTS")).environment(CodeBuildClients.hostEnvironment()));
+            }
+            client().createPipeline(r -> r.pipeline(pipeline("build-rule", "QUEUED",
+                    beforeEntry(stage("Passing", commands("Passing", 1, "true")), Result.SKIP,
+                            rule("Checks", "CodeBuild", Map.of("ProjectName", "gate-pass-" + databaseKind))),
+                    beforeEntry(stage("Failing", commands("Failing", 1, "true")), Result.SKIP,
+                            rule("Checks", "CodeBuild", Map.of("ProjectName", "gate-fail-" + databaseKind))))));
+            String id = created("build-rule");
+            assertThat(awaitSettled(client(), "build-rule", id).status()).isEqualTo(PipelineExecutionStatus.SUCCEEDED);
+            assertThat(actions("build-rule", id)).extracting(ActionExecutionDetail::actionName).contains("Passing").doesNotContain("Failing");
+            Map<String, RuleExecutionDetail> byStage = rules("build-rule", id).stream()
+                    .collect(java.util.stream.Collectors.toMap(RuleExecutionDetail::stageName, r -> r));
+            String passingBuild = byStage.get("Passing").output().executionResult().externalExecutionId();
+            assertThat(builds.build(passingBuild).buildStatusAsString()).isEqualTo("SUCCEEDED");
+            assertThat(byStage.get("Failing").output().executionResult().errorDetails().message()).contains("ended FAILED");
+        }
+    }
+
+    @Test
     void aCloudWatchAlarmRuleReadsTheAlarmsOfThisServer() {
         String alarm = "checkout-health-" + databaseKind;
         try (software.amazon.awssdk.services.cloudwatch.CloudWatchClient cw = ServerFixture.sdkClient(
@@ -456,6 +480,12 @@ class StageConditionsApiTest extends ServerApiTest {
         assertThat(waiting.beforeEntryConditionState().conditionStates().getFirst().ruleStates().getFirst().latestExecution().summary())
                 .contains("Waiting for the deployment window").contains(nextYear + "-01-01T00:00+01:00");
         assertThat(ExecutionFixtures.execution(client(), "window", id).status()).isEqualTo(PipelineExecutionStatus.IN_PROGRESS);
+
+        fixture.restart(); // the waiting rule is durable: after a restart it is still there, still waiting
+        StageState restarted = stageState("window", "Deploy");
+        assertThat(restarted.beforeEntryConditionState().latestExecution().statusAsString()).isEqualTo("InProgress");
+        assertThat(restarted.beforeEntryConditionState().conditionStates().getFirst().ruleStates().getFirst().latestExecution().status())
+                .isEqualTo(RuleExecutionStatus.IN_PROGRESS);
         assertThatThrownBy(() -> client().overrideStageCondition(r -> r.pipelineName("window").stageName("Deploy")
                 .pipelineExecutionId(id).conditionType(ConditionType.ON_SUCCESS))).isInstanceOf(ConditionNotOverridableException.class);
 

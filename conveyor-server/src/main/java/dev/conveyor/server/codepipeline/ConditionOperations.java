@@ -12,6 +12,7 @@ import dev.conveyor.engine.rules.ConditionRepository;
 import dev.conveyor.engine.rules.RuleExecutionRow;
 import dev.conveyor.model.errors.InvalidNextTokenException;
 import dev.conveyor.model.json.ConveyorJson;
+import dev.conveyor.model.pipeline.StageDeclaration;
 import dev.conveyor.server.protocol.JsonOperation;
 import dev.conveyor.server.protocol.RequestContext;
 import dev.conveyor.server.protocol.Timestamps;
@@ -133,8 +134,9 @@ public final class ConditionOperations {
      * Adds to a GetPipelineState stage state what its latest execution shows of conditions (before entry, on success, on
      * failure) and of retries.
      */
-    void addStageState(ObjectNode stageState, String executionId, String stageName) {
-        ConditionQueries.StageConditions shown = conditions.stageConditions(executionId, stageName);
+    void addStageState(ObjectNode stageState, String executionId, StageDeclaration stage) {
+        boolean declaresConditions = stage.beforeEntry() != null || stage.onSuccess() != null || stage.onFailure() != null;
+        ConditionQueries.StageConditions shown = conditions.stageConditions(executionId, stage.name(), declaresConditions);
         putConditionState(stageState, "beforeEntryConditionState", shown.byType().get(ConditionExecutionRow.BEFORE_ENTRY));
         putConditionState(stageState, "onSuccessConditionState", shown.byType().get(ConditionExecutionRow.ON_SUCCESS));
         putConditionState(stageState, "onFailureConditionState", shown.byType().get(ConditionExecutionRow.ON_FAILURE));

@@ -138,6 +138,7 @@ public final class ExecutionOperations {
         Map<String, ActionRevisionRow> currentRevision = new HashMap<>();
         state.actionRevisions().forEach(r -> currentRevision.put(r.stageName() + "\n" + r.actionName(), r));
 
+        Map<String, String> rollbacks = conditions.rollbackTargets(name);
         ObjectNode out = mapper.createObjectNode();
         out.put("pipelineName", name);
         out.put("pipelineVersion", stored.version());
@@ -184,9 +185,9 @@ public final class ExecutionOperations {
             }
             StageExecutionRow latest = latestStage.get(stage.name());
             if (latest != null) {
-                String type = queries.execution(name, latest.pipelineExecutionId()).executionType();
+                String type = rollbacks.containsKey(latest.pipelineExecutionId()) ? "ROLLBACK" : "STANDARD";
                 stageState.set("latestExecution", stageExecution(latest.pipelineExecutionId(), latest.status().name(), type));
-                conditions.addStageState(stageState, latest.pipelineExecutionId(), stage.name());
+                conditions.addStageState(stageState, latest.pipelineExecutionId(), stage);
             }
         }
         out.set("created", Timestamps.epochSeconds(state.created()));
