@@ -501,6 +501,26 @@ class StageConditionsApiTest extends ServerApiTest {
                 .pipelineExecutionId(id).conditionType(ConditionType.BEFORE_ENTRY))).isInstanceOf(ConditionNotOverridableException.class);
     }
 
+    @Test
+    void stoppingAnExecutionCancelsItsConditionInProgressAndAbandonsItsRules() {
+        int nextYear = ZonedDateTime.now(ZoneOffset.UTC).getYear() + 1;
+        client().createPipeline(r -> r.pipeline(pipeline("window-stop", "QUEUED",
+                beforeEntry(stage("Deploy", commands("Deploy", 1, "true")), Result.FAIL,
+                        rule("NewYear", "DeploymentWindow", Map.of("Cron", "* 0 0 1 1 ? " + nextYear))))));
+        String id = created("window-stop");
+        await(() -> stageState("window-stop", "Deploy"), s -> s.beforeEntryConditionState() != null
+                && s.beforeEntryConditionState().conditionStates().getFirst().ruleStates().getFirst().latestExecution().summary() != null,
+                Duration.ofSeconds(30), "the deployment window rule to wait");
+        client().stopPipelineExecution(r -> r.pipelineName("window-stop").pipelineExecutionId(id).reason("not this year"));
+        PipelineExecution stopped = awaitSettled(client(), "window-stop", id);
+        assertThat(stopped.status()).isEqualTo(PipelineExecutionStatus.STOPPED);
+        StageState deploy = stageState("window-stop", "Deploy");
+        assertThat(deploy.latestExecution().status()).isEqualTo(StageExecutionStatus.STOPPED);
+        assertThat(deploy.beforeEntryConditionState().latestExecution().statusAsString()).isEqualTo("Cancelled");
+        assertThat(rules("window-stop", id)).singleElement().satisfies(r -> assertThat(r.status()).isEqualTo(RuleExecutionStatus.ABANDONED));
+        assertThat(actions("window-stop", id)).extracting(ActionExecutionDetail::actionName).doesNotContain("Deploy");
+    }
+
     // ---- listings
 
     @Test
