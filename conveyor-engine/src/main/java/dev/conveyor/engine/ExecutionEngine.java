@@ -5,6 +5,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.conveyor.engine.jobs.JobOutcome;
 import dev.conveyor.engine.jobs.JobSignal;
+import dev.conveyor.engine.rules.CloudWatchAlarmRule;
+import dev.conveyor.engine.rules.ConditionRepository;
+import dev.conveyor.engine.rules.ConditionsSchema;
+import dev.conveyor.engine.rules.DeploymentWindowRule;
+import dev.conveyor.engine.rules.RuleProviders;
+import dev.conveyor.engine.rules.VariableCheckRule;
 import dev.conveyor.model.errors.ActionNotFoundException;
 import dev.conveyor.model.errors.ApprovalAlreadyCompletedException;
 import dev.conveyor.model.errors.ConcurrentPipelineExecutionsLimitExceededException;
@@ -84,8 +90,8 @@ public final class ExecutionEngine {
     private final Map<ActionTypeId, JobRequestHandler> requestHandlers = new ConcurrentHashMap<>();
     private final List<ExecutionListener> listeners = new CopyOnWriteArrayList<>();
     // Stage conditions, rules, automatic retries and rollbacks (issue 16): kept in classes of their own.
-    private final dev.conveyor.engine.rules.ConditionRepository conditionRepository = new dev.conveyor.engine.rules.ConditionRepository();
-    private final dev.conveyor.engine.rules.RuleProviders ruleProviders;
+    private final ConditionRepository conditionRepository = new ConditionRepository();
+    private final RuleProviders ruleProviders;
     private final ConditionCommands conditionCommands;
     private final RuleRunner ruleRunner;
 
@@ -98,11 +104,11 @@ public final class ExecutionEngine {
         this.config = config;
         this.clock = clock;
         this.launcher = new ActionLauncher(executions, jobs, config, contributors);
-        dev.conveyor.engine.rules.ConditionsSchema.migrate(db);
-        this.ruleProviders = new dev.conveyor.engine.rules.RuleProviders()
-                .register(new dev.conveyor.engine.rules.VariableCheckRule())
-                .register(new dev.conveyor.engine.rules.DeploymentWindowRule())
-                .register(new dev.conveyor.engine.rules.CloudWatchAlarmRule(config.alarmStates()));
+        ConditionsSchema.migrate(db);
+        this.ruleProviders = new RuleProviders()
+                .register(new VariableCheckRule())
+                .register(new DeploymentWindowRule())
+                .register(new CloudWatchAlarmRule(config.alarmStates()));
         StageOutcomes outcomes = new StageOutcomes(executions, new StageConditions(conditionRepository, ruleProviders, config),
                 new StageRollbacks(executions, conditionRepository));
         this.advancer = new ExecutionAdvancer(executions, transitions, declarations, launcher, outcomes);
@@ -116,7 +122,7 @@ public final class ExecutionEngine {
     }
 
     /** The rule providers stage conditions run; the server registers those that reach other services. */
-    public dev.conveyor.engine.rules.RuleProviders ruleProviders() {
+    public RuleProviders ruleProviders() {
         return ruleProviders;
     }
 
