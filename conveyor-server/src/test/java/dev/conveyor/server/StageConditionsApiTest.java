@@ -258,16 +258,17 @@ class StageConditionsApiTest extends ServerApiTest {
     }
 
     @Test
-    void aCodeBuildRuleRunsABuildOfAProjectAndFollowsItToItsEnd() {
+    void aCodeBuildRuleBuildsAProjectOverItsInputArtifactAndFollowsTheBuildToItsEnd() {
         try (CodeBuildClients builds = new CodeBuildClients(fixture.endpoint())) {
-            for (String[] project : new String[][] {{"gate-pass-" + databaseKind, "echo checks passed"}, {"gate-fail-" + databaseKind, "exit 7"}}) {
+            for (String[] project : new String[][] {{"gate-pass-" + databaseKind, "grep -q shared app.txt"}, {"gate-fail-" + databaseKind, "exit 7"}}) {
                 builds.codeBuild.createProject(r -> r.name(project[0]).serviceRole("arn:aws:iam::000000000000:role/cb")
                         .source(s -> s.type("NO_SOURCE").buildspec("version: 0.2\nphases:\n  build:\n    commands: ['" + project[1] + "']\n"))
                         .artifacts(a -> a.type("NO_ARTIFACTS")).environment(CodeBuildClients.hostEnvironment()));
             }
             client().createPipeline(r -> r.pipeline(pipeline("build-rule", "QUEUED",
                     beforeEntry(stage("Passing", commands("Passing", 1, "true")), Result.SKIP,
-                            rule("Checks", "CodeBuild", Map.of("ProjectName", "gate-pass-" + databaseKind))),
+                            rule("Checks", "CodeBuild", Map.of("ProjectName", "gate-pass-" + databaseKind)).toBuilder()
+                                    .inputArtifacts(a -> a.name("SourceOutput")).build()),
                     beforeEntry(stage("Failing", commands("Failing", 1, "true")), Result.SKIP,
                             rule("Checks", "CodeBuild", Map.of("ProjectName", "gate-fail-" + databaseKind))))));
             String id = created("build-rule");
