@@ -107,7 +107,8 @@ public final class ConditionBench {
 
     private static Figures measure(String label, String databaseUrl) throws Exception {
         Path dataDir = Files.createTempDirectory("conveyor-conditions-");
-        ServerConfig config = ServerConfig.embedded(dataDir, 0).withEngine(new ServerConfig.EngineSettings(true, 4,
+        ServerConfig config = ServerConfig.embedded(dataDir, 0).withAuth(ServerConfig.AuthSettings.administrator(
+                dev.conveyor.testkit.TestCredentials.ACCESS_KEY_ID, dev.conveyor.testkit.TestCredentials.SECRET_ACCESS_KEY)).withEngine(new ServerConfig.EngineSettings(true, 4,
                 Duration.ofDays(7), Duration.ofSeconds(30), Duration.ofSeconds(1)));
         if (databaseUrl != null) {
             config = config.withDatabaseUrl(databaseUrl);
