@@ -275,8 +275,9 @@ final class ApiReport {
                 + "GetPipeline/s on this machine.");
         out.add("- **Identical requests**: both servers receive byte-identical requests except for the port in "
                 + "`Host`: `POST /`, `Content-Type: application/x-amz-json-1.1`, `X-Amz-Target: "
-                + "CodePipeline_20150709.<Operation>`, an `Authorization` header shaped like SigV4 with a dummy "
-                + "signature (neither server verifies it) and the same JSON body. GetPipeline asks for a pipeline "
+                + "CodePipeline_20150709.<Operation>`, a real SigV4 `Authorization` header by the "
+                + "benchmark's key, the administrator Conveyor is started with (Conveyor verifies it and its policies "
+                + "on every request; moto does not), and the same JSON body. GetPipeline asks for a pipeline "
                 + "chosen uniformly at random among the stored ones.");
         out.add("- **Pipelines**: " + String.format(Locale.ROOT, "%,d", options.pipelines()) + " three-stage "
                 + "pipelines shaped like the AWS CLI `create-pipeline` example: S3 source → CodeBuild build → "

@@ -95,16 +95,14 @@ public final class BenchMain {
             results.add(runMoto());
         }
         ApiReport report = new ApiReport(options, machine, results);
+        String api = report.apiSection() + (openLoop == null ? "" : "\n" + openLoopSection(openLoop, options.clients()));
         System.out.println();
-        System.out.println(report.apiSection());
+        System.out.println(api);
         if (options.report() != null) {
             new ReportWriter(options.report()).replaceSections(Map.of(
                     "machine", report.machineSection(),
-                    "api", report.apiSection()));
+                    "api", api));
             log("wrote %s", options.report());
-        }
-        if (openLoop != null) {
-            System.out.println(openLoopSection(openLoop, options.clients()));
         }
         recordTargets(results);
         boolean errors = results.stream().flatMap(r -> r.loads().stream()).anyMatch(LoadResult::hasErrors)
