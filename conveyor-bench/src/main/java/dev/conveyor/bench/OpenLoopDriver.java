@@ -84,16 +84,24 @@ final class OpenLoopDriver {
 
     /** Offers {@code workload} to {@code server} at {@code perSecond} requests a second. */
     Result run(Workload workload, ServerProcess server, double perSecond) throws InterruptedException {
-        byte[][] requests = workload.requests(server.port());
+        return run(workload.id(), workload.requests(server.port()), server.address(), perSecond, () -> CpuUsage.Sample.take(server));
+    }
+
+    /**
+     * Offers {@code requests} (each request picks one at random) to {@code address} at {@code perSecond} requests a
+     * second; {@code cpu} reads the CPU counters at the window's start and end.
+     */
+    Result run(String workload, byte[][] requests, InetSocketAddress address, double perSecond,
+               java.util.function.Supplier<CpuUsage.Sample> cpu) throws InterruptedException {
         long begin = System.nanoTime();
         long windowStart = begin + warmup.toNanos();
         long windowEnd = windowStart + window.toNanos();
-        Loop loop = new Loop(server.address(), requests, connections, perSecond, begin, windowStart, windowEnd);
+        Loop loop = new Loop(address, requests, connections, perSecond, begin, windowStart, windowEnd);
         Thread thread = Thread.ofPlatform().name("bench-open-loop").start(loop);
         sleepUntil(windowStart);
-        CpuUsage.Sample before = CpuUsage.Sample.take(server);
+        CpuUsage.Sample before = cpu.get();
         sleepUntil(windowEnd);
-        CpuUsage.Sample after = CpuUsage.Sample.take(server);
+        CpuUsage.Sample after = cpu.get();
         thread.join();
         if (loop.failure != null) {
             throw new IllegalStateException("the open-loop driver failed", loop.failure);
@@ -101,7 +109,7 @@ final class OpenLoopDriver {
         long wallOffset = System.currentTimeMillis() * 1_000_000L - System.nanoTime();
         List<Slow> slowest = loop.slowest.stream().sorted(Comparator.comparingLong((long[] s) -> s[1]).reversed())
                 .map(s -> new Slow(Instant.ofEpochSecond(0, s[0] + wallOffset), s[1])).toList();
-        return new Result(workload.id(), perSecond, window, loop.latencies, loop.dueInWindow, loop.latencies.getTotalCount(),
+        return new Result(workload, perSecond, window, loop.latencies, loop.dueInWindow, loop.latencies.getTotalCount(),
                 loop.errors, loop.errorKinds, loop.maxQueued, slowest, before.until(after));
     }
 

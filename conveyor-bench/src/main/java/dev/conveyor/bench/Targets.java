@@ -173,7 +173,7 @@ final class Targets {
     }
 
     private static String number(double v) {
-        if (v == Math.rint(v) && Math.abs(v) >= 10) {
+        if (v == Math.rint(v)) {
             return String.format(Locale.ROOT, "%,.0f", v);
         }
         if (Math.abs(v) >= 100) {
