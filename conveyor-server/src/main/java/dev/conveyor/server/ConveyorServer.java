@@ -231,6 +231,13 @@ public final class ConveyorServer implements AutoCloseable {
         context.addFilter(new org.eclipse.jetty.ee10.servlet.FilterHolder(new GitPushAudit(auditor,
                 dev.conveyor.server.git.GitHttpServlet.PATH + "/")), SourceServices.gitServletMapping(),
                 java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
+        // Hosted git needs credentials (issue 14, item 6): Basic with an access key, or the AWS CLI's credential helper;
+        // GitPush / GitPull checked against the caller's policies. After the push audit, which sees its answer.
+        context.addFilter(new org.eclipse.jetty.ee10.servlet.FilterHolder(new dev.conveyor.server.git.GitAccess(
+                new dev.conveyor.server.git.GitCredentials(iam.signingKeys()::find, config.region(), clock), iam.authorizer(),
+                config.region(), config.accountId(), (operation, repository, keyId, code, message, request, status) ->
+                        auditor.gitRefused(operation, repository, keyId, code, message, request))),
+                SourceServices.gitServletMapping(), java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
         jetty.setHandler(new MinimumRequestDataRate(context, MIN_REQUEST_BYTES_PER_SECOND, REQUEST_RATE_GRACE_MILLIS));
         try {
             jetty.start();

@@ -308,7 +308,7 @@ class CodeBuildApiTest {
         tree.write("buildspec.yml", "version: 0.2\nphases:\n  build:\n    commands:\n      - echo \"at $(cat version.txt) $CODEBUILD_RESOLVED_SOURCE_VERSION\"\n");
         String first = tree.write("version.txt", "one").commit("one");
         tree.write("version.txt", "two").commit("two");
-        tree.push(fixture.endpoint() + "/v1/repos/cb-git-app", "main");
+        tree.push(fixture.gitUrl("cb-git-app"), "main");
         clients.codeBuild.createProject(r -> r.name("api-git").serviceRole("role")
                 .source(ProjectSource.builder().type(SourceType.CODECOMMIT)
                         .location("https://git-codecommit.us-east-1.amazonaws.com/v1/repos/cb-git-app").build())

@@ -103,7 +103,7 @@ class CommandVariablesApiTest extends ServerApiTest {
         String message = "Fix it'; touch " + mark + "; echo '\n\n$(touch " + mark + ") `touch " + mark + "` \"; touch " + mark + "; \"";
         tree.write("app.txt", "v1").commit(message);
 
-        Matcher started = STARTED.matcher(tree.push(fixture.endpoint() + "/v1/repos/" + repo, "main"));
+        Matcher started = STARTED.matcher(tree.push(fixture.gitUrl(repo), "main"));
         assertThat(started.find()).isTrue();
         String id = started.group(2);
 

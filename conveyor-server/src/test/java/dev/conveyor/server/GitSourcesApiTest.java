@@ -34,7 +34,7 @@ class GitSourcesApiTest extends ServerApiTest {
     Path work;
 
     private static String repoUrl(String name) {
-        return fixture.endpoint() + "/v1/repos/" + name;
+        return fixture.gitUrl(name);
     }
 
     @Test
@@ -62,7 +62,7 @@ class GitSourcesApiTest extends ServerApiTest {
         GitWorkTree.Result missing = GitWorkTree.run(work, "clone", "-q", repoUrl("no-such-repo"), "none");
         assertThat(missing.exit()).isNotZero();
         assertThat(missing.output()).contains("not found");
-        GitWorkTree.Result badName = GitWorkTree.run(tree.dir(), "push", fixture.endpoint() + "/v1/repos/.hidden", "main");
+        GitWorkTree.Result badName = GitWorkTree.run(tree.dir(), "push", fixture.gitUrl(".hidden"), "main");
         assertThat(badName.exit()).isNotZero();
     }
 

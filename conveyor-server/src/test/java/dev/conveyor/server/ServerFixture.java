@@ -67,6 +67,16 @@ public final class ServerFixture implements AutoCloseable {
         return server.endpoint();
     }
 
+    /** The server's data directory. */
+    public Path dataDir() {
+        return config.dataDir();
+    }
+
+    /** The clone URL of a hosted repository, with the administrator's key as credentials (git over HTTP needs them). */
+    public String gitUrl(String repository) {
+        return AdministratorKey.of(config.dataDir()).inUrl(server.endpoint() + "/v1/repos/" + repository);
+    }
+
     public void restart() {
         close();
         start();
