@@ -30,7 +30,7 @@ public final class RemoteAgent implements AutoCloseable {
         this.api = new AgentApiClient(server, trust);
         this.channel = new HttpJobChannel(api);
         this.agent = new Agent(workerId, labels, channel, new RemoteArtifactStore(channel, server, region, trust),
-                BuiltInProviders.workers(), capacity, workDir.resolve("logs"), workDir.resolve("workspaces"), lease);
+                BuiltInProviders.workers(dev.conveyor.providers.sandbox.JobSandbox.detect(java.util.List.of())), capacity, workDir.resolve("logs"), workDir.resolve("workspaces"), lease);
     }
 
     public RemoteAgent start() {

@@ -114,7 +114,9 @@ final class ServerCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
         }
-        ConveyorServer server = new ConveyorServer(config).start();
+        // The demo's Deploy stage writes its releases there: the one host directory its sandboxed commands may write.
+        ConveyorServer server = new ConveyorServer(config)
+                .allowJobsToWrite(demo ? java.util.List.of(DemoPipeline.deployRoot(dataDir)) : java.util.List.of()).start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

@@ -111,6 +111,17 @@ public final class ConveyorServer implements AutoCloseable {
         this(config, Clock.systemUTC());
     }
 
+    private List<java.nio.file.Path> jobWritablePaths = List.of();
+
+    /**
+     * Host directories every job's sandbox may also write (the demo's deployment target); set before {@link #start()}.
+     * Nothing else of the host outside a job's workspace is writable to it, and the data directory is never visible.
+     */
+    public ConveyorServer allowJobsToWrite(List<java.nio.file.Path> paths) {
+        this.jobWritablePaths = List.copyOf(paths);
+        return this;
+    }
+
     /** Opens the database, wires the APIs and starts listening. */
     public synchronized ConveyorServer start() {
         try {
@@ -174,14 +185,19 @@ public final class ConveyorServer implements AutoCloseable {
         functionServices = FunctionServices.open(database, config.dataDir(), objects, config.region(), config.accountId(),
                 InstancePool.RuntimeSettings.defaults(), clock);
         LambdaEndpoint lambdaEndpoint = new LambdaEndpoint(functionServices.api(), functionServices.functions());
+        // Jobs' commands (Commands, CodeBuild) run in a sandbox that cannot reach this server's secrets (issue 14, item 8).
+        dev.conveyor.providers.sandbox.JobSandbox sandbox = dev.conveyor.providers.sandbox.JobSandbox.detect(jobWritablePaths);
         codeBuildServices = new CodeBuildServices(config.dataDir(), database, engine, queries, objects, secretServices.references(),
-                engineConfig.logsDir(), settings.agentCapacity(), config.region(), config.accountId(), clock);
+                engineConfig.logsDir(), settings.agentCapacity(), config.region(), config.accountId(), clock, sandbox);
+        // A job's own identity (issue 14, item 8): its action's or pipeline's role, as temporary credentials for its commands.
+        engine.handleJobRequestsOfType(dev.conveyor.server.iam.JobRoleCredentials.REQUEST, new dev.conveyor.server.iam.JobRoleCredentials(
+                iam.roles(), queries, config.region(), () -> config.sources().publicUrl() == null ? endpoint() : config.sources().publicUrl()));
         ExecutionOperations executionOperations = new ExecutionOperations(engine, queries, pipelines, arns, config.accountId(), actionTypes,
                 () -> config.sources().publicUrl() == null ? endpoint() : config.sources().publicUrl());
         sweeper = Thread.ofVirtual().name("conveyor-sweeper").start(this::sweepLoop);
         // Sources always run here, next to what they read; builds run here only with the embedded agent on.
         agent = new Agent("embedded@" + hostName() + ":" + config.dataDir().toAbsolutePath(), new EngineJobChannel(engine),
-                artifacts, settings.embeddedAgent() ? BuiltInProviders.all(objects) : BuiltInProviders.sources(objects),
+                artifacts, settings.embeddedAgent() ? BuiltInProviders.all(objects, sandbox) : BuiltInProviders.sources(objects),
                 settings.agentCapacity(), engineConfig.logsDir(), engineConfig.workspacesDir(), engineConfig.leaseDuration()).start();
 
         // The job protocol for job workers (custom action types, third-party actions), and Conveyor's agent API.

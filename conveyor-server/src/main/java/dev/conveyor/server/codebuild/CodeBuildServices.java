@@ -38,7 +38,8 @@ public final class CodeBuildServices implements AutoCloseable {
      * @param capacity      how many StartBuild builds run at once on this server
      */
     public CodeBuildServices(Path dataDir, Database database, ExecutionEngine engine, ExecutionQueries queries, ObjectStore objects,
-                             SecretReferences secrets, Path actionLogsDir, int capacity, String region, String accountId, Clock clock) {
+                             SecretReferences secrets, Path actionLogsDir, int capacity, String region, String accountId, Clock clock,
+                             dev.conveyor.providers.sandbox.JobSandbox sandbox) {
         CodeBuildArns arns = new CodeBuildArns(region, accountId);
         hosted = new dev.conveyor.server.git.HostedRepositories(dataDir.resolve("git"));
         ProjectRepository projects = new ProjectRepository(database);
@@ -47,7 +48,7 @@ public final class CodeBuildServices implements AutoCloseable {
         BuildRecorder recorder = new BuildRecorder(projects, builds, reports, arns, engine, clock);
         EnvironmentResolver environment = new EnvironmentResolver(secrets);
         Function<String, String> logUrl = this::logUrl;
-        serverBuilds = new ServerBuilds(recorder, builds, secrets, objects, this::gitUrl, dataDir.resolve("codebuild"), capacity, clock);
+        serverBuilds = new ServerBuilds(recorder, builds, secrets, objects, this::gitUrl, dataDir.resolve("codebuild"), capacity, clock, sandbox);
         serverBuilds.settleLeftovers();
 
         PipelineBuildRequests requests = new PipelineBuildRequests(projects, recorder, environment, secrets, queries, region, logUrl);
