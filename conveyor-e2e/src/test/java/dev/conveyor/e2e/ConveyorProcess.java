@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +56,15 @@ final class ConveyorProcess implements AutoCloseable {
         List<String> command = PackagedCli.command(jvmOptions, "server", "--port", "0", "--data-dir", dataDir.toString());
         command.addAll(List.of(extraArgs));
         return new ConveyorProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
+    }
+
+    /** The same, with {@code environment} added to the server process's environment. */
+    static ConveyorProcess startWithEnvironment(Map<String, String> environment, Path dataDir, String... extraArgs) throws Exception {
+        List<String> command = PackagedCli.command(List.of(), "server", "--port", "0", "--data-dir", dataDir.toString());
+        command.addAll(List.of(extraArgs));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        return new ConveyorProcess(builder.start());
     }
 
     String endpoint() {

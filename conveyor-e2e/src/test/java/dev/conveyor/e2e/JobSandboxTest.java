@@ -1,0 +1,111 @@
+package dev.conveyor.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Builds cannot reach the server's secrets (issue 14, item 8): the packaged server as a process, started with secrets
+ * in its own environment, runs Commands actions that print their environment, read {@code <data-dir>/keys}, list the
+ * data directory and another running job's workspace, and find none of it. A pipeline whose role is one of Conveyor's
+ * gets that role's temporary credentials, and its commands call the server's API as that role.
+ */
+class JobSandboxTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Map<String, String> SERVER_SECRETS = Map.of("AWS_SECRET_ACCESS_KEY", "server-aws-secret-4711",
+            "PGPASSWORD", "server-pg-password-0815", "CONVEYOR_FAKE_TOKEN", "server-conveyor-token-1234");
+
+    @TempDir
+    Path work;
+
+    private static ObjectNode pipeline(String name, String roleArn) {
+        ObjectNode root = JSON.createObjectNode();
+        ObjectNode p = root.putObject("pipeline");
+        p.put("name", name).put("roleArn", roleArn).put("pipelineType", "V2").put("executionMode", "QUEUED");
+        p.putObject("artifactStore").put("type", "S3").put("location", "sandbox-artifacts");
+        ArrayNode stages = p.putArray("stages");
+        ObjectNode source = stages.addObject().put("name", "Source").putArray("actions").addObject().put("name", "Source");
+        source.putObject("actionTypeId").put("category", "Source").put("owner", "AWS").put("provider", "S3").put("version", "1");
+        source.putObject("configuration").put("S3Bucket", "sandbox-sources").put("S3ObjectKey", "app.zip")
+                .put("PollForSourceChanges", "false");
+        source.putArray("outputArtifacts").addObject().put("name", "SourceOutput");
+        stages.addObject().put("name", "Build").putArray("actions");
+        return root;
+    }
+
+    private static void commands(ObjectNode root, String actionName, String... commands) {
+        ArrayNode actions = (ArrayNode) root.path("pipeline").path("stages").get(1).path("actions");
+        ObjectNode action = actions.addObject().put("name", actionName);
+        action.putObject("actionTypeId").put("category", "Compute").put("owner", "AWS").put("provider", "Commands").put("version", "1");
+        ArrayNode list = action.putArray("commands");
+        for (String c : commands) {
+            list.add(c);
+        }
+        action.putArray("inputArtifacts").addObject().put("name", "SourceOutput");
+    }
+
+    private Path write(String name, JsonNode json) throws Exception {
+        Path file = work.resolve(name);
+        Files.writeString(file, JSON.writeValueAsString(json));
+        return file;
+    }
+
+    @Test
+    void aBuildSeesNoneOfTheServersSecretsNorItsDataDirectoryNorAnotherJobsWorkspace() throws Exception {
+        Path data = work.resolve("data");
+        try (ConveyorProcess server = ConveyorProcess.startWithEnvironment(SERVER_SECRETS, data)) {
+            assertThat(server.output()).doesNotContain("jobs run without a sandbox");
+            AwsCli aws = new AwsCli(server.endpoint(), work);
+            S3Sources.putZip(aws, work, "sandbox-sources", "app.zip", "app.txt", "hello");
+            ObjectNode root = pipeline("sandboxed", "arn:aws:iam::000000000000:role/not-in-conveyor");
+            String keys = data.toAbsolutePath().resolve("keys").toString();
+            commands(root, "Snoop",
+                    "echo \"MY_WORKSPACE=$(dirname \"$CODEBUILD_SRC_DIR\")\"",
+                    "sleep 3", // the other job runs meanwhile
+                    "env | sort",
+                    "echo \"uid=$(id -u)\"",
+                    "cat " + keys + "/* 2>&1 || echo KEYS-UNREADABLE",
+                    "ls -a " + data.toAbsolutePath() + " 2>&1 | sed 's/^/DATA-DIR: /'",
+                    "ls -a \"$(dirname \"$(dirname \"$CODEBUILD_SRC_DIR\")\")\" | sed 's/^/WORKSPACES: /'",
+                    "cat /proc/1/environ 2>&1 | tr '\\0' '\\n' || true",
+                    "ps -eo pid,user,args 2>&1 | sed 's/^/PS: /'");
+            commands(root, "Busy", "echo \"MY_WORKSPACE=$(dirname \"$CODEBUILD_SRC_DIR\")\"", "sleep 8");
+            aws.ok("codepipeline", "create-pipeline", "--cli-input-json", "file://" + write("p.json", root));
+            String id = Executions.createdExecution(aws, "sandboxed");
+            JsonNode execution = Executions.awaitSettled(aws, "sandboxed", id, Duration.ofSeconds(120));
+            assertThat(execution.path("status").asText()).as(execution.toString()).isEqualTo("Succeeded");
+
+            ConveyorCli conveyor = new ConveyorCli(server.endpoint(), work);
+            String snoop = conveyor.run("logs", "sandboxed", "--execution", id, "--stage", "Build", "--action", "Snoop").stdout();
+            String busy = conveyor.run("logs", "sandboxed", "--execution", id, "--stage", "Build", "--action", "Busy").stdout();
+            for (String secret : SERVER_SECRETS.values()) {
+                assertThat(snoop).as("the job's log").doesNotContain(secret);
+            }
+            assertThat(snoop).doesNotContain("PGPASSWORD").doesNotContain("CONVEYOR_FAKE_TOKEN").doesNotContain("AWS_SECRET_ACCESS_KEY")
+                    .doesNotContain("JAVA_HOME=").contains("CODEPIPELINE_PIPELINE_NAME=sandboxed").contains("KEYS-UNREADABLE");
+            assertThat(snoop).as("a private HOME in the workspace").containsPattern("HOME=" + data.toAbsolutePath() + "/workspaces/.+/\\.home");
+            assertThat(snoop).as("not root").doesNotContain("uid=0");
+            assertThat(snoop).as("the data dir shows nothing but the path to the workspace")
+                    .doesNotContain("DATA-DIR: keys").doesNotContain("DATA-DIR: admin-credentials").doesNotContain("DATA-DIR: git")
+                    .doesNotContain("DATA-DIR: logs").doesNotContain("DATA-DIR: artifacts").contains("DATA-DIR: workspaces");
+            String otherWorkspace = busy.lines().filter(l -> l.startsWith("MY_WORKSPACE=")).findFirst().orElseThrow()
+                    .substring("MY_WORKSPACE=".length());
+            String ownWorkspace = snoop.lines().filter(l -> l.startsWith("MY_WORKSPACE=")).findFirst().orElseThrow()
+                    .substring("MY_WORKSPACE=".length());
+            assertThat(otherWorkspace).isNotEqualTo(ownWorkspace);
+            assertThat(snoop).contains("WORKSPACES: " + Path.of(ownWorkspace).getFileName())
+                    .doesNotContain("WORKSPACES: " + Path.of(otherWorkspace).getFileName());
+            assertThat(snoop.lines().filter(l -> l.startsWith("PS: ")).toList()).as("the job sees its own processes only")
+                    .isNotEmpty().noneMatch(l -> l.contains("java") || l.contains("sleep 8"));
+        }
+    }
+}
