@@ -81,7 +81,7 @@ class GitPushTest {
             Git.run(app, "add", ".");
             Git.run(app, "commit", "-q", "-m", "Say hello");
             String commit = Git.run(app, "rev-parse", "HEAD").strip();
-            String pushed = Git.run(app, "push", server.endpoint() + "/v1/repos/hello-app", "main");
+            String pushed = Git.asAdministrator(app, work.resolve("data"), "push", server.endpoint() + "/v1/repos/hello-app", "main");
             assertThat(pushed).contains("started pipeline hello-app");
 
             JsonNode executions = aws.ok("codepipeline", "list-pipeline-executions", "--pipeline-name", "hello-app")
@@ -144,7 +144,7 @@ class GitPushTest {
             Git.run(app, "add", ".");
             String message = "Fix " + hostile + "\n\nbody \"; touch " + mark + "; \"";
             Git.run(app, "commit", "-q", "-m", message);
-            assertThat(Git.run(app, "push", server.endpoint() + "/v1/repos/hostile", "main")).contains("started pipeline hostile");
+            assertThat(Git.asAdministrator(app, work.resolve("data"), "push", server.endpoint() + "/v1/repos/hostile", "main")).contains("started pipeline hostile");
             String pushed = aws.ok("codepipeline", "list-pipeline-executions", "--pipeline-name", "hostile")
                     .at("/pipelineExecutionSummaries/0/pipelineExecutionId").asText();
             JsonNode first = awaitSettled(aws, "hostile", pushed);

@@ -108,4 +108,62 @@ class JobSandboxTest {
                     .isNotEmpty().noneMatch(l -> l.contains("java") || l.contains("sleep 8"));
         }
     }
+
+    /** A shell command that calls an AWS JSON API of the server with the job's credentials, signed by curl. */
+    private static String call(String service, String target, String body) {
+        return "curl -sS --aws-sigv4 \"aws:amz:$AWS_REGION:" + service + "\" --user \"$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY\""
+                + " -H \"x-amz-security-token: $AWS_SESSION_TOKEN\" -H 'Content-Type: application/x-amz-json-1.1'"
+                + " -H 'X-Amz-Target: " + target + "' -d '" + body + "' \"$AWS_ENDPOINT_URL/\"";
+    }
+
+    private static ObjectNode pipelineWithRole(String name, String roleArn, String... commands) {
+        ObjectNode root = pipeline(name, roleArn);
+        commands(root, "Call", commands);
+        return root;
+    }
+
+    @Test
+    void aBuildActsAsItsPipelinesRoleAndWithoutARoleHasNoCredentials() throws Exception {
+        Path data = work.resolve("data");
+        try (ConveyorProcess server = ConveyorProcess.startWithEnvironment(SERVER_SECRETS, data)) {
+            AwsCli aws = new AwsCli(server.endpoint(), work);
+            S3Sources.putZip(aws, work, "sandbox-sources", "app.zip", "app.txt", "hello");
+            Path trust = work.resolve("trust.json");
+            Files.writeString(trust, """
+                    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "codepipeline.amazonaws.com"},
+                      "Action": "sts:AssumeRole"}]}""");
+            String roleArn = aws.ok("iam", "create-role", "--role-name", "reader-role", "--assume-role-policy-document",
+                    "file://" + trust).at("/Role/Arn").asText();
+            Path policy = work.resolve("policy.json");
+            Files.writeString(policy, """
+                    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["codepipeline:GetPipeline"], "Resource": "*"}]}""");
+            String policyArn = aws.ok("iam", "create-policy", "--policy-name", "read-pipelines", "--policy-document", "file://" + policy)
+                    .at("/Policy/Arn").asText();
+            aws.ok("iam", "attach-role-policy", "--role-name", "reader-role", "--policy-arn", policyArn);
+
+            aws.ok("codepipeline", "create-pipeline", "--cli-input-json", "file://" + write("with-role.json", pipelineWithRole("with-role",
+                    roleArn,
+                    "echo \"key: ${AWS_ACCESS_KEY_ID:0:4} endpoint: $AWS_ENDPOINT_URL\"",
+                    "curl -sS --aws-sigv4 \"aws:amz:us-east-1:sts\" --user \"$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY\""
+                            + " -H \"x-amz-security-token: $AWS_SESSION_TOKEN\" -d 'Action=GetCallerIdentity&Version=2011-06-15'"
+                            + " \"$AWS_ENDPOINT_URL/\"; echo",
+                    call("codepipeline", "CodePipeline_20150709.GetPipeline", "{\"name\": \"with-role\"}") + " | head -c 300; echo"))));
+            aws.ok("codepipeline", "create-pipeline", "--cli-input-json", "file://" + write("no-role.json", pipelineWithRole("no-role",
+                    "arn:aws:iam::000000000000:role/not-in-conveyor",
+                    "echo \"credentials: [${AWS_ACCESS_KEY_ID:-none}] [${AWS_SESSION_TOKEN:-none}]\""))));
+            ConveyorCli conveyor = new ConveyorCli(server.endpoint(), work);
+            for (String name : new String[] {"with-role", "no-role"}) {
+                String id = Executions.createdExecution(aws, name);
+                JsonNode execution = Executions.awaitSettled(aws, name, id, Duration.ofSeconds(120));
+                assertThat(execution.path("status").asText()).as(execution.toString()).isEqualTo("Succeeded");
+            }
+            String withRole = conveyor.run("logs", "with-role", "--stage", "Build").stdout();
+            assertThat(withRole).contains("key: ASIA").contains("endpoint: " + server.endpoint())
+                    .contains("this job acts as arn:aws:sts::000000000000:assumed-role/reader-role/conveyor-job-")
+                    .contains("<Arn>arn:aws:sts::000000000000:assumed-role/reader-role/conveyor-job-")
+                    .contains("\"name\":\"with-role\"");
+            String noRole = conveyor.run("logs", "no-role", "--stage", "Build").stdout();
+            assertThat(noRole).contains("credentials: [none] [none]");
+        }
+    }
 }
