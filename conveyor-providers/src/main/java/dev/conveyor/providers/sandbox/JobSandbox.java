@@ -176,47 +176,28 @@ public final class JobSandbox {
 
     /**
      * The command line that runs {@code command} in this sandbox, in {@code workingDir} of {@code workspace}: a watchdog
-     * (as this process's user) that kills the process group if this process dies, then the switch to the build user,
-     * then bubblewrap. The caller runs it under {@code setsid} with {@link #environment}.
+     * (as this process's user) that kills the process group if this process dies, then bubblewrap, then (inside it)
+     * the switch to the build user. The caller runs it under {@code setsid} with {@link #environment}.
      */
     public List<String> command(List<String> command, Path workspace, Path workingDir) {
         List<Path> binds = new ArrayList<>();
         binds.add(workspace.toAbsolutePath());
         writablePaths.forEach(p -> binds.add(p.toAbsolutePath()));
-        StringBuilder script = new StringBuilder();
         long self = ProcessHandle.current().pid();
-        script.append("( while kill -0 ").append(self).append(" && kill -0 $$; do sleep 1; done; kill -0 ").append(self)
-                .append(" || kill -KILL -- -$$ ) >/dev/null 2>&1 </dev/null &\n");
+        String watchdog = "( while kill -0 " + self + " && kill -0 $$; do sleep 1; done; kill -0 " + self + " || kill -KILL -- -$$ ) "
+                + ">/dev/null 2>&1 </dev/null &\nexec \"$@\"\n";
+        List<String> full = new ArrayList<>(List.of("bash", "-c", watchdog, "conveyor-job"));
         if (isolation == Isolation.BUBBLEWRAP) {
-            // The directories bubblewrap binds are opened here, as this process's user: the build user need not be able
-            // to reach them through their parents (a data directory is its owner's only).
-            for (int i = 0; i < binds.size(); i++) {
-                script.append("exec ").append(FIRST_FD + i).append("<").append(quote(binds.get(i).toString())).append("\n");
-            }
+            // As root, bubblewrap sets the sandbox up with this process's rights (it reaches the workspace through a data
+            // directory only its owner may enter) and the user switch happens inside; otherwise it runs as this user.
+            full.addAll(bubblewrap(binds, workingDir));
         }
-        script.append("exec \"$@\"\n");
-        List<String> full = new ArrayList<>(List.of("bash", "-c", script.toString(), "conveyor-job"));
         if (user != null) {
             full.addAll(List.of("setpriv", "--reuid=" + user.uid(), "--regid=" + user.gid(), "--clear-groups", "--inh-caps=-all",
                     "--bounding-set=-all", "--no-new-privs"));
         }
-        if (isolation == Isolation.BUBBLEWRAP) {
-            full.addAll(bubblewrap(binds, workingDir));
-            // Inside, the bound directories' descriptors are closed: through one, ".." would reach the host's parent.
-            StringBuilder close = new StringBuilder();
-            for (int i = 0; i < binds.size(); i++) {
-                close.append("exec ").append(FIRST_FD + i).append("<&-\n");
-            }
-            full.addAll(List.of("/bin/sh", "-c", close + "exec \"$@\"", "sh"));
-        }
         full.addAll(command);
         return full;
-    }
-
-    private static final int FIRST_FD = 3;
-
-    private static String quote(String text) {
-        return "'" + text.replace("'", "'\\''") + "'";
     }
 
     private List<String> bubblewrap(List<Path> binds, Path workingDir) {
@@ -246,8 +227,8 @@ public final class JobSandbox {
             }
         }
         args.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"));
-        for (int i = 0; i < binds.size(); i++) {
-            args.addAll(List.of("--bind-fd", Integer.toString(FIRST_FD + i), binds.get(i).toString()));
+        for (Path bind : binds) {
+            args.addAll(List.of("--bind", bind.toString(), bind.toString()));
         }
         args.addAll(List.of("--chdir", workingDir.toAbsolutePath().toString(), "--"));
         return args;

@@ -50,17 +50,18 @@ class JobSandboxTest {
         Path workspace = Files.createDirectories(data.resolve("workspaces/job-1"));
         Path neighbour = Files.createDirectories(data.resolve("workspaces/job-2"));
         Files.writeString(neighbour.resolve("secret.txt"), "the-neighbours-input");
-        Files.writeString(workspace.resolve("mine.txt"), "my-input");
+        Files.writeString(workspace.resolve("mine.txt"), "my-input\n");
 
         List<String> seen = run(sandbox, workspace, String.join("\n",
                 "cat mine.txt; echo written > out.txt",
                 "cat " + data + "/keys/master.key 2>/dev/null || echo NO-KEYS",
                 "cat " + neighbour + "/secret.txt 2>/dev/null || echo NO-NEIGHBOUR",
-                "ls -a " + data.resolve("workspaces") + " | sed 's/^/LS: /'",
+                "ls -a " + data.resolve("workspaces") + " 2>&1 | sed 's/^/LS: /'",
+                "test -e " + neighbour + " && echo NEIGHBOUR-VISIBLE || echo NO-NEIGHBOUR-DIR",
                 "test -e /root/. && echo ROOT-HOME-VISIBLE || echo NO-ROOT-HOME",
                 "echo uid=$(id -u)"), Map.of());
-        assertThat(seen).contains("my-input", "NO-KEYS", "NO-NEIGHBOUR", "LS: job-1", "NO-ROOT-HOME", "exit=0")
-                .doesNotContain("LS: job-2", "the-master-key", "the-neighbours-input");
+        assertThat(seen).contains("my-input", "NO-KEYS", "NO-NEIGHBOUR", "NO-NEIGHBOUR-DIR", "NO-ROOT-HOME", "exit=0")
+                .doesNotContain("LS: job-2", "LS: keys", "the-master-key", "the-neighbours-input");
         if (JobSandbox.runningAsRoot()) {
             assertThat(seen).doesNotContain("uid=0");
         }
