@@ -229,11 +229,13 @@ class CodeBuildApiTest {
 
     @Test
     void stopBuildKillsARunningBuildAndRecordsItStopped() throws Exception {
-        Path pidFile = Files.createTempFile("cb-stop", ".pid");
-        inline("api-stop", "version: 0.2\nphases:\n  build:\n    commands:\n      - 'sleep 120 & echo $! > " + pidFile + "; wait'\n");
+        // The build runs sandboxed, in its own process namespace: its $! is not a host pid. Its sleep is found on the host
+        // by its unique argument instead.
+        String sleep = "119.4" + (System.nanoTime() % 1000);
+        inline("api-stop", "version: 0.2\nphases:\n  build:\n    commands:\n      - 'sleep " + sleep + " & wait'\n");
         String id = clients.codeBuild.startBuild(r -> r.projectName("api-stop")).build().id();
-        Await.await(() -> readQuietly(pidFile), s -> !s.isBlank(), Duration.ofSeconds(30), "the build's sleep to start");
-        long pid = Long.parseLong(readQuietly(pidFile).strip());
+        long pid = Await.await(() -> ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").endsWith("sleep " + sleep))
+                .map(ProcessHandle::pid).findFirst().orElse(-1L), p -> p > 0, Duration.ofSeconds(30), "the build's sleep to start");
 
         Build stopped = clients.codeBuild.stopBuild(r -> r.id(id)).build();
         assertThat(stopped.buildStatus()).isEqualTo(StatusType.STOPPED);
@@ -279,14 +281,6 @@ class CodeBuildApiTest {
         assertThatThrownBy(() -> clients.codeBuild.startBuild(r -> r.projectName("api-secrets").environmentVariablesOverride(
                 EnvironmentVariable.builder().name("X").value("/missing").type(EnvironmentVariableType.PARAMETER_STORE).build())))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("/missing");
-    }
-
-    private static String readQuietly(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (java.io.IOException e) {
-            return "";
-        }
     }
 
     @Test
