@@ -27,10 +27,16 @@ public final class RemoteAgent implements AutoCloseable {
     /** @param trust the authorities an {@code https://} server's certificate is checked against */
     public RemoteAgent(URI server, CaBundle trust, String region, String workerId, Set<String> labels, int capacity, Path workDir,
                        Duration lease) {
+        this(server, trust, region, workerId, labels, capacity, workDir, lease, java.util.List.of());
+    }
+
+    /** @param jobWritablePaths host directories jobs may write besides their workspaces (they run sandboxed) */
+    public RemoteAgent(URI server, CaBundle trust, String region, String workerId, Set<String> labels, int capacity, Path workDir,
+                       Duration lease, java.util.List<Path> jobWritablePaths) {
         this.api = new AgentApiClient(server, trust);
         this.channel = new HttpJobChannel(api);
         this.agent = new Agent(workerId, labels, channel, new RemoteArtifactStore(channel, server, region, trust),
-                BuiltInProviders.workers(dev.conveyor.providers.sandbox.JobSandbox.detect(java.util.List.of())), capacity, workDir.resolve("logs"), workDir.resolve("workspaces"), lease);
+                BuiltInProviders.workers(dev.conveyor.providers.sandbox.JobSandbox.detect(jobWritablePaths)), capacity, workDir.resolve("logs"), workDir.resolve("workspaces"), lease);
     }
 
     public RemoteAgent start() {

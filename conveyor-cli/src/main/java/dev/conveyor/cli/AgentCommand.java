@@ -40,6 +40,10 @@ final class AgentCommand implements Callable<Integer> {
             + "(default: $AWS_CA_BUNDLE, else the system's), e.g. the server's <data-dir>/tls/ca.pem.")
     Path caBundle;
 
+    @Option(names = "--job-writable-dir", paramLabel = "DIR", description = "A host directory jobs may write besides their "
+            + "workspace (repeatable); they run sandboxed and see nothing else of the host (docs/security.md).")
+    java.util.List<Path> jobWritableDirs = new java.util.ArrayList<>();
+
     @Option(names = "--lease-seconds", defaultValue = "30", hidden = true, description = "How often leases are renewed, times three.")
     int leaseSeconds;
 
@@ -47,7 +51,7 @@ final class AgentCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         String workerId = name != null ? name : "agent@" + java.net.InetAddress.getLocalHost().getHostName() + ":" + workDir.toAbsolutePath();
         RemoteAgent agent = new RemoteAgent(server, dev.conveyor.agent.CaBundle.resolve(caBundle), region, workerId, AgentLabels.parse(labels), capacity, workDir,
-                Duration.ofSeconds(leaseSeconds)).start();
+                Duration.ofSeconds(leaseSeconds), jobWritableDirs).start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             agent.close();

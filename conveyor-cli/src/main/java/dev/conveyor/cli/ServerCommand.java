@@ -94,6 +94,10 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--no-http", description = "Serve HTTPS only: no plain HTTP listener on --port.")
     boolean noHttp;
 
+    @Option(names = "--job-writable-dir", paramLabel = "DIR", description = "A host directory jobs may write besides their "
+            + "workspace (repeatable), e.g. a deployment target; they run sandboxed and never see the data dir (docs/security.md).")
+    java.util.List<Path> jobWritableDirs = new java.util.ArrayList<>();
+
     @Option(names = "--demo", description = "Create the demo pipeline conveyor-demo (and start it) if it does not exist yet.")
     boolean demo;
 
@@ -116,7 +120,7 @@ final class ServerCommand implements Callable<Integer> {
         }
         // The demo's Deploy stage writes its releases there: the one host directory its sandboxed commands may write.
         ConveyorServer server = new ConveyorServer(config)
-                .allowJobsToWrite(demo ? java.util.List.of(DemoPipeline.deployRoot(dataDir)) : java.util.List.of()).start();
+                .allowJobsToWrite(jobWritable()).start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
@@ -137,6 +141,14 @@ final class ServerCommand implements Callable<Integer> {
         }
         stopped.await();
         return 0;
+    }
+
+    private java.util.List<Path> jobWritable() {
+        java.util.List<Path> paths = new java.util.ArrayList<>(jobWritableDirs);
+        if (demo) {
+            paths.add(DemoPipeline.deployRoot(dataDir));
+        }
+        return paths;
     }
 
     /** Where to look once the demo is there: the client commands first, then the same through the AWS CLI. */
