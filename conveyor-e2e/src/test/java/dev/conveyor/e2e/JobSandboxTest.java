@@ -106,7 +106,7 @@ class JobSandboxTest {
             assertThat(snoop.lines().filter(l -> l.startsWith("WORKSPACES: ")).toList()).as("the neighbour's workspace is not there")
                     .isNotEmpty().noneMatch(l -> l.contains(Path.of(otherWorkspace).getFileName().toString()));
             assertThat(snoop.lines().filter(l -> l.startsWith("PS: ")).toList()).as("the job sees its own processes only")
-                    .isNotEmpty().noneMatch(l -> l.contains("java") || l.contains("sleep 8"));
+                    .isNotEmpty().noneMatch(l -> l.contains("conveyor-cli") || l.contains("sleep 8"));
         }
     }
 
