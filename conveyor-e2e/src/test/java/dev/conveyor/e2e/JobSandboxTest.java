@@ -148,10 +148,10 @@ class JobSandboxTest {
                     "curl -sS --aws-sigv4 \"aws:amz:us-east-1:sts\" --user \"$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY\""
                             + " -H \"x-amz-security-token: $AWS_SESSION_TOKEN\" -d 'Action=GetCallerIdentity&Version=2011-06-15'"
                             + " \"$AWS_ENDPOINT_URL/\"; echo",
-                    call("codepipeline", "CodePipeline_20150709.GetPipeline", "{\"name\": \"with-role\"}") + " | head -c 300; echo"))));
+                    call("codepipeline", "CodePipeline_20150709.GetPipeline", "{\"name\": \"with-role\"}") + " | head -c 300; echo")));
             aws.ok("codepipeline", "create-pipeline", "--cli-input-json", "file://" + write("no-role.json", pipelineWithRole("no-role",
                     "arn:aws:iam::000000000000:role/not-in-conveyor",
-                    "echo \"credentials: [${AWS_ACCESS_KEY_ID:-none}] [${AWS_SESSION_TOKEN:-none}]\""))));
+                    "echo \"credentials: [${AWS_ACCESS_KEY_ID:-none}] [${AWS_SESSION_TOKEN:-none}]\"")));
             ConveyorCli conveyor = new ConveyorCli(server.endpoint(), work);
             for (String name : new String[] {"with-role", "no-role"}) {
                 String id = Executions.createdExecution(aws, name);

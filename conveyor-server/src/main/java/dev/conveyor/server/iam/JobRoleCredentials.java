@@ -47,7 +47,8 @@ public final class JobRoleCredentials implements JobRequestHandler {
         }
         JsonNode data = readTree(job.dataJson());
         int seconds = (int) Math.min(Integer.MAX_VALUE, data.path("timeoutSeconds").asLong(3600));
-        String sessionName = "conveyor-job-" + job.id().replaceAll("[^\\w+=,.@-]", "").substring(0, Math.min(32, job.id().length()));
+        String id = job.id().replaceAll("[^\\w+=,.@-]", "");
+        String sessionName = "conveyor-job-" + id.substring(0, Math.min(32, id.length())); // IAM: at most 64 of [\w+=,.@-]
         Optional<TemporaryCredentials> issued = roles.assumeAsService(roleArn, SERVICE, sessionName, seconds);
         issued.ifPresent(c -> answer.putObject("credentials")
                 .put("accessKeyId", c.accessKeyId())
