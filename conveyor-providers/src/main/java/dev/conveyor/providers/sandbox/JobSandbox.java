@@ -226,9 +226,22 @@ public final class JobSandbox {
                 }
             }
         }
-        args.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"));
+        args.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp"));
+        // The directories leading to a bound one are made in the sandbox, empty and traversable (bubblewrap would
+        // make them its user's only, and the build user could not reach its own workspace by its path).
+        java.util.Set<Path> made = new java.util.HashSet<>(List.of(Path.of("/"), Path.of("/tmp"), Path.of("/proc"), Path.of("/dev"),
+                Path.of("/etc")));
         for (Path bind : binds) {
+            List<Path> parents = new ArrayList<>();
+            for (Path parent = bind.getParent(); parent != null && !made.contains(parent); parent = parent.getParent()) {
+                parents.addFirst(parent);
+            }
+            for (Path parent : parents) {
+                args.addAll(List.of("--perms", "0755", "--dir", parent.toString()));
+                made.add(parent);
+            }
             args.addAll(List.of("--bind", bind.toString(), bind.toString()));
+            made.add(bind);
         }
         args.addAll(List.of("--chdir", workingDir.toAbsolutePath().toString(), "--"));
         return args;

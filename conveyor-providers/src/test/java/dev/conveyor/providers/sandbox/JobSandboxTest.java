@@ -53,14 +53,15 @@ class JobSandboxTest {
         Files.writeString(workspace.resolve("mine.txt"), "my-input\n");
 
         List<String> seen = run(sandbox, workspace, String.join("\n",
-                "cat mine.txt; echo written > out.txt",
+                "cat " + workspace.resolve("mine.txt") + "; echo written > " + workspace.resolve("out.txt"),
+                "mktemp >/dev/null && echo TMP-WRITABLE",
                 "cat " + data + "/keys/master.key 2>/dev/null || echo NO-KEYS",
                 "cat " + neighbour + "/secret.txt 2>/dev/null || echo NO-NEIGHBOUR",
                 "ls -a " + data.resolve("workspaces") + " 2>&1 | sed 's/^/LS: /'",
                 "test -e " + neighbour + " && echo NEIGHBOUR-VISIBLE || echo NO-NEIGHBOUR-DIR",
                 "test -e /root/. && echo ROOT-HOME-VISIBLE || echo NO-ROOT-HOME",
                 "echo uid=$(id -u)"), Map.of());
-        assertThat(seen).contains("my-input", "NO-KEYS", "NO-NEIGHBOUR", "NO-NEIGHBOUR-DIR", "NO-ROOT-HOME", "exit=0")
+        assertThat(seen).contains("my-input", "NO-KEYS", "NO-NEIGHBOUR", "NO-NEIGHBOUR-DIR", "NO-ROOT-HOME", "TMP-WRITABLE", "exit=0")
                 .doesNotContain("LS: job-2", "LS: keys", "the-master-key", "the-neighbours-input");
         if (JobSandbox.runningAsRoot()) {
             assertThat(seen).doesNotContain("uid=0");
