@@ -124,10 +124,13 @@ class GitPushTest {
     @Test
     void aHostileCommitMessageAndAHostileVariableFromTheAwsCliArePrintedNotRun() throws Exception {
         ConveyorProcess.requireCommand("git");
-        Path mark = work.resolve("injected");
-        Path out = Files.createDirectories(work.resolve("out"));
+        // The commands run sandboxed: this is the one host directory they may write (where an injection would land too).
+        Path shared = Files.createDirectories(work.resolve("shared"));
+        Path mark = shared.resolve("injected");
+        Path out = Files.createDirectories(shared.resolve("out"));
+        Files.setPosixFilePermissions(out, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
         String hostile = "'\"; touch " + mark + "; echo $(touch " + mark + ") `touch " + mark + "` '";
-        try (ConveyorProcess server = ConveyorProcess.start(work.resolve("data"))) {
+        try (ConveyorProcess server = ConveyorProcess.start(work.resolve("data"), "--job-writable-dir", shared.toString())) {
             AwsCli aws = new AwsCli(server.endpoint(), work);
             ObjectNode definition = (ObjectNode) JSON.readTree(pipelineJson("hostile",
                     source("CodeCommit", "RepositoryName", "hostile", "BranchName", "main", "PollForSourceChanges", "false"),
