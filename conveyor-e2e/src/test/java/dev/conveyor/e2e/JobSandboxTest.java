@@ -53,6 +53,16 @@ class JobSandboxTest {
         action.putArray("inputArtifacts").addObject().put("name", "SourceOutput");
     }
 
+    /**
+     * The path that follows {@code marker} on the log line holding it (log lines are prefixed with their action; the
+     * line that echoes the command itself has no path there).
+     */
+    private static String after(String log, String marker) {
+        String line = log.lines().filter(l -> l.contains(marker + "/")).findFirst()
+                .orElseThrow(() -> new AssertionError("no line with " + marker + " in:\n" + log));
+        return line.substring(line.indexOf(marker) + marker.length()).strip();
+    }
+
     private Path write(String name, JsonNode json) throws Exception {
         Path file = work.resolve(name);
         Files.writeString(file, JSON.writeValueAsString(json));
@@ -98,14 +108,12 @@ class JobSandboxTest {
             assertThat(snoop).as("the data dir shows nothing but the path to the workspace")
                     .doesNotContain("DATA-DIR: keys").doesNotContain("DATA-DIR: admin-credentials").doesNotContain("DATA-DIR: git")
                     .doesNotContain("DATA-DIR: logs").doesNotContain("DATA-DIR: artifacts").contains("DATA-DIR: ");
-            String otherWorkspace = busy.lines().filter(l -> l.startsWith("MY_WORKSPACE=")).findFirst().orElseThrow()
-                    .substring("MY_WORKSPACE=".length());
-            String ownWorkspace = snoop.lines().filter(l -> l.startsWith("MY_WORKSPACE=")).findFirst().orElseThrow()
-                    .substring("MY_WORKSPACE=".length());
+            String otherWorkspace = after(busy, "MY_WORKSPACE=");
+            String ownWorkspace = after(snoop, "MY_WORKSPACE=");
             assertThat(otherWorkspace).isNotEqualTo(ownWorkspace);
-            assertThat(snoop.lines().filter(l -> l.startsWith("WORKSPACES: ")).toList()).as("the neighbour's workspace is not there")
+            assertThat(snoop.lines().filter(l -> l.contains("WORKSPACES: ")).toList()).as("the neighbour's workspace is not there")
                     .isNotEmpty().noneMatch(l -> l.contains(Path.of(otherWorkspace).getFileName().toString()));
-            assertThat(snoop.lines().filter(l -> l.startsWith("PS: ")).toList()).as("the job sees its own processes only")
+            assertThat(snoop.lines().filter(l -> l.contains("PS: ")).toList()).as("the job sees its own processes only")
                     .isNotEmpty().noneMatch(l -> l.contains("conveyor-cli") || l.contains("sleep 8"));
         }
     }
