@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Builds cannot reach the server's secrets (issue 14, item 8): the packaged server as a process, started with secrets
  * in its own environment, runs Commands actions that print their environment, read {@code <data-dir>/keys}, list the
  * data directory and another running job's workspace, and find none of it. A pipeline whose role is one of Conveyor's
- * gets that role's temporary credentials, and its commands call the server's API as that role.
+ * gets that role's temporary credentials, and its commands call the server's API as that role: what the role allows
+ * and nothing else.
  */
 class JobSandboxTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -101,6 +102,8 @@ class JobSandboxTest {
             for (String secret : SERVER_SECRETS.values()) {
                 assertThat(snoop).as("the job's log").doesNotContain(secret);
             }
+            assertThat(snoop).as("the administrator's key, in the server's environment").doesNotContain(
+                    dev.conveyor.testkit.TestCredentials.SECRET_ACCESS_KEY).doesNotContain("CONVEYOR_ADMIN");
             assertThat(snoop).doesNotContain("PGPASSWORD").doesNotContain("CONVEYOR_FAKE_TOKEN").doesNotContain("AWS_SECRET_ACCESS_KEY")
                     .doesNotContain("JAVA_HOME=").contains("CODEPIPELINE_PIPELINE_NAME=sandboxed").contains("KEYS-UNREADABLE");
             assertThat(snoop).as("a private HOME in the workspace").containsPattern("HOME=" + data.toAbsolutePath() + "/workspaces/.+/\\.home");
@@ -156,7 +159,8 @@ class JobSandboxTest {
                     "curl -sS --aws-sigv4 \"aws:amz:us-east-1:sts\" --user \"$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY\""
                             + " -H \"x-amz-security-token: $AWS_SESSION_TOKEN\" -d 'Action=GetCallerIdentity&Version=2011-06-15'"
                             + " \"$AWS_ENDPOINT_URL/\"; echo",
-                    call("codepipeline", "CodePipeline_20150709.GetPipeline", "{\"name\": \"with-role\"}") + " | head -c 300; echo")));
+                    call("codepipeline", "CodePipeline_20150709.GetPipeline", "{\"name\": \"with-role\"}") + " | head -c 300; echo",
+                    "echo \"list: $(" + call("codepipeline", "CodePipeline_20150709.ListPipelines", "{}") + ")\"")));
             aws.ok("codepipeline", "create-pipeline", "--cli-input-json", "file://" + write("no-role.json", pipelineWithRole("no-role",
                     "arn:aws:iam::000000000000:role/not-in-conveyor",
                     "echo \"credentials: [${AWS_ACCESS_KEY_ID:-none}] [${AWS_SESSION_TOKEN:-none}]\"")));
@@ -171,6 +175,9 @@ class JobSandboxTest {
                     .contains("this job acts as arn:aws:sts::000000000000:assumed-role/reader-role/conveyor-job-")
                     .contains("<Arn>arn:aws:sts::000000000000:assumed-role/reader-role/conveyor-job-")
                     .contains("\"name\":\"with-role\"");
+            assertThat(withRole.lines().filter(l -> l.contains("list: {")).toList()).as("what the role does not allow is denied")
+                    .singleElement().satisfies(l -> assertThat(l).contains("AccessDeniedException")
+                            .contains("is not authorized to perform: codepipeline:ListPipelines"));
             String noRole = conveyor.run("logs", "no-role", "--stage", "Build").stdout();
             assertThat(noRole).contains("credentials: [none] [none]");
         }
