@@ -83,6 +83,7 @@ public final class ExecutionEngine {
     private final JobDataContributors contributors = new JobDataContributors();
     private final Map<ActionTypeId, JobRequestHandler> requestHandlers = new ConcurrentHashMap<>();
     private final List<ExecutionListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<TransitionRecorder> recorders = new CopyOnWriteArrayList<>();
 
     public ExecutionEngine(Database db, PipelineDeclarations declarations, EngineConfig config, Clock clock) {
         this.db = db;
@@ -106,6 +107,11 @@ public final class ExecutionEngine {
 
     public void addListener(ExecutionListener listener) {
         listeners.add(listener);
+    }
+
+    /** Adds a recorder that writes inside every engine transaction, before its commit (the events outbox). */
+    public void addTransitionRecorder(TransitionRecorder recorder) {
+        recorders.add(recorder);
     }
 
     /** Adds data to every job of {@code type} as it is queued (see {@link JobDataContributor}); one per type. */
@@ -704,6 +710,9 @@ public final class ExecutionEngine {
             ExecutionRepository.LockedPipeline locked = executions.lockPipeline(c, pipelineName)
                     .orElseThrow(() -> new PipelineNotFoundException("Pipeline '" + pipelineName + "' does not exist", "pipelineName"));
             T value = work.run(tx, locked);
+            for (TransitionRecorder recorder : recorders) {
+                recorder.record(c, pipelineName, tx.changedExecutions, tx.now);
+            }
             done[0] = tx;
             return value;
         });
@@ -718,6 +727,7 @@ public final class ExecutionEngine {
         if (tx.jobsQueued) {
             jobSignal.signal();
         }
+        recorders.forEach(TransitionRecorder::committed);
         if (!tx.changedPipelines.isEmpty()) {
             for (ExecutionListener listener : listeners) {
                 try {
