@@ -79,13 +79,16 @@ public final class EventServices implements AutoCloseable {
         notifications = new NotificationsApi(db, region, accountId, clock);
     }
 
-    /** Migrates the tables (after the store's), assembles the services and starts the dispatcher. */
+    /** Migrates the tables (after the store's) and assembles the services; {@link #start()} starts delivering. */
     public static EventServices open(Database db, Path dataDir, String region, String accountId, Clock clock, Supplier<String> publicUrl,
                                      SmtpSettings smtp, DeliveryPolicy policy, Senders.PipelineStarter pipelines, Duration tick) {
         EventsSchema.migrate(db);
-        EventServices services = new EventServices(db, dataDir, region, accountId, clock, publicUrl, smtp, policy, pipelines, tick);
-        services.dispatcher.start();
-        return services;
+        return new EventServices(db, dataDir, region, accountId, clock, publicUrl, smtp, policy, pipelines, tick);
+    }
+
+    /** Starts delivering (once the server listens: messages carry its URL). */
+    public void start() {
+        dispatcher.start();
     }
 
     public static ServiceModel eventBridgeModel() {

@@ -101,6 +101,8 @@ public final class ConveyorServer implements AutoCloseable {
     private dev.conveyor.audit.AuditServices audit;
     private dev.conveyor.server.tls.SelfSignedCertificate.Files selfSigned;
     private FunctionServices functionServices;
+    private dev.conveyor.server.events.EventSettings eventSettings = dev.conveyor.server.events.EventSettings.defaults();
+    private dev.conveyor.events.EventServices eventServices;
 
     public ConveyorServer(ServerConfig config, Clock clock) {
         this.config = config;
@@ -109,6 +111,12 @@ public final class ConveyorServer implements AutoCloseable {
 
     public ConveyorServer(ServerConfig config) {
         this(config, Clock.systemUTC());
+    }
+
+    /** How events are delivered (SMTP server, retries); call before {@link #start()}. */
+    public ConveyorServer withEvents(dev.conveyor.server.events.EventSettings settings) {
+        this.eventSettings = settings;
+        return this;
     }
 
     /** Opens the database, wires the APIs and starts listening. */
@@ -158,6 +166,11 @@ public final class ConveyorServer implements AutoCloseable {
                 .withSweepInterval(settings.sweepInterval()).withAcknowledgeTimeout(settings.acknowledgeTimeout());
         engine = new ExecutionEngine(database, declarations, engineConfig, clock);
         queries = new ExecutionQueries(database, declarations);
+        // Events and notifications (issue 17): the engine writes its events into the outbox inside its transactions.
+        eventServices = dev.conveyor.events.EventServices.open(database, config.dataDir(), config.region(), config.accountId(), clock,
+                () -> config.sources().publicUrl() == null ? endpoint() : config.sources().publicUrl(), eventSettings.smtp(),
+                eventSettings.delivery(), this::startFromEvent, eventSettings.tick());
+        engine.addTransitionRecorder(eventServices.recorder());
         // Sources (issue 5): hosted git, connections, webhooks, triggers, polling, schedules, PutActionRevision.
         sourceServices = SourceServices.open(config.dataDir(), config.sources(), database, pipelines, tags, limits, engine, objects,
                 arns, config.region(), config.accountId(), clock);
@@ -205,16 +218,26 @@ public final class ConveyorServer implements AutoCloseable {
         JsonService cloudTrail = new JsonService(dev.conveyor.audit.AuditServices.cloudTrailModel(),
                 Map.of("LookupEvents", (input, context) -> audit.lookupEvents().handle(input)));
         jsonServices.put(cloudTrail.targetPrefix(), cloudTrail);
+        Map<String, JsonOperation> eventBridgeOperations = new HashMap<>();
+        eventServices.eventBridge().operations().forEach((name, op) -> eventBridgeOperations.put(name, (input, context) -> op.apply(input)));
+        JsonService eventBridge = new JsonService(dev.conveyor.events.EventServices.eventBridgeModel(), eventBridgeOperations);
+        jsonServices.put(eventBridge.targetPrefix(), eventBridge);
         AwsJsonProtocol json = new AwsJsonProtocol(jsonServices, auditor);
         ActionLogEndpoint logs = new ActionLogEndpoint(queries, engineConfig.logsDir());
         // Job credentials are verified and scoped to their job's artifacts; other signatures are accepted for now.
         RequestAuthenticator authenticator = new JobCredentialAuthenticator(jobCredentialStore,
                 jobId -> engine.findJob(jobId).map(dev.conveyor.store.execution.JobRow::dataJson), RequestAuthenticator.acceptAny(), clock);
+        dev.conveyor.server.events.EventEndpoints eventEndpoints = new dev.conveyor.server.events.EventEndpoints(eventServices, engine,
+                authenticator);
         RequestRouter router = new RequestRouter(json, authenticator, clock,
                 List.of(new RequestRouter.PathRoute(ActionLogEndpoint.PREFIX, logs::handle), audited(sourceServices.webhookRoute(), auditor),
                         codeBuildServices.logRoute(), new RequestRouter.PathRoute(dev.conveyor.functions.api.LambdaRestApi.CODE_PREFIX,
-                                lambdaEndpoint::serveCode)),
-                artifactServices.s3(), Map.of("iam", iamEndpoint::handle, "sts", iamEndpoint::handle, "lambda", lambdaEndpoint::handle))
+                                lambdaEndpoint::serveCode),
+                        new RequestRouter.PathRoute(dev.conveyor.events.sns.SnsApi.LINK_PREFIX, eventEndpoints::snsLinks),
+                        new RequestRouter.PathRoute(dev.conveyor.server.events.EventEndpoints.EVENTS_PREFIX, eventEndpoints::eventsApi),
+                        new RequestRouter.PathRoute(dev.conveyor.events.outbox.ApprovalMessages.PREFIX, eventEndpoints::approvals)),
+                artifactServices.s3(), Map.of("iam", iamEndpoint::handle, "sts", iamEndpoint::handle, "lambda", lambdaEndpoint::handle,
+                        "sns", eventEndpoints::sns, "codestar-notifications", eventEndpoints::notifications))
                 .observeS3Calls(auditor::s3);
         Optional<java.nio.file.Path> adminCredentials = iam.bootstrap().run(config.dataDir());
         router.readiness(new ServerHealth(database, config.dataDir()));
@@ -239,6 +262,7 @@ public final class ConveyorServer implements AutoCloseable {
             throw new IllegalStateException("cannot start the HTTP listener on " + config.bindAddress() + ":" + config.port(), e);
         }
         sourceServices.listening(endpoint(), port());
+        eventServices.start(); // deliveries name this server's URL (SigningCertURL, SubscribeURL): only once it listens
         codeBuildServices.listening(config.sources().publicUrl() == null ? endpoint() : config.sources().publicUrl());
         adminCredentials.ifPresent(file -> LOG.info(AdministratorBootstrap.instructions(file, endpoint())));
         LOG.info("Conveyor listening on {} (database: {}, data: {})", config.tls().http() && config.tls().enabled()
@@ -354,6 +378,17 @@ public final class ConveyorServer implements AutoCloseable {
         }
     }
 
+    /** An EventBridge rule's pipeline target: starts the pipeline once per event (the event id is the request token). */
+    private void startFromEvent(String pipelineArn, String clientRequestToken, String ruleArn) {
+        String name = pipelineArn.substring(pipelineArn.lastIndexOf(':') + 1);
+        engine.startExecution(new dev.conveyor.engine.StartRequest(name, List.of(), clientRequestToken, List.of(), "CloudWatchEvent", ruleArn));
+    }
+
+    /** Events and notifications (for in-process tools and tests). */
+    public dev.conveyor.events.EventServices events() {
+        return eventServices;
+    }
+
     /** Reads of execution state (for in-process tools and benchmarks). */
     public ExecutionQueries queries() {
         return queries;
@@ -445,6 +480,10 @@ public final class ConveyorServer implements AutoCloseable {
                 LOG.warn("HTTP listener did not stop cleanly", e);
             }
             jetty = null;
+        }
+        if (eventServices != null) {
+            eventServices.close(); // after the listener; deliveries in flight are left Pending and resumed at the next start
+            eventServices = null;
         }
         if (audit != null) {
             audit.close(); // after the listener: no call is being recorded any more; writes what is queued
