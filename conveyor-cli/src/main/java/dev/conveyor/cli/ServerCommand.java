@@ -94,6 +94,16 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--no-http", description = "Serve HTTPS only: no plain HTTP listener on --port.")
     boolean noHttp;
 
+    @Option(names = "--smtp-host", description = "The SMTP server e-mail notifications (SNS email and email-json subscriptions) "
+            + "are sent through; without it, e-mail deliveries fail and are dead-lettered.")
+    String smtpHost;
+
+    @Option(names = "--smtp-port", defaultValue = "25", description = "Its port (default: ${DEFAULT-VALUE}).")
+    int smtpPort;
+
+    @Option(names = "--smtp-from", defaultValue = "conveyor@localhost", description = "The sender of notification e-mail (default: ${DEFAULT-VALUE}).")
+    String smtpFrom;
+
     @Option(names = "--demo", description = "Create the demo pipeline conveyor-demo (and start it) if it does not exist yet.")
     boolean demo;
 
@@ -114,7 +124,8 @@ final class ServerCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
         }
-        ConveyorServer server = new ConveyorServer(config).start();
+        ConveyorServer server = new ConveyorServer(config)
+                .withEvents(dev.conveyor.server.events.EventSettings.defaults().withSmtp(smtpHost, smtpPort, smtpFrom)).start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

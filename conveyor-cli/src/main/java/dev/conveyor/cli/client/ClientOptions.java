@@ -92,6 +92,12 @@ public final class ClientOptions {
     }
 
     /** The client of the server's action-log endpoint; the caller closes it. */
+    /** The live event stream of an execution (SSE), for watchers that wake on changes. */
+    ExecutionEvents executionEvents(String pipeline, String executionId) {
+        return new ExecutionEvents(HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).sslContext(trust().sslContext()).build(),
+                endpoint(), credentials(), region, pipeline, executionId);
+    }
+
     public ActionLogs actionLogs() {
         return new ActionLogs(endpoint(), HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).sslContext(trust().sslContext()).build());
     }
