@@ -68,15 +68,41 @@ class EventsApiTest {
     private CodestarNotificationsClient notifications;
     private EventReceiver receiver;
     private final HttpClient http = HttpClient.newHttpClient();
+    private static final int MAX_ATTEMPTS = 40;
+    /** The system clock, moved forward by the schedule test. */
+    private final MovableClock clock = new MovableClock();
+
+    static final class MovableClock extends java.time.Clock {
+        private volatile Duration offset = Duration.ZERO;
+
+        void advance(Duration by) {
+            offset = offset.plus(by);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return java.time.Instant.now().plus(offset);
+        }
+    }
 
     @BeforeEach
     void start() throws Exception {
         smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         smtp.start();
         Path dataDir = Files.createTempDirectory("conveyor-events-");
-        server = new ConveyorServer(ServerConfig.embedded(dataDir, 0))
+        server = new ConveyorServer(ServerConfig.embedded(dataDir, 0), clock)
                 .withEvents(EventSettings.defaults().withSmtp("127.0.0.1", smtp.getSmtp().getPort(), "conveyor@example.com")
-                        .withDelivery(new DeliveryPolicy(Duration.ofMillis(50), Duration.ofMillis(200), 1000, Duration.ofSeconds(5))))
+                        .withDelivery(new DeliveryPolicy(Duration.ofMillis(50), Duration.ofMillis(200), MAX_ATTEMPTS, Duration.ofSeconds(5))))
                 .start();
         pipelines = client(CodePipelineClient.builder());
         sns = client(SnsClient.builder());
@@ -359,5 +385,124 @@ class EventsApiTest {
         assertThat(execution.trigger().triggerDetail()).isEqualTo("arn:aws:events:us-east-1:" + ACCOUNT + ":rule/object-created");
         assertThat(ExecutionFixtures.awaitSettled(pipelines, "on-event", execution.pipelineExecutionId()).status())
                 .isEqualTo(PipelineExecutionStatus.SUCCEEDED);
+    }
+
+    // ---- schedules
+
+    @Test
+    void aScheduleRuleStartsItsPipelineTargetWhenItFalls() throws Exception {
+        String first = succeedingPipeline("nightly");
+        ExecutionFixtures.awaitSettled(pipelines, "nightly", first);
+        events.putRule(r -> r.name("every-minute").scheduleExpression("rate(1 minute)"));
+        events.putTargets(r -> r.rule("every-minute").targets(t -> t.id("pipeline").arn(pipelineArn("nightly"))));
+        assertThatThrownBy(() -> events.putRule(r -> r.name("bad").scheduleExpression("rate(often)")))
+                .hasMessageContaining("ScheduleExpression");
+        clock.advance(Duration.ofSeconds(61));
+        var started = Await.await(() -> pipelines.listPipelineExecutions(r -> r.pipelineName("nightly")).pipelineExecutionSummaries(),
+                list -> list.size() == 2, Duration.ofSeconds(20), "the schedule to start the pipeline");
+        var scheduled = started.stream().filter(e -> "CloudWatchEvent".equals(e.trigger().triggerTypeAsString())).findFirst().orElseThrow();
+        assertThat(scheduled.trigger().triggerDetail()).isEqualTo("arn:aws:events:us-east-1:" + ACCOUNT + ":rule/every-minute");
+        assertThat(ExecutionFixtures.awaitSettled(pipelines, "nightly", scheduled.pipelineExecutionId()).status())
+                .isEqualTo(PipelineExecutionStatus.SUCCEEDED);
+        assertThat(pipelines.listPipelineExecutions(r -> r.pipelineName("nightly")).pipelineExecutionSummaries())
+                .as("one firing, one execution").hasSize(2);
+    }
+
+    // ---- live streams and dead letters (signed requests to Conveyor's own endpoints)
+
+    private HttpRequest.Builder signed(String method, String path) {
+        URI uri = URI.create(server.endpoint() + path);
+        var unsigned = software.amazon.awssdk.http.SdkHttpRequest.builder().uri(uri)
+                .method(software.amazon.awssdk.http.SdkHttpMethod.fromValue(method)).build();
+        var signedRequest = software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner.create().sign(r -> r
+                .identity(software.amazon.awssdk.identity.spi.AwsCredentialsIdentity.create(TestCredentials.ACCESS_KEY_ID,
+                        TestCredentials.SECRET_ACCESS_KEY))
+                .request(unsigned).payload(null)
+                .putProperty(software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner.SERVICE_SIGNING_NAME, "conveyor")
+                .putProperty(software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner.REGION_NAME, "us-east-1"));
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).method(method, HttpRequest.BodyPublishers.noBody());
+        signedRequest.request().headers().forEach((name, values) -> {
+            if (!name.equalsIgnoreCase("Host")) {
+                request.header(name, values.getFirst());
+            }
+        });
+        return request;
+    }
+
+    /** Reads SSE events (id and detail-type) until {@code count} arrived. */
+    private List<String[]> readStream(HttpRequest request, int count) throws Exception {
+        HttpResponse<java.io.InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+        List<String[]> events = new java.util.ArrayList<>();
+        try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            String id = null;
+            String line;
+            while (events.size() < count && (line = lines.readLine()) != null) {
+                if (line.startsWith("id: ")) {
+                    id = line.substring(4);
+                } else if (line.startsWith("data: ")) {
+                    events.add(new String[] {id, describe(line.substring(6))});
+                }
+            }
+        }
+        return events;
+    }
+
+    @Test
+    void anExecutionsStreamSendsItsEventsAndResumesAfterLastEventId() throws Exception {
+        String execution = succeedingPipeline("streamed");
+        ExecutionFixtures.awaitSettled(pipelines, "streamed", execution);
+        String path = "/conveyor/v1/events/pipelines/streamed/executions/" + execution + "/stream";
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(server.endpoint() + path)).GET().build(), HttpResponse.BodyHandlers.ofString())
+                .statusCode()).as("unsigned").isEqualTo(403);
+        List<String[]> all = readStream(signed("GET", path).build(), 10);
+        assertThat(all).extracting(e -> e[1]).containsExactly("Pipeline STARTED", "Stage Source STARTED", "Action Source/Source STARTED",
+                "Action Source/Source SUCCEEDED", "Stage Source SUCCEEDED", "Stage Build STARTED", "Action Build/Compile STARTED",
+                "Action Build/Compile SUCCEEDED", "Stage Build SUCCEEDED", "Pipeline SUCCEEDED");
+        List<String[]> rest = readStream(signed("GET", path).header("Last-Event-ID", all.get(6)[0]).build(), 3);
+        assertThat(rest).extracting(e -> e[1]).containsExactly("Action Build/Compile SUCCEEDED", "Stage Build SUCCEEDED", "Pipeline SUCCEEDED");
+
+        // The pipeline's stream carries a later execution live.
+        HttpRequest pipelineStream = signed("GET", "/conveyor/v1/events/pipelines/streamed/stream").header("Last-Event-ID", all.get(9)[0]).build();
+        var live = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return readStream(pipelineStream, 1);
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        pipelines.startPipelineExecution(r -> r.name("streamed"));
+        assertThat(live.get(30, java.util.concurrent.TimeUnit.SECONDS)).extracting(e -> e[1]).containsExactly("Pipeline STARTED");
+    }
+
+    @Test
+    void deliveriesThatKeepFailingAreDeadLetteredListedAndRedriven() throws Exception {
+        events.putRule(r -> r.name("to-a-dead-hook").eventPattern("{\"source\": [\"com.example\"]}"));
+        events.putTargets(r -> r.rule("to-a-dead-hook").targets(t -> t.id("hook").arn(receiver.url("/hook"))
+                .httpParameters(h -> h.headerParameters(Map.of("X-Conveyor-Webhook-Secret", "k")))));
+        receiver.down(true);
+        String eventId = events.putEvents(r -> r.entries(entry("com.example", "{\"n\": 1}"))).entries().getFirst().eventId();
+        JsonNode dead = Await.await(() -> {
+            try {
+                return JSON.readTree(http.send(signed("GET", "/conveyor/v1/events/dead-letters").build(),
+                        HttpResponse.BodyHandlers.ofString()).body()).path("DeadLetters");
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        }, list -> list.size() == 1, Duration.ofSeconds(60), "the delivery to be dead-lettered");
+        assertThat(dead.get(0).path("EventId").asText()).isEqualTo(eventId);
+        assertThat(dead.get(0).path("Attempts").asInt()).isEqualTo(MAX_ATTEMPTS);
+        assertThat(dead.get(0).path("LastError").asText()).contains("HTTP 503");
+        assertThat(dead.get(0).toString()).doesNotContain("\"k\"");
+        assertThat(receiver.received()).isEmpty();
+
+        receiver.down(false);
+        var redrive = http.send(signed("POST", "/conveyor/v1/events/dead-letters/" + dead.get(0).path("Id").asText() + "/redrive").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(redrive.statusCode()).isEqualTo(200);
+        EventReceiver.Received got = Await.await(() -> receiver.received().stream().findFirst().orElse(null), r -> r != null,
+                Duration.ofSeconds(20), "the redriven delivery");
+        assertThat(got.header("X-Conveyor-Event-Id")).isEqualTo(eventId);
     }
 }

@@ -98,6 +98,14 @@ public final class ClientOptions {
                 endpoint(), credentials(), region, pipeline, executionId);
     }
 
+    /** A signed request to one of Conveyor's own endpoints ({@code path} below the endpoint). */
+    java.net.http.HttpResponse<String> conveyorRequest(String method, String path) throws java.io.IOException, InterruptedException {
+        try (HttpClient http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).sslContext(trust().sslContext()).build()) {
+            return http.send(SignedRequests.signed(method, URI.create(endpoint() + path), credentials(), region).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+        }
+    }
+
     public ActionLogs actionLogs() {
         return new ActionLogs(endpoint(), HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).sslContext(trust().sslContext()).build());
     }

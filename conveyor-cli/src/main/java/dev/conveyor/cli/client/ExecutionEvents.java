@@ -13,13 +13,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.http.SdkHttpMethod;
-import software.amazon.awssdk.http.SdkHttpRequest;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
-import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
-import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 
 /**
  * An execution's live event stream ({@code GET /conveyor/v1/events/pipelines/<name>/executions/<id>/stream},
@@ -74,11 +68,10 @@ final class ExecutionEvents implements AutoCloseable {
     private void read() {
         while (!closed) {
             try {
-                HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET().header("Accept", "text/event-stream");
+                HttpRequest.Builder request = SignedRequests.signed("GET", uri, credentials, region).header("Accept", "text/event-stream");
                 if (lastEventId != null) {
                     request.header("Last-Event-ID", lastEventId);
                 }
-                sign(request);
                 HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
                 if (response.statusCode() != 200) {
                     response.body().close();
@@ -115,22 +108,6 @@ final class ExecutionEvents implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-    }
-
-    /** Signs the request with SigV4 (service {@code conveyor}), as every request to the server is. */
-    private void sign(HttpRequest.Builder request) {
-        AwsCredentials c = credentials.resolveCredentials();
-        SdkHttpRequest unsigned = SdkHttpRequest.builder().uri(uri).method(SdkHttpMethod.GET)
-                .putHeader("Accept", "text/event-stream").build();
-        SignedRequest signed = AwsV4HttpSigner.create().sign(r -> r.identity(AwsCredentialsIdentity.create(c.accessKeyId(), c.secretAccessKey()))
-                .request(unsigned).payload(null)
-                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "conveyor")
-                .putProperty(AwsV4HttpSigner.REGION_NAME, region));
-        signed.request().headers().forEach((name, values) -> {
-            if (!name.equalsIgnoreCase("Host") && !name.equalsIgnoreCase("Accept")) {
-                request.header(name, values.getFirst());
-            }
-        });
     }
 
     @Override
