@@ -170,7 +170,9 @@ public final class ConveyorServer implements AutoCloseable {
         eventServices = dev.conveyor.events.EventServices.open(database, config.dataDir(), config.region(), config.accountId(), clock,
                 () -> config.sources().publicUrl() == null ? endpoint() : config.sources().publicUrl(), eventSettings.smtp(),
                 eventSettings.delivery(), this::startFromEvent, eventSettings.tick());
-        engine.addTransitionRecorder(eventServices.recorder());
+        if (eventSettings.recordTransitions()) {
+            engine.addTransitionRecorder(eventServices.recorder());
+        }
         // Sources (issue 5): hosted git, connections, webhooks, triggers, polling, schedules, PutActionRevision.
         sourceServices = SourceServices.open(config.dataDir(), config.sources(), database, pipelines, tags, limits, engine, objects,
                 arns, config.region(), config.accountId(), clock);
