@@ -67,7 +67,10 @@ public final class EventServices implements AutoCloseable {
                 (int) policy.timeout().toMillis()), pipelines);
         EventBridgeApi[] api = new EventBridgeApi[1];
         dispatcher = Dispatcher.create(db, outbox, deliveries, new SnsFanout(topics), publicUrl, senders, policy, clock, tick,
-                () -> api[0].fireSchedules(), streams::committed);
+                () -> {
+                    api[0].fireSchedules();
+                    purgeNowAndThen();
+                }, streams::committed);
         Runnable written = () -> {
             streams.committed();
             dispatcher.signal();
@@ -77,6 +80,24 @@ public final class EventServices implements AutoCloseable {
         api[0] = eventBridge;
         sns = new SnsApi(db, topics, deliveries, outbox, region, accountId, publicUrl, clock, written);
         notifications = new NotificationsApi(db, region, accountId, clock);
+    }
+
+    /** How long routed events (what streams resume from) and finished deliveries are kept. */
+    public static final Duration RETENTION = Duration.ofDays(7);
+    private java.time.Instant lastPurge = java.time.Instant.EPOCH;
+
+    /** At most hourly: removes routed outbox rows and delivered deliveries older than {@link #RETENTION}. */
+    private void purgeNowAndThen() {
+        java.time.Instant now = clock.instant();
+        if (Duration.between(lastPurge, now).compareTo(Duration.ofHours(1)) < 0) {
+            return;
+        }
+        lastPurge = now;
+        db.inTransaction(c -> {
+            outbox.purge(c, now.minus(RETENTION));
+            deliveries.purgeDelivered(c, now.minus(RETENTION));
+            return null;
+        });
     }
 
     /** Migrates the tables (after the store's) and assembles the services; {@link #start()} starts delivering. */

@@ -173,6 +173,9 @@ public final class ConveyorServer implements AutoCloseable {
         if (eventSettings.recordTransitions()) {
             engine.addTransitionRecorder(eventServices.recorder());
         }
+        if (objects instanceof dev.conveyor.server.triggers.ObjectPutEvents puts) { // S3's Object Created events for EventBridge rules
+            puts.listen(v -> eventServices.eventBridge().objectCreated(v.bucket(), v.key(), v.size(), v.etag(), v.versionId(), "PutObject"));
+        }
         // Sources (issue 5): hosted git, connections, webhooks, triggers, polling, schedules, PutActionRevision.
         sourceServices = SourceServices.open(config.dataDir(), config.sources(), database, pipelines, tags, limits, engine, objects,
                 arns, config.region(), config.accountId(), clock);

@@ -505,4 +505,22 @@ class EventsApiTest {
                 Duration.ofSeconds(20), "the redriven delivery");
         assertThat(got.header("X-Conveyor-Event-Id")).isEqualTo(eventId);
     }
+
+    @Test
+    void anS3ObjectCreatedEventStartsAPipelineThroughARule() throws Exception {
+        String first = succeedingPipeline("on-upload");
+        ExecutionFixtures.awaitSettled(pipelines, "on-upload", first);
+        events.putRule(r -> r.name("uploads").eventPattern("""
+                {"source": ["aws.s3"], "detail-type": ["Object Created"],
+                 "detail": {"bucket": {"name": ["conveyor-test-sources"]}, "object": {"key": [{"suffix": ".zip"}]}}}"""));
+        events.putTargets(r -> r.rule("uploads").targets(t -> t.id("pipeline").arn(pipelineArn("on-upload"))));
+        ExecutionFixtures.putSource(server.objects(), Map.of("README", "a new version"));
+        var started = Await.await(() -> pipelines.listPipelineExecutions(r -> r.pipelineName("on-upload")).pipelineExecutionSummaries(),
+                list -> list.stream().anyMatch(e -> "CloudWatchEvent".equals(e.trigger().triggerTypeAsString())), Duration.ofSeconds(20),
+                "the upload to start the pipeline");
+        var execution = started.stream().filter(e -> "CloudWatchEvent".equals(e.trigger().triggerTypeAsString())).findFirst().orElseThrow();
+        assertThat(execution.trigger().triggerDetail()).isEqualTo("arn:aws:events:us-east-1:" + ACCOUNT + ":rule/uploads");
+        assertThat(ExecutionFixtures.awaitSettled(pipelines, "on-upload", execution.pipelineExecutionId()).status())
+                .isEqualTo(PipelineExecutionStatus.SUCCEEDED);
+    }
 }

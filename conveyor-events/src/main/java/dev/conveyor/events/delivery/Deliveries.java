@@ -111,6 +111,14 @@ public final class Deliveries {
         }
     }
 
+    /** Removes deliveries that were delivered before {@code before} (dead letters stay until redriven). */
+    public int purgeDelivered(Connection c, Instant before) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("DELETE FROM event_delivery WHERE status = 'Delivered' AND delivered_at < ?")) {
+            s.setLong(1, before.toEpochMilli());
+            return s.executeUpdate();
+        }
+    }
+
     public List<DeliveryRow> ofSubscriber(Connection c, String subscriberId) throws SQLException {
         return Queries.list(c, "SELECT " + COLUMNS + " FROM event_delivery WHERE subscriber_id = ? ORDER BY outbox_seq",
                 Deliveries::row, subscriberId);

@@ -176,6 +176,9 @@ public final class Dispatcher implements AutoCloseable {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
+            if (!running) {
+                return; // shutting down: the delivery stays Pending and is tried again at the next start
+            }
             String error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             Instant next = attempts >= policy.maxAttempts() ? null : clock.instant().plus(policy.backoff(attempts));
             if (next == null) {

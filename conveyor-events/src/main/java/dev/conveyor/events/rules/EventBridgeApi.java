@@ -363,6 +363,48 @@ public final class EventBridgeApi {
 
     public static final String SCHEDULED_EVENT = "Scheduled Event";
 
+    /**
+     * S3's "Object Created" event for a new object version of the server's S3 endpoint, as S3 sends it to EventBridge,
+     * written only while some enabled rule's pattern names {@code aws.s3} (artifact writes would otherwise fill the
+     * outbox). It is written after the object is stored, in a transaction of its own: a crash in between loses it.
+     */
+    public void objectCreated(String bucket, String key, long size, String etag, String versionId, String reason) {
+        boolean wanted = db.read(rules::enabled).stream().anyMatch(r -> r.eventPattern() != null && r.eventPattern().contains("\"aws.s3\""));
+        if (!wanted) {
+            return;
+        }
+        Instant now = clock.instant();
+        String id = CodePipelineEvents.newId();
+        ObjectNode event = Json.object();
+        event.put("version", "0");
+        event.put("id", id);
+        event.put("detail-type", "Object Created");
+        event.put("source", "aws.s3");
+        event.put("account", accountId);
+        event.put("time", Json.seconds(now));
+        event.put("region", region);
+        event.putArray("resources").add("arn:aws:s3:::" + bucket);
+        ObjectNode detail = event.putObject("detail");
+        detail.put("version", "0");
+        detail.putObject("bucket").put("name", bucket);
+        ObjectNode object = detail.putObject("object");
+        object.put("key", key);
+        object.put("size", size);
+        object.put("etag", etag);
+        if (versionId != null && !"null".equals(versionId)) {
+            object.put("version-id", versionId);
+        }
+        object.put("sequencer", String.format("%016X", now.toEpochMilli()));
+        detail.put("request-id", id);
+        detail.put("requester", accountId);
+        detail.put("reason", reason);
+        db.inTransaction(c -> {
+            outbox.add(c, id, OutboxRow.EVENT, null, null, "Object Created", null, null, Json.write(event), now);
+            return null;
+        });
+        written.run();
+    }
+
     private static String text(JsonNode in, String field) {
         return in.hasNonNull(field) ? in.get(field).asText() : null;
     }

@@ -63,6 +63,13 @@ public final class EventEndpoints {
 
     public void sns(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String requestId = RequestIds.next();
+        try {
+            authenticator.authenticate(request, SigV4Credential.fromAuthorization(request.getHeader("Authorization")));
+        } catch (ServiceException e) {
+            SnsApi.Answer refused = SnsApi.error(new SnsException("AuthorizationError", 403, e.getMessage()), requestId);
+            write(response, HttpAnswer.xml(refused.status(), refused.xml()), requestId);
+            return;
+        }
         Map<String, String> params = new HashMap<>();
         parseForm(request.getQueryString(), params);
         parseForm(new String(readBody(request), StandardCharsets.UTF_8), params);
@@ -78,6 +85,13 @@ public final class EventEndpoints {
 
     public void notifications(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String requestId = RequestIds.next();
+        try {
+            authenticator.authenticate(request, SigV4Credential.fromAuthorization(request.getHeader("Authorization")));
+        } catch (ServiceException e) {
+            write(response, new HttpAnswer(403, "application/json", Json.write(Json.object().put("Message", e.getMessage()))
+                    .getBytes(StandardCharsets.UTF_8), Map.of("x-amzn-ErrorType", "AccessDeniedException")), requestId);
+            return;
+        }
         HttpAnswer answer = events.notifications().handle(call(request), requestId);
         write(response, answer, requestId);
     }
