@@ -515,11 +515,13 @@ class EventsApiTest {
                  "detail": {"bucket": {"name": ["conveyor-test-sources"]}, "object": {"key": [{"suffix": ".zip"}]}}}"""));
         events.putTargets(r -> r.rule("uploads").targets(t -> t.id("pipeline").arn(pipelineArn("on-upload"))));
         ExecutionFixtures.putSource(server.objects(), Map.of("README", "a new version"));
+        // The pipeline's own S3 source trigger starts it too (trigger detail: the object); the rule's start names the rule.
+        String ruleArn = "arn:aws:events:us-east-1:" + ACCOUNT + ":rule/uploads";
         var started = Await.await(() -> pipelines.listPipelineExecutions(r -> r.pipelineName("on-upload")).pipelineExecutionSummaries(),
-                list -> list.stream().anyMatch(e -> "CloudWatchEvent".equals(e.trigger().triggerTypeAsString())), Duration.ofSeconds(20),
-                "the upload to start the pipeline");
-        var execution = started.stream().filter(e -> "CloudWatchEvent".equals(e.trigger().triggerTypeAsString())).findFirst().orElseThrow();
-        assertThat(execution.trigger().triggerDetail()).isEqualTo("arn:aws:events:us-east-1:" + ACCOUNT + ":rule/uploads");
+                list -> list.stream().anyMatch(e -> ruleArn.equals(e.trigger().triggerDetail())), Duration.ofSeconds(20),
+                "the upload to start the pipeline through the rule");
+        var execution = started.stream().filter(e -> ruleArn.equals(e.trigger().triggerDetail())).findFirst().orElseThrow();
+        assertThat(execution.trigger().triggerTypeAsString()).isEqualTo("CloudWatchEvent");
         assertThat(ExecutionFixtures.awaitSettled(pipelines, "on-upload", execution.pipelineExecutionId()).status())
                 .isEqualTo(PipelineExecutionStatus.SUCCEEDED);
     }
