@@ -103,6 +103,8 @@ public final class ConveyorServer implements AutoCloseable {
     private FunctionServices functionServices;
     private dev.conveyor.server.events.EventSettings eventSettings = dev.conveyor.server.events.EventSettings.defaults();
     private dev.conveyor.events.EventServices eventServices;
+    private dev.conveyor.cloudwatch.CloudWatchServices cloudWatch;
+    private dev.conveyor.cloudwatch.CloudWatchServices.Settings cloudWatchSettings = dev.conveyor.cloudwatch.CloudWatchServices.Settings.defaults();
 
     public ConveyorServer(ServerConfig config, Clock clock) {
         this.config = config;
@@ -192,6 +194,9 @@ public final class ConveyorServer implements AutoCloseable {
         functionServices = FunctionServices.open(database, config.dataDir(), objects, config.region(), config.accountId(),
                 InstancePool.RuntimeSettings.defaults(), clock);
         LambdaEndpoint lambdaEndpoint = new LambdaEndpoint(functionServices.api(), functionServices.functions());
+        // CloudWatch alarms (issues 15 and 16): JSON 1.0 (the CLI) and Query (SDK v2), Alertmanager's webhook, the alarm timer.
+        cloudWatch = dev.conveyor.cloudwatch.CloudWatchServices.open(database, config.region(), config.accountId(), clock, cloudWatchSettings)
+                .start();
         codeBuildServices = new CodeBuildServices(config.dataDir(), database, engine, queries, objects, secretServices.references(),
                 engineConfig.logsDir(), settings.agentCapacity(), config.region(), config.accountId(), clock);
         ExecutionOperations executionOperations = new ExecutionOperations(engine, queries, pipelines, arns, config.accountId(), actionTypes,
@@ -227,6 +232,10 @@ public final class ConveyorServer implements AutoCloseable {
         eventServices.eventBridge().operations().forEach((name, op) -> eventBridgeOperations.put(name, (input, context) -> op.apply(input)));
         JsonService eventBridge = new JsonService(dev.conveyor.events.EventServices.eventBridgeModel(), eventBridgeOperations);
         jsonServices.put(eventBridge.targetPrefix(), eventBridge);
+        Map<String, JsonOperation> cloudWatchOperations = new HashMap<>();
+        cloudWatch.api().operations().forEach((name, operation) -> cloudWatchOperations.put(name, (input, context) -> operation.apply(input)));
+        JsonService cloudWatchJson = new JsonService(dev.conveyor.cloudwatch.api.CloudWatchApi.model(), cloudWatchOperations);
+        jsonServices.put(cloudWatchJson.targetPrefix(), cloudWatchJson);
         AwsJsonProtocol json = new AwsJsonProtocol(jsonServices, auditor);
         ActionLogEndpoint logs = new ActionLogEndpoint(queries, engineConfig.logsDir());
         // Job credentials are verified and scoped to their job's artifacts; other signatures are accepted for now.
@@ -234,15 +243,20 @@ public final class ConveyorServer implements AutoCloseable {
                 jobId -> engine.findJob(jobId).map(dev.conveyor.store.execution.JobRow::dataJson), RequestAuthenticator.acceptAny(), clock);
         dev.conveyor.server.events.EventEndpoints eventEndpoints = new dev.conveyor.server.events.EventEndpoints(eventServices, engine,
                 authenticator);
+        dev.conveyor.server.cloudwatch.CloudWatchEndpoint cloudWatchEndpoint = new dev.conveyor.server.cloudwatch.CloudWatchEndpoint(
+                cloudWatch.api(), cloudWatch.alertmanager(), authenticator, auditor);
         RequestRouter router = new RequestRouter(json, authenticator, clock,
                 List.of(new RequestRouter.PathRoute(ActionLogEndpoint.PREFIX, logs::handle), audited(sourceServices.webhookRoute(), auditor),
                         codeBuildServices.logRoute(), new RequestRouter.PathRoute(dev.conveyor.functions.api.LambdaRestApi.CODE_PREFIX,
                                 lambdaEndpoint::serveCode),
                         new RequestRouter.PathRoute(dev.conveyor.events.sns.SnsApi.LINK_PREFIX, eventEndpoints::snsLinks),
                         new RequestRouter.PathRoute(dev.conveyor.server.events.EventEndpoints.EVENTS_PREFIX, eventEndpoints::eventsApi),
-                        new RequestRouter.PathRoute(dev.conveyor.events.outbox.ApprovalMessages.PREFIX, eventEndpoints::approvals)),
+                        new RequestRouter.PathRoute(dev.conveyor.events.outbox.ApprovalMessages.PREFIX, eventEndpoints::approvals),
+                        new RequestRouter.PathRoute(dev.conveyor.server.cloudwatch.CloudWatchEndpoint.ALERTMANAGER_PATH,
+                                cloudWatchEndpoint::handleAlertmanager)),
                 artifactServices.s3(), Map.of("iam", iamEndpoint::handle, "sts", iamEndpoint::handle, "lambda", lambdaEndpoint::handle,
-                        "sns", eventEndpoints::sns, "codestar-notifications", eventEndpoints::notifications))
+                        "sns", eventEndpoints::sns, "codestar-notifications", eventEndpoints::notifications,
+                        "monitoring", cloudWatchEndpoint::handleQuery))
                 .observeS3Calls(auditor::s3);
         Optional<java.nio.file.Path> adminCredentials = iam.bootstrap().run(config.dataDir());
         router.readiness(new ServerHealth(database, config.dataDir()));
@@ -414,6 +428,19 @@ public final class ConveyorServer implements AutoCloseable {
         return sourceServices;
     }
 
+    /**
+     * CloudWatch's settings (the alarm timer's tick, Alertmanager's bearer token and alarm label); call before {@link #start()}.
+     */
+    public synchronized ConveyorServer cloudWatchSettings(dev.conveyor.cloudwatch.CloudWatchServices.Settings settings) {
+        this.cloudWatchSettings = settings;
+        return this;
+    }
+
+    /** CloudWatch alarms: {@code alarms()} is the {@link dev.conveyor.model.alarms.AlarmStates} rules and deployments read. */
+    public dev.conveyor.cloudwatch.CloudWatchServices cloudWatch() {
+        return cloudWatch;
+    }
+
     /** Lambda-compatible functions (for in-process tools and tests). */
     public FunctionServices functions() {
         return functionServices;
@@ -469,6 +496,10 @@ public final class ConveyorServer implements AutoCloseable {
         if (codeBuildServices != null) {
             codeBuildServices.close();
             codeBuildServices = null;
+        }
+        if (cloudWatch != null) {
+            cloudWatch.close(); // stops the alarm timer
+            cloudWatch = null;
         }
         if (functionServices != null) {
             functionServices.close(); // stops every function instance
