@@ -115,22 +115,37 @@ public final class EventsBench {
         return databaseUrl == null ? config : config.withDatabaseUrl(databaseUrl);
     }
 
+    /** Rounds of the overhead comparison: without, with, without, with… so that the machine's load drifts over both alike. */
+    private static final int ROUNDS = 3;
+
     private static Figures measure(String label, String databaseUrl) throws Exception {
-        double without = run(config(databaseUrl), EventSettings.defaults().withoutTransitionEvents(), b -> b.perActionOverhead(), null);
-        String secondUrl = databaseUrl == null ? null : PostgresServer.shared().createDatabase();
-        double[] with = new double[5];
-        run(config(secondUrl), EventSettings.defaults(), b -> {
-            with[0] = b.perActionOverhead();
-            return 0;
-        }, b -> {
+        double[] without = new double[ROUNDS];
+        double[] with = new double[ROUNDS];
+        for (int round = 0; round < ROUNDS; round++) {
+            without[round] = run(config(url(databaseUrl)), EventSettings.defaults().withoutTransitionEvents(), EventsBench::perActionOverhead, null);
+            with[round] = run(config(url(databaseUrl)), EventSettings.defaults(), EventsBench::perActionOverhead, null);
+        }
+        double[] delivery = new double[4];
+        run(config(url(databaseUrl)), EventSettings.defaults(), b -> 0, b -> {
             double[] latency = b.latency();
             double[] throughput = b.throughput();
-            with[1] = latency[0];
-            with[2] = latency[1];
-            with[3] = throughput[0];
-            with[4] = throughput[1];
+            delivery[0] = latency[0];
+            delivery[1] = latency[1];
+            delivery[2] = throughput[0];
+            delivery[3] = throughput[1];
         });
-        return new Figures(label, without, with[0], with[1], with[2], with[3], (int) with[4]);
+        return new Figures(label, median(without), median(with), delivery[0], delivery[1], delivery[2], (int) delivery[3]);
+    }
+
+    /** A fresh database of the kind {@code databaseUrl} names (null: embedded H2). */
+    private static String url(String databaseUrl) {
+        return databaseUrl == null ? null : PostgresServer.shared().createDatabase();
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
     }
 
     @FunctionalInterface
@@ -345,7 +360,8 @@ public final class EventsBench {
                 + "java -cp \"conveyor-bench/target/conveyor-bench.jar:conveyor-bench/target/lib/*\" dev.conveyor.bench.EventsBench "
                 + "--report docs/benchmarks.md`.\n\n");
         s.append("In-process server with no-op actions (as in Orchestration). *Overhead per action* is the engine's cost per action "
-                + "without the outbox recorder and with it, measured one after the other in the same run. *Delivery latency* runs "
+                + "without the outbox recorder and with it: the median of " + ROUNDS + " rounds, each a fresh server without then "
+                + "one with, alternating in the same run so that the machine's load weighs on both alike. *Delivery latency* runs "
                 + "from the no-op provider's return to a webhook receiver on loopback holding the action's SUCCEEDED event "
                 + "(400 events). *Outbox throughput* is events delivered per second while 200 parallel executions run, every "
                 + "event matched by one webhook rule.\n\n");

@@ -525,4 +525,25 @@ class EventsApiTest {
         assertThat(ExecutionFixtures.awaitSettled(pipelines, "on-upload", execution.pipelineExecutionId()).status())
                 .isEqualTo(PipelineExecutionStatus.SUCCEEDED);
     }
+
+    @Test
+    void aSlackTargetGetsABlockKitMessageWithPipelineStageStatusAndALink() throws Exception {
+        notifications.createNotificationRule(r -> r.name("slack-stages").resource(pipelineArn("chatty"))
+                .eventTypeIds("codepipeline-pipeline-stage-execution-failed").detailType(DetailType.BASIC)
+                .targets(Target.builder().targetType("AWSChatbotSlack").targetAddress(receiver.url("/services/T000/B000/XXX")).build()));
+        String execution = failingPipeline("chatty");
+        ExecutionFixtures.awaitSettled(pipelines, "chatty", execution);
+        EventReceiver.Received slack = Await.await(() -> receiver.received().stream().findFirst().orElse(null), r -> r != null,
+                Duration.ofSeconds(20), "the Slack message");
+        JsonNode message = JSON.readTree(slack.body());
+        assertThat(message.path("text").asText()).contains("chatty").contains("Build").contains("FAILED");
+        JsonNode blocks = message.path("blocks");
+        assertThat(blocks.get(0).path("type").asText()).isEqualTo("header");
+        assertThat(blocks.get(1).path("fields").toString()).contains("*Pipeline*\\nchatty").contains("*Stage*\\nBuild")
+                .contains("*Status*\\nFAILED").contains(execution);
+        JsonNode button = blocks.get(blocks.size() - 1).path("elements").get(0);
+        assertThat(button.path("type").asText()).isEqualTo("button");
+        assertThat(button.path("url").asText()).startsWith(server.endpoint()).contains(execution);
+        assertThat(receiver.received()).as("one failed stage, one message").hasSize(1);
+    }
 }
