@@ -176,9 +176,6 @@ public final class Dispatcher implements AutoCloseable {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            if (!running) {
-                return; // shutting down: the delivery stays Pending and is tried again at the next start
-            }
             String error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             Instant next = attempts >= policy.maxAttempts() ? null : clock.instant().plus(policy.backoff(attempts));
             if (next == null) {
@@ -199,12 +196,17 @@ public final class Dispatcher implements AutoCloseable {
     public synchronized void close() {
         running = false;
         signal();
-        if (loop != null) {
-            try {
+        try {
+            if (loop != null) {
                 loop.join(5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
             }
+            // Let attempts in flight record how they went (each is bounded by the policy's timeout).
+            long deadline = System.nanoTime() + policy.timeout().toNanos();
+            while (!inFlight.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -67,6 +67,13 @@ public final class MessageSigner {
                 writer.writeObject(cert);
             }
             Path tmpKey = dir.resolve("sns-signing-key.der.tmp");
+            Files.deleteIfExists(tmpKey);
+            try {
+                Files.createFile(tmpKey, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            } catch (UnsupportedOperationException e) {
+                Files.createFile(tmpKey); // not a POSIX file system
+            }
             Files.write(tmpKey, pair.getPrivate().getEncoded());
             Files.move(tmpKey, keyFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             Files.writeString(certFile, pem.toString());
