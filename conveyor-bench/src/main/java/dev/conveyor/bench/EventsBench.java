@@ -81,7 +81,7 @@ public final class EventsBench {
     private EventsBench(ConveyorServer server) {
         this.server = server;
         this.client = CodePipelineClient.builder().endpointOverride(URI.create(server.endpoint())).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench")))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(dev.conveyor.testkit.TestCredentials.ACCESS_KEY_ID, dev.conveyor.testkit.TestCredentials.SECRET_ACCESS_KEY)))
                 .httpClient(UrlConnectionHttpClient.create()).build();
         ExecutionListener listener = (pipelines, ids) -> ids.forEach(id -> {
             CountDownLatch latch = settled.get(id);
@@ -110,7 +110,9 @@ public final class EventsBench {
     }
 
     private static ServerConfig config(String databaseUrl) throws Exception {
-        ServerConfig config = ServerConfig.embedded(Files.createTempDirectory("conveyor-events-bench-"), 0).withEngine(
+        ServerConfig config = ServerConfig.embedded(Files.createTempDirectory("conveyor-events-bench-"), 0)
+                .withAuth(ServerConfig.AuthSettings.administrator(dev.conveyor.testkit.TestCredentials.ACCESS_KEY_ID,
+                        dev.conveyor.testkit.TestCredentials.SECRET_ACCESS_KEY)).withEngine(
                 new ServerConfig.EngineSettings(true, 4, Duration.ofDays(7), Duration.ofSeconds(30), Duration.ofSeconds(1)));
         return databaseUrl == null ? config : config.withDatabaseUrl(databaseUrl);
     }
@@ -252,7 +254,7 @@ public final class EventsBench {
 
     private void rule(String name, String pattern, int port) {
         try (EventBridgeClient events = EventBridgeClient.builder().endpointOverride(URI.create(server.endpoint())).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench")))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(dev.conveyor.testkit.TestCredentials.ACCESS_KEY_ID, dev.conveyor.testkit.TestCredentials.SECRET_ACCESS_KEY)))
                 .httpClient(UrlConnectionHttpClient.create()).build()) {
             events.putRule(r -> r.name(name).eventPattern(pattern));
             events.putTargets(r -> r.rule(name).targets(t -> t.id("hook").arn("http://127.0.0.1:" + port + "/" + name)

@@ -100,7 +100,8 @@ class EventsApiTest {
         smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         smtp.start();
         Path dataDir = Files.createTempDirectory("conveyor-events-");
-        server = new ConveyorServer(ServerConfig.embedded(dataDir, 0), clock)
+        server = new ConveyorServer(ServerConfig.embedded(dataDir, 0)
+                .withAuth(ServerConfig.AuthSettings.administrator(TestCredentials.ACCESS_KEY_ID, TestCredentials.SECRET_ACCESS_KEY)), clock)
                 .withEvents(EventSettings.defaults().withSmtp("127.0.0.1", smtp.getSmtp().getPort(), "conveyor@example.com")
                         .withDelivery(new DeliveryPolicy(Duration.ofMillis(50), Duration.ofMillis(200), MAX_ATTEMPTS, Duration.ofSeconds(5))))
                 .start();

@@ -30,7 +30,8 @@ import software.amazon.awssdk.services.codepipeline.model.StageDeclaration;
 class ExecutionEventsTest {
     @Test
     void theStreamWakesTheWatcherWithTheExecutionsEvents() throws Exception {
-        try (ConveyorServer server = new ConveyorServer(ServerConfig.embedded(Files.createTempDirectory("conveyor-cli-events-"), 0)).start();
+        try (ConveyorServer server = new ConveyorServer(ServerConfig.embedded(Files.createTempDirectory("conveyor-cli-events-"), 0)
+                .withAuth(ServerConfig.AuthSettings.administrator(TestCredentials.ACCESS_KEY_ID, TestCredentials.SECRET_ACCESS_KEY))).start();
              CodePipelineClient client = CodePipelineClient.builder().endpointOverride(URI.create(server.endpoint())).region(Region.US_EAST_1)
                      .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(TestCredentials.ACCESS_KEY_ID,
                              TestCredentials.SECRET_ACCESS_KEY)))

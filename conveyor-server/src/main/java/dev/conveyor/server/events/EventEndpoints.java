@@ -11,8 +11,6 @@ import dev.conveyor.events.sns.MessageSigner;
 import dev.conveyor.events.sns.SnsApi;
 import dev.conveyor.events.sns.SnsException;
 import dev.conveyor.model.errors.ServiceException;
-import dev.conveyor.server.auth.RequestAuthenticator;
-import dev.conveyor.server.auth.SigV4Credential;
 import dev.conveyor.server.protocol.RequestIds;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -26,7 +24,6 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +33,7 @@ import org.slf4j.LoggerFactory;
  *   <li>requests signed for {@code sns}: SNS's Query API; for {@code codestar-notifications}: CodeStar Notifications;</li>
  *   <li>{@code /conveyor/v1/sns/…} (unsigned GETs, as SNS's are): the signing certificate, the SubscribeURL and the
  *       UnsubscribeURL of messages;</li>
- *   <li>{@code /conveyor/v1/events/…} (signed, by header or presigned query): the live streams
+ *   <li>{@code /conveyor/v1/events/…} (signed, by header or presigned query; the router authenticates): the live streams
  *       {@code pipelines/<name>/stream} and {@code pipelines/<name>/executions/<id>/stream} (Server-Sent Events, resumable
  *       with Last-Event-ID), {@code dead-letters} (GET) and {@code dead-letters/<id>/redrive} (POST);</li>
  *   <li>{@code /conveyor/v1/approvals/<pipeline>/<stage>/<action>/<token>}: a manual approval's page (GET) and its
@@ -51,25 +48,40 @@ public final class EventEndpoints {
 
     private final EventServices events;
     private final ExecutionEngine engine;
-    private final RequestAuthenticator authenticator;
 
-    public EventEndpoints(EventServices events, ExecutionEngine engine, RequestAuthenticator authenticator) {
+    /** Authentication is the router's (signed routes, with the actions {@link #snsActionOf} and {@link #notificationsActionOf} name). */
+    public EventEndpoints(EventServices events, ExecutionEngine engine) {
         this.events = events;
         this.engine = engine;
-        this.authenticator = authenticator;
+    }
+
+    /** The IAM action and resource of an SNS request: {@code sns:<Action>} on its topic (or subscription) ARN. */
+    public static String[] snsActionOf(HttpServletRequest request, byte[] body) {
+        Map<String, String> p = new HashMap<>();
+        parseForm(request.getQueryString(), p);
+        parseForm(new String(body, StandardCharsets.UTF_8), p);
+        String resource = p.getOrDefault("TopicArn", p.getOrDefault("TargetArn", p.getOrDefault("SubscriptionArn", "*")));
+        return new String[] {"sns:" + p.getOrDefault("Action", ""), resource};
+    }
+
+    /** The IAM action and resource of a CodeStar Notifications request: the operation its path names, on its rule's ARN. */
+    public static String[] notificationsActionOf(HttpServletRequest request, byte[] body) {
+        String path = request.getRequestURI();
+        String operation = path.length() > 1 ? Character.toUpperCase(path.charAt(1)) + path.substring(2) : "";
+        String resource = "*";
+        try {
+            var json = Json.read(new String(body, StandardCharsets.UTF_8));
+            resource = json.path("Arn").asText(json.path("Resource").asText("*"));
+        } catch (IllegalArgumentException e) {
+            // not JSON: the API says so once authorized
+        }
+        return new String[] {"codestar-notifications:" + operation, resource};
     }
 
     // ---- signed APIs
 
     public void sns(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String requestId = RequestIds.next();
-        try {
-            authenticator.authenticate(request, SigV4Credential.fromAuthorization(request.getHeader("Authorization")));
-        } catch (ServiceException e) {
-            SnsApi.Answer refused = SnsApi.error(new SnsException("AuthorizationError", 403, e.getMessage()), requestId);
-            write(response, HttpAnswer.xml(refused.status(), refused.xml()), requestId);
-            return;
-        }
         Map<String, String> params = new HashMap<>();
         parseForm(request.getQueryString(), params);
         parseForm(new String(readBody(request), StandardCharsets.UTF_8), params);
@@ -85,13 +97,6 @@ public final class EventEndpoints {
 
     public void notifications(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String requestId = RequestIds.next();
-        try {
-            authenticator.authenticate(request, SigV4Credential.fromAuthorization(request.getHeader("Authorization")));
-        } catch (ServiceException e) {
-            write(response, new HttpAnswer(403, "application/json", Json.write(Json.object().put("Message", e.getMessage()))
-                    .getBytes(StandardCharsets.UTF_8), Map.of("x-amzn-ErrorType", "AccessDeniedException")), requestId);
-            return;
-        }
         HttpAnswer answer = events.notifications().handle(call(request), requestId);
         write(response, answer, requestId);
     }
@@ -134,26 +139,6 @@ public final class EventEndpoints {
 
     public void eventsApi(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String requestId = RequestIds.next();
-        Optional<SigV4Credential> credential;
-        try {
-            credential = SigV4Credential.fromAuthorization(request.getHeader("Authorization"));
-            if (credential.isEmpty()) {
-                Map<String, String> q = new HashMap<>();
-                parseForm(request.getQueryString(), q);
-                if (q.containsKey("X-Amz-Credential") && q.containsKey("X-Amz-Signature")) {
-                    credential = Optional.of(SigV4Credential.fromScope(q.get("X-Amz-Credential")));
-                }
-            }
-            if (credential.isEmpty()) {
-                write(response, HttpAnswer.json(403, "{\"__type\":\"MissingAuthenticationTokenException\",\"message\":\"Requests to "
-                        + EVENTS_PREFIX + " must be signed with SigV4 (an Authorization header or a presigned URL)\"}"), requestId);
-                return;
-            }
-            authenticator.authenticate(request, credential);
-        } catch (ServiceException e) {
-            write(response, HttpAnswer.json(403, Json.write(Json.object().put("__type", e.errorType()).put("message", e.getMessage()))), requestId);
-            return;
-        }
         List<String> parts = List.of(request.getRequestURI().substring(EVENTS_PREFIX.length()).split("/"));
         parts = parts.stream().map(p -> URLDecoder.decode(p, StandardCharsets.UTF_8)).toList();
         String method = request.getMethod();
