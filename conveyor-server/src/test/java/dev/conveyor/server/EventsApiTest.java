@@ -455,8 +455,11 @@ class EventsApiTest {
         String execution = succeedingPipeline("streamed");
         ExecutionFixtures.awaitSettled(pipelines, "streamed", execution);
         String path = "/conveyor/v1/events/pipelines/streamed/executions/" + execution + "/stream";
-        assertThat(http.send(HttpRequest.newBuilder(URI.create(server.endpoint() + path)).GET().build(), HttpResponse.BodyHandlers.ofString())
-                .statusCode()).as("unsigned").isEqualTo(403);
+        HttpResponse<String> unsigned = http.send(HttpRequest.newBuilder(URI.create(server.endpoint() + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(unsigned.statusCode()).as("unsigned").isBetween(400, 403);
+        assertThat(unsigned.headers().firstValue("x-amzn-ErrorType")).as("refused by authentication").isPresent();
+        assertThat(unsigned.body()).doesNotContain("Pipeline STARTED").doesNotContain("detail-type");
         List<String[]> all = readStream(signed("GET", path).build(), 10);
         assertThat(all).extracting(e -> e[1]).containsExactly("Pipeline STARTED", "Stage Source STARTED", "Action Source/Source STARTED",
                 "Action Source/Source SUCCEEDED", "Stage Source SUCCEEDED", "Stage Build STARTED", "Action Build/Compile STARTED",
