@@ -94,6 +94,18 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--no-http", description = "Serve HTTPS only: no plain HTTP listener on --port.")
     boolean noHttp;
 
+    @Option(names = "--haproxy-socket", paramLabel = "PATH", description = "HAProxy's runtime API socket (stats socket … level admin): "
+            + "deployment groups with loadBalancerInfo drain, enable and weigh the servers of the backend named as their target group.")
+    java.nio.file.Path haproxySocket;
+
+    @Option(names = "--deploy-minute-seconds", defaultValue = "60", hidden = true,
+            description = "The length in seconds of a deployment 'minute' (canary and linear intervals, waits); for tests.")
+    int deployMinuteSeconds;
+
+    @Option(names = "--deploy-agent-timeout-seconds", defaultValue = "60", hidden = true,
+            description = "A deployment target whose agent is silent this long while it holds a command fails.")
+    int deployAgentTimeoutSeconds;
+
     @Option(names = "--demo", description = "Create the demo pipeline conveyor-demo (and start it) if it does not exist yet.")
     boolean demo;
 
@@ -114,7 +126,9 @@ final class ServerCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
         }
-        ConveyorServer server = new ConveyorServer(config).start();
+        ConveyorServer server = new ConveyorServer(config).deployments(new dev.conveyor.server.deploy.DeployEndpoint.Options(haproxySocket,
+                dev.conveyor.deploy.engine.DeploySettings.defaults().withSecondsPerMinute(deployMinuteSeconds)
+                        .withAgentTimeout(java.time.Duration.ofSeconds(deployAgentTimeoutSeconds)))).start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

@@ -101,6 +101,9 @@ public final class ConveyorServer implements AutoCloseable {
     private dev.conveyor.audit.AuditServices audit;
     private dev.conveyor.server.tls.SelfSignedCertificate.Files selfSigned;
     private FunctionServices functionServices;
+    private dev.conveyor.server.deploy.DeployEndpoint deployEndpoint;
+    private dev.conveyor.server.deploy.DeployEndpoint.Options deployOptions = dev.conveyor.server.deploy.DeployEndpoint.Options.defaults();
+    private dev.conveyor.model.alarms.AlarmStates alarmStates;
 
     public ConveyorServer(ServerConfig config, Clock clock) {
         this.config = config;
@@ -109,6 +112,12 @@ public final class ConveyorServer implements AutoCloseable {
 
     public ConveyorServer(ServerConfig config) {
         this(config, Clock.systemUTC());
+    }
+
+    /** Deployments' settings (issue 15): the HAProxy runtime socket and timing. Call before {@link #start()}. */
+    public ConveyorServer deployments(dev.conveyor.server.deploy.DeployEndpoint.Options options) {
+        this.deployOptions = options;
+        return this;
     }
 
     /** Opens the database, wires the APIs and starts listening. */
@@ -205,6 +214,10 @@ public final class ConveyorServer implements AutoCloseable {
         JsonService cloudTrail = new JsonService(dev.conveyor.audit.AuditServices.cloudTrailModel(),
                 Map.of("LookupEvents", (input, context) -> audit.lookupEvents().handle(input)));
         jsonServices.put(cloudTrail.targetPrefix(), cloudTrail);
+        // Deployments (issue 15): CodeDeploy's API, the host commands conveyor agents poll, HAProxy when configured.
+        deployEndpoint = new dev.conveyor.server.deploy.DeployEndpoint(database, objects, alarmStates, deployOptions, config.region(),
+                config.accountId(), clock);
+        jsonServices.putAll(deployEndpoint.jsonServices());
         AwsJsonProtocol json = new AwsJsonProtocol(jsonServices, auditor);
         ActionLogEndpoint logs = new ActionLogEndpoint(queries, engineConfig.logsDir());
         // Job credentials are verified and scoped to their job's artifacts; other signatures are accepted for now.
@@ -213,7 +226,7 @@ public final class ConveyorServer implements AutoCloseable {
         RequestRouter router = new RequestRouter(json, authenticator, clock,
                 List.of(new RequestRouter.PathRoute(ActionLogEndpoint.PREFIX, logs::handle), audited(sourceServices.webhookRoute(), auditor),
                         codeBuildServices.logRoute(), new RequestRouter.PathRoute(dev.conveyor.functions.api.LambdaRestApi.CODE_PREFIX,
-                                lambdaEndpoint::serveCode)),
+                                lambdaEndpoint::serveCode), deployEndpoint.bundleRoute()),
                 artifactServices.s3(), Map.of("iam", iamEndpoint::handle, "sts", iamEndpoint::handle, "lambda", lambdaEndpoint::handle))
                 .observeS3Calls(auditor::s3);
         Optional<java.nio.file.Path> adminCredentials = iam.bootstrap().run(config.dataDir());
@@ -374,6 +387,11 @@ public final class ConveyorServer implements AutoCloseable {
         return sourceServices;
     }
 
+    /** Deployments (for in-process tools and tests). */
+    public dev.conveyor.deploy.DeployServices deploy() {
+        return deployEndpoint.services();
+    }
+
     /** Lambda-compatible functions (for in-process tools and tests). */
     public FunctionServices functions() {
         return functionServices;
@@ -429,6 +447,10 @@ public final class ConveyorServer implements AutoCloseable {
         if (codeBuildServices != null) {
             codeBuildServices.close();
             codeBuildServices = null;
+        }
+        if (deployEndpoint != null) {
+            deployEndpoint.close(); // deployments stop where they are; the next start resumes them
+            deployEndpoint = null;
         }
         if (functionServices != null) {
             functionServices.close(); // stops every function instance

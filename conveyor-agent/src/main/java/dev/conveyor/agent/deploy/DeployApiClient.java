@@ -1,0 +1,71 @@
+package dev.conveyor.agent.deploy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.conveyor.agent.CaBundle;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** Calls the server's CodeDeploy and host-command APIs (AWS JSON 1.1) and downloads revision bundles. */
+final class DeployApiClient implements AutoCloseable {
+    static final String CODEDEPLOY = "CodeDeploy_20141006";
+    static final String COMMANDS = "ConveyorDeployCommands_20261206";
+
+    /** An error the server answered, with its type. */
+    static final class ApiError extends RuntimeException {
+        final String type;
+
+        ApiError(String type, String message) {
+            super(type + ": " + message);
+            this.type = type;
+        }
+    }
+
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final URI endpoint;
+    private final HttpClient http;
+
+    DeployApiClient(URI endpoint, CaBundle trust) {
+        this.endpoint = endpoint;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(trust.sslContext()).build();
+    }
+
+    ObjectMapper mapper() {
+        return mapper;
+    }
+
+    JsonNode call(String prefix, String operation, JsonNode input) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(endpoint.resolve("/"))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/x-amz-json-1.1")
+                .header("X-Amz-Target", prefix + "." + operation)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(mapper.writeValueAsBytes(input)))
+                .build();
+        HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        JsonNode body = response.body().length == 0 ? mapper.createObjectNode() : mapper.readTree(response.body());
+        if (response.statusCode() != 200) {
+            throw new ApiError(body.path("__type").asText("HTTP " + response.statusCode()), body.path("message").asText(""));
+        }
+        return body;
+    }
+
+    InputStream download(String path) throws IOException, InterruptedException {
+        HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(endpoint.resolve(path)).timeout(Duration.ofMinutes(10)).GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        if (response.statusCode() != 200) {
+            response.body().close();
+            throw new IOException("the bundle download " + path + " answered HTTP " + response.statusCode());
+        }
+        return response.body();
+    }
+
+    @Override
+    public void close() {
+        http.close();
+    }
+}
