@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Deployments end to end with real processes: HAProxy on loopback in front of four hosts, each a {@code conveyor agent}
@@ -34,7 +35,8 @@ class CodeDeployTest {
     private static final Duration DEPLOYMENT_TIMEOUT = Duration.ofMinutes(3);
     private static final int WINDOW = 40;
 
-    private Path work;
+    @TempDir
+    Path work;
     private Haproxy haproxy;
     private ConveyorProcess server;
     private DeployHosts hosts;
@@ -42,7 +44,6 @@ class CodeDeployTest {
 
     @BeforeAll
     void startFleet() throws Exception {
-        work = Files.createTempDirectory("codedeploy-e2e");
         List<String> names = List.of("host-1", "host-2", "host-3", "host-4");
         List<Integer> ports = new ArrayList<>();
         for (int i = 0; i < names.size(); i++) {
@@ -58,10 +59,11 @@ class CodeDeployTest {
                     Map.of("app", "web", "color", i < 2 ? "a" : "b"));
         }
         aws.succeed("s3", "mb", "s3://releases");
-        for (String version : List.of("v1", "v2", "v4", "v5", "v6")) {
+        for (String version : List.of("v1", "v2", "v4", "v5", "v6", "v7")) {
             aws.succeed("s3", "cp", DeployHosts.bundle(work.resolve("bundles"), version, true).toString(), "s3://releases/web-" + version + ".zip");
         }
         aws.succeed("s3", "cp", DeployHosts.bundle(work.resolve("bundles"), "v3", false).toString(), "s3://releases/web-v3.zip");
+        aws.succeed("s3", "cp", DeployHosts.bundle(work.resolve("bundles"), "v8", false).toString(), "s3://releases/web-v8.zip");
         aws.ok("deploy", "create-application", "--application-name", "web", "--compute-platform", "Server");
         createGroup("inplace", """
                 "deploymentStyle": {"deploymentType": "IN_PLACE", "deploymentOption": "WITH_TRAFFIC_CONTROL"},
@@ -351,5 +353,65 @@ class CodeDeployTest {
         assertThat(half).isLessThan(threeQuarters);
         assertThat(shares.get(shares.size() - 1)).isEqualTo(100);
         assertThat(served(100)).containsOnlyKeys("v6");
+    }
+
+    @Test
+    @Order(6)
+    void aPipelineDeploysThroughCodeDeployAndItsActionFailsWithTheDeploymentsReason() throws Exception {
+        // From: host-3 and host-4 serve v6. The in-place group deploys to all four; v7 is good, v8 fails ValidateService.
+        aws.succeed("s3", "mb", "s3://web-source");
+        aws.ok("s3api", "put-bucket-versioning", "--bucket", "web-source", "--versioning-configuration", "Status=Enabled");
+        aws.succeed("s3", "mb", "s3://web-artifacts");
+        aws.succeed("s3", "cp", work.resolve("bundles/web-v7.zip").toString(), "s3://web-source/web.zip");
+        Path definition = work.resolve("pipeline.json");
+        Files.writeString(definition, """
+                {"pipeline": {"name": "web-release", "roleArn": "arn:aws:iam::000000000000:role/p", "pipelineType": "V2",
+                 "artifactStore": {"type": "S3", "location": "web-artifacts"},
+                 "stages": [
+                  {"name": "Source", "actions": [{"name": "Source",
+                     "actionTypeId": {"category": "Source", "owner": "AWS", "provider": "S3", "version": "1"},
+                     "configuration": {"S3Bucket": "web-source", "S3ObjectKey": "web.zip", "PollForSourceChanges": "false"},
+                     "outputArtifacts": [{"name": "Release"}]}]},
+                  {"name": "Deploy", "actions": [{"name": "Deploy",
+                     "actionTypeId": {"category": "Deploy", "owner": "AWS", "provider": "CodeDeploy", "version": "1"},
+                     "configuration": {"ApplicationName": "web", "DeploymentGroupName": "inplace"},
+                     "inputArtifacts": [{"name": "Release"}]}]}
+                 ]}}""");
+        aws.ok("codepipeline", "create-pipeline", "--cli-input-json", "file://" + definition);
+        String first = Executions.createdExecution(aws, "web-release");
+        JsonNode settled = Executions.awaitSettled(aws, "web-release", first, DEPLOYMENT_TIMEOUT);
+        assertThat(settled.path("status").asText()).as(settled.toString()).isEqualTo("Succeeded");
+        assertThat(served(100)).containsOnlyKeys("v7");
+
+        JsonNode deployAction = null;
+        for (JsonNode a : aws.ok("codepipeline", "list-action-executions", "--pipeline-name", "web-release",
+                "--filter", "pipelineExecutionId=" + first).path("actionExecutionDetails")) {
+            if ("Deploy".equals(a.path("actionName").asText())) {
+                deployAction = a;
+            }
+        }
+        String deploymentId = deployAction.at("/output/executionResult/externalExecutionId").asText();
+        assertThat(deploymentId).startsWith("d-");
+        assertThat(deployAction.at("/output/executionResult/externalExecutionSummary").asText()).contains("succeeded").contains("4 succeeded");
+        assertThat(deployAction.at("/output/executionResult/externalExecutionUrl").asText()).endsWith("/conveyor/deploy/deployments/" + deploymentId);
+        JsonNode targets = aws.ok("codepipeline", "list-deploy-action-execution-targets", "--pipeline-name", "web-release",
+                "--action-execution-id", deployAction.path("actionExecutionId").asText()).path("targets");
+        assertThat(targets).hasSize(4);
+        for (JsonNode t : targets) {
+            assertThat(t.path("status").asText()).isEqualTo("Succeeded");
+            assertThat(t.path("events").toString()).contains("\"name\":\"ValidateService\"").contains("\"name\":\"AllowTraffic\"");
+        }
+
+        // A release whose ValidateService fails: the action fails with the deployment's reason; v7 serves everything again.
+        aws.succeed("s3", "cp", work.resolve("bundles/web-v8.zip").toString(), "s3://web-source/web.zip");
+        String second = aws.ok("codepipeline", "start-pipeline-execution", "--name", "web-release").path("pipelineExecutionId").asText();
+        JsonNode failed = Executions.awaitSettled(aws, "web-release", second, DEPLOYMENT_TIMEOUT);
+        assertThat(failed.path("status").asText()).isEqualTo("Failed");
+        JsonNode state = aws.ok("codepipeline", "get-pipeline-state", "--name", "web-release");
+        String message = state.at("/stageStates/1/actionStates/0/latestExecution/errorDetails/message").asText();
+        assertThat(message).contains("failed").contains("ValidateService").contains("health check failed").contains("rolled back by deployment d-");
+        String rollbackId = message.replaceAll("(?s).*rolled back by deployment (d-[A-Z0-9]+).*", "$1");
+        assertThat(awaitEnd(rollbackId).path("status").asText()).isEqualTo("Succeeded");
+        assertThat(served(100)).containsOnlyKeys("v7");
     }
 }

@@ -109,7 +109,9 @@ final class Haproxy implements AutoCloseable {
         for (String line : lines) {
             String[] cells = line.split(",", -1);
             if (cells.length > status && cells[0].equals(backend) && !cells[1].equals("BACKEND") && !cells[1].equals("FRONTEND")) {
-                statuses.put(cells[1], cells[status]);
+                String s = cells[status];
+                // Without health checks an enabled server reads "no check"; a disabled one "MAINT", a draining one "DRAIN…".
+                statuses.put(cells[1], s.startsWith("MAINT") ? "MAINT" : s.startsWith("DRAIN") ? "DRAIN" : "UP");
             }
         }
         return statuses;

@@ -30,6 +30,7 @@ public final class BuiltInProviders {
 
     /** The providers that do builds and other work: they run on any agent, embedded or remote. */
     public static List<ActionProvider> workers() {
-        return List.of(new CommandsProvider(), new CodeBuildProvider(CodeBuildProvider.BUILD), new CodeBuildProvider(CodeBuildProvider.TEST));
+        return List.of(new CommandsProvider(), new CodeBuildProvider(CodeBuildProvider.BUILD), new CodeBuildProvider(CodeBuildProvider.TEST),
+                new dev.conveyor.providers.deploy.CodeDeployProvider());
     }
 }

@@ -206,6 +206,13 @@ public final class ConveyorServer implements AutoCloseable {
         codePipelineOperations.putAll(actionTypeOperations.operations());
         codePipelineOperations.putAll(jobOperations.operations());
         codePipelineOperations.putAll(sourceServices.codePipelineOperations());
+        // Deployments (issue 15): CodeDeploy's API, the host commands conveyor agents poll, HAProxy when configured.
+        deployEndpoint = new dev.conveyor.server.deploy.DeployEndpoint(database, objects, alarmStates, deployOptions, config.region(),
+                config.accountId(), clock);
+        dev.conveyor.server.deploy.PipelineDeployments pipelineDeployments = new dev.conveyor.server.deploy.PipelineDeployments(
+                deployEndpoint.services(), queries, this::endpoint);
+        engine.handleJobRequests(dev.conveyor.providers.deploy.CodeDeployProvider.TYPE, pipelineDeployments);
+        codePipelineOperations.put("ListDeployActionExecutionTargets", pipelineDeployments.listDeployActionExecutionTargets());
         JsonService codePipeline = new JsonService(ServiceModel.codePipeline(), codePipelineOperations);
         Map<String, JsonService> jsonServices = new HashMap<>(sourceServices.jsonServices());
         jsonServices.putAll(Map.of(codePipeline.targetPrefix(), codePipeline, agentApi.targetPrefix(), agentApi));
@@ -214,9 +221,6 @@ public final class ConveyorServer implements AutoCloseable {
         JsonService cloudTrail = new JsonService(dev.conveyor.audit.AuditServices.cloudTrailModel(),
                 Map.of("LookupEvents", (input, context) -> audit.lookupEvents().handle(input)));
         jsonServices.put(cloudTrail.targetPrefix(), cloudTrail);
-        // Deployments (issue 15): CodeDeploy's API, the host commands conveyor agents poll, HAProxy when configured.
-        deployEndpoint = new dev.conveyor.server.deploy.DeployEndpoint(database, objects, alarmStates, deployOptions, config.region(),
-                config.accountId(), clock);
         jsonServices.putAll(deployEndpoint.jsonServices());
         AwsJsonProtocol json = new AwsJsonProtocol(jsonServices, auditor);
         ActionLogEndpoint logs = new ActionLogEndpoint(queries, engineConfig.logsDir());
@@ -226,7 +230,7 @@ public final class ConveyorServer implements AutoCloseable {
         RequestRouter router = new RequestRouter(json, authenticator, clock,
                 List.of(new RequestRouter.PathRoute(ActionLogEndpoint.PREFIX, logs::handle), audited(sourceServices.webhookRoute(), auditor),
                         codeBuildServices.logRoute(), new RequestRouter.PathRoute(dev.conveyor.functions.api.LambdaRestApi.CODE_PREFIX,
-                                lambdaEndpoint::serveCode), deployEndpoint.bundleRoute()),
+                                lambdaEndpoint::serveCode), deployEndpoint.bundleRoute(), deployEndpoint.deploymentRoute()),
                 artifactServices.s3(), Map.of("iam", iamEndpoint::handle, "sts", iamEndpoint::handle, "lambda", lambdaEndpoint::handle))
                 .observeS3Calls(auditor::s3);
         Optional<java.nio.file.Path> adminCredentials = iam.bootstrap().run(config.dataDir());

@@ -168,7 +168,7 @@ public final class DeploymentRunner implements AutoCloseable {
         List<String> live = targets.stream().filter(t -> rows.containsKey(t) && !"Failed".equals(rows.get(t).status())).toList();
         switch (step.path("type").asText()) {
             case "RUN" -> {
-                return run(d, step, live, rows);
+                return run(d, step, rows);
             }
             case "BLOCK" -> {
                 for (String t : live) {
@@ -250,9 +250,17 @@ public final class DeploymentRunner implements AutoCloseable {
         repo.advance(d.id(), d.step(), d.step(), d.status(), doc, d.stepStarted());
     }
 
-    private Outcome run(DeploymentRow d, ObjectNode step, List<String> live, Map<String, TargetRow> rows) {
+    private Outcome run(DeploymentRow d, ObjectNode step, Map<String, TargetRow> rows) {
         long now = clock.millis();
         boolean open = false;
+        // This step's targets: those it issued a command to (whatever became of them), and those not failed before it.
+        List<String> live = new ArrayList<>();
+        for (JsonNode t : step.path("targets")) {
+            String name = t.asText();
+            if (rows.containsKey(name) && (repo.command(d.id(), name, d.step()).isPresent() || !"Failed".equals(rows.get(name).status()))) {
+                live.add(name);
+            }
+        }
         for (String t : live) {
             ArrayNode events = (ArrayNode) step.get("events").deepCopy();
             CommandRow command = repo.command(d.id(), t, d.step()).orElseGet(() -> repo.issueCommand(
@@ -271,7 +279,8 @@ public final class DeploymentRunner implements AutoCloseable {
         }
         List<TargetRow> after = repo.targets(d.id());
         long failed = after.stream().filter(t -> "Failed".equals(t.status())).count();
-        boolean failedNow = live.stream().anyMatch(t -> after.stream().anyMatch(a -> a.instance().equals(t) && "Failed".equals(a.status())));
+        boolean failedNow = live.stream().anyMatch(t -> repo.command(d.id(), t, d.step()).map(c -> "Failed".equals(c.status())).orElse(false)
+                || after.stream().anyMatch(a -> a.instance().equals(t) && "Failed".equals(a.status()) && !"Failed".equals(rows.get(t).status())));
         if (failedNow) {
             JsonNode internal = d.document().path("_");
             boolean green = live.stream().anyMatch(t -> "Green".equals(rows.get(t).role()));

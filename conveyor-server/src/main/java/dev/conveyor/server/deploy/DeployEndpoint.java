@@ -39,6 +39,9 @@ public final class DeployEndpoint implements AutoCloseable {
         }
     }
 
+    /** Where a deployment's JSON is served (followed by its id): the link of a pipeline's CodeDeploy action. */
+    public static final String DEPLOYMENTS_PREFIX = "/conveyor/deploy/deployments/";
+
     private final DeployServices services;
 
     public DeployEndpoint(Database database, ObjectStore objects, AlarmStates alarms, Options options, String region, String accountId, Clock clock) {
@@ -84,6 +87,29 @@ public final class DeployEndpoint implements AutoCloseable {
 
     public RequestRouter.PathRoute bundleRoute() {
         return new RequestRouter.PathRoute(HostCommands.BUNDLE_PREFIX, this::serveBundle);
+    }
+
+    /** GET {@link #DEPLOYMENTS_PREFIX}{@code <id>}: the deployment as GetDeployment shows it, with its targets. */
+    public RequestRouter.PathRoute deploymentRoute() {
+        return new RequestRouter.PathRoute(DEPLOYMENTS_PREFIX, this::serveDeployment);
+    }
+
+    private void serveDeployment(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String id = request.getRequestURI().substring(DEPLOYMENTS_PREFIX.length());
+        var row = services.deployments().repository().deployment(id);
+        response.setContentType("application/json");
+        if (row.isEmpty() || !"GET".equals(request.getMethod())) {
+            response.setStatus(404);
+            response.getOutputStream().write("{\"message\":\"No such deployment\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return;
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode body = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+        body.set("deploymentInfo", services.api().deploymentInfo(row.get()));
+        var targets = body.putArray("targets");
+        services.deployments().repository().targets(id).forEach(t -> targets.addObject().put("targetId", t.instance())
+                .put("status", t.status()).set("lifecycleEvents", t.events()));
+        response.setStatus(200);
+        response.getOutputStream().write(new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(body));
     }
 
     private void serveBundle(HttpServletRequest request, HttpServletResponse response) throws IOException {
