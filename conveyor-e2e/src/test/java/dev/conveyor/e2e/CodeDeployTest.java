@@ -36,7 +36,7 @@ class CodeDeployTest {
     private static final int WINDOW = 40;
 
     @TempDir
-    Path work;
+    static Path work; // static: made before @BeforeAll, kept for the whole class
     private Haproxy haproxy;
     private ConveyorProcess server;
     private DeployHosts hosts;

@@ -442,12 +442,14 @@ public final class DeploymentRunner implements AutoCloseable {
         if (rollback) {
             Optional<DeploymentRow> lastGood = Optional.ofNullable(repo.group(d.application(), d.group()).map(g -> g.lastSuccess()).orElse(null))
                     .flatMap(repo::deployment);
-            if (lastGood.isPresent() || "BLUE_GREEN".equals(doc.path("deploymentStyle").path("deploymentType").asText())) {
+            if (lastGood.isPresent()) {
                 doc.putObject("rollbackInfo").put("rollbackDeploymentId", Deployments.newDeploymentId())
-                        .put("rollbackMessage", "Automatic rollback triggered by " + (code == null ? "a stop request" : code));
-                lastGood.ifPresent(g -> internal.put("rollbackFrom", g.id()));
+                        .put("rollbackMessage", "Automatic rollback triggered by " + (code == null ? "a stop request" : code)
+                                + " redeploys the revision of " + lastGood.get().id());
+                internal.put("rollbackFrom", lastGood.get().id());
             } else {
-                doc.putObject("rollbackInfo").put("rollbackMessage", "No rollback: the deployment group has no earlier successful deployment");
+                doc.putObject("rollbackInfo").put("rollbackMessage", "No rollback deployment: the deployment group has no earlier successful "
+                        + "deployment (a blue/green deployment's traffic is back on its original instances all the same)");
             }
         }
         if (!repo.advance(d.id(), d.step(), d.step(), status, doc, d.stepStarted())) {
@@ -507,11 +509,11 @@ public final class DeploymentRunner implements AutoCloseable {
         String fromId = failed.document().path("_").path("rollbackFrom").asText(null);
         DeploymentRow lastGood = fromId == null ? null : repo.deployment(fromId).orElse(null);
         boolean blueGreen = "BLUE_GREEN".equals(failed.document().path("deploymentStyle").path("deploymentType").asText());
-        ObjectNode revision = (ObjectNode) (lastGood != null ? lastGood.document().get("revision") : failed.document().path("previousRevision"));
-        if (revision == null || revision.isMissingNode() || revision.isEmpty()) {
-            revision = (ObjectNode) failed.document().get("revision"); // blue/green without history: only traffic moves back
+        if (lastGood == null) {
+            return;
         }
-        String configName = lastGood != null ? lastGood.document().path("deploymentConfigName").asText() : failed.document().path("deploymentConfigName").asText();
+        ObjectNode revision = (ObjectNode) lastGood.document().get("revision");
+        String configName = lastGood.document().path("deploymentConfigName").asText();
         ObjectNode config = DeploymentConfigs.PREDEFINED.getOrDefault(configName,
                 repo.config(configName).map(DeployRepository.ConfigRow::document).orElse(DeploymentConfigs.PREDEFINED.get("CodeDeployDefault.OneAtATime")));
         ObjectNode targetInstances = Deployments.JSON.createObjectNode();
