@@ -57,6 +57,13 @@ final class ConveyorProcess implements AutoCloseable {
         return new ConveyorProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
     }
 
+    /** Starts a server on a given port (one that restarts where its agents expect it), plus any extra arguments. */
+    static ConveyorProcess startOnPort(Path dataDir, int port, String... extraArgs) throws Exception {
+        List<String> command = PackagedCli.command(List.of(), "server", "--port", Integer.toString(port), "--data-dir", dataDir.toString());
+        command.addAll(List.of(extraArgs));
+        return new ConveyorProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
+    }
+
     String endpoint() {
         return endpoint;
     }

@@ -141,12 +141,33 @@ public final class DeployAgent implements AutoCloseable {
                 break;
             }
         }
-        api.call(DeployApiClient.COMMANDS, "PutHostCommandComplete", host().put("CommandId", commandId)
-                .put("CommandStatus", failed ? "Failed" : "Succeeded"));
+        reliably("PutHostCommandComplete", host().put("CommandId", commandId).put("CommandStatus", failed ? "Failed" : "Succeeded"));
+    }
+
+    /**
+     * Sends a report until the server takes it: a server that restarts mid-deployment gets every event's outcome once
+     * it is back, and the deployment goes on where it was. An error answer (the command was failed or cancelled
+     * meanwhile) is not retried.
+     */
+    private void reliably(String operation, ObjectNode input) throws InterruptedException {
+        Duration wait = Duration.ofMillis(250);
+        while (!closed) {
+            try {
+                api.call(DeployApiClient.COMMANDS, operation, input);
+                return;
+            } catch (DeployApiClient.ApiError e) {
+                LOG.warn("deploy agent {}: {} refused: {}", instanceName, operation, e.getMessage());
+                return;
+            } catch (IOException e) {
+                LOG.warn("deploy agent {}: {} not delivered ({}); retrying", instanceName, operation, e.toString());
+                Thread.sleep(wait);
+                wait = wait.multipliedBy(2).compareTo(Duration.ofSeconds(5)) > 0 ? Duration.ofSeconds(5) : wait.multipliedBy(2);
+            }
+        }
     }
 
     private void report(String commandId, String event, String status, String code, String script, String message, String logTail)
-            throws IOException, InterruptedException {
+            throws InterruptedException {
         ObjectNode input = host().put("CommandId", commandId).put("LifecycleEventName", event).put("Status", status);
         if (code != null) {
             ObjectNode d = input.putObject("Diagnostics").put("ErrorCode", code).put("Message", message == null ? "" : message)
@@ -155,7 +176,7 @@ public final class DeployAgent implements AutoCloseable {
                 d.put("ScriptName", script);
             }
         }
-        api.call(DeployApiClient.COMMANDS, "PutLifecycleEventStatus", input);
+        reliably("PutLifecycleEventStatus", input);
     }
 
     @Override

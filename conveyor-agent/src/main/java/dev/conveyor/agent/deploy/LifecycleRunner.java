@@ -383,10 +383,11 @@ final class LifecycleRunner {
                         + " failed to complete in " + hook.timeoutSeconds() + " seconds");
             }
             if (process.exitValue() != 0) {
+                String said = lastLine(log);
                 append(log, "[" + Instant.now() + "] " + hook.location() + " exited with " + process.exitValue() + "\n");
                 copyTo(log, scriptsLog, event);
                 throw new HookFailure("ScriptFailed", hook.location(), "Script at specified location: " + hook.location()
-                        + " failed with exit code " + process.exitValue());
+                        + " failed with exit code " + process.exitValue() + (said.isEmpty() ? "" : ": " + said));
             }
         }
         copyTo(log, scriptsLog, event);
@@ -399,6 +400,18 @@ final class LifecycleRunner {
             out.append(Instant.now()).append(" [").append(event).append("] ").append(line).append('\n');
         }
         Files.writeString(scriptsLog, out, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    /** The script's last line of output (what it said before failing), at most 300 characters. */
+    private static String lastLine(Path log) throws IOException {
+        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+        for (int i = lines.size() - 1; i >= 0; i--) {
+            String line = lines.get(i).strip();
+            if (!line.isEmpty() && !line.startsWith("[")) {
+                return line.length() > 300 ? line.substring(0, 300) + "…" : line;
+            }
+        }
+        return "";
     }
 
     static void append(Path log, String text) throws IOException {

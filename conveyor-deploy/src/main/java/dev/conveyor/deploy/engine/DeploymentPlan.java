@@ -39,7 +39,7 @@ public final class DeploymentPlan {
             } else {
                 run(plan, batch, LifecycleEvents.INSTALL);
             }
-            plan.get(plan.size() - 1).withObject("/").put("batchEnd", true);
+            ((ObjectNode) plan.get(plan.size() - 1)).put("batchEnd", true);
         }
         return plan;
     }

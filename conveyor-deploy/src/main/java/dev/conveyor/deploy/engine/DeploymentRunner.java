@@ -285,10 +285,15 @@ public final class DeploymentRunner implements AutoCloseable {
             JsonNode internal = d.document().path("_");
             boolean green = live.stream().anyMatch(t -> "Green".equals(rows.get(t).role()));
             int total = (int) after.stream().filter(t -> "InPlace".equals(t.role())).count();
-            boolean lastBatch = d.plan().size() - 1 == lastIndexOfBatch(d.plan(), d.step()) && isFinalBatch(d.plan(), d.step());
+            int next = nextBatchSize(d.plan(), d.step());
+            int minimum = internal.path("minimumHealthy").asInt();
+            // CodeDeploy's rule: instances not being deployed to must stay at least minimumHealthyHosts; OneAtATime
+            // fails on any instance but the last.
             boolean tolerated = !green && total > 0 && (internal.path("mostConcurrency").asBoolean()
-                    ? lastBatch && failed == 1
-                    : total - failed >= Math.max(1, internal.path("minimumHealthy").asInt()));
+                    ? next == 0 && failed == 1
+                    : next == 0 ? total - failed >= Math.max(1, minimum) : total - failed - next >= minimum);
+            LOG.info("deployment {}: {} of {} instances failed; next batch {}; minimum healthy {}: {}", d.id(), failed, total, next, minimum,
+                    tolerated ? "going on" : "failing");
             if (!tolerated) {
                 throw new StepFailed("HEALTH_CONSTRAINTS", "The overall deployment failed because too many individual instances failed "
                         + "deployment, too few healthy instances are available for deployment, or some instances in your deployment group "
@@ -298,22 +303,18 @@ public final class DeploymentRunner implements AutoCloseable {
         return Outcome.DONE;
     }
 
-    private static int lastIndexOfBatch(ArrayNode plan, int step) {
-        for (int i = step; i < plan.size(); i++) {
-            if (plan.get(i).path("batchEnd").asBoolean()) {
-                return i;
+    /** The number of instances of the batch after the one {@code step} is in (0 when it is the last). */
+    private static int nextBatchSize(ArrayNode plan, int step) {
+        int end = step;
+        while (end < plan.size() && !plan.get(end).path("batchEnd").asBoolean()) {
+            end++;
+        }
+        for (int i = end + 1; i < plan.size(); i++) {
+            if (plan.get(i).has("targets")) {
+                return plan.get(i).path("targets").size();
             }
         }
-        return plan.size() - 1;
-    }
-
-    private static boolean isFinalBatch(ArrayNode plan, int step) {
-        for (int i = lastIndexOfBatch(plan, step) + 1; i < plan.size(); i++) {
-            if (plan.get(i).path("batchEnd").asBoolean()) {
-                return false;
-            }
-        }
-        return true;
+        return 0;
     }
 
     private static String failureSummary(List<TargetRow> targets) {
@@ -338,6 +339,7 @@ public final class DeploymentRunner implements AutoCloseable {
         }
         String message = "the conveyor agent of " + instance + " stopped responding (last heard from "
                 + java.time.Instant.ofEpochMilli(heard) + ", more than " + settings.agentTimeout().toSeconds() + " s ago)";
+        LOG.warn("deployment {}: {}", d.id(), message);
         TargetRow target = repo.target(d.id(), instance).orElseThrow();
         ArrayNode events = target.events();
         boolean marked = false;
@@ -452,9 +454,7 @@ public final class DeploymentRunner implements AutoCloseable {
                         + "deployment (a blue/green deployment's traffic is back on its original instances all the same)");
             }
         }
-        if (!repo.advance(d.id(), d.step(), d.step(), status, doc, d.stepStarted())) {
-            return; // someone else moved it: the loop reads it again
-        }
+        // Targets first (events not run are Skipped), then the deployment's end: whoever reads it ended sees them so.
         long now = clock.millis();
         for (TargetRow t : repo.targets(d.id())) {
             ArrayNode events = t.events();
@@ -469,6 +469,9 @@ public final class DeploymentRunner implements AutoCloseable {
             }
             repo.updateTarget(d.id(), t.instance(), targetStatus, events, now);
             repo.command(d.id(), t.instance(), d.step()).ifPresent(c -> repo.moveCommand(c.id(), List.of("Pending"), "Cancelled", now));
+        }
+        if (!repo.advance(d.id(), d.step(), d.step(), status, doc, d.stepStarted())) {
+            return; // someone else moved it: the loop reads it again
         }
         cleanUp(repo.deployment(d.id()).orElseThrow());
     }

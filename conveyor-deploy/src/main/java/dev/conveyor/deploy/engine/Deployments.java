@@ -263,7 +263,8 @@ public final class Deployments {
         if (request.targetInstances() != null && request.targetInstances().has("tagFilters")) {
             doc.putObject("targetInstances").set("tagFilters", request.targetInstances().get("tagFilters").deepCopy());
         }
-        if (group.has("alarmConfiguration")) {
+        // A rollback is not watched by the alarms: the alarm that stopped a deployment is most likely still firing.
+        if (group.has("alarmConfiguration") && !"codeDeployRollback".equals(request.creator())) {
             internal.set("alarmConfiguration", group.get("alarmConfiguration").deepCopy());
         }
         doc.put("computePlatform", "Server");

@@ -323,7 +323,7 @@ public final class DeployRepository {
         for (int i = 0; i < params.length; i++) {
             Object p = params[i];
             if (p == null) {
-                s.setNull(i + 1, Types.VARCHAR);
+                s.setNull(i + 1, Types.NULL); // untyped: PostgreSQL takes it for any column type
             } else if (p instanceof Long l) {
                 s.setLong(i + 1, l);
             } else if (p instanceof Integer n) {
