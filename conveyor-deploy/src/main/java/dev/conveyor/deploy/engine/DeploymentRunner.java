@@ -37,6 +37,8 @@ public final class DeploymentRunner implements AutoCloseable {
     private final Clock clock;
     private final DeploySettings settings;
     private final Map<String, Thread> running = new ConcurrentHashMap<>();
+    /** When this server started: an agent is not blamed for the time the server itself was down. */
+    private final long startedAt;
     private volatile boolean closed;
 
     public DeploymentRunner(Deployments deployments, TrafficControl traffic, AlarmStates alarms, Clock clock, DeploySettings settings) {
@@ -46,6 +48,7 @@ public final class DeploymentRunner implements AutoCloseable {
         this.alarms = alarms;
         this.clock = clock;
         this.settings = settings;
+        this.startedAt = clock.millis();
     }
 
     /** Resumes every deployment a previous run left active, and finishes the clean-up of those that ended mid-way. */
@@ -268,7 +271,7 @@ public final class DeploymentRunner implements AutoCloseable {
             if (List.of("Pending", "InProgress").contains(command.status())) {
                 open = true;
                 Long seen = repo.instance(t).map(DeployRepository.InstanceRow::lastSeen).orElse(null);
-                long heard = Math.max(seen == null ? 0 : seen, command.created());
+                long heard = Math.max(Math.max(seen == null ? 0 : seen, command.created()), startedAt);
                 if (now - heard > settings.agentTimeout().toMillis()) {
                     agentLost(d, t, command, heard);
                 }
