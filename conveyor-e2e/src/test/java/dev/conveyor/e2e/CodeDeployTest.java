@@ -59,7 +59,7 @@ class CodeDeployTest {
                     Map.of("app", "web", "color", i < 2 ? "a" : "b"));
         }
         aws.succeed("s3", "mb", "s3://releases");
-        for (String version : List.of("v1", "v2", "v4", "v5", "v6", "v7")) {
+        for (String version : List.of("v1", "v2", "v4", "v5", "v6", "v7", "v9")) {
             aws.succeed("s3", "cp", DeployHosts.bundle(work.resolve("bundles"), version, true).toString(), "s3://releases/web-" + version + ".zip");
         }
         aws.succeed("s3", "cp", DeployHosts.bundle(work.resolve("bundles"), "v3", false).toString(), "s3://releases/web-v3.zip");
@@ -357,8 +357,58 @@ class CodeDeployTest {
 
     @Test
     @Order(6)
+    void anAlarmSetToAlarmMidCanaryRollsBackAndTheOldVersionServesEverything() throws Exception {
+        // From: host-3 and host-4 serve v6 (the blue/green group's last success). Replacement fleet: color a, canary of
+        // 10% for 5 "minutes" (15 s), stopped by `aws cloudwatch set-alarm-state … ALARM` while the canary serves.
+        aws.ok("cloudwatch", "put-metric-alarm", "--alarm-name", "web-errors", "--namespace", "Web", "--metric-name", "Errors",
+                "--statistic", "Sum", "--period", "60", "--evaluation-periods", "1", "--threshold", "1",
+                "--comparison-operator", "GreaterThanOrEqualToThreshold");
+        Path update = work.resolve("group-alarms.json");
+        Files.writeString(update, """
+                {"applicationName": "web", "currentDeploymentGroupName": "bluegreen",
+                 "alarmConfiguration": {"enabled": true, "alarms": [{"name": "web-errors"}]},
+                 "autoRollbackConfiguration": {"enabled": true, "events": ["DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM"]}}""");
+        aws.ok("deploy", "update-deployment-group", "--cli-input-json", "file://" + update);
+        aws.ok("deploy", "create-deployment-config", "--deployment-config-name", "Canary10Percent5Minutes", "--compute-platform", "Server",
+                "--traffic-routing-config", "type=TimeBasedCanary,timeBasedCanary={canaryPercentage=10,canaryInterval=5}");
+        List<LoadLoop.Sample> samples;
+        JsonNode stopped;
+        JsonNode rollback;
+        try (LoadLoop load = LoadLoop.start(haproxy.url() + "/version", 2, 50_000)) {
+            Thread.sleep(300);
+            String id = deploy("bluegreen", "v9", "--target-instances", "tagFilters=[{Key=color,Value=a,Type=KEY_AND_VALUE}]",
+                    "--deployment-config-name", "Canary10Percent5Minutes");
+            Instant until = Instant.now().plus(DEPLOYMENT_TIMEOUT);
+            while (load.samples().stream().noneMatch(s -> "v9".equals(s.version()))) {
+                assertThat(Instant.now()).as("the canary serves v9").isBefore(until);
+                Thread.sleep(50);
+            }
+            aws.ok("cloudwatch", "set-alarm-state", "--alarm-name", "web-errors", "--state-value", "ALARM",
+                    "--state-reason", "5xx rate above 1% on the canary");
+            stopped = awaitEnd(id);
+            rollback = awaitEnd(stopped.at("/rollbackInfo/rollbackDeploymentId").asText());
+            Thread.sleep(300);
+            samples = load.stop();
+        }
+        assertThat(stopped.path("status").asText()).isEqualTo("Failed");
+        assertThat(stopped.at("/errorInformation/code").asText()).isEqualTo("ALARM_ACTIVE");
+        assertThat(stopped.at("/errorInformation/message").asText()).contains("web-errors").contains("5xx rate above 1%");
+        assertThat(rollback.path("status").asText()).as(rollback.toString()).isEqualTo("Succeeded");
+        assertThat(rollback.path("creator").asText()).isEqualTo("codeDeployRollback");
+        assertThat(rollback.at("/rollbackInfo/rollbackTriggeringDeploymentId").asText()).isEqualTo(stopped.path("deploymentId").asText());
+        assertThat(LoadLoopFailures.of(samples)).isEmpty();
+        List<Integer> shares = shares(samples, "v9");
+        assertThat(shares.stream().mapToInt(Integer::intValue).max().orElse(0)).as("never more than the canary: %s", shares).isLessThan(30);
+        assertThat(served(100)).containsOnlyKeys("v6");
+        assertThat(haproxy.statuses(BACKEND)).containsEntry("host-1", "MAINT").containsEntry("host-2", "MAINT");
+        aws.ok("cloudwatch", "set-alarm-state", "--alarm-name", "web-errors", "--state-value", "OK", "--state-reason", "recovered");
+    }
+
+    @Test
+    @Order(7)
     void aPipelineDeploysThroughCodeDeployAndItsActionFailsWithTheDeploymentsReason() throws Exception {
-        // From: host-3 and host-4 serve v6. The in-place group deploys to all four; v7 is good, v8 fails ValidateService.
+        // From: host-3 and host-4 serve v6 (host-1 and host-2 are disabled). The in-place group deploys to all four; v7 is
+        // good, v8 fails ValidateService.
         aws.succeed("s3", "mb", "s3://web-source");
         aws.ok("s3api", "put-bucket-versioning", "--bucket", "web-source", "--versioning-configuration", "Status=Enabled");
         aws.succeed("s3", "mb", "s3://web-artifacts");

@@ -101,9 +101,10 @@ public final class ConveyorServer implements AutoCloseable {
     private dev.conveyor.audit.AuditServices audit;
     private dev.conveyor.server.tls.SelfSignedCertificate.Files selfSigned;
     private FunctionServices functionServices;
+    private dev.conveyor.cloudwatch.CloudWatchServices cloudWatch;
+    private dev.conveyor.cloudwatch.CloudWatchServices.Settings cloudWatchSettings = dev.conveyor.cloudwatch.CloudWatchServices.Settings.defaults();
     private dev.conveyor.server.deploy.DeployEndpoint deployEndpoint;
     private dev.conveyor.server.deploy.DeployEndpoint.Options deployOptions = dev.conveyor.server.deploy.DeployEndpoint.Options.defaults();
-    private dev.conveyor.model.alarms.AlarmStates alarmStates;
 
     public ConveyorServer(ServerConfig config, Clock clock) {
         this.config = config;
@@ -183,6 +184,9 @@ public final class ConveyorServer implements AutoCloseable {
         functionServices = FunctionServices.open(database, config.dataDir(), objects, config.region(), config.accountId(),
                 InstancePool.RuntimeSettings.defaults(), clock);
         LambdaEndpoint lambdaEndpoint = new LambdaEndpoint(functionServices.api(), functionServices.functions());
+        // CloudWatch alarms (issues 15 and 16): JSON 1.0 (the CLI) and Query (SDK v2), Alertmanager's webhook, the alarm timer.
+        cloudWatch = dev.conveyor.cloudwatch.CloudWatchServices.open(database, config.region(), config.accountId(), clock, cloudWatchSettings)
+                .start();
         codeBuildServices = new CodeBuildServices(config.dataDir(), database, engine, queries, objects, secretServices.references(),
                 engineConfig.logsDir(), settings.agentCapacity(), config.region(), config.accountId(), clock);
         ExecutionOperations executionOperations = new ExecutionOperations(engine, queries, pipelines, arns, config.accountId(), actionTypes,
@@ -207,7 +211,7 @@ public final class ConveyorServer implements AutoCloseable {
         codePipelineOperations.putAll(jobOperations.operations());
         codePipelineOperations.putAll(sourceServices.codePipelineOperations());
         // Deployments (issue 15): CodeDeploy's API, the host commands conveyor agents poll, HAProxy when configured.
-        deployEndpoint = new dev.conveyor.server.deploy.DeployEndpoint(database, objects, alarmStates, deployOptions, config.region(),
+        deployEndpoint = new dev.conveyor.server.deploy.DeployEndpoint(database, objects, cloudWatch.alarms(), deployOptions, config.region(),
                 config.accountId(), clock);
         dev.conveyor.server.deploy.PipelineDeployments pipelineDeployments = new dev.conveyor.server.deploy.PipelineDeployments(
                 deployEndpoint.services(), queries, this::endpoint);
@@ -221,17 +225,26 @@ public final class ConveyorServer implements AutoCloseable {
         JsonService cloudTrail = new JsonService(dev.conveyor.audit.AuditServices.cloudTrailModel(),
                 Map.of("LookupEvents", (input, context) -> audit.lookupEvents().handle(input)));
         jsonServices.put(cloudTrail.targetPrefix(), cloudTrail);
+        Map<String, JsonOperation> cloudWatchOperations = new HashMap<>();
+        cloudWatch.api().operations().forEach((name, operation) -> cloudWatchOperations.put(name, (input, context) -> operation.apply(input)));
+        JsonService cloudWatchJson = new JsonService(dev.conveyor.cloudwatch.api.CloudWatchApi.model(), cloudWatchOperations);
+        jsonServices.put(cloudWatchJson.targetPrefix(), cloudWatchJson);
         jsonServices.putAll(deployEndpoint.jsonServices());
         AwsJsonProtocol json = new AwsJsonProtocol(jsonServices, auditor);
         ActionLogEndpoint logs = new ActionLogEndpoint(queries, engineConfig.logsDir());
         // Job credentials are verified and scoped to their job's artifacts; other signatures are accepted for now.
         RequestAuthenticator authenticator = new JobCredentialAuthenticator(jobCredentialStore,
                 jobId -> engine.findJob(jobId).map(dev.conveyor.store.execution.JobRow::dataJson), RequestAuthenticator.acceptAny(), clock);
+        dev.conveyor.server.cloudwatch.CloudWatchEndpoint cloudWatchEndpoint = new dev.conveyor.server.cloudwatch.CloudWatchEndpoint(
+                cloudWatch.api(), cloudWatch.alertmanager(), authenticator, auditor);
         RequestRouter router = new RequestRouter(json, authenticator, clock,
                 List.of(new RequestRouter.PathRoute(ActionLogEndpoint.PREFIX, logs::handle), audited(sourceServices.webhookRoute(), auditor),
                         codeBuildServices.logRoute(), new RequestRouter.PathRoute(dev.conveyor.functions.api.LambdaRestApi.CODE_PREFIX,
-                                lambdaEndpoint::serveCode), deployEndpoint.bundleRoute(), deployEndpoint.deploymentRoute()),
-                artifactServices.s3(), Map.of("iam", iamEndpoint::handle, "sts", iamEndpoint::handle, "lambda", lambdaEndpoint::handle))
+                                lambdaEndpoint::serveCode),
+                        new RequestRouter.PathRoute(dev.conveyor.server.cloudwatch.CloudWatchEndpoint.ALERTMANAGER_PATH,
+                                cloudWatchEndpoint::handleAlertmanager), deployEndpoint.bundleRoute(), deployEndpoint.deploymentRoute()),
+                artifactServices.s3(), Map.of("iam", iamEndpoint::handle, "sts", iamEndpoint::handle, "lambda", lambdaEndpoint::handle,
+                        "monitoring", cloudWatchEndpoint::handleQuery))
                 .observeS3Calls(auditor::s3);
         Optional<java.nio.file.Path> adminCredentials = iam.bootstrap().run(config.dataDir());
         router.readiness(new ServerHealth(database, config.dataDir()));
@@ -396,6 +409,19 @@ public final class ConveyorServer implements AutoCloseable {
         return deployEndpoint.services();
     }
 
+    /**
+     * CloudWatch's settings (the alarm timer's tick, Alertmanager's bearer token and alarm label); call before {@link #start()}.
+     */
+    public synchronized ConveyorServer cloudWatchSettings(dev.conveyor.cloudwatch.CloudWatchServices.Settings settings) {
+        this.cloudWatchSettings = settings;
+        return this;
+    }
+
+    /** CloudWatch alarms: {@code alarms()} is the {@link dev.conveyor.model.alarms.AlarmStates} rules and deployments read. */
+    public dev.conveyor.cloudwatch.CloudWatchServices cloudWatch() {
+        return cloudWatch;
+    }
+
     /** Lambda-compatible functions (for in-process tools and tests). */
     public FunctionServices functions() {
         return functionServices;
@@ -455,6 +481,10 @@ public final class ConveyorServer implements AutoCloseable {
         if (deployEndpoint != null) {
             deployEndpoint.close(); // deployments stop where they are; the next start resumes them
             deployEndpoint = null;
+        }
+        if (cloudWatch != null) {
+            cloudWatch.close(); // stops the alarm timer
+            cloudWatch = null;
         }
         if (functionServices != null) {
             functionServices.close(); // stops every function instance

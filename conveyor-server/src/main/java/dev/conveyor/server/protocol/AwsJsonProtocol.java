@@ -123,6 +123,9 @@ public final class AwsJsonProtocol {
         body.put("__type", e.errorType());
         body.put("message", e.getMessage());
         response.setHeader("x-amzn-ErrorType", e.errorType());
+        if (e instanceof dev.conveyor.model.errors.QueryCompatibleError query) {
+            response.setHeader("x-amzn-query-error", query.queryErrorCode() + ";" + (query.senderFault() ? "Sender" : "Receiver"));
+        }
         write(response, e.httpStatus(), body);
     }
 }
