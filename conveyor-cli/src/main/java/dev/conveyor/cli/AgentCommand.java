@@ -66,7 +66,7 @@ final class AgentCommand implements Callable<Integer> {
                 }
                 tags.put(tag.substring(0, eq), tag.substring(eq + 1));
             }
-            deployAgent = new dev.conveyor.agent.deploy.DeployAgent(server, dev.conveyor.agent.CaBundle.resolve(caBundle), deployInstanceName,
+            deployAgent = new dev.conveyor.agent.deploy.DeployAgent(server, dev.conveyor.agent.CaBundle.resolve(caBundle), region, deployInstanceName,
                     tags, workDir).start();
             System.out.println("Conveyor agent " + workerId + " deploys as on-premises instance " + deployInstanceName + " " + tags);
         }

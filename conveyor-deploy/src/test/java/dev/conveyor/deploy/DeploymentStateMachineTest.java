@@ -356,4 +356,55 @@ class DeploymentStateMachineTest {
                     .contains("CodeDeployDefault.OneAtATime", "CodeDeployDefault.HalfAtATime", "CodeDeployDefault.AllAtOnce");
         }
     }
+
+    @ParameterizedTest
+    @MethodSource("dev.conveyor.testkit.TestDatabases#both")
+    void aBlueGreenDeploymentWaitsReadyForContinueDeploymentAndAStopRollsBackWhenAsked(String kind) {
+        try (Database database = Database.open(TestDatabases.freshUrl(kind)); DeployServices services = open(database)) {
+            call(services, "CreateApplication", "{\"applicationName\":\"web\"}");
+            fleet(services, 1, "blue");
+            fleet(services, 1, "green");
+            group(services, "bg", """
+                    , "deploymentConfigName": "CodeDeployDefault.AllAtOnce",
+                    "deploymentStyle": {"deploymentType": "BLUE_GREEN", "deploymentOption": "WITH_TRAFFIC_CONTROL"},
+                    "loadBalancerInfo": {"targetGroupInfoList": [{"name": "web"}]},
+                    "blueGreenDeploymentConfiguration": {"greenFleetProvisioningOption": {"action": "DISCOVER_EXISTING"},
+                      "deploymentReadyOption": {"actionOnTimeout": "STOP_DEPLOYMENT", "waitTimeInMinutes": 30},
+                      "terminateBlueInstancesOnDeploymentSuccess": {"action": "TERMINATE", "terminationWaitTimeInMinutes": 5}},
+                    "autoRollbackConfiguration": {"enabled": true, "events": ["DEPLOYMENT_STOP_ON_REQUEST"]}""");
+            String green = ", \"targetInstances\": {\"tagFilters\": [{\"Key\": \"color\", \"Value\": \"green\", \"Type\": \"KEY_AND_VALUE\"}]}";
+            String id = deploy(services, "bg", "web-v1.zip", green);
+            awaitCommand(services, "green-1", "Succeeded");
+            awaitStatus(services, id, "Ready");
+            assertThat(traffic.calls).as("no traffic moves before ContinueDeployment").containsExactly("block green-1");
+            call(services, "ContinueDeployment", "{\"deploymentId\":\"" + id + "\",\"deploymentWaitType\":\"READY_WAIT\"}");
+            assertThat(awaitCommand(services, "green-1", "Succeeded")).containsExactly("AfterAllowTraffic");
+            assertThat(awaitCommand(services, "blue-1", "Succeeded")).containsExactly("BeforeBlockTraffic");
+            assertThat(awaitCommand(services, "blue-1", "Succeeded")).containsExactly("AfterBlockTraffic");
+            // TERMINATE: after the termination wait (5 API minutes), the original host's application is stopped.
+            assertThat(runCommand(services, "blue-1", "Succeeded")).isEmpty();
+            assertThat(Await.await(() -> {
+                clock.advance(Duration.ofMinutes(6)); // whenever the wait began, it is over at the next look
+                return runCommand(services, "blue-1", "Succeeded");
+            }, events -> !events.isEmpty(), WAIT, "ApplicationStop on the original host")).containsExactly("ApplicationStop");
+            awaitStatus(services, id, "Succeeded");
+            assertThat(traffic.calls).containsSubsequence("block green-1", "allow green-1", "weight blue-1 0", "block blue-1");
+
+            // The next one (back to the blue host) is stopped while Ready; the stop asks for a rollback.
+            String next = deploy(services, "bg", "web-v2.zip",
+                    ", \"targetInstances\": {\"tagFilters\": [{\"Key\": \"color\", \"Value\": \"blue\", \"Type\": \"KEY_AND_VALUE\"}]}");
+            awaitCommand(services, "blue-1", "Succeeded");
+            awaitStatus(services, next, "Ready");
+            traffic.calls.clear();
+            JsonNode stop = call(services, "StopDeployment", "{\"deploymentId\":\"" + next + "\"}");
+            assertThat(stop.path("statusMessage").asText()).contains("rolled back");
+            JsonNode stopped = awaitStatus(services, next, "Stopped");
+            String rollback = stopped.at("/rollbackInfo/rollbackDeploymentId").asText();
+            JsonNode done = awaitStatus(services, rollback, "Succeeded");
+            assertThat(done.at("/revision/s3Location/key").asText()).isEqualTo("web-v1.zip");
+            assertThat(traffic.calls.subList(0, 2)).containsExactly("allow green-1", "block blue-1");
+            assertThatThrownBy(() -> call(services, "ContinueDeployment", "{\"deploymentId\":\"" + next + "\"}"))
+                    .isInstanceOf(dev.conveyor.deploy.errors.DeploymentIsNotInReadyStateException.class);
+        }
+    }
 }

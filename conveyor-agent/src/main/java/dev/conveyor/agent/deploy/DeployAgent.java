@@ -30,8 +30,12 @@ public final class DeployAgent implements AutoCloseable {
     private Thread heartbeat;
     private volatile boolean closed;
 
-    public DeployAgent(URI server, CaBundle trust, String instanceName, Map<String, String> tags, Path workDir) {
-        this.api = new DeployApiClient(server, trust);
+    /**
+     * @param region the server's region, for SigV4 (requests are signed with the key pair of the environment's
+     *               AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY when set)
+     */
+    public DeployAgent(URI server, CaBundle trust, String region, String instanceName, Map<String, String> tags, Path workDir) {
+        this.api = new DeployApiClient(server, trust, RequestSigner.fromEnvironment(System.getenv(), region));
         this.instanceName = instanceName;
         this.tags = Map.copyOf(tags);
         this.runner = new LifecycleRunner(workDir.resolve("deploy"), api);
@@ -126,7 +130,11 @@ public final class DeployAgent implements AutoCloseable {
         boolean failed = false;
         for (JsonNode e : command.path("LifecycleEvents")) {
             String event = e.asText();
-            report(commandId, event, "InProgress", null, null, null, null);
+            if (!report(commandId, event, "InProgress", null, null, null, null)) {
+                LOG.info("deployment {}: the server no longer takes this command (the deployment ended); {} and the rest are not run",
+                        spec.deploymentId(), event);
+                return;
+            }
             try {
                 String message = runner.run(spec, event);
                 report(commandId, event, "Succeeded", "Success", null, message, LifecycleRunner.tail(runner.eventLog(spec, event)));
@@ -149,24 +157,25 @@ public final class DeployAgent implements AutoCloseable {
      * it is back, and the deployment goes on where it was. An error answer (the command was failed or cancelled
      * meanwhile) is not retried.
      */
-    private void reliably(String operation, ObjectNode input) throws InterruptedException {
+    private boolean reliably(String operation, ObjectNode input) throws InterruptedException {
         Duration wait = Duration.ofMillis(250);
         while (!closed) {
             try {
                 api.call(DeployApiClient.COMMANDS, operation, input);
-                return;
+                return true;
             } catch (DeployApiClient.ApiError e) {
                 LOG.warn("deploy agent {}: {} refused: {}", instanceName, operation, e.getMessage());
-                return;
+                return false;
             } catch (IOException e) {
                 LOG.warn("deploy agent {}: {} not delivered ({}); retrying", instanceName, operation, e.toString());
                 Thread.sleep(wait);
                 wait = wait.multipliedBy(2).compareTo(Duration.ofSeconds(5)) > 0 ? Duration.ofSeconds(5) : wait.multipliedBy(2);
             }
         }
+        return false;
     }
 
-    private void report(String commandId, String event, String status, String code, String script, String message, String logTail)
+    private boolean report(String commandId, String event, String status, String code, String script, String message, String logTail)
             throws InterruptedException {
         ObjectNode input = host().put("CommandId", commandId).put("LifecycleEventName", event).put("Status", status);
         if (code != null) {
@@ -176,7 +185,7 @@ public final class DeployAgent implements AutoCloseable {
                 d.put("ScriptName", script);
             }
         }
-        reliably("PutLifecycleEventStatus", input);
+        return reliably("PutLifecycleEventStatus", input);
     }
 
     @Override

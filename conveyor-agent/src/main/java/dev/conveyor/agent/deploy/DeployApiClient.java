@@ -29,9 +29,11 @@ final class DeployApiClient implements AutoCloseable {
     private final ObjectMapper mapper = new ObjectMapper();
     private final URI endpoint;
     private final HttpClient http;
+    private final RequestSigner signer;
 
-    DeployApiClient(URI endpoint, CaBundle trust) {
+    DeployApiClient(URI endpoint, CaBundle trust, RequestSigner signer) {
         this.endpoint = endpoint;
+        this.signer = signer;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(trust.sslContext()).build();
     }
 
@@ -40,12 +42,15 @@ final class DeployApiClient implements AutoCloseable {
     }
 
     JsonNode call(String prefix, String operation, JsonNode input) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(endpoint.resolve("/"))
-                .timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/x-amz-json-1.1")
-                .header("X-Amz-Target", prefix + "." + operation)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(mapper.writeValueAsBytes(input)))
-                .build();
+        byte[] body = mapper.writeValueAsBytes(input);
+        java.util.Map<String, String> headers = java.util.Map.of("Content-Type", "application/x-amz-json-1.1", "X-Amz-Target",
+                prefix + "." + operation);
+        URI uri = endpoint.resolve("/");
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        headers.forEach(builder::header);
+        signer.sign(builder, "POST", uri, headers, body, CODEDEPLOY.equals(prefix) ? "codedeploy" : "codedeploy-commands");
+        HttpRequest request = builder.build();
         HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
         JsonNode body = response.body().length == 0 ? mapper.createObjectNode() : mapper.readTree(response.body());
         if (response.statusCode() != 200) {
@@ -55,8 +60,10 @@ final class DeployApiClient implements AutoCloseable {
     }
 
     InputStream download(String path) throws IOException, InterruptedException {
-        HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(endpoint.resolve(path)).timeout(Duration.ofMinutes(10)).GET().build(),
-                HttpResponse.BodyHandlers.ofInputStream());
+        URI uri = endpoint.resolve(path);
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(10)).GET();
+        signer.sign(builder, "GET", uri, java.util.Map.of(), null, "codedeploy-commands");
+        HttpResponse<InputStream> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
         if (response.statusCode() != 200) {
             response.body().close();
             throw new IOException("the bundle download " + path + " answered HTTP " + response.statusCode());

@@ -471,7 +471,9 @@ public final class DeploymentRunner implements AutoCloseable {
                 targetStatus = "Failed";
             }
             repo.updateTarget(d.id(), t.instance(), targetStatus, events, now);
-            repo.command(d.id(), t.instance(), d.step()).ifPresent(c -> repo.moveCommand(c.id(), List.of("Pending"), "Cancelled", now));
+            // Commands not taken are withdrawn; one being run is cancelled too: its agent's next report is refused, and it
+            // stops there (an event already running finishes, as with CodeDeploy).
+            repo.command(d.id(), t.instance(), d.step()).ifPresent(c -> repo.moveCommand(c.id(), List.of("Pending", "InProgress"), "Cancelled", now));
         }
         if (!repo.advance(d.id(), d.step(), d.step(), status, doc, d.stepStarted())) {
             return; // someone else moved it: the loop reads it again
