@@ -40,6 +40,10 @@ final class AgentCommand implements Callable<Integer> {
             + "(default: $AWS_CA_BUNDLE, else the system's), e.g. the server's <data-dir>/tls/ca.pem.")
     Path caBundle;
 
+    @Option(names = "--profile", description = "The AWS profile holding the agent's own access key (default: $AWS_PROFILE; "
+            + "without one, the standard chain: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, the default profile, …).")
+    String profile;
+
     @Option(names = "--deploy-instance-name", paramLabel = "NAME", description = "Also act as the CodeDeploy agent of this host: "
             + "register it as the on-premises instance NAME and run the deployments the server sends it.")
     String deployInstanceName;
@@ -54,7 +58,10 @@ final class AgentCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         String workerId = name != null ? name : "agent@" + java.net.InetAddress.getLocalHost().getHostName() + ":" + workDir.toAbsolutePath();
-        RemoteAgent agent = new RemoteAgent(server, dev.conveyor.agent.CaBundle.resolve(caBundle), region, workerId, AgentLabels.parse(labels), capacity, workDir,
+        var credentials = profile == null ? software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider.builder().build()
+                : software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider.builder().profileName(profile).build();
+        dev.conveyor.agent.RequestSigner signer = new dev.conveyor.agent.RequestSigner(credentials, region);
+        RemoteAgent agent = new RemoteAgent(server, dev.conveyor.agent.CaBundle.resolve(caBundle), signer, region, workerId, AgentLabels.parse(labels), capacity, workDir,
                 Duration.ofSeconds(leaseSeconds)).start();
         dev.conveyor.agent.deploy.DeployAgent deployAgent = null;
         if (deployInstanceName != null) {
@@ -66,7 +73,7 @@ final class AgentCommand implements Callable<Integer> {
                 }
                 tags.put(tag.substring(0, eq), tag.substring(eq + 1));
             }
-            deployAgent = new dev.conveyor.agent.deploy.DeployAgent(server, dev.conveyor.agent.CaBundle.resolve(caBundle), region, deployInstanceName,
+            deployAgent = new dev.conveyor.agent.deploy.DeployAgent(server, dev.conveyor.agent.CaBundle.resolve(caBundle), signer, deployInstanceName,
                     tags, workDir).start();
             System.out.println("Conveyor agent " + workerId + " deploys as on-premises instance " + deployInstanceName + " " + tags);
         }

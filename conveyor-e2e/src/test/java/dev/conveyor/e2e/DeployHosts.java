@@ -34,9 +34,7 @@ final class DeployHosts implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("APP_HOME", appHome.toString());
         builder.environment().put("APP_PORT", Integer.toString(port));
-        // The agent signs its calls with the environment's key pair, as the AWS CLI does.
-        builder.environment().put("AWS_ACCESS_KEY_ID", dev.conveyor.testkit.TestCredentials.ACCESS_KEY_ID);
-        builder.environment().put("AWS_SECRET_ACCESS_KEY", dev.conveyor.testkit.TestCredentials.SECRET_ACCESS_KEY);
+        TestEnvironment.signWithTestCredentials(builder); // the agent signs its calls, as the AWS CLI does
         Host host = new Host(name, port, appHome, builder.start(), log);
         hosts.add(host);
         return host;

@@ -30,12 +30,10 @@ public final class DeployAgent implements AutoCloseable {
     private Thread heartbeat;
     private volatile boolean closed;
 
-    /**
-     * @param region the server's region, for SigV4 (requests are signed with the key pair of the environment's
-     *               AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY when set)
-     */
-    public DeployAgent(URI server, CaBundle trust, String region, String instanceName, Map<String, String> tags, Path workDir) {
-        this.api = new DeployApiClient(server, trust, RequestSigner.fromEnvironment(System.getenv(), region));
+    /** @param signer signs the agent's calls (SigV4 with the agent's own key, as its job calls) */
+    public DeployAgent(URI server, CaBundle trust, dev.conveyor.agent.RequestSigner signer, String instanceName, Map<String, String> tags,
+                       Path workDir) {
+        this.api = new DeployApiClient(server, trust, signer);
         this.instanceName = instanceName;
         this.tags = Map.copyOf(tags);
         this.runner = new LifecycleRunner(workDir.resolve("deploy"), api);

@@ -29,9 +29,9 @@ final class DeployApiClient implements AutoCloseable {
     private final ObjectMapper mapper = new ObjectMapper();
     private final URI endpoint;
     private final HttpClient http;
-    private final RequestSigner signer;
+    private final dev.conveyor.agent.RequestSigner signer;
 
-    DeployApiClient(URI endpoint, CaBundle trust, RequestSigner signer) {
+    DeployApiClient(URI endpoint, CaBundle trust, dev.conveyor.agent.RequestSigner signer) {
         this.endpoint = endpoint;
         this.signer = signer;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(trust.sslContext()).build();
@@ -48,21 +48,20 @@ final class DeployApiClient implements AutoCloseable {
         URI uri = endpoint.resolve("/");
         HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        headers.forEach(builder::header);
-        signer.sign(builder, "POST", uri, headers, body, CODEDEPLOY.equals(prefix) ? "codedeploy" : "codedeploy-commands");
+        signer.sign("POST", uri, headers, body, CODEDEPLOY.equals(prefix) ? "codedeploy" : "codedeploy-commands").forEach(builder::header);
         HttpRequest request = builder.build();
         HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        JsonNode body = response.body().length == 0 ? mapper.createObjectNode() : mapper.readTree(response.body());
+        JsonNode answer = response.body().length == 0 ? mapper.createObjectNode() : mapper.readTree(response.body());
         if (response.statusCode() != 200) {
-            throw new ApiError(body.path("__type").asText("HTTP " + response.statusCode()), body.path("message").asText(""));
+            throw new ApiError(answer.path("__type").asText("HTTP " + response.statusCode()), answer.path("message").asText(""));
         }
-        return body;
+        return answer;
     }
 
     InputStream download(String path) throws IOException, InterruptedException {
         URI uri = endpoint.resolve(path);
         HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(10)).GET();
-        signer.sign(builder, "GET", uri, java.util.Map.of(), null, "codedeploy-commands");
+        signer.sign("GET", uri, java.util.Map.of(), new byte[0], "codedeploy-commands").forEach(builder::header);
         HttpResponse<InputStream> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
         if (response.statusCode() != 200) {
             response.body().close();
