@@ -92,6 +92,12 @@ final class DeployHosts implements AutoCloseable {
     static final String START = """
             #!/bin/sh
             echo "$LIFECYCLE_EVENT $DEPLOYMENT_ID $APPLICATION_NAME $DEPLOYMENT_GROUP_NAME $DEPLOYMENT_GROUP_ID" >> "$APP_HOME/events.log"
+            # A host deployed by another group keeps that group's application (ApplicationStop runs the previous revision
+            # *of this group*, as CodeDeploy's): one application per host here, so the one running stops first.
+            if [ -f "$APP_HOME/app.pid" ]; then
+              old=$(cat "$APP_HOME/app.pid"); kill "$old" 2>/dev/null || true
+              for i in $(seq 200); do kill -0 "$old" 2>/dev/null || break; sleep 0.05; done
+            fi
             cd "$APP_HOME/current"
             setsid /usr/bin/python3 -m http.server "$APP_PORT" --bind 127.0.0.1 > "$APP_HOME/app.log" 2>&1 < /dev/null &
             echo $! > "$APP_HOME/app.pid"
