@@ -94,6 +94,10 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--no-http", description = "Serve HTTPS only: no plain HTTP listener on --port.")
     boolean noHttp;
 
+    @Option(names = "--drain-seconds", defaultValue = "20", description = "On SIGTERM, how long running jobs and requests "
+            + "may take to finish while /readyz answers 503, before the server stops (default: ${DEFAULT-VALUE}).")
+    long drainSeconds;
+
     @Option(names = "--demo", description = "Create the demo pipeline conveyor-demo (and start it) if it does not exist yet.")
     boolean demo;
 
@@ -117,6 +121,7 @@ final class ServerCommand implements Callable<Integer> {
         ConveyorServer server = new ConveyorServer(config).start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.drain(java.time.Duration.ofSeconds(drainSeconds)); // issue 19: readiness off, jobs finish or go back
             server.close();
             stopped.countDown();
         }, "conveyor-shutdown"));

@@ -94,7 +94,22 @@ public final class ExecutionEngine {
         this.clock = clock;
         this.launcher = new ActionLauncher(executions, jobs, config, contributors);
         this.advancer = new ExecutionAdvancer(executions, transitions, declarations, launcher);
+        // Jobs queued by other replicas wake this one's long polls at once (issue 19), not at their next timeout.
+        db.changes().subscribe(JOBS_TOPIC, new dev.conveyor.store.changes.ChangeFeed.Listener() {
+            @Override
+            public void changed(String key) {
+                jobSignal.signal();
+            }
+
+            @Override
+            public void gap() {
+                jobSignal.signal();
+            }
+        });
     }
+
+    /** The change feed's topic announcing that jobs were queued (in any replica). */
+    static final String JOBS_TOPIC = "jobs";
 
     public EngineConfig config() {
         return config;
@@ -704,6 +719,9 @@ public final class ExecutionEngine {
             ExecutionRepository.LockedPipeline locked = executions.lockPipeline(c, pipelineName)
                     .orElseThrow(() -> new PipelineNotFoundException("Pipeline '" + pipelineName + "' does not exist", "pipelineName"));
             T value = work.run(tx, locked);
+            if (tx.jobsQueued) {
+                db.changes().announce(c, JOBS_TOPIC, "queued"); // heard by other replicas after the commit
+            }
             done[0] = tx;
             return value;
         });
