@@ -222,7 +222,8 @@ public final class Keyring {
     public DataKey newDataKey(String keyRef) {
         Key key;
         synchronized (this) {
-            key = contents.keys().get(resolve(keyRef, true));
+            String keyId = resolve(keyRef, true); // first: it may replace the contents
+            key = contents.keys().get(keyId);
         }
         KeyVersion version = key.latest();
         byte[] dataKey = new byte[32];
@@ -279,7 +280,8 @@ public final class Keyring {
 
     /** The versions a key has. */
     public synchronized List<KeyVersion> versions(String keyRef) {
-        return contents.keys().get(resolve(keyRef, false)).versions();
+        String keyId = resolve(keyRef, false);
+        return contents.keys().get(keyId).versions();
     }
 
     private static S3Exception notFound(String keyRef) {
