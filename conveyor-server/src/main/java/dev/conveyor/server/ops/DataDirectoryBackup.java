@@ -95,7 +95,7 @@ public final class DataDirectoryBackup {
         Path root = dataDir.toAbsolutePath().normalize();
         int files = 0;
         try (ZipFile zip = new ZipFile(archive.toFile())) {
-            for (ZipEntry entry : (Iterable<? extends ZipEntry>) zip.stream()::iterator) {
+            for (ZipEntry entry : java.util.Collections.list(zip.entries())) {
                 Path target = root.resolve(entry.getName()).normalize();
                 if (!target.startsWith(root) || entry.getName().contains("..")) {
                     throw new IllegalArgumentException("the backup holds an entry outside the data directory: " + entry.getName());
