@@ -78,6 +78,7 @@ class ScaleOutTest {
                     }
                 }));
                 awaitSettled(sdk, ids, cluster);
+                pushAndCloneThroughSurvivors(cluster, killed);
                 cluster.startReplica(killed);
                 cluster.awaitAllReady();
             }
@@ -115,6 +116,27 @@ class ScaleOutTest {
             String metrics = new String(URI.create(cluster.replicaEndpoint(0) + "/metrics").toURL().openStream().readAllBytes());
             assertThat(metrics).containsPattern("conveyor_executions\\{status=\"Succeeded\"} [1-9]");
         }
+    }
+
+    /** With replica {@code killed} down: a push to one survivor is cloned at once from the other. */
+    private void pushAndCloneThroughSurvivors(ReplicatedCluster cluster, int killed) throws Exception {
+        String pushTo = cluster.replicaEndpoint((killed + 1) % cluster.size()) + "/v1/repos/shared";
+        String cloneFrom = cluster.replicaEndpoint((killed + 2) % cluster.size()) + "/v1/repos/shared";
+        Path tree = work.resolve("git-" + killed);
+        if (killed == 0) {
+            Files.createDirectories(tree);
+            Git.run(tree, "init", "-q", "-b", "main");
+        } else {
+            Git.run(work, "clone", "-q", cluster.endpoint() + "/v1/repos/shared", tree.toString());
+        }
+        Files.writeString(tree.resolve("killed.txt"), "replica " + killed + " was down\n");
+        Git.run(tree, "add", "-A");
+        Git.run(tree, "commit", "-q", "-m", "while replica " + killed + " was down");
+        Git.run(tree, "push", "-q", pushTo, "main");
+        Path clone = work.resolve("clone-" + killed);
+        Git.run(work, "clone", "-q", cloneFrom, clone.toString());
+        assertThat(Files.readString(clone.resolve("killed.txt"))).isEqualTo("replica " + killed + " was down\n");
+        assertThat(Git.run(clone, "rev-parse", "HEAD").strip()).isEqualTo(Git.run(tree, "rev-parse", "HEAD").strip());
     }
 
     private Path pipeline(String name, String... commands) throws Exception {
