@@ -30,7 +30,7 @@ import software.amazon.awssdk.services.codepipeline.CodePipelineClient;
 import software.amazon.awssdk.services.codepipeline.model.PipelineExecutionSummary;
 
 /**
- * Issue 19: three replicas on one PostgreSQL and one S3-compatible store (S3Proxy), HAProxy in front; the AWS CLI, an
+ * Issue 19: three replicas on one PostgreSQL and one S3-compatible store (S3Proxy, holding the artifacts), HAProxy in front; the source is a repository the cluster hosts; the AWS CLI, an
  * SDK client and two remote agents talk to HAProxy only. Executions started across replicas all finish with every
  * build run once (the agents' own records), while each replica in turn is killed with SIGKILL mid-load, and then while
  * all are restarted one at a time (SIGTERM, drain); a scheduled pipeline fires once per tick throughout.
@@ -52,7 +52,13 @@ class ScaleOutTest {
                      "--lease-seconds", "5");
              CodePipelineClient sdk = sdk(cluster.endpoint())) {
             AwsCli aws = new AwsCli(cluster.endpoint(), work);
-            S3Sources.putZip(aws, work, "scale-sources", "app.zip", "app.txt", "hello\n");
+            // The source: a repository hosted by the cluster (kept in the database), pushed through the load balancer.
+            Path app = Files.createDirectories(work.resolve("app"));
+            Git.run(app, "init", "-q", "-b", "main");
+            Files.writeString(app.resolve("app.txt"), "hello\n");
+            Git.run(app, "add", "-A");
+            Git.run(app, "commit", "-q", "-m", "the app");
+            Git.run(app, "push", "-q", cluster.endpoint() + "/v1/repos/app", "main");
             aws.ok("codepipeline", "create-pipeline", "--cli-input-json", "file://" + pipeline("load",
                     "echo \"start $CODEPIPELINE_EXECUTION_ID $(date +%s%N) $PWD\" >> " + marks + "/runs",
                     "sleep 0.3",
@@ -65,6 +71,7 @@ class ScaleOutTest {
             // 1. Load across the three replicas, nobody killed: every build runs exactly once.
             ids.addAll(startMany(sdk, PER_PHASE, failedStarts, () -> { }));
             awaitSettled(sdk, ids, cluster);
+            assertSucceeded(sdk, ids, cluster);
             assertRanOnce(marks, ids);
 
             // 2-4. Each replica in turn killed with SIGKILL in the middle of a load, then started again.
@@ -148,8 +155,8 @@ class ScaleOutTest {
                  "executionMode": "PARALLEL", "artifactStore": {"type": "S3", "location": "scale-artifacts"},
                  "stages": [
                   {"name": "Source", "actions": [{"name": "Source",
-                     "actionTypeId": {"category": "Source", "owner": "AWS", "provider": "S3", "version": "1"},
-                     "configuration": {"S3Bucket": "scale-sources", "S3ObjectKey": "app.zip", "PollForSourceChanges": "false"},
+                     "actionTypeId": {"category": "Source", "owner": "AWS", "provider": "CodeCommit", "version": "1"},
+                     "configuration": {"RepositoryName": "app", "BranchName": "main", "PollForSourceChanges": "false"},
                      "outputArtifacts": [{"name": "Src"}]}]},
                   {"name": "Build", "actions": [{"name": "Build",
                      "actionTypeId": {"category": "Compute", "owner": "AWS", "provider": "Commands", "version": "1"},
@@ -183,6 +190,21 @@ class ScaleOutTest {
             }
         }
         return ids;
+    }
+
+    /** Every execution succeeded; else the first failure's actions, and the replicas' logs. */
+    private static void assertSucceeded(CodePipelineClient sdk, List<String> ids, ReplicatedCluster cluster) {
+        Map<String, String> statuses = statuses(sdk);
+        for (String id : ids) {
+            if (!"Succeeded".equals(statuses.get(id))) {
+                StringBuilder why = new StringBuilder("execution " + id + " is " + statuses.get(id) + ":\n");
+                sdk.listActionExecutions(r -> r.pipelineName("load").filter(f -> f.pipelineExecutionId(id))).actionExecutionDetails()
+                        .forEach(a -> why.append(a.actionName()).append(' ').append(a.statusAsString()).append(' ')
+                                .append(a.output() == null || a.output().executionResult() == null ? "" : a.output().executionResult().externalExecutionSummary())
+                                .append('\n'));
+                throw new AssertionError(why + cluster.outputs());
+            }
+        }
     }
 
     private static Map<String, String> statuses(CodePipelineClient sdk) {

@@ -247,7 +247,9 @@ public final class ConveyorServer implements AutoCloseable {
         context.addFilter(new org.eclipse.jetty.ee10.servlet.FilterHolder(new GitPushAudit(auditor,
                 dev.conveyor.server.git.GitHttpServlet.PATH + "/")), SourceServices.gitServletMapping(),
                 java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
-        jetty.setHandler(new MinimumRequestDataRate(context, MIN_REQUEST_BYTES_PER_SECOND, REQUEST_RATE_GRACE_MILLIS));
+        // Issue 19: a stop lets the requests in flight finish (up to the stop timeout) and answers new ones 503.
+        jetty.setHandler(new org.eclipse.jetty.server.handler.GracefulHandler(
+                new MinimumRequestDataRate(context, MIN_REQUEST_BYTES_PER_SECOND, REQUEST_RATE_GRACE_MILLIS)));
         try {
             jetty.start();
         } catch (Exception e) {
