@@ -51,6 +51,20 @@ class ScaleOutTest {
              AgentProcess b = AgentProcess.start(cluster.endpoint(), "agent-b", work.resolve("agent-b"), "--capacity", "3",
                      "--lease-seconds", "5");
              CodePipelineClient sdk = sdk(cluster.endpoint())) {
+            try {
+                run(cluster, sdk, marks);
+            } catch (AssertionError | RuntimeException e) {
+                throw new AssertionError(e.getMessage() + "\n--- agent a\n" + tail(a.output()) + "\n--- agent b\n" + tail(b.output()), e);
+            }
+        }
+    }
+
+    private static String tail(String s) {
+        return s.substring(Math.max(0, s.length() - 4000));
+    }
+
+    private void run(ReplicatedCluster cluster, CodePipelineClient sdk, Path marks) throws Exception {
+        {
             AwsCli aws = new AwsCli(cluster.endpoint(), work);
             // The source: a repository hosted by the cluster (kept in the database), pushed through the load balancer.
             Path app = Files.createDirectories(work.resolve("app"));
@@ -116,7 +130,9 @@ class ScaleOutTest {
                     .sorted().toList();
             assertThat(ticks).as("ticks").doesNotHaveDuplicates().isNotEmpty();
             for (int i = 1; i < ticks.size(); i++) {
-                assertThat(Duration.between(ticks.get(i - 1), ticks.get(i))).as("no tick missed").isEqualTo(Duration.ofMinutes(1));
+                // A rate counts from when its occurrence fired (checked every 5 s): a minute apart, plus that delay.
+                assertThat(Duration.between(ticks.get(i - 1), ticks.get(i))).as("no tick missed or doubled")
+                        .isBetween(Duration.ofMinutes(1), Duration.ofSeconds(80));
             }
 
             // Metrics of one replica show the work of all (the counts come from the shared database).
@@ -221,7 +237,15 @@ class ScaleOutTest {
             Await.await(() -> statuses(sdk), s -> ids.stream().noneMatch(id -> Set.of("InProgress", "Stopping").contains(s.get(id))
                     || s.get(id) == null), Duration.ofSeconds(150), "every execution to settle");
         } catch (AssertionError e) {
-            throw new AssertionError(e.getMessage() + "\n" + cluster.outputs(), e);
+            StringBuilder stuck = new StringBuilder();
+            Map<String, String> now = statuses(sdk);
+            ids.stream().filter(id -> !"Succeeded".equals(now.get(id))).limit(3).forEach(id -> {
+                stuck.append(id).append(": ");
+                sdk.listActionExecutions(r -> r.pipelineName("load").filter(f -> f.pipelineExecutionId(id))).actionExecutionDetails()
+                        .forEach(a -> stuck.append(a.actionName()).append('=').append(a.statusAsString()).append(' '));
+                stuck.append('\n');
+            });
+            throw new AssertionError(e.getMessage() + "\n" + stuck + cluster.outputs(), e);
         }
     }
 

@@ -85,7 +85,13 @@ public final class Agent implements AutoCloseable {
             try {
                 slots.acquire();
                 int free = 1 + slots.drainPermits();
-                List<JobChannel.ClaimedJob> jobs = channel.poll(providers.keySet(), labels, free, workerId, Duration.ofSeconds(1));
+                List<JobChannel.ClaimedJob> jobs;
+                try {
+                    jobs = channel.poll(providers.keySet(), labels, free, workerId, Duration.ofSeconds(1));
+                } catch (RuntimeException e) {
+                    slots.release(free); // a failed poll (a server replica gone, issue 19) must not cost capacity
+                    throw e;
+                }
                 slots.release(free - jobs.size());
                 for (JobChannel.ClaimedJob job : jobs) {
                     RunningJob runningJob = new RunningJob();
