@@ -119,7 +119,8 @@ public final class ScaleOutBench {
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
                 jar.toString(), "server", "--port", "0", "--data-dir", dataDir.toString(), "--database", database,
                 "--artifact-endpoint", s3Endpoint, "--lease-seconds", "5", "--agent-capacity", "4").redirectErrorStream(true);
-        builder.environment().putAll(java.util.Map.of("AWS_ACCESS_KEY_ID", "bench", "AWS_SECRET_ACCESS_KEY", "bench", "AWS_REGION", "us-east-1"));
+        builder.environment().putAll(java.util.Map.of("AWS_ACCESS_KEY_ID", "bench", "AWS_SECRET_ACCESS_KEY", "bench", "AWS_REGION", "us-east-1",
+                "CONVEYOR_ADMIN_ACCESS_KEY_ID", TestCredentials.ACCESS_KEY_ID, "CONVEYOR_ADMIN_SECRET_ACCESS_KEY", TestCredentials.SECRET_ACCESS_KEY));
         Process process = builder.start();
         CompletableFuture<String> ready = new CompletableFuture<>();
         Thread.ofVirtual().start(() -> {

@@ -77,7 +77,9 @@ final class ReplicatedCluster implements AutoCloseable {
 
     void startReplica(int i) throws Exception {
         replicas[i] = ConveyorProcess.startOnPort(Map.of("AWS_ACCESS_KEY_ID", ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", SECRET_KEY,
-                        "AWS_REGION", "us-east-1", "AWS_CONFIG_FILE", work.resolve("no-config").toString()),
+                        "AWS_REGION", "us-east-1", "AWS_CONFIG_FILE", work.resolve("no-config").toString(),
+                        // every replica has the same administrator: the test key pair its clients and agents sign with
+                        "CONVEYOR_ADMIN_ACCESS_KEY_ID", ACCESS_KEY, "CONVEYOR_ADMIN_SECRET_ACCESS_KEY", SECRET_KEY),
                 work.resolve("replica-" + i), ports[i],
                 "--database", databaseUrl, "--artifact-endpoint", s3Endpoint, "--public-url", endpoint(), "--no-embedded-agent",
                 "--lease-seconds", "5", "--drain-seconds", "8", "--job-acknowledge-timeout-seconds", "10");

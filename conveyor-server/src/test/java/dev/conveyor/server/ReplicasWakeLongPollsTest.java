@@ -28,8 +28,8 @@ class ReplicasWakeLongPollsTest {
     @Test
     void aJobQueuedOnOneReplicaWakesThePollsOfAnotherAndIsPolledThere() {
         String url = TestDatabases.freshUrl("postgresql");
-        try (ConveyorServer first = new ConveyorServer(ServerConfig.embedded(dir.resolve("a"), 0).withDatabaseUrl(url)).start();
-             ConveyorServer second = new ConveyorServer(ServerConfig.embedded(dir.resolve("b"), 0).withDatabaseUrl(url)).start();
+        try (ConveyorServer first = new ConveyorServer(ServerConfig.embedded(dir.resolve("a"), 0).withAuth(ServerConfig.AuthSettings.administrator(dev.conveyor.testkit.TestCredentials.ACCESS_KEY_ID, dev.conveyor.testkit.TestCredentials.SECRET_ACCESS_KEY)).withDatabaseUrl(url)).start();
+             ConveyorServer second = new ConveyorServer(ServerConfig.embedded(dir.resolve("b"), 0).withAuth(ServerConfig.AuthSettings.administrator(dev.conveyor.testkit.TestCredentials.ACCESS_KEY_ID, dev.conveyor.testkit.TestCredentials.SECRET_ACCESS_KEY)).withDatabaseUrl(url)).start();
              CodePipelineClient onFirst = ServerFixture.sdkClient(CodePipelineClient.builder(), first.endpoint());
              CodePipelineClient onSecond = ServerFixture.sdkClient(CodePipelineClient.builder(), second.endpoint())) {
             onFirst.createCustomActionType(r -> r.category(ActionCategory.SOURCE).provider("AcmeSource").version("1")

@@ -16,8 +16,8 @@ class SharedGitRepositoriesTest {
     @Test
     void aPushToOneReplicaIsClonedFromAnotherAtOnceAndAStalePushIsRefused() throws Exception {
         String url = TestDatabases.freshUrl("postgresql");
-        try (ConveyorServer first = new ConveyorServer(ServerConfig.embedded(dir.resolve("a"), 0).withDatabaseUrl(url)).start();
-             ConveyorServer second = new ConveyorServer(ServerConfig.embedded(dir.resolve("b"), 0).withDatabaseUrl(url)).start()) {
+        try (ConveyorServer first = new ConveyorServer(ServerConfig.embedded(dir.resolve("a"), 0).withAuth(ServerConfig.AuthSettings.administrator(dev.conveyor.testkit.TestCredentials.ACCESS_KEY_ID, dev.conveyor.testkit.TestCredentials.SECRET_ACCESS_KEY)).withDatabaseUrl(url)).start();
+             ConveyorServer second = new ConveyorServer(ServerConfig.embedded(dir.resolve("b"), 0).withAuth(ServerConfig.AuthSettings.administrator(dev.conveyor.testkit.TestCredentials.ACCESS_KEY_ID, dev.conveyor.testkit.TestCredentials.SECRET_ACCESS_KEY)).withDatabaseUrl(url)).start()) {
             GitWorkTree work = GitWorkTree.init(dir.resolve("work"), "main").write("app.txt", "one\n");
             String firstCommit = work.commit("first");
             work.push(first.endpoint() + "/v1/repos/team/app", "main");

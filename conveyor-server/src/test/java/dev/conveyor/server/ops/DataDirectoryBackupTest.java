@@ -26,7 +26,7 @@ class DataDirectoryBackupTest {
     @Test
     void aRestoredBackupServesTheSameObjectsEncryptedOnesIncluded() throws Exception {
         Path original = dir.resolve("original");
-        try (ConveyorServer server = new ConveyorServer(ServerConfig.embedded(original, 0)).start(); S3Client s3 = s3(server)) {
+        try (ConveyorServer server = new ConveyorServer(ServerConfig.embedded(original, 0).withAuth(ServerConfig.AuthSettings.administrator(dev.conveyor.testkit.TestCredentials.ACCESS_KEY_ID, dev.conveyor.testkit.TestCredentials.SECRET_ACCESS_KEY))).start(); S3Client s3 = s3(server)) {
             s3.createBucket(b -> b.bucket("kept"));
             s3.putObject(b -> b.bucket("kept").key("plain.txt"), RequestBody.fromString("plain"));
             s3.putObject(b -> b.bucket("kept").key("sealed.txt").serverSideEncryption(ServerSideEncryption.AWS_KMS)
@@ -37,7 +37,7 @@ class DataDirectoryBackupTest {
 
         Path restored = dir.resolve("restored");
         DataDirectoryBackup.restore(archive, restored);
-        try (ConveyorServer server = new ConveyorServer(ServerConfig.embedded(restored, 0)).start(); S3Client s3 = s3(server)) {
+        try (ConveyorServer server = new ConveyorServer(ServerConfig.embedded(restored, 0).withAuth(ServerConfig.AuthSettings.administrator(dev.conveyor.testkit.TestCredentials.ACCESS_KEY_ID, dev.conveyor.testkit.TestCredentials.SECRET_ACCESS_KEY))).start(); S3Client s3 = s3(server)) {
             assertThat(s3.getObjectAsBytes(b -> b.bucket("kept").key("plain.txt")).asUtf8String()).isEqualTo("plain");
             assertThat(s3.getObjectAsBytes(b -> b.bucket("kept").key("sealed.txt")).asUtf8String()).isEqualTo("sealed");
         }

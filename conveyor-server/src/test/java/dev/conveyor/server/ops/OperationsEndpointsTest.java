@@ -73,7 +73,7 @@ class OperationsEndpointsTest {
 
     private static ConveyorServer start(String kind) throws Exception {
         Path dataDir = Files.createTempDirectory("conveyor-ops-");
-        ServerConfig config = ServerConfig.embedded(dataDir, 0);
+        ServerConfig config = ServerConfig.embedded(dataDir, 0).withAuth(ServerConfig.AuthSettings.administrator(dev.conveyor.testkit.TestCredentials.ACCESS_KEY_ID, dev.conveyor.testkit.TestCredentials.SECRET_ACCESS_KEY));
         return new ConveyorServer("h2".equals(kind) ? config : config.withDatabaseUrl(TestDatabases.freshUrl(kind))).start();
     }
 
