@@ -16,6 +16,7 @@ import software.amazon.awssdk.services.codepipeline.model.ActionOwner;
 import software.amazon.awssdk.services.codepipeline.model.ActionTypeId;
 import software.amazon.awssdk.services.codepipeline.model.Job;
 import software.amazon.awssdk.services.codepipeline.model.OutputArtifact;
+import software.amazon.awssdk.services.codepipeline.model.PipelineDeclaration;
 
 /** Issue 19: a job queued by one replica wakes the long polls waiting on another, through the change feed. */
 class ReplicasWakeLongPollsTest {
@@ -37,10 +38,13 @@ class ReplicasWakeLongPollsTest {
                     .outputArtifactDetails(d -> d.minimumCount(1).maximumCount(1)));
             long before = second.engine().jobSignal().generation();
 
-            onFirst.createPipeline(r -> r.pipeline(ExecutionFixtures.pipeline("woken", "QUEUED",
-                    ExecutionFixtures.stage("Source", ActionDeclaration.builder().name("Source").actionTypeId(SOURCE)
-                            .outputArtifacts(OutputArtifact.builder().name("Out").build()).build()),
-                    ExecutionFixtures.stage("Approve", ExecutionFixtures.approval("Approve")))));
+            PipelineDeclaration fixture = ExecutionFixtures.pipeline("woken", "QUEUED",
+                    ExecutionFixtures.stage("Approve", ExecutionFixtures.approval("Approve")));
+            // The fixture's S3 source replaced by a custom source: its job waits for a job worker.
+            PipelineDeclaration pipeline = fixture.toBuilder().stages(ExecutionFixtures.stage("Source", ActionDeclaration.builder()
+                    .name("Source").actionTypeId(SOURCE).outputArtifacts(OutputArtifact.builder().name("Out").build()).build()),
+                    fixture.stages().get(1)).build();
+            onFirst.createPipeline(r -> r.pipeline(pipeline));
 
             // Only the first replica queued the job; the second hears of it from PostgreSQL's NOTIFY.
             Await.await(() -> second.engine().jobSignal().generation(), g -> g > before, Duration.ofSeconds(10),
