@@ -99,6 +99,7 @@ class ScaleOutTest {
                     }
                 }));
                 awaitSettled(sdk, ids, cluster);
+                assertSucceeded(sdk, ids, cluster);
                 pushAndCloneThroughSurvivors(cluster, killed);
                 cluster.startReplica(killed);
                 cluster.awaitAllReady();
@@ -120,8 +121,7 @@ class ScaleOutTest {
             awaitSettled(sdk, ids, cluster);
 
             assertThat(failedStarts.get()).as("starts the SDK could not complete (only retriable errors are allowed)").isZero();
-            Map<String, String> statuses = statuses(sdk);
-            assertThat(ids).as("every execution succeeded").allSatisfy(id -> assertThat(statuses.get(id)).as(id).isEqualTo("Succeeded"));
+            assertSucceeded(sdk, ids, cluster);
             assertNoBuildRanTwiceAtOnce(marks, ids);
 
             // The schedule fired once per tick, with no tick missed, whatever replica was down.
@@ -214,7 +214,8 @@ class ScaleOutTest {
         Map<String, String> statuses = statuses(sdk);
         for (String id : ids) {
             if (!"Succeeded".equals(statuses.get(id))) {
-                StringBuilder why = new StringBuilder("execution " + id + " is " + statuses.get(id) + ":\n");
+                StringBuilder why = new StringBuilder("execution " + id + " (" + (ids.indexOf(id) + 1) + " of " + ids.size() + ") is "
+                        + statuses.get(id) + ":\n");
                 sdk.listActionExecutions(r -> r.pipelineName("load").filter(f -> f.pipelineExecutionId(id))).actionExecutionDetails()
                         .forEach(a -> why.append(a.actionName()).append(' ').append(a.statusAsString()).append(' ')
                                 .append(a.output() == null || a.output().executionResult() == null ? "" : a.output().executionResult().externalExecutionSummary())
