@@ -219,6 +219,8 @@ class ScaleOutTest {
                 sdk.listActionExecutions(r -> r.pipelineName("load").filter(f -> f.pipelineExecutionId(id))).actionExecutionDetails()
                         .forEach(a -> why.append(a.actionName()).append(' ').append(a.statusAsString()).append(' ')
                                 .append(a.output() == null || a.output().executionResult() == null ? "" : a.output().executionResult().externalExecutionSummary())
+                                .append(' ').append(a.output() == null || a.output().executionResult() == null
+                                        || a.output().executionResult().errorDetails() == null ? "" : a.output().executionResult().errorDetails().message())
                                 .append('\n'));
                 throw new AssertionError(why + cluster.outputs());
             }
