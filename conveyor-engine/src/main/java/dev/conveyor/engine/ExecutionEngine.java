@@ -5,6 +5,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.conveyor.engine.jobs.JobOutcome;
 import dev.conveyor.engine.jobs.JobSignal;
+import dev.conveyor.engine.rules.CloudWatchAlarmRule;
+import dev.conveyor.engine.rules.ConditionRepository;
+import dev.conveyor.engine.rules.ConditionsSchema;
+import dev.conveyor.engine.rules.DeploymentWindowRule;
+import dev.conveyor.engine.rules.RuleProviders;
+import dev.conveyor.engine.rules.VariableCheckRule;
 import dev.conveyor.model.errors.ActionNotFoundException;
 import dev.conveyor.model.errors.ApprovalAlreadyCompletedException;
 import dev.conveyor.model.errors.ConcurrentPipelineExecutionsLimitExceededException;
@@ -82,7 +88,14 @@ public final class ExecutionEngine {
     private final JobSignal jobSignal = new JobSignal();
     private final JobDataContributors contributors = new JobDataContributors();
     private final Map<ActionTypeId, JobRequestHandler> requestHandlers = new ConcurrentHashMap<>();
+    private final Map<String, JobRequestHandler> requestHandlersByType = new ConcurrentHashMap<>();
     private final List<ExecutionListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<TransitionRecorder> recorders = new CopyOnWriteArrayList<>();
+    // Stage conditions, rules, automatic retries and rollbacks (issue 16): kept in classes of their own.
+    private final ConditionRepository conditionRepository = new ConditionRepository();
+    private final RuleProviders ruleProviders;
+    private final ConditionCommands conditionCommands;
+    private final RuleRunner ruleRunner;
 
     public ExecutionEngine(Database db, PipelineDeclarations declarations, EngineConfig config, Clock clock) {
         this.db = db;
@@ -93,7 +106,16 @@ public final class ExecutionEngine {
         this.config = config;
         this.clock = clock;
         this.launcher = new ActionLauncher(executions, jobs, config, contributors);
-        this.advancer = new ExecutionAdvancer(executions, transitions, declarations, launcher);
+        ConditionsSchema.migrate(db);
+        this.ruleProviders = new RuleProviders()
+                .register(new VariableCheckRule())
+                .register(new DeploymentWindowRule())
+                .register(new CloudWatchAlarmRule(config.alarmStates()));
+        StageOutcomes outcomes = new StageOutcomes(executions, new StageConditions(conditionRepository, ruleProviders, config),
+                new StageRollbacks(executions, conditionRepository));
+        this.advancer = new ExecutionAdvancer(executions, transitions, declarations, launcher, outcomes);
+        this.conditionCommands = new ConditionCommands(this, db, executions, declarations, outcomes, advancer);
+        this.ruleRunner = new RuleRunner(db, conditionRepository, ruleProviders, clock, conditionCommands::settleRule);
         // Jobs queued by other replicas wake this one's long polls at once (issue 19), not at their next timeout.
         db.changes().subscribe(JOBS_TOPIC, new dev.conveyor.store.changes.ChangeFeed.Listener() {
             @Override
@@ -106,6 +128,16 @@ public final class ExecutionEngine {
                 jobSignal.signal();
             }
         });
+    }
+
+    /** RollbackStage and OverrideStageCondition. */
+    public ConditionCommands conditions() {
+        return conditionCommands;
+    }
+
+    /** The rule providers stage conditions run; the server registers those that reach other services. */
+    public RuleProviders ruleProviders() {
+        return ruleProviders;
     }
 
     /** The change feed's topic announcing that jobs were queued (in any replica). */
@@ -123,6 +155,11 @@ public final class ExecutionEngine {
         listeners.add(listener);
     }
 
+    /** Adds a recorder that writes inside every engine transaction, before its commit (the events outbox). */
+    public void addTransitionRecorder(TransitionRecorder recorder) {
+        recorders.add(recorder);
+    }
+
     /** Adds data to every job of {@code type} as it is queued (see {@link JobDataContributor}); one per type. */
     public void contributeJobData(ActionTypeId type, JobDataContributor contributor) {
         contributors.register(type, contributor);
@@ -134,6 +171,14 @@ public final class ExecutionEngine {
     }
 
     /**
+     * Answers requests of one {@code "type"} that any job may make, whatever its action type (e.g. for its role's
+     * credentials); one handler per type, consulted before the action type's.
+     */
+    public void handleJobRequestsOfType(String requestType, JobRequestHandler handler) {
+        requestHandlersByType.put(requestType, handler);
+    }
+
+    /**
      * Routes a provider's request about its job to the handler of the job's action type. The worker must be the one
      * the job was last handed to; the job may have finished since.
      */
@@ -141,6 +186,10 @@ public final class ExecutionEngine {
         JobRow job = findJob(jobId).orElseThrow(() -> new JobNotFoundException("No job with id " + jobId, "jobId"));
         if (!workerId.equals(job.workerId())) {
             throw new InvalidJobStateException("Job " + jobId + " is not held by worker " + workerId);
+        }
+        JobRequestHandler common = request == null ? null : requestHandlersByType.get(request.path("type").asText(""));
+        if (common != null) {
+            return common.handle(job, request);
         }
         JobRequestHandler handler = requestHandlers.get(job.actionTypeId());
         if (handler == null) {
@@ -292,6 +341,7 @@ public final class ExecutionEngine {
                         + "'; only the latest execution of a stage can be retried");
             }
             executions.update(tx.connection, stage.retried(retryMode, tx.now));
+            conditionRepository.recordRetry(tx.connection, executionId, stageName, false);
             executions.update(tx.connection, new PipelineExecutionRow(execution.id(), execution.pipelineName(),
                     execution.pipelineVersion(), execution.sequence(), PipelineExecutionStatus.InProgress, null,
                     execution.executionMode(), execution.executionType(), execution.triggerType(), execution.triggerDetail(),
@@ -589,6 +639,8 @@ public final class ExecutionEngine {
         for (JobRow expired : db.read(c -> jobs.expiredLeases(c, now))) {
             safely("recover job " + expired.id(), () -> recoverJob(expired.id()));
         }
+        safely("time out rules", () -> conditionCommands.timeOutRules(now));
+        ruleRunner.wake();
         Set<String> pipelines = new LinkedHashSet<>();
         db.read(c -> executions.allActiveExecutions(c)).forEach(e -> pipelines.add(e.pipelineName()));
         for (String pipeline : pipelines) {
@@ -715,10 +767,15 @@ public final class ExecutionEngine {
     <T> T inPipeline(String pipelineName, PipelineWork<T> work) {
         ExecutionTx[] done = new ExecutionTx[1];
         T result = db.inTransaction(c -> {
-            ExecutionTx tx = new ExecutionTx(c, clock.instant());
             ExecutionRepository.LockedPipeline locked = executions.lockPipeline(c, pipelineName)
                     .orElseThrow(() -> new PipelineNotFoundException("Pipeline '" + pipelineName + "' does not exist", "pipelineName"));
+            // The clock is read once the lock is held, so times written under it never go back: a transaction that waited
+            // for the lock must not stamp its changes before those of the transaction it waited for.
+            ExecutionTx tx = new ExecutionTx(c, clock.instant());
             T value = work.run(tx, locked);
+            for (TransitionRecorder recorder : recorders) {
+                recorder.record(c, pipelineName, tx.changedExecutions, tx.now);
+            }
             if (tx.jobsQueued) {
                 db.changes().announce(c, JOBS_TOPIC, "queued"); // heard by other replicas after the commit
             }
@@ -735,6 +792,10 @@ public final class ExecutionEngine {
         }
         if (tx.jobsQueued) {
             jobSignal.signal();
+        }
+        recorders.forEach(TransitionRecorder::committed);
+        if (tx.rulesDue) {
+            ruleRunner.wake();
         }
         if (!tx.changedPipelines.isEmpty()) {
             for (ExecutionListener listener : listeners) {
