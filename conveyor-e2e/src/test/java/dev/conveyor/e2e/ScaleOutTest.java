@@ -72,7 +72,7 @@ class ScaleOutTest {
             Files.writeString(app.resolve("app.txt"), "hello\n");
             Git.run(app, "add", "-A");
             Git.run(app, "commit", "-q", "-m", "the app");
-            Git.run(app, "push", "-q", cluster.endpoint() + "/v1/repos/app", "main");
+            Git.asAdministrator(app, work.resolve("replica-0"), "push", "-q", cluster.endpoint() + "/v1/repos/app", "main");
             aws.ok("codepipeline", "create-pipeline", "--cli-input-json", "file://" + pipeline("load",
                     "echo \"start $CODEPIPELINE_EXECUTION_ID $(date +%s%N) $PWD\" >> " + marks + "/runs",
                     "sleep 0.3",
@@ -151,14 +151,14 @@ class ScaleOutTest {
             Files.createDirectories(tree);
             Git.run(tree, "init", "-q", "-b", "main");
         } else {
-            Git.run(work, "clone", "-q", cluster.endpoint() + "/v1/repos/shared", tree.toString());
+            Git.asAdministrator(work, work.resolve("replica-0"), "clone", "-q", cluster.endpoint() + "/v1/repos/shared", tree.toString());
         }
         Files.writeString(tree.resolve("killed.txt"), "replica " + killed + " was down\n");
         Git.run(tree, "add", "-A");
         Git.run(tree, "commit", "-q", "-m", "while replica " + killed + " was down");
-        Git.run(tree, "push", "-q", pushTo, "main");
+        Git.asAdministrator(tree, work.resolve("replica-0"), "push", "-q", pushTo, "main");
         Path clone = work.resolve("clone-" + killed);
-        Git.run(work, "clone", "-q", cloneFrom, clone.toString());
+        Git.asAdministrator(work, work.resolve("replica-0"), "clone", "-q", cloneFrom, clone.toString());
         assertThat(Files.readString(clone.resolve("killed.txt"))).isEqualTo("replica " + killed + " was down\n");
         assertThat(Git.run(clone, "rev-parse", "HEAD").strip()).isEqualTo(Git.run(tree, "rev-parse", "HEAD").strip());
     }

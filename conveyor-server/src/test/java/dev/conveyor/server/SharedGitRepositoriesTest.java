@@ -20,9 +20,9 @@ class SharedGitRepositoriesTest {
              ConveyorServer second = new ConveyorServer(ServerConfig.embedded(dir.resolve("b"), 0).withAuth(ServerConfig.AuthSettings.administrator(dev.conveyor.testkit.TestCredentials.ACCESS_KEY_ID, dev.conveyor.testkit.TestCredentials.SECRET_ACCESS_KEY)).withDatabaseUrl(url)).start()) {
             GitWorkTree work = GitWorkTree.init(dir.resolve("work"), "main").write("app.txt", "one\n");
             String firstCommit = work.commit("first");
-            work.push(first.endpoint() + "/v1/repos/team/app", "main");
+            work.push(AdministratorKey.of(dir.resolve("a")).inUrl(first.endpoint() + "/v1/repos/team/app"), "main");
 
-            GitWorkTree.Result clone = GitWorkTree.run(dir, "clone", second.endpoint() + "/v1/repos/team/app", "clone");
+            GitWorkTree.Result clone = GitWorkTree.run(dir, "clone", AdministratorKey.of(dir.resolve("b")).inUrl(second.endpoint() + "/v1/repos/team/app"), "clone");
             assertThat(clone.exit()).as(clone.output()).isZero();
             assertThat(Files.readString(dir.resolve("clone/app.txt"))).isEqualTo("one\n");
             assertThat(GitWorkTree.run(dir.resolve("clone"), "rev-parse", "HEAD").output().strip()).isEqualTo(firstCommit);
@@ -32,9 +32,9 @@ class SharedGitRepositoriesTest {
             // The clone moves main on the second replica; the first work tree, behind now, cannot overwrite it through the first.
             Files.writeString(dir.resolve("clone/app.txt"), "two\n");
             GitWorkTree.run(dir.resolve("clone"), "-c", "user.name=B", "-c", "user.email=b@example.com", "commit", "-am", "second");
-            assertThat(GitWorkTree.run(dir.resolve("clone"), "push", second.endpoint() + "/v1/repos/team/app", "main").exit()).isZero();
+            assertThat(GitWorkTree.run(dir.resolve("clone"), "push", AdministratorKey.of(dir.resolve("b")).inUrl(second.endpoint() + "/v1/repos/team/app"), "main").exit()).isZero();
             work.write("app.txt", "stale\n").commit("stale");
-            GitWorkTree.Result stale = GitWorkTree.run(work.dir(), "push", first.endpoint() + "/v1/repos/team/app", "main");
+            GitWorkTree.Result stale = GitWorkTree.run(work.dir(), "push", AdministratorKey.of(dir.resolve("a")).inUrl(first.endpoint() + "/v1/repos/team/app"), "main");
             assertThat(stale.exit()).as("a push that is not a fast-forward of what the other replica has").isNotZero();
             assertThat(first.sources().repositories().resolve("team/app", "refs/heads/main"))
                     .contains(GitWorkTree.run(dir.resolve("clone"), "rev-parse", "HEAD").output().strip());
