@@ -94,6 +94,9 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--no-http", description = "Serve HTTPS only: no plain HTTP listener on --port.")
     boolean noHttp;
 
+    @Option(names = "--drain-seconds", defaultValue = "20", description = "On SIGTERM, how long running jobs and requests "
+            + "may take to finish while /readyz answers 503, before the server stops (default: ${DEFAULT-VALUE}).")
+    long drainSeconds;
     @Option(names = "--job-writable-dir", paramLabel = "DIR", description = "A host directory jobs may write besides their "
             + "workspace (repeatable), e.g. a deployment target; they run sandboxed and never see the data dir (docs/security.md).")
     java.util.List<Path> jobWritableDirs = new java.util.ArrayList<>();
@@ -171,6 +174,7 @@ final class ServerCommand implements Callable<Integer> {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.drain(java.time.Duration.ofSeconds(drainSeconds)); // issue 19: readiness off, jobs finish or go back
             server.close();
             stopped.countDown();
         }, "conveyor-shutdown"));

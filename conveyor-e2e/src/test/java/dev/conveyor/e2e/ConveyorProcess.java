@@ -64,6 +64,24 @@ final class ConveyorProcess implements AutoCloseable {
         return new ConveyorProcess(builder.start());
     }
 
+    /** {@code conveyor server --port port --data-dir dataDir} plus {@code extraArgs}, with {@code env} added to its environment. */
+    static ConveyorProcess startOnPort(java.util.Map<String, String> env, Path dataDir, int port, String... extraArgs) throws Exception {
+        List<String> command = PackagedCli.command("server", "--port", Integer.toString(port), "--data-dir", dataDir.toString());
+        command.addAll(List.of(extraArgs));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        return new ConveyorProcess(builder.start());
+    }
+
+    /** The process id (to tell replicas apart in logs). */
+    long pid() {
+        return process.pid();
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
     /** The same, with {@code environment} added to the server process's environment. */
     static ConveyorProcess startWithEnvironment(Map<String, String> environment, Path dataDir, String... extraArgs) throws Exception {
         List<String> command = PackagedCli.command(List.of(), "server", "--port", "0", "--data-dir", dataDir.toString());

@@ -106,6 +106,8 @@ public final class ConveyorServer implements AutoCloseable {
     private dev.conveyor.audit.AuditServices audit;
     private dev.conveyor.server.tls.SelfSignedCertificate.Files selfSigned;
     private FunctionServices functionServices;
+    private dev.conveyor.cluster.SingletonWork singletons;
+    private final dev.conveyor.server.ops.Drain drain = new dev.conveyor.server.ops.Drain();
     private dev.conveyor.server.events.EventSettings eventSettings = dev.conveyor.server.events.EventSettings.defaults();
     private dev.conveyor.events.EventServices eventServices;
     private dev.conveyor.cloudwatch.CloudWatchServices cloudWatch;
@@ -176,6 +178,11 @@ public final class ConveyorServer implements AutoCloseable {
             listener.join(); // whether or not the database opened, nothing is left running
         }
 
+        // Issue 19: singleton work (schedules, polling, sweeps, retention) runs on the replica holding its advisory lock.
+        singletons = dev.conveyor.cluster.SingletonWork.open(database, hostName() + ":" + config.dataDir().toAbsolutePath(),
+                dev.conveyor.cluster.SingletonWork.TASKS);
+        dev.conveyor.server.ops.ServerMetrics metrics = new dev.conveyor.server.ops.ServerMetrics(database, clock);
+
         PipelineLimits limits = PipelineLimits.defaults();
         TagRepository tags = new TagRepository(database, limits.maxTagsPerResource());
         PipelineRepository pipelines = new PipelineRepository(database, tags);
@@ -192,7 +199,10 @@ public final class ConveyorServer implements AutoCloseable {
 
         // Artifacts: versioned objects over content-addressed blobs under the data dir (the S3 endpoint serves them).
         // (issue 3: local blobs or an external S3 service per config.artifacts(); ArtifactServices wires them)
-        artifactServices = ArtifactServices.open(config.dataDir(), config.artifacts().externalEndpoint(),
+        // Issue 19: on PostgreSQL the keyring lives in the database, so every replica decrypts what another encrypted.
+        artifactServices = ArtifactServices.open(config.dataDir(), database.kind() == Database.Kind.POSTGRESQL
+                        ? dev.conveyor.cluster.DatabaseKeyring.open(database, masterKeyFile(), config.dataDir().resolve("keys"), clock)
+                        : dev.conveyor.artifacts.crypto.Keyring.file(config.dataDir().resolve("keys")), config.artifacts().externalEndpoint(),
                 config.artifacts().maxObjectBytes(), database, config.region(), config.accountId(), clock);
         objects = artifactServices.objects();
         ObjectArtifactStore artifacts = artifactServices.artifacts();
@@ -359,11 +369,14 @@ public final class ConveyorServer implements AutoCloseable {
                 });
         Optional<java.nio.file.Path> adminCredentials = iam.bootstrap().run(config.dataDir(), config.auth().adminAccessKeyId(),
                 config.auth().adminSecretAccessKey());
-        router.readiness(new ServerHealth(database, config.dataDir()));
+        ServerHealth health = new ServerHealth(database, config.dataDir());
+        router.readiness(health);
         router.browserHome(ConsoleEndpoint.PREFIX + "/"); // the web console (issue 18)
         // Artifact retention (issue 3): never the artifacts of running or latest-successful executions.
         artifactServices.startRetention(config.artifacts().retention(), config.artifacts().retentionInterval(),
-                pipelineName -> protectedExecutions(queries, pipelineName));
+                pipelineName -> protectedExecutions(queries, pipelineName), singletons.gate(dev.conveyor.cluster.SingletonWork.RETENTION));
+        sourceServices.poller().onlyWhile(singletons.gate(dev.conveyor.cluster.SingletonWork.SOURCE_POLLING));
+        sourceServices.schedules().onlyWhile(singletons.gate(dev.conveyor.cluster.SingletonWork.SCHEDULES));
 
         ServletContextHandler context = listener.join();
         context.addServlet(new ServletHolder("router", router), "/*");
@@ -371,6 +384,9 @@ public final class ConveyorServer implements AutoCloseable {
         sourceServices.gitServlet().limitPushes(config.artifacts().maxObjectBytes());
         context.addServlet(new ServletHolder("git", sourceServices.gitServlet()), SourceServices.gitServletMapping());
         context.setErrorHandler(new ProtocolErrorHandler());
+        // Issue 19: /metrics, /readyz, and every request timed by operation.
+        context.addFilter(new org.eclipse.jetty.ee10.servlet.FilterHolder(new dev.conveyor.server.ops.OperationsFilter(metrics, health, drain)),
+                "/*", java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
         context.addFilter(new org.eclipse.jetty.ee10.servlet.FilterHolder(new GitPushAudit(auditor,
                 dev.conveyor.server.git.GitHttpServlet.PATH + "/")), SourceServices.gitServletMapping(),
                 java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
@@ -385,7 +401,9 @@ public final class ConveyorServer implements AutoCloseable {
             context.addFilter(new org.eclipse.jetty.ee10.servlet.FilterHolder(gitAccess), SourceServices.gitServletMapping(),
                     java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
         }
-        jetty.setHandler(new MinimumRequestDataRate(context, MIN_REQUEST_BYTES_PER_SECOND, REQUEST_RATE_GRACE_MILLIS));
+        // Issue 19: a stop lets the requests in flight finish (up to the stop timeout) and answers new ones 503.
+        jetty.setHandler(new org.eclipse.jetty.server.handler.GracefulHandler(
+                new MinimumRequestDataRate(context, MIN_REQUEST_BYTES_PER_SECOND, REQUEST_RATE_GRACE_MILLIS)));
         try {
             jetty.start();
         } catch (Exception e) {
@@ -476,7 +494,9 @@ public final class ConveyorServer implements AutoCloseable {
         while (!Thread.currentThread().isInterrupted()) {
             try {
                 Thread.sleep(config.engine().sweepInterval());
-                engine.sweep();
+                if (singletons.runsHere(dev.conveyor.cluster.SingletonWork.SWEEPS)) {
+                    engine.sweep();
+                }
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
@@ -611,6 +631,53 @@ public final class ConveyorServer implements AutoCloseable {
         return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
     }
 
+    /**
+     * Drains this replica before a stop (SIGTERM, a rolling upgrade; issue 19): {@code /readyz} answers 503 at once so
+     * the load balancer sends nothing new, the singleton work moves to another replica, the embedded agent takes no new
+     * job and its running jobs get up to {@code grace} to finish (the rest are handed back to the queue), and the
+     * requests in flight get the rest of {@code grace}. {@link #close} follows.
+     */
+    public void drain(Duration grace) {
+        long deadline = System.nanoTime() + grace.toNanos();
+        drain.start();
+        LOG.info("draining: readiness is off, singleton work handed over, no new jobs taken here");
+        if (singletons != null) {
+            singletons.release();
+        }
+        try {
+            Agent running = agent;
+            if (running != null) {
+                running.drain(grace);
+            }
+            // The load balancer's health checks see /readyz fail before the listener closes (docs/operations.md).
+            Thread.sleep(Math.max(0, Math.min(DRAIN_READINESS_MILLIS, (deadline - System.nanoTime()) / 1_000_000)));
+            drain.awaitIdle(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** How long a draining replica keeps serving after /readyz turned 503: two checks of the documented HAProxy setup. */
+    static final long DRAIN_READINESS_MILLIS = 2_500;
+
+    /** True once {@link #drain} started. */
+    public boolean draining() {
+        return drain.draining();
+    }
+
+    /**
+     * The master key sealing the keyring in the database: {@code <data-dir>/keys/master.key} when present (the same
+     * file on every replica), else {@code $CONVEYOR_MASTER_KEY_FILE}; null for none.
+     */
+    private java.nio.file.Path masterKeyFile() {
+        java.nio.file.Path inDataDir = config.dataDir().resolve("keys").resolve("master.key");
+        if (Files.exists(inDataDir)) {
+            return inDataDir;
+        }
+        String configured = System.getenv("CONVEYOR_MASTER_KEY_FILE");
+        return configured == null || configured.isBlank() ? null : java.nio.file.Path.of(configured);
+    }
+
     /** Stops accepting requests, lets running ones finish, then closes the database. */
     @Override
     public synchronized void close() {
@@ -662,6 +729,10 @@ public final class ConveyorServer implements AutoCloseable {
             artifactServices.close(); // retention, then the object store
             artifactServices = null;
             objects = null;
+        }
+        if (singletons != null) {
+            singletons.close(); // its locks are released with its connection, before the pool closes
+            singletons = null;
         }
         if (database != null) {
             database.close();
