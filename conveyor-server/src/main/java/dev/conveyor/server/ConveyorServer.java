@@ -221,6 +221,7 @@ public final class ConveyorServer implements AutoCloseable {
         eventServices = dev.conveyor.events.EventServices.open(database, config.dataDir(), config.region(), config.accountId(), clock,
                 () -> config.sources().publicUrl() == null ? endpoint() : config.sources().publicUrl(), eventSettings.smtp(),
                 eventSettings.delivery(), this::startFromEvent, eventSettings.tick());
+        eventServices.onlyWhile(singletons.gate(dev.conveyor.cluster.SingletonWork.NOTIFICATION_OUTBOX));
         if (eventSettings.recordTransitions()) {
             engine.addTransitionRecorder(eventServices.recorder());
         }
