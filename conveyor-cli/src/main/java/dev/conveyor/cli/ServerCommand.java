@@ -94,6 +94,15 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--no-http", description = "Serve HTTPS only: no plain HTTP listener on --port.")
     boolean noHttp;
 
+    @Option(names = "--alertmanager-token", paramLabel = "TOKEN", defaultValue = "${env:CONVEYOR_ALERTMANAGER_TOKEN}",
+            description = "Accept Prometheus Alertmanager's webhook at /alertmanager/webhook with 'Authorization: Bearer TOKEN' "
+                    + "(default: $CONVEYOR_ALERTMANAGER_TOKEN; without one the webhook refuses every request). See docs/cloudwatch.md.")
+    String alertmanagerToken;
+
+    @Option(names = "--alertmanager-alarm-label", defaultValue = "alertname", description = "The alert label that names the "
+            + "CloudWatch alarm an Alertmanager alert sets (default: ${DEFAULT-VALUE}).")
+    String alertmanagerAlarmLabel;
+
     @Option(names = "--demo", description = "Create the demo pipeline conveyor-demo (and start it) if it does not exist yet.")
     boolean demo;
 
@@ -114,7 +123,8 @@ final class ServerCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
         }
-        ConveyorServer server = new ConveyorServer(config).start();
+        ConveyorServer server = new ConveyorServer(config).cloudWatchSettings(new dev.conveyor.cloudwatch.CloudWatchServices.Settings(
+                dev.conveyor.cloudwatch.CloudWatchServices.Settings.defaults().tick(), alertmanagerToken, alertmanagerAlarmLabel)).start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
