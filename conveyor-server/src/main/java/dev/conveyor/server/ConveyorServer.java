@@ -102,6 +102,7 @@ public final class ConveyorServer implements AutoCloseable {
     private dev.conveyor.server.tls.SelfSignedCertificate.Files selfSigned;
     private FunctionServices functionServices;
     private dev.conveyor.cloudwatch.CloudWatchServices cloudWatch;
+    private dev.conveyor.engine.invoke.InProcessJobWorker invokeWorker;
     private dev.conveyor.cloudwatch.CloudWatchServices.Settings cloudWatchSettings = dev.conveyor.cloudwatch.CloudWatchServices.Settings.defaults();
 
     public ConveyorServer(ServerConfig config, Clock clock) {
@@ -194,6 +195,13 @@ public final class ConveyorServer implements AutoCloseable {
         JobCredentialIssuer jobCredentials = new JobCredentialIssuer(jobCredentialStore, clock, Duration.ofHours(1));
         JobOperations jobOperations = new JobOperations(engine, actionTypes, jobCredentials, artifacts,
                 config.accountId(), Duration.ofSeconds(10));
+        // Invoke actions the server runs itself (issue 16 item 5): Lambda functions with the job event, and other pipelines.
+        var completer = dev.conveyor.engine.invoke.InProcessJobWorker.completer(engine);
+        invokeWorker = new dev.conveyor.engine.invoke.InProcessJobWorker(engine, "invoke@" + hostName(), Map.of(
+                dev.conveyor.functions.invoke.LambdaInvokeAction.TYPE, new dev.conveyor.functions.invoke.LambdaInvokeAction(
+                        functionServices.functions(), jobOperations::jobData, completer, config.accountId()),
+                dev.conveyor.engine.invoke.PipelineInvokeAction.TYPE, new dev.conveyor.engine.invoke.PipelineInvokeAction(
+                        engine, completer, config.region(), config.accountId())), 64);
         JsonService agentApi = new JsonService(ServiceModel.conveyorAgent(),
                 new AgentOperations(engine, jobCredentials, artifacts, engineConfig.logsDir()).operations());
 
@@ -254,6 +262,8 @@ public final class ConveyorServer implements AutoCloseable {
         }
         sourceServices.listening(endpoint(), port());
         codeBuildServices.listening(config.sources().publicUrl() == null ? endpoint() : config.sources().publicUrl());
+        functionServices.serviceEndpoint(config.sources().publicUrl() == null ? endpoint() : config.sources().publicUrl());
+        invokeWorker.start();
         adminCredentials.ifPresent(file -> LOG.info(AdministratorBootstrap.instructions(file, endpoint())));
         LOG.info("Conveyor listening on {} (database: {}, data: {})", config.tls().http() && config.tls().enabled()
                 ? endpoint() + " and " + httpsEndpoint() : endpoint(), database.kind(), config.dataDir());
@@ -456,6 +466,10 @@ public final class ConveyorServer implements AutoCloseable {
         if (codeBuildServices != null) {
             codeBuildServices.close();
             codeBuildServices = null;
+        }
+        if (invokeWorker != null) {
+            invokeWorker.close(); // takes no more invoke jobs; functions running for some stop below
+            invokeWorker = null;
         }
         if (cloudWatch != null) {
             cloudWatch.close(); // stops the alarm timer
