@@ -139,6 +139,45 @@ class InvokeActionsTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void aJavaFunctionOnTheOfficialRuntimeInterfaceClientRunsAsAnInvokeAction() throws Exception {
+        try (ServerFixture fixture = new ServerFixture("h2"); LambdaClient lambda = lambda(fixture)) {
+            CodePipelineClient client = fixture.client();
+            ExecutionFixtures.putSource(fixture.server().objects(), Map.of("app.txt", "hello from the source\n"));
+            FunctionZips zip = FunctionZips.zip().compiledClass(PipelineStepHandler.class);
+            for (java.nio.file.Path jar : sdkJars()) {
+                zip.bytes("lib/" + jar.getFileName(), java.nio.file.Files.readAllBytes(jar));
+            }
+            byte[] code = zip.bytes();
+            lambda.createFunction(r -> r.functionName("java-shouter").runtime(Runtime.JAVA21).role(ROLE).memorySize(512).timeout(120)
+                    .handler(PipelineStepHandler.class.getName() + "::handleRequest").code(c -> c.zipFile(SdkBytes.fromByteArray(code))));
+            client.createPipeline(r -> r.pipeline(ExecutionFixtures.pipeline("java-shouting", "QUEUED",
+                    ExecutionFixtures.stage("Shout", lambdaAction("Shout", "java-shouter", "go")),
+                    ExecutionFixtures.stage("Next", checkShout()))));
+            String id = ExecutionFixtures.createdExecution(client, "java-shouting");
+            PipelineExecution done = ExecutionFixtures.awaitSettled(client, "java-shouting", id);
+            assertThat(done.status()).as(String.valueOf(done.statusSummary())).isEqualTo(PipelineExecutionStatus.SUCCEEDED);
+            ActionExecutionDetail shout = client.listActionExecutions(r -> r.pipelineName("java-shouting").filter(f -> f.pipelineExecutionId(id)))
+                    .actionExecutionDetails().stream().filter(a -> a.actionName().equals("Shout")).findFirst().orElseThrow();
+            assertThat(shout.output().outputVariables()).containsEntry("SHOUTED", "HELLO FROM THE SOURCE (JAVA)").containsEntry("RUNTIME", "java");
+
+            client.createPipeline(r -> r.pipeline(ExecutionFixtures.pipeline("java-failing", "QUEUED",
+                    ExecutionFixtures.stage("Shout", lambdaAction("Shout", "java-shouter", "fail")))));
+            ExecutionFixtures.awaitSettled(client, "java-failing", ExecutionFixtures.createdExecution(client, "java-failing"));
+            var failed = client.getPipelineState(r -> r.name("java-failing")).stageStates().get(1).actionStates().getFirst();
+            assertThat(failed.latestExecution().errorDetails().message()).isEqualTo("java says no");
+        }
+    }
+
+    /** The AWS SDK for Java v2 jars an S3 and CodePipeline client need, from this test's class path. */
+    static List<java.nio.file.Path> sdkJars() {
+        java.util.regex.Pattern needed = java.util.regex.Pattern.compile(".*/(software/amazon/awssdk/(?!(iam|sts|lambda|cloudwatch|cloudtrail|ssm|"
+                + "secretsmanager|codebuild|codeconnections|codestarconnections)/)|software/amazon/eventstream/|org/reactivestreams/|"
+                + "org/slf4j/slf4j-api/).*\\.jar");
+        return java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .filter(p -> needed.matcher(p.replace('\\', '/')).matches()).map(java.nio.file.Path::of).toList();
+    }
+
     @ParameterizedTest
     @MethodSource("dev.conveyor.testkit.TestDatabases#both")
     void aFunctionThatFailsFailsItsActionWithItsMessage(String kind) throws Exception {
