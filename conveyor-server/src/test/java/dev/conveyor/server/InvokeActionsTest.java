@@ -199,6 +199,16 @@ class InvokeActionsTest {
             ExecutionFixtures.awaitSettled(client, "missing-function", ExecutionFixtures.createdExecution(client, "missing-function"));
             var missing = client.getPipelineState(r -> r.name("missing-function")).stageStates().get(1).actionStates().getFirst();
             assertThat(missing.latestExecution().errorDetails().message()).contains("Function not found", "no-such-function");
+
+            lambda.createFunction(r -> r.functionName("sleeper").runtime(Runtime.PYTHON3_12).role(ROLE).handler("app.handler").timeout(1)
+                    .code(c -> c.zipFile(SdkBytes.fromByteArray(FunctionZips.zip().file("app.py",
+                            "import time\ndef handler(event, context):\n    time.sleep(30)\n").bytes()))));
+            client.createPipeline(r -> r.pipeline(ExecutionFixtures.pipeline("sleeping", "QUEUED",
+                    ExecutionFixtures.stage("Shout", lambdaAction("Shout", "sleeper", "x")))));
+            ExecutionFixtures.awaitSettled(client, "sleeping", ExecutionFixtures.createdExecution(client, "sleeping"));
+            var timedOut = client.getPipelineState(r -> r.name("sleeping")).stageStates().get(1).actionStates().getFirst();
+            assertThat(timedOut.latestExecution().errorDetails().message()).as("the function's own timeout")
+                    .endsWith("Task timed out after 1.00 seconds");
         }
     }
 }
