@@ -199,7 +199,7 @@ public final class ConveyorServer implements AutoCloseable {
         var completer = dev.conveyor.engine.invoke.InProcessJobWorker.completer(engine);
         invokeWorker = new dev.conveyor.engine.invoke.InProcessJobWorker(engine, "invoke@" + hostName(), Map.of(
                 dev.conveyor.functions.invoke.LambdaInvokeAction.TYPE, new dev.conveyor.functions.invoke.LambdaInvokeAction(
-                        functionServices.functions(), jobOperations::jobData, completer, config.accountId()),
+                        functionServices.functions(), jobOperations::jobData, completer, config.accountId(), engineConfig.logsDir()),
                 dev.conveyor.engine.invoke.PipelineInvokeAction.TYPE, new dev.conveyor.engine.invoke.PipelineInvokeAction(
                         engine, completer, config.region(), config.accountId())), 64);
         JsonService agentApi = new JsonService(ServiceModel.conveyorAgent(),

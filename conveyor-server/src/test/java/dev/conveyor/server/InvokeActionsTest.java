@@ -129,6 +129,10 @@ class InvokeActionsTest {
                     .containsEntry("TOKEN", "second-pass");
             assertThat(shout.output().executionResult().externalExecutionSummary()).isEqualTo("shouted hello from the source");
             assertThat(shout.output().outputArtifacts()).singleElement().satisfies(a -> assertThat(a.name()).isEqualTo("ShoutOutput"));
+            java.nio.file.Path log = fixture.server().engine().config().logsDir().resolve(id).resolve(shout.actionExecutionId() + ".log");
+            assertThat(java.nio.file.Files.readString(log)).as("each invocation's log is in the action's")
+                    .contains("[conveyor] invoking shouter for job", "[conveyor] invoking shouter with continuation token second-pass",
+                            "START RequestId: ", "REPORT RequestId: ");
             ActionExecutionDetail started = actions.stream().filter(a -> a.actionName().equals("Downstream")).findFirst().orElseThrow();
             String downstreamId = started.output().outputVariables().get("PipelineExecutionId");
             assertThat(started.output().executionResult().externalExecutionId()).isEqualTo(downstreamId);

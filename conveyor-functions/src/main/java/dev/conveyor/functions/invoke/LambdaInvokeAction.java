@@ -41,6 +41,7 @@ public final class LambdaInvokeAction implements InProcessJobWorker.Handler {
     private final Function<JobRow, ObjectNode> jobData;
     private final BiConsumer<String, JobOutcome> complete;
     private final String accountId;
+    private final java.nio.file.Path logsDir;
 
     /**
      * @param jobData  the job's data as GetJobDetails answers it, with fresh artifact credentials
@@ -48,6 +49,13 @@ public final class LambdaInvokeAction implements InProcessJobWorker.Handler {
      */
     public LambdaInvokeAction(Functions functions, Function<JobRow, ObjectNode> jobData, BiConsumer<String, JobOutcome> complete,
                               String accountId) {
+        this(functions, jobData, complete, accountId, null);
+    }
+
+    /** @param logsDir the engine's action logs: each invocation's log (START … REPORT) is appended to its action's, when given */
+    public LambdaInvokeAction(Functions functions, Function<JobRow, ObjectNode> jobData, BiConsumer<String, JobOutcome> complete,
+                              String accountId, java.nio.file.Path logsDir) {
+        this.logsDir = logsDir;
         this.functions = functions;
         this.jobData = jobData;
         this.complete = complete;
@@ -60,20 +68,39 @@ public final class LambdaInvokeAction implements InProcessJobWorker.Handler {
         String functionName = data.path("actionConfiguration").path("configuration").path("FunctionName").asText();
         byte[] event = event(job.id(), data).toString().getBytes(StandardCharsets.UTF_8);
         InvocationResult result;
+        log(job, "[conveyor] invoking " + functionName + (data.hasNonNull("continuationToken") ? " with continuation token "
+                + data.get("continuationToken").asText() : "") + " for job " + job.id());
         try {
             result = invokeWhenFree(functionName, event);
         } catch (ResourceNotFoundException e) {
+            log(job, "[conveyor] " + e.getMessage());
             complete.accept(job.id(), new JobOutcome.Failure("ConfigurationError", e.getMessage(), null));
             return;
         } catch (LambdaException e) {
+            log(job, "[conveyor] " + e.getMessage());
             complete.accept(job.id(), JobOutcome.Failure.jobFailed("Invoking " + functionName + " failed: " + e.getMessage()));
             return;
         }
+        log(job, result.log());
         if (result.failed()) {
             complete.accept(job.id(), new JobOutcome.Failure("JobFailed", errorMessage(result), result.requestId()));
         } else {
             LOG.debug("function {} returned for job {} (request {}); the job waits for its result", functionName, job.id(),
                     result.requestId());
+        }
+    }
+
+    /** Appends to the action's log ({@code <logs>/<pipelineExecutionId>/<actionExecutionId>.log}, what conveyor logs reads). */
+    private void log(JobRow job, String text) {
+        if (logsDir == null || text == null || text.isEmpty()) {
+            return;
+        }
+        java.nio.file.Path file = logsDir.resolve(job.pipelineExecutionId()).resolve(job.actionExecutionId() + ".log");
+        try (dev.conveyor.engine.agent.ActionLog log = new dev.conveyor.engine.agent.ActionLog(file,
+                dev.conveyor.engine.agent.ActionLog.DEFAULT_MAX_BYTES, java.util.List.of())) {
+            text.lines().forEach(log::line);
+        } catch (RuntimeException e) {
+            LOG.warn("cannot write the log of action {}: {}", job.actionExecutionId(), e.toString());
         }
     }
 
