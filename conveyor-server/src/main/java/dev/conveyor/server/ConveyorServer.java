@@ -196,12 +196,12 @@ public final class ConveyorServer implements AutoCloseable {
         JobOperations jobOperations = new JobOperations(engine, actionTypes, jobCredentials, artifacts,
                 config.accountId(), Duration.ofSeconds(10));
         // Invoke actions the server runs itself (issue 16 item 5): Lambda functions with the job event, and other pipelines.
-        var completer = dev.conveyor.engine.invoke.InProcessJobWorker.completer(engine);
-        invokeWorker = new dev.conveyor.engine.invoke.InProcessJobWorker(engine, "invoke@" + hostName(), Map.of(
-                dev.conveyor.functions.invoke.LambdaInvokeAction.TYPE, new dev.conveyor.functions.invoke.LambdaInvokeAction(
-                        functionServices.functions(), jobOperations::jobData, completer, config.accountId(), engineConfig.logsDir()),
-                dev.conveyor.engine.invoke.PipelineInvokeAction.TYPE, new dev.conveyor.engine.invoke.PipelineInvokeAction(
-                        engine, completer, config.region(), config.accountId())), 64);
+        invokeWorker = new dev.conveyor.engine.invoke.InProcessJobWorker(engine,
+                "invoke@" + hostName() + ":" + config.dataDir().toAbsolutePath(), 64);
+        invokeWorker.register(dev.conveyor.functions.invoke.LambdaInvokeAction.TYPE, new dev.conveyor.functions.invoke.LambdaInvokeAction(
+                        functionServices.functions(), jobOperations::jobData, invokeWorker::complete, config.accountId(), engineConfig.logsDir()))
+                .register(dev.conveyor.engine.invoke.PipelineInvokeAction.TYPE, new dev.conveyor.engine.invoke.PipelineInvokeAction(
+                        engine, invokeWorker::complete, config.region(), config.accountId()));
         JsonService agentApi = new JsonService(ServiceModel.conveyorAgent(),
                 new AgentOperations(engine, jobCredentials, artifacts, engineConfig.logsDir()).operations());
 

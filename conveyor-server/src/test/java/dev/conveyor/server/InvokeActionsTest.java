@@ -173,6 +173,46 @@ class InvokeActionsTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void aJobRunningWhenTheServerStopsIsInvokedAgainAtTheNextStart(@org.junit.jupiter.api.io.TempDir java.nio.file.Path markers)
+            throws Exception {
+        String function = """
+                import os, time, boto3
+                def handler(event, context):
+                    job = event["CodePipeline.job"]
+                    marker = os.path.join(os.environ["MARKER_DIR"], "invoked")
+                    if not os.path.exists(marker):
+                        open(marker, "w").close()
+                        time.sleep(300)  # the server stops meanwhile
+                        return
+                    boto3.client("codepipeline", endpoint_url=os.environ["AWS_ENDPOINT_URL"]).put_job_success_result(
+                        jobId=job["id"], outputVariables={"ATTEMPT": "again"})
+                """;
+        try (ServerFixture fixture = new ServerFixture("h2")) {
+            ExecutionFixtures.putSource(fixture.server().objects(), Map.of("app.txt", "hello\n"));
+            try (LambdaClient lambda = lambda(fixture)) {
+                lambda.createFunction(r -> r.functionName("slow").runtime(Runtime.PYTHON3_12).role(ROLE).handler("app.handler").timeout(600)
+                        .environment(e -> e.variables(Map.of("MARKER_DIR", markers.toString())))
+                        .code(c -> c.zipFile(SdkBytes.fromByteArray(FunctionZips.zip().file("app.py", function).bytes()))));
+            }
+            ActionDeclaration slow = ActionDeclaration.builder().name("Slow").actionTypeId(SamplePipelines.type(ActionCategory.INVOKE, "Lambda"))
+                    .configuration(Map.of("FunctionName", "slow")).namespace("SlowVariables").runOrder(1).build();
+            fixture.client().createPipeline(r -> r.pipeline(ExecutionFixtures.pipeline("interrupted", "QUEUED",
+                    ExecutionFixtures.stage("Slow", slow))));
+            String id = ExecutionFixtures.createdExecution(fixture.client(), "interrupted");
+            dev.conveyor.testkit.Await.await(() -> java.nio.file.Files.exists(markers.resolve("invoked")), Boolean::booleanValue,
+                    Duration.ofSeconds(60), "the first invocation");
+
+            fixture.restart();
+            PipelineExecution done = ExecutionFixtures.awaitSettled(fixture.client(), "interrupted", id);
+            assertThat(done.status()).as("the stop is not the function's failure").isEqualTo(PipelineExecutionStatus.SUCCEEDED);
+            ActionExecutionDetail action = fixture.client().listActionExecutions(r -> r.pipelineName("interrupted")
+                    .filter(f -> f.pipelineExecutionId(id))).actionExecutionDetails().stream()
+                    .filter(a -> a.actionName().equals("Slow")).findFirst().orElseThrow();
+            assertThat(action.output().outputVariables()).containsEntry("ATTEMPT", "again");
+        }
+    }
+
     /** The AWS SDK for Java v2 jars an S3 and CodePipeline client need, from this test's class path. */
     static List<java.nio.file.Path> sdkJars() {
         java.util.regex.Pattern needed = java.util.regex.Pattern.compile(".*/(software/amazon/awssdk/(?!(iam|sts|lambda|cloudwatch|cloudtrail|ssm|"

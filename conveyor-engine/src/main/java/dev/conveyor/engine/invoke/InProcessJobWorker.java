@@ -32,21 +32,39 @@ public final class InProcessJobWorker implements AutoCloseable {
 
     private final ExecutionEngine engine;
     private final String workerId;
-    private final Map<ActionTypeId, Handler> handlers;
+    private final Map<ActionTypeId, Handler> handlers = new java.util.concurrent.ConcurrentHashMap<>();
     private final Semaphore capacity;
     private volatile boolean closed;
     private Thread loop;
 
-    /** @param capacity how many jobs run at once; more wait in the queue */
-    public InProcessJobWorker(ExecutionEngine engine, String workerId, Map<ActionTypeId, Handler> handlers, int capacity) {
+    /**
+     * @param workerId names this worker in the jobs it holds; a worker of the same name starting again offers them
+     *                 again (its predecessor's process is gone), so it must be stable across restarts and unique among
+     *                 the servers sharing a database (e.g. host and data directory)
+     * @param capacity how many jobs run at once; more wait in the queue
+     */
+    public InProcessJobWorker(ExecutionEngine engine, String workerId, int capacity) {
         this.engine = engine;
         this.workerId = workerId;
-        this.handlers = Map.copyOf(handlers);
         this.capacity = new Semaphore(capacity);
     }
 
+    /** Runs the jobs of {@code type} with {@code handler}; register every type before {@link #start()}. */
+    public InProcessJobWorker register(ActionTypeId type, Handler handler) {
+        handlers.put(type, handler);
+        return this;
+    }
+
+    /**
+     * Offers again the jobs this worker's name held before (a previous process, stopped or crashed while they ran:
+     * a function is invoked again, at least once as Lambda's asynchronous invocations are), then takes jobs.
+     */
     public synchronized InProcessJobWorker start() {
         if (loop == null) {
+            int released = engine.releaseJobsOf(workerId);
+            if (released > 0) {
+                LOG.info("{} invoke job(s) left running by a previous start are offered again", released);
+            }
             loop = Thread.ofVirtual().name("conveyor-invoke-worker").start(this::loop);
         }
         return this;
@@ -100,20 +118,21 @@ public final class InProcessJobWorker implements AutoCloseable {
         }
     }
 
-    /** Completes a job unless it is already finished (a function may have reported before failing). */
+    /**
+     * What handlers complete jobs with: {@link ExecutionEngine#completeJob}, a job already finished being left as it is.
+     * Once the worker is closing nothing is completed: a function killed because the server stops has not failed, and
+     * its job is offered again at the next start.
+     */
     public void complete(String jobId, JobOutcome outcome) {
-        completer(engine).accept(jobId, outcome);
-    }
-
-    /** What handlers complete jobs with: {@link ExecutionEngine#completeJob}, a job already finished being left as it is. */
-    public static java.util.function.BiConsumer<String, JobOutcome> completer(ExecutionEngine engine) {
-        return (jobId, outcome) -> {
-            try {
-                engine.completeJob(jobId, outcome);
-            } catch (InvalidJobStateException | JobNotFoundException e) {
-                LOG.debug("job {} took no result: {}", jobId, e.getMessage());
-            }
-        };
+        if (closed) {
+            LOG.info("job {} is left to the next start (the server is stopping)", jobId);
+            return;
+        }
+        try {
+            engine.completeJob(jobId, outcome);
+        } catch (InvalidJobStateException | JobNotFoundException e) {
+            LOG.debug("job {} took no result: {}", jobId, e.getMessage());
+        }
     }
 
     private void fail(String jobId, JobOutcome.Failure failure) {
