@@ -32,14 +32,16 @@ final class AgentApiClient implements AutoCloseable {
     private final ObjectMapper mapper = ConveyorJson.mapper();
     private final URI endpoint;
     private final HttpClient http;
+    private final RequestSigner signer;
 
     AgentApiClient(URI endpoint) {
-        this(endpoint, CaBundle.system());
+        this(endpoint, CaBundle.system(), RequestSigner.standard("us-east-1"));
     }
 
-    AgentApiClient(URI endpoint, CaBundle trust) {
+    AgentApiClient(URI endpoint, CaBundle trust, RequestSigner signer) {
         this.endpoint = endpoint;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(trust.sslContext()).build();
+        this.signer = signer;
     }
 
     URI endpoint() {
@@ -51,12 +53,13 @@ final class AgentApiClient implements AutoCloseable {
     }
 
     JsonNode call(String operation, JsonNode input, Duration timeout) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(endpoint.resolve("/"))
+        byte[] payload = mapper.writeValueAsBytes(input);
+        HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint.resolve("/"))
                 .timeout(timeout)
-                .header("Content-Type", "application/x-amz-json-1.1")
-                .header("X-Amz-Target", TARGET_PREFIX + "." + operation)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(mapper.writeValueAsBytes(input)))
-                .build();
+                .POST(HttpRequest.BodyPublishers.ofByteArray(payload));
+        signer.sign("POST", endpoint.resolve("/"), java.util.Map.of("Content-Type", "application/x-amz-json-1.1",
+                "X-Amz-Target", TARGET_PREFIX + "." + operation), payload, "conveyor").forEach(builder::header);
+        HttpRequest request = builder.build();
         HttpResponse<byte[]> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());

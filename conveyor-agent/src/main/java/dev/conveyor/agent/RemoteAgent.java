@@ -27,7 +27,13 @@ public final class RemoteAgent implements AutoCloseable {
     /** @param trust the authorities an {@code https://} server's certificate is checked against */
     public RemoteAgent(URI server, CaBundle trust, String region, String workerId, Set<String> labels, int capacity, Path workDir,
                        Duration lease) {
-        this.api = new AgentApiClient(server, trust);
+        this(server, trust, RequestSigner.standard(region), region, workerId, labels, capacity, workDir, lease);
+    }
+
+    /** @param signer signs the agent's calls with its own key (by default the standard AWS credential chain) */
+    public RemoteAgent(URI server, CaBundle trust, RequestSigner signer, String region, String workerId, Set<String> labels, int capacity,
+                       Path workDir, Duration lease) {
+        this.api = new AgentApiClient(server, trust, signer);
         this.channel = new HttpJobChannel(api);
         this.agent = new Agent(workerId, labels, channel, new RemoteArtifactStore(channel, server, region, trust),
                 BuiltInProviders.workers(), capacity, workDir.resolve("logs"), workDir.resolve("workspaces"), lease);

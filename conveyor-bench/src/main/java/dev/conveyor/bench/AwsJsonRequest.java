@@ -1,14 +1,17 @@
 package dev.conveyor.bench;
 
+import dev.conveyor.testkit.TestCredentials;
+import dev.conveyor.testkit.TestSigner;
 import java.nio.charset.StandardCharsets;
 
 /**
  * Serializes CodePipeline calls (AWS JSON 1.1) to the exact bytes sent on the wire, so both servers receive the
  * same request: same headers in the same order, same body; only the port in {@code Host} differs.
  *
- * <p>The {@code Authorization} header has the shape of a real SigV4 header with a dummy signature: Conveyor
- * accepts any signature, and moto reads the region and service from the credential scope but does not check the
- * signature. Sending it keeps the request realistic (a real SDK always signs) and the same for both.
+ * <p>The {@code Authorization} header is a real SigV4 signature by the benchmark's key ({@link TestCredentials}, the
+ * administrator Conveyor is started with), made when the request is serialized and good for the 15 minutes a
+ * signature lives: Conveyor verifies it (and its policies) on every request, as it does by default since issue 14;
+ * moto reads the region and service from the credential scope but does not check the signature.
  */
 final class AwsJsonRequest {
     static final String TARGET_PREFIX = "CodePipeline_20150709.";
@@ -16,9 +19,6 @@ final class AwsJsonRequest {
     /** moto's default account; Conveyor is started with the same one so that ARNs match. */
     static final String ACCOUNT_ID = "123456789012";
 
-    private static final String AUTHORIZATION = "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20250101/" + REGION
-            + "/codepipeline/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature="
-            + "0".repeat(64);
 
     private AwsJsonRequest() {
     }
@@ -26,14 +26,17 @@ final class AwsJsonRequest {
     /** The complete HTTP/1.1 request for {@code operation} with the JSON {@code body}, addressed to {@code port}. */
     static byte[] of(int port, String operation, String body) {
         byte[] payload = body.getBytes(StandardCharsets.UTF_8);
+        java.util.Map<String, String> signature = new TestSigner(TestCredentials.ACCESS_KEY_ID, TestCredentials.SECRET_ACCESS_KEY, REGION)
+                .sign("POST", java.net.URI.create("http://127.0.0.1:" + port + "/"), java.util.Map.of("Content-Type",
+                        "application/x-amz-json-1.1", "X-Amz-Target", TARGET_PREFIX + operation), payload, "codepipeline");
         String head = "POST / HTTP/1.1\r\n"
                 + "Host: 127.0.0.1:" + port + "\r\n"
                 + "User-Agent: conveyor-bench/0.1\r\n"
                 + "Accept-Encoding: identity\r\n"
                 + "Content-Type: application/x-amz-json-1.1\r\n"
                 + "X-Amz-Target: " + TARGET_PREFIX + operation + "\r\n"
-                + "X-Amz-Date: 20250101T000000Z\r\n"
-                + "Authorization: " + AUTHORIZATION + "\r\n"
+                + "X-Amz-Date: " + signature.get("X-Amz-Date") + "\r\n"
+                + "Authorization: " + signature.get("Authorization") + "\r\n"
                 + "Content-Length: " + payload.length + "\r\n"
                 + "\r\n";
         byte[] headBytes = head.getBytes(StandardCharsets.ISO_8859_1);

@@ -1,5 +1,7 @@
 package dev.conveyor.bench;
 
+import dev.conveyor.testkit.TestCredentials;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -60,7 +62,7 @@ public final class CodeBuildBench {
         List<Figures> figures = new ArrayList<>();
         MachineInfo machine = MachineInfo.collect();
         Path disk = Files.createTempDirectory("conveyor-codebuild-bench-");
-        try (ConveyorServer server = new ConveyorServer(ServerConfig.embedded(disk.resolve("data"), 0)).start()) {
+        try (ConveyorServer server = new ConveyorServer(ServerConfig.embedded(disk.resolve("data"), 0).withAuth(ServerConfig.AuthSettings.administrator(TestCredentials.ACCESS_KEY_ID, TestCredentials.SECRET_ACCESS_KEY))).start()) {
             CodeBuildBench bench = new CodeBuildBench(server, disk);
             bench.setUp();
             figures.add(bench.measure("one file, buildspec in the project", "small", runs));
@@ -72,7 +74,7 @@ public final class CodeBuildBench {
         Path shm = Path.of("/dev/shm");
         if (Files.isDirectory(shm) && Files.isWritable(shm)) {
             Path memory = Files.createTempDirectory(shm, "conveyor-codebuild-bench-");
-            try (ConveyorServer server = new ConveyorServer(ServerConfig.embedded(memory.resolve("data"), 0)).start()) {
+            try (ConveyorServer server = new ConveyorServer(ServerConfig.embedded(memory.resolve("data"), 0).withAuth(ServerConfig.AuthSettings.administrator(TestCredentials.ACCESS_KEY_ID, TestCredentials.SECRET_ACCESS_KEY))).start()) {
                 CodeBuildBench bench = new CodeBuildBench(server, memory);
                 bench.setUp();
                 figures.add(bench.measure("2,000 files, data directory on tmpfs (/dev/shm)", "large", runs));

@@ -1,5 +1,7 @@
 package dev.conveyor.bench;
 
+import dev.conveyor.testkit.TestCredentials;
+
 import dev.conveyor.engine.ExecutionListener;
 import dev.conveyor.engine.StartRequest;
 import dev.conveyor.engine.agent.ActionJob;
@@ -58,7 +60,7 @@ public final class OrchestrationBench {
     private OrchestrationBench(ConveyorServer server) {
         this.server = server;
         this.client = CodePipelineClient.builder().endpointOverride(URI.create(server.endpoint())).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench")))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(dev.conveyor.testkit.TestCredentials.ACCESS_KEY_ID, dev.conveyor.testkit.TestCredentials.SECRET_ACCESS_KEY)))
                 .httpClient(UrlConnectionHttpClient.create()).build();
         ExecutionListener listener = (pipelines, ids) -> ids.forEach(id -> {
             CountDownLatch latch = settled.get(id);
@@ -107,7 +109,7 @@ public final class OrchestrationBench {
 
     private static Figures measure(String label, String databaseUrl) throws Exception {
         Path dataDir = Files.createTempDirectory("conveyor-orchestration-");
-        ServerConfig config = ServerConfig.embedded(dataDir, 0).withEngine(new ServerConfig.EngineSettings(true, 4,
+        ServerConfig config = ServerConfig.embedded(dataDir, 0).withAuth(ServerConfig.AuthSettings.administrator(TestCredentials.ACCESS_KEY_ID, TestCredentials.SECRET_ACCESS_KEY)).withEngine(new ServerConfig.EngineSettings(true, 4,
                 Duration.ofDays(7), Duration.ofSeconds(30), Duration.ofSeconds(1)));
         if (databaseUrl != null) {
             config = config.withDatabaseUrl(databaseUrl);

@@ -40,6 +40,9 @@ final class ServerProcess implements AutoCloseable {
             Files.createDirectories(log.getParent());
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            // Conveyor's administrator is the key the benchmark signs with (AwsJsonRequest); moto ignores these.
+            builder.environment().put("CONVEYOR_ADMIN_ACCESS_KEY_ID", dev.conveyor.testkit.TestCredentials.ACCESS_KEY_ID);
+            builder.environment().put("CONVEYOR_ADMIN_SECRET_ACCESS_KEY", dev.conveyor.testkit.TestCredentials.SECRET_ACCESS_KEY);
             this.launchedAtNanos = System.nanoTime();
             this.process = builder.start();
         } catch (IOException e) {
@@ -54,6 +57,11 @@ final class ServerProcess implements AutoCloseable {
      * {@code dataDir}: as bin/conveyor starts it ({@link #launcherOptions}).
      */
     static ServerProcess conveyor(Path java, List<String> jvmOptions, Path jar, Path dataDir, Path log) {
+        return conveyor(java, jvmOptions, jar, dataDir, log, List.of());
+    }
+
+    /** As {@link #conveyor(Path, List, Path, Path, Path)}, with more server options (e.g. {@code --auth none}). */
+    static ServerProcess conveyor(Path java, List<String> jvmOptions, Path jar, Path dataDir, Path log, List<String> serverOptions) {
         int port = freePort();
         List<String> command = new ArrayList<>();
         command.add(java.toString());
@@ -62,6 +70,7 @@ final class ServerProcess implements AutoCloseable {
         command.addAll(List.of("-jar", jar.toString(), "server", "--port", Integer.toString(port),
                 "--data-dir", dataDir.toString(), "--region", AwsJsonRequest.REGION,
                 "--account-id", AwsJsonRequest.ACCOUNT_ID));
+        command.addAll(serverOptions);
         return new ServerProcess("Conveyor", command, port, log);
     }
 

@@ -1,5 +1,7 @@
 package dev.conveyor.bench;
 
+import dev.conveyor.testkit.TestCredentials;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -26,7 +28,7 @@ class ExecutionSeederTest {
     @Test
     void seededExecutionsReadBackThroughTheApiAndNewOnesFollowThem() throws Exception {
         int pipelines = 12;
-        try (ConveyorServer server = new ConveyorServer(ServerConfig.embedded(dataDir, 0)).start();
+        try (ConveyorServer server = new ConveyorServer(ServerConfig.embedded(dataDir, 0).withAuth(ServerConfig.AuthSettings.administrator(TestCredentials.ACCESS_KEY_ID, TestCredentials.SECRET_ACCESS_KEY))).start();
              HttpConnection connection = connection(server)) {
             for (int i = 0; i < pipelines; i++) {
                 assertThat(connection.send(AwsJsonRequest.of(server.port(), "CreatePipeline", PipelineFixture.createBody(i))).status())
@@ -46,7 +48,7 @@ class ExecutionSeederTest {
                 "artifact", "artifact_consumption");
         assertThat(seeded.samples()).containsKeys(PipelineFixture.name(0), PipelineFixture.name(pipelines - 1));
 
-        try (ConveyorServer server = new ConveyorServer(ServerConfig.embedded(dataDir, 0)).start();
+        try (ConveyorServer server = new ConveyorServer(ServerConfig.embedded(dataDir, 0).withAuth(ServerConfig.AuthSettings.administrator(TestCredentials.ACCESS_KEY_ID, TestCredentials.SECRET_ACCESS_KEY))).start();
              HttpConnection connection = connection(server)) {
             HistoryReads reads = new HistoryReads(address(server), server.port(), "Conveyor");
             int compared = reads.verify(seeded);

@@ -40,13 +40,20 @@ final class AgentCommand implements Callable<Integer> {
             + "(default: $AWS_CA_BUNDLE, else the system's), e.g. the server's <data-dir>/tls/ca.pem.")
     Path caBundle;
 
+    @Option(names = "--profile", description = "The AWS profile holding the agent's own access key (default: $AWS_PROFILE; "
+            + "without one, the standard chain: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, the default profile, …).")
+    String profile;
+
     @Option(names = "--lease-seconds", defaultValue = "30", hidden = true, description = "How often leases are renewed, times three.")
     int leaseSeconds;
 
     @Override
     public Integer call() throws Exception {
         String workerId = name != null ? name : "agent@" + java.net.InetAddress.getLocalHost().getHostName() + ":" + workDir.toAbsolutePath();
-        RemoteAgent agent = new RemoteAgent(server, dev.conveyor.agent.CaBundle.resolve(caBundle), region, workerId, AgentLabels.parse(labels), capacity, workDir,
+        var credentials = profile == null ? software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider.builder().build()
+                : software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider.builder().profileName(profile).build();
+        RemoteAgent agent = new RemoteAgent(server, dev.conveyor.agent.CaBundle.resolve(caBundle),
+                new dev.conveyor.agent.RequestSigner(credentials, region), region, workerId, AgentLabels.parse(labels), capacity, workDir,
                 Duration.ofSeconds(leaseSeconds)).start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
 @Command(name = "conveyor", mixinStandardHelpOptions = true, version = "Conveyor 0.1.0",
         description = "A self-hosted continuous-delivery server that speaks the AWS CodePipeline API.",
         subcommands = {ServerCommand.class, AgentCommand.class, RunCommand.class, StatusCommand.class, ApproveCommand.class, RejectCommand.class,
-                LogsCommand.class, SecretsCommand.class, dev.conveyor.cli.client.AuditCommand.class, CommandLine.HelpCommand.class})
+                LogsCommand.class, SecretsCommand.class, dev.conveyor.cli.client.AuditCommand.class,
+                dev.conveyor.cli.client.AgentsCommand.class, CommandLine.HelpCommand.class})
 public final class ConveyorCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

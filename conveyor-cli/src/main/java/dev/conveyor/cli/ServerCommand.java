@@ -103,6 +103,20 @@ final class ServerCommand implements Callable<Integer> {
             + "CloudWatch alarm an Alertmanager alert sets (default: ${DEFAULT-VALUE}).")
     String alertmanagerAlarmLabel;
 
+    @Option(names = "--auth", defaultValue = "sigv4", paramLabel = "sigv4|none", description = "sigv4 (default): every request "
+            + "must be signed (SigV4) with a key IAM holds and be allowed by its policies; none: no authentication at all, for "
+            + "throwaway local use (a loud warning; refused with a non-loopback --bind).")
+    String auth;
+
+    @Option(names = "--admin-access-key-id", defaultValue = "${env:CONVEYOR_ADMIN_ACCESS_KEY_ID}", description = "The administrator's "
+            + "access key id (with --admin-secret-access-key; env CONVEYOR_ADMIN_ACCESS_KEY_ID) instead of a random one made on "
+            + "the first start. Still written to <data-dir>/admin-credentials.")
+    String adminAccessKeyId;
+
+    @Option(names = "--admin-secret-access-key", defaultValue = "${env:CONVEYOR_ADMIN_SECRET_ACCESS_KEY}", description = "The "
+            + "administrator's secret access key (env CONVEYOR_ADMIN_SECRET_ACCESS_KEY; prefer the variable: arguments show in ps).")
+    String adminSecretAccessKey;
+
     @Option(names = "--demo", description = "Create the demo pipeline conveyor-demo (and start it) if it does not exist yet.")
     boolean demo;
 
@@ -120,11 +134,20 @@ final class ServerCommand implements Callable<Integer> {
                 java.time.Duration.ofMillis(scheduleIntervalMillis)));
         try {
             config = config.withTls(new ServerConfig.TlsSettings(tlsCert, tlsKey, tls, httpsPort, !noHttp));
+            config = config.withAuth(authSettings());
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
         }
-        ConveyorServer server = new ConveyorServer(config).cloudWatchSettings(new dev.conveyor.cloudwatch.CloudWatchServices.Settings(
-                dev.conveyor.cloudwatch.CloudWatchServices.Settings.defaults().tick(), alertmanagerToken, alertmanagerAlarmLabel)).start();
+        ConveyorServer server;
+        try {
+            server = new ConveyorServer(config).cloudWatchSettings(new dev.conveyor.cloudwatch.CloudWatchServices.Settings(
+                    dev.conveyor.cloudwatch.CloudWatchServices.Settings.defaults().tick(), alertmanagerToken, alertmanagerAlarmLabel)).start();
+        } catch (IllegalStateException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("--auth none")) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
+            }
+            throw e;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
@@ -147,6 +170,16 @@ final class ServerCommand implements Callable<Integer> {
         return 0;
     }
 
+    private ServerConfig.AuthSettings authSettings() {
+        String id = adminAccessKeyId == null || adminAccessKeyId.isBlank() ? null : adminAccessKeyId.trim();
+        String secret = adminSecretAccessKey == null || adminSecretAccessKey.isBlank() ? null : adminSecretAccessKey.trim();
+        return switch (auth.toLowerCase(java.util.Locale.ROOT)) {
+            case "sigv4" -> new ServerConfig.AuthSettings(ServerConfig.AuthSettings.Mode.SIGV4, id, secret);
+            case "none" -> ServerConfig.AuthSettings.none(); // no administrator key is used (nor made) without authentication
+            default -> throw new IllegalArgumentException("--auth takes sigv4 or none, not '" + auth + "'");
+        };
+    }
+
     /** Where to look once the demo is there: the client commands first, then the same through the AWS CLI. */
     private String demoGuide(DemoPipeline.Installation installation, String endpoint) {
         String name = DemoPipeline.NAME;
@@ -166,8 +199,8 @@ final class ServerCommand implements Callable<Integer> {
                 .append("/current\n");
         guide.append("Where to look:\n");
         commands.forEach(c -> guide.append("  ").append(c[0]).append(" ".repeat(width - c[0].length() + 3)).append(c[1]).append('\n'));
-        guide.append("  or with the AWS CLI (export AWS_ACCESS_KEY_ID=any AWS_SECRET_ACCESS_KEY=any AWS_DEFAULT_REGION=")
-                .append(region).append("):\n");
+        guide.append("  or with the AWS CLI (export AWS_SHARED_CREDENTIALS_FILE=").append(dataDir.resolve("admin-credentials"))
+                .append(" AWS_PROFILE=conveyor-admin AWS_DEFAULT_REGION=").append(region).append("):\n");
         guide.append("  aws codepipeline get-pipeline-state --name ").append(name).append(" --endpoint-url ").append(endpoint).append('\n');
         guide.append("  aws codepipeline list-pipeline-executions --pipeline-name ").append(name).append(" --endpoint-url ").append(endpoint);
         return guide.toString();

@@ -1,5 +1,7 @@
 package dev.conveyor.cli;
 
+import dev.conveyor.testkit.TestCredentials;
+
 import dev.conveyor.server.ConveyorServer;
 import dev.conveyor.server.ServerConfig;
 import java.io.IOException;
@@ -70,17 +72,20 @@ final class CliServer implements AutoCloseable, BeforeAllCallback, AfterAllCallb
     }
 
     private void open() {
+        // The client commands run in this JVM find credentials the standard way; the SDK's chain reads these properties.
+        System.setProperty("aws.accessKeyId", TestCredentials.ACCESS_KEY_ID);
+        System.setProperty("aws.secretAccessKey", TestCredentials.SECRET_ACCESS_KEY);
         try {
             dataDir = Files.createTempDirectory("conveyor-cli-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        server = new ConveyorServer(ServerConfig.embedded(dataDir, 0).withEngine(new ServerConfig.EngineSettings(
+        server = new ConveyorServer(ServerConfig.embedded(dataDir, 0).withAuth(ServerConfig.AuthSettings.administrator(TestCredentials.ACCESS_KEY_ID, TestCredentials.SECRET_ACCESS_KEY)).withEngine(new ServerConfig.EngineSettings(
                 true, 8, Duration.ofMinutes(10), Duration.ofSeconds(5), Duration.ofMillis(200)))).start();
         client = CodePipelineClient.builder()
                 .endpointOverride(URI.create(server.endpoint()))
                 .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret")))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(TestCredentials.ACCESS_KEY_ID, TestCredentials.SECRET_ACCESS_KEY)))
                 .httpClient(UrlConnectionHttpClient.create())
                 .build();
     }

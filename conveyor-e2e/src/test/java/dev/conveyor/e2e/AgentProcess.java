@@ -21,7 +21,9 @@ final class AgentProcess implements AutoCloseable {
         Path log = workDir.resolve("agent.log");
         List<String> command = PackagedCli.command("agent", "--server", server, "--name", name, "--work-dir", workDir.toString());
         command.addAll(List.of(extraArgs));
-        return new AgentProcess(new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start(), log);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        TestEnvironment.signWithTestCredentials(builder);
+        return new AgentProcess(builder.start(), log);
     }
 
     /** SIGKILL, as a crashed host or an OOM kill. */

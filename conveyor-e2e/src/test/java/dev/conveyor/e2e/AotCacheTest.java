@@ -46,9 +46,8 @@ class AotCacheTest {
         assertThat(cache).isNotEmptyFile();
 
         try (ConveyorProcess server = ConveyorProcess.start(Arrays.asList(options.split(" ")), dataDir)) {
-            HttpResponse<String> list = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.endpoint()))
-                    .header("X-Amz-Target", "CodePipeline_20150709.ListPipelines").header("Content-Type", "application/x-amz-json-1.1")
-                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> list = HttpClient.newHttpClient().send(dev.conveyor.testkit.TestSigner.json(URI.create(server.endpoint() + "/"),
+                    "CodePipeline_20150709.ListPipelines", "{}").build(), HttpResponse.BodyHandlers.ofString());
             assertThat(list.statusCode()).isEqualTo(200);
             assertThat(list.body()).contains("\"pipelines\"");
         }

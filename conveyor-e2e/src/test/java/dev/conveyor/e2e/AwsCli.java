@@ -1,5 +1,7 @@
 package dev.conveyor.e2e;
 
+import dev.conveyor.testkit.TestCredentials;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -44,8 +46,8 @@ final class AwsCli {
         command.addAll(globalArgs);
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
         Map<String, String> env = builder.environment();
-        env.put("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE");
-        env.put("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+        env.put("AWS_ACCESS_KEY_ID", dev.conveyor.testkit.TestCredentials.ACCESS_KEY_ID);
+        env.put("AWS_SECRET_ACCESS_KEY", dev.conveyor.testkit.TestCredentials.SECRET_ACCESS_KEY);
         env.put("AWS_CONFIG_FILE", workDir.resolve("no-config").toString());
         env.put("AWS_SHARED_CREDENTIALS_FILE", workDir.resolve("no-credentials").toString());
         env.put("AWS_PAGER", "");

@@ -47,8 +47,10 @@ class AwsCliIamTest {
             assertThat(ok(server, admin, "sts", "get-caller-identity").get("Arn").asText()).isEqualTo("arn:aws:iam::000000000000:user/admin");
             assertThat(ok(server, admin, "iam", "create-user", "--user-name", "dana").at("/User/Arn").asText())
                     .isEqualTo("arn:aws:iam::000000000000:user/dana");
-            assertThat(ok(server, admin, "iam", "create-access-key", "--user-name", "dana").at("/AccessKey/AccessKeyId").asText())
-                    .startsWith("AKIA").hasSize(20);
+            JsonNode danaKey = ok(server, admin, "iam", "create-access-key", "--user-name", "dana").get("AccessKey");
+            assertThat(danaKey.get("AccessKeyId").asText()).startsWith("AKIA").hasSize(20);
+            Map<String, String> dana = Map.of("AWS_ACCESS_KEY_ID", danaKey.get("AccessKeyId").asText(),
+                    "AWS_SECRET_ACCESS_KEY", danaKey.get("SecretAccessKey").asText(), "AWS_SHARED_CREDENTIALS_FILE", work.resolve("none").toString());
             Files.writeString(work.resolve("policy.json"), """
                     {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["codepipeline:Get*", "codepipeline:List*"],
                       "Resource": "arn:aws:codepipeline:us-east-1:000000000000:*"}]}""");
@@ -58,6 +60,20 @@ class AwsCliIamTest {
             ok(server, admin, "iam", "attach-user-policy", "--user-name", "dana", "--policy-arn", policyArn);
             assertThat(ok(server, admin, "iam", "list-attached-user-policies", "--user-name", "dana").at("/AttachedPolicies/0/PolicyName")
                     .asText()).isEqualTo("ReadPipelines");
+
+            // Enforced on every request: dana reads, but starting a pipeline is denied with AWS's error; unsigned is refused.
+            assertThat(ok(server, dana, "codepipeline", "list-pipelines").has("pipelines")).isTrue();
+            Result start = aws(server, dana, "codepipeline", "start-pipeline-execution", "--name", "release-train");
+            assertThat(start.exitCode()).isNotZero();
+            assertThat(start.stderr()).contains("(AccessDeniedException)").contains("User: arn:aws:iam::000000000000:user/dana is not "
+                    + "authorized to perform: codepipeline:StartPipelineExecution on resource: "
+                    + "arn:aws:codepipeline:us-east-1:000000000000:release-train");
+            Result unsigned = aws(server, Map.of(), "codepipeline", "list-pipelines", "--no-sign-request");
+            assertThat(unsigned.stderr()).contains("(MissingAuthenticationTokenException)");
+            Result anonymousS3 = aws(server, Map.of(), "s3api", "list-buckets", "--no-sign-request");
+            assertThat(anonymousS3.stderr()).contains("(AccessDenied)");
+            Result danaS3 = aws(server, dana, "s3api", "create-bucket", "--bucket", "danas");
+            assertThat(danaS3.stderr()).contains("(AccessDenied)").contains("s3:CreateBucket");
             JsonNode document = ok(server, admin, "iam", "get-policy-version", "--policy-arn", policyArn, "--version-id", "v1")
                     .at("/PolicyVersion/Document");
             assertThat(document.at("/Statement/0/Action/0").asText()).as("the CLI decodes the document").isEqualTo("codepipeline:Get*");

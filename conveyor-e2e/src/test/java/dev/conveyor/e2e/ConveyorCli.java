@@ -24,6 +24,7 @@ final class ConveyorCli {
         Path err = Files.createTempFile(workDir, "conveyor-", ".err");
         ProcessBuilder builder = new ProcessBuilder(PackagedCli.command(args)).redirectOutput(out.toFile()).redirectError(err.toFile());
         builder.environment().put("CONVEYOR_ENDPOINT", endpoint);
+        TestEnvironment.signWithTestCredentials(builder);
         Process process = builder.start();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();

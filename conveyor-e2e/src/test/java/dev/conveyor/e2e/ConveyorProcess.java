@@ -1,5 +1,7 @@
 package dev.conveyor.e2e;
 
+import dev.conveyor.testkit.TestCredentials;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -54,7 +56,11 @@ final class ConveyorProcess implements AutoCloseable {
     static ConveyorProcess start(List<String> jvmOptions, Path dataDir, String... extraArgs) throws Exception {
         List<String> command = PackagedCli.command(jvmOptions, "server", "--port", "0", "--data-dir", dataDir.toString());
         command.addAll(List.of(extraArgs));
-        return new ConveyorProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        // The administrator is the test key pair every test client signs with (issue 14).
+        builder.environment().put("CONVEYOR_ADMIN_ACCESS_KEY_ID", dev.conveyor.testkit.TestCredentials.ACCESS_KEY_ID);
+        builder.environment().put("CONVEYOR_ADMIN_SECRET_ACCESS_KEY", dev.conveyor.testkit.TestCredentials.SECRET_ACCESS_KEY);
+        return new ConveyorProcess(builder.start());
     }
 
     String endpoint() {

@@ -97,7 +97,7 @@ class HttpsAndAuditTest {
             JsonNode putParameter = aws.ok("cloudtrail", "lookup-events", "--lookup-attributes",
                     "AttributeKey=EventName,AttributeValue=PutParameter").get("Events");
             assertThat(putParameter).hasSize(1);
-            assertThat(putParameter.get(0).get("Username").asText()).isEqualTo("root");
+            assertThat(putParameter.get(0).get("Username").asText()).as("the administrator, whose key the CLI signs with").isEqualTo("admin");
             assertThat(putParameter.get(0).get("AccessKeyId").asText()).isEqualTo("AKIDEXAMPLE");
             assertThat(putParameter.get(0).get("EventSource").asText()).isEqualTo("ssm.amazonaws.com");
             assertThat(putParameter.get(0).get("CloudTrailEvent").asText()).contains("\"sourceIPAddress\":\"127.0.0.1\"")
@@ -116,7 +116,7 @@ class HttpsAndAuditTest {
             ConveyorCli.Result audit = new ConveyorCli(server.endpoint(), work).run("audit", "--since", "1h");
             assertThat(audit.exitCode()).as(audit.stderr()).isZero();
             assertThat(audit.stdout()).contains("PutParameter", "/e2e/db-password", "CreateBucket", "GetPipeline",
-                    "PipelineNotFoundException", "root").doesNotContain(SECRET);
+                    "PipelineNotFoundException", "admin").doesNotContain(SECRET);
             ConveyorCli.Result onlyS3 = new ConveyorCli(server.endpoint(), work).run("audit", "--event-name", "CreateBucket");
             assertThat(onlyS3.stdout()).contains("CreateBucket").doesNotContain("PutParameter");
         }

@@ -36,10 +36,9 @@ class LargeRequestBodiesTest {
             byte[] body = tinyObjects(8 * 1024 * 1024 - 64);
             List<CompletableFuture<HttpResponse<String>>> inFlight = new ArrayList<>();
             for (int n = 0; n < 64; n++) {
-                inFlight.add(http.sendAsync(HttpRequest.newBuilder(URI.create(server.endpoint() + "/"))
-                        .header("X-Amz-Target", "CodePipeline_20150709.ListPipelines")
-                        .header("Content-Type", "application/x-amz-json-1.1")
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString()));
+                inFlight.add(http.sendAsync(dev.conveyor.testkit.TestSigner.request("POST", URI.create(server.endpoint() + "/"),
+                        java.util.Map.of("X-Amz-Target", "CodePipeline_20150709.ListPipelines", "Content-Type", "application/x-amz-json-1.1"),
+                        body, "codepipeline").build(), HttpResponse.BodyHandlers.ofString()));
             }
             CompletableFuture<Void> all = CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new));
             int healthChecks = 0;
@@ -53,10 +52,8 @@ class LargeRequestBodiesTest {
                 assertThat(JSON.readTree(response.body()).path("__type").asText()).isIn("SerializationException", "ThrottlingException");
             }
             assertThat(healthz(http, server)).isEqualTo(200);
-            HttpResponse<String> normal = http.send(HttpRequest.newBuilder(URI.create(server.endpoint() + "/"))
-                    .header("X-Amz-Target", "CodePipeline_20150709.ListPipelines")
-                    .header("Content-Type", "application/x-amz-json-1.1")
-                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> normal = http.send(dev.conveyor.testkit.TestSigner.json(URI.create(server.endpoint() + "/"),
+                    "CodePipeline_20150709.ListPipelines", "{}").build(), HttpResponse.BodyHandlers.ofString());
             assertThat(normal.statusCode()).isEqualTo(200);
             JsonNode pipelines = JSON.readTree(normal.body());
             assertThat(pipelines.has("pipelines")).isTrue();

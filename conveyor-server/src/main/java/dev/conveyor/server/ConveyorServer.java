@@ -44,6 +44,8 @@ import dev.conveyor.model.servicemodel.ServiceModel;
 import dev.conveyor.model.validation.PipelineLimits;
 import dev.conveyor.model.validation.PipelineValidator;
 import dev.conveyor.server.auth.JobCredentialAuthenticator;
+import dev.conveyor.server.auth.ApiGate;
+import dev.conveyor.server.auth.OperationAuthorizer;
 import dev.conveyor.server.auth.RequestAuthenticator;
 import dev.conveyor.server.codepipeline.Arns;
 import dev.conveyor.server.codepipeline.PipelineOperations;
@@ -116,6 +118,19 @@ public final class ConveyorServer implements AutoCloseable {
 
     /** Opens the database, wires the APIs and starts listening. */
     public synchronized ConveyorServer start() {
+        if (!config.auth().enforced()) {
+            if (!isLoopback(config.bindAddress())) {
+                throw new IllegalStateException("--auth none is refused with --bind " + config.bindAddress() + ": without authentication "
+                        + "anyone who reaches the port may run commands on this host. Bind to 127.0.0.1 or drop --auth none.");
+            }
+            LOG.warn("""
+                    ***********************************************************************************************
+                    * AUTHENTICATION IS OFF (--auth none): any process on this host that reaches {}:{} may   *
+                    * create pipelines, run commands as this user, and read every artifact and secret.            *
+                    * Use only for throwaway local work.                                                          *
+                    ***********************************************************************************************""",
+                    config.bindAddress(), config.port());
+        }
         try {
             Files.createDirectories(config.dataDir());
         } catch (IOException e) {
@@ -210,6 +225,10 @@ public final class ConveyorServer implements AutoCloseable {
         codePipelineOperations.putAll(actionTypeOperations.operations());
         codePipelineOperations.putAll(jobOperations.operations());
         codePipelineOperations.putAll(sourceServices.codePipelineOperations());
+        OperationAuthorizer operations = new OperationAuthorizer(iam.authorizer(), iam.resourceArns(), tags::list, clock);
+        // Webhook secrets only to who may set them (issue 14): codepipeline:PutWebhook on the webhook.
+        codePipelineOperations.computeIfPresent("ListWebhooks", (name, list) -> new dev.conveyor.server.webhooks.WebhookSecretMasking(list,
+                (caller, arn) -> operations.allowed(caller, "codepipeline:PutWebhook", arn)));
         JsonService codePipeline = new JsonService(ServiceModel.codePipeline(), codePipelineOperations);
         Map<String, JsonService> jsonServices = new HashMap<>(sourceServices.jsonServices());
         jsonServices.putAll(Map.of(codePipeline.targetPrefix(), codePipeline, agentApi.targetPrefix(), agentApi));
@@ -222,23 +241,53 @@ public final class ConveyorServer implements AutoCloseable {
         cloudWatch.api().operations().forEach((name, operation) -> cloudWatchOperations.put(name, (input, context) -> operation.apply(input)));
         JsonService cloudWatchJson = new JsonService(dev.conveyor.cloudwatch.api.CloudWatchApi.model(), cloudWatchOperations);
         jsonServices.put(cloudWatchJson.targetPrefix(), cloudWatchJson);
-        AwsJsonProtocol json = new AwsJsonProtocol(jsonServices, auditor);
-        ActionLogEndpoint logs = new ActionLogEndpoint(queries, engineConfig.logsDir());
-        // Job credentials are verified and scoped to their job's artifacts; other signatures are accepted for now.
+        // Authentication (issue 14): job credentials are verified and scoped to their job's artifacts; every other
+        // request must carry a SigV4 signature by a key IAM holds (unless --auth none), and be allowed by its policies.
+        boolean enforced = config.auth().enforced();
+        RequestAuthenticator signatures = enforced
+                ? new dev.conveyor.server.auth.SignatureAuthenticator(iam.signingKeys(), new dev.conveyor.server.auth.FailedAuthentications(clock,
+                        config.auth().maxFailuresPerMinute()), clock)
+                : RequestAuthenticator.acceptAny();
         RequestAuthenticator authenticator = new JobCredentialAuthenticator(jobCredentialStore,
-                jobId -> engine.findJob(jobId).map(dev.conveyor.store.execution.JobRow::dataJson), RequestAuthenticator.acceptAny(), clock);
+                jobId -> engine.findJob(jobId).map(dev.conveyor.store.execution.JobRow::dataJson), signatures, clock);
+        AwsJsonProtocol json = new AwsJsonProtocol(jsonServices, auditor, new ApiGate(authenticator, operations));
+        if (enforced) {
+            iamEndpoint.enforce(new QueryEndpoint.Enforcement(authenticator, operations, config.accountId()));
+        }
+        artifactServices.s3().authorizeWith((caller, need, request) -> {
+            if (caller.principal() != null) {
+                operations.require(caller.principal(), new dev.conveyor.iam.policy.AuthorizationRequest(need.action(), need.resource(),
+                        operations.requestContext(request)), message -> new dev.conveyor.artifacts.object.S3Exception(
+                        dev.conveyor.artifacts.object.S3ErrorCode.AccessDenied, message, request.getRequestURI()));
+            }
+        });
+        ActionLogEndpoint logs = new ActionLogEndpoint(queries, engineConfig.logsDir());
         dev.conveyor.server.cloudwatch.CloudWatchEndpoint cloudWatchEndpoint = new dev.conveyor.server.cloudwatch.CloudWatchEndpoint(
-                cloudWatch.api(), cloudWatch.alertmanager(), authenticator, auditor);
+                cloudWatch.api(), cloudWatch.alertmanager(), auditor);
         RequestRouter router = new RequestRouter(json, authenticator, clock,
-                List.of(new RequestRouter.PathRoute(ActionLogEndpoint.PREFIX, logs::handle), audited(sourceServices.webhookRoute(), auditor),
-                        codeBuildServices.logRoute(), new RequestRouter.PathRoute(dev.conveyor.functions.api.LambdaRestApi.CODE_PREFIX,
-                                lambdaEndpoint::serveCode),
+                List.of(new RequestRouter.PathRoute(ActionLogEndpoint.PREFIX, logs::handle).requiring("logs:GetLogEvents"),
+                        audited(sourceServices.webhookRoute(), auditor), codeBuildServices.logRoute().requiring("logs:GetLogEvents"),
+                        // GetFunction's Code.Location: a capability URL named by the code's SHA-256, as S3 presigned URLs are
+                        new RequestRouter.PathRoute(dev.conveyor.functions.api.LambdaRestApi.CODE_PREFIX, lambdaEndpoint::serveCode).unsigned(),
+                        // Alertmanager cannot sign: its webhook carries the bearer token of --alertmanager-token instead
                         new RequestRouter.PathRoute(dev.conveyor.server.cloudwatch.CloudWatchEndpoint.ALERTMANAGER_PATH,
-                                cloudWatchEndpoint::handleAlertmanager)),
+                                cloudWatchEndpoint::handleAlertmanager).unsigned()),
                 artifactServices.s3(), Map.of("iam", iamEndpoint::handle, "sts", iamEndpoint::handle, "lambda", lambdaEndpoint::handle,
                         "monitoring", cloudWatchEndpoint::handleQuery))
-                .observeS3Calls(auditor::s3);
-        Optional<java.nio.file.Path> adminCredentials = iam.bootstrap().run(config.dataDir());
+                .observeS3Calls(auditor::s3)
+                .authenticateSignedRoute("monitoring", (request, body) -> dev.conveyor.server.cloudwatch.CloudWatchEndpoint.actionOf(request, body))
+                .authenticateSignedRoute("lambda", (request, body) -> LambdaEndpoint.actionOf(request, body, config.region(), config.accountId()))
+                .authorizeRoutesWith((caller, action, resource, request) -> {
+                    if (caller.principal() != null) {
+                        operations.require(caller.principal(), new dev.conveyor.iam.policy.AuthorizationRequest(action, resource,
+                                operations.requestContext(request)), dev.conveyor.server.auth.AccessDeniedException::new);
+                    } else if (caller.jobScope() != null) {
+                        throw new dev.conveyor.server.auth.AccessDeniedException("These credentials are limited to the artifacts of job "
+                                + caller.jobScope().jobId());
+                    }
+                });
+        Optional<java.nio.file.Path> adminCredentials = iam.bootstrap().run(config.dataDir(), config.auth().adminAccessKeyId(),
+                config.auth().adminSecretAccessKey());
         router.readiness(new ServerHealth(database, config.dataDir()));
         // Artifact retention (issue 3): never the artifacts of running or latest-successful executions.
         artifactServices.startRetention(config.artifacts().retention(), config.artifacts().retentionInterval(),
@@ -288,6 +337,9 @@ public final class ConveyorServer implements AutoCloseable {
         jetty = new Server(threads);
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
+        // SigV4 signs header values exactly as sent: Jetty's cache of common header lines, matched case-insensitively,
+        // would hand back "text/plain;charset=utf-8" for "text/plain; charset=UTF-8" and break the signature (issue 14).
+        http.setHeaderCacheCaseSensitive(true);
         // S3 object keys may hold "//", "%2F", ".." and the like: let them through to the S3 endpoint (issue 3).
         http.setUriCompliance(org.eclipse.jetty.http.UriCompliance.UNSAFE);
         // No method's body is read as form parameters: getParameter reads the query only, and an anonymous S3 PUT
@@ -325,7 +377,7 @@ public final class ConveyorServer implements AutoCloseable {
             } finally {
                 auditor.webhook(request, response);
             }
-        });
+        }, route.action()); // webhooks stay unsigned: their own HMAC or token
     }
 
     /** The key store HTTPS serves: from --tls-cert/--tls-key, or the self-signed certificate (made on first start). */
@@ -368,6 +420,15 @@ public final class ConveyorServer implements AutoCloseable {
             succeededSeen |= succeeded;
         }
         return kept;
+    }
+
+    /** Whether {@code address} is a loopback address (127.0.0.0/8, ::1, localhost): only local processes reach it. */
+    static boolean isLoopback(String address) {
+        try {
+            return java.net.InetAddress.getByName(address).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     private static String hostName() {

@@ -16,9 +16,11 @@ import java.time.Duration;
  * @param artifacts   where artifacts are kept, how big they may be and how long they are kept
  * @param sources     how sources are reached and watched: the public URL, polling and schedule intervals
  * @param tls         HTTPS: off, with given PEM files, or with a self-signed certificate; and whether HTTP stays on
+ * @param auth        whether requests must be signed and allowed (the default), and the administrator's key
  */
 public record ServerConfig(String bindAddress, int port, Path dataDir, String databaseUrl, String region, String accountId,
-                           EngineSettings engine, ArtifactSettings artifacts, SourceSettings sources, TlsSettings tls) {
+                           EngineSettings engine, ArtifactSettings artifacts, SourceSettings sources, TlsSettings tls,
+                           AuthSettings auth) {
     public static final String DEFAULT_REGION = "us-east-1";
     public static final String DEFAULT_ACCOUNT_ID = "000000000000";
 
@@ -28,6 +30,74 @@ public record ServerConfig(String bindAddress, int port, Path dataDir, String da
         }
         if (!region.matches("[a-z0-9-]+")) {
             throw new IllegalArgumentException("the region must look like us-east-1, got '" + region + "'");
+        }
+    }
+
+    /** A configuration with authentication on (the default) and a random administrator key. */
+    public ServerConfig(String bindAddress, int port, Path dataDir, String databaseUrl, String region, String accountId,
+                        EngineSettings engine, ArtifactSettings artifacts, SourceSettings sources, TlsSettings tls) {
+        this(bindAddress, port, dataDir, databaseUrl, region, accountId, engine, artifacts, sources, tls, AuthSettings.defaults());
+    }
+
+    /**
+     * Authentication and authorization (issue 14).
+     *
+     * @param mode                     {@code SIGV4}: every request is signed with a known key and allowed by its
+     *                                 policies (the default); {@code NONE}: today's open mode, loopback only
+     * @param adminAccessKeyId         the administrator's access key id ({@code --admin-access-key-id}), or null for a
+     *                                 random one made on the first start
+     * @param adminSecretAccessKey     its secret ({@code --admin-secret-access-key})
+     * @param maxFailuresPerMinute     failed authentications from one address with one key id before that pair is
+     *                                 throttled for the rest of the minute (FailedAuthentications)
+     */
+    public record AuthSettings(Mode mode, String adminAccessKeyId, String adminSecretAccessKey, int maxFailuresPerMinute) {
+        public enum Mode { SIGV4, NONE }
+
+        public AuthSettings(Mode mode, String adminAccessKeyId, String adminSecretAccessKey) {
+            this(mode, adminAccessKeyId, adminSecretAccessKey, dev.conveyor.server.auth.FailedAuthentications.MAX_FAILURES);
+        }
+
+        /** The same settings with another failure limit (tests that fail on purpose many times: the fuzz tests). */
+        public AuthSettings withMaxFailuresPerMinute(int limit) {
+            return new AuthSettings(mode, adminAccessKeyId, adminSecretAccessKey, limit);
+        }
+
+        public AuthSettings {
+            if (mode == null) {
+                throw new IllegalArgumentException("an authentication mode is needed");
+            }
+            if (maxFailuresPerMinute < 1) {
+                throw new IllegalArgumentException("the failed-authentication limit must be at least 1");
+            }
+            if ((adminAccessKeyId == null) != (adminSecretAccessKey == null)) {
+                throw new IllegalArgumentException("--admin-access-key-id and --admin-secret-access-key go together: give both or neither");
+            }
+            if (adminAccessKeyId != null && !adminAccessKeyId.matches("[A-Za-z0-9_]{3,128}")) {
+                throw new IllegalArgumentException("the administrator's access key id must be 3 to 128 letters, digits or _");
+            }
+            if (adminSecretAccessKey != null && (adminSecretAccessKey.length() < 8 || adminSecretAccessKey.length() > 128
+                    || !adminSecretAccessKey.matches("\\p{Graph}+"))) {
+                throw new IllegalArgumentException("the administrator's secret access key must be 8 to 128 printable characters without spaces");
+            }
+        }
+
+        /** Signatures and policies enforced, a random administrator key made on the first start. */
+        public static AuthSettings defaults() {
+            return new AuthSettings(Mode.SIGV4, null, null);
+        }
+
+        /** Enforced, with this administrator key. */
+        public static AuthSettings administrator(String accessKeyId, String secretAccessKey) {
+            return new AuthSettings(Mode.SIGV4, accessKeyId, secretAccessKey);
+        }
+
+        /** No authentication: anyone reaching the port may do anything (refused with a non-loopback bind address). */
+        public static AuthSettings none() {
+            return new AuthSettings(Mode.NONE, null, null);
+        }
+
+        public boolean enforced() {
+            return mode == Mode.SIGV4;
         }
     }
 
@@ -145,26 +215,30 @@ public record ServerConfig(String bindAddress, int port, Path dataDir, String da
     /** Defaults for a server on the loopback interface with the embedded database. */
     public static ServerConfig embedded(Path dataDir, int port) {
         return new ServerConfig("127.0.0.1", port, dataDir, null, DEFAULT_REGION, DEFAULT_ACCOUNT_ID, EngineSettings.defaults(),
-                ArtifactSettings.defaults(), SourceSettings.defaults(), TlsSettings.off());
+                ArtifactSettings.defaults(), SourceSettings.defaults(), TlsSettings.off(), AuthSettings.defaults());
     }
 
     public ServerConfig withDatabaseUrl(String url) {
-        return new ServerConfig(bindAddress, port, dataDir, url, region, accountId, engine, artifacts, sources, tls);
+        return new ServerConfig(bindAddress, port, dataDir, url, region, accountId, engine, artifacts, sources, tls, auth);
     }
 
     public ServerConfig withEngine(EngineSettings settings) {
-        return new ServerConfig(bindAddress, port, dataDir, databaseUrl, region, accountId, settings, artifacts, sources, tls);
+        return new ServerConfig(bindAddress, port, dataDir, databaseUrl, region, accountId, settings, artifacts, sources, tls, auth);
     }
 
     public ServerConfig withArtifacts(ArtifactSettings settings) {
-        return new ServerConfig(bindAddress, port, dataDir, databaseUrl, region, accountId, engine, settings, sources, tls);
+        return new ServerConfig(bindAddress, port, dataDir, databaseUrl, region, accountId, engine, settings, sources, tls, auth);
     }
 
     public ServerConfig withSources(SourceSettings settings) {
-        return new ServerConfig(bindAddress, port, dataDir, databaseUrl, region, accountId, engine, artifacts, settings, tls);
+        return new ServerConfig(bindAddress, port, dataDir, databaseUrl, region, accountId, engine, artifacts, settings, tls, auth);
+    }
+
+    public ServerConfig withAuth(AuthSettings settings) {
+        return new ServerConfig(bindAddress, port, dataDir, databaseUrl, region, accountId, engine, artifacts, sources, tls, settings);
     }
 
     public ServerConfig withTls(TlsSettings settings) {
-        return new ServerConfig(bindAddress, port, dataDir, databaseUrl, region, accountId, engine, artifacts, sources, settings);
+        return new ServerConfig(bindAddress, port, dataDir, databaseUrl, region, accountId, engine, artifacts, sources, settings, auth);
     }
 }

@@ -172,7 +172,8 @@ class ActionUrlTemplatesTest {
                 tuple("Source", fixture.endpoint() + "/" + ExecutionFixtures.SOURCE_BUCKET + "/" + ExecutionFixtures.SOURCE_KEY),
                 tuple("Repo", fixture.endpoint() + "/v1/repos/shop-app"));
         HttpResponse<byte[]> object = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(sources.getFirst().entityUrl())).build(), HttpResponse.BodyHandlers.ofByteArray());
+                dev.conveyor.testkit.TestSigner.request("GET", URI.create(sources.getFirst().entityUrl()), java.util.Map.of(), null, "s3").build(),
+                HttpResponse.BodyHandlers.ofByteArray());
         assertThat(object.statusCode()).isEqualTo(200);
         assertThat(new String(object.body(), 0, 2, StandardCharsets.ISO_8859_1)).as("the source zip").isEqualTo("PK");
     }

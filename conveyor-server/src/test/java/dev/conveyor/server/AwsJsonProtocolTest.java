@@ -31,13 +31,12 @@ class AwsJsonProtocolTest {
     }
 
     private static HttpResponse<String> post(String target, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.endpoint() + "/"))
-                .header("Content-Type", "application/x-amz-json-1.1")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
+        java.util.Map<String, String> headers = new java.util.HashMap<>(java.util.Map.of("Content-Type", "application/x-amz-json-1.1"));
         if (target != null) {
-            request.header("X-Amz-Target", target);
+            headers.put("X-Amz-Target", target);
         }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(dev.conveyor.testkit.TestSigner.request("POST", URI.create(server.endpoint() + "/"), headers,
+                body.getBytes(java.nio.charset.StandardCharsets.UTF_8), "codepipeline").build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
@@ -115,7 +114,7 @@ class AwsJsonProtocolTest {
     }
 
     @Test
-    void aMalformedSignatureIsRefusedButAnySignatureIsAcceptedForNow() throws Exception {
+    void aMalformedSignatureOrAnUnknownKeyIsRefused() throws Exception {
         HttpResponse<String> bad = http.send(HttpRequest.newBuilder(URI.create(server.endpoint() + "/"))
                 .header("X-Amz-Target", "CodePipeline_20150709.ListPipelines")
                 .header("Authorization", "AWS4-HMAC-SHA256 SignedHeaders=host, Signature=abc")
@@ -127,6 +126,7 @@ class AwsJsonProtocolTest {
                 .header("X-Amz-Target", "CodePipeline_20150709.ListPipelines")
                 .header("Authorization", "AWS4-HMAC-SHA256 Credential=ANYKEY/20260101/us-east-1/codepipeline/aws4_request, SignedHeaders=host, Signature=abc")
                 .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(any.statusCode()).isEqualTo(200);
+        assertThat(any.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(any.body()).get("__type").asText()).isEqualTo("UnrecognizedClientException");
     }
 }

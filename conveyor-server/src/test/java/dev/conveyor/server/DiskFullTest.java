@@ -1,5 +1,7 @@
 package dev.conveyor.server;
 
+import dev.conveyor.testkit.TestCredentials;
+
 import static dev.conveyor.server.SamplePipelines.cliExample;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -50,12 +52,12 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * before and nothing of the refused writes.
  */
 class DiskFullTest {
-    private static final AwsBasicCredentials CREDENTIALS = AwsBasicCredentials.create("AKIDEXAMPLE", "secret");
+    private static final AwsBasicCredentials CREDENTIALS = AwsBasicCredentials.create(TestCredentials.ACCESS_KEY_ID, TestCredentials.SECRET_ACCESS_KEY);
 
     @Test
     void aFullDiskAnswersRetriableErrorsAndTheServerServesAgainOnceThereIsRoom() throws Exception {
         try (SmallFilesystem disk = SmallFilesystem.mount(48)) {
-            ConveyorServer server = new ConveyorServer(ServerConfig.embedded(disk.dir().resolve("data"), 0)).start();
+            ConveyorServer server = new ConveyorServer(ServerConfig.embedded(disk.dir().resolve("data"), 0).withAuth(ServerConfig.AuthSettings.administrator(TestCredentials.ACCESS_KEY_ID, TestCredentials.SECRET_ACCESS_KEY))).start();
             AtomicInteger s3Attempts = new AtomicInteger();
             try (CodePipelineClient codePipeline = ServerFixture.sdkClient(CodePipelineClient.builder()
                     .overrideConfiguration(o -> o.retryStrategy(DefaultRetryStrategy.doNotRetry())), server.endpoint());

@@ -201,7 +201,7 @@ class ExecutionApiTest extends ServerApiTest {
         assertThat(awaitSettled(client(), "approve", id).status()).isEqualTo(PipelineExecutionStatus.SUCCEEDED);
         ActionExecutionDetail detail = byAction(actionsOf("approve", id)).get("Gate");
         assertThat(detail.output().executionResult().externalExecutionSummary()).isEqualTo("looks good");
-        assertThat(detail.updatedBy()).contains("AKIDEXAMPLE");
+        assertThat(detail.updatedBy()).as("the administrator who signed").isEqualTo("arn:aws:iam::000000000000:user/admin");
         assertThat(detail.input().configuration()).containsEntry("CustomData", "Ship it?");
         assertThatThrownBy(() -> client().putApprovalResult(r -> r.pipelineName("approve").stageName("Approve").actionName("Gate")
                 .token(gate.latestExecution().token()).result(x -> x.status(ApprovalStatus.APPROVED).summary("again"))))
@@ -420,7 +420,7 @@ class ExecutionApiTest extends ServerApiTest {
         assertThat(ExecutionFixtures.execution(client(), "idempotent", first).trigger().triggerTypeAsString())
                 .isEqualTo("StartPipelineExecution");
         assertThat(ExecutionFixtures.execution(client(), "idempotent", first).trigger().triggerDetail())
-                .isEqualTo("arn:aws:iam::000000000000:user/AKIDEXAMPLE");
+                .isEqualTo("arn:aws:iam::000000000000:user/admin");
         assertThatThrownBy(() -> client().getPipelineExecution(r -> r.pipelineName("idempotent").pipelineExecutionId("00000000-0000-0000-0000-000000000000")))
                 .isInstanceOf(PipelineExecutionNotFoundException.class);
     }

@@ -1,5 +1,7 @@
 package dev.conveyor.server;
 
+import dev.conveyor.testkit.TestCredentials;
+
 import static dev.conveyor.server.ExecutionFixtures.awaitSettled;
 import static dev.conveyor.server.ExecutionFixtures.createdExecution;
 import static dev.conveyor.server.ExecutionFixtures.pipeline;
@@ -49,7 +51,7 @@ class ExecutionFidelityTest {
     private static final ActionTypeId ALEXA = ActionTypeId.builder().category(ActionCategory.DEPLOY).owner(ActionOwner.THIRD_PARTY)
             .provider("AlexaSkillsKit").version("1").build();
     /** The identity ServerFixture's clients sign with, as CodePipeline names a caller. */
-    private static final String CALLER_ARN = "arn:aws:iam::000000000000:user/AKIDEXAMPLE";
+    private static final String CALLER_ARN = "arn:aws:iam::000000000000:user/admin";
     private static final Duration ACKNOWLEDGE_TIMEOUT = Duration.ofSeconds(60);
 
     private static ScheduleTest.MovableClock clock;
@@ -62,7 +64,7 @@ class ExecutionFidelityTest {
     @BeforeParameterizedClassInvocation
     static void startServer(String kind) throws Exception {
         clock = new ScheduleTest.MovableClock();
-        ServerConfig base = ServerConfig.embedded(Files.createTempDirectory("conveyor-fidelity-"), 0)
+        ServerConfig base = ServerConfig.embedded(Files.createTempDirectory("conveyor-fidelity-"), 0).withAuth(ServerConfig.AuthSettings.administrator(TestCredentials.ACCESS_KEY_ID, TestCredentials.SECRET_ACCESS_KEY))
                 .withEngine(new ServerConfig.EngineSettings(true, 4, Duration.ofMinutes(5), Duration.ofSeconds(30),
                         Duration.ofMillis(200), ACKNOWLEDGE_TIMEOUT));
         server = new ConveyorServer("h2".equals(kind) ? base : base.withDatabaseUrl(TestDatabases.freshUrl(kind)), clock).start();

@@ -1,5 +1,7 @@
 package dev.conveyor.server;
 
+import dev.conveyor.testkit.TestCredentials;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.conveyor.testkit.PostgresServer;
@@ -33,7 +35,7 @@ class InterruptedWritesTest {
     void start() throws IOException {
         dataDir = Files.createTempDirectory("conveyor-leftovers-");
         work = Files.createTempDirectory("conveyor-leftovers-work-");
-        server = new ConveyorServer(ServerConfig.embedded(dataDir, 0)).start();
+        server = new ConveyorServer(ServerConfig.embedded(dataDir, 0).withAuth(ServerConfig.AuthSettings.administrator(TestCredentials.ACCESS_KEY_ID, TestCredentials.SECRET_ACCESS_KEY))).start();
     }
 
     @AfterEach
@@ -45,7 +47,7 @@ class InterruptedWritesTest {
 
     private S3Client s3() {
         return S3Client.builder().endpointOverride(URI.create(server.endpoint())).region(Region.US_EAST_1).forcePathStyle(true)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret")))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(TestCredentials.ACCESS_KEY_ID, TestCredentials.SECRET_ACCESS_KEY)))
                 .httpClient(UrlConnectionHttpClient.create()).build();
     }
 
@@ -89,7 +91,7 @@ class InterruptedWritesTest {
         Path deleted = trash.resolve("0".repeat(64) + "." + UUID.randomUUID());
         Files.write(deleted, new byte[4096]);
 
-        server = new ConveyorServer(ServerConfig.embedded(dataDir, 0)).start();
+        server = new ConveyorServer(ServerConfig.embedded(dataDir, 0).withAuth(ServerConfig.AuthSettings.administrator(TestCredentials.ACCESS_KEY_ID, TestCredentials.SECRET_ACCESS_KEY))).start();
 
         assertThat(leftovers).allSatisfy(leftover -> assertThat(leftover).doesNotExist());
         assertThat(committed).as("put back from the trash").allSatisfy(blob -> assertThat(blob).isRegularFile());

@@ -89,9 +89,8 @@ class MalformedInputApiTest {
     }
 
     private static JsonNode post(HttpClient http, ServerFixture server, String target, String body) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(server.endpoint() + "/"))
-                .header("Content-Type", "application/x-amz-json-1.1").header("X-Amz-Target", target)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(dev.conveyor.testkit.TestSigner.json(URI.create(server.endpoint() + "/"), target, body)
+                .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isIn(200, 400);
         return JSON.readTree(response.body());
     }

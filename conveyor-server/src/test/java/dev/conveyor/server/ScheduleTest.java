@@ -1,5 +1,7 @@
 package dev.conveyor.server;
 
+import dev.conveyor.testkit.TestCredentials;
+
 import static dev.conveyor.server.ExecutionFixtures.awaitSettled;
 import static dev.conveyor.server.ExecutionFixtures.commands;
 import static dev.conveyor.server.ExecutionFixtures.stage;
@@ -65,7 +67,7 @@ class ScheduleTest {
     @MethodSource("dev.conveyor.testkit.TestDatabases#both")
     void aTaggedPipelineStartsOncePerOccurrenceAcrossRestarts(String kind) throws Exception {
         MovableClock clock = new MovableClock();
-        ServerConfig base = ServerConfig.embedded(Files.createTempDirectory("conveyor-schedule-"), 0)
+        ServerConfig base = ServerConfig.embedded(Files.createTempDirectory("conveyor-schedule-"), 0).withAuth(ServerConfig.AuthSettings.administrator(TestCredentials.ACCESS_KEY_ID, TestCredentials.SECRET_ACCESS_KEY))
                 .withEngine(new ServerConfig.EngineSettings(true, 4, Duration.ofSeconds(2), Duration.ofMinutes(30), Duration.ofMillis(200)))
                 .withSources(new ServerConfig.SourceSettings(null, Duration.ofHours(1), Duration.ofHours(1)));
         ServerConfig config = "h2".equals(kind) ? base : base.withDatabaseUrl(TestDatabases.freshUrl(kind));

@@ -1,5 +1,7 @@
 package dev.conveyor.server;
 
+import dev.conveyor.testkit.TestCredentials;
+
 import dev.conveyor.testkit.TestDatabases;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,7 +32,7 @@ public final class ServerFixture implements AutoCloseable {
     public ServerFixture(String databaseKind, ServerConfig.EngineSettings engine) {
         try {
             Path dataDir = Files.createTempDirectory("conveyor-server-");
-            ServerConfig base = ServerConfig.embedded(dataDir, 0).withEngine(engine);
+            ServerConfig base = ServerConfig.embedded(dataDir, 0).withAuth(ServerConfig.AuthSettings.administrator(TestCredentials.ACCESS_KEY_ID, TestCredentials.SECRET_ACCESS_KEY)).withEngine(engine);
             this.config = "h2".equals(databaseKind) ? base : base.withDatabaseUrl(TestDatabases.freshUrl(databaseKind));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -44,15 +46,20 @@ public final class ServerFixture implements AutoCloseable {
     }
 
     /**
-     * Any AWS SDK client pointed at a test server: us-east-1, example credentials (the server does not check
-     * signatures), the JDK's HTTP client. The caller closes it.
+     * Any AWS SDK client pointed at a test server: us-east-1, the test administrator's key (TestCredentials), the
+     * JDK's HTTP client. The caller closes it.
      */
     static <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> C sdkClient(B builder, String endpoint) {
         return builder.endpointOverride(URI.create(endpoint))
                 .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret")))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(TestCredentials.ACCESS_KEY_ID, TestCredentials.SECRET_ACCESS_KEY)))
                 .httpClient(UrlConnectionHttpClient.create())
                 .build();
+    }
+
+    /** {@link #sdkClient} for tests in other packages (the fuzz tests). */
+    public static <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> C sdkClientForFuzz(B builder, String endpoint) {
+        return sdkClient(builder, endpoint);
     }
 
     public CodePipelineClient client() {

@@ -32,6 +32,8 @@ public enum S3ErrorCode {
     PreconditionFailed(412),
     /** A temporary failure (S3 answers it when it cannot serve now; SDKs retry a 503). */
     ServiceUnavailable(503),
+    /** A signature that does not verify (issue 14: an aws-chunked chunk signature checked as the body is read). */
+    SignatureDoesNotMatch(403),
     XAmzContentSHA256Mismatch(400);
 
     private final int httpStatus;

@@ -28,18 +28,22 @@ public final class ActionLogs implements AutoCloseable {
 
     private final URI endpoint;
     private final HttpClient http;
+    private final dev.conveyor.agent.RequestSigner signer;
 
-    ActionLogs(URI endpoint, HttpClient http) {
+    /** @param signer signs each read (service {@code logs}): the log endpoint refuses unsigned requests */
+    ActionLogs(URI endpoint, HttpClient http, dev.conveyor.agent.RequestSigner signer) {
         this.endpoint = endpoint;
         this.http = http;
+        this.signer = signer;
     }
 
     public Chunk read(String actionExecutionId, long offset) throws InterruptedException {
         URI uri = URI.create(endpoint + PATH + URLEncoder.encode(actionExecutionId, StandardCharsets.UTF_8) + "?offset=" + offset);
         HttpResponse<byte[]> response;
         try {
-            response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(1)).GET().build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
+            HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(1)).GET();
+            signer.sign("GET", uri, java.util.Map.of(), new byte[0], "logs").forEach(request::header);
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             throw new ActionLogException(e);
         }

@@ -3,11 +3,9 @@ package dev.conveyor.cli.client;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -30,6 +28,11 @@ public final class ClientOptions {
 
     @Option(names = "--region", paramLabel = "REGION", defaultValue = "us-east-1", description = "The region requests are signed for (default: ${DEFAULT-VALUE}).")
     String region;
+
+    @Option(names = "--profile", paramLabel = "PROFILE", description = "The AWS profile to sign with (default: $AWS_PROFILE; without "
+            + "one, the standard chain: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, the default profile, …; and last the "
+            + "administrator's profile in ~/.conveyor/admin-credentials when this user can read it).")
+    String profile;
 
     @Option(names = "--ca-bundle", paramLabel = "PEM", description = "Certificate authorities to trust for an https:// endpoint "
             + "(default: $AWS_CA_BUNDLE, else the system's), e.g. the server's <data-dir>/tls/ca.pem.")
@@ -75,6 +78,11 @@ public final class ClientOptions {
         return build(SecretsManagerClient.builder());
     }
 
+    /** An IAM client for the server's identities (agents' users); the caller closes it. */
+    public software.amazon.awssdk.services.iam.IamClient iam() {
+        return builder(software.amazon.awssdk.services.iam.IamClient.builder()).region(Region.AWS_GLOBAL).build();
+    }
+
     /** A CloudTrail client for the server's audit trail; the caller closes it. */
     public software.amazon.awssdk.services.cloudtrail.CloudTrailClient cloudTrail() {
         return build(software.amazon.awssdk.services.cloudtrail.CloudTrailClient.builder());
@@ -82,32 +90,42 @@ public final class ClientOptions {
 
     /** Any of the SDK's clients, pointed at the server and signed for the region, over the JDK's HTTP client. */
     private <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(B builder) {
+        return builder(builder).region(Region.of(region)).build();
+    }
+
+    private <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> B builder(B builder) {
         return builder
                 .endpointOverride(endpoint())
-                .region(Region.of(region))
                 .credentialsProvider(credentials())
                 .httpClientBuilder(UrlConnectionHttpClient.builder().connectionTimeout(CONNECT_TIMEOUT).socketTimeout(Duration.ofMinutes(1))
-                        .tlsTrustManagersProvider(trust()::trustManagers))
-                .build();
+                        .tlsTrustManagersProvider(trust()::trustManagers));
     }
 
     /** The client of the server's action-log endpoint; the caller closes it. */
     public ActionLogs actionLogs() {
-        return new ActionLogs(endpoint(), HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).sslContext(trust().sslContext()).build());
+        return new ActionLogs(endpoint(), HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).sslContext(trust().sslContext()).build(),
+                new dev.conveyor.agent.RequestSigner(credentials(), region));
     }
 
     /**
-     * Credentials as every AWS tool finds them; when there are none (the usual case against Conveyor, which does not
-     * check signatures yet) requests are signed with the local user name as the access key, so approvals and
-     * transitions record who made them.
+     * Credentials as every AWS tool finds them (--profile, else the SDK's default chain: environment, AWS_PROFILE, the
+     * shared credentials file…), and last, for a server on this machine started with the default data dir, the
+     * administrator's profile the server wrote to {@code ~/.conveyor/admin-credentials} (readable by its owner only).
      */
-    private static AwsCredentialsProvider credentials() {
-        String user = System.getProperty("user.name", "");
-        String accessKey = user.matches("[A-Za-z0-9._-]{1,64}") ? user : "conveyor";
-        return AwsCredentialsProviderChain.builder()
-                .credentialsProviders(DefaultCredentialsProvider.builder().build(),
-                        StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, "conveyor")))
-                .reuseLastProviderEnabled(true)
-                .build();
+    public AwsCredentialsProvider credentials() {
+        if (profile != null) {
+            return software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider.builder().profileName(profile).build();
+        }
+        java.nio.file.Path admin = java.nio.file.Path.of(System.getProperty("user.home"), ".conveyor", "admin-credentials");
+        var chain = AwsCredentialsProviderChain.builder().reuseLastProviderEnabled(true);
+        if (java.nio.file.Files.isReadable(admin)) {
+            chain.credentialsProviders(DefaultCredentialsProvider.builder().build(),
+                    software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider.builder().profileName("conveyor-admin")
+                            .profileFile(software.amazon.awssdk.profiles.ProfileFile.builder().content(admin)
+                                    .type(software.amazon.awssdk.profiles.ProfileFile.Type.CREDENTIALS).build()).build());
+        } else {
+            chain.credentialsProviders(DefaultCredentialsProvider.builder().build());
+        }
+        return chain.build();
     }
 }

@@ -15,11 +15,19 @@ import java.util.Optional;
  * managed policy AdministratorAccess and an access key, and writes the key as an AWS shared-credentials profile
  * {@code conveyor-admin} to {@code <data-dir>/admin-credentials}, readable by its owner only. Later starts, and
  * replicas sharing a database where the administrator exists, do nothing.
+ *
+ * <p>With an operator-chosen key ({@link #run(Path, String, String)}, the server's {@code --admin-access-key-id} /
+ * {@code --admin-secret-access-key}, as MinIO's root user), that pair is the administrator's key instead of a random
+ * one, on every start: a changed secret replaces the old one, and the file is rewritten with it.
  */
 public final class AdministratorBootstrap {
     public static final String USER_NAME = "admin";
     public static final String PROFILE = "conveyor-admin";
     public static final String FILE_NAME = "admin-credentials";
+    /** The AWS-style managed policy agents' users get: Conveyor's agent API, nothing else (artifacts come with each job). */
+    public static final String AGENT_POLICY_ARN = "arn:aws:iam::aws:policy/ConveyorAgentAccess";
+    static final String AGENT_ACCESS = """
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "conveyor:*", "Resource": "*"}]}""";
     static final String ADMINISTRATOR_ACCESS = """
             {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}""";
 
@@ -37,8 +45,23 @@ public final class AdministratorBootstrap {
      * key (no key, no file) is completed.
      */
     public Optional<Path> run(Path dataDir) {
+        return run(dataDir, null, null);
+    }
+
+    /**
+     * As {@link #run(Path)}, with the administrator's access key id and secret given (both null: a random key made on
+     * the first start). A given pair is imported on every start and the file written whenever it differs.
+     */
+    public Optional<Path> run(Path dataDir, String accessKeyId, String secretAccessKey) {
+        if ((accessKeyId == null) != (secretAccessKey == null)) {
+            throw new IllegalArgumentException("the administrator's access key id and secret go together: give both or neither");
+        }
+        if (accessKeyId != null) {
+            return runWith(dataDir, accessKeyId, secretAccessKey);
+        }
         String policyArn = policies.ensureAwsManaged("AdministratorAccess", ADMINISTRATOR_ACCESS,
                 "Provides full access to everything Conveyor serves.");
+        policies.ensureAwsManaged("ConveyorAgentAccess", AGENT_ACCESS, "What a remote agent needs: Conveyor's agent API.");
         Path file = dataDir.resolve(FILE_NAME);
         try {
             users.create(USER_NAME, "/");
@@ -49,9 +72,36 @@ public final class AdministratorBootstrap {
         }
         users.attachPolicy(USER_NAME, policyArn); // attaching twice is no error
         NewAccessKey key = users.createAccessKey(USER_NAME);
-        writeOwnerOnly(file, "[" + PROFILE + "]\naws_access_key_id = " + key.key().accessKeyId() + "\naws_secret_access_key = "
-                + key.secretAccessKey() + "\n");
+        writeOwnerOnly(file, profile(key.key().accessKeyId(), key.secretAccessKey()));
         return Optional.of(file);
+    }
+
+    private Optional<Path> runWith(Path dataDir, String accessKeyId, String secretAccessKey) {
+        String policyArn = policies.ensureAwsManaged("AdministratorAccess", ADMINISTRATOR_ACCESS,
+                "Provides full access to everything Conveyor serves.");
+        policies.ensureAwsManaged("ConveyorAgentAccess", AGENT_ACCESS, "What a remote agent needs: Conveyor's agent API.");
+        Path file = dataDir.resolve(FILE_NAME);
+        try {
+            users.create(USER_NAME, "/");
+        } catch (EntityAlreadyExistsException e) {
+            // a later start: the key is (re)imported below
+        }
+        users.attachPolicy(USER_NAME, policyArn);
+        users.importAccessKey(USER_NAME, accessKeyId, secretAccessKey);
+        String content = profile(accessKeyId, secretAccessKey);
+        try {
+            if (Files.exists(file) && Files.readString(file, StandardCharsets.UTF_8).equals(content)) {
+                return Optional.empty();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+        writeOwnerOnly(file, content);
+        return Optional.of(file);
+    }
+
+    private static String profile(String accessKeyId, String secretAccessKey) {
+        return "[" + PROFILE + "]\naws_access_key_id = " + accessKeyId + "\naws_secret_access_key = " + secretAccessKey + "\n";
     }
 
     /** How to use the file {@link #run} wrote, for the server to print. */

@@ -73,6 +73,28 @@ public final class Users {
         return new NewAccessKey(row, secret);
     }
 
+    /**
+     * Gives a user an access key whose id and secret are chosen by the operator (the administrator key configured at
+     * start, as MinIO's root user): a key of that id held by the user already gets this secret and is made active.
+     */
+    public NewAccessKey importAccessKey(String userName, String accessKeyId, String secretAccessKey) {
+        AccessKeyRow row = new AccessKeyRow(accessKeyId, userName, "Active", sealer.seal(accessKeyId, secretAccessKey), clock.instant());
+        var existing = users.findAccessKey(accessKeyId);
+        if (existing.isPresent()) {
+            if (!existing.get().userName().equals(userName)) {
+                throw new dev.conveyor.iam.errors.EntityAlreadyExistsException("The access key " + accessKeyId
+                        + " belongs to another user.");
+            }
+            users.deleteAccessKey(userName, accessKeyId);
+        }
+        switch (users.insertAccessKey(row, MAX_ACCESS_KEYS)) {
+            case NO_SUCH_ENTITY -> throw notFound(userName);
+            case LIMIT_EXCEEDED -> throw new LimitExceededException("Cannot exceed quota for AccessKeysPerUser: " + MAX_ACCESS_KEYS);
+            default -> { }
+        }
+        return new NewAccessKey(row, secretAccessKey);
+    }
+
     public List<AccessKeyRow> accessKeys(String userName) {
         get(userName);
         return users.accessKeys(userName);

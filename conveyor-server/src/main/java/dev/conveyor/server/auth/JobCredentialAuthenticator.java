@@ -34,14 +34,15 @@ public final class JobCredentialAuthenticator implements RequestAuthenticator {
     }
 
     @Override
-    public Caller authenticate(HttpServletRequest request, Optional<SigV4Credential> credential) {
+    public Caller authenticate(HttpServletRequest request, Optional<SigV4Credential> credential,
+                               java.util.function.Supplier<String> payloadHash) {
         String keyId = credential.map(SigV4Credential::accessKeyId).orElseGet(() -> presignedKey(request));
         if (keyId == null || !keyId.startsWith("ASIA")) {
-            return next.authenticate(request, credential);
+            return next.authenticate(request, credential, payloadHash);
         }
         Optional<JobCredentialRepository.JobCredential> issued = credentials.find(keyId);
         if (issued.isEmpty()) {
-            return next.authenticate(request, credential);
+            return next.authenticate(request, credential, payloadHash);
         }
         JobCredentialRepository.JobCredential job = issued.get();
         if (clock.instant().isAfter(job.expiresAt())) {
@@ -51,7 +52,8 @@ public final class JobCredentialAuthenticator implements RequestAuthenticator {
         if (token == null) {
             token = request.getParameter("X-Amz-Security-Token");
         }
-        if (!job.sessionToken().equals(token)) {
+        if (token == null || !java.security.MessageDigest.isEqual(job.sessionToken().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                token.getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
             throw new AccessDenied("InvalidToken", "The provided token is malformed or otherwise invalid.");
         }
         SigV4Verifier.Result result = SigV4Verifier.verify(request, job.secretAccessKey(), "UNSIGNED-PAYLOAD", clock.instant());

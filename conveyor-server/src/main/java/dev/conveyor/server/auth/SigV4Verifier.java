@@ -52,6 +52,44 @@ public final class SigV4Verifier {
     }
 
     public static Result verify(HttpServletRequest request, String secretAccessKey, String payloadHashIfNoHeader, Instant now) {
+        try {
+            return verifyWellFormed(request, secretAccessKey, payloadHashIfNoHeader, now);
+        } catch (IllegalArgumentException e) { // a malformed escape in the query, an X-Amz-Expires that is no number…
+            return Result.refused("AuthorizationHeaderMalformed", "The request's signature is malformed");
+        }
+    }
+
+    /**
+     * The chunk signatures of a request whose seed signature {@link #verify verified} with {@code secretAccessKey}, for a
+     * body signed chunk by chunk; null when the request is not one (or is not a well-formed SigV4 header signature).
+     */
+    public static ChunkSignatures chunkSignatures(HttpServletRequest request, String secretAccessKey) {
+        String declared = request.getHeader("x-amz-content-sha256");
+        if (declared == null || !declared.startsWith("STREAMING-AWS4-HMAC-SHA256-PAYLOAD")) {
+            return null;
+        }
+        Signed signed;
+        try {
+            signed = parse(request);
+        } catch (RuntimeException e) {
+            return null;
+        }
+        if (signed.presigned()) {
+            return null;
+        }
+        byte[] key = hmac(("AWS4" + secretAccessKey).getBytes(StandardCharsets.UTF_8), signed.date());
+        key = hmac(key, signed.region());
+        key = hmac(key, signed.service());
+        key = hmac(key, "aws4_request");
+        return new ChunkSignatures(key, signed.amzDate(), signed.scope(), signed.signature());
+    }
+
+    /** A timestamp as X-Amz-Date writes it. */
+    public static String amzDate(Instant instant) {
+        return AMZ_DATE.format(instant);
+    }
+
+    private static Result verifyWellFormed(HttpServletRequest request, String secretAccessKey, String payloadHashIfNoHeader, Instant now) {
         Signed signed;
         try {
             signed = parse(request);
@@ -66,6 +104,12 @@ public final class SigV4Verifier {
         }
         if (signed.presigned()) {
             long expires = Long.parseLong(request.getParameter("X-Amz-Expires") == null ? "900" : request.getParameter("X-Amz-Expires"));
+            if (expires < 1 || expires > 604_800) {
+                return Result.refused("AuthorizationQueryParametersError", "X-Amz-Expires must be between 1 and 604800 seconds");
+            }
+            if (signedAt.isAfter(now.plus(MAX_SKEW))) {
+                return Result.refused("RequestTimeTooSkewed", "The difference between the request time and the server's time is too large.");
+            }
             if (now.isAfter(signedAt.plusSeconds(expires))) {
                 return Result.refused("AccessDenied", "Request has expired");
             }
@@ -136,7 +180,9 @@ public final class SigV4Verifier {
         StringBuilder c = new StringBuilder();
         c.append(request.getMethod()).append('\n');
         String path = request.getRequestURI();
-        c.append(path == null || path.isEmpty() ? "/" : path).append('\n');
+        path = path == null || path.isEmpty() ? "/" : path;
+        // S3 signs the path as sent; every other service (and the SDKs for them) signs it URI-encoded once more.
+        c.append("s3".equals(signed.service()) ? path : encodeSegments(path)).append('\n');
         c.append(canonicalQuery(request.getQueryString(), signed.presigned())).append('\n');
         for (String name : signed.signedHeaders()) {
             List<String> values = request.getHeaders(name) == null ? List.of() : Collections.list(request.getHeaders(name));
@@ -145,6 +191,19 @@ public final class SigV4Verifier {
         }
         c.append('\n').append(String.join(";", signed.signedHeaders())).append('\n').append(payloadHash);
         return c.toString();
+    }
+
+    /** Each segment of a raw path encoded again, '/' kept: the canonical path of services other than S3. */
+    static String encodeSegments(String rawPath) {
+        StringBuilder out = new StringBuilder();
+        String[] segments = rawPath.split("/", -1);
+        for (int i = 0; i < segments.length; i++) {
+            if (i > 0) {
+                out.append('/');
+            }
+            out.append(encode(segments[i]));
+        }
+        return out.toString();
     }
 
     static String canonicalQuery(String rawQuery, boolean presigned) {

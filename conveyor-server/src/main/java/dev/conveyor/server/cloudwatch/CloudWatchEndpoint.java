@@ -4,7 +4,6 @@ import dev.conveyor.cloudwatch.alertmanager.AlertmanagerWebhook;
 import dev.conveyor.cloudwatch.api.CloudWatchApi;
 import dev.conveyor.model.errors.ServiceException;
 import dev.conveyor.server.audit.CallAuditor;
-import dev.conveyor.server.auth.RequestAuthenticator;
 import dev.conveyor.server.auth.SigV4Credential;
 import dev.conveyor.server.protocol.RequestIds;
 import jakarta.servlet.http.HttpServletRequest;
@@ -31,13 +30,11 @@ public final class CloudWatchEndpoint {
 
     private final CloudWatchApi api;
     private final AlertmanagerWebhook alertmanager;
-    private final RequestAuthenticator authenticator;
     private final CallAuditor auditor;
 
-    public CloudWatchEndpoint(CloudWatchApi api, AlertmanagerWebhook alertmanager, RequestAuthenticator authenticator, CallAuditor auditor) {
+    public CloudWatchEndpoint(CloudWatchApi api, AlertmanagerWebhook alertmanager, CallAuditor auditor) {
         this.api = api;
         this.alertmanager = alertmanager;
-        this.authenticator = authenticator;
         this.auditor = auditor;
     }
 
@@ -49,7 +46,7 @@ public final class CloudWatchEndpoint {
         Optional<SigV4Credential> credential = Optional.empty();
         try {
             credential = SigV4Credential.fromAuthorization(request.getHeader("Authorization"));
-            authenticator.authenticate(request, credential);
+            // the router verified the signature (body hash included) and authorized the Action before routing here
             byte[] body = readBody(request, MAX_BODY_BYTES);
             if (body == null) {
                 answer = new CloudWatchApi.QueryAnswer(413, "", "RequestEntityTooLarge", "The request body is larger than " + MAX_BODY_BYTES + " bytes");
@@ -76,6 +73,23 @@ public final class CloudWatchEndpoint {
         response.setContentType("text/xml;charset=UTF-8");
         response.setContentLength(bytes.length);
         response.getOutputStream().write(bytes);
+    }
+
+    /**
+     * {IAM action, resource} of a Query request, for the router's authorization: {@code cloudwatch:<Action>} (the IAM
+     * prefix, not the signing name {@code monitoring}) on every alarm, as CloudWatch's alarm actions are scoped by name
+     * only where a policy asks for it.
+     */
+    public static String[] actionOf(HttpServletRequest request, byte[] body) {
+        Map<String, String> parameters = new HashMap<>();
+        try {
+            parse(request.getQueryString(), parameters);
+            parse(new String(body, StandardCharsets.UTF_8), parameters);
+        } catch (IllegalArgumentException e) {
+            // the endpoint answers the malformed form; authorize as no action in particular
+        }
+        String action = parameters.getOrDefault("Action", "");
+        return new String[] {"cloudwatch:" + (action.isEmpty() ? "*" : action), "*"};
     }
 
     private static String errorXml(String code, String message, String requestId) {

@@ -76,7 +76,7 @@ final class BuildOperations {
         } catch (SecretReferences.UnresolvedException e) {
             throw new InvalidInputException("Cannot resolve " + e.getMessage());
         }
-        String initiator = context.caller() == null ? "anonymous" : context.caller().accessKeyId();
+        String initiator = context.caller() == null ? "anonymous" : context.caller().initiator();
         BuildRow build = recorder.create(project, effective, initiator, effective.path("sourceVersion").asText(null), null, null);
         BuildStart start = new BuildStart(build.id(), build.arn(), build.buildNumber(), initiator, effective, variables.values(),
                 variables.secretValues(), Map.of(), region, logUrl.apply(build.id()));

@@ -122,4 +122,53 @@ public final class LambdaEndpoint {
             return body;
         }
     }
+
+    /**
+     * The IAM action and resource of a Lambda REST request ({@code lambda:GetFunction} on
+     * {@code arn:aws:lambda:<region>:<account>:function:<name>}; CreateFunction names the function in its body;
+     * ListFunctions is on {@code *}), for the router to authorize.
+     */
+    public static String[] actionOf(HttpServletRequest request, byte[] body, String region, String accountId) {
+        String prefix = "/2015-03-31/functions";
+        String path = request.getRequestURI();
+        String rest = path.startsWith(prefix) ? path.substring(prefix.length()) : "";
+        java.util.List<String> segments = java.util.Arrays.stream(rest.split("/")).filter(s -> !s.isEmpty()).toList();
+        String method = request.getMethod();
+        if (segments.isEmpty()) {
+            if ("POST".equals(method)) {
+                String name = "*";
+                try {
+                    var node = dev.conveyor.model.json.ConveyorJson.mapper().readTree(body);
+                    if (node != null && node.path("FunctionName").isTextual()) {
+                        name = node.path("FunctionName").asText();
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // the API answers the malformed body; authorize on the function "*"
+                }
+                return new String[] {"lambda:CreateFunction", functionArn(name, region, accountId)};
+            }
+            return new String[] {"lambda:ListFunctions", "*"};
+        }
+        String name;
+        try {
+            name = URLDecoder.decode(segments.getFirst(), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            name = segments.getFirst();
+        }
+        String sub = segments.size() == 1 ? "" : String.join("/", segments.subList(1, segments.size()));
+        String action = switch (method + " " + sub) {
+            case "GET " -> "lambda:GetFunction";
+            case "GET configuration" -> "lambda:GetFunctionConfiguration";
+            case "DELETE " -> "lambda:DeleteFunction";
+            case "PUT code" -> "lambda:UpdateFunctionCode";
+            case "PUT configuration" -> "lambda:UpdateFunctionConfiguration";
+            case "POST invocations" -> "lambda:InvokeFunction";
+            default -> "lambda:" + method;
+        };
+        return new String[] {action, functionArn(name, region, accountId)};
+    }
+
+    private static String functionArn(String name, String region, String accountId) {
+        return name.startsWith("arn:") ? name : "arn:aws:lambda:" + region + ":" + accountId + ":function:" + name;
+    }
 }

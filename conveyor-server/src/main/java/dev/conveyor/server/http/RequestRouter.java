@@ -33,11 +33,52 @@ import java.util.Optional;
  *   <li>any other unsigned request: the S3 endpoint (anonymous S3 access, e.g. {@code curl /bucket/key});</li>
  *   <li>anything else (signed for another service): 404.</li>
  * </ol>
- * Authentication runs before any API sees the request.
+ * Authentication runs before any API sees the request: the JSON APIs' in {@link AwsJsonProtocol}'s gate once the
+ * body is read, S3's and the path routes' here, IAM and STS in their endpoint. Only {@code /healthz} and routes made
+ * {@link PathRoute#unsigned() unsigned} (webhooks) are served without a signature.
  */
 public final class RequestRouter extends HttpServlet {
-    /** A handler for every request whose path starts with {@code prefix}. */
-    public record PathRoute(String prefix, PathHandler handler) {
+    /**
+     * A handler for every request whose path starts with {@code prefix}. {@code action} is the IAM action a signed
+     * request must be allowed (on the resource {@code arn:aws:conveyor:::<path>}), or {@link #OPEN} for routes that
+     * check requests themselves and stay unsigned (webhooks, with their own HMAC or token).
+     */
+    public record PathRoute(String prefix, PathHandler handler, String action) {
+        /** No signature asked for: the handler authenticates (or needs no authentication). */
+        public static final String OPEN = "";
+        /** What a route made without an action requires. */
+        public static final String DEFAULT_ACTION = "conveyor:InvokeEndpoint";
+
+        /** A route for signed requests allowed {@link #DEFAULT_ACTION}. */
+        public PathRoute(String prefix, PathHandler handler) {
+            this(prefix, handler, DEFAULT_ACTION);
+        }
+
+        /** The same route, open to unsigned requests. */
+        public PathRoute unsigned() {
+            return new PathRoute(prefix, handler, OPEN);
+        }
+
+        /** The same route, for signed requests allowed {@code action}. */
+        public PathRoute requiring(String action) {
+            return new PathRoute(prefix, handler, action);
+        }
+    }
+
+    /**
+     * Authorization of requests the router itself authenticated (path routes, Lambda): throws a
+     * {@link ServiceException} (AccessDeniedException) unless {@code caller} may do {@code action} on {@code resource}.
+     */
+    @FunctionalInterface
+    public interface RouteAuthorizer {
+        void authorize(Caller caller, String action, String resource, HttpServletRequest request);
+    }
+
+    /** Names the IAM action and resource of a request to a signed service route (e.g. Lambda's REST operations). */
+    @FunctionalInterface
+    public interface SignedRouteAction {
+        /** {action, resource ARN} of the request, whose body is {@code body}. */
+        String[] of(HttpServletRequest request, byte[] body);
     }
 
     /** Serves one request routed by path. */
@@ -60,6 +101,10 @@ public final class RequestRouter extends HttpServlet {
     private final Map<String, PathHandler> signedServiceRoutes;
     private volatile Readiness readiness = Optional::empty;
     private S3CallObserver s3Observer = (request, response, caller) -> { };
+    private RouteAuthorizer routeAuthorizer = (caller, action, resource, request) -> { };
+    private final Map<String, SignedRouteAction> signedRouteActions = new java.util.HashMap<>();
+    /** Request bodies buffered to verify their hash are at most this large (Lambda's inline code zip). */
+    static final int MAX_BUFFERED_BODY_BYTES = 70 * 1024 * 1024;
 
     /** Told of every S3 call once it is answered (the audit trail listens). */
     @FunctionalInterface
@@ -87,6 +132,21 @@ public final class RequestRouter extends HttpServlet {
         this.s3 = s3;
     }
 
+    /** Authorizes what the router itself authenticates (path routes, signed service routes); returns this router. */
+    public RequestRouter authorizeRoutesWith(RouteAuthorizer authorizer) {
+        this.routeAuthorizer = authorizer;
+        return this;
+    }
+
+    /**
+     * Makes the router authenticate requests to the signed service route {@code service} (body hash included) and
+     * authorize them as {@code action} names; routes without one (IAM and STS) authenticate themselves.
+     */
+    public RequestRouter authenticateSignedRoute(String service, SignedRouteAction action) {
+        signedRouteActions.put(service, action);
+        return this;
+    }
+
     /** What {@code /healthz} checks (by default nothing: ready once listening). */
     public void readiness(Readiness readiness) {
         this.readiness = readiness;
@@ -112,15 +172,8 @@ public final class RequestRouter extends HttpServlet {
         }
         String target = request.getHeader("X-Amz-Target");
         if (target != null) {
-            RequestContext context = new RequestContext(RequestIds.next(), Caller.ANONYMOUS, clock.instant());
-            try {
-                Optional<SigV4Credential> credential = SigV4Credential.fromAuthorization(request.getHeader("Authorization"));
-                Caller caller = authenticator.authenticate(request, credential);
-                json.handle(target, request, response, new RequestContext(context.requestId(), caller, context.receivedAt()));
-            } catch (ServiceException e) {
-                response.setHeader("x-amzn-RequestId", context.requestId());
-                json.refuse(target, e, request, response, context);
-            }
+            // The protocol authenticates once the body (whose hash the signature covers) is read: see RequestGate.
+            json.handle(target, request, response, new RequestContext(RequestIds.next(), Caller.ANONYMOUS, clock.instant()));
             return;
         }
         S3Signature signature = s3 == null ? S3Signature.NONE : s3Signature(request);
@@ -131,12 +184,22 @@ public final class RequestRouter extends HttpServlet {
         String service = signature == S3Signature.OTHER_SERVICE ? signedService(request) : null;
         PathHandler signedRoute = service == null ? null : signedServiceRoutes.get(service);
         if (signedRoute != null) {
-            signedRoute.handle(request, response);
+            SignedRouteAction action = signedRouteActions.get(service);
+            if (action == null) {
+                signedRoute.handle(request, response); // IAM and STS verify and authorize themselves
+            } else {
+                authenticateAndServe(request, response, signedRoute, action);
+            }
             return;
         }
         for (PathRoute route : pathRoutes) {
             if (path.startsWith(route.prefix())) {
-                route.handler().handle(request, response);
+                if (PathRoute.OPEN.equals(route.action())) {
+                    route.handler().handle(request, response);
+                } else {
+                    authenticateAndServe(request, response, route.handler(),
+                            (r, body) -> new String[] {route.action(), "arn:aws:conveyor:::" + r.getRequestURI()});
+                }
                 return;
             }
         }
@@ -193,6 +256,69 @@ public final class RequestRouter extends HttpServlet {
         return null;
     }
 
+    /**
+     * Verifies the signature of a request for a route that is not an AWS JSON API nor S3 (its body, when it has one and
+     * declares no x-amz-content-sha256, read into memory to hash it), authorizes it, then serves it. Refusals are a
+     * JSON error document ({@code __type}/{@code message} and {@code x-amzn-ErrorType}), as the REST-JSON APIs answer.
+     */
+    private void authenticateAndServe(HttpServletRequest request, HttpServletResponse response, PathHandler handler,
+                                      SignedRouteAction action) throws IOException {
+        HttpServletRequest served = request;
+        try {
+            Optional<SigV4Credential> credential = credentialOf(request);
+            BufferedBodyRequest buffered = null;
+            if (hasBody(request)) {
+                buffered = BufferedBodyRequest.read(request, MAX_BUFFERED_BODY_BYTES);
+                if (buffered == null) {
+                    writeJsonError(response, 413, "RequestEntityTooLargeException", "The request body is larger than "
+                            + MAX_BUFFERED_BODY_BYTES + " bytes", 0);
+                    return;
+                }
+                served = buffered;
+            }
+            byte[] body = buffered == null ? new byte[0] : buffered.body();
+            String declared = request.getHeader("x-amz-content-sha256");
+            if (declared != null && credential.isPresent()
+                    && !declared.equals(dev.conveyor.server.auth.SignatureAuthenticator.sha256Hex(body))) {
+                throw new dev.conveyor.server.auth.AuthenticationException(dev.conveyor.server.auth.AuthenticationException.Failure.BAD_SIGNATURE);
+            }
+            Caller caller = authenticator.authenticate(served, credential,
+                    () -> dev.conveyor.server.auth.SignatureAuthenticator.sha256Hex(body));
+            String[] what = action.of(served, body);
+            routeAuthorizer.authorize(caller, what[0], what[1], served);
+        } catch (ServiceException e) {
+            long retryAfter = e instanceof dev.conveyor.server.auth.AuthenticationException a ? a.retryAfterSeconds() : 0;
+            writeJsonError(response, e.httpStatus(), e.errorType(), e.getMessage(), retryAfter);
+            return;
+        }
+        handler.handle(served, response);
+    }
+
+    private static boolean hasBody(HttpServletRequest request) {
+        return request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
+    }
+
+    /** The SigV4 credential of the Authorization header or, for presigned URLs, the X-Amz-Credential parameter. */
+    private static Optional<SigV4Credential> credentialOf(HttpServletRequest request) {
+        Optional<SigV4Credential> credential = SigV4Credential.fromAuthorization(request.getHeader("Authorization"));
+        if (credential.isEmpty()) {
+            String scope = presignedCredential(request);
+            credential = scope == null ? Optional.empty() : Optional.of(SigV4Credential.fromScope(scope));
+        }
+        return credential;
+    }
+
+    private static void writeJsonError(HttpServletResponse response, int status, String type, String message, long retryAfter)
+            throws IOException {
+        response.setHeader("x-amzn-ErrorType", type);
+        response.setHeader("x-amzn-RequestId", RequestIds.next());
+        if (retryAfter > 0) {
+            response.setHeader("Retry-After", Long.toString(retryAfter));
+        }
+        writePlain(response, status, "{\"__type\":\"" + jsonEscape(type) + "\",\"message\":\"" + jsonEscape(message) + "\"}",
+                "application/json");
+    }
+
     private void serveS3(HttpServletRequest request, HttpServletResponse response) throws IOException {
         Caller[] caller = {null};
         try {
@@ -206,12 +332,13 @@ public final class RequestRouter extends HttpServlet {
             throws IOException {
         Caller caller;
         try {
-            Optional<SigV4Credential> credential = SigV4Credential.fromAuthorization(request.getHeader("Authorization"));
-            if (credential.isEmpty()) {
-                String scope = presignedCredential(request);
-                credential = scope == null ? Optional.empty() : Optional.of(SigV4Credential.fromScope(scope));
+            caller = authenticator.authenticate(request, credentialOf(request));
+        } catch (dev.conveyor.server.auth.AuthenticationException e) {
+            if (e.retryAfterSeconds() > 0) {
+                response.setHeader("Retry-After", Long.toString(e.retryAfterSeconds()));
             }
-            caller = authenticator.authenticate(request, credential);
+            S3Protocol.writeError(request, response, e.s3Code(), e.s3Message(), e.s3Status(), request.getRequestURI(), RequestIds.next());
+            return;
         } catch (JobCredentialAuthenticator.AccessDenied e) {
             S3Protocol.writeError(request, response, e.code(), e.getMessage(), 403, request.getRequestURI(), RequestIds.next());
             return;
@@ -233,6 +360,20 @@ public final class RequestRouter extends HttpServlet {
     }
 
     private static String jsonEscape(String s) {
-        return s.replace("\\", "\\\\").replace("\"", "\\\"");
+        StringBuilder out = new StringBuilder(s.length() + 8);
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.toString();
     }
 }

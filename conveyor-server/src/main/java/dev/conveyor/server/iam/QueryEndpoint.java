@@ -42,6 +42,22 @@ public final class QueryEndpoint {
     private final SigningKeys signingKeys;
     private final Clock clock;
     private final CallObserver observer;
+    private Enforcement enforcement;
+
+    /**
+     * Authentication and authorization when they are on: every key must be known and verify (through the shared
+     * authenticator, with its failure rate limit), and the action ({@code iam:CreateUser}, {@code sts:AssumeRole}…)
+     * must be allowed by the caller's policies on its resource (a user, role or policy ARN; the role for AssumeRole).
+     */
+    public record Enforcement(dev.conveyor.server.auth.RequestAuthenticator authenticator,
+                              dev.conveyor.server.auth.OperationAuthorizer authorizer, String accountId) {
+    }
+
+    /** Switches enforcement on; returns this endpoint. */
+    public QueryEndpoint enforce(Enforcement enforcement) {
+        this.enforcement = enforcement;
+        return this;
+    }
 
     /** Told of every IAM and STS call once answered (the audit trail listens); {@code errorCode} is null on success. */
     @FunctionalInterface
@@ -75,7 +91,7 @@ public final class QueryEndpoint {
             parse(new String(body, StandardCharsets.UTF_8), parameters);
             String sessionToken = request.getHeader("X-Amz-Security-Token");
             String bodyHash = sha256Hex(body);
-            Principal caller = signingKeys.authenticate(credential.accessKeyId(), sessionToken, secret -> {
+            Principal caller = enforcement == null ? signingKeys.authenticate(credential.accessKeyId(), sessionToken, secret -> {
                 // The signature covers the declared payload hash: a body that differs from it must not pass as signed.
                 String declared = request.getHeader("x-amz-content-sha256");
                 if (declared != null && !declared.equals(bodyHash)) {
@@ -83,7 +99,7 @@ public final class QueryEndpoint {
                 }
                 SigV4Verifier.Result result = SigV4Verifier.verify(request, secret, bodyHash, clock.instant());
                 return result.valid() ? Optional.empty() : Optional.of(result.message());
-            });
+            }) : enforced(request, credential, body, bodyHash, service, parameters);
             answer = api.handle(new QueryRequest(service, parameters, caller, credential.accessKeyId(), context(request)), requestId);
         } catch (IamException e) {
             answer = QueryApi.error(service, e, requestId);
@@ -106,6 +122,70 @@ public final class QueryEndpoint {
         response.setContentType("text/xml;charset=UTF-8");
         response.setContentLength(bytes.length);
         response.getOutputStream().write(bytes);
+    }
+
+    /** Who signed, verified by the shared authenticator, and allowed the action by their policies. */
+    private Principal enforced(HttpServletRequest request, SigV4Credential credential, byte[] body, String bodyHash, String service,
+                               Map<String, String> parameters) {
+        String declared = request.getHeader("x-amz-content-sha256");
+        if (declared != null && !declared.equals(bodyHash)) {
+            throw new dev.conveyor.iam.errors.SignatureDoesNotMatchException(
+                    "The provided 'x-amz-content-sha256' header does not match what was computed.");
+        }
+        dev.conveyor.server.auth.Caller caller;
+        try {
+            caller = enforcement.authenticator().authenticate(request, Optional.of(credential), () -> bodyHash);
+        } catch (dev.conveyor.server.auth.AuthenticationException e) {
+            throw new QueryAuthenticationFailure(e.queryCode(), e.getMessage());
+        } catch (dev.conveyor.server.auth.JobCredentialAuthenticator.AccessDenied e) {
+            throw new dev.conveyor.iam.errors.AccessDeniedException(e.getMessage());
+        }
+        if (caller.principal() == null) { // a job's artifact credentials
+            throw new dev.conveyor.iam.errors.AccessDeniedException("These credentials are limited to the artifacts of a job");
+        }
+        String action = parameters.get("Action");
+        if (action != null && !"GetCallerIdentity".equals(action)) { // as in AWS, GetCallerIdentity needs no permission
+            String resource = resourceOf(parameters, enforcement.accountId());
+            Map<String, List<String>> context = enforcement.authorizer().requestContext(request);
+            enforcement.authorizer().require(caller.principal(), new dev.conveyor.iam.policy.AuthorizationRequest(service + ":" + action,
+                    resource, context), dev.conveyor.iam.errors.AccessDeniedException::new);
+        }
+        return caller.principal();
+    }
+
+    /** The ARN an IAM or STS action is scoped to: the role for AssumeRole and role actions, the user, the policy; else *. */
+    static String resourceOf(Map<String, String> parameters, String accountId) {
+        if (parameters.get("RoleArn") != null) {
+            return parameters.get("RoleArn");
+        }
+        if (parameters.get("RoleName") != null) {
+            return "arn:aws:iam::" + accountId + ":role/" + parameters.get("RoleName");
+        }
+        if (parameters.get("UserName") != null) {
+            return "arn:aws:iam::" + accountId + ":user/" + parameters.get("UserName");
+        }
+        if (parameters.get("PolicyArn") != null) {
+            return parameters.get("PolicyArn");
+        }
+        if (parameters.get("PolicyName") != null && "CreatePolicy".equals(parameters.get("Action"))) {
+            return "arn:aws:iam::" + accountId + ":policy/" + parameters.get("PolicyName");
+        }
+        return "*";
+    }
+
+    /** An authentication failure in the Query protocol's words (InvalidClientTokenId, SignatureDoesNotMatch, …). */
+    static final class QueryAuthenticationFailure extends IamException {
+        private final String code;
+
+        QueryAuthenticationFailure(String code, String message) {
+            super(message, null, "Throttling".equals(code) ? 400 : 403);
+            this.code = code;
+        }
+
+        @Override
+        public String code() {
+            return code;
+        }
     }
 
     /** The text of the first {@code <name>} element of an error document, or null. */

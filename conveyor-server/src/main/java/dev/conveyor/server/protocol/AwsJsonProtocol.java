@@ -35,6 +35,7 @@ public final class AwsJsonProtocol {
     private final JsonBodyReader bodies = new JsonBodyReader();
     private final Map<String, JsonService> servicesByPrefix;
     private final CallObserver observer;
+    private final RequestGate gate;
 
     public AwsJsonProtocol(Map<String, JsonService> servicesByPrefix) {
         this(servicesByPrefix, CallObserver.NONE);
@@ -42,13 +43,20 @@ public final class AwsJsonProtocol {
 
     /** With an observer told of every call once it is answered (the audit trail). */
     public AwsJsonProtocol(Map<String, JsonService> servicesByPrefix, CallObserver observer) {
+        this(servicesByPrefix, observer, RequestGate.OPEN);
+    }
+
+    /** With the gate (authentication and authorization) every request passes before its operation runs. */
+    public AwsJsonProtocol(Map<String, JsonService> servicesByPrefix, CallObserver observer, RequestGate gate) {
         this.servicesByPrefix = Map.copyOf(servicesByPrefix);
         this.observer = observer;
+        this.gate = gate;
     }
 
     /** Handles one request whose X-Amz-Target header is {@code target}. */
-    public void handle(String target, HttpServletRequest request, HttpServletResponse response, RequestContext context)
+    public void handle(String target, HttpServletRequest request, HttpServletResponse response, RequestContext received)
             throws IOException {
+        RequestContext context = received;
         response.setHeader("x-amzn-RequestId", context.requestId());
         String operationName = "?";
         JsonService service = null;
@@ -68,9 +76,13 @@ public final class AwsJsonProtocol {
             if (!"POST".equals(request.getMethod())) {
                 throw new SerializationException("AWS JSON requests must use POST, not " + request.getMethod());
             }
-            input = bodies.read(request);
+            RequestContext[] authenticated = {context};
+            input = bodies.read(request, body -> authenticated[0] = new RequestContext(received.requestId(),
+                    gate.authenticate(request, body), received.receivedAt()));
+            context = authenticated[0];
             Violations.throwIfAny(service.validator().validateInput(operation, input));
             service.normalizer().normalizeInput(operation, input);
+            gate.authorize(service.model().signingName(), operation.name(), input, context, request);
             JsonNode output = handler.handle(input, context);
             if (output instanceof RenderedJson rendered) {
                 write(response, 200, rendered.utf8());
@@ -125,6 +137,9 @@ public final class AwsJsonProtocol {
         response.setHeader("x-amzn-ErrorType", e.errorType());
         if (e instanceof dev.conveyor.model.errors.QueryCompatibleError query) {
             response.setHeader("x-amzn-query-error", query.queryErrorCode() + ";" + (query.senderFault() ? "Sender" : "Receiver"));
+        }
+        if (e instanceof dev.conveyor.server.auth.AuthenticationException a && a.retryAfterSeconds() > 0) {
+            response.setHeader("Retry-After", Long.toString(a.retryAfterSeconds()));
         }
         write(response, e.httpStatus(), body);
     }

@@ -78,6 +78,11 @@ final class JsonBodyReader {
 
     /** The body as a JSON object ({} when empty). */
     JsonNode read(HttpServletRequest request) throws IOException {
+        return read(request, body -> { });
+    }
+
+    /** The body as a JSON object, {@code beforeParse} told of its bytes first (authentication hashes them). */
+    JsonNode read(HttpServletRequest request, java.util.function.Consumer<byte[]> beforeParse) throws IOException {
         long declared = request.getContentLengthLong();
         if (declared > MAX_BODY_BYTES) {
             throw new SerializationException("The request body of " + declared + " bytes is larger than the limit of "
@@ -94,7 +99,9 @@ final class JsonBodyReader {
             throw new ThrottlingException("The server is stopping");
         }
         try {
-            return parse(readBytes(request, declared));
+            byte[] bytes = readBytes(request, declared);
+            beforeParse.accept(bytes);
+            return parse(bytes);
         } finally {
             budgetKib.release(cost);
         }

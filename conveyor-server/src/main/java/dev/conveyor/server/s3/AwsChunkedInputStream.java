@@ -15,7 +15,9 @@ import java.util.Map;
  * {@code <hex size>[;chunk-signature=<sig>]\r\n<data>\r\n}, a zero-size last chunk, then optional trailers
  * ({@code x-amz-checksum-crc32:<base64>}, {@code x-amz-trailer-signature:…}) and an empty line. Covers
  * {@code STREAMING-AWS4-HMAC-SHA256-PAYLOAD}, {@code STREAMING-UNSIGNED-PAYLOAD-TRAILER} and the signed-trailer
- * variant. Chunk signatures are not verified (any signature is accepted, as for every request); the trailing
+ * variant. Chunk signatures, when the authenticator hands them over, are verified chunk by chunk (a forged or
+ * reordered chunk fails the upload with SignatureDoesNotMatch before anything is stored; the trailer's own signature
+ * is not checked, the trailing checksum is); the trailing
  * checksum named by {@code x-amz-trailer} is computed over the decoded data and verified at the end, failing the
  * upload with BadDigest before anything is stored. Data is read straight into the caller's buffer.
  */
@@ -27,11 +29,27 @@ final class AwsChunkedInputStream extends InputStream {
     private final ChecksumAlgorithm.Running trailerChecksum;
     private final String resource;
     private final Map<String, String> trailers = new HashMap<>();
+    /** The chunk signatures to verify (a body signed chunk by chunk), or null. */
+    private final dev.conveyor.server.auth.ChunkSignatures signatures;
+    private final java.security.MessageDigest chunkDigest;
+    private String chunkSignature;
     private long chunkRemaining;
     private boolean started;
     private boolean done;
 
     AwsChunkedInputStream(InputStream in, ChecksumAlgorithm trailerAlgorithm, String resource) {
+        this(in, trailerAlgorithm, resource, null);
+    }
+
+    /** @param signatures the chunk signatures to verify, each chunk's before the next is read; null: not signed per chunk */
+    AwsChunkedInputStream(InputStream in, ChecksumAlgorithm trailerAlgorithm, String resource,
+                          dev.conveyor.server.auth.ChunkSignatures signatures) {
+        this.signatures = signatures;
+        try {
+            this.chunkDigest = signatures == null ? null : java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
         this.in = in;
         this.trailerAlgorithm = trailerAlgorithm;
         this.trailerChecksum = trailerAlgorithm == null ? null : trailerAlgorithm.start();
@@ -62,6 +80,9 @@ final class AwsChunkedInputStream extends InputStream {
                     "The request body ended in the middle of an aws-chunked chunk", resource));
         }
         chunkRemaining -= n;
+        if (chunkDigest != null) {
+            chunkDigest.update(b, off, n);
+        }
         if (trailerChecksum != null) {
             trailerChecksum.update(b, off, n);
         }
@@ -80,8 +101,23 @@ final class AwsChunkedInputStream extends InputStream {
         if (header == null) {
             throw new S3ProtocolException(new S3Exception(S3ErrorCode.IncompleteBody, "The aws-chunked body ended before its last chunk", resource));
         }
+        if (signatures != null && started && chunkSignature != null) {
+            verifyChunk(); // the chunk just read, now that its data is complete
+        }
         int semicolon = header.indexOf(';');
         String hex = (semicolon < 0 ? header : header.substring(0, semicolon)).trim();
+        chunkSignature = null;
+        if (semicolon >= 0) {
+            for (String extension : header.substring(semicolon + 1).split(";")) {
+                if (extension.trim().startsWith("chunk-signature=")) {
+                    chunkSignature = extension.trim().substring("chunk-signature=".length());
+                }
+            }
+        }
+        if (signatures != null && chunkSignature == null) {
+            throw new S3ProtocolException(new S3Exception(S3ErrorCode.SignatureDoesNotMatch, "A chunk of a signed aws-chunked body "
+                    + "has no chunk-signature", resource));
+        }
         long size;
         try {
             size = Long.parseLong(hex, 16);
@@ -92,11 +128,22 @@ final class AwsChunkedInputStream extends InputStream {
             throw malformed("negative chunk size");
         }
         if (size == 0) {
+            if (signatures != null) {
+                verifyChunk(); // the final, empty chunk is signed too
+            }
             readTrailers();
             done = true;
             return;
         }
         chunkRemaining = size;
+    }
+
+    private void verifyChunk() throws IOException {
+        if (!signatures.verifyNext(chunkSignature, chunkDigest.digest())) {
+            throw new S3ProtocolException(new S3Exception(S3ErrorCode.SignatureDoesNotMatch, "The request signature we calculated does "
+                    + "not match the signature you provided (aws-chunked chunk signature). Check your key and signing method.", resource));
+        }
+        chunkSignature = null;
     }
 
     private void readTrailers() throws IOException {

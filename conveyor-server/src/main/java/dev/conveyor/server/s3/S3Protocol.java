@@ -61,6 +61,22 @@ public final class S3Protocol {
     private final ObjectStore objects;
     private final String region;
     private final String accountId;
+    private Authorization authorization = (caller, need, request) -> { };
+
+    /**
+     * Whether a caller may do one of a request's {@link S3Actions.Need}s: throws {@link S3Exception} (AccessDenied)
+     * when not. Checked after the request is parsed and before it acts.
+     */
+    @FunctionalInterface
+    public interface Authorization {
+        void check(Caller caller, S3Actions.Need need, HttpServletRequest request);
+    }
+
+    /** Authorizes every request with {@code authorization}; returns this endpoint. Call before it serves. */
+    public S3Protocol authorizeWith(Authorization authorization) {
+        this.authorization = authorization;
+        return this;
+    }
 
     public S3Protocol(ObjectStore objects, String region, String accountId) {
         this.objects = objects;
@@ -106,6 +122,12 @@ public final class S3Protocol {
                 // A job's temporary credentials open that job's artifacts and nothing else.
                 throw new S3Exception(S3ErrorCode.AccessDenied, "Access Denied: these credentials are limited to the artifacts of job "
                         + caller.jobScope().jobId(), call.resource());
+            }
+            if (caller.jobScope() == null) {
+                for (S3Actions.Need need : S3Actions.of(request.getMethod(), call.bucket(), call.key(), call.query(),
+                        call.header("x-amz-copy-source"))) {
+                    authorization.check(caller, need, request);
+                }
             }
             dispatch(call);
         } catch (S3Exception e) {
@@ -814,9 +836,13 @@ public final class S3Protocol {
     /** The request's content: aws-chunked decoded, and checked against any x-amz-checksum-* header as it ends. */
     private static InputStream body(S3Call call) throws IOException {
         InputStream in = call.request().getInputStream();
+        if (PayloadHashInputStream.isHash(call.header("x-amz-content-sha256"))) {
+            in = new PayloadHashInputStream(in, call.header("x-amz-content-sha256"), call.resource());
+        }
         if (isChunked(call)) {
             ChecksumAlgorithm trailer = ChecksumAlgorithm.fromHeader(call.header("x-amz-trailer"));
-            in = new AwsChunkedInputStream(new BufferedInputStream(in, 64 * 1024), trailer, call.resource());
+            in = new AwsChunkedInputStream(new BufferedInputStream(in, 64 * 1024), trailer, call.resource(),
+                    (dev.conveyor.server.auth.ChunkSignatures) call.request().getAttribute(dev.conveyor.server.auth.ChunkSignatures.ATTRIBUTE));
         }
         for (ChecksumAlgorithm algorithm : ChecksumAlgorithm.values()) {
             String expected = call.header(algorithm.header());

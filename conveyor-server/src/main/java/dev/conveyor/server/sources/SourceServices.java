@@ -104,7 +104,8 @@ public final class SourceServices implements AutoCloseable {
 
     /** The webhook endpoint's route. */
     public RequestRouter.PathRoute webhookRoute() {
-        return new RequestRouter.PathRoute(WebhookOperations.URL_PATH, webhookEndpoint::handle);
+        // Webhook deliveries are checked by their own HMAC or token (WebhookAuthentication), never signed with SigV4.
+        return new RequestRouter.PathRoute(WebhookOperations.URL_PATH, webhookEndpoint::handle).unsigned();
     }
 
     /** Git's smart HTTP, to be mounted at {@code /v1/repos/*}. */

@@ -1,5 +1,7 @@
 package dev.conveyor.server.audit;
 
+import dev.conveyor.testkit.TestCredentials;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -56,7 +58,7 @@ class AuditTrailApiTest {
     @MethodSource("dev.conveyor.testkit.TestDatabases#both")
     void lookupEventsShowsWhoDidWhatWithoutTheSecrets(String kind) throws IOException, InterruptedException {
         Path dataDir = Files.createTempDirectory("conveyor-audit-");
-        ServerConfig base = ServerConfig.embedded(dataDir, 0);
+        ServerConfig base = ServerConfig.embedded(dataDir, 0).withAuth(ServerConfig.AuthSettings.administrator(TestCredentials.ACCESS_KEY_ID, TestCredentials.SECRET_ACCESS_KEY));
         ServerConfig config = "h2".equals(kind) ? base : base.withDatabaseUrl(TestDatabases.freshUrl(kind));
         try (ConveyorServer server = new ConveyorServer(config).start()) {
             String endpoint = server.endpoint();
@@ -66,6 +68,9 @@ class AuditTrailApiTest {
                 String aliceArn = iam.createUser(b -> b.userName("alice")).user().arn();
                 assertThat(aliceArn).isEqualTo("arn:aws:iam::000000000000:user/alice");
                 aliceKey = iam.createAccessKey(b -> b.userName("alice")).accessKey();
+                iam.putUserPolicy(b -> b.userName("alice").policyName("secrets-and-reads").policyDocument("""
+                        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                          "Action": ["ssm:*", "secretsmanager:*", "codepipeline:Get*"], "Resource": "*"}]}"""));
             }
             AwsCredentials alice = AwsBasicCredentials.create(aliceKey.accessKeyId(), aliceKey.secretAccessKey());
             try (SsmClient ssm = client(SsmClient.builder(), endpoint, alice).build();
@@ -122,7 +127,7 @@ class AuditTrailApiTest {
 
                 // Pages of two, through the SDK's paginator, give the same events in the same order as one page.
                 List<Event> everything = cloudTrail.lookupEvents(b -> b.maxResults(50)).events();
-                assertThat(everything).as("CreateUser, CreateAccessKey and alice's four").hasSize(6);
+                assertThat(everything).as("CreateUser, CreateAccessKey, PutUserPolicy and alice's four").hasSize(7);
                 List<String> paged = new ArrayList<>();
                 cloudTrail.lookupEventsPaginator(b -> b.maxResults(2)).forEach(page -> {
                     assertThat(page.events().size()).isLessThanOrEqualTo(2);

@@ -47,7 +47,8 @@ class CloudWatchApiTest {
     Path dataDir;
 
     private ConveyorServer start(String kind) throws Exception {
-        ServerConfig base = ServerConfig.embedded(Files.createDirectories(dataDir.resolve("data")), 0);
+        ServerConfig base = ServerConfig.embedded(Files.createDirectories(dataDir.resolve("data")), 0)
+                .withAuth(ServerConfig.AuthSettings.administrator(TestCredentials.ACCESS_KEY_ID, TestCredentials.SECRET_ACCESS_KEY));
         ServerConfig config = "h2".equals(kind) ? base : base.withDatabaseUrl(TestDatabases.freshUrl(kind));
         return new ConveyorServer(config).cloudWatchSettings(CloudWatchServices.Settings.defaults().withAlertmanagerToken("am-token")).start();
     }

@@ -1,5 +1,7 @@
 package dev.conveyor.server.functions;
 
+import dev.conveyor.testkit.TestCredentials;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -269,7 +271,7 @@ class LambdaApiTest {
 
     private static LambdaClient lambda(ServerFixture fixture) {
         return LambdaClient.builder().endpointOverride(URI.create(fixture.endpoint())).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret")))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(TestCredentials.ACCESS_KEY_ID, TestCredentials.SECRET_ACCESS_KEY)))
                 .httpClient(UrlConnectionHttpClient.builder().socketTimeout(Duration.ofSeconds(90)).build()).build();
     }
 }

@@ -30,7 +30,7 @@ class IamApiTest {
     @ParameterizedTest
     @MethodSource("dev.conveyor.testkit.TestDatabases#both")
     void createsListsAndDeletesUsersKeysAndPoliciesWithIamsErrors(String kind) {
-        try (IamServerFixture fixture = new IamServerFixture(kind); IamClient iam = fixture.iam(IamServerFixture.unknownCredentials())) {
+        try (IamServerFixture fixture = new IamServerFixture(kind); IamClient iam = fixture.iam(fixture.adminCredentials())) {
             User bob = iam.createUser(r -> r.userName("bob").path("/team/")).user();
             assertThat(bob.arn()).isEqualTo("arn:aws:iam::000000000000:user/team/bob");
             assertThat(bob.userId()).startsWith("AIDA").hasSize(21);
@@ -75,7 +75,7 @@ class IamApiTest {
             assertThat(iam.listPolicies(r -> r.scope(PolicyScopeType.LOCAL)).policies()).extracting(Policy::policyName)
                     .containsExactly("ReadPipelines");
             assertThat(iam.listPolicies(r -> r.scope(PolicyScopeType.AWS)).policies()).extracting(Policy::arn)
-                    .containsExactly("arn:aws:iam::aws:policy/AdministratorAccess");
+                    .containsExactly("arn:aws:iam::aws:policy/AdministratorAccess", "arn:aws:iam::aws:policy/ConveyorAgentAccess");
             iam.putUserPolicy(r -> r.userName("bob").policyName("inline").policyDocument(READ_PIPELINES));
             assertThat(URLDecoder.decode(iam.getUserPolicy(r -> r.userName("bob").policyName("inline")).policyDocument(),
                     StandardCharsets.UTF_8)).isEqualTo(READ_PIPELINES);
@@ -106,7 +106,7 @@ class IamApiTest {
     @ParameterizedTest
     @MethodSource("dev.conveyor.testkit.TestDatabases#both")
     void refusesBadInputNamingTheMemberAndLeavesNothingBehind(String kind) {
-        try (IamServerFixture fixture = new IamServerFixture(kind); IamClient iam = fixture.iam(IamServerFixture.unknownCredentials())) {
+        try (IamServerFixture fixture = new IamServerFixture(kind); IamClient iam = fixture.iam(fixture.adminCredentials())) {
             assertThatThrownBy(() -> iam.createUser(r -> r.userName("no spaces")))
                     .isInstanceOfSatisfying(IamException.class, e -> {
                         assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationError");
@@ -138,7 +138,7 @@ class IamApiTest {
     @ParameterizedTest
     @MethodSource("dev.conveyor.testkit.TestDatabases#both")
     void listsPageByMarker(String kind) {
-        try (IamServerFixture fixture = new IamServerFixture(kind); IamClient iam = fixture.iam(IamServerFixture.unknownCredentials())) {
+        try (IamServerFixture fixture = new IamServerFixture(kind); IamClient iam = fixture.iam(fixture.adminCredentials())) {
             for (String name : new String[] {"u1", "u2", "u3"}) {
                 iam.createUser(r -> r.userName(name));
             }

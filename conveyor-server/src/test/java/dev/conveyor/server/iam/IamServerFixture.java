@@ -1,5 +1,7 @@
 package dev.conveyor.server.iam;
 
+import dev.conveyor.testkit.TestCredentials;
+
 import dev.conveyor.iam.identity.AdministratorBootstrap;
 import dev.conveyor.server.ConveyorServer;
 import dev.conveyor.server.ServerConfig;
@@ -61,7 +63,7 @@ final class IamServerFixture implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        ServerConfig base = ServerConfig.embedded(dataDir, 0);
+        ServerConfig base = ServerConfig.embedded(dataDir, 0).withAuth(ServerConfig.AuthSettings.administrator(TestCredentials.ACCESS_KEY_ID, TestCredentials.SECRET_ACCESS_KEY));
         ServerConfig config = "h2".equals(databaseKind) ? base : base.withDatabaseUrl(TestDatabases.freshUrl(databaseKind));
         server = new ConveyorServer(config, clock).start();
     }
@@ -92,9 +94,9 @@ final class IamServerFixture implements AutoCloseable {
                 .credentialsProvider(StaticCredentialsProvider.create(credentials)).httpClient(UrlConnectionHttpClient.create()).build();
     }
 
-    /** Credentials Conveyor never issued: requests signed with them are taken as the account's, for now. */
+    /** Credentials Conveyor never issued: requests signed with them are refused (InvalidClientTokenId). */
     static AwsBasicCredentials unknownCredentials() {
-        return AwsBasicCredentials.create("AKIDEXAMPLE", "secret");
+        return AwsBasicCredentials.create("AKIAUNKNOWNEXAMPLE00", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYUNKNOWNKEY");
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.conveyor.server.iam;
 
+import dev.conveyor.testkit.TestCredentials;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -46,7 +47,7 @@ class StsApiTest {
             var mode = Files.getPosixFilePermissions(fixture.dataDir.resolve(AdministratorBootstrap.FILE_NAME));
             assertThat(PosixFilePermissions.toString(mode)).as("the administrator's key is readable by its owner only").isEqualTo("rw-------");
             AwsBasicCredentials admin = fixture.adminCredentials();
-            assertThat(admin.accessKeyId()).startsWith("AKIA").hasSize(20);
+            assertThat(admin.accessKeyId()).as("the administrator's key configured at start").isEqualTo(TestCredentials.ACCESS_KEY_ID);
             try (StsClient sts = fixture.sts(admin); IamClient iam = fixture.iam(admin)) {
                 GetCallerIdentityResponse identity = sts.getCallerIdentity();
                 assertThat(identity.arn()).isEqualTo("arn:aws:iam::000000000000:user/admin");
@@ -73,8 +74,9 @@ class StsApiTest {
                 }
             }
             try (StsClient unknown = fixture.sts(IamServerFixture.unknownCredentials())) {
-                assertThat(unknown.getCallerIdentity().arn()).as("keys Conveyor did not issue are the account's, for now")
-                        .isEqualTo("arn:aws:iam::000000000000:root");
+                assertThatThrownBy(unknown::getCallerIdentity).as("keys Conveyor did not issue are refused")
+                        .isInstanceOfSatisfying(StsException.class,
+                                e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidClientTokenId"));
             }
         }
     }

@@ -1,5 +1,7 @@
 package dev.conveyor.server.s3;
 
+import dev.conveyor.testkit.TestCredentials;
+
 import dev.conveyor.server.ConveyorServer;
 import dev.conveyor.server.ServerConfig;
 import dev.conveyor.testkit.PostgresServer;
@@ -34,10 +36,10 @@ final class S3ServerFixture implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        ServerConfig base = ServerConfig.embedded(dataDir, 0);
+        ServerConfig base = ServerConfig.embedded(dataDir, 0).withAuth(ServerConfig.AuthSettings.administrator(TestCredentials.ACCESS_KEY_ID, TestCredentials.SECRET_ACCESS_KEY));
         ServerConfig config = customise.apply("h2".equals(databaseKind) ? base : base.withDatabaseUrl(TestDatabases.freshUrl(databaseKind)));
         server = new ConveyorServer(config).start();
-        var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret"));
+        var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create(TestCredentials.ACCESS_KEY_ID, TestCredentials.SECRET_ACCESS_KEY));
         s3 = S3Client.builder().endpointOverride(URI.create(server.endpoint())).region(Region.US_EAST_1).forcePathStyle(true)
                 .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
         codePipeline = CodePipelineClient.builder().endpointOverride(URI.create(server.endpoint())).region(Region.US_EAST_1)

@@ -1,5 +1,7 @@
 package dev.conveyor.server.tls;
 
+import dev.conveyor.testkit.TestCredentials;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -42,7 +44,7 @@ class HttpsListenerTest {
     @Test
     void selfSignedCertificateServesSdkClientsAndStaysAcrossRestarts() throws Exception {
         Path dataDir = Files.createTempDirectory("conveyor-tls-");
-        ServerConfig config = ServerConfig.embedded(dataDir, 0).withTls(new ServerConfig.TlsSettings(null, null, true, 0, false));
+        ServerConfig config = ServerConfig.embedded(dataDir, 0).withAuth(ServerConfig.AuthSettings.administrator(TestCredentials.ACCESS_KEY_ID, TestCredentials.SECRET_ACCESS_KEY)).withTls(new ServerConfig.TlsSettings(null, null, true, 0, false));
         String fingerprint;
         try (ConveyorServer server = new ConveyorServer(config).start()) {
             assertThat(server.endpoint()).startsWith("https://127.0.0.1:").isEqualTo(server.httpsEndpoint());
@@ -90,7 +92,7 @@ class HttpsListenerTest {
         Path pems = Files.createTempDirectory("pems-");
         SelfSignedCertificate.Files issued = SelfSignedCertificate.ensure(pems, "127.0.0.1", Clock.systemUTC());
         Path dataDir = Files.createTempDirectory("conveyor-tls-");
-        ServerConfig config = ServerConfig.embedded(dataDir, 0)
+        ServerConfig config = ServerConfig.embedded(dataDir, 0).withAuth(ServerConfig.AuthSettings.administrator(TestCredentials.ACCESS_KEY_ID, TestCredentials.SECRET_ACCESS_KEY))
                 .withTls(new ServerConfig.TlsSettings(issued.certificate(), issued.key(), false, 0, true));
         try (ConveyorServer server = new ConveyorServer(config).start()) {
             assertThat(server.endpoint()).startsWith("http://");
@@ -122,7 +124,7 @@ class HttpsListenerTest {
         assertThat(Files.readString(dir.resolve("rsa-key.pem"))).startsWith("-----BEGIN RSA PRIVATE KEY-----");
         assertThat(Files.readString(dir.resolve("ec-key.pem"))).startsWith("-----BEGIN EC PRIVATE KEY-----");
         for (String kind : new String[] {"rsa", "ec"}) {
-            ServerConfig config = ServerConfig.embedded(Files.createTempDirectory("conveyor-tls-"), 0)
+            ServerConfig config = ServerConfig.embedded(Files.createTempDirectory("conveyor-tls-"), 0).withAuth(ServerConfig.AuthSettings.administrator(TestCredentials.ACCESS_KEY_ID, TestCredentials.SECRET_ACCESS_KEY))
                     .withTls(new ServerConfig.TlsSettings(dir.resolve(kind + ".pem"), dir.resolve(kind + "-key.pem"), false, 0, false));
             try (ConveyorServer server = new ConveyorServer(config).start()) {
                 HttpResponse<String> health = jdkClient(dir.resolve(kind + ".pem")).send(
@@ -163,7 +165,7 @@ class HttpsListenerTest {
     }
 
     private static StaticCredentialsProvider anyCredentials() {
-        return StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret"));
+        return StaticCredentialsProvider.create(AwsBasicCredentials.create(TestCredentials.ACCESS_KEY_ID, TestCredentials.SECRET_ACCESS_KEY));
     }
 
     private static TrustManager[] trustManagers(Path caBundle) throws Exception {
