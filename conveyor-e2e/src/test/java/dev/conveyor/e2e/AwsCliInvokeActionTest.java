@@ -44,7 +44,8 @@ class AwsCliInvokeActionTest {
                     z.writestr("release.txt", "release " + version)
                 target = data["outputArtifacts"][0]["location"]["s3Location"]
                 s3.put_object(Bucket=target["bucketName"], Key=target["objectKey"], Body=out.getvalue())
-                boto3.client("codepipeline", endpoint_url=endpoint).put_job_success_result(
+                boto3.client("codepipeline", endpoint_url=endpoint, aws_access_key_id=creds["accessKeyId"],
+                             aws_secret_access_key=creds["secretAccessKey"], aws_session_token=creds["sessionToken"]).put_job_success_result(
                     jobId=job["id"], outputVariables={"RELEASE": "release " + version})
             """;
 

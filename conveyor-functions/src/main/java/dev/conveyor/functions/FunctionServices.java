@@ -43,20 +43,13 @@ public final class FunctionServices implements AutoCloseable {
     }
 
     /**
-     * Placeholder credentials every function instance gets ({@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY})
-     * so that the SDKs in a function sign their calls to Conveyor: signatures of keys other than job credentials are
-     * not verified yet. Role credentials (from the function's Role) are to replace them when they are.
-     */
-    public static final String PLACEHOLDER_ACCESS_KEY_ID = "AKIACONVEYORFUNCTION";
-
-    /**
      * Tells instances started from now on where the server is: {@code AWS_ENDPOINT_URL} (read by the AWS SDKs and
-     * boto3 1.28.57 and newer, and by a function's own code for older ones), with the region and placeholder
-     * credentials, so a function reaches Conveyor's S3 and CodePipeline APIs.
+     * boto3 1.28.57 and newer, and by a function's own code for older ones), so a function reaches Conveyor's S3 and
+     * CodePipeline APIs (no role credentials are issued to functions yet: an Invoke action's function signs with the
+     * job's artifact credentials, which Conveyor accepts for that job's artifacts and its result).
      */
     public void serviceEndpoint(String url) {
-        pool.serviceEnvironment(java.util.Map.of("AWS_ENDPOINT_URL", url, "AWS_ACCESS_KEY_ID", PLACEHOLDER_ACCESS_KEY_ID,
-                "AWS_SECRET_ACCESS_KEY", "not-verified-until-functions-get-role-credentials"));
+        pool.serviceEnvironment(java.util.Map.of("AWS_ENDPOINT_URL", url));
     }
 
     public LambdaRestApi api() {

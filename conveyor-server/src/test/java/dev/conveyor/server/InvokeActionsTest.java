@@ -36,7 +36,7 @@ import software.amazon.awssdk.services.lambda.model.Runtime;
  */
 class InvokeActionsTest {
     static final String ROLE = "arn:aws:iam::000000000000:role/lambda";
-    /** What a CodePipeline Lambda function looks like on AWS: S3 with the artifact credentials, CodePipeline with the role's. */
+    /** A CodePipeline Lambda function: S3 and its result with the artifact credentials (Conveyor issues no role credentials yet). */
     static final String PYTHON_FUNCTION = """
             import io, os, zipfile
             import boto3
@@ -50,7 +50,8 @@ class InvokeActionsTest {
                 s3 = boto3.client("s3", endpoint_url=endpoint, config=Config(s3={"addressing_style": "path"}, signature_version="s3v4"),
                                   aws_access_key_id=creds["accessKeyId"], aws_secret_access_key=creds["secretAccessKey"],
                                   aws_session_token=creds["sessionToken"])
-                codepipeline = boto3.client("codepipeline", endpoint_url=endpoint)
+                codepipeline = boto3.client("codepipeline", endpoint_url=endpoint, aws_access_key_id=creds["accessKeyId"],
+                                            aws_secret_access_key=creds["secretAccessKey"], aws_session_token=creds["sessionToken"])
                 params = data["actionConfiguration"]["configuration"].get("UserParameters", "")
                 if params == "fail":
                     raise RuntimeError("the release notes are missing")
@@ -185,8 +186,10 @@ class InvokeActionsTest {
                         open(marker, "w").close()
                         time.sleep(300)  # the server stops meanwhile
                         return
-                    boto3.client("codepipeline", endpoint_url=os.environ["AWS_ENDPOINT_URL"]).put_job_success_result(
-                        jobId=job["id"], outputVariables={"ATTEMPT": "again"})
+                    creds = job["data"]["artifactCredentials"]
+                    boto3.client("codepipeline", endpoint_url=os.environ["AWS_ENDPOINT_URL"], aws_access_key_id=creds["accessKeyId"],
+                                 aws_secret_access_key=creds["secretAccessKey"], aws_session_token=creds["sessionToken"]
+                                 ).put_job_success_result(jobId=job["id"], outputVariables={"ATTEMPT": "again"})
                 """;
         try (ServerFixture fixture = new ServerFixture("h2")) {
             ExecutionFixtures.putSource(fixture.server().objects(), Map.of("app.txt", "hello\n"));

@@ -23,8 +23,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * A CodePipeline Lambda function in Java for {@link InvokeActionsTest}, run by the official runtime interface client
- * with the AWS SDK for Java v2 in its zip's {@code lib/}: S3 with the job's artifact credentials, CodePipeline with the
- * function's own (from the environment), the endpoint from {@code AWS_ENDPOINT_URL}.
+ * with the AWS SDK for Java v2 in its zip's {@code lib/}: S3 and the job's result with the job's artifact credentials,
+ * the endpoint from {@code AWS_ENDPOINT_URL}.
  */
 public class PipelineStepHandler implements RequestHandler<Map<String, Object>, String> {
     @Override
@@ -40,12 +40,12 @@ public class PipelineStepHandler implements RequestHandler<Map<String, Object>, 
         }
         URI endpoint = URI.create(System.getenv("AWS_ENDPOINT_URL"));
         Region region = Region.of(System.getenv("AWS_REGION"));
+        StaticCredentialsProvider jobCredentials = StaticCredentialsProvider.create(AwsSessionCredentials.create(
+                credentials.get("accessKeyId"), credentials.get("secretAccessKey"), credentials.get("sessionToken")));
         try (S3Client s3 = S3Client.builder().endpointOverride(endpoint).forcePathStyle(true).region(region)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsSessionCredentials.create(credentials.get("accessKeyId"),
-                        credentials.get("secretAccessKey"), credentials.get("sessionToken"))))
-                .httpClient(UrlConnectionHttpClient.create()).build();
+                .credentialsProvider(jobCredentials).httpClient(UrlConnectionHttpClient.create()).build();
              CodePipelineClient codePipeline = CodePipelineClient.builder().endpointOverride(endpoint).region(region)
-                     .httpClient(UrlConnectionHttpClient.create()).build()) {
+                     .credentialsProvider(jobCredentials).httpClient(UrlConnectionHttpClient.create()).build()) {
             Map<String, Object> input = ((List<Map<String, Object>>) data.get("inputArtifacts")).getFirst();
             Map<String, String> source = (Map<String, String>) ((Map<String, Object>) input.get("location")).get("s3Location");
             byte[] zip = s3.getObjectAsBytes(r -> r.bucket(source.get("bucketName")).key(source.get("objectKey"))).asByteArray();
