@@ -67,8 +67,17 @@ class InvokeActionsTest {
                     z.writestr("shout.txt", text.upper())
                 target = data["outputArtifacts"][0]["location"]["s3Location"]
                 s3.put_object(Bucket=target["bucketName"], Key=target["objectKey"], Body=out.getvalue())
+                denied = []
+                for name, call in [("list", lambda: codepipeline.list_pipelines()),
+                                   ("other-job", lambda: codepipeline.put_job_failure_result(jobId="00000000-0000-4000-8000-000000000000",
+                                       failureDetails={"type": "JobFailed", "message": "not mine"}))]:
+                    try:
+                        call()
+                    except codepipeline.exceptions.ClientError as e:
+                        if e.response["Error"]["Code"] == "AccessDeniedException":
+                            denied.append(name)
                 codepipeline.put_job_success_result(jobId=job["id"], outputVariables={
-                    "SHOUTED": text.upper(), "TOKEN": data.get("continuationToken", "none"), "JOB": job["id"]},
+                    "SHOUTED": text.upper(), "TOKEN": data.get("continuationToken", "none"), "JOB": job["id"], "DENIED": ",".join(denied)},
                     executionDetails={"summary": "shouted " + text, "externalExecutionId": context.aws_request_id})
                 return "done"
             """;
@@ -127,7 +136,8 @@ class InvokeActionsTest {
                     .filter(f -> f.pipelineExecutionId(id))).actionExecutionDetails();
             ActionExecutionDetail shout = actions.stream().filter(a -> a.actionName().equals("Shout")).findFirst().orElseThrow();
             assertThat(shout.output().outputVariables()).containsEntry("SHOUTED", "HELLO FROM THE SOURCE")
-                    .containsEntry("TOKEN", "second-pass");
+                    .containsEntry("TOKEN", "second-pass")
+                    .as("the job's credentials report only this job's result").containsEntry("DENIED", "list,other-job");
             assertThat(shout.output().executionResult().externalExecutionSummary()).isEqualTo("shouted hello from the source");
             assertThat(shout.output().outputArtifacts()).singleElement().satisfies(a -> assertThat(a.name()).isEqualTo("ShoutOutput"));
             java.nio.file.Path log = fixture.server().engine().config().logsDir().resolve(id).resolve(shout.actionExecutionId() + ".log");
