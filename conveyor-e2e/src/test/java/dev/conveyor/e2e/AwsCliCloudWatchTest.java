@@ -48,10 +48,12 @@ class AwsCliCloudWatchTest {
             assertThat(alarm.path("AlarmConfigurationUpdatedTimestamp").asDouble()).as("epoch seconds, as JSON protocols carry them")
                     .isCloseTo(System.currentTimeMillis() / 1000.0, org.assertj.core.api.Assertions.within(120.0));
 
+            // Both in one period whatever the wall clock does between the two calls (its minute, as the window reads it).
+            String timestamp = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES).plusSeconds(1).toString();
             aws.ok("cloudwatch", "put-metric-data", "--namespace", "Shop", "--metric-name", "Latency", "--dimensions",
-                    "Service=checkout", "--unit", "Milliseconds", "--value", "100");
+                    "Service=checkout", "--unit", "Milliseconds", "--value", "100", "--timestamp", timestamp);
             aws.ok("cloudwatch", "put-metric-data", "--namespace", "Shop", "--metric-name", "Latency", "--dimensions",
-                    "Service=checkout", "--unit", "Milliseconds", "--value", "500");
+                    "Service=checkout", "--unit", "Milliseconds", "--value", "500", "--timestamp", timestamp);
             JsonNode alarmed = aws.ok("cloudwatch", "describe-alarms", "--state-value", "ALARM");
             assertThat(alarmed.path("MetricAlarms")).hasSize(1);
             assertThat(alarmed.at("/MetricAlarms/0/AlarmName").asText()).isEqualTo("checkout-latency");
