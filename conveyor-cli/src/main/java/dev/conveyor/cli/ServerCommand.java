@@ -103,6 +103,10 @@ final class ServerCommand implements Callable<Integer> {
             + "CloudWatch alarm an Alertmanager alert sets (default: ${DEFAULT-VALUE}).")
     String alertmanagerAlarmLabel;
 
+    @Option(names = "--job-writable-dir", paramLabel = "DIR", description = "A host directory jobs may write besides their "
+            + "workspace (repeatable), e.g. a deployment target; they run sandboxed and never see the data dir (docs/security.md).")
+    java.util.List<Path> jobWritableDirs = new java.util.ArrayList<>();
+
     @Option(names = "--auth", defaultValue = "sigv4", paramLabel = "sigv4|none", description = "sigv4 (default): every request "
             + "must be signed (SigV4) with a key IAM holds and be allowed by its policies; none: no authentication at all, for "
             + "throwaway local use (a loud warning; refused with a non-loopback --bind).")
@@ -138,10 +142,13 @@ final class ServerCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
         }
+        // The demo's Deploy stage writes its releases there: the one host directory its sandboxed commands may write.
         ConveyorServer server;
         try {
-            server = new ConveyorServer(config).cloudWatchSettings(new dev.conveyor.cloudwatch.CloudWatchServices.Settings(
-                    dev.conveyor.cloudwatch.CloudWatchServices.Settings.defaults().tick(), alertmanagerToken, alertmanagerAlarmLabel)).start();
+            server = new ConveyorServer(config).allowJobsToWrite(jobWritable())
+                    .cloudWatchSettings(new dev.conveyor.cloudwatch.CloudWatchServices.Settings(
+                            dev.conveyor.cloudwatch.CloudWatchServices.Settings.defaults().tick(), alertmanagerToken, alertmanagerAlarmLabel))
+                    .start();
         } catch (IllegalStateException e) {
             if (e.getMessage() != null && e.getMessage().startsWith("--auth none")) {
                 throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
@@ -168,6 +175,14 @@ final class ServerCommand implements Callable<Integer> {
         }
         stopped.await();
         return 0;
+    }
+
+    private java.util.List<Path> jobWritable() {
+        java.util.List<Path> paths = new java.util.ArrayList<>(jobWritableDirs);
+        if (demo) {
+            paths.add(DemoPipeline.deployRoot(dataDir));
+        }
+        return paths;
     }
 
     private ServerConfig.AuthSettings authSettings() {

@@ -88,6 +88,7 @@ public final class ExecutionEngine {
     private final JobSignal jobSignal = new JobSignal();
     private final JobDataContributors contributors = new JobDataContributors();
     private final Map<ActionTypeId, JobRequestHandler> requestHandlers = new ConcurrentHashMap<>();
+    private final Map<String, JobRequestHandler> requestHandlersByType = new ConcurrentHashMap<>();
     private final List<ExecutionListener> listeners = new CopyOnWriteArrayList<>();
     // Stage conditions, rules, automatic retries and rollbacks (issue 16): kept in classes of their own.
     private final ConditionRepository conditionRepository = new ConditionRepository();
@@ -149,6 +150,14 @@ public final class ExecutionEngine {
     }
 
     /**
+     * Answers requests of one {@code "type"} that any job may make, whatever its action type (e.g. for its role's
+     * credentials); one handler per type, consulted before the action type's.
+     */
+    public void handleJobRequestsOfType(String requestType, JobRequestHandler handler) {
+        requestHandlersByType.put(requestType, handler);
+    }
+
+    /**
      * Routes a provider's request about its job to the handler of the job's action type. The worker must be the one
      * the job was last handed to; the job may have finished since.
      */
@@ -156,6 +165,10 @@ public final class ExecutionEngine {
         JobRow job = findJob(jobId).orElseThrow(() -> new JobNotFoundException("No job with id " + jobId, "jobId"));
         if (!workerId.equals(job.workerId())) {
             throw new InvalidJobStateException("Job " + jobId + " is not held by worker " + workerId);
+        }
+        JobRequestHandler common = request == null ? null : requestHandlersByType.get(request.path("type").asText(""));
+        if (common != null) {
+            return common.handle(job, request);
         }
         JobRequestHandler handler = requestHandlers.get(job.actionTypeId());
         if (handler == null) {

@@ -119,6 +119,17 @@ public final class ConveyorServer implements AutoCloseable {
         this(config, Clock.systemUTC());
     }
 
+    private List<java.nio.file.Path> jobWritablePaths = List.of();
+
+    /**
+     * Host directories every job's sandbox may also write (the demo's deployment target); set before {@link #start()}.
+     * Nothing else of the host outside a job's workspace is writable to it, and the data directory is never visible.
+     */
+    public ConveyorServer allowJobsToWrite(List<java.nio.file.Path> paths) {
+        this.jobWritablePaths = List.copyOf(paths);
+        return this;
+    }
+
     /** Opens the database, wires the APIs and starts listening. */
     public synchronized ConveyorServer start() {
         if (!config.auth().enforced()) {
@@ -200,8 +211,13 @@ public final class ConveyorServer implements AutoCloseable {
         // CloudWatch alarms (issues 15 and 16): JSON 1.0 (the CLI) and Query (SDK v2), Alertmanager's webhook, the alarm timer.
         cloudWatch = dev.conveyor.cloudwatch.CloudWatchServices.open(database, config.region(), config.accountId(), clock, cloudWatchSettings)
                 .start();
+        // Jobs' commands (Commands, CodeBuild) run in a sandbox that cannot reach this server's secrets (issue 14, item 8).
+        dev.conveyor.providers.sandbox.JobSandbox sandbox = dev.conveyor.providers.sandbox.JobSandbox.detect(jobWritablePaths);
         codeBuildServices = new CodeBuildServices(config.dataDir(), database, engine, queries, objects, secretServices.references(),
-                engineConfig.logsDir(), settings.agentCapacity(), config.region(), config.accountId(), clock);
+                engineConfig.logsDir(), settings.agentCapacity(), config.region(), config.accountId(), clock, sandbox);
+        // A job's own identity (issue 14, item 8): its action's or pipeline's role, as temporary credentials for its commands.
+        engine.handleJobRequestsOfType(dev.conveyor.server.iam.JobRoleCredentials.REQUEST, new dev.conveyor.server.iam.JobRoleCredentials(
+                iam.roles(), queries, config.region(), () -> config.sources().publicUrl() == null ? endpoint() : config.sources().publicUrl()));
         // Stage conditions, rules and rollbacks (issue 16): rules that reach functions and builds are registered here.
         ConditionOperations conditionOperations = new ConditionOperations(engine, queries,
                 new dev.conveyor.engine.ConditionQueries(database), config.accountId());
@@ -211,7 +227,7 @@ public final class ConveyorServer implements AutoCloseable {
         sweeper = Thread.ofVirtual().name("conveyor-sweeper").start(this::sweepLoop);
         // Sources always run here, next to what they read; builds run here only with the embedded agent on.
         agent = new Agent("embedded@" + hostName() + ":" + config.dataDir().toAbsolutePath(), new EngineJobChannel(engine),
-                artifacts, settings.embeddedAgent() ? BuiltInProviders.all(objects) : BuiltInProviders.sources(objects),
+                artifacts, settings.embeddedAgent() ? BuiltInProviders.all(objects, sandbox) : BuiltInProviders.sources(objects),
                 settings.agentCapacity(), engineConfig.logsDir(), engineConfig.workspacesDir(), engineConfig.leaseDuration()).start();
 
         // The job protocol for job workers (custom action types, third-party actions), and Conveyor's agent API.
@@ -316,6 +332,17 @@ public final class ConveyorServer implements AutoCloseable {
         context.addFilter(new org.eclipse.jetty.ee10.servlet.FilterHolder(new GitPushAudit(auditor,
                 dev.conveyor.server.git.GitHttpServlet.PATH + "/")), SourceServices.gitServletMapping(),
                 java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
+        // Hosted git needs credentials (issue 14, item 6): Basic with an access key, or the AWS CLI's credential helper;
+        // GitPush / GitPull checked against the caller's policies (not with --auth none). After the push audit, which
+        // sees its answer.
+        if (config.auth().enforced()) {
+            dev.conveyor.server.git.GitAccess gitAccess = new dev.conveyor.server.git.GitAccess(
+                    new dev.conveyor.server.git.GitCredentials(iam.signingKeys()::find, config.region(), clock), iam.authorizer(),
+                    config.region(), config.accountId(), (operation, repository, keyId, code, message, request, status) ->
+                            auditor.gitRefused(operation, repository, keyId, code, message, request));
+            context.addFilter(new org.eclipse.jetty.ee10.servlet.FilterHolder(gitAccess), SourceServices.gitServletMapping(),
+                    java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
+        }
         jetty.setHandler(new MinimumRequestDataRate(context, MIN_REQUEST_BYTES_PER_SECOND, REQUEST_RATE_GRACE_MILLIS));
         try {
             jetty.start();
