@@ -107,6 +107,16 @@ final class ServerCommand implements Callable<Integer> {
             + "workspace (repeatable), e.g. a deployment target; they run sandboxed and never see the data dir (docs/security.md).")
     java.util.List<Path> jobWritableDirs = new java.util.ArrayList<>();
 
+    @Option(names = "--smtp-host", description = "The SMTP server e-mail notifications (SNS email and email-json subscriptions) "
+            + "are sent through; without it, e-mail deliveries fail and are dead-lettered.")
+    String smtpHost;
+
+    @Option(names = "--smtp-port", defaultValue = "25", description = "Its port (default: ${DEFAULT-VALUE}).")
+    int smtpPort;
+
+    @Option(names = "--smtp-from", defaultValue = "conveyor@localhost", description = "The sender of notification e-mail (default: ${DEFAULT-VALUE}).")
+    String smtpFrom;
+
     @Option(names = "--auth", defaultValue = "sigv4", paramLabel = "sigv4|none", description = "sigv4 (default): every request "
             + "must be signed (SigV4) with a key IAM holds and be allowed by its policies; none: no authentication at all, for "
             + "throwaway local use (a loud warning; refused with a non-loopback --bind).")
@@ -146,6 +156,7 @@ final class ServerCommand implements Callable<Integer> {
         ConveyorServer server;
         try {
             server = new ConveyorServer(config).allowJobsToWrite(jobWritable())
+                    .withEvents(dev.conveyor.server.events.EventSettings.defaults().withSmtp(smtpHost, smtpPort, smtpFrom))
                     .cloudWatchSettings(new dev.conveyor.cloudwatch.CloudWatchServices.Settings(
                             dev.conveyor.cloudwatch.CloudWatchServices.Settings.defaults().tick(), alertmanagerToken, alertmanagerAlarmLabel))
                     .start();

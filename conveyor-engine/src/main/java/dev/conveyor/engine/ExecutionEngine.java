@@ -90,6 +90,7 @@ public final class ExecutionEngine {
     private final Map<ActionTypeId, JobRequestHandler> requestHandlers = new ConcurrentHashMap<>();
     private final Map<String, JobRequestHandler> requestHandlersByType = new ConcurrentHashMap<>();
     private final List<ExecutionListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<TransitionRecorder> recorders = new CopyOnWriteArrayList<>();
     // Stage conditions, rules, automatic retries and rollbacks (issue 16): kept in classes of their own.
     private final ConditionRepository conditionRepository = new ConditionRepository();
     private final RuleProviders ruleProviders;
@@ -137,6 +138,11 @@ public final class ExecutionEngine {
 
     public void addListener(ExecutionListener listener) {
         listeners.add(listener);
+    }
+
+    /** Adds a recorder that writes inside every engine transaction, before its commit (the events outbox). */
+    public void addTransitionRecorder(TransitionRecorder recorder) {
+        recorders.add(recorder);
     }
 
     /** Adds data to every job of {@code type} as it is queued (see {@link JobDataContributor}); one per type. */
@@ -752,6 +758,9 @@ public final class ExecutionEngine {
             // for the lock must not stamp its changes before those of the transaction it waited for.
             ExecutionTx tx = new ExecutionTx(c, clock.instant());
             T value = work.run(tx, locked);
+            for (TransitionRecorder recorder : recorders) {
+                recorder.record(c, pipelineName, tx.changedExecutions, tx.now);
+            }
             done[0] = tx;
             return value;
         });
@@ -766,6 +775,7 @@ public final class ExecutionEngine {
         if (tx.jobsQueued) {
             jobSignal.signal();
         }
+        recorders.forEach(TransitionRecorder::committed);
         if (tx.rulesDue) {
             ruleRunner.wake();
         }
