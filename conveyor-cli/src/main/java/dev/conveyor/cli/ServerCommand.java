@@ -131,6 +131,18 @@ final class ServerCommand implements Callable<Integer> {
             + "administrator's secret access key (env CONVEYOR_ADMIN_SECRET_ACCESS_KEY; prefer the variable: arguments show in ps).")
     String adminSecretAccessKey;
 
+    @Option(names = "--haproxy-socket", paramLabel = "PATH", description = "HAProxy's runtime API socket (stats socket … level admin): "
+            + "deployment groups with loadBalancerInfo drain, enable and weigh the servers of the backend named as their target group.")
+    java.nio.file.Path haproxySocket;
+
+    @Option(names = "--deploy-minute-seconds", defaultValue = "60", hidden = true,
+            description = "The length in seconds of a deployment 'minute' (canary and linear intervals, waits); for tests.")
+    int deployMinuteSeconds;
+
+    @Option(names = "--deploy-agent-timeout-seconds", defaultValue = "60", hidden = true,
+            description = "A deployment target whose agent is silent this long while it holds a command fails.")
+    int deployAgentTimeoutSeconds;
+
     @Option(names = "--demo", description = "Create the demo pipeline conveyor-demo (and start it) if it does not exist yet.")
     boolean demo;
 
@@ -157,6 +169,9 @@ final class ServerCommand implements Callable<Integer> {
         try {
             server = new ConveyorServer(config).allowJobsToWrite(jobWritable())
                     .withEvents(dev.conveyor.server.events.EventSettings.defaults().withSmtp(smtpHost, smtpPort, smtpFrom))
+                    .deployments(new dev.conveyor.server.deploy.DeployEndpoint.Options(haproxySocket,
+                    dev.conveyor.deploy.engine.DeploySettings.defaults().withSecondsPerMinute(deployMinuteSeconds)
+                            .withAgentTimeout(java.time.Duration.ofSeconds(deployAgentTimeoutSeconds))))
                     .cloudWatchSettings(new dev.conveyor.cloudwatch.CloudWatchServices.Settings(
                             dev.conveyor.cloudwatch.CloudWatchServices.Settings.defaults().tick(), alertmanagerToken, alertmanagerAlarmLabel))
                     .start();

@@ -75,6 +75,16 @@ final class ConveyorProcess implements AutoCloseable {
         return new ConveyorProcess(builder.start());
     }
 
+    /** Starts a server on a given port (one that restarts where its agents expect it), plus any extra arguments. */
+    static ConveyorProcess startOnPort(Path dataDir, int port, String... extraArgs) throws Exception {
+        List<String> command = PackagedCli.command(List.of(), "server", "--port", Integer.toString(port), "--data-dir", dataDir.toString());
+        command.addAll(List.of(extraArgs));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("CONVEYOR_ADMIN_ACCESS_KEY_ID", dev.conveyor.testkit.TestCredentials.ACCESS_KEY_ID);
+        builder.environment().put("CONVEYOR_ADMIN_SECRET_ACCESS_KEY", dev.conveyor.testkit.TestCredentials.SECRET_ACCESS_KEY);
+        return new ConveyorProcess(builder.start());
+    }
+
     String endpoint() {
         return endpoint;
     }

@@ -111,6 +111,8 @@ public final class ConveyorServer implements AutoCloseable {
     private dev.conveyor.cloudwatch.CloudWatchServices cloudWatch;
     private dev.conveyor.engine.invoke.InProcessJobWorker invokeWorker;
     private dev.conveyor.cloudwatch.CloudWatchServices.Settings cloudWatchSettings = dev.conveyor.cloudwatch.CloudWatchServices.Settings.defaults();
+    private dev.conveyor.server.deploy.DeployEndpoint deployEndpoint;
+    private dev.conveyor.server.deploy.DeployEndpoint.Options deployOptions = dev.conveyor.server.deploy.DeployEndpoint.Options.defaults();
 
     public ConveyorServer(ServerConfig config, Clock clock) {
         this.config = config;
@@ -135,6 +137,12 @@ public final class ConveyorServer implements AutoCloseable {
     /** How events are delivered (SMTP server, retries); call before {@link #start()}. */
     public ConveyorServer withEvents(dev.conveyor.server.events.EventSettings settings) {
         this.eventSettings = settings;
+        return this;
+    }
+
+    /** Deployments' settings (issue 15): the HAProxy runtime socket and timing. Call before {@link #start()}. */
+    public ConveyorServer deployments(dev.conveyor.server.deploy.DeployEndpoint.Options options) {
+        this.deployOptions = options;
         return this;
     }
 
@@ -270,6 +278,13 @@ public final class ConveyorServer implements AutoCloseable {
         codePipelineOperations.putAll(actionTypeOperations.operations());
         codePipelineOperations.putAll(jobOperations.operations());
         codePipelineOperations.putAll(sourceServices.codePipelineOperations());
+        // Deployments (issue 15): CodeDeploy's API, the host commands conveyor agents poll, HAProxy when configured.
+        deployEndpoint = new dev.conveyor.server.deploy.DeployEndpoint(database, objects, cloudWatch.alarms(), deployOptions, config.region(),
+                config.accountId(), clock);
+        dev.conveyor.server.deploy.PipelineDeployments pipelineDeployments = new dev.conveyor.server.deploy.PipelineDeployments(
+                deployEndpoint.services(), queries, this::endpoint);
+        engine.handleJobRequests(dev.conveyor.providers.deploy.CodeDeployProvider.TYPE, pipelineDeployments);
+        codePipelineOperations.put("ListDeployActionExecutionTargets", pipelineDeployments.listDeployActionExecutionTargets());
         OperationAuthorizer operations = new OperationAuthorizer(iam.authorizer(), iam.resourceArns(), tags::list, clock);
         // Webhook secrets only to who may set them (issue 14): codepipeline:PutWebhook on the webhook.
         codePipelineOperations.computeIfPresent("ListWebhooks", (name, list) -> new dev.conveyor.server.webhooks.WebhookSecretMasking(list,
@@ -290,6 +305,7 @@ public final class ConveyorServer implements AutoCloseable {
         cloudWatch.api().operations().forEach((name, operation) -> cloudWatchOperations.put(name, (input, context) -> operation.apply(input)));
         JsonService cloudWatchJson = new JsonService(dev.conveyor.cloudwatch.api.CloudWatchApi.model(), cloudWatchOperations);
         jsonServices.put(cloudWatchJson.targetPrefix(), cloudWatchJson);
+        jsonServices.putAll(deployEndpoint.jsonServices());
         // Authentication (issue 14): job credentials are verified and scoped to their job's artifacts; every other
         // request must carry a SigV4 signature by a key IAM holds (unless --auth none), and be allowed by its policies.
         boolean enforced = config.auth().enforced();
@@ -328,7 +344,10 @@ public final class ConveyorServer implements AutoCloseable {
                         new RequestRouter.PathRoute(dev.conveyor.server.cloudwatch.CloudWatchEndpoint.ALERTMANAGER_PATH,
                                 cloudWatchEndpoint::handleAlertmanager).unsigned(),
                         // the web console's static files: a browser loads them before it has a key; they hold no data
-                        new RequestRouter.PathRoute(ConsoleEndpoint.PREFIX + "/", new ConsoleEndpoint()::handle).unsigned()),
+                        new RequestRouter.PathRoute(ConsoleEndpoint.PREFIX + "/", new ConsoleEndpoint()::handle).unsigned(),
+                        // Deployments (issue 15): bundles for agents, a deployment's page for its pipeline action's link
+                        deployEndpoint.bundleRoute().requiring("codedeploy-commands:GetDeploymentBundle"),
+                        deployEndpoint.deploymentRoute().requiring("codedeploy:GetDeployment")),
                 artifactServices.s3(), Map.of("iam", iamEndpoint::handle, "sts", iamEndpoint::handle, "lambda", lambdaEndpoint::handle,
                         "sns", eventEndpoints::sns, "codestar-notifications", eventEndpoints::notifications,
                         "monitoring", cloudWatchEndpoint::handleQuery))
@@ -543,6 +562,11 @@ public final class ConveyorServer implements AutoCloseable {
         return sourceServices;
     }
 
+    /** Deployments (for in-process tools and tests). */
+    public dev.conveyor.deploy.DeployServices deploy() {
+        return deployEndpoint.services();
+    }
+
     /**
      * CloudWatch's settings (the alarm timer's tick, Alertmanager's bearer token and alarm label); call before {@link #start()}.
      */
@@ -615,6 +639,10 @@ public final class ConveyorServer implements AutoCloseable {
         if (invokeWorker != null) {
             invokeWorker.close(); // takes no more invoke jobs; functions running for some stop below
             invokeWorker = null;
+        }
+        if (deployEndpoint != null) {
+            deployEndpoint.close(); // deployments stop where they are; the next start resumes them
+            deployEndpoint = null;
         }
         if (cloudWatch != null) {
             cloudWatch.close(); // stops the alarm timer
