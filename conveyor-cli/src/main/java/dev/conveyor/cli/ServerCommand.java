@@ -97,6 +97,16 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--drain-seconds", defaultValue = "20", description = "On SIGTERM, how long running jobs and requests "
             + "may take to finish while /readyz answers 503, before the server stops (default: ${DEFAULT-VALUE}).")
     long drainSeconds;
+
+    @Option(names = "--alertmanager-token", paramLabel = "TOKEN", defaultValue = "${env:CONVEYOR_ALERTMANAGER_TOKEN}",
+            description = "Accept Prometheus Alertmanager's webhook at /alertmanager/webhook with 'Authorization: Bearer TOKEN' "
+                    + "(default: $CONVEYOR_ALERTMANAGER_TOKEN; without one the webhook refuses every request). See docs/cloudwatch.md.")
+    String alertmanagerToken;
+
+    @Option(names = "--alertmanager-alarm-label", defaultValue = "alertname", description = "The alert label that names the "
+            + "CloudWatch alarm an Alertmanager alert sets (default: ${DEFAULT-VALUE}).")
+    String alertmanagerAlarmLabel;
+
     @Option(names = "--job-writable-dir", paramLabel = "DIR", description = "A host directory jobs may write besides their "
             + "workspace (repeatable), e.g. a deployment target; they run sandboxed and never see the data dir (docs/security.md).")
     java.util.List<Path> jobWritableDirs = new java.util.ArrayList<>();
@@ -165,7 +175,10 @@ final class ServerCommand implements Callable<Integer> {
                     .withEvents(dev.conveyor.server.events.EventSettings.defaults().withSmtp(smtpHost, smtpPort, smtpFrom))
                     .deployments(new dev.conveyor.server.deploy.DeployEndpoint.Options(haproxySocket,
                     dev.conveyor.deploy.engine.DeploySettings.defaults().withSecondsPerMinute(deployMinuteSeconds)
-                            .withAgentTimeout(java.time.Duration.ofSeconds(deployAgentTimeoutSeconds)))).start();
+                            .withAgentTimeout(java.time.Duration.ofSeconds(deployAgentTimeoutSeconds))))
+                    .cloudWatchSettings(new dev.conveyor.cloudwatch.CloudWatchServices.Settings(
+                            dev.conveyor.cloudwatch.CloudWatchServices.Settings.defaults().tick(), alertmanagerToken, alertmanagerAlarmLabel))
+                    .start();
         } catch (IllegalStateException e) {
             if (e.getMessage() != null && e.getMessage().startsWith("--auth none")) {
                 throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());

@@ -111,6 +111,7 @@ public final class ConveyorServer implements AutoCloseable {
     private dev.conveyor.server.events.EventSettings eventSettings = dev.conveyor.server.events.EventSettings.defaults();
     private dev.conveyor.events.EventServices eventServices;
     private dev.conveyor.cloudwatch.CloudWatchServices cloudWatch;
+    private dev.conveyor.engine.invoke.InProcessJobWorker invokeWorker;
     private dev.conveyor.cloudwatch.CloudWatchServices.Settings cloudWatchSettings = dev.conveyor.cloudwatch.CloudWatchServices.Settings.defaults();
     private dev.conveyor.server.deploy.DeployEndpoint deployEndpoint;
     private dev.conveyor.server.deploy.DeployEndpoint.Options deployOptions = dev.conveyor.server.deploy.DeployEndpoint.Options.defaults();
@@ -271,6 +272,13 @@ public final class ConveyorServer implements AutoCloseable {
         JobCredentialIssuer jobCredentials = new JobCredentialIssuer(jobCredentialStore, clock, Duration.ofHours(1));
         JobOperations jobOperations = new JobOperations(engine, actionTypes, jobCredentials, artifacts,
                 config.accountId(), Duration.ofSeconds(10));
+        // Invoke actions the server runs itself (issue 16 item 5): Lambda functions with the job event, and other pipelines.
+        invokeWorker = new dev.conveyor.engine.invoke.InProcessJobWorker(engine,
+                "invoke@" + hostName() + ":" + config.dataDir().toAbsolutePath(), 64);
+        invokeWorker.register(dev.conveyor.functions.invoke.LambdaInvokeAction.TYPE, new dev.conveyor.functions.invoke.LambdaInvokeAction(
+                        functionServices.functions(), jobOperations::jobData, invokeWorker::complete, config.accountId(), engineConfig.logsDir()))
+                .register(dev.conveyor.engine.invoke.PipelineInvokeAction.TYPE, new dev.conveyor.engine.invoke.PipelineInvokeAction(
+                        engine, invokeWorker::complete, config.region(), config.accountId()));
         JsonService agentApi = new JsonService(ServiceModel.conveyorAgent(),
                 new AgentOperations(engine, jobCredentials, artifacts, engineConfig.logsDir()).operations());
 
@@ -414,6 +422,8 @@ public final class ConveyorServer implements AutoCloseable {
         sourceServices.listening(endpoint(), port());
         eventServices.start(); // deliveries name this server's URL (SigningCertURL, SubscribeURL): only once it listens
         codeBuildServices.listening(config.sources().publicUrl() == null ? endpoint() : config.sources().publicUrl());
+        functionServices.serviceEndpoint(config.sources().publicUrl() == null ? endpoint() : config.sources().publicUrl());
+        invokeWorker.start();
         adminCredentials.ifPresent(file -> LOG.info(AdministratorBootstrap.instructions(file, endpoint())));
         LOG.info("Conveyor listening on {} (database: {}, data: {})", config.tls().http() && config.tls().enabled()
                 ? endpoint() + " and " + httpsEndpoint() : endpoint(), database.kind(), config.dataDir());
@@ -693,6 +703,10 @@ public final class ConveyorServer implements AutoCloseable {
         if (codeBuildServices != null) {
             codeBuildServices.close();
             codeBuildServices = null;
+        }
+        if (invokeWorker != null) {
+            invokeWorker.close(); // takes no more invoke jobs; functions running for some stop below
+            invokeWorker = null;
         }
         if (deployEndpoint != null) {
             deployEndpoint.close(); // deployments stop where they are; the next start resumes them
