@@ -97,6 +97,8 @@ public final class GitPushBench {
                 }
             }
         }
+        Targets.record("git.inprogress", percentile(seenAfter, 50), null);
+        Targets.record("git.push", percentile(watchedPush, 50), null);
         String section = section(machine, runs, warmup, watchedPush, idlePush, seenAfter, atFirstLook);
         System.out.println(section);
         if (report != null) {

@@ -37,13 +37,15 @@ final class ExecutionAdvancer {
     private final TransitionRepository transitions;
     private final PipelineDeclarations declarations;
     private final ActionLauncher launcher;
+    private final StageOutcomes outcomes;
 
     ExecutionAdvancer(ExecutionRepository executions, TransitionRepository transitions, PipelineDeclarations declarations,
-                      ActionLauncher launcher) {
+                      ActionLauncher launcher, StageOutcomes outcomes) {
         this.executions = executions;
         this.transitions = transitions;
         this.declarations = declarations;
         this.launcher = launcher;
+        this.outcomes = outcomes;
     }
 
     /**
@@ -80,12 +82,12 @@ final class ExecutionAdvancer {
             return tryEnter(tx, execution, pipeline, execution.waitingStage(), actions);
         }
         if (current == null) {
-            return tryEnter(tx, execution, pipeline, 0, actions);
+            return tryEnter(tx, execution, pipeline, outcomes.firstStage(tx, execution, pipeline), actions);
         }
         if (current.status() == StageExecutionStatus.InProgress) {
             return progressStage(tx, execution, pipeline, current, actions);
         }
-        if (current.status() == StageExecutionStatus.Succeeded) {
+        if (current.status() == StageExecutionStatus.Succeeded || current.status() == StageExecutionStatus.Skipped) {
             return leaveStage(tx, execution, pipeline, current.stageIndex(), actions);
         }
         return false;
@@ -97,6 +99,7 @@ final class ExecutionAdvancer {
         if (running) {
             return false;
         }
+        outcomes.stopped(tx, execution);
         if (current != null && current.status().occupiesStage()) {
             executions.update(tx.connection, current.withStatus(StageExecutionStatus.Stopped, tx.now));
         }
@@ -110,6 +113,14 @@ final class ExecutionAdvancer {
     private boolean progressStage(ExecutionTx tx, PipelineExecutionRow execution, PipelineDeclaration pipeline,
                                   StageExecutionRow stage, List<ActionExecutionRow> actions) throws SQLException {
         StageDeclaration declaration = pipeline.stages().get(stage.stageIndex());
+        StageOutcomes.Step entry = outcomes.beforeEntry(tx, execution, pipeline, stage, declaration, actions);
+        if (entry == StageOutcomes.Step.SKIP) {
+            skipStage(tx, execution, pipeline, stage, actions);
+            return true;
+        }
+        if (entry != StageOutcomes.Step.PROCEED) {
+            return entry == StageOutcomes.Step.WROTE;
+        }
         Map<String, ActionExecutionRow> effective = effectiveActions(stage, actions);
         if (effective.values().stream().anyMatch(a -> a != null && a.status() == ActionExecutionStatus.InProgress)) {
             return false; // the running group has not settled
@@ -130,11 +141,20 @@ final class ExecutionAdvancer {
                 }
             }
             if (failed != null) {
-                failStage(tx, execution, stage, failed);
-                return true;
+                return switch (outcomes.onFailure(tx, execution, pipeline, stage, declaration, actions)) {
+                    case PROCEED -> {
+                        failStage(tx, execution, stage, failed);
+                        outcomes.afterFailure(tx, execution, pipeline, stage, declaration);
+                        yield true;
+                    }
+                    case WROTE -> true;
+                    case WAIT, SKIP -> false;
+                    case RETRIED -> progressStage(tx, execution, pipeline, executions.stages(tx.connection, execution.id()).stream()
+                            .filter(s -> s.stageName().equals(stage.stageName())).findFirst().orElseThrow(), actions) || true;
+                };
             }
             if (!toRun.isEmpty()) {
-                ActionLauncher.Visible visible = ActionLauncher.visible(execution, pipeline, actions);
+                ActionLauncher.Visible visible = ActionLauncher.visible(execution, pipeline, outcomes.visibleRows(tx, execution, actions));
                 for (ActionDeclaration action : toRun) {
                     launcher.launch(tx, execution, pipeline, declaration, stage.attempt(), action, visible);
                 }
@@ -142,10 +162,22 @@ final class ExecutionAdvancer {
                 return progressStage(tx, execution, pipeline, stage, executions.actions(tx.connection, execution.id())) || true;
             }
         }
+        StageOutcomes.Step success = outcomes.onSuccess(tx, execution, pipeline, stage, declaration, actions);
+        if (success != StageOutcomes.Step.PROCEED) {
+            return success != StageOutcomes.Step.WAIT;
+        }
         executions.update(tx.connection, stage.withStatus(StageExecutionStatus.Succeeded, tx.now));
         tx.changed(execution.pipelineName(), execution.id());
         leaveStage(tx, execution, pipeline, stage.stageIndex(), actions);
         return true;
+    }
+
+    /** Marks the stage Skipped (a SKIP entry condition) and moves on as after a success. */
+    void skipStage(ExecutionTx tx, PipelineExecutionRow execution, PipelineDeclaration pipeline, StageExecutionRow stage,
+                   List<ActionExecutionRow> actions) throws SQLException {
+        executions.update(tx.connection, stage.withStatus(StageExecutionStatus.Skipped, tx.now));
+        tx.changed(execution.pipelineName(), execution.id());
+        leaveStage(tx, execution, pipeline, stage.stageIndex(), actions);
     }
 
     /**
@@ -180,7 +212,7 @@ final class ExecutionAdvancer {
 
     private boolean leaveStage(ExecutionTx tx, PipelineExecutionRow execution, PipelineDeclaration pipeline, int stageIndex,
                                List<ActionExecutionRow> actions) throws SQLException {
-        if (stageIndex + 1 >= pipeline.stages().size()) {
+        if (stageIndex + 1 >= pipeline.stages().size() || outcomes.endsAfter(tx, execution, pipeline, stageIndex)) {
             executions.update(tx.connection, execution.withWaitingStage(null, tx.now)
                     .withStatus(PipelineExecutionStatus.Succeeded, "Succeeded", tx.now));
             tx.changed(execution.pipelineName(), execution.id());

@@ -5,6 +5,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.conveyor.engine.jobs.JobOutcome;
 import dev.conveyor.engine.jobs.JobSignal;
+import dev.conveyor.engine.rules.CloudWatchAlarmRule;
+import dev.conveyor.engine.rules.ConditionRepository;
+import dev.conveyor.engine.rules.ConditionsSchema;
+import dev.conveyor.engine.rules.DeploymentWindowRule;
+import dev.conveyor.engine.rules.RuleProviders;
+import dev.conveyor.engine.rules.VariableCheckRule;
 import dev.conveyor.model.errors.ActionNotFoundException;
 import dev.conveyor.model.errors.ApprovalAlreadyCompletedException;
 import dev.conveyor.model.errors.ConcurrentPipelineExecutionsLimitExceededException;
@@ -83,6 +89,11 @@ public final class ExecutionEngine {
     private final JobDataContributors contributors = new JobDataContributors();
     private final Map<ActionTypeId, JobRequestHandler> requestHandlers = new ConcurrentHashMap<>();
     private final List<ExecutionListener> listeners = new CopyOnWriteArrayList<>();
+    // Stage conditions, rules, automatic retries and rollbacks (issue 16): kept in classes of their own.
+    private final ConditionRepository conditionRepository = new ConditionRepository();
+    private final RuleProviders ruleProviders;
+    private final ConditionCommands conditionCommands;
+    private final RuleRunner ruleRunner;
 
     public ExecutionEngine(Database db, PipelineDeclarations declarations, EngineConfig config, Clock clock) {
         this.db = db;
@@ -93,7 +104,26 @@ public final class ExecutionEngine {
         this.config = config;
         this.clock = clock;
         this.launcher = new ActionLauncher(executions, jobs, config, contributors);
-        this.advancer = new ExecutionAdvancer(executions, transitions, declarations, launcher);
+        ConditionsSchema.migrate(db);
+        this.ruleProviders = new RuleProviders()
+                .register(new VariableCheckRule())
+                .register(new DeploymentWindowRule())
+                .register(new CloudWatchAlarmRule(config.alarmStates()));
+        StageOutcomes outcomes = new StageOutcomes(executions, new StageConditions(conditionRepository, ruleProviders, config),
+                new StageRollbacks(executions, conditionRepository));
+        this.advancer = new ExecutionAdvancer(executions, transitions, declarations, launcher, outcomes);
+        this.conditionCommands = new ConditionCommands(this, db, executions, declarations, outcomes, advancer);
+        this.ruleRunner = new RuleRunner(db, conditionRepository, ruleProviders, clock, conditionCommands::settleRule);
+    }
+
+    /** RollbackStage and OverrideStageCondition. */
+    public ConditionCommands conditions() {
+        return conditionCommands;
+    }
+
+    /** The rule providers stage conditions run; the server registers those that reach other services. */
+    public RuleProviders ruleProviders() {
+        return ruleProviders;
     }
 
     public EngineConfig config() {
@@ -277,6 +307,7 @@ public final class ExecutionEngine {
                         + "'; only the latest execution of a stage can be retried");
             }
             executions.update(tx.connection, stage.retried(retryMode, tx.now));
+            conditionRepository.recordRetry(tx.connection, executionId, stageName, false);
             executions.update(tx.connection, new PipelineExecutionRow(execution.id(), execution.pipelineName(),
                     execution.pipelineVersion(), execution.sequence(), PipelineExecutionStatus.InProgress, null,
                     execution.executionMode(), execution.executionType(), execution.triggerType(), execution.triggerDetail(),
@@ -574,6 +605,8 @@ public final class ExecutionEngine {
         for (JobRow expired : db.read(c -> jobs.expiredLeases(c, now))) {
             safely("recover job " + expired.id(), () -> recoverJob(expired.id()));
         }
+        safely("time out rules", () -> conditionCommands.timeOutRules(now));
+        ruleRunner.wake();
         Set<String> pipelines = new LinkedHashSet<>();
         db.read(c -> executions.allActiveExecutions(c)).forEach(e -> pipelines.add(e.pipelineName()));
         for (String pipeline : pipelines) {
@@ -700,9 +733,11 @@ public final class ExecutionEngine {
     <T> T inPipeline(String pipelineName, PipelineWork<T> work) {
         ExecutionTx[] done = new ExecutionTx[1];
         T result = db.inTransaction(c -> {
-            ExecutionTx tx = new ExecutionTx(c, clock.instant());
             ExecutionRepository.LockedPipeline locked = executions.lockPipeline(c, pipelineName)
                     .orElseThrow(() -> new PipelineNotFoundException("Pipeline '" + pipelineName + "' does not exist", "pipelineName"));
+            // The clock is read once the lock is held, so times written under it never go back: a transaction that waited
+            // for the lock must not stamp its changes before those of the transaction it waited for.
+            ExecutionTx tx = new ExecutionTx(c, clock.instant());
             T value = work.run(tx, locked);
             done[0] = tx;
             return value;
@@ -717,6 +752,9 @@ public final class ExecutionEngine {
         }
         if (tx.jobsQueued) {
             jobSignal.signal();
+        }
+        if (tx.rulesDue) {
+            ruleRunner.wake();
         }
         if (!tx.changedPipelines.isEmpty()) {
             for (ExecutionListener listener : listeners) {

@@ -14,6 +14,8 @@ final class ExecutionTx {
     final Connection connection;
     final Instant now;
     boolean jobsQueued;
+    /** Rule executions were started: the rule runner should look for due rules after the commit. */
+    boolean rulesDue;
     final Set<String> changedExecutions = new LinkedHashSet<>();
     final Set<String> changedPipelines = new LinkedHashSet<>();
 

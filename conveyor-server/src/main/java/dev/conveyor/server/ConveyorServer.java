@@ -20,7 +20,9 @@ import dev.conveyor.engine.agent.Agent;
 import dev.conveyor.engine.agent.EngineJobChannel;
 import dev.conveyor.model.actiontype.BuiltInActionTypes;
 import dev.conveyor.providers.BuiltInProviders;
+import dev.conveyor.server.codepipeline.ConditionOperations;
 import dev.conveyor.server.codepipeline.ExecutionOperations;
+import dev.conveyor.server.conditions.ServerRules;
 import dev.conveyor.model.actiontype.ActionTypeRegistry;
 import dev.conveyor.model.actiontype.CompositeActionTypeRegistry;
 import dev.conveyor.model.validation.TagValidator;
@@ -40,6 +42,7 @@ import dev.conveyor.server.protocol.JsonOperation;
 import java.util.HashMap;
 import java.util.List;
 import dev.conveyor.server.logs.ActionLogEndpoint;
+import dev.conveyor.server.console.ConsoleEndpoint;
 import dev.conveyor.model.servicemodel.ServiceModel;
 import dev.conveyor.model.validation.PipelineLimits;
 import dev.conveyor.model.validation.PipelineValidator;
@@ -172,7 +175,9 @@ public final class ConveyorServer implements AutoCloseable {
         ServerConfig.EngineSettings settings = config.engine();
         EngineConfig engineConfig = EngineConfig.defaults(config.dataDir(), config.region(), config.accountId())
                 .withApprovalTimeout(settings.approvalTimeout()).withLeaseDuration(settings.leaseDuration())
-                .withSweepInterval(settings.sweepInterval()).withAcknowledgeTimeout(settings.acknowledgeTimeout());
+                .withSweepInterval(settings.sweepInterval()).withAcknowledgeTimeout(settings.acknowledgeTimeout())
+                // CloudWatchAlarm rules read this server's alarms (opened below, before any rule can run).
+                .withAlarmStates(alarmName -> cloudWatch.alarms().state(alarmName));
         engine = new ExecutionEngine(database, declarations, engineConfig, clock);
         queries = new ExecutionQueries(database, declarations);
         // Sources (issue 5): hosted git, connections, webhooks, triggers, polling, schedules, PutActionRevision.
@@ -196,8 +201,12 @@ public final class ConveyorServer implements AutoCloseable {
                 .start();
         codeBuildServices = new CodeBuildServices(config.dataDir(), database, engine, queries, objects, secretServices.references(),
                 engineConfig.logsDir(), settings.agentCapacity(), config.region(), config.accountId(), clock);
+        // Stage conditions, rules and rollbacks (issue 16): rules that reach functions and builds are registered here.
+        ConditionOperations conditionOperations = new ConditionOperations(engine, queries,
+                new dev.conveyor.engine.ConditionQueries(database), config.accountId());
+        ServerRules.register(engine.ruleProviders(), functionServices.functions(), codeBuildServices.jsonService(), artifacts, engineConfig);
         ExecutionOperations executionOperations = new ExecutionOperations(engine, queries, pipelines, arns, config.accountId(), actionTypes,
-                () -> config.sources().publicUrl() == null ? endpoint() : config.sources().publicUrl());
+                () -> config.sources().publicUrl() == null ? endpoint() : config.sources().publicUrl(), conditionOperations);
         sweeper = Thread.ofVirtual().name("conveyor-sweeper").start(this::sweepLoop);
         // Sources always run here, next to what they read; builds run here only with the embedded agent on.
         agent = new Agent("embedded@" + hostName() + ":" + config.dataDir().toAbsolutePath(), new EngineJobChannel(engine),
@@ -214,6 +223,8 @@ public final class ConveyorServer implements AutoCloseable {
 
         Map<String, JsonOperation> codePipelineOperations = new HashMap<>(pipelineOperations.operations());
         codePipelineOperations.putAll(executionOperations.operations());
+        codePipelineOperations.putAll(conditionOperations.operations());
+        actionTypeOperations.runningRules(() -> engine.ruleProviders().names());
         codePipelineOperations.putAll(actionTypeOperations.operations());
         codePipelineOperations.putAll(jobOperations.operations());
         codePipelineOperations.putAll(sourceServices.codePipelineOperations());
@@ -263,7 +274,9 @@ public final class ConveyorServer implements AutoCloseable {
                         new RequestRouter.PathRoute(dev.conveyor.functions.api.LambdaRestApi.CODE_PREFIX, lambdaEndpoint::serveCode).unsigned(),
                         // Alertmanager cannot sign: its webhook carries the bearer token of --alertmanager-token instead
                         new RequestRouter.PathRoute(dev.conveyor.server.cloudwatch.CloudWatchEndpoint.ALERTMANAGER_PATH,
-                                cloudWatchEndpoint::handleAlertmanager).unsigned()),
+                                cloudWatchEndpoint::handleAlertmanager).unsigned(),
+                        // the web console's static files: a browser loads them before it has a key; they hold no data
+                        new RequestRouter.PathRoute(ConsoleEndpoint.PREFIX + "/", new ConsoleEndpoint()::handle).unsigned()),
                 artifactServices.s3(), Map.of("iam", iamEndpoint::handle, "sts", iamEndpoint::handle, "lambda", lambdaEndpoint::handle,
                         "monitoring", cloudWatchEndpoint::handleQuery))
                 .observeS3Calls(auditor::s3)
@@ -281,6 +294,7 @@ public final class ConveyorServer implements AutoCloseable {
         Optional<java.nio.file.Path> adminCredentials = iam.bootstrap().run(config.dataDir(), config.auth().adminAccessKeyId(),
                 config.auth().adminSecretAccessKey());
         router.readiness(new ServerHealth(database, config.dataDir()));
+        router.browserHome(ConsoleEndpoint.PREFIX + "/"); // the web console (issue 18)
         // Artifact retention (issue 3): never the artifacts of running or latest-successful executions.
         artifactServices.startRetention(config.artifacts().retention(), config.artifacts().retentionInterval(),
                 pipelineName -> protectedExecutions(queries, pipelineName));

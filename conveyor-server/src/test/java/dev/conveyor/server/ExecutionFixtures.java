@@ -39,6 +39,11 @@ final class ExecutionFixtures {
 
     /** Puts a zip holding {@code files} (name → content) as the source object; returns its version. */
     static ObjectVersion putSource(ObjectStore objects, Map<String, String> files) {
+        return putSource(objects, SOURCE_KEY, files);
+    }
+
+    /** Puts a zip holding {@code files} as source object {@code key} (a pipeline of its own, triggered by nothing else). */
+    static ObjectVersion putSource(ObjectStore objects, String key, Map<String, String> files) {
         try {
             Path dir = Files.createTempDirectory("source-");
             for (Map.Entry<String, String> f : files.entrySet()) {
@@ -54,7 +59,7 @@ final class ExecutionFixtures {
                 objects.setVersioning(SOURCE_BUCKET, true);
             }
             try (InputStream in = Files.newInputStream(zip)) {
-                return objects.putObject(SOURCE_BUCKET, SOURCE_KEY, ObjectWrite.plain().withLength(Files.size(zip)), in);
+                return objects.putObject(SOURCE_BUCKET, key, ObjectWrite.plain().withLength(Files.size(zip)), in);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -62,8 +67,12 @@ final class ExecutionFixtures {
     }
 
     static ActionDeclaration source() {
+        return source(SOURCE_KEY);
+    }
+
+    static ActionDeclaration source(String key) {
         return ActionDeclaration.builder().name("Source").actionTypeId(SamplePipelines.type(ActionCategory.SOURCE, "S3"))
-                .configuration(Map.of("S3Bucket", SOURCE_BUCKET, "S3ObjectKey", SOURCE_KEY, "PollForSourceChanges", "false"))
+                .configuration(Map.of("S3Bucket", SOURCE_BUCKET, "S3ObjectKey", key, "PollForSourceChanges", "false"))
                 .outputArtifacts(OutputArtifact.builder().name("SourceOutput").build())
                 .namespace("SourceVariables").runOrder(1).build();
     }

@@ -29,7 +29,10 @@ public final class BuiltInRuleTypes {
                     ConfigurationProperty.optional("WaitTime").ofType(ConfigurationPropertyType.NUMBER)),
             rule("DeploymentWindow", false, ConfigurationProperty.required("Cron"),
                     ConfigurationProperty.optional("TimeZone")),
-            rule("Commands", true));
+            rule("Commands", true),
+            rule("CodeBuild", false, ConfigurationProperty.required("ProjectName"),
+                    ConfigurationProperty.optional("PrimarySource"), ConfigurationProperty.optional("BatchEnabled"),
+                    ConfigurationProperty.optional("CombineArtifacts"), ConfigurationProperty.optional("EnvironmentVariables")));
 
     private BuiltInRuleTypes() {
     }

@@ -10,7 +10,7 @@ class BuiltInRuleTypesTest {
     @Test
     void offersTheFiveDocumentedRules() {
         assertThat(BuiltInRuleTypes.all()).extracting(r -> r.id().provider())
-                .containsExactly("LambdaInvoke", "VariableCheck", "CloudWatchAlarm", "DeploymentWindow", "Commands");
+                .containsExactly("LambdaInvoke", "VariableCheck", "CloudWatchAlarm", "DeploymentWindow", "Commands", "CodeBuild");
     }
 
     @Test

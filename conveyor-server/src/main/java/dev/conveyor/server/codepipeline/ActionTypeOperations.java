@@ -43,6 +43,7 @@ public final class ActionTypeOperations {
     private final TagValidator tagValidator;
     private final String arnPrefix;
     private final Clock clock;
+    private java.util.function.Supplier<java.util.Collection<String>> runningRules = () -> null;
 
     public ActionTypeOperations(ActionTypeRepository repository, CustomActionTypes custom, TagRepository tags,
                                 TagValidator tagValidator, String region, String accountId, Clock clock) {
@@ -133,13 +134,20 @@ public final class ActionTypeOperations {
         return out;
     }
 
-    /** The rule types stage conditions may use (all owned by AWS; the owner filter is honoured). */
+    /** Limits ListRuleTypes to the rule providers the engine runs (by provider name). */
+    public ActionTypeOperations runningRules(java.util.function.Supplier<java.util.Collection<String>> providers) {
+        this.runningRules = providers;
+        return this;
+    }
+
+    /** The rule types stage conditions may use and this server runs (all owned by AWS; the owner filter is honoured). */
     JsonNode listRuleTypes(JsonNode input, RequestContext context) {
         String owner = input.path("ruleOwnerFilter").asText(null);
         ObjectNode out = mapper.createObjectNode();
         ArrayNode list = out.putArray("ruleTypes");
+        java.util.Collection<String> running = runningRules.get();
         for (RuleTypeDefinition rule : BuiltInRuleTypes.all()) {
-            if (owner == null || owner.equals(rule.id().owner())) {
+            if ((owner == null || owner.equals(rule.id().owner())) && (running == null || running.contains(rule.id().provider()))) {
                 list.add(ActionTypeJson.ruleType(rule));
             }
         }

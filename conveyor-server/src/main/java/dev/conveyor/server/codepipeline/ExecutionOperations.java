@@ -51,10 +51,13 @@ public final class ExecutionOperations {
     private final String accountId;
     private final ActionTypeRegistry actionTypes;
     private final BuiltInActionLinks builtInLinks;
+    private final ConditionOperations conditions;
 
     public ExecutionOperations(ExecutionEngine engine, ExecutionQueries queries, PipelineRepository pipelines, Arns arns,
-                               String accountId, ActionTypeRegistry actionTypes, Supplier<String> publicUrl) {
+                               String accountId, ActionTypeRegistry actionTypes, Supplier<String> publicUrl,
+                               ConditionOperations conditions) {
         this.engine = engine;
+        this.conditions = conditions;
         this.actionTypes = actionTypes;
         this.builtInLinks = new BuiltInActionLinks(publicUrl);
         this.queries = queries;
@@ -135,6 +138,7 @@ public final class ExecutionOperations {
         Map<String, ActionRevisionRow> currentRevision = new HashMap<>();
         state.actionRevisions().forEach(r -> currentRevision.put(r.stageName() + "\n" + r.actionName(), r));
 
+        Map<String, String> rollbacks = conditions.rollbackTargets(name);
         ObjectNode out = mapper.createObjectNode();
         out.put("pipelineName", name);
         out.put("pipelineVersion", stored.version());
@@ -181,7 +185,9 @@ public final class ExecutionOperations {
             }
             StageExecutionRow latest = latestStage.get(stage.name());
             if (latest != null) {
-                stageState.set("latestExecution", stageExecution(latest.pipelineExecutionId(), latest.status().name(), "STANDARD"));
+                String type = rollbacks.containsKey(latest.pipelineExecutionId()) ? "ROLLBACK" : "STANDARD";
+                stageState.set("latestExecution", stageExecution(latest.pipelineExecutionId(), latest.status().name(), type));
+                conditions.addStageState(stageState, latest.pipelineExecutionId(), stage);
             }
         }
         out.set("created", Timestamps.epochSeconds(state.created()));
@@ -262,6 +268,7 @@ public final class ExecutionOperations {
         execution.set("trigger", trigger(e));
         execution.put("executionMode", e.executionMode());
         execution.put("executionType", e.executionType());
+        conditions.addRollbackMetadata(execution, e.id(), e.executionType(), null);
         ObjectNode out = mapper.createObjectNode();
         out.set("pipelineExecution", execution);
         return out;
@@ -278,6 +285,7 @@ public final class ExecutionOperations {
         ArrayNode summaries = out.putArray("pipelineExecutionSummaries");
         Long cursor = before;
         boolean exhausted = false;
+        Map<String, String> rollbackTargets = conditions.rollbackTargets(pipelineName);
         // With a filter, pages of the store may hold fewer matches than asked for: read on until the page is full.
         while (summaries.size() < max && !exhausted) {
             List<PipelineExecutionRow> page = queries.executions(pipelineName, cursor, max + 1);
@@ -289,7 +297,9 @@ public final class ExecutionOperations {
                 }
                 cursor = e.sequence();
                 if (succeededIn == null || succeededInStage(e, succeededIn)) {
-                    summaries.add(summary(e));
+                    ObjectNode summary = summary(e);
+                    conditions.addRollbackMetadata(summary, e.id(), e.executionType(), rollbackTargets);
+                    summaries.add(summary);
                 }
             }
         }

@@ -100,6 +100,7 @@ public final class RequestRouter extends HttpServlet {
     private final S3Protocol s3;
     private final Map<String, PathHandler> signedServiceRoutes;
     private volatile Readiness readiness = Optional::empty;
+    private volatile String browserHome;
     private S3CallObserver s3Observer = (request, response, caller) -> { };
     private RouteAuthorizer routeAuthorizer = (caller, action, resource, request) -> { };
     private final Map<String, SignedRouteAction> signedRouteActions = new java.util.HashMap<>();
@@ -150,6 +151,14 @@ public final class RequestRouter extends HttpServlet {
     /** What {@code /healthz} checks (by default nothing: ready once listening). */
     public void readiness(Readiness readiness) {
         this.readiness = readiness;
+    }
+
+    /**
+     * Where a browser asking for {@code /} (an unsigned GET accepting text/html) is redirected, e.g. {@code /console/};
+     * null (the default): such requests go to the S3 endpoint like any unsigned request.
+     */
+    public void browserHome(String path) {
+        this.browserHome = path;
     }
 
     /** Tells {@code observer} of every S3 call once answered; returns this router. Call before the router serves. */
@@ -203,11 +212,25 @@ public final class RequestRouter extends HttpServlet {
                 return;
             }
         }
+        if (signature == S3Signature.NONE && isBrowserAtHome(request, path)) {
+            response.setStatus(302);
+            response.setHeader("Location", browserHome);
+            return;
+        }
         if (signature == S3Signature.NONE && s3 != null) {
             serveS3(request, response);
             return;
         }
         writePlain(response, 404, "{\"message\":\"Nothing is served at " + jsonEscape(path) + "\"}", "application/json");
+    }
+
+    /** A browser navigating to {@code /} (or to the browser home without its trailing slash). */
+    private boolean isBrowserAtHome(HttpServletRequest request, String path) {
+        String home = browserHome;
+        String accept = request.getHeader("Accept");
+        return home != null && "GET".equals(request.getMethod()) && request.getQueryString() == null
+                && (path.equals("/") || (home.endsWith("/") && path.equals(home.substring(0, home.length() - 1))))
+                && accept != null && accept.contains("text/html");
     }
 
     /** How a request without X-Amz-Target is signed, as far as routing to S3 is concerned. */

@@ -1,0 +1,16 @@
+import { launch } from './browser.mjs';
+const browser = await launch();
+const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+page.on('pageerror', (e) => console.log('pageerror:', e.message));
+await page.goto('http://127.0.0.1:8427/console/');
+await page.getByLabel('Access key ID').fill('AKIDEXAMPLE');
+await page.getByLabel('Secret access key').fill('x');
+await page.getByRole('button', { name: 'Sign in' }).click();
+await page.waitForTimeout(500);
+await page.goto('http://127.0.0.1:8427/console/pipelines/conveyor-demo/edit');
+await page.waitForSelector('[data-laid-out=true]');
+await page.getByRole('button', { name: 'Add stage' }).click();
+await page.waitForTimeout(1500);
+await page.screenshot({ path: '/tmp/dbg1.png' });
+console.log(await page.locator('[data-testid^=action-]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid'))));
+await browser.close();

@@ -1,0 +1,86 @@
+import { describe, expect, test } from 'vitest';
+import { firstErrorLine, parseAnsi, stripAnsi } from '../components/ansi';
+import { diffLines, hunks } from '../components/diff';
+import { availableInputs, checkFlow, nodeOfMessage } from '../components/flow';
+import { gridLayout, shapeOf } from '../components/layout';
+import type { PipelineDeclaration } from '../api/types';
+
+const commands = { category: 'Compute', owner: 'AWS', provider: 'Commands', version: '1' };
+const pipeline = (stages: PipelineDeclaration['stages']): PipelineDeclaration => ({ name: 'p', stages });
+
+describe('ansi', () => {
+  test('colours and bold carry over until reset, other escapes are dropped', () => {
+    const state = { fg: null as number | null, bold: false };
+    expect(parseAnsi('\x1b[1;31mfailed\x1b[0m ok\x1b[2K', state)).toEqual([
+      { text: 'failed', className: 'ansi-fg-31 ansi-bold' },
+      { text: ' ok', className: '' },
+    ]);
+    expect(parseAnsi('\x1b[32mgreen', state)).toEqual([{ text: 'green', className: 'ansi-fg-32' }]);
+    expect(parseAnsi('still green', state)).toEqual([{ text: 'still green', className: 'ansi-fg-32' }]);
+    expect(stripAnsi('\x1b[38;5;200mx\x1b[0m')).toBe('x');
+  });
+
+  test('the first error is an output line, not the command that printed it', () => {
+    expect(firstErrorLine(['$ echo "ERROR: x" >&2', 'ERROR: x', 'Error again'])).toBe(1);
+    expect(firstErrorLine(['+ make', 'make: *** [all] Error 2'])).toBe(1);
+    expect(firstErrorLine(['all good', 'exit code 0'])).toBe(-1);
+    expect(firstErrorLine(['Process exited with exit code 3'])).toBe(0);
+  });
+});
+
+describe('diff', () => {
+  test('added and removed lines between unchanged ones, in order', () => {
+    expect(diffLines('a\nb\nc\nd', 'a\nc\nx\nd')).toEqual([
+      { kind: ' ', text: 'a' }, { kind: '-', text: 'b' }, { kind: ' ', text: 'c' }, { kind: '+', text: 'x' }, { kind: ' ', text: 'd' },
+    ]);
+  });
+
+  test('hunks keep context around changes and mark the gaps', () => {
+    const before = Array.from({ length: 20 }, (_, i) => `line ${i}`).join('\n');
+    const after = before.replace('line 10', 'line ten');
+    const h = hunks(diffLines(before, after), 1);
+    expect(h.map((l) => (l ? l.kind + l.text : null))).toEqual([null, ' line 9', '-line 10', '+line ten', ' line 11', null]);
+  });
+});
+
+describe('artifact flow', () => {
+  const source = { name: 'Src', actionTypeId: { ...commands, category: 'Source', provider: 'S3' }, outputArtifacts: [{ name: 'Code' }] };
+  test('inputs must be produced earlier; outputs are unique', () => {
+    const p = pipeline([
+      { name: 'Source', actions: [source] },
+      { name: 'Build', actions: [
+        { name: 'A', actionTypeId: commands, runOrder: 1, inputArtifacts: [{ name: 'Code' }, { name: 'Later' }], outputArtifacts: [{ name: 'Code' }] },
+        { name: 'B', actionTypeId: commands, runOrder: 2, outputArtifacts: [{ name: 'Later' }] },
+        { name: 'C', actionTypeId: commands, runOrder: 3, inputArtifacts: [{ name: 'Missing' }] },
+      ] },
+    ]);
+    expect(checkFlow(p)).toEqual({
+      'action-1-0': ['Output artifact Code is already produced by another action', 'Input artifact Later is produced later than this action runs'],
+      'action-1-2': ['Input artifact Missing is not produced by any action'],
+    });
+    expect(availableInputs(p, 1, 2)).toEqual(['Code', 'Code', 'Later']);
+    expect(availableInputs(p, 1, 0)).toEqual(['Code']);
+  });
+
+  test('a server message names the node it is about', () => {
+    expect(nodeOfMessage("Value 'x!' at 'pipeline.stages[2].actions[1].name' failed to satisfy constraint")).toBe('action-2-1');
+    expect(nodeOfMessage('Stage names must be unique (at pipeline.stages[3].name)')).toBe('stage-3');
+    expect(nodeOfMessage('Pipeline name is taken')).toBeNull();
+  });
+});
+
+describe('grid layout', () => {
+  test('stages in a row; equal runOrders stacked, higher ones to the right', () => {
+    const shape = shapeOf([
+      { name: 'S', actions: [{ name: 'a' }] },
+      { name: 'T', actions: [{ name: 'x', runOrder: 1 }, { name: 'y', runOrder: 1 }, { name: 'z', runOrder: 2 }] },
+    ]);
+    const l = gridLayout(shape, 100);
+    expect(l.stages[1].x).toBeGreaterThan(l.stages[0].x + l.stages[0].width);
+    const [x, y, z] = l.actions[1];
+    expect(x.x).toBe(y.x);
+    expect(y.y).toBeGreaterThan(x.y);
+    expect(z.x).toBeGreaterThan(x.x + x.width);
+    expect(l.stages[1].height).toBeGreaterThan(l.stages[0].height);
+  });
+});

@@ -1,0 +1,6 @@
+declare module '*.css';
+declare module '*?worker' {
+  const WorkerConstructor: { new (): Worker };
+  export default WorkerConstructor;
+}
+declare module 'elkjs/lib/elk-api.js';

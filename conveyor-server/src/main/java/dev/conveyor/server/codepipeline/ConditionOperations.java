@@ -1,0 +1,223 @@
+package dev.conveyor.server.codepipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.conveyor.engine.ConditionQueries;
+import dev.conveyor.engine.ExecutionEngine;
+import dev.conveyor.engine.ExecutionQueries;
+import dev.conveyor.engine.rules.ConditionExecutionRow;
+import dev.conveyor.engine.rules.ConditionRepository;
+import dev.conveyor.engine.rules.RuleExecutionRow;
+import dev.conveyor.model.errors.InvalidNextTokenException;
+import dev.conveyor.model.json.ConveyorJson;
+import dev.conveyor.model.pipeline.StageDeclaration;
+import dev.conveyor.server.protocol.JsonOperation;
+import dev.conveyor.server.protocol.RequestContext;
+import dev.conveyor.server.protocol.Timestamps;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The operations of stage conditions and rollbacks (RollbackStage, OverrideStageCondition, ListRuleExecutions) and
+ * the parts of GetPipelineState, GetPipelineExecution and ListPipelineExecutions they add: condition and rule states,
+ * retry metadata, rollback metadata. Commands go to the engine's {@link dev.conveyor.engine.ConditionCommands}.
+ */
+public final class ConditionOperations {
+    private static final String RULES_LISTING = "rules";
+
+    private final ObjectMapper mapper = ConveyorJson.mapper();
+    private final ExecutionEngine engine;
+    private final ExecutionQueries queries;
+    private final ConditionQueries conditions;
+    private final String accountId;
+
+    public ConditionOperations(ExecutionEngine engine, ExecutionQueries queries, ConditionQueries conditions, String accountId) {
+        this.engine = engine;
+        this.queries = queries;
+        this.conditions = conditions;
+        this.accountId = accountId;
+    }
+
+    public Map<String, JsonOperation> operations() {
+        return Map.of(
+                "RollbackStage", this::rollbackStage,
+                "OverrideStageCondition", this::overrideStageCondition,
+                "ListRuleExecutions", this::listRuleExecutions);
+    }
+
+    JsonNode rollbackStage(JsonNode input, RequestContext context) {
+        String id = engine.conditions().rollbackStage(input.get("pipelineName").asText(), input.get("stageName").asText(),
+                input.get("targetPipelineExecutionId").asText(), context.caller().arn(accountId));
+        return mapper.createObjectNode().put("pipelineExecutionId", id);
+    }
+
+    JsonNode overrideStageCondition(JsonNode input, RequestContext context) {
+        engine.conditions().overrideStageCondition(input.get("pipelineName").asText(), input.get("stageName").asText(),
+                input.get("pipelineExecutionId").asText(), input.get("conditionType").asText(), context.caller().arn(accountId));
+        return null;
+    }
+
+    JsonNode listRuleExecutions(JsonNode input, RequestContext context) {
+        String pipelineName = input.get("pipelineName").asText();
+        queries.requirePipeline(pipelineName);
+        JsonNode filter = input.path("filter");
+        String executionId = filter.path("pipelineExecutionId").asText(null);
+        boolean latestOnly = false;
+        if (filter.has("latestInPipelineExecution")) {
+            executionId = filter.path("latestInPipelineExecution").path("pipelineExecutionId").asText();
+            latestOnly = "Latest".equals(filter.path("latestInPipelineExecution").path("startTimeRange").asText());
+        }
+        if (executionId != null) {
+            queries.execution(pipelineName, executionId); // PipelineExecutionNotFoundException when unknown
+        }
+        int max = input.hasNonNull("maxResults") ? input.get("maxResults").asInt() : 100;
+        String after = PageTokens.decode(RULES_LISTING, input.path("nextToken").asText(null));
+        Instant beforeStart = null;
+        String beforeId = null;
+        if (after != null) {
+            int bar = after.indexOf('|');
+            if (bar <= 0) {
+                throw new InvalidNextTokenException("The next token is not valid", "nextToken");
+            }
+            try {
+                beforeStart = Instant.ofEpochMilli(Long.parseLong(after.substring(0, bar)));
+            } catch (NumberFormatException e) {
+                throw new InvalidNextTokenException("The next token is not valid", "nextToken");
+            }
+            beforeId = after.substring(bar + 1);
+        }
+        List<RuleExecutionRow> rows = conditions.ruleExecutions(pipelineName, executionId, beforeStart, beforeId, max + 1);
+        if (latestOnly) {
+            Map<String, RuleExecutionRow> newest = new LinkedHashMap<>();
+            rows.forEach(r -> newest.putIfAbsent(r.stageName() + "\n" + r.ruleName(), r));
+            rows = new ArrayList<>(newest.values());
+        }
+        ObjectNode out = mapper.createObjectNode();
+        ArrayNode details = out.putArray("ruleExecutionDetails");
+        for (int i = 0; i < Math.min(max, rows.size()); i++) {
+            details.add(detail(rows.get(i)));
+        }
+        if (rows.size() > max) {
+            RuleExecutionRow last = rows.get(max - 1);
+            out.put("nextToken", PageTokens.encode(RULES_LISTING, last.startedAt().toEpochMilli() + "|" + last.id()));
+        }
+        return out;
+    }
+
+    private ObjectNode detail(RuleExecutionRow row) {
+        ObjectNode d = mapper.createObjectNode();
+        d.put("pipelineExecutionId", row.pipelineExecutionId());
+        d.put("ruleExecutionId", row.id());
+        d.put("pipelineVersion", row.pipelineVersion());
+        d.put("stageName", row.stageName());
+        d.put("ruleName", row.ruleName());
+        d.set("startTime", Timestamps.epochSeconds(row.startedAt()));
+        d.set("lastUpdateTime", Timestamps.epochSeconds(row.updatedAt()));
+        d.put("status", row.status());
+        ObjectNode in = read(row.inputJson());
+        in.remove("commands"); // Conveyor keeps a Commands rule's commands here; the API's RuleExecutionInput has none
+        d.set("input", in);
+        if (row.outputJson() != null) {
+            d.set("output", read(row.outputJson()));
+        }
+        return d;
+    }
+
+    /**
+     * Adds to a GetPipelineState stage state what its latest execution shows of conditions (before entry, on success, on
+     * failure) and of retries.
+     */
+    void addStageState(ObjectNode stageState, String executionId, StageDeclaration stage) {
+        boolean declaresConditions = stage.beforeEntry() != null || stage.onSuccess() != null || stage.onFailure() != null;
+        ConditionQueries.StageConditions shown = conditions.stageConditions(executionId, stage.name(), declaresConditions);
+        putConditionState(stageState, "beforeEntryConditionState", shown.byType().get(ConditionExecutionRow.BEFORE_ENTRY));
+        putConditionState(stageState, "onSuccessConditionState", shown.byType().get(ConditionExecutionRow.ON_SUCCESS));
+        putConditionState(stageState, "onFailureConditionState", shown.byType().get(ConditionExecutionRow.ON_FAILURE));
+        shown.retry().ifPresent(r -> {
+            ObjectNode retry = stageState.putObject("retryStageMetadata");
+            retry.put("autoStageRetryAttempt", r.autoAttempts());
+            retry.put("manualStageRetryAttempt", r.manualAttempts());
+            retry.put("latestRetryTrigger", r.latestTrigger());
+        });
+    }
+
+    private void putConditionState(ObjectNode stageState, String field, List<ConditionQueries.EvaluatedCondition> evaluated) {
+        if (evaluated == null || evaluated.isEmpty()) {
+            return;
+        }
+        ObjectNode state = stageState.putObject(field);
+        String overall = "Succeeded";
+        String summary = null;
+        for (ConditionQueries.EvaluatedCondition e : evaluated) {
+            String s = e.condition().status();
+            if ("InProgress".equals(s)) {
+                overall = "InProgress";
+            } else if (!"InProgress".equals(overall) && !"Succeeded".equals(s) && !"Failed".equals(overall)) {
+                overall = s;
+            }
+            if (summary == null && !"Succeeded".equals(s) && e.condition().summary() != null) {
+                summary = e.condition().summary();
+            }
+        }
+        ObjectNode latest = state.putObject("latestExecution").put("status", overall);
+        putIfPresent(latest, "summary", summary);
+        ArrayNode list = state.putArray("conditionStates");
+        for (ConditionQueries.EvaluatedCondition e : evaluated) {
+            ObjectNode conditionState = list.addObject();
+            ObjectNode execution = conditionState.putObject("latestExecution").put("status", e.condition().status());
+            putIfPresent(execution, "summary", e.condition().summary());
+            execution.set("lastStatusChange", Timestamps.epochSeconds(e.condition().updatedAt()));
+            ArrayNode rules = conditionState.putArray("ruleStates");
+            for (RuleExecutionRow rule : e.rules()) {
+                ObjectNode ruleState = rules.addObject().put("ruleName", rule.ruleName());
+                ObjectNode r = ruleState.putObject("latestExecution");
+                r.put("ruleExecutionId", rule.id());
+                r.put("status", rule.status());
+                putIfPresent(r, "summary", rule.summary());
+                r.set("lastStatusChange", Timestamps.epochSeconds(rule.updatedAt()));
+                putIfPresent(r, "externalExecutionId", rule.externalExecutionId());
+                putIfPresent(r, "externalExecutionUrl", rule.externalExecutionUrl());
+                if (rule.errorCode() != null) {
+                    r.putObject("errorDetails").put("code", rule.errorCode()).put("message", rule.errorMessage());
+                }
+            }
+        }
+    }
+
+    /** Adds {@code rollbackMetadata} to an execution (or execution summary) that is a rollback. */
+    void addRollbackMetadata(ObjectNode execution, String executionId, String executionType, Map<String, String> knownTargets) {
+        if (!"ROLLBACK".equals(executionType)) {
+            return;
+        }
+        String target = knownTargets != null ? knownTargets.get(executionId)
+                : conditions.rollback(executionId).map(ConditionRepository.Rollback::targetExecutionId).orElse(null);
+        if (target != null) {
+            execution.putObject("rollbackMetadata").put("rollbackTargetPipelineExecutionId", target);
+        }
+    }
+
+    Map<String, String> rollbackTargets(String pipelineName) {
+        return conditions.rollbackTargets(pipelineName);
+    }
+
+    private ObjectNode read(String json) {
+        try {
+            return (ObjectNode) mapper.readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void putIfPresent(ObjectNode node, String field, String value) {
+        if (value != null) {
+            node.put(field, value);
+        }
+    }
+}

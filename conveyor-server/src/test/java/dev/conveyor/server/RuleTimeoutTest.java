@@ -1,0 +1,94 @@
+package dev.conveyor.server;
+
+import static dev.conveyor.server.ExecutionFixtures.commands;
+import static dev.conveyor.server.ExecutionFixtures.pipeline;
+import static dev.conveyor.server.ExecutionFixtures.stage;
+import static dev.conveyor.testkit.Await.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.conveyor.testkit.TestCredentials;
+import dev.conveyor.testkit.TestDatabases;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.awssdk.services.codepipeline.CodePipelineClient;
+import software.amazon.awssdk.services.codepipeline.model.PipelineExecution;
+import software.amazon.awssdk.services.codepipeline.model.PipelineExecutionStatus;
+import software.amazon.awssdk.services.codepipeline.model.Result;
+import software.amazon.awssdk.services.codepipeline.model.RuleExecutionDetail;
+import software.amazon.awssdk.services.codepipeline.model.RuleExecutionStatus;
+
+/**
+ * A rule's timeoutInMinutes (5 at least, as the model says) is enforced by the engine's timers: a server whose clock
+ * the test moves on fails a deployment window that has not opened once its timeout has passed, and the stage's entry
+ * condition with it. Requests are signed with the real time, so the clock is moved back before the API is asked.
+ */
+class RuleTimeoutTest {
+    /** The system clock, shifted by what the test says. */
+    static final class ShiftedClock extends Clock {
+        final AtomicReference<Duration> shift = new AtomicReference<>(Duration.ZERO);
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.now().plus(shift.get());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.conveyor.testkit.TestDatabases#both")
+    void aRuleThatOutlivesItsTimeoutFailsAndItsConditionWithIt(String kind) throws Exception {
+        ShiftedClock clock = new ShiftedClock();
+        Path dataDir = Files.createTempDirectory("conveyor-rule-timeout-");
+        ServerConfig config = ServerConfig.embedded(dataDir, 0)
+                .withAuth(ServerConfig.AuthSettings.administrator(TestCredentials.ACCESS_KEY_ID, TestCredentials.SECRET_ACCESS_KEY))
+                .withEngine(new ServerConfig.EngineSettings(true, 8, Duration.ofMinutes(30), Duration.ofMinutes(30), Duration.ofMillis(200)));
+        if (!"h2".equals(kind)) {
+            config = config.withDatabaseUrl(TestDatabases.freshUrl(kind));
+        }
+        try (ConveyorServer server = new ConveyorServer(config, clock).start();
+             CodePipelineClient client = ServerFixture.sdkClient(CodePipelineClient.builder(), server.endpoint())) {
+            ExecutionFixtures.putSource(server.objects(), Map.of("app.txt", "x\n"));
+            int nextYear = ZonedDateTime.now(ZoneOffset.UTC).getYear() + 1;
+            client.createPipeline(r -> r.pipeline(pipeline("timeout", "QUEUED",
+                    StageConditionsApiTest.beforeEntry(stage("Deploy", commands("Deploy", 1, "true")), Result.FAIL,
+                            StageConditionsApiTest.rule("NewYear", "DeploymentWindow", Map.of("Cron", "* 0 0 1 1 ? " + nextYear))
+                                    .toBuilder().timeoutInMinutes(5).build()))));
+            String id = ExecutionFixtures.createdExecution(client, "timeout");
+            await(() -> client.listRuleExecutions(r -> r.pipelineName("timeout")).ruleExecutionDetails(),
+                    rules -> !rules.isEmpty() && rules.getFirst().status() == RuleExecutionStatus.IN_PROGRESS,
+                    Duration.ofSeconds(30), "the rule to wait for its window");
+
+            clock.shift.set(Duration.ofMinutes(6));
+            await(() -> server.queries().executionById(id).status(), s -> s.isSettled(), Duration.ofSeconds(30),
+                    "the timers to time the rule out");
+            clock.shift.set(Duration.ZERO);
+
+            PipelineExecution failed = ExecutionFixtures.execution(client, "timeout", id);
+            assertThat(failed.status()).isEqualTo(PipelineExecutionStatus.FAILED);
+            assertThat(failed.statusSummary()).contains("entry condition of stage 'Deploy'").contains("timed out");
+            RuleExecutionDetail rule = client.listRuleExecutions(r -> r.pipelineName("timeout")).ruleExecutionDetails().getFirst();
+            assertThat(rule.status()).isEqualTo(RuleExecutionStatus.FAILED);
+            assertThat(rule.output().executionResult().errorDetails().message())
+                    .contains("did not finish within 5 minutes and timed out").contains("Waiting for the deployment window");
+        }
+    }
+}
