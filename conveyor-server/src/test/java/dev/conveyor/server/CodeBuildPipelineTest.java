@@ -165,7 +165,11 @@ class CodeBuildPipelineTest {
         assertThat(build.output().executionResult().externalExecutionUrl())
                 .as("a CodeBuild action's run links to its build's log on this server").isEqualTo(record.logs().deepLink())
                 .startsWith(fixture.endpoint() + "/conveyor/v1/builds/");
-        String log = new String(java.net.URI.create(record.logs().deepLink()).toURL().openStream().readAllBytes());
+        String log;
+        try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) { // the log endpoint wants a signature
+            log = http.send(dev.conveyor.testkit.TestSigner.request("GET", java.net.URI.create(record.logs().deepLink()), java.util.Map.of(), null,
+                    "logs").build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        }
         assertThat(log).contains("key is ***").doesNotContain("k3y-from-store").contains("Entering phase BUILD");
     }
 
