@@ -280,7 +280,7 @@ final class ApiReport {
                 + "CodePipeline_20150709.<Operation>`, a real SigV4 `Authorization` header by the "
                 + "benchmark's key, the administrator Conveyor is started with (Conveyor verifies it and its policies "
                 + "on every request; moto does not), and the same JSON body. GetPipeline asks for a pipeline "
-                + "chosen uniformly at random among the stored ones.");
+                + "chosen uniformly at random among the stored ones. What verifying costs: the Authentication section.");
         out.add("- **Pipelines**: " + String.format(Locale.ROOT, "%,d", options.pipelines()) + " three-stage "
                 + "pipelines shaped like the AWS CLI `create-pipeline` example: S3 source → CodeBuild build → "
                 + "CodeDeploy deploy, each with its own names. Conveyor is started with moto's account id "

@@ -178,8 +178,7 @@ class CodeBuildTest {
             assertThat(record.get("buildStatus").asText()).isEqualTo("SUCCEEDED");
             assertThat(record.get("phases")).hasSize(11);
             assertThat(aws.ok("codebuild", "list-reports").get("reports")).hasSize(1);
-            String log = new String(java.net.URI.create(record.at("/logs/deepLink").asText()).toURL().openStream().readAllBytes(),
-                    StandardCharsets.UTF_8);
+            String log = TestEnvironment.signedGet(java.net.URI.create(record.at("/logs/deepLink").asText()));
             assertThat(log).contains("installing with token ***").doesNotContain("remote-t0ken-value");
         }
     }

@@ -95,8 +95,7 @@ class RemoteAgentsTest {
                     "--filter", "pipelineExecutionId=" + ids.getFirst());
             String buildId = java.util.stream.StreamSupport.stream(actions.get("actionExecutionDetails").spliterator(), false)
                     .filter(d -> d.get("actionName").asText().equals("Build")).findFirst().orElseThrow().get("actionExecutionId").asText();
-            String log = new String(java.net.URI.create(server.endpoint() + "/conveyor/v1/logs/" + buildId).toURL().openStream().readAllBytes(),
-                    StandardCharsets.UTF_8);
+            String log = TestEnvironment.signedGet(java.net.URI.create(server.endpoint() + "/conveyor/v1/logs/" + buildId));
             assertThat(log).contains("$ sleep 0.5");
         }
     }

@@ -8,6 +8,18 @@ final class TestEnvironment {
     private TestEnvironment() {
     }
 
+    /** A GET of one of the server's log endpoints, signed with the test key (service {@code logs}); the body. */
+    static String signedGet(java.net.URI uri) throws Exception {
+        try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+            java.net.http.HttpResponse<String> response = http.send(dev.conveyor.testkit.TestSigner.request("GET", uri, Map.of(), null, "logs")
+                    .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new AssertionError("GET " + uri + " answered " + response.statusCode() + ": " + response.body());
+            }
+            return response.body();
+        }
+    }
+
     /** Credentials the standard way (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY): the test key pair, no profile. */
     static void signWithTestCredentials(ProcessBuilder builder) {
         Map<String, String> env = builder.environment();

@@ -28,6 +28,9 @@ public final class Authorizer {
     private final UserRepository users;
     private final RoleRepository roles;
     private final PolicyRepository policies;
+    /** Parsed documents by their text: the documents are read on every request (so a change applies at once), parsed once. */
+    private final java.util.concurrent.ConcurrentHashMap<String, dev.conveyor.iam.policy.PolicyDocument> parsed =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public Authorizer(UserRepository users, RoleRepository roles, PolicyRepository policies) {
         this.users = users;
@@ -58,14 +61,26 @@ public final class Authorizer {
             case Principal.Account a -> List.of();
         };
         for (var version : policies.defaultVersions(attached)) {
-            result.add(new NamedPolicy(version.policyArn(), PolicyParser.parse(version.document(), PolicyParser.Kind.IDENTITY)));
+            result.add(new NamedPolicy(version.policyArn(), parse(version.document())));
         }
         if (principal instanceof Principal.User u) {
             for (var inline : users.inlinePolicies(u.userName())) {
-                result.add(new NamedPolicy(inline.policyName(), PolicyParser.parse(inline.document(), PolicyParser.Kind.IDENTITY)));
+                result.add(new NamedPolicy(inline.policyName(), parse(inline.document())));
             }
         }
         return result;
+    }
+
+    private dev.conveyor.iam.policy.PolicyDocument parse(String document) {
+        dev.conveyor.iam.policy.PolicyDocument known = parsed.get(document);
+        if (known == null) {
+            known = PolicyParser.parse(document, PolicyParser.Kind.IDENTITY);
+            if (parsed.size() >= 10_000) {
+                parsed.clear();
+            }
+            parsed.put(document, known);
+        }
+        return known;
     }
 
     private Map<String, List<String>> principalContext(Principal principal) {

@@ -322,7 +322,7 @@ public final class ConveyorServer implements AutoCloseable {
         boolean enforced = config.auth().enforced();
         RequestAuthenticator signatures = enforced
                 ? new dev.conveyor.server.auth.SignatureAuthenticator(iam.signingKeys(), new dev.conveyor.server.auth.FailedAuthentications(clock,
-                        config.auth().maxFailuresPerMinute()), clock)
+                        config.auth().maxFailuresPerMinute()), clock, Clock.systemUTC())
                 : RequestAuthenticator.acceptAny();
         RequestAuthenticator authenticator = new JobCredentialAuthenticator(jobCredentialStore,
                 jobId -> engine.findJob(jobId).map(dev.conveyor.store.execution.JobRow::dataJson), signatures, clock);

@@ -48,10 +48,11 @@ public final class DemoPipeline {
         DemoSampleApp.seed(server.objects());
         Path deployRoot = deployRoot(dataDir);
         ObjectNode pipeline = declaration(deployRoot);
+        dev.conveyor.agent.RequestSigner signer = administrator(dataDir);
         try (HttpClient http = HttpClient.newHttpClient()) {
             ObjectNode create = JSON.createObjectNode();
             create.set("pipeline", pipeline);
-            HttpResponse<String> created = call(http, server, "CreatePipeline", create);
+            HttpResponse<String> created = call(http, server, signer, "CreatePipeline", create);
             if (created.statusCode() != 200) {
                 if (created.body().contains("PipelineNameInUseException")) {
                     return new Installation(false, null, deployRoot);
@@ -59,7 +60,8 @@ public final class DemoPipeline {
                 throw new IllegalStateException("the demo pipeline was refused: " + created.body());
             }
             // Creating a pipeline starts it (trigger CreatePipeline), as in CodePipeline: that is the demo's one run.
-            HttpResponse<String> listed = call(http, server, "ListPipelineExecutions", JSON.createObjectNode().put("pipelineName", NAME));
+            HttpResponse<String> listed = call(http, server, signer, "ListPipelineExecutions",
+                    JSON.createObjectNode().put("pipelineName", NAME));
             if (listed.statusCode() != 200) {
                 throw new IllegalStateException("the demo pipeline's executions cannot be listed: " + listed.body());
             }
@@ -94,12 +96,27 @@ public final class DemoPipeline {
         return pipeline;
     }
 
-    private static HttpResponse<String> call(HttpClient http, ConveyorServer server, String operation, JsonNode body)
-            throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(server.endpoint() + "/"))
-                .header("Content-Type", "application/x-amz-json-1.1")
-                .header("X-Amz-Target", "CodePipeline_20150709." + operation)
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();
-        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    /** Signs as the administrator, whose key the server wrote to {@code <dataDir>/admin-credentials} (issue 14). */
+    private static dev.conveyor.agent.RequestSigner administrator(Path dataDir) {
+        Path file = dataDir.resolve(dev.conveyor.iam.identity.AdministratorBootstrap.FILE_NAME);
+        java.util.Properties profile = new java.util.Properties();
+        try (var reader = java.nio.file.Files.newBufferedReader(file)) {
+            profile.load(reader); // INI: the key = value lines under its one [conveyor-admin] section read as properties
+        } catch (IOException e) {
+            throw new IllegalStateException("the demo signs as the administrator, whose key should be in " + file + ": " + e.getMessage(), e);
+        }
+        return new dev.conveyor.agent.RequestSigner(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(profile.getProperty("aws_access_key_id"),
+                        profile.getProperty("aws_secret_access_key"))), "us-east-1");
+    }
+
+    private static HttpResponse<String> call(HttpClient http, ConveyorServer server, dev.conveyor.agent.RequestSigner signer, String operation,
+                                             JsonNode body) throws IOException, InterruptedException {
+        URI uri = URI.create(server.endpoint() + "/");
+        byte[] payload = JSON.writeValueAsBytes(body);
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofByteArray(payload));
+        signer.sign("POST", uri, java.util.Map.of("Content-Type", "application/x-amz-json-1.1", "X-Amz-Target",
+                "CodePipeline_20150709." + operation), payload, "codepipeline").forEach(request::header);
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -12,7 +12,10 @@ import dev.conveyor.iam.store.SealedSecret;
 public final class SecretSealer {
     static final String KEY_ALIAS = "alias/conveyor-iam";
 
+    /** Opened secrets by key id and ciphertext: unwrapping a data key per request cost most of a signature check. */
+    private static final int MAX_OPENED = 10_000;
     private final SealedValues values;
+    private final java.util.concurrent.ConcurrentHashMap<String, String> opened = new java.util.concurrent.ConcurrentHashMap<>();
 
     public SecretSealer(Keyring keyring) {
         this.values = new SealedValues(keyring, KEY_ALIAS);
@@ -23,7 +26,21 @@ public final class SecretSealer {
         return new SealedSecret(sealed.key(), sealed.ciphertext());
     }
 
+    /**
+     * The secret sealed for {@code accessKeyId}. Remembered by key id and ciphertext (a changed or deleted key is a
+     * different ciphertext or no row at all, so what is remembered never outlives what is stored): the secrets are
+     * in this process's memory as long as the server runs, as they are while a request is verified.
+     */
     public String open(String accessKeyId, SealedSecret sealed) {
-        return values.open(accessKeyId, sealed.key(), sealed.ciphertext());
+        String cacheKey = accessKeyId + '\n' + sealed.ciphertext();
+        String secret = opened.get(cacheKey);
+        if (secret == null) {
+            secret = values.open(accessKeyId, sealed.key(), sealed.ciphertext());
+            if (opened.size() >= MAX_OPENED) {
+                opened.clear();
+            }
+            opened.put(cacheKey, secret);
+        }
+        return secret;
     }
 }

@@ -142,7 +142,7 @@ public final class OperationAuthorizer {
         if (WEBHOOK_OPERATIONS.contains(operation)) {
             String name = text(input.path("webhook"), "name");
             name = name != null ? name : text(input, "name") != null ? text(input, "name") : text(input, "webhookName");
-            return name == null ? "*" : arns.webhook(name);
+            return name == null ? arns.pipeline("*") : arns.webhook(name);
         }
         if (ACTION_TYPE_OPERATIONS.contains(operation)) {
             JsonNode id = input.has("actionType") ? input.path("actionType").path("id") : input;
@@ -150,7 +150,8 @@ public final class OperationAuthorizer {
             String category = text(id, "category");
             String provider = text(id, "provider");
             String version = text(id, "version");
-            return category == null || provider == null || version == null ? "*" : arns.actionType(owner, category, provider, version);
+            return category == null || provider == null || version == null ? arns.pipeline("*")
+                    : arns.actionType(owner, category, provider, version);
         }
         if (text(input, "resourceArn") != null) {
             return text(input, "resourceArn");
@@ -163,7 +164,9 @@ public final class OperationAuthorizer {
             pipeline = text(input, "name");
         }
         if (pipeline == null) {
-            return "*";
+            // No one pipeline (ListPipelines, the job operations…): every CodePipeline resource of the account, so
+            // that "Resource": "arn:aws:codepipeline:<region>:<account>:*" allows it as "*" does.
+            return arns.pipeline("*");
         }
         if ("PutApprovalResult".equals(operation) && text(input, "stageName") != null && text(input, "actionName") != null) {
             return arns.action(pipeline, text(input, "stageName"), text(input, "actionName"));

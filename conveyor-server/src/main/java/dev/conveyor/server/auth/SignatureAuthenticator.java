@@ -27,11 +27,23 @@ public final class SignatureAuthenticator implements RequestAuthenticator {
     private final SigningKeys keys;
     private final FailedAuthentications failures;
     private final Clock clock;
+    private final Clock signatureClock;
 
     public SignatureAuthenticator(SigningKeys keys, FailedAuthentications failures, Clock clock) {
+        this(keys, failures, clock, clock);
+    }
+
+    /**
+     * @param clock          the server's clock: temporary credentials expire by it
+     * @param signatureClock what a signature's time (15 minutes either way, a presigned URL's expiry) is checked
+     *                       against: the host's clock, as clients sign with theirs (the same clock in production;
+     *                       tests that move the server's clock forward keep signing with real time)
+     */
+    public SignatureAuthenticator(SigningKeys keys, FailedAuthentications failures, Clock clock, Clock signatureClock) {
         this.keys = keys;
         this.failures = failures;
         this.clock = clock;
+        this.signatureClock = signatureClock;
     }
 
     @Override
@@ -93,13 +105,11 @@ public final class SignatureAuthenticator implements RequestAuthenticator {
         }
         String declared = request.getHeader("x-amz-content-sha256");
         String bodyHash = declared == null && payloadHash != null ? payloadHash.get() : null;
-        // A signature's freshness is judged by the wall clock the client signed by, never by a clock a test has moved
-        // (schedules, sweeps); the server's clock still decides when temporary credentials expire.
-        Instant signedNear = Instant.now();
+        Instant signedNow = signatureClock.instant();
         SigV4Verifier.Result result = SigV4Verifier.verify(request, key.secretAccessKey(), bodyHash == null ? "UNSIGNED-PAYLOAD" : bodyHash,
-                signedNear);
+                signedNow);
         if (!result.valid()) {
-            throw refusal(result, request, signedNear);
+            throw refusal(result, request, signedNow);
         }
         ChunkSignatures chunks = SigV4Verifier.chunkSignatures(request, key.secretAccessKey());
         if (chunks != null) {
