@@ -118,12 +118,9 @@ class StageConditionsApiTest extends ServerApiTest {
                 .ruleExecutionDetails().stream().toList();
     }
 
+    /** A directory the test and this server's sandboxed jobs both write (markers, deployed files). */
     private static Path tempDir() {
-        try {
-            return Files.createTempDirectory("conditions-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return fixture.jobSharedDirectory("conditions");
     }
 
     // ---- beforeEntry
