@@ -222,7 +222,7 @@ function Conditions({ stage, state, ruleExecutions, onOverride }: {
               <span>{k.label}{k.key === 'onFailure' && stage.onFailure?.result ? ` (${stage.onFailure.result})` : ''}</span>
               <Status status={status} testId={`condition-status-${stage.name}-${k.type ?? 'ON_FAILURE'}`} />
               {k.type && status === 'InProgress' && executionId && (
-                <button className="small" onClick={() => onOverride(k.type!)} aria-label={`Override ${k.label.toLowerCase()} condition of ${stage.name}`}>Override condition</button>
+                <button className="small" onClick={() => onOverride(k.type!)} aria-label={`Override ${k.label.toLowerCase()} condition of ${stage.name}`} title="Override condition (OverrideStageCondition)">Override</button>
               )}
             </div>
             {rules.map((rule) => {
@@ -236,9 +236,9 @@ function Conditions({ stage, state, ruleExecutions, onOverride }: {
               return (
                 <div key={rule.name} className="rule" data-testid={`rule-${stage.name}-${rule.name}`}>
                   <div className="condition-line">
+                    <Status status={rstatus} testId={`rule-status-${stage.name}-${rule.name}`} />
                     <span className="rule-name">{rule.name}</span>
                     <span className="provider">{detail?.input?.ruleTypeId?.provider ?? rule.ruleTypeId?.provider}</span>
-                    <Status status={rstatus} testId={`rule-status-${stage.name}-${rule.name}`} />
                   </div>
                   <div className={`summary${rstatus === 'Failed' ? ' error' : ''}`} title={summary}>{summary ?? '\u00a0'}</div>
                 </div>
