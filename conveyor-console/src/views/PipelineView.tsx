@@ -237,10 +237,11 @@ function Conditions({ stage, state, ruleExecutions, onOverride }: {
                 <div key={rule.name} className="rule" data-testid={`rule-${stage.name}-${rule.name}`}>
                   <div className="condition-line">
                     <Status status={rstatus} testId={`rule-status-${stage.name}-${rule.name}`} />
-                    <span className="rule-name">{rule.name}</span>
-                    <span className="provider">{detail?.input?.ruleTypeId?.provider ?? rule.ruleTypeId?.provider}</span>
+                    <span className="rule-name" title={rule.name}>{rule.name}</span>
                   </div>
-                  <div className={`summary${rstatus === 'Failed' ? ' error' : ''}`} title={summary}>{summary ?? '\u00a0'}</div>
+                  <div className={`summary${rstatus === 'Failed' ? ' error' : ''}`} title={summary}>
+                    <span className="provider">{detail?.input?.ruleTypeId?.provider ?? rule.ruleTypeId?.provider}</span>{summary && <> · {summary}</>}
+                  </div>
                 </div>
               );
             })}
