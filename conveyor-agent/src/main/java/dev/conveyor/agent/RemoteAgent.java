@@ -33,10 +33,16 @@ public final class RemoteAgent implements AutoCloseable {
     /** @param signer signs the agent's calls with its own key (by default the standard AWS credential chain) */
     public RemoteAgent(URI server, CaBundle trust, RequestSigner signer, String region, String workerId, Set<String> labels, int capacity,
                        Path workDir, Duration lease) {
+        this(server, trust, signer, region, workerId, labels, capacity, workDir, lease, java.util.List.of());
+    }
+
+    /** @param jobWritablePaths host directories jobs may write besides their workspaces (they run sandboxed) */
+    public RemoteAgent(URI server, CaBundle trust, RequestSigner signer, String region, String workerId, Set<String> labels, int capacity,
+                       Path workDir, Duration lease, java.util.List<Path> jobWritablePaths) {
         this.api = new AgentApiClient(server, trust, signer);
         this.channel = new HttpJobChannel(api);
         this.agent = new Agent(workerId, labels, channel, new RemoteArtifactStore(channel, server, region, trust),
-                BuiltInProviders.workers(), capacity, workDir.resolve("logs"), workDir.resolve("workspaces"), lease);
+                BuiltInProviders.workers(dev.conveyor.providers.sandbox.JobSandbox.detect(jobWritablePaths)), capacity, workDir.resolve("logs"), workDir.resolve("workspaces"), lease);
     }
 
     public RemoteAgent start() {

@@ -18,8 +18,10 @@ final class ApiReport {
     private static final double TARGET_RPS = 20_000;
     private static final double TARGET_RATIO = 80;
     private static final double TARGET_P99_MS = 5;
-    private static final long TARGET_HEAP_BYTES = 512L << 20;
+    /** Issue 20: with 10,000 pipelines and 100,000 executions, heap under 128 MiB and healthy in under 1 s. */
+    private static final long TARGET_HEAP_BYTES = 128L << 20;
     private static final Duration TARGET_START = Duration.ofSeconds(2);
+    private static final Duration TARGET_START_WITH_HISTORY = Duration.ofSeconds(1);
 
     private final BenchOptions options;
     private final MachineInfo machine;
@@ -133,7 +135,7 @@ final class ApiReport {
                 out.add("| GetPipeline ≥ 80× moto's throughput | " + ratio(c.requestsPerSecond(), m.requestsPerSecond())
                         + " | " + met(r >= TARGET_RATIO) + " |");
             }
-            out.add("| GetPipeline p99 < 5 ms | " + ms(c.percentileMillis(99)) + " ms | "
+            out.add("| GetPipeline p99 < 5 ms (closed loop at saturation; the open-loop targets are below) | " + ms(c.percentileMillis(99)) + " ms | "
                     + met(c.percentileMillis(99) < TARGET_P99_MS) + " |");
             out.add("| GetPipeline without errors | " + (c.errors() + c.warmupErrors()) + " | " + met(!c.hasErrors()) + " |");
             missed = c.requestsPerSecond() < TARGET_RPS || c.percentileMillis(99) >= TARGET_P99_MS
@@ -146,13 +148,13 @@ final class ApiReport {
             missed |= !fast;
         }
         if (history != null) {
-            boolean fast = history.restartToHealthy().compareTo(TARGET_START) < 0;
+            boolean fast = history.restartToHealthy().compareTo(TARGET_START_WITH_HISTORY) < 0;
             boolean small = history.heap().usedBytes() < TARGET_HEAP_BYTES;
             out.add("| Launch to healthy with " + count(history.pipelines()) + " pipelines and " + count(history.executions())
-                    + " executions stored < 2 s | " + seconds(history.restartToHealthy()) + busy(history.restartCpu()) + " | "
+                    + " executions stored < 1 s | " + seconds(history.restartToHealthy()) + busy(history.restartCpu()) + " | "
                     + met(fast) + " |");
             out.add("| Java heap in use with " + count(history.pipelines()) + " pipelines and " + count(history.executions())
-                    + " executions < 512 MiB | " + mib(history.heap().usedBytes()) + " | " + met(small) + " |");
+                    + " executions < 128 MiB | " + mib(history.heap().usedBytes()) + " | " + met(small) + " |");
             missed |= !fast || !small;
         }
         out.add("");
@@ -275,8 +277,9 @@ final class ApiReport {
                 + "GetPipeline/s on this machine.");
         out.add("- **Identical requests**: both servers receive byte-identical requests except for the port in "
                 + "`Host`: `POST /`, `Content-Type: application/x-amz-json-1.1`, `X-Amz-Target: "
-                + "CodePipeline_20150709.<Operation>`, an `Authorization` header shaped like SigV4 with a dummy "
-                + "signature (neither server verifies it) and the same JSON body. GetPipeline asks for a pipeline "
+                + "CodePipeline_20150709.<Operation>`, a real SigV4 `Authorization` header by the "
+                + "benchmark's key, the administrator Conveyor is started with (Conveyor verifies it and its policies "
+                + "on every request; moto does not), and the same JSON body. GetPipeline asks for a pipeline "
                 + "chosen uniformly at random among the stored ones.");
         out.add("- **Pipelines**: " + String.format(Locale.ROOT, "%,d", options.pipelines()) + " three-stage "
                 + "pipelines shaped like the AWS CLI `create-pipeline` example: S3 source → CodeBuild build → "

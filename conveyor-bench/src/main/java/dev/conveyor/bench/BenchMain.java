@@ -29,6 +29,9 @@ public final class BenchMain {
     private final BenchOptions options;
     private final Path workDir;
     private final LoadDriver driver;
+    private final OpenLoopDriver openLoopDriver;
+    /** GetPipeline on Conveyor at half its saturated rate, open loop; null when GetPipeline was not run. */
+    private OpenLoopDriver.Result openLoop;
     private final PipelineLoader loader;
     private final Path java;
     private final HeapProbe heapProbe;
@@ -37,6 +40,7 @@ public final class BenchMain {
         this.options = options;
         this.workDir = workDir;
         this.driver = new LoadDriver(options.clients(), options.warmup(), options.duration());
+        this.openLoopDriver = new OpenLoopDriver(options.clients(), options.warmup(), options.duration());
         this.loader = new PipelineLoader(options.loaders());
         // The servers run on the JDK that runs the benchmark (bin/bench picks it), and jcmd must match it.
         Path javaHome = Path.of(System.getProperty("java.home"));
@@ -76,6 +80,10 @@ public final class BenchMain {
         if (!Files.isRegularFile(options.conveyorJar()) && options.runs(BenchOptions.CONVEYOR)) {
             throw new IllegalStateException("no " + options.conveyorJar() + "; build it first (bin/bench does)");
         }
+        if (options.profileDir() != null) {
+            Files.createDirectories(options.profileDir());
+            log("recording Conveyor into %s (JFR and -Xlog:safepoint,gc; one file each per server process)", options.profileDir());
+        }
         MachineInfo machine = MachineInfo.collect();
         log("%d cores, %d MiB, %s; %s; load average %s", machine.cores(), machine.memoryBytes() >> 20,
                 machine.jdk(), machine.moto(), machine.loadAverageAtStart());
@@ -87,15 +95,18 @@ public final class BenchMain {
             results.add(runMoto());
         }
         ApiReport report = new ApiReport(options, machine, results);
+        String api = report.apiSection() + (openLoop == null ? "" : "\n" + openLoopSection(openLoop, options.clients()));
         System.out.println();
-        System.out.println(report.apiSection());
+        System.out.println(api);
         if (options.report() != null) {
             new ReportWriter(options.report()).replaceSections(Map.of(
                     "machine", report.machineSection(),
-                    "api", report.apiSection()));
+                    "api", api));
             log("wrote %s", options.report());
         }
-        boolean errors = results.stream().flatMap(r -> r.loads().stream()).anyMatch(LoadResult::hasErrors);
+        recordTargets(results);
+        boolean errors = results.stream().flatMap(r -> r.loads().stream()).anyMatch(LoadResult::hasErrors)
+                || openLoop != null && openLoop.errors() > 0;
         if (errors) {
             log("SOME REQUESTS FAILED: see the Errors column");
         }
@@ -226,7 +237,11 @@ public final class BenchMain {
         for (String id : Workload.ALL_IDS) {
             Workload workload = Workload.named(id, options.pipelines());
             if (options.workloads().contains(id) && (jvm || !workload.conveyorOnly())) {
-                loads.add(measure(workload, server));
+                LoadResult saturated = measure(workload, server);
+                loads.add(saturated);
+                if (jvm && id.equals(Workload.GET_PIPELINE)) {
+                    openLoop = measureOpenLoop(workload, server, saturated.requestsPerSecond() / 2);
+                }
             }
         }
         return new ServerResults(server.name(), server.command(), healthy, null, null, options.pipelines(), loadTime,
@@ -250,6 +265,92 @@ public final class BenchMain {
             }
         } while (attempts.getLast().cpu().disturbed() && attempts.size() <= options.retries());
         return attempts.stream().min(Comparator.comparingDouble(r -> r.cpu().otherCores())).orElseThrow();
+    }
+
+    /**
+     * Offers {@code workload} at a constant {@code perSecond} (half the saturated rate just measured, as issue 20
+     * asks), latency from each request's intended send time ({@link OpenLoopDriver}).
+     */
+    private OpenLoopDriver.Result measureOpenLoop(Workload workload, ServerProcess server, double perSecond)
+            throws InterruptedException {
+        OpenLoopDriver.Result r = openLoopDriver.run(workload, server, perSecond);
+        log("%s %s open loop at %s req/s offered (%s completed/s): p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.1f ms, "
+                        + "%d errors, at most %d due requests waiting for a connection; CPU cores: driver %.2f, server %.2f, other %.2f%s",
+                server.name(), workload.id(), String.format(Locale.ROOT, "%,.0f", perSecond),
+                String.format(Locale.ROOT, "%,.0f", r.achievedPerSecond()), r.percentileMillis(50), r.percentileMillis(99),
+                r.percentileMillis(99.9), r.maxMillis(), r.errors(), r.maxQueued(), r.cpu().clientCores(),
+                r.cpu().serverCores(), r.cpu().otherCores(), r.cpu().disturbed() ? "  DISTURBED by other processes" : "");
+        for (OpenLoopDriver.Slow slow : r.slowest()) {
+            log("%s %s open loop: slow request due at %s took %.1f ms", server.name(), workload.id(), slow.due(), slow.nanos() / 1e6);
+        }
+        return r;
+    }
+
+    private static String openLoopSection(OpenLoopDriver.Result r, int connections) {
+        return String.format(Locale.ROOT, """
+                ### GetPipeline at half the saturated rate (open loop)
+
+                %s requests/s offered at a constant rate over %d keep-alive connections (%,d requests due in %.1f s; %,d \
+                answered); latency from each request's intended send time, so requests delayed by a stall count with their \
+                wait (wrk2's correction of coordinated omission). Milliseconds.
+
+                | p50 | p90 | p99 | p99.9 | max | Errors | Most due requests waiting for a connection | CPU cores: driver / server / other |
+                |---:|---:|---:|---:|---:|---:|---:|---|
+                | %.3f | %.3f | %.3f | %.3f | %.1f | %d | %d | %.2f / %.2f / %.2f |
+                """, String.format(Locale.ROOT, "%,.0f", r.offeredPerSecond()), connections, r.due(), r.window().toMillis() / 1000.0,
+                r.completed(), r.percentileMillis(50), r.percentileMillis(90), r.percentileMillis(99), r.percentileMillis(99.9),
+                r.maxMillis(), r.errors(), r.maxQueued(), r.cpu().clientCores(), r.cpu().serverCores(), r.cpu().otherCores());
+    }
+
+    /** Appends what this run measured to the targets file {@code bin/bench} prints the table from ({@link Targets}). */
+    private void recordTargets(List<ServerResults> results) {
+        ServerResults conveyor = results.stream().filter(r -> r.server().equals("Conveyor")).findFirst().orElse(null);
+        ServerResults moto = results.stream().filter(r -> r.server().equals("moto")).findFirst().orElse(null);
+        if (conveyor == null) {
+            return;
+        }
+        LoadResult get = conveyor.load(Workload.GET_PIPELINE);
+        if (get != null) {
+            Targets.record("api.get.saturated", get.requestsPerSecond(), null);
+            Targets.record("api.get.closed.p99", get.percentileMillis(99), null);
+            LoadResult motoGet = moto == null ? null : moto.load(Workload.GET_PIPELINE);
+            if (motoGet != null && motoGet.requestsPerSecond() > 0) {
+                Targets.record("api.get.moto", get.requestsPerSecond() / motoGet.requestsPerSecond(),
+                        String.format(Locale.ROOT, "moto %,.0f req/s", motoGet.requestsPerSecond()));
+            }
+            long errors = get.errors() + get.warmupErrors() + (openLoop == null ? 0 : openLoop.errors());
+            Targets.record("api.get.errors", errors, null);
+        }
+        if (openLoop != null) {
+            String offered = String.format(Locale.ROOT, "at %,.0f req/s", openLoop.offeredPerSecond());
+            Targets.record("api.get.open.p99", openLoop.percentileMillis(99), offered);
+            Targets.record("api.get.open.p999", openLoop.percentileMillis(99.9), offered);
+        }
+        record(conveyor.load(Workload.LIST_PIPELINES), "api.list.saturated");
+        record(conveyor.load(Workload.LIST_PIPELINES_100), "api.list100.saturated");
+        record(conveyor.load(Workload.GET_PIPELINE_STATE), "api.state.saturated");
+        Targets.record("api.start.empty", conveyor.startToHealthy().toMillis() / 1000.0, null);
+        if (conveyor.restartToHealthy() != null) {
+            Targets.record("api.start.pipelines", conveyor.restartToHealthy().toMillis() / 1000.0,
+                    String.format(Locale.ROOT, "%,d pipelines", conveyor.pipelines()));
+        }
+        if (conveyor.heap() != null) {
+            Targets.record("api.heap.pipelines", conveyor.heap().usedBytes() / 1048576.0, null);
+        }
+        Targets.record("api.store.rate", conveyor.pipelines() / (conveyor.loadTime().toNanos() / 1e9), null);
+        HistoryResults history = conveyor.history();
+        if (history != null) {
+            String stored = String.format(Locale.ROOT, "%,d pipelines, %,d executions", history.pipelines(), history.executions());
+            Targets.record("api.start.history", history.restartToHealthy().toMillis() / 1000.0, stored);
+            Targets.record("api.heap.history", history.heap().usedBytes() / 1048576.0, stored);
+            Targets.record("api.history.reads", history.reads().perSecond(), null);
+        }
+    }
+
+    private static void record(LoadResult load, String target) {
+        if (load != null) {
+            Targets.record(target, load.requestsPerSecond(), null);
+        }
     }
 
     private static void log(String format, Object... args) {

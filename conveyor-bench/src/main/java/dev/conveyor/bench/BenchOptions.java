@@ -24,6 +24,7 @@ import java.util.List;
  * @param root           the project root (for the default jar location)
  * @param conveyorJar    the packaged conveyor command
  * @param serverJavaOptions JVM options for the Conveyor process (none by default: as a user starts it)
+ * @param profileDir     where the Conveyor process writes a JFR recording and its safepoint and GC log, or null
  * @param motoCommand    the moto server command
  * @param report         the Markdown document whose sections to rewrite, or null to only print
  * @param invokedAs      the command to print as "reproduce with"
@@ -31,7 +32,7 @@ import java.util.List;
  */
 record BenchOptions(int pipelines, int executions, int clients, Duration warmup, Duration duration, int loaders,
                     List<String> servers, List<String> workloads, int retries, Path root, Path conveyorJar,
-                    List<String> serverJavaOptions, String motoCommand, Path report, String invokedAs,
+                    List<String> serverJavaOptions, Path profileDir, String motoCommand, Path report, String invokedAs,
                     List<String> args) {
     static final String CONVEYOR = "conveyor";
     static final String MOTO = "moto";
@@ -51,6 +52,9 @@ record BenchOptions(int pipelines, int executions, int clients, Duration warmup,
               --root DIR             project root (default .)
               --conveyor-jar FILE    default <root>/conveyor-cli/target/conveyor-cli.jar
               --server-java-opts S   JVM options for the Conveyor process, space separated (default none)
+              --profile DIR          record the Conveyor process: a JFR recording (settings=profile) and a log of every
+                                     safepoint and GC pause (-Xlog:safepoint,gc) in DIR, one file each per process;
+                                     docs/benchmarks.md "Reading a profiled run" says how to read them
               --moto-command CMD     default moto_server
               --report FILE          rewrite the machine and API sections of this Markdown file (default: print only)
             Without arguments bin/bench runs everything and rewrites docs/benchmarks.md.
@@ -70,6 +74,7 @@ record BenchOptions(int pipelines, int executions, int clients, Duration warmup,
         Path jar = null;
         List<String> javaOptions = List.of();
         String moto = "moto_server";
+        Path profile = null;
         Path report = null;
         String invokedAs = null;
         List<String> args = Arrays.asList(argv);
@@ -96,6 +101,7 @@ record BenchOptions(int pipelines, int executions, int clients, Duration warmup,
                 case "--conveyor-jar" -> jar = Path.of(value);
                 case "--server-java-opts" -> javaOptions = value.isBlank() ? List.of()
                         : List.of(value.trim().split("\\s+"));
+                case "--profile" -> profile = Path.of(value).toAbsolutePath();
                 case "--moto-command" -> moto = value;
                 case "--report" -> report = Path.of(value);
                 case "--invoked-as" -> invokedAs = value;
@@ -105,6 +111,11 @@ record BenchOptions(int pipelines, int executions, int clients, Duration warmup,
         if (jar == null) {
             jar = root.resolve("conveyor-cli/target/conveyor-cli.jar");
         }
+        if (profile != null) {
+            List<String> withProfile = new ArrayList<>(javaOptions);
+            withProfile.addAll(profileOptions(profile));
+            javaOptions = List.copyOf(withProfile);
+        }
         if (executions < 0) {
             executions = (int) Math.min(Integer.MAX_VALUE, 10L * pipelines);
         }
@@ -113,7 +124,19 @@ record BenchOptions(int pipelines, int executions, int clients, Duration warmup,
         }
         return new BenchOptions(pipelines, executions, clients, Duration.ofMillis((long) (warmup * 1000)),
                 Duration.ofMillis((long) (duration * 1000)), loaders, servers, workloads, retries, root, jar,
-                javaOptions, moto, report, invokedAs.trim(), List.copyOf(args));
+                javaOptions, profile, moto, report, invokedAs.trim(), List.copyOf(args));
+    }
+
+    /**
+     * The JVM options that record a Conveyor process for {@code --profile}: JFR with the profile settings (method
+     * samples every 10–20 ms, thread parks, socket and file I/O, GC, safepoints), dumped when the process exits; and
+     * the unified log of every safepoint (time to reach it, time in it) and GC pause, with wall-clock and uptime
+     * stamps to line them up with the load driver's slowest requests. {@code %p} is the process id: the benchmark
+     * starts Conveyor several times (first start, restart, with history).
+     */
+    static List<String> profileOptions(Path dir) {
+        return List.of("-XX:StartFlightRecording=filename=" + dir.resolve("conveyor-%p.jfr") + ",settings=profile,dumponexit=true",
+                "-Xlog:safepoint=info,gc=info:file=" + dir.resolve("vm-%p.log") + ":time,uptimemillis,level,tags");
     }
 
     boolean runs(String server) {

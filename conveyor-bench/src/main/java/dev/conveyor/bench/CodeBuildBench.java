@@ -82,6 +82,7 @@ public final class CodeBuildBench {
             delete(memory);
         }
         delete(disk);
+        Targets.record("codebuild.first", percentile(figures.getFirst().total(), 50), figures.getFirst().scenario());
         String section = section(machine, figures, runs);
         System.out.println(section);
         if (report != null) {

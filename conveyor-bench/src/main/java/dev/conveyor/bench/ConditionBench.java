@@ -97,6 +97,8 @@ public final class ConditionBench {
         List<Figures> figures = new ArrayList<>();
         figures.add(measure("embedded H2", null));
         figures.add(measure("PostgreSQL", PostgresServer.shared().createDatabase()));
+        Targets.record("cond.h2.one", figures.get(0).perEntryCondition(), null);
+        Targets.record("cond.pg.one", figures.get(1).perEntryCondition(), null);
         String section = section(figures);
         System.out.println(section);
         if (report != null) {

@@ -40,6 +40,10 @@ final class AgentCommand implements Callable<Integer> {
             + "(default: $AWS_CA_BUNDLE, else the system's), e.g. the server's <data-dir>/tls/ca.pem.")
     Path caBundle;
 
+    @Option(names = "--job-writable-dir", paramLabel = "DIR", description = "A host directory jobs may write besides their "
+            + "workspace (repeatable); they run sandboxed and see nothing else of the host (docs/security.md).")
+    java.util.List<Path> jobWritableDirs = new java.util.ArrayList<>();
+
     @Option(names = "--profile", description = "The AWS profile holding the agent's own access key (default: $AWS_PROFILE; "
             + "without one, the standard chain: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, the default profile, …).")
     String profile;
@@ -54,7 +58,7 @@ final class AgentCommand implements Callable<Integer> {
                 : software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider.builder().profileName(profile).build();
         RemoteAgent agent = new RemoteAgent(server, dev.conveyor.agent.CaBundle.resolve(caBundle),
                 new dev.conveyor.agent.RequestSigner(credentials, region), region, workerId, AgentLabels.parse(labels), capacity, workDir,
-                Duration.ofSeconds(leaseSeconds)).start();
+                Duration.ofSeconds(leaseSeconds), jobWritableDirs).start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             agent.close();

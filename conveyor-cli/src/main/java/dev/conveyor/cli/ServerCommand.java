@@ -94,6 +94,20 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--no-http", description = "Serve HTTPS only: no plain HTTP listener on --port.")
     boolean noHttp;
 
+    @Option(names = "--job-writable-dir", paramLabel = "DIR", description = "A host directory jobs may write besides their "
+            + "workspace (repeatable), e.g. a deployment target; they run sandboxed and never see the data dir (docs/security.md).")
+    java.util.List<Path> jobWritableDirs = new java.util.ArrayList<>();
+
+    @Option(names = "--smtp-host", description = "The SMTP server e-mail notifications (SNS email and email-json subscriptions) "
+            + "are sent through; without it, e-mail deliveries fail and are dead-lettered.")
+    String smtpHost;
+
+    @Option(names = "--smtp-port", defaultValue = "25", description = "Its port (default: ${DEFAULT-VALUE}).")
+    int smtpPort;
+
+    @Option(names = "--smtp-from", defaultValue = "conveyor@localhost", description = "The sender of notification e-mail (default: ${DEFAULT-VALUE}).")
+    String smtpFrom;
+
     @Option(names = "--auth", defaultValue = "sigv4", paramLabel = "sigv4|none", description = "sigv4 (default): every request "
             + "must be signed (SigV4) with a key IAM holds and be allowed by its policies; none: no authentication at all, for "
             + "throwaway local use (a loud warning; refused with a non-loopback --bind).")
@@ -129,9 +143,11 @@ final class ServerCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
         }
+        // The demo's Deploy stage writes its releases there: the one host directory its sandboxed commands may write.
         ConveyorServer server;
         try {
-            server = new ConveyorServer(config).start();
+            server = new ConveyorServer(config).allowJobsToWrite(jobWritable())
+                    .withEvents(dev.conveyor.server.events.EventSettings.defaults().withSmtp(smtpHost, smtpPort, smtpFrom)).start();
         } catch (IllegalStateException e) {
             if (e.getMessage() != null && e.getMessage().startsWith("--auth none")) {
                 throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
@@ -158,6 +174,14 @@ final class ServerCommand implements Callable<Integer> {
         }
         stopped.await();
         return 0;
+    }
+
+    private java.util.List<Path> jobWritable() {
+        java.util.List<Path> paths = new java.util.ArrayList<>(jobWritableDirs);
+        if (demo) {
+            paths.add(DemoPipeline.deployRoot(dataDir));
+        }
+        return paths;
     }
 
     private ServerConfig.AuthSettings authSettings() {

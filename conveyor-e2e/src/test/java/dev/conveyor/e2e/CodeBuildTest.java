@@ -251,7 +251,7 @@ class CodeBuildTest {
         Git.run(app, "add", ".");
         Git.run(app, "commit", "-q", "-m", "A greeting app");
         String commit = Git.run(app, "rev-parse", "HEAD").strip();
-        Git.run(app, "push", endpoint + "/v1/repos/" + repository, "main");
+        Git.asAdministrator(app, work.resolve("data"), "push", endpoint + "/v1/repos/" + repository, "main");
         return commit;
     }
 

@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -60,6 +61,17 @@ final class ConveyorProcess implements AutoCloseable {
         // The administrator is the test key pair every test client signs with (issue 14).
         builder.environment().put("CONVEYOR_ADMIN_ACCESS_KEY_ID", dev.conveyor.testkit.TestCredentials.ACCESS_KEY_ID);
         builder.environment().put("CONVEYOR_ADMIN_SECRET_ACCESS_KEY", dev.conveyor.testkit.TestCredentials.SECRET_ACCESS_KEY);
+        return new ConveyorProcess(builder.start());
+    }
+
+    /** The same, with {@code environment} added to the server process's environment. */
+    static ConveyorProcess startWithEnvironment(Map<String, String> environment, Path dataDir, String... extraArgs) throws Exception {
+        List<String> command = PackagedCli.command(List.of(), "server", "--port", "0", "--data-dir", dataDir.toString());
+        command.addAll(List.of(extraArgs));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("CONVEYOR_ADMIN_ACCESS_KEY_ID", dev.conveyor.testkit.TestCredentials.ACCESS_KEY_ID);
+        builder.environment().put("CONVEYOR_ADMIN_SECRET_ACCESS_KEY", dev.conveyor.testkit.TestCredentials.SECRET_ACCESS_KEY);
+        builder.environment().putAll(environment);
         return new ConveyorProcess(builder.start());
     }
 

@@ -36,28 +36,36 @@ class CrashRecoveryTest {
                   {"name": "Build", "actions": [{"name": "Build",
                      "actionTypeId": {"category": "Compute", "owner": "AWS", "provider": "Commands", "version": "1"},
                      "inputArtifacts": [{"name": "Src"}],
-                     "commands": ["echo $$ >> %1$s/shells", "echo started >> %1$s/runs",
+                     "commands": ["echo started >> %1$s/runs",
                                   "until [ -e %1$s/go ]; do sleep 0.1; done", "echo finished >> %1$s/runs"]}]}
                  ]}}""".formatted(marks);
         Path definition = work.resolve("crash.json");
         Files.writeString(definition, pipeline);
 
         String executionId;
-        try (ConveyorProcess first = ConveyorProcess.start(dataDir)) {
+        // The action runs sandboxed: the marks directory is the one host directory it may write.
+        List<Long> killedShells;
+        try (ConveyorProcess first = ConveyorProcess.start(dataDir, "--job-writable-dir", marks.toString())) {
             AwsCli aws = new AwsCli(first.endpoint(), work);
             S3Sources.putZip(aws, work, "crash-sources", "app.zip", "app.txt", "hello\n");
             aws.ok("codepipeline", "create-pipeline", "--cli-input-json", "file://" + definition);
             executionId = Executions.createdExecution(aws, "crash"); // creating the pipeline started it
             awaitLines(marks.resolve("runs"), List.of("started"), Duration.ofSeconds(60));
+            // The action's shells as the host sees them (inside its sandbox, $$ is a pid of its own namespace).
+            String workspaces = dataDir.toAbsolutePath() + "/workspaces/";
+            killedShells = ProcessHandle.allProcesses().filter(p -> p.info().commandLine()
+                    .filter(c -> c.contains("bash " + workspaces) && c.endsWith("/commands.sh")).isPresent())
+                    .map(ProcessHandle::pid).toList();
+            assertThat(killedShells).as("the action's shell, seen from the host").isNotEmpty();
             first.kill();
         }
         // The action waits for "go", which the test creates only once the killed run's shell is known to be dead: no
         // timing decides whether the killed run could still write "finished".
-        long killedShell = Long.parseLong(Files.readAllLines(marks.resolve("shells")).getFirst().strip());
-
-        try (ConveyorProcess second = ConveyorProcess.start(dataDir)) {
+        try (ConveyorProcess second = ConveyorProcess.start(dataDir, "--job-writable-dir", marks.toString())) {
             AwsCli aws = new AwsCli(second.endpoint(), work);
-            awaitDead(killedShell, Duration.ofSeconds(30));
+            for (long killedShell : killedShells) {
+                awaitDead(killedShell, Duration.ofSeconds(30));
+            }
             awaitLines(marks.resolve("runs"), List.of("started", "started"), Duration.ofSeconds(60));
             Files.createFile(marks.resolve("go"));
             JsonNode execution = Executions.awaitSettled(aws, "crash", executionId, Duration.ofSeconds(90));

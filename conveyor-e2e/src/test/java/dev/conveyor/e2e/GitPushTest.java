@@ -81,7 +81,7 @@ class GitPushTest {
             Git.run(app, "add", ".");
             Git.run(app, "commit", "-q", "-m", "Say hello");
             String commit = Git.run(app, "rev-parse", "HEAD").strip();
-            String pushed = Git.run(app, "push", server.endpoint() + "/v1/repos/hello-app", "main");
+            String pushed = Git.asAdministrator(app, work.resolve("data"), "push", server.endpoint() + "/v1/repos/hello-app", "main");
             assertThat(pushed).contains("started pipeline hello-app");
 
             JsonNode executions = aws.ok("codepipeline", "list-pipeline-executions", "--pipeline-name", "hello-app")
@@ -124,10 +124,13 @@ class GitPushTest {
     @Test
     void aHostileCommitMessageAndAHostileVariableFromTheAwsCliArePrintedNotRun() throws Exception {
         ConveyorProcess.requireCommand("git");
-        Path mark = work.resolve("injected");
-        Path out = Files.createDirectories(work.resolve("out"));
+        // The commands run sandboxed: this is the one host directory they may write (where an injection would land too).
+        Path shared = Files.createDirectories(work.resolve("shared"));
+        Path mark = shared.resolve("injected");
+        Path out = Files.createDirectories(shared.resolve("out"));
+        Files.setPosixFilePermissions(out, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
         String hostile = "'\"; touch " + mark + "; echo $(touch " + mark + ") `touch " + mark + "` '";
-        try (ConveyorProcess server = ConveyorProcess.start(work.resolve("data"))) {
+        try (ConveyorProcess server = ConveyorProcess.start(work.resolve("data"), "--job-writable-dir", shared.toString())) {
             AwsCli aws = new AwsCli(server.endpoint(), work);
             ObjectNode definition = (ObjectNode) JSON.readTree(pipelineJson("hostile",
                     source("CodeCommit", "RepositoryName", "hostile", "BranchName", "main", "PollForSourceChanges", "false"),
@@ -144,7 +147,7 @@ class GitPushTest {
             Git.run(app, "add", ".");
             String message = "Fix " + hostile + "\n\nbody \"; touch " + mark + "; \"";
             Git.run(app, "commit", "-q", "-m", message);
-            assertThat(Git.run(app, "push", server.endpoint() + "/v1/repos/hostile", "main")).contains("started pipeline hostile");
+            assertThat(Git.asAdministrator(app, work.resolve("data"), "push", server.endpoint() + "/v1/repos/hostile", "main")).contains("started pipeline hostile");
             String pushed = aws.ok("codepipeline", "list-pipeline-executions", "--pipeline-name", "hostile")
                     .at("/pipelineExecutionSummaries/0/pipelineExecutionId").asText();
             JsonNode first = awaitSettled(aws, "hostile", pushed);

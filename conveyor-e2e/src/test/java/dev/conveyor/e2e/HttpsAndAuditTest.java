@@ -84,7 +84,7 @@ class HttpsAndAuditTest {
             Files.writeString(repo.resolve("README"), "audited\n");
             Git.run(repo, "add", ".");
             Git.run(repo, "commit", "-q", "-m", "first");
-            Git.run(repo, "push", server.endpoint() + "/v1/repos/audited-repo", "main");
+            Git.asAdministrator(repo, work.resolve("data"), "push", server.endpoint() + "/v1/repos/audited-repo", "main");
 
             JsonNode events = null;
             Instant until = Instant.now().plusSeconds(30);
@@ -111,6 +111,7 @@ class HttpsAndAuditTest {
             assertThat(push).singleElement().satisfies(e -> {
                 assertThat(e.get("EventName").asText()).isEqualTo("GitPush");
                 assertThat(e.get("EventSource").asText()).isEqualTo("codecommit.amazonaws.com");
+                assertThat(e.get("Username").asText()).as("pushed with the administrator's key").isEqualTo("admin");
             });
 
             ConveyorCli.Result audit = new ConveyorCli(server.endpoint(), work).run("audit", "--since", "1h");

@@ -68,8 +68,10 @@ class RemoteAgentsTest {
     void twoAgentsShareAStreamOfBuildsAndNoJobRunsTwice() throws Exception {
         Path marks = Files.createDirectories(work.resolve("marks"));
         try (ConveyorProcess server = ConveyorProcess.start(work.resolve("data"), "--no-embedded-agent");
-             AgentProcess a = AgentProcess.start(server.endpoint(), "agent-a", work.resolve("agent-a"), "--capacity", "2");
-             AgentProcess b = AgentProcess.start(server.endpoint(), "agent-b", work.resolve("agent-b"), "--capacity", "2")) {
+             AgentProcess a = AgentProcess.start(server.endpoint(), "agent-a", work.resolve("agent-a"), "--capacity", "2",
+                     "--job-writable-dir", marks.toString());
+             AgentProcess b = AgentProcess.start(server.endpoint(), "agent-b", work.resolve("agent-b"), "--capacity", "2",
+                     "--job-writable-dir", marks.toString())) {
             AwsCli aws = new AwsCli(server.endpoint(), work);
             seedSource(aws);
             aws.ok("codepipeline", "create-pipeline", "--cli-input-json", "file://" + pipeline("stream",
@@ -103,7 +105,8 @@ class RemoteAgentsTest {
     void anAgentKilledMidJobDoesNotLeaveTheExecutionStuck() throws Exception {
         Path marks = Files.createDirectories(work.resolve("marks"));
         try (ConveyorProcess server = ConveyorProcess.start(work.resolve("data"), "--no-embedded-agent", "--lease-seconds", "3");
-             AgentProcess first = AgentProcess.start(server.endpoint(), "agent-first", work.resolve("agent-first"), "--lease-seconds", "3")) {
+             AgentProcess first = AgentProcess.start(server.endpoint(), "agent-first", work.resolve("agent-first"), "--lease-seconds", "3",
+                     "--job-writable-dir", marks.toString())) {
             AwsCli aws = new AwsCli(server.endpoint(), work);
             seedSource(aws);
             aws.ok("codepipeline", "create-pipeline", "--cli-input-json", "file://" + pipeline("killed",
@@ -115,7 +118,8 @@ class RemoteAgentsTest {
                 Thread.sleep(50);
             }
             first.kill();
-            try (AgentProcess second = AgentProcess.start(server.endpoint(), "agent-second", work.resolve("agent-second"), "--lease-seconds", "3")) {
+            try (AgentProcess second = AgentProcess.start(server.endpoint(), "agent-second", work.resolve("agent-second"), "--lease-seconds", "3",
+                     "--job-writable-dir", marks.toString())) {
                 awaitAllSettled(aws, "killed", List.of(id), Duration.ofSeconds(90));
                 assertThat(status(aws, "killed", id)).isEqualTo("Succeeded");
                 List<String> runs = Files.readAllLines(marks.resolve("runs"));

@@ -88,7 +88,9 @@ public final class ExecutionEngine {
     private final JobSignal jobSignal = new JobSignal();
     private final JobDataContributors contributors = new JobDataContributors();
     private final Map<ActionTypeId, JobRequestHandler> requestHandlers = new ConcurrentHashMap<>();
+    private final Map<String, JobRequestHandler> requestHandlersByType = new ConcurrentHashMap<>();
     private final List<ExecutionListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<TransitionRecorder> recorders = new CopyOnWriteArrayList<>();
     // Stage conditions, rules, automatic retries and rollbacks (issue 16): kept in classes of their own.
     private final ConditionRepository conditionRepository = new ConditionRepository();
     private final RuleProviders ruleProviders;
@@ -138,6 +140,11 @@ public final class ExecutionEngine {
         listeners.add(listener);
     }
 
+    /** Adds a recorder that writes inside every engine transaction, before its commit (the events outbox). */
+    public void addTransitionRecorder(TransitionRecorder recorder) {
+        recorders.add(recorder);
+    }
+
     /** Adds data to every job of {@code type} as it is queued (see {@link JobDataContributor}); one per type. */
     public void contributeJobData(ActionTypeId type, JobDataContributor contributor) {
         contributors.register(type, contributor);
@@ -149,6 +156,14 @@ public final class ExecutionEngine {
     }
 
     /**
+     * Answers requests of one {@code "type"} that any job may make, whatever its action type (e.g. for its role's
+     * credentials); one handler per type, consulted before the action type's.
+     */
+    public void handleJobRequestsOfType(String requestType, JobRequestHandler handler) {
+        requestHandlersByType.put(requestType, handler);
+    }
+
+    /**
      * Routes a provider's request about its job to the handler of the job's action type. The worker must be the one
      * the job was last handed to; the job may have finished since.
      */
@@ -156,6 +171,10 @@ public final class ExecutionEngine {
         JobRow job = findJob(jobId).orElseThrow(() -> new JobNotFoundException("No job with id " + jobId, "jobId"));
         if (!workerId.equals(job.workerId())) {
             throw new InvalidJobStateException("Job " + jobId + " is not held by worker " + workerId);
+        }
+        JobRequestHandler common = request == null ? null : requestHandlersByType.get(request.path("type").asText(""));
+        if (common != null) {
+            return common.handle(job, request);
         }
         JobRequestHandler handler = requestHandlers.get(job.actionTypeId());
         if (handler == null) {
@@ -739,6 +758,9 @@ public final class ExecutionEngine {
             // for the lock must not stamp its changes before those of the transaction it waited for.
             ExecutionTx tx = new ExecutionTx(c, clock.instant());
             T value = work.run(tx, locked);
+            for (TransitionRecorder recorder : recorders) {
+                recorder.record(c, pipelineName, tx.changedExecutions, tx.now);
+            }
             done[0] = tx;
             return value;
         });
@@ -753,6 +775,7 @@ public final class ExecutionEngine {
         if (tx.jobsQueued) {
             jobSignal.signal();
         }
+        recorders.forEach(TransitionRecorder::committed);
         if (tx.rulesDue) {
             ruleRunner.wake();
         }

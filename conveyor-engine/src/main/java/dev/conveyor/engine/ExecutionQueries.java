@@ -52,6 +52,11 @@ public final class ExecutionQueries {
                         + "' has no execution with id " + executionId, "pipelineExecutionId"));
     }
 
+    /** The declaration of {@code pipelineName} at {@code version} (what an execution of that version runs). */
+    public dev.conveyor.model.pipeline.PipelineDeclaration declaration(String pipelineName, int version) {
+        return db.read(c -> declarations.get(c, pipelineName, version));
+    }
+
     /** An execution by id alone (in-process tools). */
     public PipelineExecutionRow executionById(String executionId) {
         return db.read(c -> executions.findExecution(c, executionId)).orElseThrow(() -> new PipelineExecutionNotFoundException(

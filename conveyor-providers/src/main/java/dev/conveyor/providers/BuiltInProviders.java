@@ -15,10 +15,10 @@ public final class BuiltInProviders {
     private BuiltInProviders() {
     }
 
-    /** Every built-in provider, reading sources from {@code objects}. */
-    public static List<ActionProvider> all(ObjectStore objects) {
+    /** Every built-in provider, reading sources from {@code objects}, running jobs' commands in {@code sandbox}. */
+    public static List<ActionProvider> all(ObjectStore objects, dev.conveyor.providers.sandbox.JobSandbox sandbox) {
         List<ActionProvider> all = new java.util.ArrayList<>(sources(objects));
-        all.addAll(workers());
+        all.addAll(workers(sandbox));
         return List.copyOf(all);
     }
 
@@ -29,7 +29,8 @@ public final class BuiltInProviders {
     }
 
     /** The providers that do builds and other work: they run on any agent, embedded or remote. */
-    public static List<ActionProvider> workers() {
-        return List.of(new CommandsProvider(), new CodeBuildProvider(CodeBuildProvider.BUILD), new CodeBuildProvider(CodeBuildProvider.TEST));
+    public static List<ActionProvider> workers(dev.conveyor.providers.sandbox.JobSandbox sandbox) {
+        return List.of(new CommandsProvider(sandbox), new CodeBuildProvider(CodeBuildProvider.BUILD, sandbox),
+                new CodeBuildProvider(CodeBuildProvider.TEST, sandbox));
     }
 }

@@ -106,6 +106,8 @@ public final class ConveyorServer implements AutoCloseable {
     private dev.conveyor.audit.AuditServices audit;
     private dev.conveyor.server.tls.SelfSignedCertificate.Files selfSigned;
     private FunctionServices functionServices;
+    private dev.conveyor.server.events.EventSettings eventSettings = dev.conveyor.server.events.EventSettings.defaults();
+    private dev.conveyor.events.EventServices eventServices;
     private dev.conveyor.cloudwatch.CloudWatchServices cloudWatch;
     private dev.conveyor.cloudwatch.CloudWatchServices.Settings cloudWatchSettings = dev.conveyor.cloudwatch.CloudWatchServices.Settings.defaults();
 
@@ -116,6 +118,23 @@ public final class ConveyorServer implements AutoCloseable {
 
     public ConveyorServer(ServerConfig config) {
         this(config, Clock.systemUTC());
+    }
+
+    private List<java.nio.file.Path> jobWritablePaths = List.of();
+
+    /**
+     * Host directories every job's sandbox may also write (the demo's deployment target); set before {@link #start()}.
+     * Nothing else of the host outside a job's workspace is writable to it, and the data directory is never visible.
+     */
+    public ConveyorServer allowJobsToWrite(List<java.nio.file.Path> paths) {
+        this.jobWritablePaths = List.copyOf(paths);
+        return this;
+    }
+
+    /** How events are delivered (SMTP server, retries); call before {@link #start()}. */
+    public ConveyorServer withEvents(dev.conveyor.server.events.EventSettings settings) {
+        this.eventSettings = settings;
+        return this;
     }
 
     /** Opens the database, wires the APIs and starts listening. */
@@ -180,6 +199,16 @@ public final class ConveyorServer implements AutoCloseable {
                 .withAlarmStates(alarmName -> cloudWatch.alarms().state(alarmName));
         engine = new ExecutionEngine(database, declarations, engineConfig, clock);
         queries = new ExecutionQueries(database, declarations);
+        // Events and notifications (issue 17): the engine writes its events into the outbox inside its transactions.
+        eventServices = dev.conveyor.events.EventServices.open(database, config.dataDir(), config.region(), config.accountId(), clock,
+                () -> config.sources().publicUrl() == null ? endpoint() : config.sources().publicUrl(), eventSettings.smtp(),
+                eventSettings.delivery(), this::startFromEvent, eventSettings.tick());
+        if (eventSettings.recordTransitions()) {
+            engine.addTransitionRecorder(eventServices.recorder());
+        }
+        if (objects instanceof dev.conveyor.server.triggers.ObjectPutEvents puts) { // S3's Object Created events for EventBridge rules
+            puts.listen(v -> eventServices.eventBridge().objectCreated(v.bucket(), v.key(), v.size(), v.etag(), v.versionId(), "PutObject"));
+        }
         // Sources (issue 5): hosted git, connections, webhooks, triggers, polling, schedules, PutActionRevision.
         sourceServices = SourceServices.open(config.dataDir(), config.sources(), database, pipelines, tags, limits, engine, objects,
                 arns, config.region(), config.accountId(), clock);
@@ -199,8 +228,13 @@ public final class ConveyorServer implements AutoCloseable {
         // CloudWatch alarms (issues 15 and 16): JSON 1.0 (the CLI) and Query (SDK v2), Alertmanager's webhook, the alarm timer.
         cloudWatch = dev.conveyor.cloudwatch.CloudWatchServices.open(database, config.region(), config.accountId(), clock, cloudWatchSettings)
                 .start();
+        // Jobs' commands (Commands, CodeBuild) run in a sandbox that cannot reach this server's secrets (issue 14, item 8).
+        dev.conveyor.providers.sandbox.JobSandbox sandbox = dev.conveyor.providers.sandbox.JobSandbox.detect(jobWritablePaths);
         codeBuildServices = new CodeBuildServices(config.dataDir(), database, engine, queries, objects, secretServices.references(),
-                engineConfig.logsDir(), settings.agentCapacity(), config.region(), config.accountId(), clock);
+                engineConfig.logsDir(), settings.agentCapacity(), config.region(), config.accountId(), clock, sandbox);
+        // A job's own identity (issue 14, item 8): its action's or pipeline's role, as temporary credentials for its commands.
+        engine.handleJobRequestsOfType(dev.conveyor.server.iam.JobRoleCredentials.REQUEST, new dev.conveyor.server.iam.JobRoleCredentials(
+                iam.roles(), queries, config.region(), () -> config.sources().publicUrl() == null ? endpoint() : config.sources().publicUrl()));
         // Stage conditions, rules and rollbacks (issue 16): rules that reach functions and builds are registered here.
         ConditionOperations conditionOperations = new ConditionOperations(engine, queries,
                 new dev.conveyor.engine.ConditionQueries(database), config.accountId());
@@ -210,7 +244,7 @@ public final class ConveyorServer implements AutoCloseable {
         sweeper = Thread.ofVirtual().name("conveyor-sweeper").start(this::sweepLoop);
         // Sources always run here, next to what they read; builds run here only with the embedded agent on.
         agent = new Agent("embedded@" + hostName() + ":" + config.dataDir().toAbsolutePath(), new EngineJobChannel(engine),
-                artifacts, settings.embeddedAgent() ? BuiltInProviders.all(objects) : BuiltInProviders.sources(objects),
+                artifacts, settings.embeddedAgent() ? BuiltInProviders.all(objects, sandbox) : BuiltInProviders.sources(objects),
                 settings.agentCapacity(), engineConfig.logsDir(), engineConfig.workspacesDir(), engineConfig.leaseDuration()).start();
 
         // The job protocol for job workers (custom action types, third-party actions), and Conveyor's agent API.
@@ -240,6 +274,10 @@ public final class ConveyorServer implements AutoCloseable {
         JsonService cloudTrail = new JsonService(dev.conveyor.audit.AuditServices.cloudTrailModel(),
                 Map.of("LookupEvents", (input, context) -> audit.lookupEvents().handle(input)));
         jsonServices.put(cloudTrail.targetPrefix(), cloudTrail);
+        Map<String, JsonOperation> eventBridgeOperations = new HashMap<>();
+        eventServices.eventBridge().operations().forEach((name, op) -> eventBridgeOperations.put(name, (input, context) -> op.apply(input)));
+        JsonService eventBridge = new JsonService(dev.conveyor.events.EventServices.eventBridgeModel(), eventBridgeOperations);
+        jsonServices.put(eventBridge.targetPrefix(), eventBridge);
         Map<String, JsonOperation> cloudWatchOperations = new HashMap<>();
         cloudWatch.api().operations().forEach((name, operation) -> cloudWatchOperations.put(name, (input, context) -> operation.apply(input)));
         JsonService cloudWatchJson = new JsonService(dev.conveyor.cloudwatch.api.CloudWatchApi.model(), cloudWatchOperations);
@@ -265,6 +303,7 @@ public final class ConveyorServer implements AutoCloseable {
             }
         });
         ActionLogEndpoint logs = new ActionLogEndpoint(queries, engineConfig.logsDir());
+        dev.conveyor.server.events.EventEndpoints eventEndpoints = new dev.conveyor.server.events.EventEndpoints(eventServices, engine);
         dev.conveyor.server.cloudwatch.CloudWatchEndpoint cloudWatchEndpoint = new dev.conveyor.server.cloudwatch.CloudWatchEndpoint(
                 cloudWatch.api(), cloudWatch.alertmanager(), auditor);
         RequestRouter router = new RequestRouter(json, authenticator, clock,
@@ -273,15 +312,23 @@ public final class ConveyorServer implements AutoCloseable {
                         // GetFunction's Code.Location: a capability URL named by the code's SHA-256, as S3 presigned URLs are
                         new RequestRouter.PathRoute(dev.conveyor.functions.api.LambdaRestApi.CODE_PREFIX, lambdaEndpoint::serveCode).unsigned(),
                         // Alertmanager cannot sign: its webhook carries the bearer token of --alertmanager-token instead
+                        // SNS's SigningCertURL, SubscribeURL and UnsubscribeURL are unsigned GETs, as SNS's are (the token is the capability)
+                        new RequestRouter.PathRoute(dev.conveyor.events.sns.SnsApi.LINK_PREFIX, eventEndpoints::snsLinks).unsigned(),
+                        new RequestRouter.PathRoute(dev.conveyor.server.events.EventEndpoints.EVENTS_PREFIX, eventEndpoints::eventsApi),
+                        // an approval's link carries its token: a capability, as PutApprovalResult's token is
+                        new RequestRouter.PathRoute(dev.conveyor.events.outbox.ApprovalMessages.PREFIX, eventEndpoints::approvals).unsigned(),
                         new RequestRouter.PathRoute(dev.conveyor.server.cloudwatch.CloudWatchEndpoint.ALERTMANAGER_PATH,
                                 cloudWatchEndpoint::handleAlertmanager).unsigned(),
                         // the web console's static files: a browser loads them before it has a key; they hold no data
                         new RequestRouter.PathRoute(ConsoleEndpoint.PREFIX + "/", new ConsoleEndpoint()::handle).unsigned()),
                 artifactServices.s3(), Map.of("iam", iamEndpoint::handle, "sts", iamEndpoint::handle, "lambda", lambdaEndpoint::handle,
+                        "sns", eventEndpoints::sns, "codestar-notifications", eventEndpoints::notifications,
                         "monitoring", cloudWatchEndpoint::handleQuery))
                 .observeS3Calls(auditor::s3)
                 .authenticateSignedRoute("monitoring", (request, body) -> dev.conveyor.server.cloudwatch.CloudWatchEndpoint.actionOf(request, body))
                 .authenticateSignedRoute("lambda", (request, body) -> LambdaEndpoint.actionOf(request, body, config.region(), config.accountId()))
+                .authenticateSignedRoute("sns", dev.conveyor.server.events.EventEndpoints::snsActionOf)
+                .authenticateSignedRoute("codestar-notifications", dev.conveyor.server.events.EventEndpoints::notificationsActionOf)
                 .authorizeRoutesWith((caller, action, resource, request) -> {
                     if (caller.principal() != null) {
                         operations.require(caller.principal(), new dev.conveyor.iam.policy.AuthorizationRequest(action, resource,
@@ -308,6 +355,17 @@ public final class ConveyorServer implements AutoCloseable {
         context.addFilter(new org.eclipse.jetty.ee10.servlet.FilterHolder(new GitPushAudit(auditor,
                 dev.conveyor.server.git.GitHttpServlet.PATH + "/")), SourceServices.gitServletMapping(),
                 java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
+        // Hosted git needs credentials (issue 14, item 6): Basic with an access key, or the AWS CLI's credential helper;
+        // GitPush / GitPull checked against the caller's policies (not with --auth none). After the push audit, which
+        // sees its answer.
+        if (config.auth().enforced()) {
+            dev.conveyor.server.git.GitAccess gitAccess = new dev.conveyor.server.git.GitAccess(
+                    new dev.conveyor.server.git.GitCredentials(iam.signingKeys()::find, config.region(), clock), iam.authorizer(),
+                    config.region(), config.accountId(), (operation, repository, keyId, code, message, request, status) ->
+                            auditor.gitRefused(operation, repository, keyId, code, message, request));
+            context.addFilter(new org.eclipse.jetty.ee10.servlet.FilterHolder(gitAccess), SourceServices.gitServletMapping(),
+                    java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
+        }
         jetty.setHandler(new MinimumRequestDataRate(context, MIN_REQUEST_BYTES_PER_SECOND, REQUEST_RATE_GRACE_MILLIS));
         try {
             jetty.start();
@@ -316,6 +374,7 @@ public final class ConveyorServer implements AutoCloseable {
             throw new IllegalStateException("cannot start the HTTP listener on " + config.bindAddress() + ":" + config.port(), e);
         }
         sourceServices.listening(endpoint(), port());
+        eventServices.start(); // deliveries name this server's URL (SigningCertURL, SubscribeURL): only once it listens
         codeBuildServices.listening(config.sources().publicUrl() == null ? endpoint() : config.sources().publicUrl());
         adminCredentials.ifPresent(file -> LOG.info(AdministratorBootstrap.instructions(file, endpoint())));
         LOG.info("Conveyor listening on {} (database: {}, data: {})", config.tls().http() && config.tls().enabled()
@@ -443,6 +502,17 @@ public final class ConveyorServer implements AutoCloseable {
         }
     }
 
+    /** An EventBridge rule's pipeline target: starts the pipeline once per event (the event id is the request token). */
+    private void startFromEvent(String pipelineArn, String clientRequestToken, String ruleArn) {
+        String name = pipelineArn.substring(pipelineArn.lastIndexOf(':') + 1);
+        engine.startExecution(new dev.conveyor.engine.StartRequest(name, List.of(), clientRequestToken, List.of(), "CloudWatchEvent", ruleArn));
+    }
+
+    /** Events and notifications (for in-process tools and tests). */
+    public dev.conveyor.events.EventServices events() {
+        return eventServices;
+    }
+
     /** Reads of execution state (for in-process tools and benchmarks). */
     public ExecutionQueries queries() {
         return queries;
@@ -551,6 +621,10 @@ public final class ConveyorServer implements AutoCloseable {
                 LOG.warn("HTTP listener did not stop cleanly", e);
             }
             jetty = null;
+        }
+        if (eventServices != null) {
+            eventServices.close(); // after the listener; deliveries in flight are left Pending and resumed at the next start
+            eventServices = null;
         }
         if (audit != null) {
             audit.close(); // after the listener: no call is being recorded any more; writes what is queued

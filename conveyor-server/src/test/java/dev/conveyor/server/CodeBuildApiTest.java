@@ -230,11 +230,13 @@ class CodeBuildApiTest {
 
     @Test
     void stopBuildKillsARunningBuildAndRecordsItStopped() throws Exception {
-        Path pidFile = Files.createTempFile("cb-stop", ".pid");
-        inline("api-stop", "version: 0.2\nphases:\n  build:\n    commands:\n      - 'sleep 120 & echo $! > " + pidFile + "; wait'\n");
+        // The build runs sandboxed, in its own process namespace: its $! is not a host pid. Its sleep is found on the host
+        // by its unique argument instead.
+        String sleep = "119.4" + (System.nanoTime() % 1000);
+        inline("api-stop", "version: 0.2\nphases:\n  build:\n    commands:\n      - 'sleep " + sleep + " & wait'\n");
         String id = clients.codeBuild.startBuild(r -> r.projectName("api-stop")).build().id();
-        Await.await(() -> readQuietly(pidFile), s -> !s.isBlank(), Duration.ofSeconds(30), "the build's sleep to start");
-        long pid = Long.parseLong(readQuietly(pidFile).strip());
+        long pid = Await.await(() -> ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").endsWith("sleep " + sleep))
+                .map(ProcessHandle::pid).findFirst().orElse(-1L), p -> p > 0, Duration.ofSeconds(30), "the build's sleep to start");
 
         Build stopped = clients.codeBuild.stopBuild(r -> r.id(id)).build();
         assertThat(stopped.buildStatus()).isEqualTo(StatusType.STOPPED);
@@ -282,14 +284,6 @@ class CodeBuildApiTest {
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("/missing");
     }
 
-    private static String readQuietly(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (java.io.IOException e) {
-            return "";
-        }
-    }
-
     @Test
     void listingsAreNewestFirstByDefault() {
         inline("api-order", "version: 0.2\nphases:\n  build:\n    commands: [echo hi]\n");
@@ -309,7 +303,7 @@ class CodeBuildApiTest {
         tree.write("buildspec.yml", "version: 0.2\nphases:\n  build:\n    commands:\n      - echo \"at $(cat version.txt) $CODEBUILD_RESOLVED_SOURCE_VERSION\"\n");
         String first = tree.write("version.txt", "one").commit("one");
         tree.write("version.txt", "two").commit("two");
-        tree.push(fixture.endpoint() + "/v1/repos/cb-git-app", "main");
+        tree.push(fixture.gitUrl("cb-git-app"), "main");
         clients.codeBuild.createProject(r -> r.name("api-git").serviceRole("role")
                 .source(ProjectSource.builder().type(SourceType.CODECOMMIT)
                         .location("https://git-codecommit.us-east-1.amazonaws.com/v1/repos/cb-git-app").build())

@@ -59,8 +59,10 @@ class CommandVariablesApiTest extends ServerApiTest {
 
     @Test
     void hostilePipelineVariablesAreEchoedExactlyBareAndQuotedAndNothingInThemRuns() throws IOException {
-        Path mark = work.resolve("injected");
-        Path out = Files.createDirectories(work.resolve("out"));
+        Path shared = fixture.jobSharedDirectory("hostile-vars"); // what the sandboxed commands may write on the host
+        Path mark = shared.resolve("injected");
+        Path out = Files.createDirectories(shared.resolve("out"));
+        Files.setPosixFilePermissions(out, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
         List<String> values = hostileValues(mark);
         List<String> commandList = new ArrayList<>();
         List<PipelineVariableDeclaration> declarations = new ArrayList<>();
@@ -93,8 +95,9 @@ class CommandVariablesApiTest extends ServerApiTest {
 
     @Test
     void aCommitMessageReachesTheCommandsAsDataThroughTheSourceVariables() {
-        Path mark = work.resolve("injected-by-commit");
-        Path out = work.resolve("message");
+        Path shared = fixture.jobSharedDirectory("hostile-commit"); // what the sandboxed commands may write on the host
+        Path mark = shared.resolve("injected-by-commit");
+        Path out = shared.resolve("message");
         String repo = "hostile-commit-" + databaseKind;
         String name = "hostile-commit-" + databaseKind;
         client().createPipeline(r -> r.pipeline(GitPipelines.pipeline(name, codeCommit(repo, "main", false, null), null,
@@ -103,7 +106,7 @@ class CommandVariablesApiTest extends ServerApiTest {
         String message = "Fix it'; touch " + mark + "; echo '\n\n$(touch " + mark + ") `touch " + mark + "` \"; touch " + mark + "; \"";
         tree.write("app.txt", "v1").commit(message);
 
-        Matcher started = STARTED.matcher(tree.push(fixture.endpoint() + "/v1/repos/" + repo, "main"));
+        Matcher started = STARTED.matcher(tree.push(fixture.gitUrl(repo), "main"));
         assertThat(started.find()).isTrue();
         String id = started.group(2);
 

@@ -158,7 +158,7 @@ class ConnectionsApiTest extends ServerApiTest {
         client().createPipeline(r -> r.pipeline(pipeline(triggered, connection(arn, repo, "main", null), trigger,
                 "echo built #{SourceVariables.BranchName}")));
         client().createPipeline(r -> r.pipeline(pipeline(plain, connection(arn, repo, "main", null), null, "true")));
-        String url = fixture.endpoint() + "/v1/repos/" + repo;
+        String url = fixture.gitUrl(repo);
         GitWorkTree tree = GitWorkTree.init(work.resolve("app"), "main");
         tree.write("src/app.txt", "v1").write("docs/readme.md", "docs").commit("first");
 

@@ -277,7 +277,7 @@ class ExecutionApiTest extends ServerApiTest {
 
     @Test
     void retryingFailedActionsRunsOnlyThoseAndAllActionsRunsEverything() throws Exception {
-        java.nio.file.Path marker = java.nio.file.Files.createTempDirectory("retry-");
+        java.nio.file.Path marker = fixture.jobSharedDirectory("retry"); // jobs see only their workspace and this
         client().createPipeline(r -> r.pipeline(pipeline("retry", "QUEUED",
                 stage("Build", commands("Steady", 1, "true"),
                         commands("Flaky", 1, "if [ -f " + marker + "/fixed ]; then true; else exit 1; fi")))));

@@ -34,7 +34,7 @@ class GitSourcesApiTest extends ServerApiTest {
     Path work;
 
     private static String repoUrl(String name) {
-        return fixture.endpoint() + "/v1/repos/" + name;
+        return fixture.gitUrl(name);
     }
 
     @Test
@@ -62,7 +62,7 @@ class GitSourcesApiTest extends ServerApiTest {
         GitWorkTree.Result missing = GitWorkTree.run(work, "clone", "-q", repoUrl("no-such-repo"), "none");
         assertThat(missing.exit()).isNotZero();
         assertThat(missing.output()).contains("not found");
-        GitWorkTree.Result badName = GitWorkTree.run(tree.dir(), "push", fixture.endpoint() + "/v1/repos/.hidden", "main");
+        GitWorkTree.Result badName = GitWorkTree.run(tree.dir(), "push", fixture.gitUrl(".hidden"), "main");
         assertThat(badName.exit()).isNotZero();
     }
 
@@ -92,10 +92,11 @@ class GitSourcesApiTest extends ServerApiTest {
         ArtifactRevision revision = done.artifactRevisions().getFirst();
         assertThat(revision.revisionId()).isEqualTo(commit);
         assertThat(revision.revisionSummary()).startsWith("Add the app");
-        assertThat(revision.revisionUrl()).isEqualTo(repoUrl(repo) + "/commit/" + commit);
+        assertThat(revision.revisionUrl()).isEqualTo(fixture.endpoint() + "/v1/repos/" + repo + "/commit/" + commit);
         assertThat(revision.created()).isNotNull();
-        HttpResponse<String> view = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(revision.revisionUrl())).build(),
-                HttpResponse.BodyHandlers.ofString());
+        // The commit view is the repository's content: GitPull, with credentials as for git.
+        HttpResponse<String> view = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(revision.revisionUrl()))
+                .header("Authorization", AdministratorKey.of(fixture.dataDir()).basicAuthorization()).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(view.statusCode()).isEqualTo(200);
         assertThat(view.body()).contains("\"commitId\" : \"" + commit + "\"").contains("Ada Lovelace");
         assertThat(sourceVariables("push-" + databaseKind, executionId)).containsEntry("CommitId", commit)

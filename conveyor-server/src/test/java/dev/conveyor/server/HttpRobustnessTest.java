@@ -203,10 +203,11 @@ class HttpRobustnessTest {
         assertThat(JSON.readTree(badChunk.body()).path("__type").asText()).isEqualTo("SerializationException");
 
         // JGit's 404 for an unknown repository: to a git client, git's own error; otherwise JSON, never Jetty's page.
-        HttpResponse<String> noRepoForGit = get("/v1/repos/no-such-repo/info/refs?service=git-upload-pack");
+        // (asked with credentials: without, git over HTTP is a 401, see GitAccessTest)
+        HttpResponse<String> noRepoForGit = gitGet("/v1/repos/no-such-repo/info/refs?service=git-upload-pack");
         assertThat(noRepoForGit.statusCode()).isEqualTo(404);
         assertThat(noRepoForGit.body()).doesNotContain("<html");
-        HttpResponse<String> noRepo = get("/v1/repos/no-such-repo/HEAD");
+        HttpResponse<String> noRepo = gitGet("/v1/repos/no-such-repo/HEAD");
         assertThat(noRepo.statusCode()).isEqualTo(404);
         assertThat(noRepo.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
         assertThat(JSON.readTree(noRepo.body()).path("message").asText()).isEqualTo("Git repository not found");
@@ -260,7 +261,7 @@ class HttpRobustnessTest {
         ServerConfig config = ServerConfig.embedded(dataDir, 0).withAuth(ServerConfig.AuthSettings.administrator(TestCredentials.ACCESS_KEY_ID, TestCredentials.SECRET_ACCESS_KEY)).withArtifacts(new ServerConfig.ArtifactSettings(null, 256 * 1024,
                 dev.conveyor.artifacts.RetentionPolicy.KEEP_ALL, java.time.Duration.ofHours(1)));
         try (ConveyorServer small = new ConveyorServer(config).start()) {
-            String url = small.endpoint() + "/v1/repos/limited";
+            String url = AdministratorKey.of(dataDir).inUrl(small.endpoint() + "/v1/repos/limited");
             GitWorkTree tree = GitWorkTree.init(work.resolve("tree"), "main");
             tree.write("README.md", "small\n");
             tree.commit("small");
@@ -327,6 +328,11 @@ class HttpRobustnessTest {
     private static HttpResponse<String> get(String path) throws Exception {
         return http.send(dev.conveyor.testkit.TestSigner.request("GET", URI.create(server.endpoint() + path), Map.of(), null,
                 path.startsWith("/conveyor/") ? "logs" : "s3").build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> gitGet(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(server.endpoint() + path))
+                .header("Authorization", AdministratorKey.of(server.dataDir()).basicAuthorization()).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** An HTTP/1.1 response read off a socket: status line, headers, and a Content-Length body (or up to close). */

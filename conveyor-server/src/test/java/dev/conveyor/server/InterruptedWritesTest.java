@@ -57,7 +57,7 @@ class InterruptedWritesTest {
             s3.createBucket(r -> r.bucket("kept"));
             s3.putObject(r -> r.bucket("kept").key("app.zip"), RequestBody.fromString("committed bytes"));
         }
-        String repoUrl = server.endpoint() + "/v1/repos/team/app";
+        String repoUrl = AdministratorKey.of(dataDir).inUrl(server.endpoint() + "/v1/repos/team/app");
         GitWorkTree tree = GitWorkTree.init(work.resolve("app"), "main");
         String first = tree.write("app.txt", "v1").commit("one");
         tree.push(repoUrl, "main");
@@ -99,7 +99,7 @@ class InterruptedWritesTest {
         try (S3Client s3 = s3()) {
             assertThat(s3.getObjectAsBytes(r -> r.bucket("kept").key("app.zip")).asUtf8String()).isEqualTo("committed bytes");
         }
-        String url = server.endpoint() + "/v1/repos/team/app";
+        String url = AdministratorKey.of(dataDir).inUrl(server.endpoint() + "/v1/repos/team/app");
         assertThat(tree.git("ls-remote", url, "refs/heads/main")).startsWith(first);
         // The stale main.lock would have refused this update of main.
         String second = tree.write("app.txt", "v2").commit("two");

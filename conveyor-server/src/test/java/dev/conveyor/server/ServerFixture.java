@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
@@ -40,8 +41,33 @@ public final class ServerFixture implements AutoCloseable {
         start();
     }
 
+    /** The one host directory this server's jobs may write besides their workspaces (they run sandboxed). */
+    private final Path jobShared = createJobShared();
+
+    private static Path createJobShared() {
+        try {
+            return Files.createTempDirectory("conveyor-job-shared-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A new directory that this server's jobs (sandboxed: they see nothing else of the host) and the test both read and
+     * write: for markers and outputs a test's commands leave on the host.
+     */
+    public Path jobSharedDirectory(String name) {
+        try {
+            Path dir = Files.createTempDirectory(jobShared, name + "-");
+            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private void start() {
-        server = new ConveyorServer(config).start();
+        server = new ConveyorServer(config).allowJobsToWrite(List.of(jobShared)).start();
         client = sdkClient(CodePipelineClient.builder(), server.endpoint());
     }
 
@@ -72,6 +98,16 @@ public final class ServerFixture implements AutoCloseable {
 
     public String endpoint() {
         return server.endpoint();
+    }
+
+    /** The server's data directory. */
+    public Path dataDir() {
+        return config.dataDir();
+    }
+
+    /** The clone URL of a hosted repository, with the administrator's key as credentials (git over HTTP needs them). */
+    public String gitUrl(String repository) {
+        return AdministratorKey.of(config.dataDir()).inUrl(server.endpoint() + "/v1/repos/" + repository);
     }
 
     public void restart() {

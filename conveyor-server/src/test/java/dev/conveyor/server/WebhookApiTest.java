@@ -103,7 +103,7 @@ class WebhookApiTest extends ServerApiTest {
     private String pushHosted(String repo) {
         GitWorkTree tree = GitWorkTree.init(work.resolve(repo.replace('/', '-')), "main");
         String commit = tree.write("index.html", "<h1>hi</h1>").commit("the site");
-        tree.push(fixture.endpoint() + "/v1/repos/" + repo, "main");
+        tree.push(fixture.gitUrl(repo), "main");
         return commit;
     }
 

@@ -102,6 +102,20 @@ public final class ClientOptions {
     }
 
     /** The client of the server's action-log endpoint; the caller closes it. */
+    /** The live event stream of an execution (SSE), for watchers that wake on changes. */
+    ExecutionEvents executionEvents(String pipeline, String executionId) {
+        return new ExecutionEvents(HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).sslContext(trust().sslContext()).build(),
+                endpoint(), credentials(), region, pipeline, executionId);
+    }
+
+    /** A signed request to one of Conveyor's own endpoints ({@code path} below the endpoint). */
+    java.net.http.HttpResponse<String> conveyorRequest(String method, String path) throws java.io.IOException, InterruptedException {
+        try (HttpClient http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).sslContext(trust().sslContext()).build()) {
+            return http.send(SignedRequests.signed(method, URI.create(endpoint() + path), credentials(), region).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+        }
+    }
+
     public ActionLogs actionLogs() {
         return new ActionLogs(endpoint(), HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).sslContext(trust().sslContext()).build(),
                 new dev.conveyor.agent.RequestSigner(credentials(), region));

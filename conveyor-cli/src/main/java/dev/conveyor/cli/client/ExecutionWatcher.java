@@ -33,6 +33,14 @@ final class ExecutionWatcher {
     private final Duration pollInterval;
     private final String endpointArgument;
     private final Clock clock;
+    /** How the watcher waits between reads: for the next event of the execution's stream, or a plain sleep. */
+    private Waiter waiter = Thread::sleep;
+
+    /** Waits at most the given time for something to change. */
+    @FunctionalInterface
+    interface Waiter {
+        void await(Duration max) throws InterruptedException;
+    }
 
     /** Statuses already printed, by stage or stage/action (plain output only prints changes). */
     private final Map<String, String> printed = new HashMap<>();
@@ -48,6 +56,12 @@ final class ExecutionWatcher {
         this.pollInterval = pollInterval;
         this.endpointArgument = endpointArgument;
         this.clock = clock;
+    }
+
+    /** Wakes on the execution's events (the poll interval is then only a fallback); returns this watcher. */
+    ExecutionWatcher wakingOn(ExecutionEvents events) {
+        this.waiter = events::await;
+        return this;
     }
 
     /** Watches until the execution settles and returns how it ended. */
@@ -67,7 +81,7 @@ final class ExecutionWatcher {
                 printOutcome(progress);
                 return progress;
             }
-            Thread.sleep(pollInterval);
+            waiter.await(pollInterval);
         }
     }
 

@@ -26,6 +26,8 @@ final class LogFollower {
     private final Predicate<ActionExecutionDetail> selected;
     private final PrintWriter out;
     private final int prefixWidth;
+    /** Waits for the execution's next event (or a plain sleep without a stream). */
+    private ExecutionWatcher.Waiter waiter = Thread::sleep;
 
     /** The logs found so far, by action execution id, in the order the actions started. */
     private final Map<String, ActionLog> found = new LinkedHashMap<>();
@@ -41,6 +43,15 @@ final class LogFollower {
         this.selected = selected;
         this.out = out;
         this.prefixWidth = prefixWidth;
+    }
+
+    /**
+     * Wakes on the execution's events: new actions and the settling are seen as they happen; while an action's log is
+     * still open its bytes are read every poll interval (the log endpoint has no stream).
+     */
+    LogFollower wakingOn(ExecutionEvents events) {
+        this.waiter = events::await;
+        return this;
     }
 
     /** One action execution's log, as far as it was read. */
@@ -96,7 +107,8 @@ final class LogFollower {
                 }
             }
             if (!progressed) {
-                Thread.sleep(pollInterval);
+                boolean logsOpen = found.values().stream().anyMatch(l -> !l.complete);
+                waiter.await(logsOpen ? pollInterval : RunCommand.FALLBACK_INTERVAL);
             }
         }
     }

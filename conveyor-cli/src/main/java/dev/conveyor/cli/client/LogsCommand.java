@@ -51,8 +51,10 @@ public final class LogsCommand extends PipelineCommand {
                     + (follow && !Executions.isSettled(execution.status()) ? ", following until it settles" : ""));
             err.flush();
             if (follow) {
-                PipelineExecutionStatus end = follower.follow(POLL_INTERVAL, SETTLE_GRACE);
-                err.println("Execution " + id + " " + end);
+                try (ExecutionEvents events = client.executionEvents(pipeline, id)) {
+                    PipelineExecutionStatus end = follower.wakingOn(events).follow(POLL_INTERVAL, SETTLE_GRACE);
+                    err.println("Execution " + id + " " + end);
+                }
             } else if (follower.printAvailable() == 0) {
                 err.println("No action" + selection() + " has run in this execution yet.");
             }

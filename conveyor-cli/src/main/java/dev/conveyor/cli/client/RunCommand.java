@@ -17,6 +17,8 @@ import software.amazon.awssdk.services.codepipeline.model.PipelineVariable;
         footer = {"", "Exit status with --watch: 0 when the execution Succeeded, 1 otherwise (Failed, Stopped, Superseded...) or on error."})
 public final class RunCommand extends PipelineCommand {
     static final Duration POLL_INTERVAL = Duration.ofMillis(500);
+    /** With the event stream, state is re-read on each event; this bounds the wait when none comes. */
+    static final Duration FALLBACK_INTERVAL = Duration.ofSeconds(5);
 
     @Option(names = "--var", paramLabel = "NAME=VALUE", description = "A pipeline variable's value for this execution (repeatable).")
     Map<String, String> variables = new LinkedHashMap<>();
@@ -43,9 +45,12 @@ public final class RunCommand extends PipelineCommand {
                 return 0;
             }
             out.flush();
-            ExecutionProgress end = new ExecutionWatcher(codePipeline, pipeline, id, out, Terminal.isInteractive(), POLL_INTERVAL,
-                    client.endpointArgument(), Clock.systemDefaultZone()).watch();
-            return end.status() == PipelineExecutionStatus.SUCCEEDED ? 0 : 1;
+            // The execution's event stream wakes the watcher on each change; the interval is only a fallback (issue 17).
+            try (ExecutionEvents events = client.executionEvents(pipeline, id)) {
+                ExecutionProgress end = new ExecutionWatcher(codePipeline, pipeline, id, out, Terminal.isInteractive(), FALLBACK_INTERVAL,
+                        client.endpointArgument(), Clock.systemDefaultZone()).wakingOn(events).watch();
+                return end.status() == PipelineExecutionStatus.SUCCEEDED ? 0 : 1;
+            }
         }
     }
 }

@@ -20,7 +20,7 @@ public final class ActionLog implements AutoCloseable {
     private final Path file;
     private final BufferedWriter writer;
     private final long maxBytes;
-    private final List<String> secrets;
+    private volatile List<String> secrets;
     private final java.util.function.Consumer<String> tee;
     private long written;
     private boolean truncated;
@@ -45,6 +45,17 @@ public final class ActionLog implements AutoCloseable {
 
     public Path file() {
         return file;
+    }
+
+    /** Masks these values too from now on (secrets learnt while the job runs, e.g. its role's temporary credentials). */
+    public synchronized void mask(String... values) {
+        List<String> more = new java.util.ArrayList<>(secrets);
+        for (String value : values) {
+            if (value != null && value.length() >= 3) {
+                more.add(value);
+            }
+        }
+        secrets = List.copyOf(more);
     }
 
     /** Appends one line (masked), flushing so followers see it at once. */

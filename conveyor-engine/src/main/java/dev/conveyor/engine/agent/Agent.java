@@ -139,6 +139,11 @@ public final class Agent implements AutoCloseable {
             slots.release();
             if (workspace != null) {
                 deleteTree(workspace);
+                try {
+                    Files.deleteIfExists(WorkspaceJanitor.processGroupsOf(workspace));
+                } catch (IOException e) {
+                    LOG.warn("could not delete {}: {}", WorkspaceJanitor.processGroupsOf(workspace), e.toString());
+                }
             }
         }
     }

@@ -14,18 +14,24 @@ import org.slf4j.LoggerFactory;
 /**
  * Cleans up after an agent that died (kill -9, power loss): its workspaces may still hold plaintext inputs, and the
  * process groups its actions started may still be running. Each workspace records the process groups started in
- * it; a starting agent kills those groups and deletes the workspaces before any job is offered again.
+ * it, in a file beside the workspace ({@code <workspace>.process-groups}), not in it: a job may write its workspace,
+ * and must not be able to name a group for the next agent to kill. A starting agent kills those groups and deletes
+ * the workspaces before any job is offered again.
  */
 final class WorkspaceJanitor {
     private static final Logger LOG = LoggerFactory.getLogger(WorkspaceJanitor.class);
-    static final String PROCESS_GROUPS = ".conveyor-process-groups";
+    static final String PROCESS_GROUPS = ".process-groups";
+
+    static Path processGroupsOf(Path workspace) {
+        return workspace.resolveSibling(workspace.getFileName() + PROCESS_GROUPS);
+    }
 
     private WorkspaceJanitor() {
     }
 
     static void recordProcessGroup(Path workspace, long pgid) {
         try {
-            Files.writeString(workspace.resolve(PROCESS_GROUPS), pgid + "\n", StandardCharsets.UTF_8,
+            Files.writeString(processGroupsOf(workspace), pgid + "\n", StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.SYNC);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot record process group in " + workspace, e);
@@ -38,8 +44,8 @@ final class WorkspaceJanitor {
             return;
         }
         try (Stream<Path> workspaces = Files.list(workspacesDir)) {
-            for (Path workspace : workspaces.toList()) {
-                Path groups = workspace.resolve(PROCESS_GROUPS);
+            for (Path workspace : workspaces.filter(Files::isDirectory).toList()) {
+                Path groups = processGroupsOf(workspace);
                 if (Files.exists(groups)) {
                     for (String line : Files.readAllLines(groups, StandardCharsets.UTF_8)) {
                         if (line.strip().matches("\\d+")) {
@@ -49,6 +55,7 @@ final class WorkspaceJanitor {
                 }
                 LOG.info("deleting workspace {} left by a previous agent", workspace.getFileName());
                 Agent.deleteTree(workspace);
+                Files.deleteIfExists(groups);
             }
         } catch (IOException e) {
             LOG.warn("could not clean leftover workspaces in {}: {}", workspacesDir, e.toString());

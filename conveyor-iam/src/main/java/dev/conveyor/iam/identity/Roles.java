@@ -91,6 +91,33 @@ public final class Roles {
             throw new AccessDeniedException("User: " + caller.arn() + " is not authorized to perform: sts:AssumeRole on resource: "
                     + role.arn(), "RoleArn");
         }
+        return issue(role, sessionName, seconds);
+    }
+
+    /**
+     * Temporary credentials of the role {@code roleArn} for a service acting on the account's behalf (Conveyor running a
+     * pipeline's job as CodePipeline does): its trust policy must allow {@code sts:AssumeRole} to that service principal.
+     * The session lasts {@code seconds}, at least 15 minutes and at most the role's maximum.
+     *
+     * @return empty when there is no such role in this account
+     * @throws AccessDeniedException when the role does not trust the service
+     */
+    public java.util.Optional<TemporaryCredentials> assumeAsService(String roleArn, String service, String sessionName, int seconds) {
+        RoleRow role;
+        try {
+            role = roleByArn(roleArn);
+        } catch (NoSuchEntityException | ValidationErrorException e) {
+            return java.util.Optional.empty();
+        }
+        PolicyDocument trust = PolicyParser.parse(role.assumeRolePolicy(), PolicyParser.Kind.TRUST);
+        if (!TrustPolicies.evaluateService(trust, service, role.arn()).allowed()) {
+            throw new AccessDeniedException("Service " + service + " is not authorized to perform: sts:AssumeRole on resource: "
+                    + role.arn() + " (its trust policy does not name the service)", "RoleArn");
+        }
+        return java.util.Optional.of(issue(role, sessionName, Math.max(900, Math.min(seconds, role.maxSessionSeconds()))));
+    }
+
+    private TemporaryCredentials issue(RoleRow role, String sessionName, int seconds) {
         Instant now = clock.instant();
         sessions.deleteExpiredBefore(now.minus(EXPIRED_SESSION_RETENTION));
         String accessKeyId = AwsIds.temporaryAccessKeyId();

@@ -20,4 +20,13 @@ public final class TrustPolicies {
         return PolicyEvaluator.evaluate(List.of(new NamedPolicy("trust policy of " + roleArn, new PolicyDocument(trust.version(), naming))),
                 new AuthorizationRequest("sts:AssumeRole", roleArn, context));
     }
+
+    /** Whether the trust policy lets the service {@code service} (e.g. {@code codepipeline.amazonaws.com}) assume the role. */
+    public static Decision evaluateService(PolicyDocument trust, String service, String roleArn) {
+        List<Statement> naming = trust.statements().stream()
+                .filter(s -> s.principals().getOrDefault("Service", List.of()).contains(service)
+                        || s.principals().getOrDefault("AWS", List.of()).contains("*")).toList();
+        return PolicyEvaluator.evaluate(List.of(new NamedPolicy("trust policy of " + roleArn, new PolicyDocument(trust.version(), naming))),
+                new AuthorizationRequest("sts:AssumeRole", roleArn, Map.of()));
+    }
 }

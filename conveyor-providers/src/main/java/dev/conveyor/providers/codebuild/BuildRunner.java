@@ -29,7 +29,15 @@ import java.util.UUID;
 public final class BuildRunner {
     private final Clock clock;
 
+    private final dev.conveyor.providers.sandbox.JobSandbox sandbox;
+
     public BuildRunner(Clock clock) {
+        this(clock, dev.conveyor.providers.sandbox.JobSandbox.environmentOnly());
+    }
+
+    /** A runner whose host commands run in {@code sandbox} (container builds run in their container). */
+    public BuildRunner(Clock clock, dev.conveyor.providers.sandbox.JobSandbox sandbox) {
+        this.sandbox = sandbox;
         this.clock = clock;
     }
 
@@ -232,12 +240,16 @@ public final class BuildRunner {
                 try {
                     Path script = control.resolve("commands-" + UUID.randomUUID() + ".sh");
                     Files.writeString(script, CommandScript.of(commands, from, control, spec.env().exportedVariables(), succeeding,
-                            container == null), StandardCharsets.UTF_8);
+                            false), StandardCharsets.UTF_8); // on the host the sandbox runs the watchdog, out of the job's reach
                     Files.deleteIfExists(control.resolve("state"));
                     Path workingDir = plan.sourceDir();
-                    List<String> command = container == null ? List.of("bash", script.toString())
-                            : container.exec(script, workingDir, plan.environment().keySet());
-                    result = ShellProcess.run(command, workingDir, plan.environment(), left, log, plan.processGroups());
+                    if (container == null) {
+                        result = ShellProcess.run(sandbox, plan.workspace(), List.of("bash", script.toString()), workingDir,
+                                plan.environment(), left, log, plan.processGroups());
+                    } else {
+                        result = ShellProcess.run(container.exec(script, workingDir, plan.environment().keySet()), workingDir,
+                                plan.environment(), left, log, plan.processGroups());
+                    }
                     progress = CommandScript.progress(control);
                     Files.deleteIfExists(script);
                 } catch (InterruptedException e) {

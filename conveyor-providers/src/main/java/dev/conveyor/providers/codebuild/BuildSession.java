@@ -34,6 +34,8 @@ public final class BuildSession {
     private final Supplier<Optional<ContainerEngine>> containers;
     private final BuildTimeline timeline;
     private volatile BuildSources sources;
+    private final dev.conveyor.providers.sandbox.JobSandbox sandbox;
+    private final Map<String, String> identity;
 
     /**
      * @param cacheRoot  where project caches live on this host (one directory per project), or null for none
@@ -41,6 +43,18 @@ public final class BuildSession {
      */
     public BuildSession(BuildCoordinator coordinator, BuildStart start, BuildLog log, Clock clock, Path cacheRoot,
                         Supplier<Optional<ContainerEngine>> containers) {
+        this(coordinator, start, log, clock, cacheRoot, containers, dev.conveyor.providers.sandbox.JobSandbox.environmentOnly(), Map.of());
+    }
+
+    /**
+     * @param sandbox  where the build's commands run on the host
+     * @param identity variables giving the build its role's credentials (see {@code JobIdentity}), or none
+     */
+    public BuildSession(BuildCoordinator coordinator, BuildStart start, BuildLog log, Clock clock, Path cacheRoot,
+                        Supplier<Optional<ContainerEngine>> containers, dev.conveyor.providers.sandbox.JobSandbox sandbox,
+                        Map<String, String> identity) {
+        this.sandbox = sandbox;
+        this.identity = Map.copyOf(identity);
         this.coordinator = coordinator;
         this.start = start;
         this.project = ProjectSettings.of(start.project());
@@ -98,12 +112,13 @@ public final class BuildSession {
         if (cacheRoot != null && !project.caches() && !buildspec.cachePaths().isEmpty()) {
             log.note("The buildspec names cache paths but the project's cache is NO_CACHE: nothing is cached");
         }
-        Map<String, String> environment = BuildEnvironment.of(start, project, buildspec, secrets, sources, startTime);
+        Map<String, String> environment = new java.util.LinkedHashMap<>(identity); // what the build declares may replace it
+        environment.putAll(BuildEnvironment.of(start, project, buildspec, secrets, sources, startTime));
         BuildPlan plan = new BuildPlan(workspace, sources.primary(), buildspec, environment, deadline, cache, container,
                 artifacts.apply(buildspec), sink, processGroups);
         BuildResult result;
         try {
-            result = new BuildRunner(clock).run(plan, timeline, log);
+            result = new BuildRunner(clock, sandbox).run(plan, timeline, log);
         } catch (RuntimeException e) {
             // A fault of this agent (a disk full, bash missing), not of the build: recorded as CodeBuild's FAULT.
             LOG.warn("build {} faulted", start.buildId(), e);

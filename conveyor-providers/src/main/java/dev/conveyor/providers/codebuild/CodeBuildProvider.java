@@ -40,11 +40,16 @@ public final class CodeBuildProvider implements ActionProvider {
     private final Clock clock;
     private final Supplier<Optional<ContainerEngine>> containers;
 
-    public CodeBuildProvider(ActionTypeId type) {
-        this(type, Clock.systemUTC(), ContainerEngine.cachedDetection());
+    private final dev.conveyor.providers.sandbox.JobSandbox sandbox;
+
+    /** Builds whose commands run on the host run in {@code sandbox}. */
+    public CodeBuildProvider(ActionTypeId type, dev.conveyor.providers.sandbox.JobSandbox sandbox) {
+        this(type, Clock.systemUTC(), ContainerEngine.cachedDetection(), sandbox);
     }
 
-    CodeBuildProvider(ActionTypeId type, Clock clock, Supplier<Optional<ContainerEngine>> containers) {
+    CodeBuildProvider(ActionTypeId type, Clock clock, Supplier<Optional<ContainerEngine>> containers,
+                      dev.conveyor.providers.sandbox.JobSandbox sandbox) {
+        this.sandbox = sandbox;
         this.type = type;
         this.clock = clock;
         this.containers = containers;
@@ -67,7 +72,8 @@ public final class CodeBuildProvider implements ActionProvider {
             return new JobOutcome.Failure("ConfigurationError", e.getMessage(), null);
         }
         Path cacheRoot = job.workspace().toAbsolutePath().getParent().resolveSibling("build-cache");
-        BuildSession session = new BuildSession(coordinator, start, log, clock, cacheRoot, containers);
+        BuildSession session = new BuildSession(coordinator, start, log, clock, cacheRoot, containers, sandbox,
+                dev.conveyor.providers.sandbox.JobIdentity.environment(job));
         Duration timeout = Duration.ofMinutes(ProjectSettings.of(start.project()).timeoutMinutes());
         if (job.timeout().compareTo(timeout) < 0) {
             timeout = job.timeout(); // the action's own deadline comes first

@@ -7,6 +7,8 @@ import dev.conveyor.engine.agent.ActionProvider;
 import dev.conveyor.engine.jobs.JobOutcome;
 import dev.conveyor.model.actiontype.BuiltInActionTypes;
 import dev.conveyor.model.pipeline.ActionTypeId;
+import dev.conveyor.providers.sandbox.JobIdentity;
+import dev.conveyor.providers.sandbox.JobSandbox;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +30,13 @@ import java.util.stream.Stream;
  */
 public final class CommandsProvider implements ActionProvider {
     private static final String FAILED_MARKER = "conveyor-current-command";
+
+    private final JobSandbox sandbox;
+
+    /** Commands run in {@code sandbox} (see {@link JobSandbox}). */
+    public CommandsProvider(JobSandbox sandbox) {
+        this.sandbox = sandbox;
+    }
 
     @Override
     public ActionTypeId actionTypeId() {
@@ -62,13 +71,14 @@ public final class CommandsProvider implements ActionProvider {
         env.put("CODEBUILD_SRC_DIR", source.toString());
         env.put("CODEPIPELINE_EXECUTION_ID", job.pipelineExecutionId());
         env.put("CODEPIPELINE_PIPELINE_NAME", job.pipelineName());
+        env.putAll(JobIdentity.environment(job)); // the pipeline's (or action's) role, if it is one of this server's
 
         Path state = workspace.resolve(FAILED_MARKER);
         Path variables = workspace.resolve("output-variables");
         Path script = workspace.resolve("commands.sh");
         Files.writeString(script, script(job.commands(), job.outputVariableNames(), state, variables), StandardCharsets.UTF_8);
 
-        ShellProcess.Result result = ShellProcess.run(script, source, env, job.timeout(), job);
+        ShellProcess.Result result = ShellProcess.run(sandbox, script, source, env, job.timeout(), job);
         if (result.timedOut()) {
             return JobOutcome.Failure.jobFailed("The commands did not finish within " + job.timeout().toMinutes() + " minutes and were stopped");
         }
@@ -103,7 +113,7 @@ public final class CommandsProvider implements ActionProvider {
      */
     static String script(List<String> commands, List<String> outputVariables, Path state, Path variables) {
         StringBuilder s = new StringBuilder();
-        s.append(ShellProcess.watchdogPrelude()).append("trap 'kill $CONVEYOR_WATCHDOG 2>/dev/null' EXIT\n");
+        // (no watchdog in the script: the sandbox runs one outside, which the job cannot see or stop)
         s.append("set -e\n");
         for (int i = 0; i < commands.size(); i++) {
             s.append("echo ").append(i + 1).append(" > ").append(quote(state.toString())).append('\n');

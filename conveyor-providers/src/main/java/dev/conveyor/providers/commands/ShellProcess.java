@@ -1,6 +1,7 @@
 package dev.conveyor.providers.commands;
 
 import dev.conveyor.engine.agent.ActionJob;
+import dev.conveyor.providers.sandbox.JobSandbox;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -31,9 +32,22 @@ public final class ShellProcess {
     private ShellProcess() {
     }
 
-    static Result run(Path script, Path workingDir, Map<String, String> environment, Duration timeout, ActionJob job)
+    static Result run(JobSandbox sandbox, Path script, Path workingDir, Map<String, String> environment, Duration timeout, ActionJob job)
             throws InterruptedException {
-        return run(List.of("bash", script.toString()), workingDir, environment, timeout, job.log()::line, job::registerProcessGroup);
+        return run(sandbox, job.workspace(), List.of("bash", script.toString()), workingDir, environment, timeout, job.log()::line,
+                job::registerProcessGroup);
+    }
+
+    /**
+     * Runs a job's {@code command} in {@code sandbox}: only {@code environment} (the job's declared variables) and the
+     * sandbox's basics, never this process's environment; as the sandbox's user, seeing what it lets the job see of
+     * {@code workspace}. Otherwise as {@link #run(List, Path, Map, Duration, Consumer, LongConsumer)}.
+     */
+    public static Result run(JobSandbox sandbox, Path workspace, List<String> command, Path workingDir, Map<String, String> environment,
+                             Duration timeout, Consumer<String> output, LongConsumer processGroup) throws InterruptedException {
+        sandbox.prepare(workspace);
+        return start(sandbox.command(command, workspace, workingDir), command.getFirst(), workingDir,
+                sandbox.environment(environment, workspace), true, timeout, output, processGroup);
     }
 
     /**
@@ -44,15 +58,23 @@ public final class ShellProcess {
      */
     public static Result run(List<String> command, Path workingDir, Map<String, String> environment, Duration timeout,
                              Consumer<String> output, LongConsumer processGroup) throws InterruptedException {
+        return start(command, command.getFirst(), workingDir, environment, false, timeout, output, processGroup);
+    }
+
+    private static Result start(List<String> command, String name, Path workingDir, Map<String, String> environment, boolean clean,
+                                Duration timeout, Consumer<String> output, LongConsumer processGroup) throws InterruptedException {
         List<String> full = new ArrayList<>(List.of("setsid"));
         full.addAll(command);
         ProcessBuilder builder = new ProcessBuilder(full).directory(workingDir.toFile()).redirectErrorStream(true);
+        if (clean) {
+            builder.environment().clear();
+        }
         builder.environment().putAll(environment);
         Process process;
         try {
             process = builder.start();
         } catch (IOException e) {
-            throw new IllegalStateException("cannot start " + command.getFirst() + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot start " + name + ": " + e.getMessage(), e);
         }
         processGroup.accept(process.pid()); // setsid: the command leads its own process group
         Thread pump = Thread.ofVirtual().start(() -> pump(process.getInputStream(), output));

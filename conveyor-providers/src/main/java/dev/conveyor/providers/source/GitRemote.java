@@ -13,8 +13,25 @@ import dev.conveyor.model.json.ConveyorJson;
  * @param url             an https, http, ssh or file URL git can fetch from
  * @param commitUrlPrefix e.g. {@code https://git.example.com/team/app/commit/}; null when the host has no web view
  * @param providerType    the connection's provider type (GitHub, GitLab…), or null
+ * @param fetchUrl        where to actually fetch from when it differs from {@code url}: a repository this server hosts
+ *                        is read from its directory (sources run beside it), not over HTTP, which asks for credentials;
+ *                        {@code url} stays what the artifact's {@code origin} and the logs name. Null: {@code url}.
  */
-public record GitRemote(String url, String commitUrlPrefix, String providerType) {
+public record GitRemote(String url, String commitUrlPrefix, String providerType, String fetchUrl) {
+
+    public GitRemote(String url, String commitUrlPrefix, String providerType) {
+        this(url, commitUrlPrefix, providerType, null);
+    }
+
+    /** This remote, fetched from {@code directoryUrl} (a {@code file:} URL of a hosted repository). */
+    public GitRemote readFrom(String directoryUrl) {
+        return new GitRemote(url, commitUrlPrefix, providerType, directoryUrl);
+    }
+
+    /** The URL to fetch from. */
+    public String fetchFrom() {
+        return fetchUrl == null ? url : fetchUrl;
+    }
 
     public ObjectNode toJson() {
         ObjectNode node = ConveyorJson.mapper().createObjectNode().put("gitUrl", url);
@@ -23,6 +40,9 @@ public record GitRemote(String url, String commitUrlPrefix, String providerType)
         }
         if (providerType != null) {
             node.put("providerType", providerType);
+        }
+        if (fetchUrl != null) {
+            node.put("gitFetchUrl", fetchUrl);
         }
         return node;
     }
@@ -41,6 +61,7 @@ public record GitRemote(String url, String commitUrlPrefix, String providerType)
         if (!data.hasNonNull("gitUrl")) {
             throw new SourceFailure("ConfigurationError", "The server gave this job no repository URL: is the agent newer than the server?");
         }
-        return new GitRemote(data.get("gitUrl").asText(), data.path("commitUrlPrefix").asText(null), data.path("providerType").asText(null));
+        return new GitRemote(data.get("gitUrl").asText(), data.path("commitUrlPrefix").asText(null), data.path("providerType").asText(null),
+                data.path("gitFetchUrl").asText(null));
     }
 }

@@ -35,7 +35,7 @@ abstract class GitSourceProvider implements ActionProvider {
         Map<String, String> config = job.configuration();
         try {
             GitRemote remote = GitRemote.of(job);
-            GitSources.Fetched fetched = GitSources.fetch(job, remote.url(), credentials(config), config.get(branchKey), outputFormat(config));
+            GitSources.Fetched fetched = GitSources.fetch(job, remote.url(), remote.fetchFrom(), credentials(config), config.get(branchKey), outputFormat(config));
             GitSources.Commit commit = fetched.commit();
             String url = GitSources.commitUrl(remote, commit.id());
             String summary = summary(remote, commit);

@@ -64,6 +64,12 @@ final class GitSources {
 
     static Fetched fetch(ActionJob job, String url, CredentialsProvider credentials, String branch, String outputFormat)
             throws SourceFailure, InterruptedException {
+        return fetch(job, url, url, credentials, branch, outputFormat);
+    }
+
+    /** As above, fetching from {@code fetchUrl} while the clone's {@code origin} and the log name {@code url}. */
+    static Fetched fetch(ActionJob job, String url, String fetchUrl, CredentialsProvider credentials, String branch, String outputFormat)
+            throws SourceFailure, InterruptedException {
         String format = outputFormat == null || outputFormat.isBlank() ? CODE_ZIP : outputFormat;
         if (!CODE_ZIP.equals(format) && !CLONE_REF.equals(format)) {
             throw new SourceFailure("ConfigurationError", "OutputArtifactFormat must be CODE_ZIP or CODEBUILD_CLONE_REF, not '" + format + "'");
@@ -86,7 +92,7 @@ final class GitSources {
             config.setString("branch", branch, "remote", "origin");
             config.setString("branch", branch, "merge", "refs/heads/" + branch);
             config.save();
-            fetchInto(git, gitDir, url, specs, credentials, job);
+            fetchInto(git, gitDir, fetchUrl, specs, credentials, job);
             ObjectId id = resolve(repo, url, branch, commitOverride);
             checkedOutBranch = commitOverride == null ? branch : branchWithHead(repo, branch, id);
             if (!checkedOutBranch.equals(branch)) {

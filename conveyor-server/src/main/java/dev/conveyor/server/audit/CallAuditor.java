@@ -144,7 +144,8 @@ public final class CallAuditor implements CallObserver {
     public void gitPush(String repository, HttpServletRequest request, HttpServletResponse response) {
         int status = response.getStatus();
         ObjectNode parameters = JsonNodeFactory.instance.objectNode().put("repositoryName", repository);
-        trail.record(new AuditEvent(clock.instant(), "codecommit.amazonaws.com", "GitPush", null, request.getRemoteAddr(),
+        trail.record(new AuditEvent(clock.instant(), "codecommit.amazonaws.com", "GitPush",
+                (String) request.getAttribute(dev.conveyor.server.git.GitAccess.ACCESS_KEY_ID), request.getRemoteAddr(),
                 request.getHeader("User-Agent"), parameters, List.of(new AuditResource("AWS::CodeCommit::Repository", repository)),
                 status >= 400 ? "HTTP" + status : null, null, false, RequestIds.next(), request.isSecure()));
     }
@@ -161,5 +162,14 @@ public final class CallAuditor implements CallObserver {
     private static String requestId(HttpServletResponse response) {
         String id = response.getHeader("x-amz-request-id");
         return id != null ? id : RequestIds.next();
+    }
+
+    /** A git request over HTTP refused for its credentials (401) or denied by policy (403): CodeCommit's GitPush or GitPull. */
+    public void gitRefused(String operation, String repository, String accessKeyId, String errorCode, String message,
+                           HttpServletRequest request) {
+        ObjectNode parameters = JsonNodeFactory.instance.objectNode().put("repositoryName", repository);
+        trail.record(new AuditEvent(clock.instant(), "codecommit.amazonaws.com", operation, accessKeyId, request.getRemoteAddr(),
+                request.getHeader("User-Agent"), parameters, List.of(new AuditResource("AWS::CodeCommit::Repository", repository)),
+                errorCode, message, "GitPull".equals(operation), RequestIds.next(), request.isSecure()));
     }
 }

@@ -11,7 +11,9 @@ import java.io.IOException;
 
 /**
  * Records pushes to hosted repositories: git's smart HTTP sends each push as one {@code POST …/git-receive-pack}, so
- * a filter in front of the git servlet sees every push, whichever way it ended. Fetches and clones are not recorded.
+ * a filter in front of the git servlet sees every push, whichever way it ended (with the access key that
+ * {@link dev.conveyor.server.git.GitAccess} authenticated). Fetches and clones are not recorded, except when refused
+ * (GitAccess records refusals).
  */
 public final class GitPushAudit implements Filter {
     private static final String RECEIVE_PACK = "/git-receive-pack";
@@ -33,7 +35,7 @@ public final class GitPushAudit implements Filter {
         try {
             chain.doFilter(request, response);
         } finally {
-            if (push) {
+            if (push && request.getAttribute(dev.conveyor.server.git.GitAccess.REFUSED) == null) { // refusals: GitAccess records them
                 String repository = path.substring(prefix.length(), path.length() - RECEIVE_PACK.length());
                 auditor.gitPush(repository.endsWith(".git") ? repository.substring(0, repository.length() - 4) : repository, http,
                         (HttpServletResponse) response);

@@ -30,6 +30,7 @@ public final class CodeBuildServices implements AutoCloseable {
     private final JsonService api;
     private final BuildLogEndpoint logs;
     private final ServerBuilds serverBuilds;
+    private final dev.conveyor.server.git.HostedRepositories hosted;
     private volatile String endpoint = "http://127.0.0.1";
 
     /**
@@ -37,15 +38,17 @@ public final class CodeBuildServices implements AutoCloseable {
      * @param capacity      how many StartBuild builds run at once on this server
      */
     public CodeBuildServices(Path dataDir, Database database, ExecutionEngine engine, ExecutionQueries queries, ObjectStore objects,
-                             SecretReferences secrets, Path actionLogsDir, int capacity, String region, String accountId, Clock clock) {
+                             SecretReferences secrets, Path actionLogsDir, int capacity, String region, String accountId, Clock clock,
+                             dev.conveyor.providers.sandbox.JobSandbox sandbox) {
         CodeBuildArns arns = new CodeBuildArns(region, accountId);
+        hosted = new dev.conveyor.server.git.HostedRepositories(dataDir.resolve("git"));
         ProjectRepository projects = new ProjectRepository(database);
         BuildRepository builds = new BuildRepository(database);
         ReportRepository reports = new ReportRepository(database);
         BuildRecorder recorder = new BuildRecorder(projects, builds, reports, arns, engine, clock);
         EnvironmentResolver environment = new EnvironmentResolver(secrets);
         Function<String, String> logUrl = this::logUrl;
-        serverBuilds = new ServerBuilds(recorder, builds, secrets, objects, this::gitUrl, dataDir.resolve("codebuild"), capacity, clock);
+        serverBuilds = new ServerBuilds(recorder, builds, secrets, objects, this::gitUrl, dataDir.resolve("codebuild"), capacity, clock, sandbox);
         serverBuilds.settleLeftovers();
 
         PipelineBuildRequests requests = new PipelineBuildRequests(projects, recorder, environment, secrets, queries, region, logUrl);
@@ -80,11 +83,16 @@ public final class CodeBuildServices implements AutoCloseable {
         return endpoint + BuildLogEndpoint.PREFIX + URLEncoder.encode(buildId, StandardCharsets.UTF_8).replace("+", "%20") + "/log";
     }
 
-    /** A CodeCommit clone URL means this server's hosted repository of that name; other URLs are cloned as they are. */
+    /**
+     * A CodeCommit clone URL means this server's hosted repository of that name, read from its directory (StartBuild
+     * builds run on this server; hosted git over HTTP asks for credentials); other URLs are cloned as they are.
+     */
     private String gitUrl(String location) {
         int repos = location.indexOf("/v1/repos/");
         if (location.contains("git-codecommit.") && repos > 0) {
-            return endpoint + location.substring(repos);
+            String name = location.substring(repos + "/v1/repos/".length());
+            return dev.conveyor.server.git.HostedRepositories.normalize(name).map(n -> hosted.directory(n).toUri().toString())
+                    .orElse(endpoint + location.substring(repos));
         }
         return location;
     }

@@ -46,6 +46,7 @@ final class ServerBuilds implements AutoCloseable {
     private final BuildRepository builds;
     private final SecretReferences secrets;
     private final SourceDownloads sources;
+    private final dev.conveyor.providers.sandbox.JobSandbox sandbox;
     private final Path root;
     private final Semaphore slots;
     private final Clock clock;
@@ -54,7 +55,8 @@ final class ServerBuilds implements AutoCloseable {
 
     /** @param root where builds' workspaces, logs and caches live ({@code <data-dir>/codebuild}) */
     ServerBuilds(BuildRecorder recorder, BuildRepository builds, SecretReferences secrets, ObjectStore objects,
-                 Function<String, String> gitUrl, Path root, int capacity, Clock clock) {
+                 Function<String, String> gitUrl, Path root, int capacity, Clock clock, dev.conveyor.providers.sandbox.JobSandbox sandbox) {
+        this.sandbox = sandbox;
         this.recorder = recorder;
         this.builds = builds;
         this.secrets = secrets;
@@ -90,7 +92,7 @@ final class ServerBuilds implements AutoCloseable {
                 Files.createDirectories(workspace);
                 BuildLog buildLog = new BuildLog(log::line);
                 BuildSession session = new BuildSession(new Coordinator(build, start), start, buildLog, clock, root.resolve("cache"),
-                        containers);
+                        containers, sandbox, java.util.Map.of());
                 Duration timeout = Duration.ofMinutes(ProjectSettings.of(start.project()).timeoutMinutes());
                 session.run(workspace, timeout, ws -> sources.fetch(start.project(), ws, buildLog), spec -> artifacts.identifiers(),
                         artifacts.sink(build.id(), buildLog), pgid -> { });

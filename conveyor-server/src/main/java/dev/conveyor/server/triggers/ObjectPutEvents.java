@@ -27,21 +27,24 @@ public final class ObjectPutEvents implements ObjectStore {
     private static final Logger LOG = LoggerFactory.getLogger(ObjectPutEvents.class);
 
     private final ObjectStore delegate;
-    private volatile Consumer<ObjectVersion> listener = v -> { };
+    private final List<Consumer<ObjectVersion>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public ObjectPutEvents(ObjectStore delegate) {
         this.delegate = delegate;
     }
 
+    /** Adds a listener (S3-sourced pipelines' triggers; EventBridge's Object Created events). */
     public void listen(Consumer<ObjectVersion> newListener) {
-        this.listener = newListener;
+        listeners.add(newListener);
     }
 
     private ObjectVersion stored(ObjectVersion version) {
-        try {
-            listener.accept(version);
-        } catch (RuntimeException e) {
-            LOG.warn("a listener of s3://{}/{} failed: {}", version.bucket(), version.key(), e.toString());
+        for (Consumer<ObjectVersion> listener : listeners) {
+            try {
+                listener.accept(version);
+            } catch (RuntimeException e) {
+                LOG.warn("a listener of s3://{}/{} failed: {}", version.bucket(), version.key(), e.toString());
+            }
         }
         return version;
     }

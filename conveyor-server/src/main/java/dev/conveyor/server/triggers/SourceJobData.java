@@ -32,23 +32,32 @@ public final class SourceJobData {
                         + address.repositoryUrl(name.get()).orElse("/v1/repos/" + name.get()) + " creates it");
             }
             Optional<String> url = address.repositoryUrl(name.get());
+            String directory = repositories.directory(name.get()).toUri().toString();
+            // Read internally (sources run on this server): hosted git over HTTP asks for credentials (issue 14).
             return url.isPresent()
-                    ? new GitRemote(url.get(), url.get() + "/commit/", null).toJson()
-                    : new GitRemote(repositories.directory(name.get()).toUri().toString(), null, null).toJson();
+                    ? new GitRemote(url.get(), url.get() + "/commit/", null).readFrom(directory).toJson()
+                    : new GitRemote(directory, null, null).toJson();
         });
         engine.contributeJobData(CodeStarConnectionSourceProvider.TYPE, (pipeline, action, config) -> {
             try {
-                return connections.resolve(config.get("ConnectionArn"), config.get("FullRepositoryId")).remote().toJson();
+                return internal(connections.resolve(config.get("ConnectionArn"), config.get("FullRepositoryId")), repositories).toJson();
             } catch (UnresolvableSourceException e) {
                 return GitRemote.unresolvable(e.getMessage());
             }
         });
         engine.contributeJobData(GitHubSourceProvider.TYPE, (pipeline, action, config) -> {
             try {
-                return connections.github(config.get("Owner"), config.get("Repo")).remote().toJson();
+                return internal(connections.github(config.get("Owner"), config.get("Repo")), repositories).toJson();
             } catch (UnresolvableSourceException e) {
                 return GitRemote.unresolvable(e.getMessage());
             }
         });
+    }
+
+    /** A connection's remote; one of this server's repositories is read from its directory rather than over HTTP. */
+    private static GitRemote internal(ConnectionResolver.Resolved resolved, HostedRepositories repositories) {
+        GitRemote remote = resolved.remote();
+        return resolved.hostedRepository() == null ? remote
+                : remote.readFrom(repositories.directory(resolved.hostedRepository()).toUri().toString());
     }
 }

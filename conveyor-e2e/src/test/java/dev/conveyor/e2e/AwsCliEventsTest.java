@@ -1,0 +1,151 @@
+package dev.conveyor.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.conveyor.testkit.Await;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Events with the unmodified AWS CLI against a real server process: topics, subscriptions and notification rules
+ * made with {@code aws sns} and {@code aws codestar-notifications}, rules with {@code aws events}; and durability:
+ * events committed before a {@code kill -9} are delivered by the next process, in order, once per subscriber.
+ */
+class AwsCliEventsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String ACCOUNT = "000000000000";
+
+    @TempDir
+    Path work;
+
+    private Path pipeline(String name, String... commands) throws Exception {
+        String json = """
+                {"pipeline": {"name": "%s", "roleArn": "arn:aws:iam::111111111111:role/r", "pipelineType": "V2",
+                 "executionMode": "QUEUED", "artifactStore": {"type": "S3", "location": "events-artifacts"},
+                 "stages": [
+                  {"name": "Source", "actions": [{"name": "Source",
+                     "actionTypeId": {"category": "Source", "owner": "AWS", "provider": "S3", "version": "1"},
+                     "configuration": {"S3Bucket": "events-sources", "S3ObjectKey": "app.zip", "PollForSourceChanges": "false"},
+                     "outputArtifacts": [{"name": "Src"}]}]},
+                  {"name": "Build", "actions": [{"name": "Run",
+                     "actionTypeId": {"category": "Compute", "owner": "AWS", "provider": "Commands", "version": "1"},
+                     "inputArtifacts": [{"name": "Src"}], "commands": %s}]}
+                 ]}}""".formatted(name, JSON.writeValueAsString(List.of(commands)));
+        Path file = work.resolve(name + ".json");
+        Files.writeString(file, json);
+        return file;
+    }
+
+    @Test
+    void theAwsCliSetsUpATopicSubscriptionAndNotificationRuleAndTheReceiverGetsTheFailure() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        try (ConveyorProcess server = ConveyorProcess.start(work.resolve("data")); EventReceiver receiver = new EventReceiver()) {
+            receiver.onReceive(r -> {
+                if ("SubscriptionConfirmation".equals(r.header("x-amz-sns-message-type"))) {
+                    try {
+                        http.send(HttpRequest.newBuilder(URI.create(JSON.readTree(r.body()).path("SubscribeURL").asText())).GET().build(),
+                                HttpResponse.BodyHandlers.discarding());
+                    } catch (Exception e) {
+                        throw new AssertionError(e);
+                    }
+                }
+            });
+            AwsCli aws = new AwsCli(server.endpoint(), work);
+            String topic = aws.ok("sns", "create-topic", "--name", "ci-failures").path("TopicArn").asText();
+            assertThat(topic).isEqualTo("arn:aws:sns:us-east-1:" + ACCOUNT + ":ci-failures");
+            assertThat(aws.ok("sns", "subscribe", "--topic-arn", topic, "--protocol", "http", "--notification-endpoint",
+                    receiver.url("/sns")).path("SubscriptionArn").asText()).isEqualTo("pending confirmation");
+            Await.await(() -> {
+                try {
+                    return aws.ok("sns", "list-subscriptions-by-topic", "--topic-arn", topic).path("Subscriptions");
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            }, subs -> subs.size() == 1 && subs.get(0).path("SubscriptionArn").asText().startsWith(topic + ":"), Duration.ofSeconds(30),
+                    "the subscription to be confirmed");
+            String rule = aws.ok("codestar-notifications", "create-notification-rule", "--name", "failures", "--detail-type", "FULL",
+                    "--resource", "arn:aws:codepipeline:us-east-1:" + ACCOUNT + ":breaks",
+                    "--event-type-ids", "codepipeline-pipeline-pipeline-execution-failed",
+                    "--targets", "TargetType=SNS,TargetAddress=" + topic).path("Arn").asText();
+            assertThat(aws.ok("codestar-notifications", "list-notification-rules").path("NotificationRules").get(0).path("Arn").asText())
+                    .isEqualTo(rule);
+            assertThat(aws.ok("codestar-notifications", "list-event-types").path("EventTypes").toString())
+                    .contains("codepipeline-pipeline-manual-approval-needed");
+
+            S3Sources.putZip(aws, work, "events-sources", "app.zip", "app.txt", "hello\n");
+            aws.ok("codepipeline", "create-pipeline", "--cli-input-json", "file://" + pipeline("breaks", "echo building", "exit 3"));
+            String execution = Executions.createdExecution(aws, "breaks");
+            assertThat(Executions.awaitSettled(aws, "breaks", execution, Duration.ofSeconds(90)).path("status").asText()).isEqualTo("Failed");
+            EventReceiver.Received notification = Await.await(() -> receiver.received().stream()
+                    .filter(r -> "Notification".equals(r.header("x-amz-sns-message-type"))).findFirst().orElse(null),
+                    r -> r != null, Duration.ofSeconds(30), "the failure notification");
+            JsonNode message = JSON.readTree(JSON.readTree(notification.body()).path("Message").asText());
+            assertThat(message.path("detail").path("state").asText()).isEqualTo("FAILED");
+            assertThat(message.path("detail").path("execution-id").asText()).isEqualTo(execution);
+        }
+    }
+
+    @Test
+    void eventsCommittedBeforeAKillDashNineAreDeliveredAfterTheRestartInOrderOncePerSubscriber() throws Exception {
+        Path dataDir = work.resolve("data");
+        Path go = work.resolve("go");
+        String execution;
+        try (EventReceiver receiver = new EventReceiver()) {
+            try (ConveyorProcess first = ConveyorProcess.start(dataDir)) {
+                AwsCli aws = new AwsCli(first.endpoint(), work);
+                aws.ok("events", "put-rule", "--name", "all-pipeline-events", "--event-pattern", "{\"source\": [\"aws.codepipeline\"]}");
+                aws.ok("events", "put-targets", "--rule", "all-pipeline-events", "--targets", JSON.writeValueAsString(List.of(
+                        java.util.Map.of("Id", "hook", "Arn", receiver.url("/hook"),
+                                "HttpParameters", java.util.Map.of("HeaderParameters", java.util.Map.of("X-Conveyor-Webhook-Secret", "k"))))));
+                assertThat(aws.ok("events", "list-targets-by-rule", "--rule", "all-pipeline-events").path("Targets")).hasSize(1);
+                S3Sources.putZip(aws, work, "events-sources", "app.zip", "app.txt", "hello\n");
+                aws.ok("codepipeline", "create-pipeline", "--cli-input-json", "file://" + pipeline("durable",
+                        "until [ -e " + go + " ]; do sleep 0.1; done"));
+                execution = Executions.createdExecution(aws, "durable");
+                Await.await(() -> receiver.received().stream().map(r -> describe(r.body())).toList(),
+                        list -> list.contains("Action Build/Run STARTED"), Duration.ofSeconds(60), "the events up to the build");
+                receiver.down(true);
+                Files.createFile(go);
+                Executions.awaitSettled(aws, "durable", execution, Duration.ofSeconds(90));
+                first.kill(); // the last events are committed, not delivered (the receiver refuses them)
+            }
+            assertThat(receiver.received().stream().map(r -> describe(r.body()))).doesNotContain("Pipeline SUCCEEDED");
+            receiver.down(false);
+            try (ConveyorProcess second = ConveyorProcess.start(dataDir)) {
+                List<String> expected = List.of("Pipeline STARTED", "Stage Source STARTED", "Action Source/Source STARTED",
+                        "Action Source/Source SUCCEEDED", "Stage Source SUCCEEDED", "Stage Build STARTED", "Action Build/Run STARTED",
+                        "Action Build/Run SUCCEEDED", "Stage Build SUCCEEDED", "Pipeline SUCCEEDED");
+                List<String> got = Await.await(() -> receiver.received().stream().map(r -> describe(r.body())).toList(),
+                        list -> list.contains("Pipeline SUCCEEDED"), Duration.ofSeconds(60), "the rest after the restart");
+                assertThat(got).containsExactlyElementsOf(expected);
+                assertThat(receiver.received().stream().map(r -> r.header("X-Conveyor-Event-Id")).distinct()).hasSize(expected.size());
+                assertThat(receiver.received()).allSatisfy(r -> assertThat(JSON.readTree(r.body()).path("detail").path("execution-id").asText())
+                        .isEqualTo(execution));
+            }
+        }
+    }
+
+    private static String describe(String body) {
+        try {
+            JsonNode e = JSON.readTree(body);
+            JsonNode d = e.path("detail");
+            return switch (e.path("detail-type").asText()) {
+                case "CodePipeline Pipeline Execution State Change" -> "Pipeline " + d.path("state").asText();
+                case "CodePipeline Stage Execution State Change" -> "Stage " + d.path("stage").asText() + " " + d.path("state").asText();
+                default -> "Action " + d.path("stage").asText() + "/" + d.path("action").asText() + " " + d.path("state").asText();
+            };
+        } catch (Exception x) {
+            throw new AssertionError(x);
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package dev.conveyor.events.outbox;
+
+import dev.conveyor.store.jdbc.Queries;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+
+/** The outbox table: rows are added inside the transaction of the change they report, and routed once after commit. */
+public final class Outbox {
+    private static final String COLUMNS = "seq, event_id, kind, pipeline_name, execution_id, detail_type, topic_arn, subject, body, created_at";
+
+    /** Adds an event or a message; {@code seq} is assigned by the database. */
+    public void add(Connection c, String eventId, String kind, String pipelineName, String executionId, String detailType,
+                    String topicArn, String subject, String body, Instant now) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO event_outbox (event_id, kind, pipeline_name, execution_id, "
+                + "detail_type, topic_arn, subject, body, created_at, routed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE)")) {
+            s.setString(1, eventId);
+            s.setString(2, kind);
+            s.setString(3, pipelineName);
+            s.setString(4, executionId);
+            s.setString(5, detailType);
+            s.setString(6, topicArn);
+            s.setString(7, subject);
+            s.setString(8, body);
+            s.setLong(9, now.toEpochMilli());
+            s.executeUpdate();
+        }
+    }
+
+    /** The oldest rows not routed yet, in seq order, locked for routing (a second replica skips them). */
+    public List<OutboxRow> unrouted(Connection c, int limit) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM event_outbox WHERE routed = FALSE ORDER BY seq LIMIT ?")) {
+            s.setInt(1, limit);
+            return Queries.list(s, Outbox::row);
+        }
+    }
+
+    public void markRouted(Connection c, long seq) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("UPDATE event_outbox SET routed = TRUE WHERE seq = ?")) {
+            s.setLong(1, seq);
+            s.executeUpdate();
+        }
+    }
+
+    /**
+     * A pipeline's events after {@code afterSeq}, oldest first (optionally of one execution only): what a live stream
+     * sends, and resumes from with Last-Event-ID.
+     */
+    public List<OutboxRow> eventsOf(Connection c, String pipelineName, String executionId, long afterSeq, int limit) throws SQLException {
+        String sql = "SELECT " + COLUMNS + " FROM event_outbox WHERE kind = 'EVENT' AND pipeline_name = ? AND seq > ?"
+                + (executionId == null ? "" : " AND execution_id = ?") + " ORDER BY seq LIMIT ?";
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            int i = 1;
+            s.setString(i++, pipelineName);
+            s.setLong(i++, afterSeq);
+            if (executionId != null) {
+                s.setString(i++, executionId);
+            }
+            s.setInt(i, limit);
+            return Queries.list(s, Outbox::row);
+        }
+    }
+
+    /** Removes routed rows older than {@code before} (their deliveries keep their own copy). */
+    public int purge(Connection c, Instant before) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("DELETE FROM event_outbox WHERE routed = TRUE AND created_at < ?")) {
+            s.setLong(1, before.toEpochMilli());
+            return s.executeUpdate();
+        }
+    }
+
+    private static OutboxRow row(ResultSet r) throws SQLException {
+        return new OutboxRow(r.getLong("seq"), r.getString("event_id"), r.getString("kind"), r.getString("pipeline_name"),
+                r.getString("execution_id"), r.getString("detail_type"), r.getString("topic_arn"), r.getString("subject"),
+                r.getString("body"), Instant.ofEpochMilli(r.getLong("created_at")));
+    }
+}
