@@ -14,7 +14,9 @@ import { call, callCodeBuild, commandsStage, credentials, endpoint, latestExecut
 const shots = process.env.CONVEYOR_SCREENSHOTS;
 const benchOut = process.env.CONVEYOR_BENCH_OUT;
 const benchPipelines = Number(process.env.CONVEYOR_BENCH_PIPELINES ?? 10000);
-const scratch = mkdtempSync(join(tmpdir(), 'conveyor-console-'));
+// Files the scenarios share with their jobs: a directory the server lets jobs write (--job-writable-dir), as jobs run
+// sandboxed with a private /tmp; CONVEYOR_SHARED_DIR names it.
+const scratch = process.env.CONVEYOR_SHARED_DIR ?? mkdtempSync(join(tmpdir(), 'conveyor-console-'));
 const results = {};
 let browser;
 let page;
