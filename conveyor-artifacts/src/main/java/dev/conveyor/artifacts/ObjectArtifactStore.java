@@ -202,7 +202,14 @@ public final class ObjectArtifactStore implements ArtifactStore {
                     throw raced;
                 }
             }
-            objects.setVersioning(bucket, true);
+            try {
+                objects.setVersioning(bucket, true);
+            } catch (S3Exception unversionable) {
+                if (unversionable.code() != S3ErrorCode.NotImplemented) {
+                    throw unversionable;
+                }
+                // A store without versioning (S3Proxy's filesystem backend, issue 19): artifacts are version null there.
+            }
         }
         knownBuckets.add(bucket);
     }

@@ -48,6 +48,14 @@ final class AgentCommand implements Callable<Integer> {
             + "without one, the standard chain: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, the default profile, …).")
     String profile;
 
+    @Option(names = "--deploy-instance-name", paramLabel = "NAME", description = "Also act as the CodeDeploy agent of this host: "
+            + "register it as the on-premises instance NAME and run the deployments the server sends it.")
+    String deployInstanceName;
+
+    @Option(names = "--deploy-tag", paramLabel = "KEY=VALUE", description = "A tag of the on-premises instance (repeatable), "
+            + "matched by deployment groups' onPremisesInstanceTagFilters.")
+    java.util.List<String> deployTags = new java.util.ArrayList<>();
+
     @Option(names = "--lease-seconds", defaultValue = "30", hidden = true, description = "How often leases are renewed, times three.")
     int leaseSeconds;
 
@@ -56,11 +64,29 @@ final class AgentCommand implements Callable<Integer> {
         String workerId = name != null ? name : "agent@" + java.net.InetAddress.getLocalHost().getHostName() + ":" + workDir.toAbsolutePath();
         var credentials = profile == null ? software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider.builder().build()
                 : software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider.builder().profileName(profile).build();
-        RemoteAgent agent = new RemoteAgent(server, dev.conveyor.agent.CaBundle.resolve(caBundle),
-                new dev.conveyor.agent.RequestSigner(credentials, region), region, workerId, AgentLabels.parse(labels), capacity, workDir,
+        dev.conveyor.agent.RequestSigner signer = new dev.conveyor.agent.RequestSigner(credentials, region);
+        RemoteAgent agent = new RemoteAgent(server, dev.conveyor.agent.CaBundle.resolve(caBundle), signer, region, workerId, AgentLabels.parse(labels), capacity, workDir,
                 Duration.ofSeconds(leaseSeconds), jobWritableDirs).start();
+        dev.conveyor.agent.deploy.DeployAgent deployAgent = null;
+        if (deployInstanceName != null) {
+            java.util.Map<String, String> tags = new java.util.LinkedHashMap<>();
+            for (String tag : deployTags) {
+                int eq = tag.indexOf('=');
+                if (eq <= 0) {
+                    throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--deploy-tag wants KEY=VALUE, not " + tag);
+                }
+                tags.put(tag.substring(0, eq), tag.substring(eq + 1));
+            }
+            deployAgent = new dev.conveyor.agent.deploy.DeployAgent(server, dev.conveyor.agent.CaBundle.resolve(caBundle), signer, deployInstanceName,
+                    tags, workDir).start();
+            System.out.println("Conveyor agent " + workerId + " deploys as on-premises instance " + deployInstanceName + " " + tags);
+        }
+        dev.conveyor.agent.deploy.DeployAgent deploys = deployAgent;
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (deploys != null) {
+                deploys.close();
+            }
             agent.close();
             stopped.countDown();
         }, "conveyor-agent-shutdown"));

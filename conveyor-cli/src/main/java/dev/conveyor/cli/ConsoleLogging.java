@@ -30,9 +30,15 @@ public final class ConsoleLogging extends ContextAwareBase implements Configurat
 
     /** One line per event on the console; the libraries that talk a lot at start, warnings only. */
     static void configureConsole(LoggerContext context) {
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        ch.qos.logback.core.encoder.Encoder<ILoggingEvent> encoder;
+        if ("json".equalsIgnoreCase(System.getenv("CONVEYOR_LOG_FORMAT"))) { // issue 19: structured logs
+            encoder = new JsonLogLines();
+        } else {
+            PatternLayoutEncoder pattern = new PatternLayoutEncoder();
+            pattern.setPattern("%d{HH:mm:ss.SSS} %-5level %logger{20} - %msg%n");
+            encoder = pattern;
+        }
         encoder.setContext(context);
-        encoder.setPattern("%d{HH:mm:ss.SSS} %-5level %logger{20} - %msg%n");
         encoder.start();
         ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
         console.setContext(context);

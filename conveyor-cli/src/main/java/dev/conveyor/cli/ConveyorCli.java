@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
         description = "A self-hosted continuous-delivery server that speaks the AWS CodePipeline API.",
         subcommands = {ServerCommand.class, AgentCommand.class, RunCommand.class, StatusCommand.class, ApproveCommand.class, RejectCommand.class,
                 LogsCommand.class, SecretsCommand.class, dev.conveyor.cli.client.AuditCommand.class,
-                dev.conveyor.cli.client.AgentsCommand.class, dev.conveyor.cli.client.EventsCommand.class, CommandLine.HelpCommand.class})
+                dev.conveyor.cli.client.AgentsCommand.class, dev.conveyor.cli.client.EventsCommand.class, BackupCommand.class,
+                RestoreCommand.class, CommandLine.HelpCommand.class})
 public final class ConveyorCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

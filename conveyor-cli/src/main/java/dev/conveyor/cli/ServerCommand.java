@@ -94,6 +94,19 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--no-http", description = "Serve HTTPS only: no plain HTTP listener on --port.")
     boolean noHttp;
 
+    @Option(names = "--drain-seconds", defaultValue = "20", description = "On SIGTERM, how long running jobs and requests "
+            + "may take to finish while /readyz answers 503, before the server stops (default: ${DEFAULT-VALUE}).")
+    long drainSeconds;
+
+    @Option(names = "--alertmanager-token", paramLabel = "TOKEN", defaultValue = "${env:CONVEYOR_ALERTMANAGER_TOKEN}",
+            description = "Accept Prometheus Alertmanager's webhook at /alertmanager/webhook with 'Authorization: Bearer TOKEN' "
+                    + "(default: $CONVEYOR_ALERTMANAGER_TOKEN; without one the webhook refuses every request). See docs/cloudwatch.md.")
+    String alertmanagerToken;
+
+    @Option(names = "--alertmanager-alarm-label", defaultValue = "alertname", description = "The alert label that names the "
+            + "CloudWatch alarm an Alertmanager alert sets (default: ${DEFAULT-VALUE}).")
+    String alertmanagerAlarmLabel;
+
     @Option(names = "--job-writable-dir", paramLabel = "DIR", description = "A host directory jobs may write besides their "
             + "workspace (repeatable), e.g. a deployment target; they run sandboxed and never see the data dir (docs/security.md).")
     java.util.List<Path> jobWritableDirs = new java.util.ArrayList<>();
@@ -122,6 +135,18 @@ final class ServerCommand implements Callable<Integer> {
             + "administrator's secret access key (env CONVEYOR_ADMIN_SECRET_ACCESS_KEY; prefer the variable: arguments show in ps).")
     String adminSecretAccessKey;
 
+    @Option(names = "--haproxy-socket", paramLabel = "PATH", description = "HAProxy's runtime API socket (stats socket … level admin): "
+            + "deployment groups with loadBalancerInfo drain, enable and weigh the servers of the backend named as their target group.")
+    java.nio.file.Path haproxySocket;
+
+    @Option(names = "--deploy-minute-seconds", defaultValue = "60", hidden = true,
+            description = "The length in seconds of a deployment 'minute' (canary and linear intervals, waits); for tests.")
+    int deployMinuteSeconds;
+
+    @Option(names = "--deploy-agent-timeout-seconds", defaultValue = "60", hidden = true,
+            description = "A deployment target whose agent is silent this long while it holds a command fails.")
+    int deployAgentTimeoutSeconds;
+
     @Option(names = "--demo", description = "Create the demo pipeline conveyor-demo (and start it) if it does not exist yet.")
     boolean demo;
 
@@ -147,7 +172,13 @@ final class ServerCommand implements Callable<Integer> {
         ConveyorServer server;
         try {
             server = new ConveyorServer(config).allowJobsToWrite(jobWritable())
-                    .withEvents(dev.conveyor.server.events.EventSettings.defaults().withSmtp(smtpHost, smtpPort, smtpFrom)).start();
+                    .withEvents(dev.conveyor.server.events.EventSettings.defaults().withSmtp(smtpHost, smtpPort, smtpFrom))
+                    .deployments(new dev.conveyor.server.deploy.DeployEndpoint.Options(haproxySocket,
+                    dev.conveyor.deploy.engine.DeploySettings.defaults().withSecondsPerMinute(deployMinuteSeconds)
+                            .withAgentTimeout(java.time.Duration.ofSeconds(deployAgentTimeoutSeconds))))
+                    .cloudWatchSettings(new dev.conveyor.cloudwatch.CloudWatchServices.Settings(
+                            dev.conveyor.cloudwatch.CloudWatchServices.Settings.defaults().tick(), alertmanagerToken, alertmanagerAlarmLabel))
+                    .start();
         } catch (IllegalStateException e) {
             if (e.getMessage() != null && e.getMessage().startsWith("--auth none")) {
                 throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
@@ -156,6 +187,7 @@ final class ServerCommand implements Callable<Integer> {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.drain(java.time.Duration.ofSeconds(drainSeconds)); // issue 19: readiness off, jobs finish or go back
             server.close();
             stopped.countDown();
         }, "conveyor-shutdown"));

@@ -125,6 +125,18 @@ public final class Alarms implements AlarmStates {
         definition.remove("Tags");
         String dimensions = canonicalDimensions(input.path("Dimensions"), "Dimensions");
         String definitionJson = definition.toString();
+        try {
+            store(name, input, definition, definitionJson, dimensions, now);
+        } catch (dev.conveyor.store.StoreException e) {
+            if (!(e.getCause() instanceof java.sql.SQLException sql && dev.conveyor.store.StoreException.isUniqueViolation(sql))) {
+                throw e;
+            }
+            store(name, input, definition, definitionJson, dimensions, now); // created concurrently: this one is an update
+        }
+        return null;
+    }
+
+    private void store(String name, JsonNode input, ObjectNode definition, String definitionJson, String dimensions, Instant now) {
         repository.withAlarm(name, (c, existing) -> {
             AlarmRow row;
             if (existing == null) {
@@ -144,7 +156,6 @@ public final class Alarms implements AlarmStates {
             evaluate(c, row, now);
             return null;
         });
-        return null;
     }
 
     private static String historyData(String type, JsonNode before, JsonNode after) {

@@ -64,6 +64,24 @@ final class ConveyorProcess implements AutoCloseable {
         return new ConveyorProcess(builder.start());
     }
 
+    /** {@code conveyor server --port port --data-dir dataDir} plus {@code extraArgs}, with {@code env} added to its environment. */
+    static ConveyorProcess startOnPort(java.util.Map<String, String> env, Path dataDir, int port, String... extraArgs) throws Exception {
+        List<String> command = PackagedCli.command("server", "--port", Integer.toString(port), "--data-dir", dataDir.toString());
+        command.addAll(List.of(extraArgs));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        return new ConveyorProcess(builder.start());
+    }
+
+    /** The process id (to tell replicas apart in logs). */
+    long pid() {
+        return process.pid();
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
     /** The same, with {@code environment} added to the server process's environment. */
     static ConveyorProcess startWithEnvironment(Map<String, String> environment, Path dataDir, String... extraArgs) throws Exception {
         List<String> command = PackagedCli.command(List.of(), "server", "--port", "0", "--data-dir", dataDir.toString());
@@ -72,6 +90,16 @@ final class ConveyorProcess implements AutoCloseable {
         builder.environment().put("CONVEYOR_ADMIN_ACCESS_KEY_ID", dev.conveyor.testkit.TestCredentials.ACCESS_KEY_ID);
         builder.environment().put("CONVEYOR_ADMIN_SECRET_ACCESS_KEY", dev.conveyor.testkit.TestCredentials.SECRET_ACCESS_KEY);
         builder.environment().putAll(environment);
+        return new ConveyorProcess(builder.start());
+    }
+
+    /** Starts a server on a given port (one that restarts where its agents expect it), plus any extra arguments. */
+    static ConveyorProcess startOnPort(Path dataDir, int port, String... extraArgs) throws Exception {
+        List<String> command = PackagedCli.command(List.of(), "server", "--port", Integer.toString(port), "--data-dir", dataDir.toString());
+        command.addAll(List.of(extraArgs));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("CONVEYOR_ADMIN_ACCESS_KEY_ID", dev.conveyor.testkit.TestCredentials.ACCESS_KEY_ID);
+        builder.environment().put("CONVEYOR_ADMIN_SECRET_ACCESS_KEY", dev.conveyor.testkit.TestCredentials.SECRET_ACCESS_KEY);
         return new ConveyorProcess(builder.start());
     }
 

@@ -116,6 +116,18 @@ public final class ExecutionEngine {
         this.advancer = new ExecutionAdvancer(executions, transitions, declarations, launcher, outcomes);
         this.conditionCommands = new ConditionCommands(this, db, executions, declarations, outcomes, advancer);
         this.ruleRunner = new RuleRunner(db, conditionRepository, ruleProviders, clock, conditionCommands::settleRule);
+        // Jobs queued by other replicas wake this one's long polls at once (issue 19), not at their next timeout.
+        db.changes().subscribe(JOBS_TOPIC, new dev.conveyor.store.changes.ChangeFeed.Listener() {
+            @Override
+            public void changed(String key) {
+                jobSignal.signal();
+            }
+
+            @Override
+            public void gap() {
+                jobSignal.signal();
+            }
+        });
     }
 
     /** RollbackStage and OverrideStageCondition. */
@@ -127,6 +139,9 @@ public final class ExecutionEngine {
     public RuleProviders ruleProviders() {
         return ruleProviders;
     }
+
+    /** The change feed's topic announcing that jobs were queued (in any replica). */
+    static final String JOBS_TOPIC = "jobs";
 
     public EngineConfig config() {
         return config;
@@ -760,6 +775,9 @@ public final class ExecutionEngine {
             T value = work.run(tx, locked);
             for (TransitionRecorder recorder : recorders) {
                 recorder.record(c, pipelineName, tx.changedExecutions, tx.now);
+            }
+            if (tx.jobsQueued) {
+                db.changes().announce(c, JOBS_TOPIC, "queued"); // heard by other replicas after the commit
             }
             done[0] = tx;
             return value;

@@ -107,6 +107,11 @@ public final class EventServices implements AutoCloseable {
         return new EventServices(db, dataDir, region, accountId, clock, publicUrl, smtp, policy, pipelines, tick);
     }
 
+    /** Dispatches (routes, delivers, fires schedule rules) only while {@code gate} holds: see {@link Dispatcher#onlyWhile}. */
+    public void onlyWhile(java.util.function.BooleanSupplier gate) {
+        dispatcher.onlyWhile(gate);
+    }
+
     /** Starts delivering (once the server listens: messages carry its URL). */
     public void start() {
         dispatcher.start();

@@ -42,6 +42,16 @@ public final class FunctionServices implements AutoCloseable {
         return functions;
     }
 
+    /**
+     * Tells instances started from now on where the server is: {@code AWS_ENDPOINT_URL} (read by the AWS SDKs and
+     * boto3 1.28.57 and newer, and by a function's own code for older ones), so a function reaches Conveyor's S3 and
+     * CodePipeline APIs (no role credentials are issued to functions yet: an Invoke action's function signs with the
+     * job's artifact credentials, which Conveyor accepts for that job's artifacts and its result).
+     */
+    public void serviceEndpoint(String url) {
+        pool.serviceEnvironment(java.util.Map.of("AWS_ENDPOINT_URL", url));
+    }
+
     public LambdaRestApi api() {
         return api;
     }

@@ -31,6 +31,7 @@ public final class BuiltInProviders {
     /** The providers that do builds and other work: they run on any agent, embedded or remote. */
     public static List<ActionProvider> workers(dev.conveyor.providers.sandbox.JobSandbox sandbox) {
         return List.of(new CommandsProvider(sandbox), new CodeBuildProvider(CodeBuildProvider.BUILD, sandbox),
-                new CodeBuildProvider(CodeBuildProvider.TEST, sandbox));
+                new CodeBuildProvider(CodeBuildProvider.TEST, sandbox),
+                new dev.conveyor.providers.deploy.CodeDeployProvider());
     }
 }

@@ -106,10 +106,15 @@ public final class ConveyorServer implements AutoCloseable {
     private dev.conveyor.audit.AuditServices audit;
     private dev.conveyor.server.tls.SelfSignedCertificate.Files selfSigned;
     private FunctionServices functionServices;
+    private dev.conveyor.cluster.SingletonWork singletons;
+    private final dev.conveyor.server.ops.Drain drain = new dev.conveyor.server.ops.Drain();
     private dev.conveyor.server.events.EventSettings eventSettings = dev.conveyor.server.events.EventSettings.defaults();
     private dev.conveyor.events.EventServices eventServices;
     private dev.conveyor.cloudwatch.CloudWatchServices cloudWatch;
+    private dev.conveyor.engine.invoke.InProcessJobWorker invokeWorker;
     private dev.conveyor.cloudwatch.CloudWatchServices.Settings cloudWatchSettings = dev.conveyor.cloudwatch.CloudWatchServices.Settings.defaults();
+    private dev.conveyor.server.deploy.DeployEndpoint deployEndpoint;
+    private dev.conveyor.server.deploy.DeployEndpoint.Options deployOptions = dev.conveyor.server.deploy.DeployEndpoint.Options.defaults();
 
     public ConveyorServer(ServerConfig config, Clock clock) {
         this.config = config;
@@ -134,6 +139,12 @@ public final class ConveyorServer implements AutoCloseable {
     /** How events are delivered (SMTP server, retries); call before {@link #start()}. */
     public ConveyorServer withEvents(dev.conveyor.server.events.EventSettings settings) {
         this.eventSettings = settings;
+        return this;
+    }
+
+    /** Deployments' settings (issue 15): the HAProxy runtime socket and timing. Call before {@link #start()}. */
+    public ConveyorServer deployments(dev.conveyor.server.deploy.DeployEndpoint.Options options) {
+        this.deployOptions = options;
         return this;
     }
 
@@ -168,6 +179,11 @@ public final class ConveyorServer implements AutoCloseable {
             listener.join(); // whether or not the database opened, nothing is left running
         }
 
+        // Issue 19: singleton work (schedules, polling, sweeps, retention) runs on the replica holding its advisory lock.
+        singletons = dev.conveyor.cluster.SingletonWork.open(database, hostName() + ":" + config.dataDir().toAbsolutePath(),
+                dev.conveyor.cluster.SingletonWork.TASKS);
+        dev.conveyor.server.ops.ServerMetrics metrics = new dev.conveyor.server.ops.ServerMetrics(database, clock);
+
         PipelineLimits limits = PipelineLimits.defaults();
         TagRepository tags = new TagRepository(database, limits.maxTagsPerResource());
         PipelineRepository pipelines = new PipelineRepository(database, tags);
@@ -184,7 +200,10 @@ public final class ConveyorServer implements AutoCloseable {
 
         // Artifacts: versioned objects over content-addressed blobs under the data dir (the S3 endpoint serves them).
         // (issue 3: local blobs or an external S3 service per config.artifacts(); ArtifactServices wires them)
-        artifactServices = ArtifactServices.open(config.dataDir(), config.artifacts().externalEndpoint(),
+        // Issue 19: on PostgreSQL the keyring lives in the database, so every replica decrypts what another encrypted.
+        artifactServices = ArtifactServices.open(config.dataDir(), database.kind() == Database.Kind.POSTGRESQL
+                        ? dev.conveyor.cluster.DatabaseKeyring.open(database, masterKeyFile(), config.dataDir().resolve("keys"), clock)
+                        : dev.conveyor.artifacts.crypto.Keyring.file(config.dataDir().resolve("keys")), config.artifacts().externalEndpoint(),
                 config.artifacts().maxObjectBytes(), database, config.region(), config.accountId(), clock);
         objects = artifactServices.objects();
         ObjectArtifactStore artifacts = artifactServices.artifacts();
@@ -203,6 +222,7 @@ public final class ConveyorServer implements AutoCloseable {
         eventServices = dev.conveyor.events.EventServices.open(database, config.dataDir(), config.region(), config.accountId(), clock,
                 () -> config.sources().publicUrl() == null ? endpoint() : config.sources().publicUrl(), eventSettings.smtp(),
                 eventSettings.delivery(), this::startFromEvent, eventSettings.tick());
+        eventServices.onlyWhile(singletons.gate(dev.conveyor.cluster.SingletonWork.NOTIFICATION_OUTBOX));
         if (eventSettings.recordTransitions()) {
             engine.addTransitionRecorder(eventServices.recorder());
         }
@@ -252,6 +272,13 @@ public final class ConveyorServer implements AutoCloseable {
         JobCredentialIssuer jobCredentials = new JobCredentialIssuer(jobCredentialStore, clock, Duration.ofHours(1));
         JobOperations jobOperations = new JobOperations(engine, actionTypes, jobCredentials, artifacts,
                 config.accountId(), Duration.ofSeconds(10));
+        // Invoke actions the server runs itself (issue 16 item 5): Lambda functions with the job event, and other pipelines.
+        invokeWorker = new dev.conveyor.engine.invoke.InProcessJobWorker(engine,
+                "invoke@" + hostName() + ":" + config.dataDir().toAbsolutePath(), 64);
+        invokeWorker.register(dev.conveyor.functions.invoke.LambdaInvokeAction.TYPE, new dev.conveyor.functions.invoke.LambdaInvokeAction(
+                        functionServices.functions(), jobOperations::jobData, invokeWorker::complete, config.accountId(), engineConfig.logsDir()))
+                .register(dev.conveyor.engine.invoke.PipelineInvokeAction.TYPE, new dev.conveyor.engine.invoke.PipelineInvokeAction(
+                        engine, invokeWorker::complete, config.region(), config.accountId()));
         JsonService agentApi = new JsonService(ServiceModel.conveyorAgent(),
                 new AgentOperations(engine, jobCredentials, artifacts, engineConfig.logsDir()).operations());
 
@@ -262,6 +289,13 @@ public final class ConveyorServer implements AutoCloseable {
         codePipelineOperations.putAll(actionTypeOperations.operations());
         codePipelineOperations.putAll(jobOperations.operations());
         codePipelineOperations.putAll(sourceServices.codePipelineOperations());
+        // Deployments (issue 15): CodeDeploy's API, the host commands conveyor agents poll, HAProxy when configured.
+        deployEndpoint = new dev.conveyor.server.deploy.DeployEndpoint(database, objects, cloudWatch.alarms(), deployOptions, config.region(),
+                config.accountId(), clock);
+        dev.conveyor.server.deploy.PipelineDeployments pipelineDeployments = new dev.conveyor.server.deploy.PipelineDeployments(
+                deployEndpoint.services(), queries, this::endpoint);
+        engine.handleJobRequests(dev.conveyor.providers.deploy.CodeDeployProvider.TYPE, pipelineDeployments);
+        codePipelineOperations.put("ListDeployActionExecutionTargets", pipelineDeployments.listDeployActionExecutionTargets());
         OperationAuthorizer operations = new OperationAuthorizer(iam.authorizer(), iam.resourceArns(), tags::list, clock);
         // Webhook secrets only to who may set them (issue 14): codepipeline:PutWebhook on the webhook.
         codePipelineOperations.computeIfPresent("ListWebhooks", (name, list) -> new dev.conveyor.server.webhooks.WebhookSecretMasking(list,
@@ -282,6 +316,7 @@ public final class ConveyorServer implements AutoCloseable {
         cloudWatch.api().operations().forEach((name, operation) -> cloudWatchOperations.put(name, (input, context) -> operation.apply(input)));
         JsonService cloudWatchJson = new JsonService(dev.conveyor.cloudwatch.api.CloudWatchApi.model(), cloudWatchOperations);
         jsonServices.put(cloudWatchJson.targetPrefix(), cloudWatchJson);
+        jsonServices.putAll(deployEndpoint.jsonServices());
         // Authentication (issue 14): job credentials are verified and scoped to their job's artifacts; every other
         // request must carry a SigV4 signature by a key IAM holds (unless --auth none), and be allowed by its policies.
         boolean enforced = config.auth().enforced();
@@ -320,7 +355,10 @@ public final class ConveyorServer implements AutoCloseable {
                         new RequestRouter.PathRoute(dev.conveyor.server.cloudwatch.CloudWatchEndpoint.ALERTMANAGER_PATH,
                                 cloudWatchEndpoint::handleAlertmanager).unsigned(),
                         // the web console's static files: a browser loads them before it has a key; they hold no data
-                        new RequestRouter.PathRoute(ConsoleEndpoint.PREFIX + "/", new ConsoleEndpoint()::handle).unsigned()),
+                        new RequestRouter.PathRoute(ConsoleEndpoint.PREFIX + "/", new ConsoleEndpoint()::handle).unsigned(),
+                        // Deployments (issue 15): bundles for agents, a deployment's page for its pipeline action's link
+                        deployEndpoint.bundleRoute().requiring("codedeploy-commands:GetDeploymentBundle"),
+                        deployEndpoint.deploymentRoute().requiring("codedeploy:GetDeployment")),
                 artifactServices.s3(), Map.of("iam", iamEndpoint::handle, "sts", iamEndpoint::handle, "lambda", lambdaEndpoint::handle,
                         "sns", eventEndpoints::sns, "codestar-notifications", eventEndpoints::notifications,
                         "monitoring", cloudWatchEndpoint::handleQuery))
@@ -340,11 +378,14 @@ public final class ConveyorServer implements AutoCloseable {
                 });
         Optional<java.nio.file.Path> adminCredentials = iam.bootstrap().run(config.dataDir(), config.auth().adminAccessKeyId(),
                 config.auth().adminSecretAccessKey());
-        router.readiness(new ServerHealth(database, config.dataDir()));
+        ServerHealth health = new ServerHealth(database, config.dataDir());
+        router.readiness(health);
         router.browserHome(ConsoleEndpoint.PREFIX + "/"); // the web console (issue 18)
         // Artifact retention (issue 3): never the artifacts of running or latest-successful executions.
         artifactServices.startRetention(config.artifacts().retention(), config.artifacts().retentionInterval(),
-                pipelineName -> protectedExecutions(queries, pipelineName));
+                pipelineName -> protectedExecutions(queries, pipelineName), singletons.gate(dev.conveyor.cluster.SingletonWork.RETENTION));
+        sourceServices.poller().onlyWhile(singletons.gate(dev.conveyor.cluster.SingletonWork.SOURCE_POLLING));
+        sourceServices.schedules().onlyWhile(singletons.gate(dev.conveyor.cluster.SingletonWork.SCHEDULES));
 
         ServletContextHandler context = listener.join();
         context.addServlet(new ServletHolder("router", router), "/*");
@@ -352,6 +393,9 @@ public final class ConveyorServer implements AutoCloseable {
         sourceServices.gitServlet().limitPushes(config.artifacts().maxObjectBytes());
         context.addServlet(new ServletHolder("git", sourceServices.gitServlet()), SourceServices.gitServletMapping());
         context.setErrorHandler(new ProtocolErrorHandler());
+        // Issue 19: /metrics, /readyz, and every request timed by operation.
+        context.addFilter(new org.eclipse.jetty.ee10.servlet.FilterHolder(new dev.conveyor.server.ops.OperationsFilter(metrics, health, drain)),
+                "/*", java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
         context.addFilter(new org.eclipse.jetty.ee10.servlet.FilterHolder(new GitPushAudit(auditor,
                 dev.conveyor.server.git.GitHttpServlet.PATH + "/")), SourceServices.gitServletMapping(),
                 java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
@@ -366,7 +410,9 @@ public final class ConveyorServer implements AutoCloseable {
             context.addFilter(new org.eclipse.jetty.ee10.servlet.FilterHolder(gitAccess), SourceServices.gitServletMapping(),
                     java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
         }
-        jetty.setHandler(new MinimumRequestDataRate(context, MIN_REQUEST_BYTES_PER_SECOND, REQUEST_RATE_GRACE_MILLIS));
+        // Issue 19: a stop lets the requests in flight finish (up to the stop timeout) and answers new ones 503.
+        jetty.setHandler(new org.eclipse.jetty.server.handler.GracefulHandler(
+                new MinimumRequestDataRate(context, MIN_REQUEST_BYTES_PER_SECOND, REQUEST_RATE_GRACE_MILLIS)));
         try {
             jetty.start();
         } catch (Exception e) {
@@ -376,6 +422,8 @@ public final class ConveyorServer implements AutoCloseable {
         sourceServices.listening(endpoint(), port());
         eventServices.start(); // deliveries name this server's URL (SigningCertURL, SubscribeURL): only once it listens
         codeBuildServices.listening(config.sources().publicUrl() == null ? endpoint() : config.sources().publicUrl());
+        functionServices.serviceEndpoint(config.sources().publicUrl() == null ? endpoint() : config.sources().publicUrl());
+        invokeWorker.start();
         adminCredentials.ifPresent(file -> LOG.info(AdministratorBootstrap.instructions(file, endpoint())));
         LOG.info("Conveyor listening on {} (database: {}, data: {})", config.tls().http() && config.tls().enabled()
                 ? endpoint() + " and " + httpsEndpoint() : endpoint(), database.kind(), config.dataDir());
@@ -457,7 +505,9 @@ public final class ConveyorServer implements AutoCloseable {
         while (!Thread.currentThread().isInterrupted()) {
             try {
                 Thread.sleep(config.engine().sweepInterval());
-                engine.sweep();
+                if (singletons.runsHere(dev.conveyor.cluster.SingletonWork.SWEEPS)) {
+                    engine.sweep();
+                }
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
@@ -533,6 +583,11 @@ public final class ConveyorServer implements AutoCloseable {
         return sourceServices;
     }
 
+    /** Deployments (for in-process tools and tests). */
+    public dev.conveyor.deploy.DeployServices deploy() {
+        return deployEndpoint.services();
+    }
+
     /**
      * CloudWatch's settings (the alarm timer's tick, Alertmanager's bearer token and alarm label); call before {@link #start()}.
      */
@@ -587,6 +642,53 @@ public final class ConveyorServer implements AutoCloseable {
         return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
     }
 
+    /**
+     * Drains this replica before a stop (SIGTERM, a rolling upgrade; issue 19): {@code /readyz} answers 503 at once so
+     * the load balancer sends nothing new, the singleton work moves to another replica, the embedded agent takes no new
+     * job and its running jobs get up to {@code grace} to finish (the rest are handed back to the queue), and the
+     * requests in flight get the rest of {@code grace}. {@link #close} follows.
+     */
+    public void drain(Duration grace) {
+        long deadline = System.nanoTime() + grace.toNanos();
+        drain.start();
+        LOG.info("draining: readiness is off, singleton work handed over, no new jobs taken here");
+        if (singletons != null) {
+            singletons.release();
+        }
+        try {
+            Agent running = agent;
+            if (running != null) {
+                running.drain(grace);
+            }
+            // The load balancer's health checks see /readyz fail before the listener closes (docs/operations.md).
+            Thread.sleep(Math.max(0, Math.min(DRAIN_READINESS_MILLIS, (deadline - System.nanoTime()) / 1_000_000)));
+            drain.awaitIdle(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** How long a draining replica keeps serving after /readyz turned 503: two checks of the documented HAProxy setup. */
+    static final long DRAIN_READINESS_MILLIS = 2_500;
+
+    /** True once {@link #drain} started. */
+    public boolean draining() {
+        return drain.draining();
+    }
+
+    /**
+     * The master key sealing the keyring in the database: {@code <data-dir>/keys/master.key} when present (the same
+     * file on every replica), else {@code $CONVEYOR_MASTER_KEY_FILE}; null for none.
+     */
+    private java.nio.file.Path masterKeyFile() {
+        java.nio.file.Path inDataDir = config.dataDir().resolve("keys").resolve("master.key");
+        if (Files.exists(inDataDir)) {
+            return inDataDir;
+        }
+        String configured = System.getenv("CONVEYOR_MASTER_KEY_FILE");
+        return configured == null || configured.isBlank() ? null : java.nio.file.Path.of(configured);
+    }
+
     /** Stops accepting requests, lets running ones finish, then closes the database. */
     @Override
     public synchronized void close() {
@@ -601,6 +703,14 @@ public final class ConveyorServer implements AutoCloseable {
         if (codeBuildServices != null) {
             codeBuildServices.close();
             codeBuildServices = null;
+        }
+        if (invokeWorker != null) {
+            invokeWorker.close(); // takes no more invoke jobs; functions running for some stop below
+            invokeWorker = null;
+        }
+        if (deployEndpoint != null) {
+            deployEndpoint.close(); // deployments stop where they are; the next start resumes them
+            deployEndpoint = null;
         }
         if (cloudWatch != null) {
             cloudWatch.close(); // stops the alarm timer
@@ -634,6 +744,10 @@ public final class ConveyorServer implements AutoCloseable {
             artifactServices.close(); // retention, then the object store
             artifactServices = null;
             objects = null;
+        }
+        if (singletons != null) {
+            singletons.close(); // its locks are released with its connection, before the pool closes
+            singletons = null;
         }
         if (database != null) {
             database.close();

@@ -55,50 +55,124 @@ public final class Keyring {
     public record Contents(Map<String, Key> keys, Map<String, String> aliases) {
     }
 
-    private final Path file;
+    /**
+     * Where the keyring's contents are kept: a file of this process ({@link #file}), or a place every server replica
+     * reaches (the database, issue 19). Keys are only ever added (new keys, new versions, new aliases), so a replica
+     * that meets a key it does not know reloads, and a change is saved with a compare-and-set on a revision, made
+     * again over what another replica saved meanwhile.
+     */
+    public interface Storage {
+        /** The stored contents and their revision; empty contents (revision 0) when nothing is stored yet. */
+        Stored load();
+
+        /** Saves {@code contents} if the stored revision is still {@code revision}; false when another writer came first. */
+        boolean save(long revision, Contents contents);
+    }
+
+    /** Contents at a revision. */
+    public record Stored(long revision, Contents contents) {
+    }
+
+    private final Storage storage;
     private final Clock clock;
     private Contents contents;
+    private long revision;
 
     public Keyring(Path keysDir, Clock clock) {
-        this.file = keysDir.resolve("keyring.json");
+        this(file(keysDir), clock);
+    }
+
+    public Keyring(Storage storage, Clock clock) {
+        this.storage = storage;
         this.clock = clock;
+        reload();
+    }
+
+    /** The keyring file {@code keysDir/keyring.json}, owner-only, as a single process keeps it. */
+    public static Storage file(Path keysDir) {
+        Path file = keysDir.resolve("keyring.json");
+        return new Storage() {
+            @Override
+            public Stored load() {
+                try {
+                    Files.createDirectories(keysDir);
+                    return new Stored(1, Files.exists(file) ? JSON.readValue(file.toFile(), Contents.class)
+                            : new Contents(new LinkedHashMap<>(), new LinkedHashMap<>()));
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot read the keyring " + file, e);
+                }
+            }
+
+            @Override
+            public boolean save(long revision, Contents contents) {
+                write(file, contents);
+                return true;
+            }
+        };
+    }
+
+    /** The contents as JSON (for storages that keep them elsewhere). */
+    public static byte[] toJson(Contents contents) {
         try {
-            Files.createDirectories(keysDir);
-            contents = Files.exists(file) ? JSON.readValue(file.toFile(), Contents.class)
-                    : new Contents(new LinkedHashMap<>(), new LinkedHashMap<>());
-            contents = new Contents(new LinkedHashMap<>(contents.keys()), new LinkedHashMap<>(contents.aliases()));
+            return JSON.writeValueAsBytes(contents);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the keyring " + file, e);
+            throw new UncheckedIOException(e);
         }
+    }
+
+    /** Contents read back from {@link #toJson}. */
+    public static Contents fromJson(byte[] json) {
+        try {
+            return JSON.readValue(json, Contents.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the keyring", e);
+        }
+    }
+
+    private synchronized void reload() {
+        Stored stored = storage.load();
+        Contents loaded = stored.contents() == null ? new Contents(Map.of(), Map.of()) : stored.contents();
+        contents = new Contents(new LinkedHashMap<>(loaded.keys()), new LinkedHashMap<>(loaded.aliases()));
+        revision = stored.revision();
+    }
+
+    /** Reloads when the keyring does not know {@code ref} (another replica may have made it); true if it knows it now. */
+    private synchronized boolean knowsAfterReload(String ref) {
+        reload();
+        return contents.keys().containsKey(ref) || contents.aliases().containsKey(ref);
     }
 
     /** Creates a key and returns its id. */
     public synchronized String createKey(String description) {
         String id = UUID.randomUUID().toString();
         long now = clock.millis();
-        contents.keys().put(id, new Key(id, description, now, List.of(new KeyVersion(1, newMaterial(), now))));
-        save();
+        Key key = new Key(id, description, now, List.of(new KeyVersion(1, newMaterial(), now)));
+        change(c -> c.keys().put(id, key));
         return id;
     }
 
     /** Points an alias ({@code alias/…}) at a key. */
     public synchronized void setAlias(String alias, String keyId) {
-        if (!alias.startsWith("alias/") || !contents.keys().containsKey(keyId)) {
+        if (!alias.startsWith("alias/") || !(contents.keys().containsKey(keyId) || knowsAfterReload(keyId))) {
             throw new IllegalArgumentException("an alias must start with alias/ and name an existing key: " + alias + " -> " + keyId);
         }
-        contents.aliases().put(alias, keyId);
-        save();
+        change(c -> c.aliases().put(alias, keyId));
     }
 
     /** Adds a new version to a key; new data keys are wrapped with it, older versions still unwrap. Returns it. */
     public synchronized int rotate(String keyRef) {
-        Key key = contents.keys().get(resolve(keyRef, false));
-        List<KeyVersion> versions = new ArrayList<>(key.versions());
-        int next = key.latest().version() + 1;
-        versions.add(new KeyVersion(next, newMaterial(), clock.millis()));
-        contents.keys().put(key.keyId(), new Key(key.keyId(), key.description(), key.createdMillis(), List.copyOf(versions)));
-        save();
-        return next;
+        String keyId = resolve(keyRef, false);
+        int[] next = new int[1];
+        String material = newMaterial();
+        long now = clock.millis();
+        change(c -> {
+            Key key = c.keys().get(keyId);
+            List<KeyVersion> versions = new ArrayList<>(key.versions());
+            next[0] = key.latest().version() + 1;
+            versions.add(new KeyVersion(next[0], material, now));
+            c.keys().put(key.keyId(), new Key(key.keyId(), key.description(), key.createdMillis(), List.copyOf(versions)));
+        });
+        return next[0];
     }
 
     /**
@@ -117,20 +191,28 @@ public final class Keyring {
         }
         if (ref.startsWith("alias/")) {
             String id = contents.aliases().get(ref);
+            if (id == null && knowsAfterReload(ref)) {
+                id = contents.aliases().get(ref);
+            }
             if (id == null) {
                 if (!createAlias) {
                     throw notFound(keyRef);
                 }
+                String alias = ref;
                 String created = UUID.randomUUID().toString();
                 long now = clock.millis();
-                contents.keys().put(created, new Key(created, "created for " + ref, now, List.of(new KeyVersion(1, newMaterial(), now))));
-                contents.aliases().put(ref, created);
-                save();
-                return created;
+                Key key = new Key(created, "created for " + ref, now, List.of(new KeyVersion(1, newMaterial(), now)));
+                change(c -> {
+                    if (!c.aliases().containsKey(alias)) { // another replica may have made it meanwhile: use theirs
+                        c.keys().put(created, key);
+                        c.aliases().put(alias, created);
+                    }
+                });
+                return contents.aliases().get(alias);
             }
             return id;
         }
-        if (!contents.keys().containsKey(ref)) {
+        if (!contents.keys().containsKey(ref) && !knowsAfterReload(ref)) {
             throw notFound(keyRef);
         }
         return ref;
@@ -140,7 +222,8 @@ public final class Keyring {
     public DataKey newDataKey(String keyRef) {
         Key key;
         synchronized (this) {
-            key = contents.keys().get(resolve(keyRef, true));
+            String keyId = resolve(keyRef, true); // first: it may replace the contents
+            key = contents.keys().get(keyId);
         }
         KeyVersion version = key.latest();
         byte[] dataKey = new byte[32];
@@ -166,10 +249,15 @@ public final class Keyring {
         Optional<KeyVersion> version;
         synchronized (this) {
             Key key = contents.keys().get(wrapped.keyId());
+            if (key == null || key.versions().stream().noneMatch(v -> v.version() == wrapped.keyVersion())) {
+                reload(); // a key or a version another replica made
+                key = contents.keys().get(wrapped.keyId());
+            }
             if (key == null) {
                 throw notFound(wrapped.keyId());
             }
-            version = key.versions().stream().filter(v -> v.version() == wrapped.keyVersion()).findFirst();
+            int wanted = wrapped.keyVersion();
+            version = key.versions().stream().filter(v -> v.version() == wanted).findFirst();
         }
         if (version.isEmpty()) {
             throw new S3Exception(S3ErrorCode.KMSNotFound, "Key " + wrapped.keyId() + " has no version " + wrapped.keyVersion(), null);
@@ -192,7 +280,8 @@ public final class Keyring {
 
     /** The versions a key has. */
     public synchronized List<KeyVersion> versions(String keyRef) {
-        return contents.keys().get(resolve(keyRef, false)).versions();
+        String keyId = resolve(keyRef, false);
+        return contents.keys().get(keyId).versions();
     }
 
     private static S3Exception notFound(String keyRef) {
@@ -213,7 +302,22 @@ public final class Keyring {
         return Base64.getEncoder().encodeToString(key);
     }
 
-    private void save() {
+    /** Applies {@code mutation} to the latest stored contents and saves them, again over a concurrent writer's change. */
+    private synchronized void change(java.util.function.Consumer<Contents> mutation) {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            Contents next = new Contents(new LinkedHashMap<>(contents.keys()), new LinkedHashMap<>(contents.aliases()));
+            mutation.accept(next);
+            if (storage.save(revision, next)) {
+                contents = next;
+                revision++;
+                return;
+            }
+            reload();
+        }
+        throw new IllegalStateException("the keyring could not be saved: it kept changing under this writer");
+    }
+
+    private static void write(Path file, Contents contents) {
         try {
             Path temp = file.resolveSibling("keyring.json.tmp");
             Files.deleteIfExists(temp);

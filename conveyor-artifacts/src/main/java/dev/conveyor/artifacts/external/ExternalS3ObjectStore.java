@@ -142,7 +142,17 @@ public final class ExternalS3ObjectStore implements ObjectStore {
     @Override
     public BucketInfo headBucket(String bucket) {
         return call(bucket, () -> {
-            var versioning = client.getBucketVersioning(r -> r.bucket(bucket)).status();
+            BucketVersioningStatus versioning;
+            try {
+                versioning = client.getBucketVersioning(r -> r.bucket(bucket)).status();
+            } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+                if (!"NotImplemented".equals(e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode())) {
+                    throw e;
+                }
+                // A store without versioning (S3Proxy's filesystem backend, issue 19): its buckets are unversioned.
+                client.headBucket(r -> r.bucket(bucket));
+                versioning = null;
+            }
             Versioning state = versioning == BucketVersioningStatus.ENABLED ? Versioning.ENABLED
                     : versioning == BucketVersioningStatus.SUSPENDED ? Versioning.SUSPENDED : Versioning.UNVERSIONED;
             return new BucketInfo(bucket, null, state);

@@ -85,7 +85,13 @@ public final class Agent implements AutoCloseable {
             try {
                 slots.acquire();
                 int free = 1 + slots.drainPermits();
-                List<JobChannel.ClaimedJob> jobs = channel.poll(providers.keySet(), labels, free, workerId, Duration.ofSeconds(1));
+                List<JobChannel.ClaimedJob> jobs;
+                try {
+                    jobs = channel.poll(providers.keySet(), labels, free, workerId, Duration.ofSeconds(1));
+                } catch (RuntimeException e) {
+                    slots.release(free); // a failed poll (a server replica gone, issue 19) must not cost capacity
+                    throw e;
+                }
                 slots.release(free - jobs.size());
                 for (JobChannel.ClaimedJob job : jobs) {
                     RunningJob runningJob = new RunningJob();
@@ -211,6 +217,28 @@ public final class Agent implements AutoCloseable {
     }
 
     /** Stops taking jobs and interrupts the running ones; their leases expire and they are offered again. */
+    /**
+     * Takes no new job, lets the running ones finish for up to {@code grace}, then stops the rest and hands their jobs
+     * back to the queue at once (a server draining before it stops: issue 19), rather than after their leases expire.
+     */
+    public void drain(Duration grace) throws InterruptedException {
+        synchronized (this) {
+            stopping = true;
+            if (poller != null) {
+                poller.interrupt();
+            }
+        }
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (!running.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        boolean left = !running.isEmpty();
+        close();
+        if (left) {
+            channel.releaseJobsOf(workerId);
+        }
+    }
+
     @Override
     public synchronized void close() {
         stopping = true;

@@ -42,6 +42,8 @@ public final class Dispatcher implements AutoCloseable {
     private boolean signalled;
     private volatile boolean running;
     private Thread loop;
+    /** Whether this process does the dispatching: with several replicas, only the one holding the outbox's lock. */
+    private volatile java.util.function.BooleanSupplier dispatchesHere = () -> true;
 
     Dispatcher(Database db, Outbox outbox, Deliveries deliveries, Router router, Senders senders, DeliveryPolicy policy, Clock clock,
                Duration tick, Runnable beforeRound, Runnable routed) {
@@ -69,6 +71,15 @@ public final class Dispatcher implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Routes, delivers and fires schedule rules only while {@code gate} says so (the replica holding the notification
+     * outbox's lock), so that several replicas on one database neither fire a schedule twice nor race each other's
+     * deliveries; the others wait for the lock to come their way.
+     */
+    public void onlyWhile(java.util.function.BooleanSupplier gate) {
+        this.dispatchesHere = gate;
+    }
+
     /** Something was committed: route and deliver now rather than at the next tick. Never blocks. */
     public void signal() {
         if (lock.tryLock()) {
@@ -94,11 +105,13 @@ public final class Dispatcher implements AutoCloseable {
     private void run() {
         while (running) {
             try {
-                beforeRound.run();
-                if (routeAll() > 0) {
-                    routed.run();
+                if (dispatchesHere.getAsBoolean()) {
+                    beforeRound.run();
+                    if (routeAll() > 0) {
+                        routed.run();
+                    }
+                    deliverDue();
                 }
-                deliverDue();
             } catch (RuntimeException e) {
                 LOG.warn("event dispatch round failed: {}", e.toString());
             }

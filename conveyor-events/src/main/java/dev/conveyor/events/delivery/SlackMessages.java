@@ -46,7 +46,7 @@ public final class SlackMessages {
         if (summary != null) {
             blocks.addObject().put("type", "section").putObject("text").put("type", "mrkdwn").put("text", summary);
         }
-        String link = publicUrl + "/conveyor/v1/pipelines/" + pipeline + "/executions/" + d.path("execution-id").asText();
+        String link = publicUrl + "/console/pipelines/" + pipeline + "/executions/" + d.path("execution-id").asText();
         ObjectNode actions = blocks.addObject().put("type", "actions");
         ObjectNode button = actions.putArray("elements").addObject().put("type", "button").put("url", link);
         button.putObject("text").put("type", "plain_text").put("text", "View execution");

@@ -42,7 +42,7 @@ public final class ApprovalMessages {
         String review = reviewLink(base, action.pipelineName(), action.stageName(), action.actionName(), action.token());
         ObjectNode json = Json.object();
         json.put("region", region);
-        json.put("consoleLink", base + "/conveyor/v1/pipelines/" + enc(action.pipelineName()));
+        json.put("consoleLink", base + "/console/pipelines/" + enc(action.pipelineName()));
         ObjectNode approval = json.putObject("approval");
         approval.put("pipelineName", action.pipelineName());
         approval.put("stageName", action.stageName());

@@ -42,6 +42,11 @@ final class FunctionInstance implements RuntimeApiServer.Runtime, AutoCloseable 
     private volatile Instant lastUsed;
 
     FunctionInstance(FunctionSpec spec, Launcher launcher, Path logsDir, String region, Clock clock) throws IOException {
+        this(spec, launcher, logsDir, region, Map.of(), clock);
+    }
+
+    FunctionInstance(FunctionSpec spec, Launcher launcher, Path logsDir, String region, Map<String, String> serviceEnvironment, Clock clock)
+            throws IOException {
         this.spec = spec;
         this.clock = clock;
         this.invocationLogs = logsDir;
@@ -72,6 +77,7 @@ final class FunctionInstance implements RuntimeApiServer.Runtime, AutoCloseable 
         environment.put("AWS_REGION", region);
         environment.put("AWS_DEFAULT_REGION", region);
         environment.put("PYTHONUNBUFFERED", "1"); // so that a print is in the log before the response that follows it
+        environment.putAll(serviceEnvironment); // where the server is (AWS_ENDPOINT_URL); the function's own variables win
         environment.putAll(spec.environment());
         try {
             process = builder.start();

@@ -37,6 +37,8 @@ public final class InstancePool implements AutoCloseable {
     private final Map<String, String> currentRevision = new HashMap<>();
     private int busyTotal;
     private boolean closed;
+    /** Variables every new instance gets before the function's own, e.g. the server's endpoint (AWS_ENDPOINT_URL). */
+    private volatile Map<String, String> serviceEnvironment = Map.of();
     private final Thread reaper;
 
     public InstancePool(Launcher launcher, Path logsDir, String region, RuntimeSettings settings, Clock clock) {
@@ -46,6 +48,11 @@ public final class InstancePool implements AutoCloseable {
         this.settings = settings;
         this.clock = clock;
         this.reaper = Thread.ofVirtual().name("conveyor-functions-reaper").start(this::reapLoop);
+    }
+
+    /** Sets the variables instances started from now on get before the function's own (not reserved ones). */
+    public void serviceEnvironment(Map<String, String> variables) {
+        this.serviceEnvironment = Map.copyOf(variables);
     }
 
     /**
@@ -114,7 +121,7 @@ public final class InstancePool implements AutoCloseable {
             stale.forEach(FunctionInstance::close);
         }
         try {
-            return new FunctionInstance(spec, launcher, logsDir.resolve(spec.name()), region, clock);
+            return new FunctionInstance(spec, launcher, logsDir.resolve(spec.name()), region, serviceEnvironment, clock);
         } catch (IOException | RuntimeException e) {
             synchronized (this) {
                 unmarkBusy(spec.name());

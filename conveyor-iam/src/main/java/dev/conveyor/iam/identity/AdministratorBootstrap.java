@@ -27,7 +27,9 @@ public final class AdministratorBootstrap {
     /** The AWS-style managed policy agents' users get: Conveyor's agent API, nothing else (artifacts come with each job). */
     public static final String AGENT_POLICY_ARN = "arn:aws:iam::aws:policy/ConveyorAgentAccess";
     static final String AGENT_ACCESS = """
-            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "conveyor:*", "Resource": "*"}]}""";
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "conveyor:*", "Resource": "*"},
+             {"Effect": "Allow", "Action": ["codedeploy-commands:*", "codedeploy:RegisterOnPremisesInstance",
+              "codedeploy:AddTagsToOnPremisesInstances"], "Resource": "*"}]}""";
     static final String ADMINISTRATOR_ACCESS = """
             {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}""";
 

@@ -139,17 +139,34 @@ final class GitSources {
         return override.path("revisionValue").asText();
     }
 
+    private static final int FETCH_ATTEMPTS = 3;
+
+    /** Failures another attempt cannot cure: authentication, a repository or revision that is not there. */
+    private static boolean notTransient(TransportException e) {
+        String message = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+        return message.contains("not authorized") || message.contains("authentication") || message.contains("not found")
+                || message.contains("does not appear to be a git repository") || message.contains("not permitted");
+    }
+
     private static void fetchInto(Git git, Path gitDir, String url, List<String> specs, CredentialsProvider credentials, ActionJob job)
             throws SourceFailure, InterruptedException, GitAPIException {
         if (isSsh(url)) {
             fetchWithGitCommand(gitDir, url, specs, job);
             return;
         }
-        try {
-            git.fetch().setRemote(url).setRefSpecs(specs.stream().map(RefSpec::new).toList()).setCredentialsProvider(credentials)
-                    .setTimeout((int) Math.min(Integer.MAX_VALUE, job.timeout().toSeconds())).call();
-        } catch (TransportException e) {
-            throw new SourceFailure("RevisionUnavailable", "Could not fetch from " + redact(url) + ": " + e.getMessage(), e);
+        // A transport failure may be a server replica going away under the fetch (issue 19: the load balancer sends the
+        // next attempt to another): tried again twice, a second apart, before the source fails.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                git.fetch().setRemote(url).setRefSpecs(specs.stream().map(RefSpec::new).toList()).setCredentialsProvider(credentials)
+                        .setTimeout((int) Math.min(Integer.MAX_VALUE, job.timeout().toSeconds())).call();
+                return;
+            } catch (TransportException e) {
+                if (attempt >= FETCH_ATTEMPTS || notTransient(e)) {
+                    throw new SourceFailure("RevisionUnavailable", "Could not fetch from " + redact(url) + ": " + e.getMessage(), e);
+                }
+                Thread.sleep(1000);
+            }
         }
     }
 

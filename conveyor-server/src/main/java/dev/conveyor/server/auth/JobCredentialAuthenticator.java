@@ -56,7 +56,11 @@ public final class JobCredentialAuthenticator implements RequestAuthenticator {
                 token.getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
             throw new AccessDenied("InvalidToken", "The provided token is malformed or otherwise invalid.");
         }
-        SigV4Verifier.Result result = SigV4Verifier.verify(request, job.secretAccessKey(), "UNSIGNED-PAYLOAD", clock.instant());
+        // S3 names its payload hash in a header (presigned URLs are unsigned); other APIs sign the body's hash, e.g. a Lambda
+        // invoke action's function reporting its job's result with these credentials.
+        String bodyHash = request.getHeader("x-amz-content-sha256") == null && presignedKey(request) == null ? payloadHash.get()
+                : "UNSIGNED-PAYLOAD";
+        SigV4Verifier.Result result = SigV4Verifier.verify(request, job.secretAccessKey(), bodyHash, clock.instant());
         if (!result.valid()) {
             throw new AccessDenied(result.errorCode(), result.message());
         }

@@ -25,6 +25,9 @@ import java.util.function.Function;
  */
 public final class OperationAuthorizer {
     /** CodePipeline operations whose resource is a stage ({@code pipeline/stage}), as AWS scopes them. */
+    /** What a job's temporary credentials may call besides its artifacts on S3: about that job only. */
+    private static final Set<String> JOB_OWN_OPERATIONS = Set.of("AcknowledgeJob", "GetJobDetails", "PutJobSuccessResult",
+            "PutJobFailureResult");
     private static final Set<String> STAGE_SCOPED = Set.of("EnableStageTransition", "DisableStageTransition");
     private static final Set<String> WEBHOOK_OPERATIONS = Set.of("PutWebhook", "DeleteWebhook", "RegisterWebhookWithThirdParty",
             "DeregisterWebhookWithThirdParty");
@@ -48,6 +51,10 @@ public final class OperationAuthorizer {
     public void authorizeJson(String service, String operation, JsonNode input, Caller caller, HttpServletRequest request) {
         if (caller.principal() == null) {
             if (caller.jobScope() != null) {
+                if ("codepipeline".equals(service) && JOB_OWN_OPERATIONS.contains(operation)
+                        && caller.jobScope().jobId().equals(input.path("jobId").asText(null))) {
+                    return; // a job's credentials report that job's own result (a Lambda invoke action's function does)
+                }
                 throw new AccessDeniedException("These credentials are limited to the artifacts of job " + caller.jobScope().jobId());
             }
             return; // --auth none

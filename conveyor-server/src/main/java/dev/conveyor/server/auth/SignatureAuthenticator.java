@@ -93,9 +93,13 @@ public final class SignatureAuthenticator implements RequestAuthenticator {
         }
         String declared = request.getHeader("x-amz-content-sha256");
         String bodyHash = declared == null && payloadHash != null ? payloadHash.get() : null;
-        SigV4Verifier.Result result = SigV4Verifier.verify(request, key.secretAccessKey(), bodyHash == null ? "UNSIGNED-PAYLOAD" : bodyHash, now);
+        // A signature's freshness is judged by the wall clock the client signed by, never by a clock a test has moved
+        // (schedules, sweeps); the server's clock still decides when temporary credentials expire.
+        Instant signedNear = Instant.now();
+        SigV4Verifier.Result result = SigV4Verifier.verify(request, key.secretAccessKey(), bodyHash == null ? "UNSIGNED-PAYLOAD" : bodyHash,
+                signedNear);
         if (!result.valid()) {
-            throw refusal(result, request, now);
+            throw refusal(result, request, signedNear);
         }
         ChunkSignatures chunks = SigV4Verifier.chunkSignatures(request, key.secretAccessKey());
         if (chunks != null) {

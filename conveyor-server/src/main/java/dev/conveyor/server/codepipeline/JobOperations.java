@@ -272,8 +272,8 @@ public final class JobOperations {
         return null;
     }
 
-    /** The API's JobData of a job, with fresh artifact credentials. */
-    private ObjectNode jobData(JobRow job) {
+    /** The API's JobData of a job, with fresh artifact credentials (also what Invoke/AWS/Lambda's event is made of). */
+    public ObjectNode jobData(JobRow job) {
         ObjectNode data = (ObjectNode) read(job.dataJson()).path("jobData").deepCopy();
         JobCredentialRepository.JobCredential credential = credentials.issue(job.id());
         data.putObject("artifactCredentials").put("accessKeyId", credential.accessKeyId())

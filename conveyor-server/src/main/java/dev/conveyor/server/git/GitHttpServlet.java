@@ -72,6 +72,9 @@ public final class GitHttpServlet extends GitServlet {
     }
 
     private String nameOf(Repository db) {
+        if (db instanceof org.eclipse.jgit.internal.storage.dfs.DfsRepository stored) { // kept in the database (issue 19)
+            return stored.getDescription().getRepositoryName();
+        }
         String relative = repositories.root().toAbsolutePath().normalize()
                 .relativize(db.getDirectory().toPath().toAbsolutePath().normalize()).toString().replace('\\', '/');
         return relative.endsWith(".git") ? relative.substring(0, relative.length() - 4) : relative;

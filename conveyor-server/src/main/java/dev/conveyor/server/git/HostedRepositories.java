@@ -34,9 +34,20 @@ public final class HostedRepositories {
 
     private final Path root;
     private final Object creation = new Object();
+    /** Where repositories live when replicas share them (issue 19), or null: files under {@link #root} only. */
+    private final dev.conveyor.cluster.DatabaseGitRepositories shared;
 
     public HostedRepositories(Path root) {
+        this(root, null);
+    }
+
+    /**
+     * Repositories kept in the database ({@code shared}: every replica sees a push at once); repositories that a
+     * single server made under {@code root} before are still served from there.
+     */
+    public HostedRepositories(Path root, dev.conveyor.cluster.DatabaseGitRepositories shared) {
         this.root = root;
+        this.shared = shared;
     }
 
     /** A commit as the hosting shows it. */
@@ -88,11 +99,26 @@ public final class HostedRepositories {
     }
 
     public boolean exists(String name) {
+        return existsOnDisk(name) || (shared != null && shared.exists(name));
+    }
+
+    private boolean existsOnDisk(String name) {
         return Files.isRegularFile(directory(name).resolve("HEAD"));
     }
 
     /** Opens an existing repository; the caller closes it. */
     public Repository open(String name) throws RepositoryNotFoundException {
+        if (shared != null && !existsOnDisk(name)) {
+            try {
+                Repository repository = shared.open(name);
+                if (repository == null) {
+                    throw new RepositoryNotFoundException(name);
+                }
+                return repository;
+            } catch (IOException | RuntimeException e) {
+                throw new RepositoryNotFoundException(name, e);
+            }
+        }
         if (!exists(name)) {
             throw new RepositoryNotFoundException(name);
         }
@@ -105,6 +131,13 @@ public final class HostedRepositories {
 
     /** Opens the repository, creating it (bare, empty) if it does not exist; the caller closes it. */
     public Repository openOrCreate(String name) throws RepositoryNotFoundException {
+        if (shared != null && !existsOnDisk(name)) {
+            try {
+                return shared.openOrCreate(name, "main");
+            } catch (IOException | RuntimeException e) {
+                throw new RepositoryNotFoundException(name, e);
+            }
+        }
         synchronized (creation) {
             if (!exists(name)) {
                 try {

@@ -52,7 +52,13 @@ public final class ArtifactServices implements AutoCloseable {
      */
     public static ArtifactServices open(Path dataDir, URI externalEndpoint, long maxObjectBytes, Database database, String region,
                                         String accountId, Clock clock) {
-        Keyring keyring = new Keyring(dataDir.resolve("keys"), clock);
+        return open(dataDir, Keyring.file(dataDir.resolve("keys")), externalEndpoint, maxObjectBytes, database, region, accountId, clock);
+    }
+
+    /** The same, with the keyring kept in {@code keys} (the database, when replicas share it: issue 19). */
+    public static ArtifactServices open(Path dataDir, Keyring.Storage keys, URI externalEndpoint, long maxObjectBytes, Database database,
+                                        String region, String accountId, Clock clock) {
+        Keyring keyring = new Keyring(keys, clock);
         // ObjectPutEvents: new object versions can start S3-sourced pipelines (issue 5).
         ObjectStore objects = new ObjectPutEvents(externalEndpoint == null
                 ? new LocalObjectStore(database, dataDir.resolve("artifacts"), keyring, clock, maxObjectBytes)
@@ -85,6 +91,12 @@ public final class ArtifactServices implements AutoCloseable {
      * which executions must keep their artifacts. Does nothing when the policy keeps everything.
      */
     public synchronized void startRetention(RetentionPolicy policy, Duration interval, RetentionGuard guard) {
+        startRetention(policy, interval, guard, () -> true);
+    }
+
+    /** The same, each round run only while {@code runsHere} says so (issue 19: one replica at a time). */
+    public synchronized void startRetention(RetentionPolicy policy, Duration interval, RetentionGuard guard,
+                                            java.util.function.BooleanSupplier runsHere) {
         if (policy.keepsAll() || retention != null) {
             return;
         }
@@ -92,7 +104,9 @@ public final class ArtifactServices implements AutoCloseable {
         retention = Thread.ofVirtual().name("conveyor-artifact-retention").start(() -> {
             while (!Thread.currentThread().isInterrupted()) {
                 try {
-                    task.run();
+                    if (runsHere.getAsBoolean()) {
+                        task.run();
+                    }
                     Thread.sleep(interval);
                 } catch (InterruptedException e) {
                     return;

@@ -59,7 +59,9 @@ public final class SourceServices implements AutoCloseable {
                            TagRepository tags, PipelineLimits limits, ExecutionEngine engine, ObjectStore objects, Arns arns,
                            String region, String accountId, Clock clock) {
         address = new ServerAddress(settings.publicUrl());
-        repositories = new HostedRepositories(dataDir.resolve("git"));
+        // Issue 19: on PostgreSQL, repositories live in the database, so a push to one replica is seen by all at once.
+        repositories = new HostedRepositories(dataDir.resolve("git"), database.kind() == Database.Kind.POSTGRESQL
+                ? dev.conveyor.cluster.DatabaseGitRepositories.open(database) : null);
         repositories.removeInterruptedWrites();
         ConnectionRepository connectionRows = new ConnectionRepository(database);
         ConnectionResolver connections = new ConnectionResolver(connectionRows, address, clock);

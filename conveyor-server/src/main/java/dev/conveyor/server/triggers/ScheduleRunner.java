@@ -36,6 +36,8 @@ public final class ScheduleRunner implements AutoCloseable {
     private final String ruleArnPrefix;
     private final Set<String> reported = new HashSet<>();
     private Thread thread;
+    /** Whether this replica runs schedules now (issue 19: one replica at a time); always, by default. */
+    private volatile java.util.function.BooleanSupplier runsHere = () -> true;
 
     public ScheduleRunner(ScheduleRepository schedules, SourceTriggers triggers, Clock clock, Duration interval, String region,
                           String accountId) {
@@ -46,11 +48,19 @@ public final class ScheduleRunner implements AutoCloseable {
         this.ruleArnPrefix = "arn:aws:events:" + region + ":" + accountId + ":rule/conveyor-schedule-";
     }
 
+    /** Runs schedules only while {@code gate} says so (the replica holding the schedules' lock); returns this runner. */
+    public ScheduleRunner onlyWhile(java.util.function.BooleanSupplier gate) {
+        this.runsHere = gate;
+        return this;
+    }
+
     public synchronized ScheduleRunner start() {
         thread = Thread.ofVirtual().name("conveyor-schedules").start(() -> {
             while (!Thread.currentThread().isInterrupted()) {
                 try {
-                    runOnce();
+                    if (runsHere.getAsBoolean()) {
+                        runOnce();
+                    }
                     Thread.sleep(interval);
                 } catch (InterruptedException e) {
                     return;

@@ -49,6 +49,8 @@ public final class SourcePoller implements AutoCloseable {
     private final Duration interval;
     private final Map<String, String> lastFailure = new ConcurrentHashMap<>();
     private Thread thread;
+    /** Whether this replica polls now (issue 19: one replica at a time); always, by default. */
+    private volatile java.util.function.BooleanSupplier runsHere = () -> true;
 
     public SourcePoller(SourceTriggers triggers, SourceRevisionRepository revisions, HostedRepositories repositories,
                         ConnectionResolver connections, ObjectStore objects, Clock clock, Duration interval) {
@@ -61,12 +63,20 @@ public final class SourcePoller implements AutoCloseable {
         this.interval = interval;
     }
 
+    /** Polls only while {@code gate} says so (the replica holding the polling lock); returns this poller. */
+    public SourcePoller onlyWhile(java.util.function.BooleanSupplier gate) {
+        this.runsHere = gate;
+        return this;
+    }
+
     public synchronized SourcePoller start() {
         thread = Thread.ofVirtual().name("conveyor-source-poller").start(() -> {
             while (!Thread.currentThread().isInterrupted()) {
                 try {
                     Thread.sleep(interval);
-                    pollSpread(interval);
+                    if (runsHere.getAsBoolean()) {
+                        pollSpread(interval);
+                    }
                 } catch (InterruptedException e) {
                     return;
                 } catch (RuntimeException e) {

@@ -15,28 +15,35 @@ import java.util.Map;
  * Builds function deployment packages for tests: files by path, executable ones with Unix mode 755 recorded in the zip
  * (through the JDK's zip file system, as {@code zip} would), and a Java function from compiled test classes.
  */
-final class FunctionZips {
+public final class FunctionZips {
     private final Map<String, byte[]> files = new LinkedHashMap<>();
     private final Map<String, Boolean> executable = new LinkedHashMap<>();
 
-    static FunctionZips zip() {
+    public static FunctionZips zip() {
         return new FunctionZips();
     }
 
-    FunctionZips file(String path, String content) {
+    /** Adds a file's bytes as they are, e.g. a jar under {@code lib/}. */
+    public FunctionZips bytes(String path, byte[] content) {
+        files.put(path, content);
+        executable.put(path, false);
+        return this;
+    }
+
+    public FunctionZips file(String path, String content) {
         files.put(path, content.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         executable.put(path, false);
         return this;
     }
 
-    FunctionZips executable(String path, String content) {
+    public FunctionZips executable(String path, String content) {
         file(path, content);
         executable.put(path, true);
         return this;
     }
 
     /** Adds a compiled test class (and its nested classes are not needed by the handlers here) at its class path. */
-    FunctionZips compiledClass(Class<?> type) {
+    public FunctionZips compiledClass(Class<?> type) {
         String path = type.getName().replace('.', '/') + ".class";
         try (InputStream in = type.getClassLoader().getResourceAsStream(path)) {
             files.put(path, in.readAllBytes());
@@ -47,7 +54,7 @@ final class FunctionZips {
         return this;
     }
 
-    byte[] bytes() {
+    public byte[] bytes() {
         try {
             Path dir = Files.createTempDirectory("function-zip-");
             Path zip = dir.resolve("function.zip");
