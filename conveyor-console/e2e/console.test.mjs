@@ -5,7 +5,7 @@
 // CONVEYOR_BENCH_PIPELINES=<n> sets how many pipelines the list measurement creates (default 10000).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync, existsSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, writeFileSync, existsSync, mkdtempSync, readFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { launch } from './browser.mjs';
@@ -14,7 +14,9 @@ import { call, callCodeBuild, commandsStage, credentials, endpoint, latestExecut
 const shots = process.env.CONVEYOR_SCREENSHOTS;
 const benchOut = process.env.CONVEYOR_BENCH_OUT;
 const benchPipelines = Number(process.env.CONVEYOR_BENCH_PIPELINES ?? 10000);
-const scratch = mkdtempSync(join(tmpdir(), 'conveyor-console-'));
+// Files the scenarios share with their jobs: a directory the server lets jobs write (--job-writable-dir), as jobs run
+// sandboxed with a private /tmp; CONVEYOR_SHARED_DIR names it.
+const scratch = process.env.CONVEYOR_SHARED_DIR ?? mkdtempSync(join(tmpdir(), 'conveyor-console-'));
 const results = {};
 let browser;
 let page;
@@ -75,7 +77,9 @@ describe('console', { concurrency: 1 }, () => {
     await page.locator('[data-testid=latest-status][data-status=InProgress]').waitFor();
     const started = await latestExecution('conveyor-demo');
     assert.notEqual(started.pipelineExecutionId, before);
-    await page.locator('[data-testid=stage-status-Build][data-status=InProgress], [data-testid=stage-status-Test][data-status=InProgress], [data-testid=stage-status-Deploy][data-status=InProgress]').first().waitFor({ timeout: 90_000 });
+    // A later stage running, or already the end: on a loaded machine one poll can take longer than a demo stage runs,
+    // so seeing a stage InProgress is not a given (waiting for it alone made this scenario flaky).
+    await page.locator('[data-testid=stage-status-Build][data-status=InProgress], [data-testid=stage-status-Test][data-status=InProgress], [data-testid=stage-status-Deploy][data-status=InProgress], [data-testid=latest-status][data-status=Succeeded]').first().waitFor({ timeout: 90_000 });
     await page.locator('[data-testid=latest-status][data-status=Succeeded]').waitFor({ timeout: 120_000 });
     for (const stage of ['Source', 'Build', 'Test', 'Deploy']) assert.equal(await status(`stage-status-${stage}`), 'Succeeded', stage);
     const detail = await call('GetPipelineExecution', { pipelineName: 'conveyor-demo', pipelineExecutionId: started.pipelineExecutionId });
@@ -205,6 +209,108 @@ describe('console', { concurrency: 1 }, () => {
     assert.doesNotMatch(text, /Widget\.counts/, 'only failing cases are listed');
     await reports.scrollIntoViewIfNeeded();
     await screenshot('test-reports');
+  });
+
+  test('a rollback started from the console runs, and the execution list shows it as a rollback of the chosen target', async () => {
+    const deployed = join(scratch, 'deployed-version');
+    const hold = join(scratch, 'hold-deploy');
+    await call('CreatePipeline', { pipeline: pipeline('console-rollback', [commandsStage('Deploy', [
+      `echo "#{variables.VERSION}" > '${deployed}'`, `while [ -f '${hold}' ]; do sleep 0.2; done`, 'echo deployed'])], { variables: [{ name: 'VERSION', defaultValue: '1' }] }) });
+    const settled = (id) => until(`execution ${id} to succeed`, async () =>
+      (await call('GetPipelineExecution', { pipelineName: 'console-rollback', pipelineExecutionId: id })).pipelineExecution.status === 'Succeeded');
+    const first = (await until('the first execution', () => latestExecution('console-rollback'))).pipelineExecutionId;
+    await settled(first);
+    const second = (await call('StartPipelineExecution', { name: 'console-rollback', variables: [{ name: 'VERSION', value: '2' }] })).pipelineExecutionId;
+    await settled(second);
+    assert.equal(readFileSync(deployed, 'utf8').trim(), '2');
+
+    writeFileSync(hold, 'the rollback waits here until the refusal below is seen');
+    await go('/pipelines/console-rollback');
+    const deploy = page.getByTestId('stage-Deploy');
+    assert.equal(await page.getByTestId('stage-Source').getByRole('button', { name: 'Start rollback' }).count(), 0, 'no rollback of a source stage');
+    await deploy.getByRole('button', { name: 'Start rollback' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Roll back Deploy' });
+    const target = dialog.getByLabel('Target execution');
+    await target.locator(`option[value="${second}"]`).waitFor({ state: 'attached' });
+    assert.deepEqual(await target.locator('option').evaluateAll((os) => os.map((o) => o.value)), [second, first], 'the executions that succeeded in Deploy, newest first');
+    await target.selectOption(first);
+    await dialog.getByRole('button', { name: 'Roll back' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByRole('status').filter({ hasText: `Rollback of Deploy to ${first.slice(0, 8)} started` }).waitFor();
+    await page.getByTestId('stage-rollback-Deploy').waitFor();
+    await page.locator('[data-testid=stage-status-Deploy][data-status=InProgress]').waitFor();
+
+    // A second rollback while the first runs in the stage: the server refuses, and the dialog says why.
+    await deploy.getByRole('button', { name: 'Start rollback' }).click();
+    await target.locator(`option[value="${first}"]`).waitFor({ state: 'attached' });
+    await dialog.getByRole('button', { name: 'Roll back' }).click();
+    const refusal = dialog.getByTestId('rollback-error');
+    await refusal.waitFor();
+    assert.match(await refusal.innerText(), /^ConflictException: .+/);
+    await screenshot('rollback-refused');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    unlinkSync(hold);
+
+    await page.locator('[data-testid=stage-status-Deploy][data-status=Succeeded]').waitFor({ timeout: 90_000 });
+    const rollback = await latestExecution('console-rollback');
+    assert.equal(rollback.executionType, 'ROLLBACK');
+    assert.equal(rollback.rollbackMetadata.rollbackTargetPipelineExecutionId, first);
+    await settled(rollback.pipelineExecutionId);
+    assert.equal(readFileSync(deployed, 'utf8').trim(), '1', "the rollback deployed the target's variables");
+    assert.equal((await call('ListPipelineExecutions', { pipelineName: 'console-rollback' })).pipelineExecutionSummaries.length, 3, 'the refused rollback started nothing');
+
+    await page.getByRole('link', { name: 'History' }).click();
+    const rows = page.getByTestId('execution-row');
+    await rows.nth(2).waitFor();
+    const types = await page.getByTestId('execution-type').allInnerTexts();
+    assert.deepEqual(types.map((t) => t.trim()), [`Rollback to ${first.slice(0, 8)}`, 'standard', 'standard']);
+    await screenshot('execution-history-rollback');
+    await rows.first().getByRole('link', { name: first.slice(0, 8) }).click();
+    await page.waitForURL(new RegExp(`/executions/${first}$`));
+    await page.locator('[data-testid=execution-status][data-status=Succeeded]').waitFor();
+  });
+
+  test("a V2 pipeline's beforeEntry condition shows each rule's state, from GetPipelineState and ListRuleExecutions", async () => {
+    const nextYear = new Date().getUTCFullYear() + 1;
+    const rule = (name, provider, configuration) => ({ name, ruleTypeId: { category: 'Rule', owner: 'AWS', provider, version: '1' }, configuration });
+    const deploy = commandsStage('Deploy', ['echo shipped']);
+    deploy.beforeEntry = { conditions: [{ result: 'FAIL', rules: [
+      rule('OnMain', 'VariableCheck', { Variable: '#{variables.BRANCH}', Operator: 'EQ', Value: 'main' }),
+      rule('NewYear', 'DeploymentWindow', { Cron: `* 0 0 1 1 ? ${nextYear}`, TimeZone: 'Europe/Paris' }),
+    ] }] };
+    await call('CreatePipeline', { pipeline: pipeline('console-window', [deploy], { variables: [{ name: 'BRANCH', defaultValue: 'main' }] }) });
+    await go('/pipelines/console-window');
+    const stage = page.getByTestId('stage-Deploy');
+    await page.locator('[data-testid=condition-status-Deploy-BEFORE_ENTRY][data-status=InProgress]').waitFor({ timeout: 90_000 });
+    await page.locator('[data-testid=rule-status-Deploy-OnMain][data-status=Succeeded]').waitFor();
+    await page.locator('[data-testid=rule-status-Deploy-NewYear][data-status=InProgress]').waitFor();
+    const window = stage.getByTestId('rule-Deploy-NewYear');
+    await window.getByText(/Waiting for the deployment window/).waitFor();
+    assert.match(await window.innerText(), new RegExp(`DeploymentWindow[\\s\\S]*${nextYear}-01-01T00:00\\+01:00`), 'the provider (ListRuleExecutions) and the summary (GetPipelineState)');
+    assert.match(await stage.getByTestId('rule-Deploy-OnMain').innerText(), /VariableCheck/);
+    assert.equal(await status('stage-status-Deploy'), 'InProgress');
+    assert.equal(await status('action-status-Deploy-Deploy'), 'None', 'no action runs while the entry condition waits');
+    await screenshot('conditions');
+  });
+
+  test('overriding a waiting DeploymentWindow condition from the console lets the stage run', async () => {
+    const stage = page.getByTestId('stage-Deploy');
+    await stage.getByRole('button', { name: 'Override entry condition of Deploy' }).click();
+    await page.locator('[data-testid=condition-status-Deploy-BEFORE_ENTRY][data-status=Overridden]').waitFor();
+    await page.locator('[data-testid=stage-status-Deploy][data-status=Succeeded]').waitFor({ timeout: 90_000 });
+    assert.equal(await status('action-status-Deploy-Deploy'), 'Succeeded');
+    assert.equal(await status('rule-status-Deploy-NewYear'), 'Abandoned');
+    assert.equal(await stage.getByRole('button', { name: /Override/ }).count(), 0, 'nothing left to override');
+    const run = await latestExecution('console-window');
+    assert.equal(run.status, 'Succeeded');
+    // The execution's timeline holds its rules next to its actions.
+    await go(`/pipelines/console-window/executions/${run.pipelineExecutionId}`);
+    await page.getByTestId('timeline-rule').nth(1).waitFor();
+    const rules = await page.getByTestId('timeline-rule').allInnerTexts();
+    assert.ok(rules.some((r) => /Deploy \/ rule NewYear[\s\S]*DeploymentWindow[\s\S]*Abandoned/.test(r)), rules.join('\n'));
+    assert.ok(rules.some((r) => /Deploy \/ rule OnMain[\s\S]*VariableCheck[\s\S]*Succeeded/.test(r)), rules.join('\n'));
+    assert.equal(await page.getByTestId('timeline-action').count(), 2, 'Source and Deploy');
+    await screenshot('execution-rules');
   });
 
   test('the demo pipeline is edited in the visual editor, saved as a new version and run', async () => {

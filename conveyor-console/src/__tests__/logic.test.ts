@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { firstErrorLine, parseAnsi, stripAnsi } from '../components/ansi';
 import { diffLines, hunks } from '../components/diff';
 import { availableInputs, checkFlow, nodeOfMessage } from '../components/flow';
-import { gridLayout, shapeOf } from '../components/layout';
+import { CONDITION_LINE, gridLayout, RULE_LINES, shapeOf } from '../components/layout';
 import type { PipelineDeclaration } from '../api/types';
 
 const commands = { category: 'Compute', owner: 'AWS', provider: 'Commands', version: '1' };
@@ -82,5 +82,20 @@ describe('grid layout', () => {
     expect(y.y).toBeGreaterThan(x.y);
     expect(z.x).toBeGreaterThan(x.x + x.width);
     expect(l.stages[1].height).toBeGreaterThan(l.stages[0].height);
+  });
+
+  test("a stage's declared conditions make its header taller in the pipeline view only, by their rules", () => {
+    const rule = (name: string) => ({ name, ruleTypeId: { provider: 'VariableCheck' } });
+    const stages = [
+      { name: 'Plain', actions: [{ name: 'a' }] },
+      { name: 'Gated', actions: [{ name: 'b' }], beforeEntry: { conditions: [{ result: 'FAIL', rules: [rule('r1'), rule('r2')] }] } },
+      { name: 'Both', actions: [{ name: 'c' }], beforeEntry: { conditions: [{ rules: [rule('r1')] }] }, onSuccess: { conditions: [{ rules: [rule('r2')] }] } },
+    ];
+    expect(shapeOf(stages).stages.map((s) => s.header)).toEqual([undefined, undefined, undefined]);
+    const shape = shapeOf(stages, true);
+    expect(shape.stages.map((s) => s.header)).toEqual([undefined, CONDITION_LINE + 2 * RULE_LINES, 2 * CONDITION_LINE + 2 * RULE_LINES]);
+    const l = gridLayout(shape, 100);
+    expect(l.actions[1][0].y - l.actions[0][0].y).toBe(CONDITION_LINE + 2 * RULE_LINES);
+    expect(l.stages[1].height - l.stages[0].height).toBe(CONDITION_LINE + 2 * RULE_LINES);
   });
 });

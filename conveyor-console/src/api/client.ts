@@ -131,17 +131,3 @@ export async function listAll<T>(operation: string, input: object, key: string, 
   } while (nextToken);
   return out;
 }
-
-const supported = new Map<string, Promise<boolean>>();
-/**
- * Whether the server implements an operation (e.g. RollbackStage, which not every Conveyor has): asked once, with
- * an empty input that no server acts on, by the error it answers (UnknownOperationException: not there).
- */
-export function supports(operation: string): Promise<boolean> {
-  let answer = supported.get(operation);
-  if (!answer) {
-    answer = call(operation, {}).then(() => true, (e) => !(e instanceof ApiError && e.type === 'UnknownOperationException'));
-    supported.set(operation, answer);
-  }
-  return answer;
-}

@@ -2,11 +2,13 @@
 // ListPipelineExecutions; when the server's event stream lands, watchPipeline can listen to it instead (and poll
 // only as a fallback) without any view changing.
 import { call } from './client';
-import type { ExecutionSummary, PipelineState } from './types';
+import type { ExecutionSummary, PipelineState, RuleExecutionDetail } from './types';
 
 export interface PipelineSnapshot {
   state: PipelineState;
   executions: ExecutionSummary[];
+  /** The rule executions of the executions the stages' condition states are about (ListRuleExecutions, newest first). */
+  ruleExecutions: RuleExecutionDetail[];
 }
 
 export const POLL_MILLIS = 1000;
@@ -21,7 +23,13 @@ export function watchPipeline(name: string, onUpdate: (snapshot: PipelineSnapsho
         call<PipelineState>('GetPipelineState', { name }),
         call<{ pipelineExecutionSummaries: ExecutionSummary[] }>('ListPipelineExecutions', { pipelineName: name, maxResults: 20 }),
       ]);
-      if (!stopped) onUpdate({ state, executions: executions.pipelineExecutionSummaries ?? [] });
+      // Only pipelines whose stages report conditions cost the extra call (one per execution shown in the stages).
+      const withConditions = new Set((state.stageStates ?? [])
+        .filter((s) => s.latestExecution && (s.beforeEntryConditionState || s.onSuccessConditionState || s.onFailureConditionState))
+        .map((s) => s.latestExecution!.pipelineExecutionId));
+      const rules = await Promise.all([...withConditions].map((id) =>
+        call<{ ruleExecutionDetails: RuleExecutionDetail[] }>('ListRuleExecutions', { pipelineName: name, filter: { pipelineExecutionId: id }, maxResults: 100 })));
+      if (!stopped) onUpdate({ state, executions: executions.pipelineExecutionSummaries ?? [], ruleExecutions: rules.flatMap((r) => r.ruleExecutionDetails ?? []) });
     } catch (e) {
       if (!stopped) onError(e);
     }

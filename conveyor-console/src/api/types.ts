@@ -16,7 +16,16 @@ export interface ActionDeclaration {
   timeoutInMinutes?: number;
   [extra: string]: unknown;
 }
-export interface StageDeclaration { name: string; actions: ActionDeclaration[]; [extra: string]: unknown }
+export interface RuleDeclaration { name: string; ruleTypeId: { category?: string; owner?: string; provider: string; version?: string }; configuration?: Record<string, string>; [extra: string]: unknown }
+export interface ConditionDeclaration { result?: string; rules?: RuleDeclaration[] }
+export interface StageDeclaration {
+  name: string;
+  actions: ActionDeclaration[];
+  beforeEntry?: { conditions?: ConditionDeclaration[] };
+  onSuccess?: { conditions?: ConditionDeclaration[] };
+  onFailure?: { result?: string; conditions?: ConditionDeclaration[]; retryConfiguration?: { retryMode?: string } };
+  [extra: string]: unknown;
+}
 export interface PipelineDeclaration {
   name: string;
   roleArn?: string;
@@ -50,15 +59,36 @@ export interface StageState {
   stageName: string;
   inboundTransitionState?: { enabled: boolean; disabledReason?: string; lastChangedBy?: string; lastChangedAt?: number };
   actionStates?: ActionState[];
-  latestExecution?: { pipelineExecutionId: string; status: string };
+  latestExecution?: { pipelineExecutionId: string; status: string; type?: string };
   inboundExecution?: { pipelineExecutionId: string; status: string };
   beforeEntryConditionState?: ConditionState;
   onSuccessConditionState?: ConditionState;
   onFailureConditionState?: ConditionState;
+  retryStageMetadata?: { autoStageRetryAttempt?: number; manualStageRetryAttempt?: number; latestRetryTrigger?: string };
 }
+export interface RuleState {
+  ruleName: string;
+  latestExecution?: { ruleExecutionId?: string; status?: string; summary?: string; lastStatusChange?: number; externalExecutionId?: string; externalExecutionUrl?: string; errorDetails?: { code?: string; message?: string } };
+  entityUrl?: string;
+}
+/** GetPipelineState's StageConditionState: the stage's conditions of one kind, each with its rules. */
 export interface ConditionState {
   latestExecution?: { status?: string; summary?: string };
-  conditionStates?: { latestExecution?: { status?: string; summary?: string }; ruleStates?: { ruleName: string; latestExecution?: { status?: string; summary?: string } }[] }[];
+  conditionStates?: { latestExecution?: { status?: string; summary?: string; lastStatusChange?: number }; ruleStates?: RuleState[] }[];
+}
+/** ListRuleExecutions' RuleExecutionDetail. */
+export interface RuleExecutionDetail {
+  pipelineExecutionId: string;
+  ruleExecutionId: string;
+  pipelineVersion?: number;
+  stageName: string;
+  ruleName: string;
+  startTime?: number;
+  lastUpdateTime?: number;
+  updatedBy?: string;
+  status: string;
+  input?: { ruleTypeId?: { provider?: string }; configuration?: Record<string, string>; resolvedConfiguration?: Record<string, string> };
+  output?: { executionResult?: { externalExecutionId?: string; externalExecutionSummary?: string; externalExecutionUrl?: string; errorDetails?: { code?: string; message?: string } } };
 }
 export interface PipelineState { pipelineName: string; pipelineVersion: number; stageStates: StageState[]; updated?: number }
 export interface SourceRevision { actionName: string; revisionId?: string; revisionSummary?: string; revisionUrl?: string }
@@ -72,7 +102,7 @@ export interface ExecutionSummary {
   trigger?: { triggerType?: string; triggerDetail?: string };
   executionMode?: string;
   executionType?: string;
-  rollbackMetadata?: unknown;
+  rollbackMetadata?: { rollbackTargetPipelineExecutionId?: string };
 }
 export interface ActionExecutionDetail {
   pipelineExecutionId: string;

@@ -6,7 +6,8 @@
 // replaces it: the page is interactive at once on large pipelines, ELK never blocks the main thread.
 import ElkWorker from 'elkjs/lib/elk-worker.min.js?worker';
 
-export interface GraphShape { stages: { name: string; actions: { name: string; runOrder: number }[] }[] }
+/** header: extra height of a stage's header beyond the common one (its conditions' lines in the pipeline view). */
+export interface GraphShape { stages: { name: string; actions: { name: string; runOrder: number }[]; header?: number }[] }
 export interface Box { x: number; y: number; width: number; height: number }
 export interface Layout { stages: Box[]; actions: Box[][]; width: number; height: number; by: 'grid' | 'elk' }
 
@@ -31,14 +32,15 @@ export function gridLayout(shape: GraphShape, actionHeight: number): Layout {
     const columns = Math.max(1, orders.length);
     const rows = Math.max(1, ...orders.map((o) => stage.actions.filter((a) => a.runOrder === o).length));
     const width = PAD * 2 + columns * ACTION_WIDTH + (columns - 1) * ORDER_GAP;
-    const h = HEADER + PAD + rows * actionHeight + (rows - 1) * ACTION_GAP;
+    const header = HEADER + (stage.header ?? 0);
+    const h = header + PAD + rows * actionHeight + (rows - 1) * ACTION_GAP;
     stages[s] = { x, y: 0, width, height: h };
     const seen = new Map<number, number>();
     actions[s] = stage.actions.map((a) => {
       const column = orders.indexOf(a.runOrder);
       const row = seen.get(a.runOrder) ?? 0;
       seen.set(a.runOrder, row + 1);
-      return { x: PAD + column * (ACTION_WIDTH + ORDER_GAP), y: HEADER + row * (actionHeight + ACTION_GAP), width: ACTION_WIDTH, height: actionHeight };
+      return { x: PAD + column * (ACTION_WIDTH + ORDER_GAP), y: header + row * (actionHeight + ACTION_GAP), width: ACTION_WIDTH, height: actionHeight };
     });
     x += width + STAGE_GAP;
     height = Math.max(height, h);
@@ -53,6 +55,7 @@ export const loadElk = () =>
 
 export async function elkLayout(shape: GraphShape, actionHeight: number): Promise<Layout> {
   const children = shape.stages.map((stage, s) => {
+    const header = HEADER + (stage.header ?? 0);
     const orders = runOrders(stage);
     const edges: { id: string; sources: string[]; targets: string[] }[] = [];
     orders.slice(0, -1).forEach((order, i) => {
@@ -69,11 +72,11 @@ export async function elkLayout(shape: GraphShape, actionHeight: number): Promis
       layoutOptions: {
         'elk.algorithm': 'layered',
         'elk.direction': 'RIGHT',
-        'elk.padding': `[top=${HEADER},left=${PAD},bottom=${PAD},right=${PAD}]`,
+        'elk.padding': `[top=${header},left=${PAD},bottom=${PAD},right=${PAD}]`,
         'elk.spacing.nodeNode': String(ACTION_GAP),
         'elk.layered.spacing.nodeNodeBetweenLayers': String(ORDER_GAP),
         'elk.nodeSize.constraints': 'MINIMUM_SIZE',
-        'elk.nodeSize.minimum': `(${ACTION_WIDTH + 2 * PAD},${HEADER + actionHeight + PAD})`,
+        'elk.nodeSize.minimum': `(${ACTION_WIDTH + 2 * PAD},${header + actionHeight + PAD})`,
       },
       children: stage.actions.map((_, a) => ({ id: `a-${s}-${a}`, width: ACTION_WIDTH, height: actionHeight })),
       edges,
@@ -107,6 +110,25 @@ export async function elkLayout(shape: GraphShape, actionHeight: number): Promis
   return { stages, actions, width: graph.width ?? 0, height: graph.height ?? 0, by: 'elk' };
 }
 
-export function shapeOf(stages: { name: string; actions: { name: string; runOrder?: number }[] }[]): GraphShape {
-  return { stages: stages.map((s) => ({ name: s.name, actions: (s.actions ?? []).map((a) => ({ name: a.name, runOrder: a.runOrder ?? 1 })) })) };
+type ShapeStage = { name: string; actions: { name: string; runOrder?: number }[]; beforeEntry?: Conditions; onSuccess?: Conditions; onFailure?: Conditions };
+type Conditions = { conditions?: { rules?: unknown[] }[]; result?: string };
+
+/** Height of one condition kind's line (label, status, Override) and of one rule's two lines (name and status; summary). */
+export const CONDITION_LINE = 22;
+export const RULE_LINES = 30;
+
+/**
+ * The graph's shape. With withConditions (the pipeline view), a stage that declares conditions gets a taller header:
+ * one line per kind of condition and two per rule (the same height whatever their state, so the layout stays put
+ * while states change).
+ */
+export function shapeOf(stages: ShapeStage[], withConditions = false): GraphShape {
+  return {
+    stages: stages.map((s) => {
+      const kinds = withConditions ? [s.beforeEntry, s.onSuccess, s.onFailure].filter((k): k is Conditions => !!k) : [];
+      const rules = kinds.reduce((n, k) => n + (k.conditions ?? []).reduce((m, c) => m + (c.rules?.length ?? 0), 0), 0);
+      const header = kinds.length * CONDITION_LINE + rules * RULE_LINES;
+      return { name: s.name, actions: (s.actions ?? []).map((a) => ({ name: a.name, runOrder: a.runOrder ?? 1 })), ...(header ? { header } : {}) };
+    }),
+  };
 }

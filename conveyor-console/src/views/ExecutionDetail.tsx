@@ -1,27 +1,33 @@
 import { Fragment, useEffect, useState } from 'react';
 import { call, callCodeBuild, listAll, presignedObjectUrl } from '../api/client';
-import type { ActionExecutionDetail } from '../api/types';
+import type { ActionExecutionDetail, RuleExecutionDetail } from '../api/types';
 import { Link } from '../components/Link';
 import { duration, Status, time } from '../components/Status';
 import { enc } from '../router';
 
-/** GetPipelineExecution and its ListActionExecutions: a timeline of stages and actions, artifacts, variables. */
+/**
+ * GetPipelineExecution with its ListActionExecutions and ListRuleExecutions: a timeline of the actions and the rules
+ * of the stages' conditions, artifacts, variables; a rollback names its target.
+ */
 export function ExecutionDetail({ name, id }: { name: string; id: string }) {
   const [execution, setExecution] = useState<any>(null);
   const [actions, setActions] = useState<ActionExecutionDetail[]>([]);
+  const [rules, setRules] = useState<RuleExecutionDetail[]>([]);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     let stop = false;
     let timer: ReturnType<typeof setTimeout>;
     const load = async () => {
       try {
-        const [e, a] = await Promise.all([
+        const [e, a, r] = await Promise.all([
           call('GetPipelineExecution', { pipelineName: name, pipelineExecutionId: id }),
           listAll<ActionExecutionDetail>('ListActionExecutions', { pipelineName: name, filter: { pipelineExecutionId: id } }, 'actionExecutionDetails', 100),
+          listAll<RuleExecutionDetail>('ListRuleExecutions', { pipelineName: name, filter: { pipelineExecutionId: id } }, 'ruleExecutionDetails', 100),
         ]);
         if (stop) return;
         setExecution(e.pipelineExecution);
         setActions(a.sort((x, y) => (x.startTime ?? 0) - (y.startTime ?? 0)));
+        setRules(r);
         if (['InProgress', 'Stopping'].includes(e.pipelineExecution?.status)) timer = setTimeout(load, 1500);
       } catch (err: any) {
         setError(`${err.type ?? 'Error'}: ${err.message}`);
@@ -30,8 +36,15 @@ export function ExecutionDetail({ name, id }: { name: string; id: string }) {
     load();
     return () => { stop = true; clearTimeout(timer); };
   }, [name, id]);
-  const start = Math.min(...actions.map((a) => a.startTime ?? Infinity));
-  const end = Math.max(...actions.map((a) => a.lastUpdateTime ?? a.startTime ?? 0), start + 1);
+  // One timeline of actions and rules, in the order they started.
+  const items: TimelineItem[] = [
+    ...actions.map((a) => ({ kind: 'action' as const, id: a.actionExecutionId, stageName: a.stageName, name: a.actionName, status: a.status, startTime: a.startTime, lastUpdateTime: a.lastUpdateTime })),
+    ...rules.map((r) => ({ kind: 'rule' as const, id: r.ruleExecutionId, stageName: r.stageName, name: r.ruleName, status: r.status, startTime: r.startTime, lastUpdateTime: r.lastUpdateTime,
+      provider: r.input?.ruleTypeId?.provider, summary: r.output?.executionResult?.errorDetails?.message ?? r.output?.executionResult?.externalExecutionSummary })),
+  ].sort((x, y) => (x.startTime ?? 0) - (y.startTime ?? 0));
+  const start = Math.min(...items.map((a) => a.startTime ?? Infinity));
+  const end = Math.max(...items.map((a) => a.lastUpdateTime ?? a.startTime ?? 0), start + 1);
+  const target = execution?.rollbackMetadata?.rollbackTargetPipelineExecutionId;
   const span = end - start;
   return (
     <section>
@@ -46,22 +59,23 @@ export function ExecutionDetail({ name, id }: { name: string; id: string }) {
           <dt>Pipeline version</dt><dd>{execution.pipelineVersion}</dd>
           <dt>Trigger</dt><dd>{execution.trigger?.triggerType} {execution.trigger?.triggerDetail}</dd>
           <dt>Mode</dt><dd>{execution.executionMode} {execution.executionType}</dd>
+          {target && <><dt>Rollback to</dt><dd data-testid="rollback-target"><Link to={`/pipelines/${enc(name)}/executions/${enc(target)}`} className="mono">{target}</Link></dd></>}
           {(execution.artifactRevisions ?? []).map((r: any) => (
             <Fragment key={r.name}><dt>Revision of {r.name}</dt><dd><span className="mono">{r.revisionId}</span> {r.revisionSummary}</dd></Fragment>
           ))}
         </dl>
       )}
       <h2>Timeline</h2>
-      <ol className="timeline" aria-label="Actions in the order they started">
-        {actions.map((a) => {
+      <ol className="timeline" aria-label="Actions and rules in the order they started">
+        {items.map((a) => {
           const left = (((a.startTime ?? start) - start) / span) * 100;
           const width = Math.max(1, (((a.lastUpdateTime ?? end) - (a.startTime ?? start)) / span) * 100);
           return (
-            <li key={a.actionExecutionId} data-testid="timeline-action">
-              <span className="who">{a.stageName} / {a.actionName}</span>
+            <li key={a.kind + a.id} data-testid={a.kind === 'action' ? 'timeline-action' : 'timeline-rule'}>
+              <span className="who">{a.stageName} / {a.kind === 'rule' ? <>rule {a.name} <small>{a.provider}</small></> : a.name}</span>
               <span className="bar-track"><span className={`bar status-bg-${a.status}`} style={{ left: `${left}%`, width: `${Math.min(width, 100 - left)}%` }} /></span>
               <Status status={a.status} /> <span>{duration(a.startTime, a.lastUpdateTime)}</span>
-              <Link to={`/logs/${enc(name)}/${enc(a.actionExecutionId)}`}>Logs</Link>
+              {a.kind === 'action' ? <Link to={`/logs/${enc(name)}/${enc(a.id)}`}>Logs</Link> : <span className="summary" title={a.summary}>{a.summary}</span>}
             </li>
           );
         })}
@@ -94,6 +108,8 @@ export function ExecutionDetail({ name, id }: { name: string; id: string }) {
     </section>
   );
 }
+
+interface TimelineItem { kind: 'action' | 'rule'; id: string; stageName: string; name: string; status: string; startTime?: number; lastUpdateTime?: number; provider?: string; summary?: string }
 
 function Download({ bucket, objectKey }: { bucket: string; objectKey: string }) {
   const [url, setUrl] = useState<string | null>(null);

@@ -7,7 +7,7 @@ import { enc } from '../router';
 
 const STATUSES = ['Cancelled', 'InProgress', 'Stopped', 'Stopping', 'Succeeded', 'Superseded', 'Failed'];
 
-/** ListPipelineExecutions, every page, filtered by status and trigger. */
+/** ListPipelineExecutions, every page, filtered by status and trigger; rollbacks name their target. */
 export function ExecutionHistory({ name }: { name: string }) {
   const [executions, setExecutions] = useState<ExecutionSummary[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -29,12 +29,17 @@ export function ExecutionHistory({ name }: { name: string }) {
       </div>
       {error && <p role="alert" className="error">{error}</p>}
       <table className="data">
-        <thead><tr><th>Execution</th><th>Status</th><th>Trigger</th><th>Started</th><th>Duration</th><th>Source revisions</th></tr></thead>
+        <thead><tr><th>Execution</th><th>Status</th><th>Type</th><th>Trigger</th><th>Started</th><th>Duration</th><th>Source revisions</th></tr></thead>
         <tbody>
           {shown.map((e) => (
             <tr key={e.pipelineExecutionId} data-testid="execution-row">
               <td><Link to={`/pipelines/${enc(name)}/executions/${enc(e.pipelineExecutionId)}`} className="mono">{e.pipelineExecutionId.slice(0, 8)}</Link></td>
               <td><Status status={e.status} /> {e.statusSummary}</td>
+              <td data-testid="execution-type">{e.executionType === 'ROLLBACK' ? (
+                <>Rollback to {e.rollbackMetadata?.rollbackTargetPipelineExecutionId
+                  ? <Link to={`/pipelines/${enc(name)}/executions/${enc(e.rollbackMetadata.rollbackTargetPipelineExecutionId)}`} className="mono">{e.rollbackMetadata.rollbackTargetPipelineExecutionId.slice(0, 8)}</Link>
+                  : '?'}</>
+              ) : (e.executionType ?? 'STANDARD').toLowerCase()}</td>
               <td>{e.trigger?.triggerType} {e.trigger?.triggerDetail && <small>{e.trigger.triggerDetail}</small>}</td>
               <td>{time(e.startTime)}</td>
               <td>{duration(e.startTime, e.status === 'InProgress' ? undefined : e.lastUpdateTime)}</td>

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { ApiError, call, supports } from '../api/client';
+import { ApiError, call, listAll } from '../api/client';
 import { refreshSoon, watchPipeline, type PipelineSnapshot } from '../api/live';
-import type { ActionState, ConditionState, PipelineDeclaration, StageState } from '../api/types';
+import type { ActionState, ConditionState, ExecutionSummary, PipelineDeclaration, RuleExecutionDetail, StageDeclaration, StageState } from '../api/types';
 import { Link } from '../components/Link';
 import { Modal } from '../components/Modal';
 import { PipelineGraph, type GraphContent } from '../components/PipelineGraph';
@@ -11,7 +11,8 @@ import { enc } from '../router';
 
 /**
  * One pipeline, live: the stage and action graph with each action's latest status, summary and links; the
- * latest execution's source revision; Release change, Stop, Retry stage, transitions, rollback.
+ * latest execution's source revision; Release change, Stop, Retry stage, transitions, rollback; each stage's
+ * conditions with their rules' latest executions, and Override for a condition in progress.
  */
 export function PipelineView({ name }: { name: string }) {
   const [declaration, setDeclaration] = useState<PipelineDeclaration | null>(null);
@@ -20,8 +21,6 @@ export function PipelineView({ name }: { name: string }) {
   const [notice, setNotice] = useState<string | null>(null);
   const [dialog, setDialog] = useState<null | { kind: 'release' | 'stop' | 'transition' | 'rollback'; stage?: string }>(null);
   const [tick, setTick] = useState(0);
-  const [canRollback, setCanRollback] = useState(false);
-  useEffect(() => { supports('RollbackStage').then(setCanRollback); }, []);
 
   useEffect(() => {
     performance.mark('pipeline-view-start');
@@ -55,7 +54,8 @@ export function PipelineView({ name }: { name: string }) {
   const latest = snapshot?.executions[0];
   const running = snapshot?.executions.find((e) => e.status === 'InProgress' || e.status === 'Stopping');
 
-  const shape = useMemo(() => (declaration ? shapeOf(declaration.stages) : null), [declaration]);
+  const shape = useMemo(() => (declaration ? shapeOf(declaration.stages, true) : null), [declaration]);
+  const ruleExecutions = snapshot?.ruleExecutions;
   const content = useMemo<GraphContent | null>(() => {
     if (!declaration) return null;
     const actionState = (s: number, a: number): ActionState | undefined =>
@@ -73,6 +73,7 @@ export function PipelineView({ name }: { name: string }) {
           <div className="stage-header nodrag">
             <div className="stage-title">
               <strong>{stage.name}</strong> <Status status={status} testId={`stage-status-${stage.name}`} />
+              {state?.latestExecution?.type === 'ROLLBACK' && <span className="tag" data-testid={`stage-rollback-${stage.name}`}>Rollback</span>}
             </div>
             <div className="stage-buttons">
               {s > 0 && (transition?.enabled === false ? (
@@ -92,10 +93,18 @@ export function PipelineView({ name }: { name: string }) {
                   </button>
                 </>
               )}
-              {s > 0 && canRollback && <button className="small" onClick={() => setDialog({ kind: 'rollback', stage: stage.name })}>Rollback…</button>}
+              {s > 0 && !hasSource(stage) && <button className="small" onClick={() => setDialog({ kind: 'rollback', stage: stage.name })}>Start rollback</button>}
             </div>
             {transition?.enabled === false && <div className="reason">Transition disabled: {transition.disabledReason}</div>}
-            <Conditions state={state} />
+            <Conditions stage={stage} state={state} ruleExecutions={ruleExecutions}
+              onOverride={(conditionType) => act(`${conditionType === 'BEFORE_ENTRY' ? 'Entry' : 'Success'} condition of ${stage.name} overridden`, 'OverrideStageCondition',
+                { pipelineName: name, stageName: stage.name, pipelineExecutionId: state!.latestExecution!.pipelineExecutionId, conditionType })} />
+            {state?.retryStageMetadata && ((state.retryStageMetadata.autoStageRetryAttempt ?? 0) + (state.retryStageMetadata.manualStageRetryAttempt ?? 0)) > 0 && (
+              <div className="conditions" data-testid={`stage-retries-${stage.name}`}>
+                Retries: {state.retryStageMetadata.autoStageRetryAttempt ?? 0} automatic, {state.retryStageMetadata.manualStageRetryAttempt ?? 0} manual
+                {state.retryStageMetadata.latestRetryTrigger && <> (latest: {state.retryStageMetadata.latestRetryTrigger})</>}
+              </div>
+            )}
           </div>
         );
       },
@@ -124,7 +133,7 @@ export function PipelineView({ name }: { name: string }) {
         );
       },
     };
-  }, [declaration, stageStates, canRollback]);
+  }, [declaration, stageStates, ruleExecutions]);
 
   return (
     <section className="pipeline-view">
@@ -167,27 +176,78 @@ export function PipelineView({ name }: { name: string }) {
         <ReasonDialog title={`Disable the transition into ${dialog.stage}`} onClose={() => setDialog(null)} onSubmit={(reason) => act(`Transition into ${dialog.stage} disabled`, 'DisableStageTransition', { pipelineName: name, stageName: dialog.stage, transitionType: 'Inbound', reason })} />
       )}
       {dialog?.kind === 'rollback' && dialog.stage && snapshot && (
-        <RollbackDialog stage={dialog.stage} executions={snapshot.executions.filter((e) => e.status === 'Succeeded')} onClose={() => setDialog(null)} onRollback={(id) => act(`Rollback of ${dialog.stage} started`, 'RollbackStage', { pipelineName: name, stageName: dialog.stage, targetPipelineExecutionId: id })} />
+        <RollbackDialog pipeline={name} stage={dialog.stage} onClose={() => setDialog(null)}
+          onRollback={async (id) => {
+            const started = await call<{ pipelineExecutionId: string }>('RollbackStage', { pipelineName: name, stageName: dialog.stage, targetPipelineExecutionId: id });
+            setNotice(`Rollback of ${dialog.stage} to ${id.slice(0, 8)} started: execution ${started.pipelineExecutionId.slice(0, 8)}`);
+            refresh();
+          }} />
       )}
     </section>
   );
 }
 
-function Conditions({ state }: { state?: StageState }) {
-  const entries: [string, ConditionState | undefined][] = [
-    ['Entry', state?.beforeEntryConditionState],
-    ['On success', state?.onSuccessConditionState],
-    ['On failure', state?.onFailureConditionState],
-  ];
-  const present = entries.filter(([, c]) => c?.latestExecution || c?.conditionStates?.length);
-  if (present.length === 0) return null;
+const hasSource = (stage: StageDeclaration) => stage.actions.some((a) => a.actionTypeId.category === 'Source');
+
+const CONDITION_KINDS = [
+  { key: 'beforeEntry', state: 'beforeEntryConditionState', label: 'Entry', type: 'BEFORE_ENTRY' },
+  { key: 'onSuccess', state: 'onSuccessConditionState', label: 'On success', type: 'ON_SUCCESS' },
+  { key: 'onFailure', state: 'onFailureConditionState', label: 'On failure', type: null },
+] as const;
+
+/**
+ * A stage's declared conditions, each kind with its latest status (GetPipelineState) and each rule with its latest
+ * execution: status and summary (or error), its provider from ListRuleExecutions; Override for an entry or success
+ * condition in progress. Rules show even before they ran (as None), so the header keeps its height.
+ */
+function Conditions({ stage, state, ruleExecutions, onOverride }: {
+  stage: StageDeclaration;
+  state?: StageState;
+  ruleExecutions?: RuleExecutionDetail[];
+  onOverride: (conditionType: 'BEFORE_ENTRY' | 'ON_SUCCESS') => void;
+}) {
+  const kinds = CONDITION_KINDS.filter((k) => stage[k.key]);
+  if (kinds.length === 0) return null;
+  const executionId = state?.latestExecution?.pipelineExecutionId;
   return (
-    <div className="conditions">
-      {present.map(([label, c]) => (
-        <span key={label} title={c?.conditionStates?.flatMap((x) => x.ruleStates ?? []).map((r) => `${r.ruleName}: ${r.latestExecution?.status ?? ''}`).join(', ')}>
-          {label}: <Status status={c?.latestExecution?.status} />
-        </span>
-      ))}
+    <div className="conditions" data-testid={`conditions-${stage.name}`}>
+      {kinds.map((k) => {
+        const condition: ConditionState | undefined = state?.[k.state];
+        const status = condition?.latestExecution?.status;
+        const ruleStates = condition?.conditionStates?.flatMap((c) => c.ruleStates ?? []) ?? [];
+        const rules = (stage[k.key]?.conditions ?? []).flatMap((c) => c.rules ?? []);
+        return (
+          <div key={k.key} className="condition" data-testid={`condition-${stage.name}-${k.type ?? 'ON_FAILURE'}`}>
+            <div className="condition-line">
+              <span>{k.label}{k.key === 'onFailure' && stage.onFailure?.result ? ` (${stage.onFailure.result})` : ''}</span>
+              <Status status={status} testId={`condition-status-${stage.name}-${k.type ?? 'ON_FAILURE'}`} />
+              {k.type && status === 'InProgress' && executionId && (
+                <button className="small" onClick={() => onOverride(k.type!)} aria-label={`Override ${k.label.toLowerCase()} condition of ${stage.name}`} title="Override condition (OverrideStageCondition)">Override</button>
+              )}
+            </div>
+            {rules.map((rule) => {
+              const ruleState = ruleStates.find((r) => r.ruleName === rule.name);
+              // ListRuleExecutions is newest first: the first of this stage and rule in this execution is its latest.
+              const detail = ruleExecutions?.find((r) => r.pipelineExecutionId === executionId && r.stageName === stage.name && r.ruleName === rule.name);
+              const latest = ruleState?.latestExecution;
+              const rstatus = detail?.status ?? latest?.status;
+              const summary = latest?.errorDetails?.message ?? detail?.output?.executionResult?.errorDetails?.message
+                ?? latest?.summary ?? detail?.output?.executionResult?.externalExecutionSummary;
+              return (
+                <div key={rule.name} className="rule" data-testid={`rule-${stage.name}-${rule.name}`}>
+                  <div className="condition-line">
+                    <Status status={rstatus} testId={`rule-status-${stage.name}-${rule.name}`} />
+                    <span className="rule-name" title={rule.name}>{rule.name}</span>
+                  </div>
+                  <div className={`summary${rstatus === 'Failed' ? ' error' : ''}`} title={summary}>
+                    <span className="provider">{detail?.input?.ruleTypeId?.provider ?? rule.ruleTypeId?.provider}</span>{summary && <> · {summary}</>}
+                  </div>
+                </div>
+              );
+            })}
+          </div>
+        );
+      })}
     </div>
   );
 }
@@ -264,17 +324,48 @@ function ReasonDialog({ title, onClose, onSubmit }: { title: string; onClose: ()
   );
 }
 
-function RollbackDialog({ stage, executions, onClose, onRollback }: { stage: string; executions: { pipelineExecutionId: string; startTime?: number }[]; onClose: () => void; onRollback: (id: string) => Promise<boolean> }) {
-  const [target, setTarget] = useState(executions[1]?.pipelineExecutionId ?? executions[0]?.pipelineExecutionId ?? '');
+/**
+ * RollbackStage to a chosen target: the executions that succeeded in the stage (ListPipelineExecutions with
+ * filter.succeededInStage), rollbacks excluded (the server refuses them as targets). A refusal shows in the dialog.
+ */
+function RollbackDialog({ pipeline, stage, onClose, onRollback }: { pipeline: string; stage: string; onClose: () => void; onRollback: (id: string) => Promise<void> }) {
+  const [targets, setTargets] = useState<ExecutionSummary[] | null>(null);
+  const [target, setTarget] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    listAll<ExecutionSummary>('ListPipelineExecutions', { pipelineName: pipeline, filter: { succeededInStage: { stageName: stage } } }, 'pipelineExecutionSummaries', 100)
+      .then((all) => {
+        const standard = all.filter((e) => e.executionType !== 'ROLLBACK');
+        setTargets(standard);
+        // The one before the newest by default: rolling back to what runs now would change nothing.
+        setTarget(standard[1]?.pipelineExecutionId ?? standard[0]?.pipelineExecutionId ?? '');
+      })
+      .catch((e) => setError(e instanceof ApiError ? `${e.type}: ${e.message}` : String(e)));
+  }, [pipeline, stage]);
   return (
     <Modal title={`Roll back ${stage}`} onClose={onClose}>
-      <form onSubmit={async (e) => { e.preventDefault(); if (await onRollback(target)) onClose(); }}>
-        <p>Runs {stage} again with the artifacts and variables of an earlier successful execution (RollbackStage).</p>
-        <label>Execution
-          <select value={target} onChange={(e) => setTarget(e.target.value)}>
-            {executions.map((e) => <option key={e.pipelineExecutionId} value={e.pipelineExecutionId}>{e.pipelineExecutionId.slice(0, 8)} — {time(e.startTime)}</option>)}
+      <form onSubmit={async (e) => {
+        e.preventDefault();
+        setError(null);
+        try {
+          await onRollback(target);
+          onClose();
+        } catch (err) {
+          setError(err instanceof ApiError ? `${err.type}: ${err.message}` : String(err));
+        }
+      }}>
+        <p>Runs {stage} again with the source revisions, artifacts and variables of an earlier execution that succeeded in it (RollbackStage).</p>
+        {targets && targets.length === 0 && <p>No execution has succeeded in {stage} yet.</p>}
+        <label>Target execution
+          <select value={target} onChange={(e) => setTarget(e.target.value)} disabled={!targets?.length}>
+            {(targets ?? []).map((e) => (
+              <option key={e.pipelineExecutionId} value={e.pipelineExecutionId}>
+                {e.pipelineExecutionId.slice(0, 8)} — {time(e.startTime)}{e.sourceRevisions?.[0]?.revisionId ? ` — ${e.sourceRevisions[0].revisionId.slice(0, 12)}` : ''}
+              </option>
+            ))}
           </select>
         </label>
+        {error && <p role="alert" className="error" data-testid="rollback-error">{error}</p>}
         <div className="buttons"><button type="button" onClick={onClose}>Cancel</button><button type="submit" className="primary" disabled={!target}>Roll back</button></div>
       </form>
     </Modal>

@@ -60,12 +60,18 @@ class ConsoleBrowserTest {
 
         List<String> output = new ArrayList<>();
         int exit;
-        try (ConveyorProcess server = ConveyorProcess.start(work.resolve("data"))) {
+        // Jobs run sandboxed (docs/security.md): the demo's deploy target and the scenarios' shared files (flags a job
+        // waits on, what it deployed) are the host directories they may write.
+        Path deployments = Files.createDirectories(work.resolve("data").resolve("demo-deployments"));
+        Path shared = Files.createDirectories(work.resolve("shared"));
+        try (ConveyorProcess server = ConveyorProcess.start(work.resolve("data"),
+                "--job-writable-dir", deployments.toString(), "--job-writable-dir", shared.toString())) {
             installDemo(server.endpoint(), work.resolve("data"));
             ProcessBuilder node = new ProcessBuilder("node", "--test-reporter=tap", "e2e/console.test.mjs")
                     .directory(console.toFile()).redirectErrorStream(true);
             Map<String, String> env = node.environment();
             env.put("CONVEYOR_ENDPOINT", server.endpoint());
+            env.put("CONVEYOR_SHARED_DIR", shared.toString());
             env.put("CONVEYOR_TEST_ACCESS_KEY_ID", TestCredentials.ACCESS_KEY_ID);
             env.put("CONVEYOR_TEST_SECRET_ACCESS_KEY", TestCredentials.SECRET_ACCESS_KEY);
             env.put("CONVEYOR_CHROMIUM", System.getProperty("console.chromium", "/usr/bin/chromium"));
