@@ -93,7 +93,10 @@ public final class DatabaseGitRepositories {
         private final RefDatabase refs;
 
         Stored(String name) throws IOException {
-            super(new Builder().setRepositoryDescription(new DfsRepositoryDescription(name)).setReaderOptions(new DfsReaderOptions()));
+            // A file system, though nothing of it is stored there: the server pushes from here into a bare mirror on disk
+            // that its sources fetch from (HostedRepositories.readableDirectory), and JGit's local transport asks for it.
+            super(new Builder().setRepositoryDescription(new DfsRepositoryDescription(name)).setReaderOptions(new DfsReaderOptions())
+                    .setFS(org.eclipse.jgit.util.FS.DETECTED));
             this.name = name;
             this.objects = new Objects(this);
             this.refs = new Refs(this);

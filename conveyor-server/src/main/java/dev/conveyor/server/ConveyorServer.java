@@ -251,7 +251,8 @@ public final class ConveyorServer implements AutoCloseable {
         // Jobs' commands (Commands, CodeBuild) run in a sandbox that cannot reach this server's secrets (issue 14, item 8).
         dev.conveyor.providers.sandbox.JobSandbox sandbox = dev.conveyor.providers.sandbox.JobSandbox.detect(jobWritablePaths);
         codeBuildServices = new CodeBuildServices(config.dataDir(), database, engine, queries, objects, secretServices.references(),
-                engineConfig.logsDir(), settings.agentCapacity(), config.region(), config.accountId(), clock, sandbox);
+                engineConfig.logsDir(), settings.agentCapacity(), config.region(), config.accountId(), clock, sandbox,
+                sourceServices.repositories());
         // A job's own identity (issue 14, item 8): its action's or pipeline's role, as temporary credentials for its commands.
         engine.handleJobRequestsOfType(dev.conveyor.server.iam.JobRoleCredentials.REQUEST, new dev.conveyor.server.iam.JobRoleCredentials(
                 iam.roles(), queries, config.region(), () -> config.sources().publicUrl() == null ? endpoint() : config.sources().publicUrl()));

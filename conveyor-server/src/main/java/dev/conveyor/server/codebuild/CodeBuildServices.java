@@ -39,9 +39,9 @@ public final class CodeBuildServices implements AutoCloseable {
      */
     public CodeBuildServices(Path dataDir, Database database, ExecutionEngine engine, ExecutionQueries queries, ObjectStore objects,
                              SecretReferences secrets, Path actionLogsDir, int capacity, String region, String accountId, Clock clock,
-                             dev.conveyor.providers.sandbox.JobSandbox sandbox) {
+                             dev.conveyor.providers.sandbox.JobSandbox sandbox, dev.conveyor.server.git.HostedRepositories hosted) {
         CodeBuildArns arns = new CodeBuildArns(region, accountId);
-        hosted = new dev.conveyor.server.git.HostedRepositories(dataDir.resolve("git"));
+        this.hosted = hosted; // the server's own: on PostgreSQL its repositories live in the database
         ProjectRepository projects = new ProjectRepository(database);
         BuildRepository builds = new BuildRepository(database);
         ReportRepository reports = new ReportRepository(database);
@@ -91,7 +91,7 @@ public final class CodeBuildServices implements AutoCloseable {
         int repos = location.indexOf("/v1/repos/");
         if (location.contains("git-codecommit.") && repos > 0) {
             String name = location.substring(repos + "/v1/repos/".length());
-            return dev.conveyor.server.git.HostedRepositories.normalize(name).map(n -> hosted.directory(n).toUri().toString())
+            return dev.conveyor.server.git.HostedRepositories.normalize(name).map(n -> hosted.readableDirectory(n).toUri().toString())
                     .orElse(endpoint + location.substring(repos));
         }
         return location;

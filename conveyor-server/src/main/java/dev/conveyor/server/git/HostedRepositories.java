@@ -98,6 +98,39 @@ public final class HostedRepositories {
         return root.resolve(name + ".git");
     }
 
+    /**
+     * A directory git can fetch {@code name} from on this host, for the sources and builds this server runs (they read
+     * hosted repositories directly, since hosted git over HTTP asks for credentials). A repository on disk is its own
+     * directory; one kept in the database (replicas) is first brought up to date in a bare mirror beside the
+     * repositories, by pushing every ref from the database copy, so the fetch sees exactly what the database holds.
+     */
+    public Path readableDirectory(String name) {
+        if (shared == null || existsOnDisk(name)) {
+            return directory(name);
+        }
+        Path mirror = root.resolveSibling(root.getFileName() + "-read-mirrors").resolve(name + ".git");
+        synchronized (creation) {
+            try (Repository source = open(name)) {
+                if (!Files.isRegularFile(mirror.resolve("HEAD"))) {
+                    Files.createDirectories(mirror);
+                    Git.init().setBare(true).setDirectory(mirror.toFile()).call().close();
+                }
+                Git.wrap(source).push().setRemote(mirror.toUri().toString())
+                        .setRefSpecs(new org.eclipse.jgit.transport.RefSpec("+refs/*:refs/*")).setForce(true).call();
+                // a push carries no HEAD: point the mirror's at the branch the hosted repository's names (its default)
+                Ref head = source.exactRef(org.eclipse.jgit.lib.Constants.HEAD);
+                if (head != null && head.isSymbolic()) {
+                    try (Git copy = Git.open(mirror.toFile())) {
+                        copy.getRepository().updateRef(org.eclipse.jgit.lib.Constants.HEAD).link(head.getTarget().getName());
+                    }
+                }
+                return mirror;
+            } catch (IOException | GitAPIException e) {
+                throw new UncheckedIOException(new IOException("could not mirror repository " + name + " for reading: " + e.getMessage(), e));
+            }
+        }
+    }
+
     public boolean exists(String name) {
         return existsOnDisk(name) || (shared != null && shared.exists(name));
     }

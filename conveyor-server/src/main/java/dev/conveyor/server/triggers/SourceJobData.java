@@ -32,7 +32,7 @@ public final class SourceJobData {
                         + address.repositoryUrl(name.get()).orElse("/v1/repos/" + name.get()) + " creates it");
             }
             Optional<String> url = address.repositoryUrl(name.get());
-            String directory = repositories.directory(name.get()).toUri().toString();
+            String directory = repositories.readableDirectory(name.get()).toUri().toString();
             // Read internally (sources run on this server): hosted git over HTTP asks for credentials (issue 14).
             return url.isPresent()
                     ? new GitRemote(url.get(), url.get() + "/commit/", null).readFrom(directory).toJson()
@@ -58,6 +58,6 @@ public final class SourceJobData {
     private static GitRemote internal(ConnectionResolver.Resolved resolved, HostedRepositories repositories) {
         GitRemote remote = resolved.remote();
         return resolved.hostedRepository() == null ? remote
-                : remote.readFrom(repositories.directory(resolved.hostedRepository()).toUri().toString());
+                : remote.readFrom(repositories.readableDirectory(resolved.hostedRepository()).toUri().toString());
     }
 }
