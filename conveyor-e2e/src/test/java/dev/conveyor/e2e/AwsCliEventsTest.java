@@ -98,10 +98,12 @@ class AwsCliEventsTest {
     @Test
     void eventsCommittedBeforeAKillDashNineAreDeliveredAfterTheRestartInOrderOncePerSubscriber() throws Exception {
         Path dataDir = work.resolve("data");
-        Path go = work.resolve("go");
+        // jobs run sandboxed: the marker the build waits for is in a directory the server lets them see
+        Path shared = Files.createDirectories(work.resolve("shared"));
+        Path go = shared.resolve("go");
         String execution;
         try (EventReceiver receiver = new EventReceiver()) {
-            try (ConveyorProcess first = ConveyorProcess.start(dataDir)) {
+            try (ConveyorProcess first = ConveyorProcess.start(dataDir, "--job-writable-dir", shared.toString())) {
                 AwsCli aws = new AwsCli(first.endpoint(), work);
                 aws.ok("events", "put-rule", "--name", "all-pipeline-events", "--event-pattern", "{\"source\": [\"aws.codepipeline\"]}");
                 aws.ok("events", "put-targets", "--rule", "all-pipeline-events", "--targets", JSON.writeValueAsString(List.of(

@@ -92,12 +92,12 @@ class AwsCliStageConditionsTest {
             Files.writeString(app.resolve("shop.txt"), "a shop");
             Git.run(app, "add", ".");
             Git.run(app, "commit", "-q", "-m", "Open the shop");
-            Git.run(app, "push", server.endpoint() + "/v1/repos/shop", "main");
+            Git.asAdministrator(app, work.resolve("data"), "push", server.endpoint() + "/v1/repos/shop", "main");
             Git.run(app, "checkout", "-q", "-b", "feature/login");
             Files.writeString(app.resolve("login.txt"), "a login page");
             Git.run(app, "add", ".");
             Git.run(app, "commit", "-q", "-m", "Add a login page");
-            Git.run(app, "push", server.endpoint() + "/v1/repos/shop", "feature/login");
+            Git.asAdministrator(app, work.resolve("data"), "push", server.endpoint() + "/v1/repos/shop", "feature/login");
 
             String onFeature = pushedExecution(aws, "shop-feature");
             JsonNode done = Executions.awaitSettled(aws, "shop-feature", onFeature, Duration.ofSeconds(90));
