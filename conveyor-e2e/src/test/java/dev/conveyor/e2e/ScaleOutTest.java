@@ -44,12 +44,14 @@ class ScaleOutTest {
 
     @Test
     void threeReplicasLoseNothingWhenOneIsKilledOrAllAreRestartedInTurn() throws Exception {
+        // The builds' own record of what ran: a directory the agents let their sandboxed jobs (an unprivileged user) write.
         Path marks = Files.createDirectories(work.resolve("marks"));
+        Files.setPosixFilePermissions(marks, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
         try (ReplicatedCluster cluster = new ReplicatedCluster(work, 3);
              AgentProcess a = AgentProcess.start(cluster.endpoint(), "agent-a", work.resolve("agent-a"), "--capacity", "3",
-                     "--lease-seconds", "5");
+                     "--lease-seconds", "5", "--job-writable-dir", marks.toString());
              AgentProcess b = AgentProcess.start(cluster.endpoint(), "agent-b", work.resolve("agent-b"), "--capacity", "3",
-                     "--lease-seconds", "5");
+                     "--lease-seconds", "5", "--job-writable-dir", marks.toString());
              CodePipelineClient sdk = sdk(cluster.endpoint())) {
             try {
                 run(cluster, sdk, marks);
