@@ -81,7 +81,10 @@ final class CliServer implements AutoCloseable, BeforeAllCallback, AfterAllCallb
             throw new UncheckedIOException(e);
         }
         server = new ConveyorServer(ServerConfig.embedded(dataDir, 0).withAuth(ServerConfig.AuthSettings.administrator(TestCredentials.ACCESS_KEY_ID, TestCredentials.SECRET_ACCESS_KEY)).withEngine(new ServerConfig.EngineSettings(
-                true, 8, Duration.ofMinutes(10), Duration.ofSeconds(5), Duration.ofMillis(200)))).start();
+                true, 8, Duration.ofMinutes(10), Duration.ofSeconds(5), Duration.ofMillis(200))))
+                // as `server --demo` does: the demo's Deploy stage writes its releases there, the one host directory its
+                // sandboxed commands may write
+                .allowJobsToWrite(java.util.List.of(dev.conveyor.cli.demo.DemoPipeline.deployRoot(dataDir))).start();
         client = CodePipelineClient.builder()
                 .endpointOverride(URI.create(server.endpoint()))
                 .region(Region.US_EAST_1)
