@@ -111,7 +111,24 @@ final class HttpJobChannel implements JobChannel, AutoCloseable {
 
     @Override
     public void acknowledge(String jobId, String nonce) {
-        call("AcknowledgeAgentJob", api.object().put("jobId", jobId).put("workerId", workerOfJob.get(jobId)).put("nonce", nonce));
+        // Acknowledging is idempotent on the server, so a call lost with its connection (a replica dying behind the load
+        // balancer mid-request) is sent again, to whichever replica answers now, rather than failing a job not yet begun.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                call("AcknowledgeAgentJob", api.object().put("jobId", jobId).put("workerId", workerOfJob.get(jobId)).put("nonce", nonce));
+                return;
+            } catch (UncheckedIOException e) {
+                if (attempt == 4) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(250L << (attempt - 1));
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     @Override
