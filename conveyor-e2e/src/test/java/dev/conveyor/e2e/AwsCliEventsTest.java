@@ -1,5 +1,6 @@
 package dev.conveyor.e2e;
 
+import dev.conveyor.testkit.EventReceiver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

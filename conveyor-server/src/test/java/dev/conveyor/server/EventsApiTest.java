@@ -1,5 +1,6 @@
 package dev.conveyor.server;
 
+import dev.conveyor.testkit.EventReceiver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package dev.conveyor.server;
+package dev.conveyor.testkit;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -16,9 +16,9 @@ import java.util.function.Consumer;
  * A real HTTP receiver on a random loopback port for the tests' webhooks and SNS subscriptions: it records every
  * POST (headers and body) it accepted, and answers 503 while {@link #down(boolean)} says so (those are not recorded).
  */
-final class EventReceiver implements AutoCloseable {
-    record Received(Map<String, String> headers, String body) {
-        String header(String name) {
+public final class EventReceiver implements AutoCloseable {
+    public record Received(Map<String, String> headers, String body) {
+        public String header(String name) {
             return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name)).map(Map.Entry::getValue).findFirst()
                     .orElse(null);
         }
@@ -29,7 +29,7 @@ final class EventReceiver implements AutoCloseable {
     private volatile boolean down;
     private volatile Consumer<Received> onReceive = r -> { };
 
-    EventReceiver() {
+    public EventReceiver() {
         try {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         } catch (IOException e) {
@@ -54,19 +54,19 @@ final class EventReceiver implements AutoCloseable {
         server.start();
     }
 
-    String url(String path) {
+    public String url(String path) {
         return "http://127.0.0.1:" + server.getAddress().getPort() + path;
     }
 
-    void down(boolean down) {
+    public void down(boolean down) {
         this.down = down;
     }
 
-    void onReceive(Consumer<Received> action) {
+    public void onReceive(Consumer<Received> action) {
         this.onReceive = action;
     }
 
-    List<Received> received() {
+    public List<Received> received() {
         return new ArrayList<>(received);
     }
 
