@@ -1,0 +1,129 @@
+package dev.conveyor.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.conveyor.testkit.TestDatabases;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.codepipeline.CodePipelineClient;
+import software.amazon.awssdk.services.codepipeline.model.PipelineExecutionStatus;
+
+/**
+ * Zero-downtime upgrades (issue 19, docs/operations.md): a replica of version N runs beside N+1 on the database N+1
+ * migrated. N+1's migration is rehearsed here the way the expand-only rule allows it to look at its widest
+ * (MigrationsExpandOnlyTest checks the real ones): every table of every module gains a nullable column and a NOT NULL
+ * column with a default, and a new table appears, recorded as the store's next migration. This version then plays N:
+ * a replica that was running goes on, and one started on the expanded database (as a replica of N restarting
+ * mid-upgrade does) comes up, and both run pipelines, git and IAM beside each other. What breaks N here (an insert
+ * without column names, a {@code SELECT *} read by position, a start refusing a newer schema) breaks a rolling upgrade.
+ */
+class NextReleaseBesideTest {
+    @TempDir
+    Path dir;
+
+    private static ConveyorServer replica(Path data, String databaseUrl) {
+        return new ConveyorServer(ServerConfig.embedded(data, 0).withAuth(ServerConfig.AuthSettings.administrator(
+                dev.conveyor.testkit.TestCredentials.ACCESS_KEY_ID, dev.conveyor.testkit.TestCredentials.SECRET_ACCESS_KEY))
+                .withDatabaseUrl(databaseUrl)).start();
+    }
+
+    @Test
+    void aReplicaOfThisVersionRunsAndStartsOnTheDatabaseTheNextReleaseExpanded() throws Exception {
+        String url = TestDatabases.freshUrl("postgresql");
+        try (ConveyorServer running = replica(dir.resolve("a"), url);
+             CodePipelineClient onRunning = ServerFixture.sdkClient(CodePipelineClient.builder(), running.endpoint())) {
+            ExecutionFixtures.putSource(running.objects(), Map.of("app.txt", "v1\n"));
+            onRunning.createPipeline(r -> r.pipeline(ExecutionFixtures.pipeline("before", "QUEUED",
+                    ExecutionFixtures.stage("Build", ExecutionFixtures.commands("Build", 1, "cat app.txt")))));
+            assertThat(ExecutionFixtures.awaitSettled(onRunning, "before", ExecutionFixtures.createdExecution(onRunning, "before")).status())
+                    .isEqualTo(PipelineExecutionStatus.SUCCEEDED);
+
+            int next = expandAsTheNextReleaseMay(url);
+
+            try (ConveyorServer restarted = replica(dir.resolve("b"), url);
+                 CodePipelineClient onRestarted = ServerFixture.sdkClient(CodePipelineClient.builder(), restarted.endpoint());
+                 software.amazon.awssdk.services.iam.IamClient iam = ServerFixture.sdkClient(
+                         software.amazon.awssdk.services.iam.IamClient.builder(), restarted.endpoint())) {
+                // Made on one replica, run and read on the other, both ways.
+                onRestarted.createPipeline(r -> r.pipeline(ExecutionFixtures.pipeline("after", "QUEUED",
+                        ExecutionFixtures.stage("Approve", ExecutionFixtures.approval("Approve")))));
+                String after = ExecutionFixtures.createdExecution(onRunning, "after");
+                String token = dev.conveyor.testkit.Await.await(() -> onRunning.getPipelineState(r -> r.name("after")).stageStates().stream()
+                                .filter(s -> s.stageName().equals("Approve")).findFirst().orElseThrow().actionStates().getFirst().latestExecution(),
+                        e -> e != null && e.token() != null, java.time.Duration.ofSeconds(60), "the approval to wait").token();
+                onRunning.putApprovalResult(r -> r.pipelineName("after").stageName("Approve").actionName("Approve").token(token)
+                        .result(a -> a.status("Approved").summary("fine")));
+                assertThat(ExecutionFixtures.awaitSettled(onRestarted, "after", after).status()).isEqualTo(PipelineExecutionStatus.SUCCEEDED);
+                String again = onRestarted.startPipelineExecution(r -> r.name("before")).pipelineExecutionId();
+                assertThat(ExecutionFixtures.awaitSettled(onRunning, "before", again).status()).isEqualTo(PipelineExecutionStatus.SUCCEEDED);
+
+                // Hosted git: pushed through one replica, a CodeCommit source on the other reads it.
+                GitWorkTree work = GitWorkTree.init(dir.resolve("work"), "main").write("app.txt", "pushed\n");
+                String commit = work.commit("pushed");
+                work.push(AdministratorKey.of(dir.resolve("b")).inUrl(restarted.endpoint() + "/v1/repos/app"), "main");
+                onRunning.createPipeline(r -> r.pipeline(GitPipelines.pipeline("from-git", GitPipelines.codeCommit("app", "main", false, null),
+                        null, "grep pushed app.txt")));
+                String fromGit = ExecutionFixtures.createdExecution(onRunning, "from-git");
+                assertThat(ExecutionFixtures.awaitSettled(onRestarted, "from-git", fromGit).status()).isEqualTo(PipelineExecutionStatus.SUCCEEDED);
+                assertThat(ExecutionFixtures.execution(onRestarted, "from-git", fromGit).artifactRevisions().getFirst().revisionId())
+                        .isEqualTo(commit);
+
+                // IAM: a user and key made through the restarted replica.
+                iam.createUser(r -> r.userName("beside"));
+                assertThat(iam.createAccessKey(r -> r.userName("beside")).accessKey().accessKeyId()).isNotBlank();
+                assertThat(iam.listUsers().users()).anyMatch(u -> u.userName().equals("beside"));
+            }
+            assertThat(newestStoreMigration(url)).as("the next release's migration stays applied").isEqualTo(next);
+        }
+    }
+
+    /**
+     * N+1's expand step, applied as its first replica would apply it (Flyway, the store's next version): a nullable and
+     * a defaulted NOT NULL column on every table, and a table of its own. Returns the version it was recorded as.
+     */
+    private int expandAsTheNextReleaseMay(String url) throws Exception {
+        List<String> tables = new ArrayList<>();
+        int next;
+        try (Connection c = DriverManager.getConnection(url)) {
+            try (ResultSet r = c.createStatement().executeQuery("SELECT table_name FROM information_schema.tables WHERE table_schema = "
+                    + "current_schema() AND table_type = 'BASE TABLE' AND table_name NOT LIKE '%schema_history' ORDER BY table_name")) {
+                while (r.next()) {
+                    tables.add(r.getString(1));
+                }
+            }
+            next = newestStoreMigration(c) + 1;
+        }
+        assertThat(tables).as("tables of the store and the service modules").contains("pipeline", "job", "iam_user", "cluster_git_ref");
+        StringBuilder sql = new StringBuilder("CREATE TABLE next_release_widget (id VARCHAR(64) PRIMARY KEY, created_at BIGINT NOT NULL);\n");
+        for (String table : tables) {
+            sql.append("ALTER TABLE ").append(table).append(" ADD COLUMN next_release_note VARCHAR(200);\n");
+            sql.append("ALTER TABLE ").append(table).append(" ADD COLUMN next_release_weight INTEGER DEFAULT 0 NOT NULL;\n");
+        }
+        Path migrations = Files.createDirectories(dir.resolve("next-release-migrations"));
+        Files.writeString(migrations.resolve("V" + next + "__next_release_expands.sql"), sql);
+        Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration", "filesystem:" + migrations).load().migrate();
+        return next;
+    }
+
+    private static int newestStoreMigration(String url) throws Exception {
+        try (Connection c = DriverManager.getConnection(url)) {
+            return newestStoreMigration(c);
+        }
+    }
+
+    private static int newestStoreMigration(Connection c) throws Exception {
+        try (ResultSet r = c.createStatement().executeQuery("SELECT MAX(CAST(version AS INTEGER)) FROM flyway_schema_history")) {
+            r.next();
+            return r.getInt(1);
+        }
+    }
+}
