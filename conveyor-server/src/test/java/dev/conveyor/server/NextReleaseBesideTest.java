@@ -47,7 +47,20 @@ class NextReleaseBesideTest {
             assertThat(ExecutionFixtures.awaitSettled(onRunning, "before", ExecutionFixtures.createdExecution(onRunning, "before")).status())
                     .isEqualTo(PipelineExecutionStatus.SUCCEEDED);
 
+            // CodeDeploy's reads, repeated until the driver prepares them on the server (pgjdbc: from the fifth use).
+            assertThat(deploy(running, "CreateApplication", "{\"applicationName\": \"web\", \"computePlatform\": \"Server\"}").statusCode())
+                    .isEqualTo(200);
+            for (int i = 0; i < 8; i++) {
+                assertThat(deploy(running, "GetApplication", "{\"applicationName\": \"web\"}").statusCode()).isEqualTo(200);
+            }
+
             int next = expandAsTheNextReleaseMay(url);
+
+            // The running replica's prepared reads meet the new columns: every one still answers.
+            for (int i = 0; i < 8; i++) {
+                var got = deploy(running, "GetApplication", "{\"applicationName\": \"web\"}");
+                assertThat(got.statusCode()).as(got.body()).isEqualTo(200);
+            }
 
             try (ConveyorServer restarted = replica(dir.resolve("b"), url);
                  CodePipelineClient onRestarted = ServerFixture.sdkClient(CodePipelineClient.builder(), restarted.endpoint());
@@ -83,6 +96,15 @@ class NextReleaseBesideTest {
                 assertThat(iam.listUsers().users()).anyMatch(u -> u.userName().equals("beside"));
             }
             assertThat(newestStoreMigration(url)).as("the next release's migration stays applied").isEqualTo(next);
+        }
+    }
+
+    private static java.net.http.HttpResponse<String> deploy(ConveyorServer server, String operation, String body) throws Exception {
+        try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+            return http.send(dev.conveyor.testkit.TestSigner.request("POST", java.net.URI.create(server.endpoint() + "/"),
+                    Map.of("Content-Type", "application/x-amz-json-1.1", "X-Amz-Target", "CodeDeploy_20141006." + operation),
+                    body.getBytes(java.nio.charset.StandardCharsets.UTF_8), "codedeploy").build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
         }
     }
 
