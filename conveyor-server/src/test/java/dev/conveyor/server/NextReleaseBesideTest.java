@@ -2,12 +2,14 @@ package dev.conveyor.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.conveyor.testkit.Await;
 import dev.conveyor.testkit.TestDatabases;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,15 +17,20 @@ import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.codepipeline.CodePipelineClient;
+import software.amazon.awssdk.services.codepipeline.model.ActionExecution;
+import software.amazon.awssdk.services.codepipeline.model.PipelineDeclaration;
+import software.amazon.awssdk.services.codepipeline.model.PipelineExecution;
 import software.amazon.awssdk.services.codepipeline.model.PipelineExecutionStatus;
+import software.amazon.awssdk.services.codepipeline.model.StageState;
 
 /**
  * Zero-downtime upgrades (issue 19, docs/operations.md): a replica of version N runs beside N+1 on the database N+1
  * migrated. N+1's migration is rehearsed here the way the expand-only rule allows it to look at its widest
  * (MigrationsExpandOnlyTest checks the real ones): every table of every module gains a nullable column and a NOT NULL
  * column with a default, and a new table appears, recorded as the store's next migration. This version then plays N:
- * a replica that was running goes on, and one started on the expanded database (as a replica of N restarting
- * mid-upgrade does) comes up, and both run pipelines, git and IAM beside each other. What breaks N here (an insert
+ * a replica that was running goes on (its prepared statements meet the new columns), and one started on the expanded
+ * database (as a replica of N restarting mid-upgrade does) comes up, and both run pipelines, git, IAM and CodeDeploy
+ * beside each other. What breaks N here (an insert
  * without column names, a {@code SELECT *} read by position, a start refusing a newer schema) breaks a rolling upgrade.
  */
 class NextReleaseBesideTest {
@@ -41,12 +48,13 @@ class NextReleaseBesideTest {
         String url = TestDatabases.freshUrl("postgresql");
         try (ConveyorServer running = replica(dir.resolve("a"), url);
              CodePipelineClient onRunning = ServerFixture.sdkClient(CodePipelineClient.builder(), running.endpoint())) {
-            ExecutionFixtures.putSource(running.objects(), Map.of("app.txt", "v1\n"));
-            onRunning.createPipeline(r -> r.pipeline(ExecutionFixtures.pipeline("before", "QUEUED",
-                    ExecutionFixtures.stage("Build", ExecutionFixtures.commands("Build", 1, "cat app.txt")))));
-            assertThat(ExecutionFixtures.awaitSettled(onRunning, "before", ExecutionFixtures.createdExecution(onRunning, "before")).status())
-                    .isEqualTo(PipelineExecutionStatus.SUCCEEDED);
-
+            // Pipelines whose source is hosted git (in the database, so either replica's agent can run it), then an approval
+            // (replicas without a shared artifact store, as here, must not hand artifacts to each other).
+            GitWorkTree work = GitWorkTree.init(dir.resolve("work"), "main").write("app.txt", "one\n");
+            work.commit("one");
+            work.push(AdministratorKey.of(dir.resolve("a")).inUrl(running.endpoint() + "/v1/repos/app"), "main");
+            onRunning.createPipeline(r -> r.pipeline(approvedSource("before")));
+            approveAndAwaitSucceeded(onRunning, onRunning, "before", ExecutionFixtures.createdExecution(onRunning, "before"));
             // CodeDeploy's reads, repeated until the driver prepares them on the server (pgjdbc: from the fifth use).
             assertThat(deploy(running, "CreateApplication", "{\"applicationName\": \"web\", \"computePlatform\": \"Server\"}").statusCode())
                     .isEqualTo(200);
@@ -61,42 +69,55 @@ class NextReleaseBesideTest {
                 var got = deploy(running, "GetApplication", "{\"applicationName\": \"web\"}");
                 assertThat(got.statusCode()).as(got.body()).isEqualTo(200);
             }
-
             try (ConveyorServer restarted = replica(dir.resolve("b"), url);
                  CodePipelineClient onRestarted = ServerFixture.sdkClient(CodePipelineClient.builder(), restarted.endpoint());
                  software.amazon.awssdk.services.iam.IamClient iam = ServerFixture.sdkClient(
                          software.amazon.awssdk.services.iam.IamClient.builder(), restarted.endpoint())) {
-                // Made on one replica, run and read on the other, both ways.
-                onRestarted.createPipeline(r -> r.pipeline(ExecutionFixtures.pipeline("after", "QUEUED",
-                        ExecutionFixtures.stage("Approve", ExecutionFixtures.approval("Approve")))));
-                String after = ExecutionFixtures.createdExecution(onRunning, "after");
-                String token = dev.conveyor.testkit.Await.await(() -> onRunning.getPipelineState(r -> r.name("after")).stageStates().stream()
-                                .filter(s -> s.stageName().equals("Approve")).findFirst().orElseThrow().actionStates().getFirst().latestExecution(),
-                        e -> e != null && e.token() != null, java.time.Duration.ofSeconds(60), "the approval to wait").token();
-                onRunning.putApprovalResult(r -> r.pipelineName("after").stageName("Approve").actionName("Approve").token(token)
-                        .result(a -> a.status("Approved").summary("fine")));
-                assertThat(ExecutionFixtures.awaitSettled(onRestarted, "after", after).status()).isEqualTo(PipelineExecutionStatus.SUCCEEDED);
+                // Started through one replica, approved through the other, read through the first.
                 String again = onRestarted.startPipelineExecution(r -> r.name("before")).pipelineExecutionId();
-                assertThat(ExecutionFixtures.awaitSettled(onRunning, "before", again).status()).isEqualTo(PipelineExecutionStatus.SUCCEEDED);
+                approveAndAwaitSucceeded(onRunning, onRestarted, "before", again);
 
-                // Hosted git: pushed through one replica, a CodeCommit source on the other reads it.
-                GitWorkTree work = GitWorkTree.init(dir.resolve("work"), "main").write("app.txt", "pushed\n");
-                String commit = work.commit("pushed");
+                // Hosted git pushed through the restarted replica; a pipeline made there, approved through the running one.
+                String two = work.write("app.txt", "two\n").commit("two");
                 work.push(AdministratorKey.of(dir.resolve("b")).inUrl(restarted.endpoint() + "/v1/repos/app"), "main");
-                onRunning.createPipeline(r -> r.pipeline(GitPipelines.pipeline("from-git", GitPipelines.codeCommit("app", "main", false, null),
-                        null, "grep pushed app.txt")));
-                String fromGit = ExecutionFixtures.createdExecution(onRunning, "from-git");
-                assertThat(ExecutionFixtures.awaitSettled(onRestarted, "from-git", fromGit).status()).isEqualTo(PipelineExecutionStatus.SUCCEEDED);
-                assertThat(ExecutionFixtures.execution(onRestarted, "from-git", fromGit).artifactRevisions().getFirst().revisionId())
-                        .isEqualTo(commit);
+                onRestarted.createPipeline(r -> r.pipeline(approvedSource("after")));
+                String after = ExecutionFixtures.createdExecution(onRunning, "after");
+                approveAndAwaitSucceeded(onRunning, onRestarted, "after", after);
+                assertThat(ExecutionFixtures.execution(onRunning, "after", after).artifactRevisions().getFirst().revisionId()).isEqualTo(two);
 
-                // IAM: a user and key made through the restarted replica.
+                // IAM: a user and key made through the restarted replica, listed through it.
                 iam.createUser(r -> r.userName("beside"));
                 assertThat(iam.createAccessKey(r -> r.userName("beside")).accessKey().accessKeyId()).isNotBlank();
                 assertThat(iam.listUsers().users()).anyMatch(u -> u.userName().equals("beside"));
+                assertThat(deploy(restarted, "GetApplication", "{\"applicationName\": \"web\"}").statusCode()).isEqualTo(200);
             }
             assertThat(newestStoreMigration(url)).as("the next release's migration stays applied").isEqualTo(next);
         }
+    }
+
+    /** A CodeCommit source of repository {@code app}, branch main, then a manual approval. */
+    private static PipelineDeclaration approvedSource(String name) {
+        PipelineDeclaration git = GitPipelines.pipeline(name, GitPipelines.codeCommit("app", "main", false, null), null, "true");
+        return git.toBuilder().stages(git.stages().getFirst(), ExecutionFixtures.stage("Approve", ExecutionFixtures.approval("Approve"))).build();
+    }
+
+    /** Approves execution {@code id}'s Approve action through {@code approver} once it waits, then awaits Succeeded through {@code reader}. */
+    private static void approveAndAwaitSucceeded(CodePipelineClient approver, CodePipelineClient reader, String pipeline, String id) {
+        String token = Await.await(() -> {
+            PipelineExecution execution = ExecutionFixtures.execution(reader, pipeline, id);
+            if (execution.status() != PipelineExecutionStatus.IN_PROGRESS) {
+                throw new AssertionError("execution " + id + " of " + pipeline + " ended " + execution.status() + ": " + execution.statusSummary());
+            }
+            StageState stage = reader.getPipelineState(r -> r.name(pipeline)).stageStates().stream()
+                    .filter(s -> s.stageName().equals("Approve")).findFirst().orElseThrow();
+            ActionExecution approval = stage.actionStates().getFirst().latestExecution();
+            boolean thisExecution = stage.latestExecution() != null && id.equals(stage.latestExecution().pipelineExecutionId());
+            return thisExecution && approval != null && approval.token() != null ? approval.token() : null;
+        }, t -> t != null, Duration.ofSeconds(60), "execution " + id + " of " + pipeline + " to wait for its approval");
+        approver.putApprovalResult(r -> r.pipelineName(pipeline).stageName("Approve").actionName("Approve").token(token)
+                .result(a -> a.status("Approved").summary("fine")));
+        PipelineExecution settled = ExecutionFixtures.awaitSettled(reader, pipeline, id);
+        assertThat(settled.status()).as(settled.toString()).isEqualTo(PipelineExecutionStatus.SUCCEEDED);
     }
 
     private static java.net.http.HttpResponse<String> deploy(ConveyorServer server, String operation, String body) throws Exception {
