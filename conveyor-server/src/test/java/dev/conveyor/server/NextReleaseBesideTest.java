@@ -30,8 +30,8 @@ import software.amazon.awssdk.services.codepipeline.model.StageState;
  * column with a default, and a new table appears, recorded as the store's next migration. This version then plays N:
  * a replica that was running goes on (its prepared statements meet the new columns), and one started on the expanded
  * database (as a replica of N restarting mid-upgrade does) comes up, and both run pipelines, git, IAM and CodeDeploy
- * beside each other. What breaks N here (an insert
- * without column names, a {@code SELECT *} read by position, a start refusing a newer schema) breaks a rolling upgrade.
+ * beside each other. What fails here (a start refusing a newer schema, code
+ * breaking on columns it does not know, a running replica's prepared reads failing on them) fails a rolling upgrade.
  */
 class NextReleaseBesideTest {
     @TempDir
