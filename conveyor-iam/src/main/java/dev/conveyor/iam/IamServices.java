@@ -9,6 +9,8 @@ import dev.conveyor.iam.identity.Roles;
 import dev.conveyor.iam.identity.SecretSealer;
 import dev.conveyor.iam.identity.SigningKeys;
 import dev.conveyor.iam.identity.Users;
+import dev.conveyor.iam.store.BucketPolicyRepository;
+import dev.conveyor.iam.store.IamChanges;
 import dev.conveyor.iam.store.IamSchema;
 import dev.conveyor.iam.store.PolicyRepository;
 import dev.conveyor.iam.store.RoleRepository;
@@ -31,19 +33,24 @@ public final class IamServices {
     private final QueryApi queryApi;
     private final AdministratorBootstrap bootstrap;
     private final ResourceArns resourceArns;
+    private final BucketPolicies bucketPolicies;
+    private final IamChanges changes;
 
     private IamServices(Database database, Keyring keyring, String region, String accountId, Clock clock) {
         Names names = new Names(accountId);
         SecretSealer sealer = new SecretSealer(keyring);
-        UserRepository userRepository = new UserRepository(database);
-        PolicyRepository policyRepository = new PolicyRepository(database);
-        RoleRepository roleRepository = new RoleRepository(database);
+        IamChanges changes = new IamChanges(database.changes());
+        UserRepository userRepository = new UserRepository(database, changes);
+        PolicyRepository policyRepository = new PolicyRepository(database, changes);
+        RoleRepository roleRepository = new RoleRepository(database, changes);
         SessionRepository sessionRepository = new SessionRepository(database);
         users = new Users(userRepository, policyRepository, sealer, names, clock);
         policies = new PolicyCatalog(policyRepository, names, clock);
         roles = new Roles(roleRepository, policyRepository, sessionRepository, sealer, names, clock);
-        signingKeys = new SigningKeys(userRepository, sessionRepository, sealer, names, clock);
-        authorizer = new Authorizer(userRepository, roleRepository, policyRepository);
+        signingKeys = new SigningKeys(userRepository, sessionRepository, sealer, names, clock, changes);
+        authorizer = new Authorizer(userRepository, roleRepository, policyRepository, changes);
+        bucketPolicies = new BucketPolicies(new BucketPolicyRepository(database, changes), changes, clock);
+        this.changes = changes;
         queryApi = new QueryApi(users, policies, roles);
         bootstrap = new AdministratorBootstrap(users, policies);
         resourceArns = new ResourceArns(region, accountId);
@@ -81,6 +88,16 @@ public final class IamServices {
 
     public AdministratorBootstrap bootstrap() {
         return bootstrap;
+    }
+
+    /** S3 bucket policies: stored here, evaluated by the {@link #authorizer()} with the caller's own policies. */
+    public BucketPolicies bucketPolicies() {
+        return bucketPolicies;
+    }
+
+    /** What authentication keeps in memory, forgotten on every IAM change (for tests and benchmarks). */
+    public IamChanges cache() {
+        return changes;
     }
 
     public ResourceArns resourceArns() {

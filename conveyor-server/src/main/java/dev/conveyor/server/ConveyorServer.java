@@ -331,13 +331,10 @@ public final class ConveyorServer implements AutoCloseable {
         if (enforced) {
             iamEndpoint.enforce(new QueryEndpoint.Enforcement(authenticator, operations, config.accountId()));
         }
-        artifactServices.s3().authorizeWith((caller, need, request) -> {
-            if (caller.principal() != null) {
-                operations.require(caller.principal(), new dev.conveyor.iam.policy.AuthorizationRequest(need.action(), need.resource(),
-                        operations.requestContext(request)), message -> new dev.conveyor.artifacts.object.S3Exception(
-                        dev.conveyor.artifacts.object.S3ErrorCode.AccessDenied, message, request.getRequestURI()));
-            }
-        });
+        // S3 requests: the bucket policy and the caller's policies together; unsigned ones only where a bucket policy allows "*".
+        dev.conveyor.server.auth.BucketPolicyAuthorization bucketPolicies = new dev.conveyor.server.auth.BucketPolicyAuthorization(
+                iam.authorizer(), iam.bucketPolicies(), operations);
+        artifactServices.s3().authorizeWith(bucketPolicies).bucketPoliciesIn(bucketPolicies);
         ActionLogEndpoint logs = new ActionLogEndpoint(queries, engineConfig.logsDir());
         dev.conveyor.server.events.EventEndpoints eventEndpoints = new dev.conveyor.server.events.EventEndpoints(eventServices, engine);
         dev.conveyor.server.cloudwatch.CloudWatchEndpoint cloudWatchEndpoint = new dev.conveyor.server.cloudwatch.CloudWatchEndpoint(

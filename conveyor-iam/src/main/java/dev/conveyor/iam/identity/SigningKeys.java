@@ -29,8 +29,11 @@ public final class SigningKeys {
     private final SecretSealer sealer;
     private final Names names;
     private final Clock clock;
+    private final dev.conveyor.iam.store.IamChanges cache;
 
-    public SigningKeys(UserRepository users, SessionRepository sessions, SecretSealer sealer, Names names, Clock clock) {
+    public SigningKeys(UserRepository users, SessionRepository sessions, SecretSealer sealer, Names names, Clock clock,
+                       dev.conveyor.iam.store.IamChanges cache) {
+        this.cache = cache;
         this.users = users;
         this.sessions = sessions;
         this.sealer = sealer;
@@ -38,8 +41,18 @@ public final class SigningKeys {
         this.clock = clock;
     }
 
-    /** The signing key of an access key id Conveyor issued: a user's key or a role session's. */
+    private record KeyOf(String accessKeyId) {
+    }
+
+    /**
+     * The signing key of an access key id Conveyor issued: a user's key or a role session's. Kept in memory (its secret
+     * unsealed) until any IAM change ({@link dev.conveyor.iam.store.IamChanges}); unknown ids are not remembered.
+     */
     public Optional<SigningKey> find(String accessKeyId) {
+        return Optional.ofNullable(cache.get(new KeyOf(accessKeyId), () -> load(accessKeyId).orElse(null), false));
+    }
+
+    private Optional<SigningKey> load(String accessKeyId) {
         var key = users.findAccessKey(accessKeyId);
         if (key.isPresent()) {
             var user = users.find(key.get().userName()).orElseThrow();
