@@ -81,7 +81,8 @@ public final class SigV4Verifier {
         key = hmac(key, signed.region());
         key = hmac(key, signed.service());
         key = hmac(key, "aws4_request");
-        return new ChunkSignatures(key, signed.amzDate(), signed.scope(), signed.signature());
+        return new ChunkSignatures(key, signed.amzDate(), signed.scope(), signed.signature(),
+                "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER".equals(declared));
     }
 
     /** A timestamp as X-Amz-Date writes it. */
