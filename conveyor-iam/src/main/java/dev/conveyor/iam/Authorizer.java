@@ -68,6 +68,20 @@ public final class Authorizer {
     }
 
     /**
+     * Whether any of {@code principal}'s own policies has a condition on a key starting with {@code keyPrefix}
+     * (case-insensitive, e.g. {@code aws:ResourceTag/}): a caller needs to look such context up only when it matters.
+     */
+    public boolean conditionsOn(Principal principal, String keyPrefix) {
+        if (principal instanceof Principal.Account || principal instanceof Principal.Anonymous) {
+            return false;
+        }
+        String prefix = keyPrefix.toLowerCase(java.util.Locale.ROOT);
+        return policiesOf(principal).stream().flatMap(p -> p.document().statements().stream())
+                .flatMap(s -> s.conditions().stream())
+                .anyMatch(c -> c.key().toLowerCase(java.util.Locale.ROOT).startsWith(prefix));
+    }
+
+    /**
      * Whether a resource-based policy's {@code "AWS"} principal value names {@code principal}: its user ARN; its
      * role's ARN or its assumed-role session ARN; the account (id or root ARN) names the root for an Allow and
      * every principal of the account for a Deny. An anonymous caller is named only by {@code "*"}.
