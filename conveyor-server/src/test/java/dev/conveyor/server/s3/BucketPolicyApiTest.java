@@ -6,18 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.conveyor.server.ConveyorServer;
 import dev.conveyor.server.ServerConfig;
 import dev.conveyor.testkit.TestCredentials;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -228,7 +222,7 @@ class BucketPolicyApiTest {
         admin.putObject(b -> b.bucket("cli-site").key("index.html"), RequestBody.fromString("<h1>hi</h1>"));
         Path policy = work.resolve("policy.json");
         Files.writeString(policy, publicRead("cli-site"));
-        Cli aws = new Cli(server.endpoint(), work);
+        AwsCliRunner aws = new AwsCliRunner(server.endpoint(), work);
         aws.ok("s3api", "put-bucket-policy", "--bucket", "cli-site", "--policy", "file://" + policy);
         assertThat(aws.ok("s3api", "get-bucket-policy", "--bucket", "cli-site")).contains("PublicRead");
         assertThat(get(URI.create(server.endpoint() + "/cli-site/index.html")).body()).isEqualTo("<h1>hi</h1>");
@@ -241,11 +235,11 @@ class BucketPolicyApiTest {
         iam = IamClient.builder().region(Region.AWS_GLOBAL).endpointOverride(URI.create(server.endpoint()))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(TestCredentials.ACCESS_KEY_ID,
                         TestCredentials.SECRET_ACCESS_KEY))).httpClient(UrlConnectionHttpClient.create()).build();
-        aws = new Cli(server.endpoint(), work);
+        aws = new AwsCliRunner(server.endpoint(), work);
         assertThat(get(URI.create(server.endpoint() + "/cli-site/index.html")).body()).as("kept across the restart").isEqualTo("<h1>hi</h1>");
 
         aws.ok("s3api", "delete-bucket-policy", "--bucket", "cli-site");
-        Cli.Result missing = aws.run("s3api", "get-bucket-policy", "--bucket", "cli-site");
+        AwsCliRunner.Result missing = aws.run("s3api", "get-bucket-policy", "--bucket", "cli-site");
         assertThat(missing.exitCode()).isNotZero();
         assertThat(missing.stderr()).contains("NoSuchBucketPolicy");
         assertRefusedAsUnsigned(get(URI.create(server.endpoint() + "/cli-site/index.html")));
@@ -273,39 +267,5 @@ class BucketPolicyApiTest {
         }
         AccessKey key = iam.createAccessKey(r -> r.userName(name)).accessKey();
         return AwsBasicCredentials.create(key.accessKeyId(), key.secretAccessKey());
-    }
-
-    /** The real {@code aws} command, signing as the administrator, with no user configuration. */
-    private record Cli(String endpoint, Path workDir) {
-        record Result(int exitCode, String stdout, String stderr) {
-        }
-
-        Result run(String... args) throws IOException, InterruptedException {
-            List<String> command = new ArrayList<>(List.of("aws"));
-            command.addAll(List.of(args));
-            command.addAll(List.of("--endpoint-url", endpoint, "--region", "us-east-1", "--output", "json"));
-            ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
-            Map<String, String> env = builder.environment();
-            env.put("AWS_ACCESS_KEY_ID", TestCredentials.ACCESS_KEY_ID);
-            env.put("AWS_SECRET_ACCESS_KEY", TestCredentials.SECRET_ACCESS_KEY);
-            env.put("AWS_CONFIG_FILE", workDir.resolve("no-config").toString());
-            env.put("AWS_SHARED_CREDENTIALS_FILE", workDir.resolve("no-credentials").toString());
-            env.put("AWS_PAGER", "");
-            env.remove("AWS_PROFILE");
-            Path out = workDir.resolve("aws.out");
-            Path err = workDir.resolve("aws.err");
-            Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IllegalStateException("aws " + String.join(" ", args) + " did not finish in 60 s");
-            }
-            return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
-        }
-
-        String ok(String... args) throws IOException, InterruptedException {
-            Result result = run(args);
-            assertThat(result.exitCode()).as("aws " + String.join(" ", args) + ": " + result.stderr()).isZero();
-            return result.stdout();
-        }
     }
 }

@@ -78,6 +78,22 @@ class StreamingTrailerTest {
     }
 
     @Test
+    void theAwsCliUploadsWithItsDefaultChecksumAndTheObjectReadsBack(@org.junit.jupiter.api.io.TempDir java.nio.file.Path work)
+            throws Exception {
+        byte[] data = new byte[9 * 1024 * 1024]; // over the CLI's multipart threshold: parts with checksums of their own
+        new java.util.Random(7).nextBytes(data);
+        java.nio.file.Path file = work.resolve("big.bin");
+        Files.write(file, data);
+        Files.writeString(work.resolve("small.txt"), "a small file the CLI puts in one request");
+        AwsCliRunner aws = new AwsCliRunner(server.endpoint(), work);
+        aws.ok("s3", "cp", file.toString(), "s3://trailers/cli/big.bin");
+        aws.ok("s3", "cp", work.resolve("small.txt").toString(), "s3://trailers/cli/small.txt");
+        assertThat(s3.getObjectAsBytes(b -> b.bucket("trailers").key("cli/big.bin")).asByteArray()).isEqualTo(data);
+        assertThat(s3.getObjectAsBytes(b -> b.bucket("trailers").key("cli/small.txt")).asUtf8String())
+                .isEqualTo("a small file the CLI puts in one request");
+    }
+
+    @Test
     void aSignedTrailerIsVerifiedAndAForgedOneIsRefused() throws Exception {
         byte[] data = "signed chunks, signed trailer".getBytes(StandardCharsets.UTF_8);
         String checksum = crc32(data);
