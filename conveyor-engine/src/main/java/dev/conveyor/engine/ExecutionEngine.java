@@ -450,7 +450,14 @@ public final class ExecutionEngine {
             if (!wanted.test(candidate)) {
                 continue;
             }
-            Optional<String> refusal = jobGate.refusal(candidate);
+            Optional<String> refusal;
+            try {
+                refusal = jobGate.refusal(candidate);
+            } catch (RuntimeException e) { // not known to be allowed: not handed out now, asked again at the next poll
+                org.slf4j.LoggerFactory.getLogger(ExecutionEngine.class).warn("could not check job {} before handing it out: {}",
+                        candidate.id(), e.toString());
+                continue;
+            }
             if (refusal.isPresent()) {
                 refuse(candidate, refusal.get());
                 continue;
