@@ -139,6 +139,11 @@ public final class S3Protocol {
         try {
             call = parse(request, response, requestId);
         } catch (S3Exception e) {
+            if (caller.principal() instanceof dev.conveyor.iam.identity.Principal.Anonymous) {
+                // An unsigned request learns nothing before it is let in: refused as unsigned requests always were.
+                writeError(request, response, S3ErrorCode.AccessDenied.code(), "Access Denied", 403, request.getRequestURI(), requestId);
+                return;
+            }
             writeError(request, response, e.code().code(), e.getMessage(), e.code().httpStatus(), request.getRequestURI(), requestId);
             return;
         }
