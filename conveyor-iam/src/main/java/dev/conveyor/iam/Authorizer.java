@@ -7,7 +7,6 @@ import dev.conveyor.iam.policy.Decision;
 import dev.conveyor.iam.policy.NamedPolicy;
 import dev.conveyor.iam.policy.PolicyEvaluator;
 import dev.conveyor.iam.policy.PolicyParser;
-import dev.conveyor.iam.store.IamChanges;
 import dev.conveyor.iam.store.PolicyRepository;
 import dev.conveyor.iam.store.RoleRepository;
 import dev.conveyor.iam.store.UserRepository;
@@ -23,10 +22,13 @@ import java.util.Map;
  * {@code aws:PrincipalArn}, {@code aws:PrincipalAccount}, {@code aws:PrincipalType}) are added to the request's,
  * so policy variables such as {@code ${aws:username}} work.
  *
+ * <p>A principal's policies and its role's ARN come through the {@link IdentityCache}, so a request reads none of
+ * IAM's tables once its principal has been seen (and every IAM change is seen at once).
+ *
  * <p>With a resource-based policy (a bucket policy), the two are evaluated together as IAM does within one account
  * ({@link PolicyEvaluator#evaluate(List, List, PolicyEvaluator.PrincipalMatcher, AuthorizationRequest)}). An
  * anonymous caller has no identity-based policies: only a resource-based policy naming {@code "*"} grants it
- * anything. A principal's policies are kept in memory ({@link IamChanges}) until any IAM change.
+ * anything.
  */
 public final class Authorizer {
     private final UserRepository users;
@@ -36,13 +38,13 @@ public final class Authorizer {
     private final java.util.concurrent.ConcurrentHashMap<String, dev.conveyor.iam.policy.PolicyDocument> parsed =
             new java.util.concurrent.ConcurrentHashMap<>();
 
-    private final IamChanges cache;
+    private final dev.conveyor.iam.identity.IdentityCache cache;
 
-    public Authorizer(UserRepository users, RoleRepository roles, PolicyRepository policies, IamChanges cache) {
+    public Authorizer(UserRepository users, RoleRepository roles, PolicyRepository policies, dev.conveyor.iam.identity.IdentityCache cache) {
+        this.cache = cache;
         this.users = users;
         this.roles = roles;
         this.policies = policies;
-        this.cache = cache;
     }
 
     public Decision authorize(Principal principal, AuthorizationRequest request) {
@@ -55,30 +57,20 @@ public final class Authorizer {
      * policy does not explicitly deny it.
      */
     public Decision authorize(Principal principal, AuthorizationRequest request, List<NamedPolicy> resourcePolicies) {
-        AuthorizationRequest withPrincipal = request.withContext(principalContext(principal));
         if (principal instanceof Principal.Account) {
-            Decision resource = PolicyEvaluator.evaluate(List.of(), resourcePolicies, matcher(principal), withPrincipal);
+            if (resourcePolicies.isEmpty()) {
+                return new Decision(Decision.Outcome.ALLOWED, null, null, "the account's root is allowed everything");
+            }
+            Decision resource = PolicyEvaluator.evaluate(List.of(), resourcePolicies, matcher(principal),
+                    request.withContext(principalContext(principal)));
             return resource.outcome() == Decision.Outcome.EXPLICIT_DENY ? resource
                     : new Decision(Decision.Outcome.ALLOWED, null, null, "the account's root is allowed everything");
         }
+        AuthorizationRequest withPrincipal = request.withContext(principalContext(principal));
         if (resourcePolicies.isEmpty()) {
             return PolicyEvaluator.evaluate(policiesOf(principal), withPrincipal);
         }
         return PolicyEvaluator.evaluate(policiesOf(principal), resourcePolicies, matcher(principal), withPrincipal);
-    }
-
-    /**
-     * Whether any of {@code principal}'s own policies has a condition on a key starting with {@code keyPrefix}
-     * (case-insensitive, e.g. {@code aws:ResourceTag/}): a caller needs to look such context up only when it matters.
-     */
-    public boolean conditionsOn(Principal principal, String keyPrefix) {
-        if (principal instanceof Principal.Account || principal instanceof Principal.Anonymous) {
-            return false;
-        }
-        String prefix = keyPrefix.toLowerCase(java.util.Locale.ROOT);
-        return policiesOf(principal).stream().flatMap(p -> p.document().statements().stream())
-                .flatMap(s -> s.conditions().stream())
-                .anyMatch(c -> c.key().toLowerCase(java.util.Locale.ROOT).startsWith(prefix));
     }
 
     /**
@@ -104,6 +96,12 @@ public final class Authorizer {
         };
     }
 
+    /** A role's ARN (with its path), as {@code aws:PrincipalArn} and resource policies name a role session's role. */
+    private String roleArn(Principal.AssumedRole r) {
+        return cache.derived("role-arn:" + r.roleName(), () -> roles.find(r.roleName())
+                .map(dev.conveyor.iam.store.RoleRow::arn).orElse("arn:aws:iam::" + r.accountId() + ":role/" + r.roleName()));
+    }
+
     /** As {@link #authorize}, throwing AccessDenied with AWS's message when refused. */
     public void requireAllowed(Principal principal, AuthorizationRequest request) {
         Decision decision = authorize(principal, request);
@@ -112,17 +110,37 @@ public final class Authorizer {
         }
     }
 
-    private record PoliciesOf(Principal principal) {
-    }
-
-    private record RoleArnOf(String roleName) {
-    }
-
     private List<NamedPolicy> policiesOf(Principal principal) {
-        return cache.get(new PoliciesOf(principal), () -> loadPoliciesOf(principal), false);
+        return cache.derived("policies:" + principal.arn(), () -> List.copyOf(loadPolicies(principal)));
     }
 
-    private List<NamedPolicy> loadPoliciesOf(Principal principal) {
+    /**
+     * Whether any policy of {@code principal} mentions {@code text}, ignoring case as IAM does for condition keys
+     * (e.g. {@code aws:ResourceTag/}): lets callers skip looking up context no policy can use.
+     */
+    public boolean policiesMention(Principal principal, String text) {
+        if (principal instanceof Principal.Account || principal instanceof Principal.Anonymous) {
+            return false;
+        }
+        return cache.derived("mentions:" + text + ":" + principal.arn(), () -> {
+            List<String> attached = switch (principal) {
+                case Principal.User u -> users.attachedPolicies(u.userName());
+                case Principal.AssumedRole r -> roles.attachedPolicies(r.roleName());
+                case Principal.Account a -> List.of();
+                case Principal.Anonymous a -> List.of();
+            };
+            String wanted = text.toLowerCase(java.util.Locale.ROOT);
+            boolean found = policies.defaultVersions(attached).stream()
+                    .anyMatch(v -> v.document().toLowerCase(java.util.Locale.ROOT).contains(wanted));
+            if (!found && principal instanceof Principal.User u) {
+                found = users.inlinePolicies(u.userName()).stream()
+                        .anyMatch(p -> p.document().toLowerCase(java.util.Locale.ROOT).contains(wanted));
+            }
+            return found;
+        });
+    }
+
+    private List<NamedPolicy> loadPolicies(Principal principal) {
         List<NamedPolicy> result = new ArrayList<>();
         List<String> attached = switch (principal) {
             case Principal.User u -> users.attachedPolicies(u.userName());
@@ -138,14 +156,7 @@ public final class Authorizer {
                 result.add(new NamedPolicy(inline.policyName(), parse(inline.document())));
             }
         }
-        return List.copyOf(result);
-    }
-
-    /** A role's ARN (with its path), as {@code aws:PrincipalArn} and resource policies name a role session's role. */
-    private String roleArn(Principal.AssumedRole r) {
-        String arn = cache.get(new RoleArnOf(r.roleName()), () -> roles.find(r.roleName()).map(dev.conveyor.iam.store.RoleRow::arn)
-                .orElse(null), false);
-        return arn != null ? arn : "arn:aws:iam::" + r.accountId() + ":role/" + r.roleName();
+        return result;
     }
 
     private dev.conveyor.iam.policy.PolicyDocument parse(String document) {

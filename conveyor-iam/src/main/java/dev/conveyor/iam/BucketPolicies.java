@@ -6,7 +6,7 @@ import dev.conveyor.iam.policy.PolicyDocument;
 import dev.conveyor.iam.policy.PolicyParser;
 import dev.conveyor.iam.policy.Statement;
 import dev.conveyor.iam.store.BucketPolicyRepository;
-import dev.conveyor.iam.store.IamChanges;
+import dev.conveyor.iam.identity.IdentityCache;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
@@ -25,10 +25,10 @@ public final class BucketPolicies {
     public static final int MAX_BYTES = 20 * 1024;
 
     private final BucketPolicyRepository repository;
-    private final IamChanges cache;
+    private final IdentityCache cache;
     private final Clock clock;
 
-    public BucketPolicies(BucketPolicyRepository repository, IamChanges cache, Clock clock) {
+    public BucketPolicies(BucketPolicyRepository repository, IdentityCache cache, Clock clock) {
         this.repository = repository;
         this.cache = cache;
         this.clock = clock;
@@ -55,13 +55,10 @@ public final class BucketPolicies {
         if (bucket == null) {
             return List.of();
         }
-        NamedPolicy policy = cache.get(new Key(bucket), () -> repository.find(bucket)
-                .map(text -> new NamedPolicy("the bucket policy of " + bucket, PolicyParser.parse(text, PolicyParser.Kind.RESOURCE)))
-                .orElse(null), true);
-        return policy == null ? List.of() : List.of(policy);
-    }
-
-    private record Key(String bucket) {
+        // Kept in memory until any IAM change (a bucket without a policy too: most buckets have none).
+        return cache.derived("bucket-policy:" + bucket, () -> repository.find(bucket)
+                .map(text -> List.of(new NamedPolicy("the bucket policy of " + bucket, PolicyParser.parse(text, PolicyParser.Kind.RESOURCE))))
+                .orElse(List.of()));
     }
 
     static PolicyDocument validate(String bucket, String document) {

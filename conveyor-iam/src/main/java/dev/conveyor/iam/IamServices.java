@@ -3,14 +3,13 @@ package dev.conveyor.iam;
 import dev.conveyor.artifacts.crypto.Keyring;
 import dev.conveyor.iam.api.QueryApi;
 import dev.conveyor.iam.identity.AdministratorBootstrap;
+import dev.conveyor.iam.identity.IdentityCache;
 import dev.conveyor.iam.identity.Names;
 import dev.conveyor.iam.identity.PolicyCatalog;
 import dev.conveyor.iam.identity.Roles;
 import dev.conveyor.iam.identity.SecretSealer;
 import dev.conveyor.iam.identity.SigningKeys;
 import dev.conveyor.iam.identity.Users;
-import dev.conveyor.iam.store.BucketPolicyRepository;
-import dev.conveyor.iam.store.IamChanges;
 import dev.conveyor.iam.store.IamSchema;
 import dev.conveyor.iam.store.PolicyRepository;
 import dev.conveyor.iam.store.RoleRepository;
@@ -34,23 +33,21 @@ public final class IamServices {
     private final AdministratorBootstrap bootstrap;
     private final ResourceArns resourceArns;
     private final BucketPolicies bucketPolicies;
-    private final IamChanges changes;
 
     private IamServices(Database database, Keyring keyring, String region, String accountId, Clock clock) {
         Names names = new Names(accountId);
         SecretSealer sealer = new SecretSealer(keyring);
-        IamChanges changes = new IamChanges(database.changes());
-        UserRepository userRepository = new UserRepository(database, changes);
-        PolicyRepository policyRepository = new PolicyRepository(database, changes);
-        RoleRepository roleRepository = new RoleRepository(database, changes);
+        UserRepository userRepository = new UserRepository(database);
+        PolicyRepository policyRepository = new PolicyRepository(database);
+        RoleRepository roleRepository = new RoleRepository(database);
         SessionRepository sessionRepository = new SessionRepository(database);
         users = new Users(userRepository, policyRepository, sealer, names, clock);
         policies = new PolicyCatalog(policyRepository, names, clock);
         roles = new Roles(roleRepository, policyRepository, sessionRepository, sealer, names, clock);
-        signingKeys = new SigningKeys(userRepository, sessionRepository, sealer, names, clock, changes);
-        authorizer = new Authorizer(userRepository, roleRepository, policyRepository, changes);
-        bucketPolicies = new BucketPolicies(new BucketPolicyRepository(database, changes), changes, clock);
-        this.changes = changes;
+        IdentityCache identityCache = new IdentityCache(database.changes());
+        signingKeys = new SigningKeys(userRepository, sessionRepository, sealer, names, clock, identityCache);
+        authorizer = new Authorizer(userRepository, roleRepository, policyRepository, identityCache);
+        bucketPolicies = new BucketPolicies(new dev.conveyor.iam.store.BucketPolicyRepository(database), identityCache, clock);
         queryApi = new QueryApi(users, policies, roles);
         bootstrap = new AdministratorBootstrap(users, policies);
         resourceArns = new ResourceArns(region, accountId);
@@ -93,11 +90,6 @@ public final class IamServices {
     /** S3 bucket policies: stored here, evaluated by the {@link #authorizer()} with the caller's own policies. */
     public BucketPolicies bucketPolicies() {
         return bucketPolicies;
-    }
-
-    /** What authentication keeps in memory, forgotten on every IAM change (for tests and benchmarks). */
-    public IamChanges cache() {
-        return changes;
     }
 
     public ResourceArns resourceArns() {

@@ -29,10 +29,10 @@ public final class SigningKeys {
     private final SecretSealer sealer;
     private final Names names;
     private final Clock clock;
-    private final dev.conveyor.iam.store.IamChanges cache;
+    private final IdentityCache cache;
 
     public SigningKeys(UserRepository users, SessionRepository sessions, SecretSealer sealer, Names names, Clock clock,
-                       dev.conveyor.iam.store.IamChanges cache) {
+                       IdentityCache cache) {
         this.cache = cache;
         this.users = users;
         this.sessions = sessions;
@@ -41,15 +41,9 @@ public final class SigningKeys {
         this.clock = clock;
     }
 
-    private record KeyOf(String accessKeyId) {
-    }
-
-    /**
-     * The signing key of an access key id Conveyor issued: a user's key or a role session's. Kept in memory (its secret
-     * unsealed) until any IAM change ({@link dev.conveyor.iam.store.IamChanges}); unknown ids are not remembered.
-     */
+    /** The signing key of an access key id Conveyor issued: a user's key or a role session's. */
     public Optional<SigningKey> find(String accessKeyId) {
-        return Optional.ofNullable(cache.get(new KeyOf(accessKeyId), () -> load(accessKeyId).orElse(null), false));
+        return cache.signingKey(accessKeyId, () -> load(accessKeyId));
     }
 
     private Optional<SigningKey> load(String accessKeyId) {

@@ -5,19 +5,20 @@ import dev.conveyor.store.jdbc.Queries;
 import java.time.Instant;
 import java.util.Optional;
 
-/** Bucket policies by bucket name: one document per bucket, replaced whole by PutBucketPolicy. */
+/**
+ * Bucket policies by bucket name: one document per bucket, replaced whole by PutBucketPolicy. Writes announce
+ * themselves ({@link IamChanges}), so every server's identity cache forgets the bucket's policy.
+ */
 public final class BucketPolicyRepository {
     private final Database db;
-    private final IamChanges changes;
 
-    public BucketPolicyRepository(Database db, IamChanges changes) {
+    public BucketPolicyRepository(Database db) {
         this.db = db;
-        this.changes = changes;
     }
 
     /** Stores {@code document} as {@code bucket}'s policy, replacing any it had. */
     public void put(String bucket, String document, Instant at) {
-        changes.write(db, c -> {
+        IamChanges.write(db, c -> {
             // Replace in one transaction; the row lock (or the insert's key) serialises two concurrent puts.
             int updated;
             try (var s = c.prepareStatement("UPDATE iam_bucket_policy SET document = ?, updated_at = ? WHERE bucket = ?")) {
@@ -44,6 +45,6 @@ public final class BucketPolicyRepository {
 
     /** Removes {@code bucket}'s policy; false when it had none. */
     public boolean delete(String bucket) {
-        return changes.write(db, c -> Queries.update(c, "DELETE FROM iam_bucket_policy WHERE bucket = ?", bucket) > 0);
+        return IamChanges.write(db, c -> Queries.update(c, "DELETE FROM iam_bucket_policy WHERE bucket = ?", bucket) > 0);
     }
 }

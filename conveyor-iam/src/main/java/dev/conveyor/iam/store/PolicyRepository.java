@@ -21,11 +21,9 @@ public final class PolicyRepository {
     public enum DeleteOutcome { DELETED, NOT_FOUND, ATTACHED }
 
     private final Database db;
-    private final IamChanges changes;
 
-    public PolicyRepository(Database db, IamChanges changes) {
+    public PolicyRepository(Database db) {
         this.db = db;
-        this.changes = changes;
     }
 
     /** Stores a new policy and its version v1; false when its owner has a policy of that name (any path, any case). */
@@ -84,7 +82,7 @@ public final class PolicyRepository {
 
     /** Deletes a policy that is attached to nothing, with its versions. */
     public DeleteOutcome delete(String arn) {
-        return changes.write(db, c -> {
+        return IamChanges.write(db, c -> {
             if (Queries.first(c, "SELECT arn FROM iam_policy WHERE arn = ? FOR UPDATE", r -> r.getString(1), arn).isEmpty()) {
                 return DeleteOutcome.NOT_FOUND;
             }

@@ -16,11 +16,9 @@ public final class RoleRepository {
     private static final String COLUMNS = "name, role_id, path, arn, assume_role_policy, description, max_session_seconds, created_at";
 
     private final Database db;
-    private final IamChanges changes;
 
-    public RoleRepository(Database db, IamChanges changes) {
+    public RoleRepository(Database db) {
         this.db = db;
-        this.changes = changes;
     }
 
     /** Stores a new role; false when one of that name (in any case) exists. */
@@ -51,7 +49,7 @@ public final class RoleRepository {
 
     /** Attaches a managed policy unless {@code maxAttached} are attached already. Attaching twice is not an error. */
     public UserRepository.AddOutcome attachPolicy(String roleName, String policyArn, int maxAttached) {
-        return changes.write(db, c -> {
+        return IamChanges.write(db, c -> {
             if (Queries.first(c, "SELECT name FROM iam_role WHERE name = ? FOR UPDATE", r -> r.getString(1), roleName).isEmpty()) {
                 return UserRepository.AddOutcome.NO_SUCH_ENTITY;
             }
