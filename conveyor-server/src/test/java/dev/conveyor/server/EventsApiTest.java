@@ -607,4 +607,28 @@ class EventsApiTest {
         String path = "/conveyor/v1/events/pipelines/gated/executions/" + execution + "/stream";
         assertThat(readStream(signed("GET", path).build(), expected.size())).extracting(e -> e[1]).containsExactlyElementsOf(expected);
     }
+
+    @Test
+    void notificationRulesOnACodeDeployApplicationTakeCodeDeploysEventTypesOnly() {
+        String application = "arn:aws:codedeploy:us-east-1:" + ACCOUNT + ":application:web";
+        String topic = sns.createTopic(r -> r.name("deploys")).topicArn();
+        Target toTopic = Target.builder().targetType("SNS").targetAddress(topic).build();
+        String rule = notifications.createNotificationRule(r -> r.name("deploy-failures").resource(application)
+                .eventTypeIds("codedeploy-application-deployment-failed").detailType(DetailType.FULL).targets(toTopic)).arn();
+        assertThat(notifications.describeNotificationRule(r -> r.arn(rule)).eventTypes()).singleElement().satisfies(t -> {
+            assertThat(t.serviceName()).isEqualTo("CodeDeploy");
+            assertThat(t.resourceType()).isEqualTo("Application");
+            assertThat(t.eventTypeName()).isEqualTo("Deployment: Failed");
+        });
+        assertThatThrownBy(() -> notifications.createNotificationRule(r -> r.name("mixed").resource(application)
+                .eventTypeIds("codedeploy-application-deployment-started", "codepipeline-pipeline-pipeline-execution-failed")
+                .detailType(DetailType.FULL).targets(toTopic)))
+                .isInstanceOf(software.amazon.awssdk.services.codestarnotifications.model.ValidationException.class)
+                .hasMessageContaining("EventTypeIds[1]");
+        assertThat(notifications.listEventTypes(r -> r.filters(f -> f.name("SERVICE_NAME").value("CodeDeploy"))).eventTypes())
+                .extracting(t -> t.eventTypeId()).containsExactlyInAnyOrder("codedeploy-application-deployment-failed",
+                        "codedeploy-application-deployment-succeeded", "codedeploy-application-deployment-started");
+        assertThat(notifications.listEventTypes(r -> r.filters(f -> f.name("RESOURCE_TYPE").value("Pipeline"))).eventTypes())
+                .extracting(t -> t.serviceName()).containsOnly("CodePipeline");
+    }
 }
