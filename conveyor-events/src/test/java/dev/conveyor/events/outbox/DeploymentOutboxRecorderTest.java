@@ -74,10 +74,11 @@ class DeploymentOutboxRecorderTest {
             JsonNode instance = events.get(2);
             assertThat(instance.path("detail-type").asText()).isEqualTo("CodeDeploy Instance State-change Notification");
             assertThat(instance.path("resources").get(0).asText()).isEqualTo("arn:aws:codedeploy:eu-west-1:123456789012:instance/web-1");
-            assertThat(db.read(c -> Queries.list(c, "SELECT DISTINCT execution_id FROM event_outbox", r -> r.getString(1))))
-                    .as("one deployment, one lane").containsExactly("d-ABCDEFGHI");
-            assertThat(db.read(c -> Queries.list(c, "SELECT pipeline_name FROM event_outbox WHERE pipeline_name IS NOT NULL", r -> r.getString(1))))
-                    .isEmpty();
+            List<String> lanes = db.read(c -> Queries.list(c, "SELECT DISTINCT execution_id FROM event_outbox", r -> r.getString(1)));
+            assertThat(lanes).as("one deployment, one lane").containsExactly("d-ABCDEFGHI");
+            List<String> pipelines = db.read(c -> Queries.list(c, "SELECT pipeline_name FROM event_outbox WHERE pipeline_name IS NOT NULL",
+                    r -> r.getString(1)));
+            assertThat(pipelines).isEmpty();
             assertThat(woken[0]).isEqualTo(1);
 
             assertThat(EventTypes.of(events.getFirst())).containsExactly("codedeploy-application-deployment-started");
