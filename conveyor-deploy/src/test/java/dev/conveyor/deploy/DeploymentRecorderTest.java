@@ -116,7 +116,8 @@ class DeploymentRecorderTest {
                 assertThat(c.deploymentGroupId()).isEqualTo(groupId);
             });
             assertThat(recorder.outsideTransaction).as("told outside a transaction").isFalse();
-            assertThat(recorder.committed.get()).isGreaterThanOrEqualTo(recorder.changes.size());
+            // Woken after each commit (the last one just after the status the test read became visible).
+            Await.await(recorder.committed::get, n -> n >= recorder.changes.size(), WAIT, "a wake after every recorded commit");
         }
     }
 
