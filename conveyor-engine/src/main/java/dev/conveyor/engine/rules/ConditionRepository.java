@@ -208,6 +208,43 @@ public final class ConditionRepository {
                 Columns.instant(r, "deadline_at"), Columns.instant(r, "started_at"), Columns.instant(r, "updated_at"));
     }
 
+    // ---- jobs of rules (a JobRule's work: see V2__rule_jobs.sql)
+
+    /** Marks a job just queued (by the store's JobRepository) as the work of a rule execution. */
+    public void linkJob(Connection c, String jobId, String ruleExecutionId) throws SQLException {
+        Queries.update(c, "UPDATE job SET rule_execution_id = ? WHERE id = ?", ruleExecutionId, jobId);
+    }
+
+    /** The rule execution a job does the work of, if it is a rule's job. */
+    public Optional<String> ruleOfJob(Connection c, String jobId) throws SQLException {
+        return Queries.first(c, "SELECT rule_execution_id FROM job WHERE id = ? AND rule_execution_id IS NOT NULL",
+                r -> r.getString(1), jobId);
+    }
+
+    /** The ids of the jobs that did a rule execution's work, oldest first (several after continuation tokens). */
+    public List<String> jobsOf(Connection c, String ruleExecutionId) throws SQLException {
+        return Queries.list(c, "SELECT id FROM job WHERE rule_execution_id = ? ORDER BY created_at, id", r -> r.getString(1), ruleExecutionId);
+    }
+
+    /** The status of the rule execution's job that has not finished (Queued, Dispatched, InProgress), if it has one. */
+    public Optional<String> unfinishedJobStatus(Connection c, String ruleExecutionId) throws SQLException {
+        return Queries.first(c, "SELECT status FROM job WHERE rule_execution_id = ? AND status IN ('Queued', 'Dispatched', 'InProgress') "
+                + "ORDER BY created_at DESC", r -> r.getString(1), ruleExecutionId);
+    }
+
+    /**
+     * Fails the jobs of a rule execution that have not finished (the rule settled without them: timed out, abandoned);
+     * a worker running one loses its lease at its next renewal and stops it. Returns how many there were.
+     */
+    public int failJobsOf(Connection c, String ruleExecutionId, Instant now) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("UPDATE job SET status = 'Failed', updated_at = ? WHERE rule_execution_id = ? "
+                + "AND status IN ('Queued', 'Dispatched', 'InProgress')")) {
+            Columns.setInstant(s, 1, now);
+            s.setString(2, ruleExecutionId);
+            return s.executeUpdate();
+        }
+    }
+
     // ---- stage retries
 
     public Optional<StageRetry> retry(Connection c, String executionId, String stageName) throws SQLException {
