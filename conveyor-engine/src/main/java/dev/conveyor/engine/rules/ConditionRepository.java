@@ -1,6 +1,7 @@
 package dev.conveyor.engine.rules;
 
 import dev.conveyor.store.jdbc.Columns;
+import dev.conveyor.store.jdbc.HistoryPages;
 import dev.conveyor.store.jdbc.Queries;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -110,13 +111,8 @@ public final class ConditionRepository {
     }
 
     private static void bindMutable(PreparedStatement s, int from, RuleExecutionRow row) throws SQLException {
-        s.setString(from, row.outputJson());
-        s.setString(from + 1, row.summary());
-        s.setString(from + 2, row.errorCode());
-        s.setString(from + 3, row.errorMessage());
-        s.setString(from + 4, row.externalExecutionId());
-        s.setString(from + 5, row.externalExecutionUrl());
-        s.setString(from + 6, row.providerState());
+        Columns.setStrings(s, from, row.outputJson(), row.summary(), row.errorCode(), row.errorMessage(), row.externalExecutionId(),
+                row.externalExecutionUrl(), row.providerState());
     }
 
     public void update(Connection c, RuleExecutionRow row) throws SQLException {
@@ -178,27 +174,8 @@ public final class ConditionRepository {
      */
     public List<RuleExecutionRow> listRules(Connection c, String pipelineName, String executionId, Instant beforeStart,
                                             String beforeId, int limit) throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT " + RULE_COLUMNS + " FROM rule_execution WHERE pipeline_name = ?");
-        if (executionId != null) {
-            sql.append(" AND pipeline_execution_id = ?");
-        }
-        if (beforeStart != null) {
-            sql.append(" AND (started_at < ? OR (started_at = ? AND id < ?))");
-        }
-        sql.append(" ORDER BY started_at DESC, id DESC LIMIT ").append(limit);
-        try (PreparedStatement s = c.prepareStatement(sql.toString())) {
-            int i = 1;
-            s.setString(i++, pipelineName);
-            if (executionId != null) {
-                s.setString(i++, executionId);
-            }
-            if (beforeStart != null) {
-                Columns.setInstant(s, i++, beforeStart);
-                Columns.setInstant(s, i++, beforeStart);
-                s.setString(i, beforeId);
-            }
-            return Queries.list(s, ConditionRepository::rule);
-        }
+        return HistoryPages.newestFirst(c, "rule_execution", RULE_COLUMNS, pipelineName, executionId, beforeStart, beforeId, limit,
+                ConditionRepository::rule);
     }
 
     private static RuleExecutionRow rule(ResultSet r) throws SQLException {
