@@ -145,7 +145,7 @@ public final class ConditionCommands {
             if (row == null || row.settled()) {
                 return null; // overridden, stopped or timed out meanwhile
             }
-            record(tx, row, outcome);
+            recordOutcome(tx, row, outcome);
             return null;
         });
     }
@@ -154,7 +154,7 @@ public final class ConditionCommands {
      * Writes a rule's outcome in the caller's transaction; one that settles the rule also fails its unfinished jobs (a
      * worker running one stops it), settles its condition and advances the pipeline.
      */
-    void record(ExecutionTx tx, RuleExecutionRow row, RuleOutcome outcome) throws SQLException {
+    void recordOutcome(ExecutionTx tx, RuleExecutionRow row, RuleOutcome outcome) throws SQLException {
         ConditionRepository repository = outcomes.conditions().repository();
         switch (outcome) {
             case RuleOutcome.Succeeded s -> repository.update(tx.connection, row.settle("Succeeded",
@@ -197,8 +197,7 @@ public final class ConditionCommands {
             if (rule.settled()) {
                 throw new InvalidJobStateException("The rule of job " + jobId + " is " + rule.status() + " and takes no result");
             }
-            String logLink = outcomes.conditions().providers().find(rule.provider())
-                    .map(p -> p instanceof JobRule j ? j.logLinkOf(rule.id()) : null).orElse(null);
+            String logLink = logLink(rule);
             switch (outcome) {
                 case JobOutcome.Success s when s.continuationToken() != null -> {
                     outcomes.conditions().jobs().continueWith(tx, job, rule.id(), s.continuationToken());
@@ -209,13 +208,13 @@ public final class ConditionCommands {
                 }
                 case JobOutcome.Success s -> {
                     jobs.update(tx.connection, job.withStatus(JobStatus.Succeeded, tx.now));
-                    record(tx, rule, new RuleOutcome.Succeeded(s.summary() != null ? s.summary() : "The rule's job " + jobId + " succeeded",
+                    recordOutcome(tx, rule, new RuleOutcome.Succeeded(s.summary() != null ? s.summary() : "The rule's job " + jobId + " succeeded",
                             s.externalExecutionId() != null ? s.externalExecutionId() : jobId,
                             s.externalExecutionUrl() != null ? s.externalExecutionUrl() : logLink));
                 }
                 case JobOutcome.Failure f -> {
                     jobs.update(tx.connection, job.withStatus(JobStatus.Failed, tx.now));
-                    record(tx, rule, new RuleOutcome.Failed(f.type() == null ? "JobFailed" : f.type(),
+                    recordOutcome(tx, rule, new RuleOutcome.Failed(f.type() == null ? "JobFailed" : f.type(),
                             f.message() == null ? "The rule's job failed" : f.message(),
                             f.externalExecutionId() != null ? f.externalExecutionId() : jobId,
                             f.externalExecutionUrl() != null ? f.externalExecutionUrl() : logLink));
@@ -225,6 +224,12 @@ public final class ConditionCommands {
         });
     }
 
+    /** The link to the log of a rule that runs as a job, or null for another rule. */
+    private String logLink(RuleExecutionRow rule) {
+        return outcomes.conditions().providers().find(rule.provider())
+                .map(p -> p instanceof JobRule j ? j.logLinkOf(rule.id()) : null).orElse(null);
+    }
+
     /** Fails, in the caller's transaction, the rule whose job's worker stopped responding once too often. */
     void workerLost(ExecutionTx tx, JobRow job, String message) throws SQLException {
         ConditionRepository repository = outcomes.conditions().repository();
@@ -232,7 +237,7 @@ public final class ConditionCommands {
         String ruleId = repository.ruleOfJob(tx.connection, job.id()).orElse(null);
         RuleExecutionRow rule = ruleId == null ? null : repository.findRule(tx.connection, ruleId).orElse(null);
         if (rule != null && !rule.settled()) {
-            record(tx, rule, new RuleOutcome.Failed("SystemUnavailable", message, job.id(), null));
+            recordOutcome(tx, rule, new RuleOutcome.Failed("SystemUnavailable", message, job.id(), logLink(rule)));
         }
     }
 
@@ -256,7 +261,7 @@ public final class ConditionCommands {
             }).orElse("");
             settleRule(row, new RuleOutcome.Failed("JobFailed", "The rule did not finish within " + allowed.toMinutes()
                     + " minutes and timed out" + job + (row.summary() == null || !job.isEmpty() ? "" : " (" + row.summary() + ")"),
-                    row.externalExecutionId(), row.externalExecutionUrl()));
+                    row.externalExecutionId(), row.externalExecutionUrl() != null ? row.externalExecutionUrl() : logLink(row)));
         }
     }
 }

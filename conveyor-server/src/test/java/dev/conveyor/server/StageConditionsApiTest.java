@@ -238,7 +238,7 @@ class StageConditionsApiTest extends ServerApiTest {
         assertThat(rules("commands-rule-variables", id)).singleElement().satisfies(r -> {
             assertThat(r.status()).isEqualTo(RuleExecutionStatus.SUCCEEDED);
             assertThat(signedGet(r.output().executionResult().externalExecutionUrl())).as("the value is not pasted into the command")
-                    .contains("$ test \"$CONVEYOR_VAR_");
+                    .contains("$ test \"${CONVEYOR_VAR_1}\" = 'prod; rm -rf /'");
         });
     }
 
