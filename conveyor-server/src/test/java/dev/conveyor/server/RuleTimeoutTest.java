@@ -73,8 +73,12 @@ class RuleTimeoutTest {
                             StageConditionsApiTest.rule("NewYear", "DeploymentWindow", Map.of("Cron", "* 0 0 1 1 ? " + nextYear))
                                     .toBuilder().timeoutInMinutes(5).build()))));
             String id = ExecutionFixtures.createdExecution(client, "timeout");
-            await(() -> client.listRuleExecutions(r -> r.pipelineName("timeout")).ruleExecutionDetails(),
-                    rules -> !rules.isEmpty() && rules.getFirst().status() == RuleExecutionStatus.IN_PROGRESS,
+            // Waiting, once its provider looked at it (before that, the timeout would find nothing to say about it).
+            await(() -> client.getPipelineState(r -> r.name("timeout")).stageStates().stream()
+                            .filter(s -> s.stageName().equals("Deploy") && s.beforeEntryConditionState() != null).findFirst()
+                            .map(s -> s.beforeEntryConditionState().conditionStates().getFirst().ruleStates().getFirst().latestExecution())
+                            .orElse(null),
+                    rule -> rule != null && rule.status() == RuleExecutionStatus.IN_PROGRESS && rule.summary() != null,
                     Duration.ofSeconds(30), "the rule to wait for its window");
 
             clock.shift.set(Duration.ofMinutes(6));
@@ -114,7 +118,7 @@ class RuleTimeoutTest {
             RuleExecutionDetail running = await(() -> client.listRuleExecutions(r -> r.pipelineName("slow-rule")).ruleExecutionDetails(),
                     rules -> !rules.isEmpty(), Duration.ofSeconds(30), "the rule to start").getFirst();
             Path log = server.engine().config().logsDir().resolve(id).resolve(running.ruleExecutionId() + ".log");
-            await(() -> Files.exists(log) && Files.readString(log).contains("$ sleep 600"), Boolean::booleanValue, Duration.ofSeconds(30),
+            await(() -> Files.exists(log) && read(log).contains("$ sleep 600"), Boolean::booleanValue, Duration.ofSeconds(30),
                     "the agent to run the rule's commands");
 
             clock.shift.set(Duration.ofMinutes(6));
@@ -134,6 +138,14 @@ class RuleTimeoutTest {
                 assertThat(job.workerId()).as("the embedded agent ran it").startsWith("embedded@");
                 assertThat(server.engine().renewLease(job.id(), job.workerId(), Duration.ofMinutes(1))).isFalse();
             });
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 }
