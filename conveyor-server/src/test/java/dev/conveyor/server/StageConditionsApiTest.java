@@ -228,7 +228,7 @@ class StageConditionsApiTest extends ServerApiTest {
     }
 
     @Test
-    void aCommandsRuleSeesVariablesAsTheCommandsActionDoesAndFailsWithoutAnyCommand() {
+    void aCommandsRuleSeesVariablesAsTheCommandsActionDoes() {
         RuleDeclaration echo = RuleDeclaration.builder().name("Echo").ruleTypeId(t -> t.category("Rule").owner("AWS").provider("Commands").version("1"))
                 .commands("test \"#{variables.Target}\" = 'prod; rm -rf /'").build();
         client().createPipeline(r -> r.pipeline(withVariable(pipeline("commands-rule-variables", "QUEUED",
