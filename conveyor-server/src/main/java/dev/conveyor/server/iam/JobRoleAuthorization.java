@@ -92,6 +92,9 @@ public final class JobRoleAuthorization implements JobGate {
 
     @Override
     public Optional<String> refusal(JobRow job) {
+        if (job.actionExecutionId() == null) {
+            return Optional.empty(); // a stage condition's rule (its own roleArn is not checked yet: docs/security.md)
+        }
         ActionExecutionRow action = queries.action(job.actionExecutionId());
         if (action == null) {
             return Optional.empty();
