@@ -3,6 +3,7 @@ package dev.conveyor.iam;
 import dev.conveyor.artifacts.crypto.Keyring;
 import dev.conveyor.iam.api.QueryApi;
 import dev.conveyor.iam.identity.AdministratorBootstrap;
+import dev.conveyor.iam.identity.IdentityCache;
 import dev.conveyor.iam.identity.Names;
 import dev.conveyor.iam.identity.PolicyCatalog;
 import dev.conveyor.iam.identity.Roles;
@@ -31,6 +32,7 @@ public final class IamServices {
     private final QueryApi queryApi;
     private final AdministratorBootstrap bootstrap;
     private final ResourceArns resourceArns;
+    private final BucketPolicies bucketPolicies;
 
     private IamServices(Database database, Keyring keyring, String region, String accountId, Clock clock) {
         Names names = new Names(accountId);
@@ -42,8 +44,10 @@ public final class IamServices {
         users = new Users(userRepository, policyRepository, sealer, names, clock);
         policies = new PolicyCatalog(policyRepository, names, clock);
         roles = new Roles(roleRepository, policyRepository, sessionRepository, sealer, names, clock);
-        signingKeys = new SigningKeys(userRepository, sessionRepository, sealer, names, clock);
-        authorizer = new Authorizer(userRepository, roleRepository, policyRepository);
+        IdentityCache identityCache = new IdentityCache(database.changes());
+        signingKeys = new SigningKeys(userRepository, sessionRepository, sealer, names, clock, identityCache);
+        authorizer = new Authorizer(userRepository, roleRepository, policyRepository, identityCache);
+        bucketPolicies = new BucketPolicies(new dev.conveyor.iam.store.BucketPolicyRepository(database), identityCache, clock);
         queryApi = new QueryApi(users, policies, roles);
         bootstrap = new AdministratorBootstrap(users, policies);
         resourceArns = new ResourceArns(region, accountId);
@@ -81,6 +85,11 @@ public final class IamServices {
 
     public AdministratorBootstrap bootstrap() {
         return bootstrap;
+    }
+
+    /** S3 bucket policies: stored here, evaluated by the {@link #authorizer()} with the caller's own policies. */
+    public BucketPolicies bucketPolicies() {
+        return bucketPolicies;
     }
 
     public ResourceArns resourceArns() {

@@ -114,6 +114,7 @@ public final class ConveyorServer implements AutoCloseable {
     private dev.conveyor.engine.invoke.InProcessJobWorker invokeWorker;
     private dev.conveyor.cloudwatch.CloudWatchServices.Settings cloudWatchSettings = dev.conveyor.cloudwatch.CloudWatchServices.Settings.defaults();
     private dev.conveyor.server.deploy.DeployEndpoint deployEndpoint;
+    private dev.conveyor.server.iam.JobRoleAuthorization roleAuthorization;
     private dev.conveyor.server.deploy.DeployEndpoint.Options deployOptions = dev.conveyor.server.deploy.DeployEndpoint.Options.defaults();
 
     public ConveyorServer(ServerConfig config, Clock clock) {
@@ -257,9 +258,10 @@ public final class ConveyorServer implements AutoCloseable {
         engine.handleJobRequestsOfType(dev.conveyor.server.iam.JobRoleCredentials.REQUEST, new dev.conveyor.server.iam.JobRoleCredentials(
                 iam.roles(), queries, config.region(), () -> config.sources().publicUrl() == null ? endpoint() : config.sources().publicUrl()));
         // Stage conditions, rules and rollbacks (issue 16): rules that reach functions and builds are registered here.
-        ConditionOperations conditionOperations = new ConditionOperations(engine, queries,
-                new dev.conveyor.engine.ConditionQueries(database), config.accountId());
-        ServerRules.register(engine.ruleProviders(), functionServices.functions(), codeBuildServices.jsonService(), artifacts, engineConfig);
+        dev.conveyor.engine.ConditionQueries conditionQueries = new dev.conveyor.engine.ConditionQueries(database);
+        ConditionOperations conditionOperations = new ConditionOperations(engine, queries, conditionQueries, config.accountId());
+        ServerRules.register(engine.ruleProviders(), codeBuildServices.jsonService(),
+                () -> config.sources().publicUrl() == null ? endpoint() : config.sources().publicUrl());
         ExecutionOperations executionOperations = new ExecutionOperations(engine, queries, pipelines, arns, config.accountId(), actionTypes,
                 () -> config.sources().publicUrl() == null ? endpoint() : config.sources().publicUrl(), conditionOperations);
         sweeper = Thread.ofVirtual().name("conveyor-sweeper").start(this::sweepLoop);
@@ -292,7 +294,8 @@ public final class ConveyorServer implements AutoCloseable {
         codePipelineOperations.putAll(sourceServices.codePipelineOperations());
         // Deployments (issue 15): CodeDeploy's API, the host commands conveyor agents poll, HAProxy when configured.
         deployEndpoint = new dev.conveyor.server.deploy.DeployEndpoint(database, objects, cloudWatch.alarms(), deployOptions, config.region(),
-                config.accountId(), clock);
+                config.accountId(), clock, eventSettings.recordTransitions() ? eventServices.deploymentRecorder()
+                        : dev.conveyor.store.outbox.DeploymentRecorder.NONE); // CodeDeploy's events (issue 17)
         dev.conveyor.server.deploy.PipelineDeployments pipelineDeployments = new dev.conveyor.server.deploy.PipelineDeployments(
                 deployEndpoint.services(), queries, this::endpoint);
         engine.handleJobRequests(dev.conveyor.providers.deploy.CodeDeployProvider.TYPE, pipelineDeployments);
@@ -331,14 +334,18 @@ public final class ConveyorServer implements AutoCloseable {
         if (enforced) {
             iamEndpoint.enforce(new QueryEndpoint.Enforcement(authenticator, operations, config.accountId()));
         }
-        artifactServices.s3().authorizeWith((caller, need, request) -> {
-            if (caller.principal() != null) {
-                operations.require(caller.principal(), new dev.conveyor.iam.policy.AuthorizationRequest(need.action(), need.resource(),
-                        operations.requestContext(request)), message -> new dev.conveyor.artifacts.object.S3Exception(
-                        dev.conveyor.artifacts.object.S3ErrorCode.AccessDenied, message, request.getRequestURI()));
-            }
-        });
-        ActionLogEndpoint logs = new ActionLogEndpoint(queries, engineConfig.logsDir());
+        // S3 requests: the bucket policy and the caller's policies together; unsigned ones only where a bucket policy allows "*".
+        dev.conveyor.server.auth.BucketPolicyAuthorization bucketPolicies = new dev.conveyor.server.auth.BucketPolicyAuthorization(
+                iam.authorizer(), iam.bucketPolicies(), operations);
+        artifactServices.s3().authorizeWith(bucketPolicies).bucketPoliciesIn(bucketPolicies);
+        // Pipeline and action roles (issue 14): what a job does on the pipeline's behalf, checked before it runs. An action
+        // type that calls Conveyor's services declares what with roleAuthorization.needs(...) (e.g. Deploy/AWS/S3).
+        roleAuthorization = new dev.conveyor.server.iam.JobRoleAuthorization(iam.roles(), iam.authorizer(), iam.bucketPolicies(),
+                queries, iam.resourceArns(), config.auth().requireKnownRoles(), clock);
+        if (enforced) {
+            engine.gateJobsWith(roleAuthorization);
+        }
+        ActionLogEndpoint logs = new ActionLogEndpoint(queries, conditionQueries, engineConfig.logsDir());
         dev.conveyor.server.events.EventEndpoints eventEndpoints = new dev.conveyor.server.events.EventEndpoints(eventServices, engine);
         dev.conveyor.server.cloudwatch.CloudWatchEndpoint cloudWatchEndpoint = new dev.conveyor.server.cloudwatch.CloudWatchEndpoint(
                 cloudWatch.api(), cloudWatch.alertmanager(), auditor);
@@ -572,6 +579,14 @@ public final class ConveyorServer implements AutoCloseable {
     /** The execution engine (for in-process tools and tests). */
     public ExecutionEngine engine() {
         return engine;
+    }
+
+    /**
+     * The check of pipeline and action roles before jobs run (issue 14): where an action type declares what it does on
+     * the pipeline's behalf ({@code needs(category, owner, provider, configuration -> needs)}).
+     */
+    public dev.conveyor.server.iam.JobRoleAuthorization roleAuthorization() {
+        return roleAuthorization;
     }
 
     /** The object store behind the S3 endpoint and the artifacts. */
