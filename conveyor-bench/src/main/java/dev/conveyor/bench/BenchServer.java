@@ -172,7 +172,7 @@ public final class BenchServer implements AutoCloseable {
     }
 
     /** Starts an execution of {@code pipeline} (as a manual start, in this process); its id. */
-    public String start(String pipeline) {
+    public String startExecution(String pipeline) {
         CountDownLatch latch = new CountDownLatch(1);
         String id = server.engine().startExecution(StartRequest.manual(pipeline));
         settled.put(id, latch); // after the start: it may have settled already, which the check below sees
@@ -182,7 +182,7 @@ public final class BenchServer implements AutoCloseable {
         return id;
     }
 
-    /** Waits until execution {@code id} (from {@link #start}) has settled; fails unless it Succeeded. */
+    /** Waits until execution {@code id} (from {@link #startExecution}) has settled; fails unless it Succeeded. */
     public void awaitSucceeded(String id) throws InterruptedException {
         CountDownLatch latch = settled.get(id);
         if (latch == null) {
@@ -201,7 +201,7 @@ public final class BenchServer implements AutoCloseable {
     /** Starts an execution and waits until it has Succeeded; its wall time in milliseconds. */
     public double runOnce(String pipeline) throws InterruptedException {
         long start = System.nanoTime();
-        awaitSucceeded(start(pipeline));
+        awaitSucceeded(startExecution(pipeline));
         return (System.nanoTime() - start) / 1e6;
     }
 

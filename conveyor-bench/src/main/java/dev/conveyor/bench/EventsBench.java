@@ -179,7 +179,7 @@ public final class EventsBench {
             bench.createPipeline("latency", "QUEUED", buildTestDeploy());
             expected.set(executions * 4);
             for (int i = 0; i < executions; i++) {
-                bench.awaitSucceeded(bench.start("latency"));
+                bench.awaitSucceeded(bench.startExecution("latency"));
             }
             if (!all.await(60, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("only " + samples.size() + " of " + expected.get() + " events arrived");
@@ -220,7 +220,7 @@ public final class EventsBench {
                 for (int p = 0; p < pipelines; p++) {
                     String name = "burst-" + p;
                     for (int i = 0; i < perPipeline; i++) {
-                        pool.submit(() -> bench.start(name));
+                        pool.submit(() -> bench.startExecution(name));
                     }
                 }
             }

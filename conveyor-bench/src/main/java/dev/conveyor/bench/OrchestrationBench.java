@@ -120,7 +120,7 @@ public final class OrchestrationBench {
             for (int p = 0; p < pipelines; p++) {
                 String name = "parallel-" + p;
                 for (int i = 0; i < perPipeline; i++) {
-                    pool.submit(() -> ids.add(bench.start(name)));
+                    pool.submit(() -> ids.add(bench.startExecution(name)));
                 }
             }
         }
