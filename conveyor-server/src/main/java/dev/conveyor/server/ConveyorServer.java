@@ -265,7 +265,8 @@ public final class ConveyorServer implements AutoCloseable {
         sweeper = Thread.ofVirtual().name("conveyor-sweeper").start(this::sweepLoop);
         // Sources always run here, next to what they read; builds run here only with the embedded agent on.
         agent = new Agent("embedded@" + hostName() + ":" + config.dataDir().toAbsolutePath(), new EngineJobChannel(engine),
-                artifacts, settings.embeddedAgent() ? BuiltInProviders.all(objects, sandbox) : BuiltInProviders.sources(objects),
+                artifacts, settings.embeddedAgent() ? BuiltInProviders.all(objects, sandbox, this::publicEndpoint)
+                        : BuiltInProviders.onServer(objects, this::publicEndpoint),
                 settings.agentCapacity(), engineConfig.logsDir(), engineConfig.workspacesDir(), engineConfig.leaseDuration()).start();
 
         // The job protocol for job workers (custom action types, third-party actions), and Conveyor's agent API.
@@ -625,6 +626,11 @@ public final class ConveyorServer implements AutoCloseable {
     /** The base URL for clients, e.g. {@code http://127.0.0.1:8080} (https when HTTP is off). */
     public String endpoint() {
         return (config.tls().http() ? "http://" : "https://") + clientHost() + ":" + port();
+    }
+
+    /** The URL clients reach this server at in links it gives out: {@code --public-url}, else {@link #endpoint()}. */
+    private String publicEndpoint() {
+        return config.sources().publicUrl() == null ? endpoint() : config.sources().publicUrl();
     }
 
     /** The HTTPS base URL, e.g. {@code https://127.0.0.1:8443}, or null without HTTPS. */
