@@ -209,10 +209,10 @@ final class ServerCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.drain(java.time.Duration.ofSeconds(drainSeconds)); // issue 19: readiness off, jobs finish or go back
-            server.close();
             if (hosts != null) {
-                hosts.close();
+                hosts.close(); // its agents stop polling before the server goes; its HAProxy with them
             }
+            server.close();
             stopped.countDown();
         }, "conveyor-shutdown"));
         DemoPipeline.Installation installation = demo ? DemoPipeline.install(server, dataDir, hosts) : null;

@@ -128,8 +128,9 @@ public final class DemoPipeline {
                 action.put("runOrder", 2);
             } else {
                 ((com.fasterxml.jackson.databind.node.ArrayNode) stage.path("actions").path(0).path("commands"))
-                        .add("echo 'Deployed locally only: HAProxy is not installed, so this demo has no CodeDeploy action to demo hosts behind "
-                                + "HAProxy (apt-get install haproxy, then start the demo on a new --data-dir)'");
+                        .add("echo 'Deployed locally only: this demo has no CodeDeploy action to demo hosts behind HAProxy (HAProxy is not "
+                                + "installed, or the server was given its own --haproxy-socket); apt-get install haproxy, then start the demo on a "
+                                + "new --data-dir'");
             }
         }
         return pipeline;
