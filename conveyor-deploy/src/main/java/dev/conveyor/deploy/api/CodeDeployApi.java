@@ -102,7 +102,7 @@ public final class CodeDeployApi {
         String name = text(input, "applicationName");
         String platform = Optional.ofNullable(text(input, "computePlatform")).orElse("Server");
         if (!"Server".equals(platform)) {
-            throw new dev.conveyor.deploy.errors.InvalidInputException("Conveyor deploys to servers only: computePlatform must be Server, not "
+            throw new InvalidComputePlatformException("Conveyor deploys to servers only: computePlatform must be Server, not "
                     + platform, "computePlatform");
         }
         ApplicationRow row = new ApplicationRow(name, UUID.randomUUID().toString(), platform, clock.millis());
@@ -274,7 +274,7 @@ public final class CodeDeployApi {
     }
 
     private JsonNode deleteDeploymentGroup(JsonNode input) {
-        application(text(input, "applicationName"));
+        // As CodeDeploy's model says (no ApplicationDoesNotExist, no DeploymentGroupDoesNotExist): deleting what is not there succeeds.
         repo.deleteGroup(text(input, "applicationName"), text(input, "deploymentGroupName"));
         return JSON.createObjectNode().set("hooksNotCleanedUp", JSON.createArrayNode());
     }
@@ -297,7 +297,7 @@ public final class CodeDeployApi {
         }
         String platform = Optional.ofNullable(text(input, "computePlatform")).orElse("Server");
         if (!"Server".equals(platform)) {
-            throw new dev.conveyor.deploy.errors.InvalidInputException("computePlatform must be Server", "computePlatform");
+            throw new InvalidComputePlatformException("Conveyor deploys to servers only: computePlatform must be Server", "computePlatform");
         }
         ObjectNode doc = JSON.createObjectNode();
         String id = UUID.randomUUID().toString();
@@ -625,7 +625,10 @@ public final class CodeDeployApi {
     }
 
     private JsonNode deregisterOnPremisesInstance(JsonNode input) {
-        InstanceRow i = instance(text(input, "instanceName"), "instanceName");
+        String name = text(input, "instanceName");
+        // The model's error for a name that names no instance (InstanceNotRegisteredException is not among its errors).
+        InstanceRow i = repo.instance(name).orElseThrow(() -> new InvalidInstanceNameException(
+                "The on-premises instance " + name + " is not registered", "instanceName"));
         ObjectNode doc = i.document();
         doc.put("deregisterTime", now());
         repo.replaceInstance(i.name(), doc);
