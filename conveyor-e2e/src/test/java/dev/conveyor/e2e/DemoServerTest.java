@@ -49,8 +49,9 @@ class DemoServerTest {
 
             ConveyorCli.Result logs = conveyor.run("logs", "conveyor-demo", "--stage", "Deploy");
             assertThat(logs.exitCode()).as(logs.toString()).isZero();
-            assertThat(logs.stdout()).contains("Deploy/Deploy  | Deployed 1.0.0-" + executionId.substring(0, 8) + " to ")
-                    .contains("Deploy/Deploy  | Hello, from the deployed app!");
+            // The prefix is padded to the longest stage/action name (with HAProxy installed, Deploy/DeployToHosts).
+            assertThat(logs.stdout()).containsPattern("Deploy/Deploy +\\| Deployed 1\\.0\\.0-" + executionId.substring(0, 8) + " to ")
+                    .containsPattern("Deploy/Deploy +\\| Hello, from the deployed app!");
 
             assertThat(server.terminate()).isIn(0, 143);
         }
