@@ -103,6 +103,7 @@ public final class DeployBench {
                 }
             }
             shift = bench.shifts(work.resolve("haproxy").resolve("admin.sock"), runs);
+            agents.forEach(DeployAgent::close); // before the server closes, so they do not poll a closed server
         } finally {
             agents.forEach(DeployAgent::close);
             haproxy.destroy();
@@ -401,10 +402,12 @@ public final class DeployBench {
                 .append("before its runtime API calls) to the first `show stat` (polled every millisecond) in which every original ")
                 .append("server has weight 0 and every replacement server is in rotation: **")
                 .append(triple(shift)).append(" ms** (p50 / p90 / max over ").append(runs).append(" deployments).\n\n")
-                .append("Where the overhead goes: the runner looks at a running step's commands every 100 ms (`DeploySettings.poll`) ")
-                .append("and agents poll for commands every 250 ms, so each RUN step and each batch waits up to those intervals; the ")
-                .append("load balancer steps are a few runtime API calls (under a millisecond each) plus, when blocking, the wait ")
-                .append("for the server's sessions to reach 0.\n");
+                .append("Where the overhead is likely to go (read from the design, not profiled): the runner looks at a running ")
+                .append("step's commands every 100 ms (`DeploySettings.poll`) and agents poll for commands every 250 ms, so each RUN ")
+                .append("step and each batch may wait up to those intervals; every lifecycle event is two reports to the server, each ")
+                .append("committed; the load balancer steps are a few runtime API calls plus, when blocking, the wait for the ")
+                .append("server's sessions to reach 0 (none here: no traffic). Hooks that take time raise the overhead too (more ")
+                .append("heartbeats and polls while they run, and more variance on a loaded machine).\n");
         return s.toString();
     }
 }
