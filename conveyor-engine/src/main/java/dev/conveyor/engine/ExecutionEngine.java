@@ -111,10 +111,10 @@ public final class ExecutionEngine {
                 .register(new VariableCheckRule())
                 .register(new DeploymentWindowRule())
                 .register(new CloudWatchAlarmRule(config.alarmStates()));
-        StageOutcomes outcomes = new StageOutcomes(executions, new StageConditions(conditionRepository, ruleProviders, config),
-                new StageRollbacks(executions, conditionRepository));
+        StageOutcomes outcomes = new StageOutcomes(executions, new StageConditions(conditionRepository, ruleProviders, config,
+                new RuleJobs(jobs, conditionRepository, config)), new StageRollbacks(executions, conditionRepository));
         this.advancer = new ExecutionAdvancer(executions, transitions, declarations, launcher, outcomes);
-        this.conditionCommands = new ConditionCommands(this, db, executions, declarations, outcomes, advancer);
+        this.conditionCommands = new ConditionCommands(this, db, executions, jobs, declarations, outcomes, advancer);
         this.ruleRunner = new RuleRunner(db, conditionRepository, ruleProviders, clock, conditionCommands::settleRule);
         // Jobs queued by other replicas wake this one's long polls at once (issue 19), not at their next timeout.
         db.changes().subscribe(JOBS_TOPIC, new dev.conveyor.store.changes.ChangeFeed.Listener() {
@@ -507,8 +507,12 @@ public final class ExecutionEngine {
     public void completeJob(String jobId, JobOutcome outcome) {
         String pipelineName = db.read(c -> {
             JobRow job = jobs.find(c, jobId).orElseThrow(() -> new JobNotFoundException("No job with id " + jobId, "jobId"));
-            return executions.findAction(c, job.actionExecutionId()).orElseThrow().pipelineName();
+            return job.actionExecutionId() == null ? null : executions.findAction(c, job.actionExecutionId()).orElseThrow().pipelineName();
         });
+        if (pipelineName == null) {
+            conditionCommands.completeRuleJob(jobId, outcome); // the job of a rule (Commands, LambdaInvoke), not of an action
+            return;
+        }
         inPipeline(pipelineName, (tx, locked) -> {
             JobRow job = jobs.find(tx.connection, jobId).orElseThrow(() -> new JobNotFoundException("No job with id " + jobId, "jobId"));
             if (job.status().isFinished()) {
@@ -682,13 +686,14 @@ public final class ExecutionEngine {
     }
 
     private void recoverJob(String jobId) {
-        String pipelineName = db.read(c -> jobs.find(c, jobId).flatMap(j -> {
-            try {
-                return executions.findAction(c, j.actionExecutionId());
-            } catch (SQLException e) {
-                throw new dev.conveyor.store.StoreException(e);
+        String pipelineName = db.read(c -> {
+            JobRow found = jobs.find(c, jobId).orElse(null);
+            if (found == null) {
+                return null;
             }
-        }).map(ActionExecutionRow::pipelineName).orElse(null));
+            return found.actionExecutionId() == null ? conditionCommands.pipelineOfRuleJob(c, jobId)
+                    : executions.findAction(c, found.actionExecutionId()).map(ActionExecutionRow::pipelineName).orElse(null);
+        });
         if (pipelineName == null) {
             return;
         }
@@ -701,6 +706,11 @@ public final class ExecutionEngine {
             if (job.dispatchCount() < config.maxDispatches()) {
                 LOG.warn("job {} ({}) lost its worker {}; offering it again", job.id(), job.actionTypeId().provider(), job.workerId());
                 tx.jobsQueued = jobs.requeue(tx.connection, job.id(), tx.now);
+                return null;
+            }
+            if (job.actionExecutionId() == null) {
+                conditionCommands.workerLost(tx, job, "The worker running this rule's job stopped responding; it was handed out "
+                        + job.dispatchCount() + " times (worker " + job.workerId() + ")");
                 return null;
             }
             ActionExecutionRow action = executions.findAction(tx.connection, job.actionExecutionId()).orElseThrow();

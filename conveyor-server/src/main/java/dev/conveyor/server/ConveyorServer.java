@@ -257,9 +257,10 @@ public final class ConveyorServer implements AutoCloseable {
         engine.handleJobRequestsOfType(dev.conveyor.server.iam.JobRoleCredentials.REQUEST, new dev.conveyor.server.iam.JobRoleCredentials(
                 iam.roles(), queries, config.region(), () -> config.sources().publicUrl() == null ? endpoint() : config.sources().publicUrl()));
         // Stage conditions, rules and rollbacks (issue 16): rules that reach functions and builds are registered here.
-        ConditionOperations conditionOperations = new ConditionOperations(engine, queries,
-                new dev.conveyor.engine.ConditionQueries(database), config.accountId());
-        ServerRules.register(engine.ruleProviders(), functionServices.functions(), codeBuildServices.jsonService(), artifacts, engineConfig);
+        dev.conveyor.engine.ConditionQueries conditionQueries = new dev.conveyor.engine.ConditionQueries(database);
+        ConditionOperations conditionOperations = new ConditionOperations(engine, queries, conditionQueries, config.accountId());
+        ServerRules.register(engine.ruleProviders(), codeBuildServices.jsonService(),
+                () -> config.sources().publicUrl() == null ? endpoint() : config.sources().publicUrl());
         ExecutionOperations executionOperations = new ExecutionOperations(engine, queries, pipelines, arns, config.accountId(), actionTypes,
                 () -> config.sources().publicUrl() == null ? endpoint() : config.sources().publicUrl(), conditionOperations);
         sweeper = Thread.ofVirtual().name("conveyor-sweeper").start(this::sweepLoop);
@@ -293,7 +294,8 @@ public final class ConveyorServer implements AutoCloseable {
         codePipelineOperations.putAll(sourceServices.codePipelineOperations());
         // Deployments (issue 15): CodeDeploy's API, the host commands conveyor agents poll, HAProxy when configured.
         deployEndpoint = new dev.conveyor.server.deploy.DeployEndpoint(database, objects, cloudWatch.alarms(), deployOptions, config.region(),
-                config.accountId(), clock);
+                config.accountId(), clock, eventSettings.recordTransitions() ? eventServices.deploymentRecorder()
+                        : dev.conveyor.store.outbox.DeploymentRecorder.NONE); // CodeDeploy's events (issue 17)
         dev.conveyor.server.deploy.PipelineDeployments pipelineDeployments = new dev.conveyor.server.deploy.PipelineDeployments(
                 deployEndpoint.services(), queries, this::endpoint);
         engine.handleJobRequests(dev.conveyor.providers.deploy.CodeDeployProvider.TYPE, pipelineDeployments);
@@ -339,7 +341,7 @@ public final class ConveyorServer implements AutoCloseable {
                         dev.conveyor.artifacts.object.S3ErrorCode.AccessDenied, message, request.getRequestURI()));
             }
         });
-        ActionLogEndpoint logs = new ActionLogEndpoint(queries, engineConfig.logsDir());
+        ActionLogEndpoint logs = new ActionLogEndpoint(queries, conditionQueries, engineConfig.logsDir());
         dev.conveyor.server.events.EventEndpoints eventEndpoints = new dev.conveyor.server.events.EventEndpoints(eventServices, engine);
         dev.conveyor.server.cloudwatch.CloudWatchEndpoint cloudWatchEndpoint = new dev.conveyor.server.cloudwatch.CloudWatchEndpoint(
                 cloudWatch.api(), cloudWatch.alertmanager(), auditor);
