@@ -126,6 +126,11 @@ final class ServerCommand implements Callable<Integer> {
             + "throwaway local use (a loud warning; refused with a non-loopback --bind).")
     String auth;
 
+    @Option(names = "--require-known-roles", description = "Act on a pipeline's behalf only as a role Conveyor's IAM holds: a "
+            + "pipeline without roleArn, or naming a role IAM does not have (other than the demo's conveyor-demo), fails its "
+            + "actions (default: such pipelines act with the server's authority; docs/security.md).")
+    boolean requireKnownRoles;
+
     @Option(names = "--admin-access-key-id", defaultValue = "${env:CONVEYOR_ADMIN_ACCESS_KEY_ID}", description = "The administrator's "
             + "access key id (with --admin-secret-access-key; env CONVEYOR_ADMIN_ACCESS_KEY_ID) instead of a random one made on "
             + "the first start. Still written to <data-dir>/admin-credentials.")
@@ -244,7 +249,8 @@ final class ServerCommand implements Callable<Integer> {
         String id = adminAccessKeyId == null || adminAccessKeyId.isBlank() ? null : adminAccessKeyId.trim();
         String secret = adminSecretAccessKey == null || adminSecretAccessKey.isBlank() ? null : adminSecretAccessKey.trim();
         return switch (auth.toLowerCase(java.util.Locale.ROOT)) {
-            case "sigv4" -> new ServerConfig.AuthSettings(ServerConfig.AuthSettings.Mode.SIGV4, id, secret);
+            case "sigv4" -> new ServerConfig.AuthSettings(ServerConfig.AuthSettings.Mode.SIGV4, id, secret)
+                    .withRequireKnownRoles(requireKnownRoles);
             case "none" -> ServerConfig.AuthSettings.none(); // no administrator key is used (nor made) without authentication
             default -> throw new IllegalArgumentException("--auth takes sigv4 or none, not '" + auth + "'");
         };

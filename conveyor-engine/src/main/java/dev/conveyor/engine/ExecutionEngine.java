@@ -89,6 +89,7 @@ public final class ExecutionEngine {
     private final JobDataContributors contributors = new JobDataContributors();
     private final Map<ActionTypeId, JobRequestHandler> requestHandlers = new ConcurrentHashMap<>();
     private final Map<String, JobRequestHandler> requestHandlersByType = new ConcurrentHashMap<>();
+    private volatile JobGate jobGate = JobGate.OPEN;
     private final List<ExecutionListener> listeners = new CopyOnWriteArrayList<>();
     private final List<TransitionRecorder> recorders = new CopyOnWriteArrayList<>();
     // Stage conditions, rules, automatic retries and rollbacks (issue 16): kept in classes of their own.
@@ -406,6 +407,11 @@ public final class ExecutionEngine {
 
     // ---- jobs
 
+    /** Asks {@code gate} about every job before a worker may claim it; a refused job's action fails with the reason. */
+    public void gateJobsWith(JobGate gate) {
+        this.jobGate = gate;
+    }
+
     /** Claims up to {@code max} queued jobs of the given types for a worker. */
     public List<JobRow> pollJobs(Collection<ActionTypeId> types, int max, String workerId, Duration lease) {
         return pollJobs(types, max, workerId, lease, job -> true);
@@ -444,6 +450,18 @@ public final class ExecutionEngine {
             if (!wanted.test(candidate)) {
                 continue;
             }
+            Optional<String> refusal;
+            try {
+                refusal = jobGate.refusal(candidate);
+            } catch (RuntimeException e) { // not known to be allowed: not handed out now, asked again at the next poll
+                org.slf4j.LoggerFactory.getLogger(ExecutionEngine.class).warn("could not check job {} before handing it out: {}",
+                        candidate.id(), e.toString());
+                continue;
+            }
+            if (refusal.isPresent()) {
+                refuse(candidate, refusal.get());
+                continue;
+            }
             String nonce = UUID.randomUUID().toString();
             boolean won = db.inTransaction(c -> jobs.claim(c, candidate.id(), workerId, nonce, leaseUntil, now, status));
             if (won) {
@@ -454,6 +472,15 @@ public final class ExecutionEngine {
             }
         }
         return claimed;
+    }
+
+    /** Fails a job the gate refused (another poller may have done it first: then nothing to do). */
+    private void refuse(JobRow job, String message) {
+        try {
+            completeJob(job.id(), dev.conveyor.engine.jobs.JobOutcome.Failure.jobFailed(message));
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(ExecutionEngine.class).debug("refused job {} already settled: {}", job.id(), e.toString());
+        }
     }
 
     /** Acknowledges a dispatched job with its nonce; the job becomes InProgress. {@code lease} null: no lease. */

@@ -114,6 +114,7 @@ public final class ConveyorServer implements AutoCloseable {
     private dev.conveyor.engine.invoke.InProcessJobWorker invokeWorker;
     private dev.conveyor.cloudwatch.CloudWatchServices.Settings cloudWatchSettings = dev.conveyor.cloudwatch.CloudWatchServices.Settings.defaults();
     private dev.conveyor.server.deploy.DeployEndpoint deployEndpoint;
+    private dev.conveyor.server.iam.JobRoleAuthorization roleAuthorization;
     private dev.conveyor.server.deploy.DeployEndpoint.Options deployOptions = dev.conveyor.server.deploy.DeployEndpoint.Options.defaults();
 
     public ConveyorServer(ServerConfig config, Clock clock) {
@@ -334,13 +335,17 @@ public final class ConveyorServer implements AutoCloseable {
         if (enforced) {
             iamEndpoint.enforce(new QueryEndpoint.Enforcement(authenticator, operations, config.accountId()));
         }
-        artifactServices.s3().authorizeWith((caller, need, request) -> {
-            if (caller.principal() != null) {
-                operations.require(caller.principal(), new dev.conveyor.iam.policy.AuthorizationRequest(need.action(), need.resource(),
-                        operations.requestContext(request)), message -> new dev.conveyor.artifacts.object.S3Exception(
-                        dev.conveyor.artifacts.object.S3ErrorCode.AccessDenied, message, request.getRequestURI()));
-            }
-        });
+        // S3 requests: the bucket policy and the caller's policies together; unsigned ones only where a bucket policy allows "*".
+        dev.conveyor.server.auth.BucketPolicyAuthorization bucketPolicies = new dev.conveyor.server.auth.BucketPolicyAuthorization(
+                iam.authorizer(), iam.bucketPolicies(), operations);
+        artifactServices.s3().authorizeWith(bucketPolicies).bucketPoliciesIn(bucketPolicies);
+        // Pipeline and action roles (issue 14): what a job does on the pipeline's behalf, checked before it runs. An action
+        // type that calls Conveyor's services declares what with roleAuthorization.needs(...) (e.g. Deploy/AWS/S3).
+        roleAuthorization = new dev.conveyor.server.iam.JobRoleAuthorization(iam.roles(), iam.authorizer(), iam.bucketPolicies(),
+                queries, iam.resourceArns(), config.auth().requireKnownRoles(), clock);
+        if (enforced) {
+            engine.gateJobsWith(roleAuthorization);
+        }
         ActionLogEndpoint logs = new ActionLogEndpoint(queries, conditionQueries, engineConfig.logsDir());
         dev.conveyor.server.events.EventEndpoints eventEndpoints = new dev.conveyor.server.events.EventEndpoints(eventServices, engine);
         dev.conveyor.server.cloudwatch.CloudWatchEndpoint cloudWatchEndpoint = new dev.conveyor.server.cloudwatch.CloudWatchEndpoint(
@@ -575,6 +580,14 @@ public final class ConveyorServer implements AutoCloseable {
     /** The execution engine (for in-process tools and tests). */
     public ExecutionEngine engine() {
         return engine;
+    }
+
+    /**
+     * The check of pipeline and action roles before jobs run (issue 14): where an action type declares what it does on
+     * the pipeline's behalf ({@code needs(category, owner, provider, configuration -> needs)}).
+     */
+    public dev.conveyor.server.iam.JobRoleAuthorization roleAuthorization() {
+        return roleAuthorization;
     }
 
     /** The object store behind the S3 endpoint and the artifacts. */
