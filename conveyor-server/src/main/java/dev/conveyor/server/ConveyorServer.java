@@ -343,6 +343,10 @@ public final class ConveyorServer implements AutoCloseable {
         // type that calls Conveyor's services declares what with roleAuthorization.needs(...) (e.g. Deploy/AWS/S3).
         roleAuthorization = new dev.conveyor.server.iam.JobRoleAuthorization(iam.roles(), iam.authorizer(), iam.bucketPolicies(),
                 queries, iam.resourceArns(), config.auth().requireKnownRoles(), clock);
+        // Deploy/AWS/S3 (issue 15) puts objects into its bucket on the pipeline's behalf.
+        roleAuthorization.needs("Deploy", "AWS", "S3", c -> c.get("BucketName") == null ? List.of()
+                : List.of(new dev.conveyor.server.iam.JobRoleAuthorization.Need("s3:PutObject", dev.conveyor.iam.ResourceArns.object(
+                        c.get("BucketName"), dev.conveyor.providers.deploy.S3DeployProvider.keysWritten(c)))));
         if (enforced) {
             engine.gateJobsWith(roleAuthorization);
         }

@@ -68,6 +68,19 @@ public final class S3DeployProvider implements ActionProvider {
         this.endpoint = endpoint;
     }
 
+    /**
+     * The object key (or, extracting, the key pattern) the action with {@code config} writes in its bucket: what a role
+     * must allow {@code s3:PutObject} on — {@code ObjectKey}, or {@code <ObjectKey>/*} (the whole bucket, {@code *},
+     * without one) when extracting.
+     */
+    public static String keysWritten(Map<String, String> config) {
+        String key = config.get("ObjectKey") == null ? "" : stripLeadingSlashes(config.get("ObjectKey").trim());
+        if (!"true".equalsIgnoreCase(config.getOrDefault("Extract", "").trim())) {
+            return key;
+        }
+        return key.isEmpty() ? "*" : (key.endsWith("/") ? key : key + "/") + "*";
+    }
+
     @Override
     public ActionTypeId actionTypeId() {
         return TYPE;
