@@ -267,7 +267,8 @@ public final class ConveyorServer implements AutoCloseable {
         sweeper = Thread.ofVirtual().name("conveyor-sweeper").start(this::sweepLoop);
         // Sources always run here, next to what they read; builds run here only with the embedded agent on.
         agent = new Agent("embedded@" + hostName() + ":" + config.dataDir().toAbsolutePath(), new EngineJobChannel(engine),
-                artifacts, settings.embeddedAgent() ? BuiltInProviders.all(objects, sandbox) : BuiltInProviders.sources(objects),
+                artifacts, settings.embeddedAgent() ? BuiltInProviders.all(objects, sandbox, this::publicEndpoint)
+                        : BuiltInProviders.onServer(objects, this::publicEndpoint),
                 settings.agentCapacity(), engineConfig.logsDir(), engineConfig.workspacesDir(), engineConfig.leaseDuration()).start();
 
         // The job protocol for job workers (custom action types, third-party actions), and Conveyor's agent API.
@@ -342,6 +343,10 @@ public final class ConveyorServer implements AutoCloseable {
         // type that calls Conveyor's services declares what with roleAuthorization.needs(...) (e.g. Deploy/AWS/S3).
         roleAuthorization = new dev.conveyor.server.iam.JobRoleAuthorization(iam.roles(), iam.authorizer(), iam.bucketPolicies(),
                 queries, iam.resourceArns(), config.auth().requireKnownRoles(), clock);
+        // Deploy/AWS/S3 (issue 15) puts objects into its bucket on the pipeline's behalf.
+        roleAuthorization.needs("Deploy", "AWS", "S3", c -> c.get("BucketName") == null ? List.of()
+                : List.of(new dev.conveyor.server.iam.JobRoleAuthorization.Need("s3:PutObject", dev.conveyor.iam.ResourceArns.object(
+                        c.get("BucketName"), dev.conveyor.providers.deploy.S3DeployProvider.keysWritten(c)))));
         if (enforced) {
             engine.gateJobsWith(roleAuthorization);
         }
@@ -640,6 +645,11 @@ public final class ConveyorServer implements AutoCloseable {
     /** The base URL for clients, e.g. {@code http://127.0.0.1:8080} (https when HTTP is off). */
     public String endpoint() {
         return (config.tls().http() ? "http://" : "https://") + clientHost() + ":" + port();
+    }
+
+    /** The URL clients reach this server at in links it gives out: {@code --public-url}, else {@link #endpoint()}. */
+    private String publicEndpoint() {
+        return config.sources().publicUrl() == null ? endpoint() : config.sources().publicUrl();
     }
 
     /** The HTTPS base URL, e.g. {@code https://127.0.0.1:8443}, or null without HTTPS. */

@@ -118,6 +118,32 @@ class PipelineRoleTest {
         assertThat(awaitSettled(pipelines, "demo-role", demo).status()).isEqualTo(PipelineExecutionStatus.SUCCEEDED);
     }
 
+    @Test
+    void aDeployToS3ActionNeedsItsRoleToAllowPuttingIntoItsBucket() {
+        server.objects().createBucket("role-site");
+        String role = role("site-publisher", """
+                {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"],
+                  "Resource": ["arn:aws:s3:::conveyor-test-artifacts/*", "arn:aws:s3:::conveyor-test-sources/*"]}]}""");
+        var publish = software.amazon.awssdk.services.codepipeline.model.ActionDeclaration.builder().name("Publish")
+                .actionTypeId(SamplePipelines.type(software.amazon.awssdk.services.codepipeline.model.ActionCategory.DEPLOY, "S3"))
+                .configuration(Map.of("BucketName", "role-site", "Extract", "true", "ObjectKey", "www"))
+                .inputArtifacts(software.amazon.awssdk.services.codepipeline.model.InputArtifact.builder().name("SourceOutput").build())
+                .runOrder(1).build();
+        pipelines.createPipeline(r -> r.pipeline(withRole(pipeline("role-publish", "QUEUED", stage("Deploy", publish)), role)));
+        String first = createdExecution(pipelines, "role-publish");
+        assertThat(awaitSettled(pipelines, "role-publish", first).status()).isEqualTo(PipelineExecutionStatus.FAILED);
+        assertThat(action("role-publish", first, "Publish").output().executionResult().errorDetails().message())
+                .contains("assumed-role/site-publisher/").contains("s3:PutObject on resource: arn:aws:s3:::role-site/www/*");
+        assertThat(server.objects().listObjects("role-site", null, null, null, null, 10).objects()).as("nothing written").isEmpty();
+
+        attach("site-publisher", "publish-site", """
+                {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::role-site/www/*"}]}""");
+        String second = pipelines.startPipelineExecution(r -> r.name("role-publish")).pipelineExecutionId();
+        assertThat(awaitSettled(pipelines, "role-publish", second).status()).isEqualTo(PipelineExecutionStatus.SUCCEEDED);
+        assertThat(server.objects().listObjects("role-site", null, null, null, null, 10).objects()).extracting(o -> o.key())
+                .containsExactly("www/app.txt");
+    }
+
     // ------------------------------------------------------------------------------------------- helpers
 
     private static PipelineDeclaration withRole(software.amazon.awssdk.services.codepipeline.model.PipelineDeclaration pipeline, String role) {
