@@ -62,7 +62,7 @@ public final class CodeBuildBench {
         List<Figures> figures = new ArrayList<>();
         MachineInfo machine = MachineInfo.collect();
         Path disk = Files.createTempDirectory("conveyor-codebuild-bench-");
-        try (ConveyorServer server = new ConveyorServer(ServerConfig.embedded(disk.resolve("data"), 0).withAuth(ServerConfig.AuthSettings.administrator(TestCredentials.ACCESS_KEY_ID, TestCredentials.SECRET_ACCESS_KEY))).start()) {
+        try (ConveyorServer server = new ConveyorServer(ServerConfig.embedded(disk.resolve("data"), 0).withAuth(ServerConfig.AuthSettings.administrator(TestCredentials.ACCESS_KEY_ID, TestCredentials.SECRET_ACCESS_KEY))).allowJobsToWrite(List.of(marks(disk))).start()) {
             CodeBuildBench bench = new CodeBuildBench(server, disk);
             bench.setUp();
             figures.add(bench.measure("one file, buildspec in the project", "small", runs));
@@ -74,7 +74,7 @@ public final class CodeBuildBench {
         Path shm = Path.of("/dev/shm");
         if (Files.isDirectory(shm) && Files.isWritable(shm)) {
             Path memory = Files.createTempDirectory(shm, "conveyor-codebuild-bench-");
-            try (ConveyorServer server = new ConveyorServer(ServerConfig.embedded(memory.resolve("data"), 0).withAuth(ServerConfig.AuthSettings.administrator(TestCredentials.ACCESS_KEY_ID, TestCredentials.SECRET_ACCESS_KEY))).start()) {
+            try (ConveyorServer server = new ConveyorServer(ServerConfig.embedded(memory.resolve("data"), 0).withAuth(ServerConfig.AuthSettings.administrator(TestCredentials.ACCESS_KEY_ID, TestCredentials.SECRET_ACCESS_KEY))).allowJobsToWrite(List.of(marks(memory))).start()) {
                 CodeBuildBench bench = new CodeBuildBench(server, memory);
                 bench.setUp();
                 figures.add(bench.measure("2,000 files, data directory on tmpfs (/dev/shm)", "large", runs));
@@ -148,7 +148,7 @@ public final class CodeBuildBench {
     }
 
     private void pipeline(String name, String project) throws Exception {
-        Path mark = work.resolve("mark-" + name);
+        Path mark = marks(work).resolve("mark-" + name);
         String definition = """
                 {"pipeline": {"name": "%s", "roleArn": "arn:aws:iam::111111111111:role/bench", "pipelineType": "V2",
                  "executionMode": "QUEUED", "artifactStore": {"type": "S3", "location": "bench-artifacts"},
@@ -186,7 +186,7 @@ public final class CodeBuildBench {
 
     /** Runs the pipeline once; returns queued → build started, build started → first command, queued → first command. */
     private double[] runOnce(String pipeline) throws Exception {
-        Path mark = work.resolve("mark-" + pipeline);
+        Path mark = marks(work).resolve("mark-" + pipeline);
         Files.deleteIfExists(mark);
         String id = server.engine().startExecution(StartRequest.manual(pipeline));
         Instant until = Instant.now().plusSeconds(60);
@@ -207,13 +207,30 @@ public final class CodeBuildBench {
     }
 
     private JsonNode call(String target, String body) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(server.endpoint() + "/"))
-                .header("Content-Type", "application/x-amz-json-1.1").header("X-Amz-Target", target)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        // Signed as the server's administrator, for the service the target belongs to (its signing name).
+        String service = target.startsWith("AmazonSSM.") ? "ssm" : target.startsWith("secretsmanager.") ? "secretsmanager"
+                : target.startsWith("CodeBuild_") ? "codebuild" : "codepipeline";
+        HttpResponse<String> response = http.send(dev.conveyor.testkit.TestSigner.request("POST", URI.create(server.endpoint() + "/"),
+                java.util.Map.of("Content-Type", "application/x-amz-json-1.1", "X-Amz-Target", target),
+                body.getBytes(java.nio.charset.StandardCharsets.UTF_8), service).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IllegalStateException(target + " failed: " + response.body());
         }
         return JSON.readTree(response.body());
+    }
+
+    /**
+     * Where the builds write their timing marks: the one directory outside their workspace that the job sandbox lets
+     * them write (issue 14), open to the unprivileged user builds run as when the benchmark runs as root.
+     */
+    private static Path marks(Path work) throws IOException {
+        Path dir = work.resolve("marks");
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir);
+            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        }
+        return dir;
     }
 
     private static void delete(Path dir) throws IOException {

@@ -156,10 +156,18 @@ public final class GitPushBench {
                  "commands":["true"],"inputArtifacts":[{"name":"Src"}]}]}]}}""".formatted(name, repository);
     }
 
+    /** The administrator key the server wrote at its first start (signs the API calls; git uses it as HTTP Basic). */
+    private static volatile dev.conveyor.testkit.TestSigner signer;
+
     private static JsonNode call(String endpoint, String operation, String body) throws IOException, InterruptedException {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(endpoint + "/"))
-                .header("Content-Type", "application/x-amz-json-1.1").header("X-Amz-Target", "CodePipeline_20150709." + operation)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        java.util.Map<String, String> headers = java.util.Map.of("Content-Type", "application/x-amz-json-1.1",
+                "X-Amz-Target", "CodePipeline_20150709." + operation);
+        URI uri = URI.create(endpoint + "/");
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofByteArray(bytes));
+        headers.forEach(request::header);
+        signer.sign("POST", uri, headers, bytes, "codepipeline").forEach(request::header);
+        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IllegalStateException(operation + " answered " + response.statusCode() + ": " + response.body());
         }
@@ -185,6 +193,7 @@ public final class GitPushBench {
                 secret = kv[1].strip();
             }
         }
+        signer = new dev.conveyor.testkit.TestSigner(id, secret, "us-east-1");
         return endpoint.replace("://", "://" + java.net.URLEncoder.encode(id, StandardCharsets.UTF_8) + ":"
                 + java.net.URLEncoder.encode(secret, StandardCharsets.UTF_8) + "@");
     }
