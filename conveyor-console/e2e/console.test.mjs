@@ -459,6 +459,7 @@ describe('console', { concurrency: 1 }, () => {
     const declared = () => page.getByTestId('pipeline-json').inputValue().then(JSON.parse);
     const shape = async () => (await declared()).stages.map((st) => `${st.name}[${st.actions.map((a) => `${a.name}:${a.runOrder}`).join(',')}]`).join(' ');
     // Drags the action by its handle so that the action's centre lands at x (screen), then lets go.
+    const laidOut = () => page.getByTestId('pipeline-graph').and(page.locator('[data-layout=elk]')).locator(`.react-flow__node`).first().waitFor();
     const drag = async (testId, x) => {
       const node = await page.getByTestId(testId).boundingBox();
       const handle = await page.getByTestId(testId).locator('.drag-handle').boundingBox();
@@ -469,6 +470,7 @@ describe('console', { concurrency: 1 }, () => {
       await page.mouse.move(x - (node.x + node.width / 2) + from.x, from.y + 20, { steps: 12 });
       await page.mouse.up();
     };
+    await laidOut();
     const buildNode = await page.getByTestId('action-Build-Build').boundingBox();
     // Onto the Build action's column: same runOrder as Build, which produces its input: the flow check says so.
     await drag('action-Ship-Ship', buildNode.x + buildNode.width / 2);
@@ -480,6 +482,7 @@ describe('console', { concurrency: 1 }, () => {
     assert.match(await page.getByTestId('move-announcement').innerText(), /Moved action Ship to stage Build, run order 1/);
     await screenshot('editor-drag');
     // Right of Build's column: a new group that runs after it; the flow is right again.
+    await laidOut();
     const stageBox = await page.getByTestId('stage-Build').boundingBox();
     await drag('action-Build-Ship', stageBox.x + stageBox.width + 6);
     await page.waitForFunction(() => JSON.parse(document.querySelector('[data-testid=pipeline-json]').value).stages[1].actions[1]?.runOrder === 2);
