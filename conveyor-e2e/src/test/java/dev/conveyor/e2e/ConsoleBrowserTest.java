@@ -35,14 +35,17 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The web console in a real browser: one packaged {@code conveyor server} with the demo pipeline, one Debian Chromium driven by
  * playwright-core, and the scenarios of {@code conveyor-console/e2e/console.test.mjs} run in order by node's test
- * runner (sign in; the demo goes green live; a failing action's log; approve; retry a failed stage; edit, save and
- * run the demo in the visual editor; a server validation error on its node; the 50-stage and many-pipeline
- * measurements). Each scenario is reported here as a test of its own, from the runner's TAP output.
+ * runner (sign in; the demo goes green live, through the event stream; polling only while the stream is refused; a
+ * failing action's log; approve; retry a failed stage; a CodeDeploy action's targets and lifecycle events, with a
+ * {@code conveyor agent} as the on-premises host; edit, save and run the demo in the visual editor; drag actions
+ * between stages and runOrder groups, and move them with the keyboard; a server validation error on its node; the
+ * 50-stage and many-pipeline measurements). Each scenario is reported here as a test of its own, from the runner's TAP
+ * output. The same script runs its Firefox subset in Debian's Firefox ESR over WebDriver BiDi.
  *
  * <p>System properties: {@code console.benchPipelines} (how many pipelines the list measurement creates, default
  * 1000; docs/benchmarks.md's figures use 10000), {@code console.screenshots} (a directory: 1440×900 screenshots of
- * the main views are written there, as docs/console/ holds them). Measurements go to
- * {@code target/console-benchmarks.json}.
+ * the main views are written there, as docs/console/ holds them), {@code console.chromium} and {@code console.firefox}
+ * (the browsers' executables). Measurements go to {@code target/console-benchmarks.json}.
  */
 class ConsoleBrowserTest {
     private static final Pattern TAP_RESULT = Pattern.compile("^\\s*(ok|not ok) \\d+ - (.*?)(?: # .*)?$");

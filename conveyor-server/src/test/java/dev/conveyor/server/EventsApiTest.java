@@ -446,11 +446,17 @@ class EventsApiTest {
 
     /** Reads SSE events (id, description, pipeline, execution id) until {@code count} arrived. */
     private static List<String[]> readEvents(HttpResponse<java.io.InputStream> response, int count) throws Exception {
+        return readEvents(response, events -> events.size() >= count);
+    }
+
+    /** Reads SSE events until {@code enough} says so (or the stream ends). */
+    private static List<String[]> readEvents(HttpResponse<java.io.InputStream> response, java.util.function.Predicate<List<String[]>> enough)
+            throws Exception {
         List<String[]> events = new java.util.ArrayList<>();
         try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
             String id = null;
             String line;
-            while (events.size() < count && (line = lines.readLine()) != null) {
+            while (!enough.test(events) && (line = lines.readLine()) != null) {
                 if (line.startsWith("id: ")) {
                     id = line.substring(4);
                 } else if (line.startsWith("data: ")) {
@@ -502,7 +508,14 @@ class EventsApiTest {
         String other = succeedingPipeline("streamed-two");
         String next = pipelines.startPipelineExecution(r -> r.name("streamed-one")).pipelineExecutionId();
 
-        List<String[]> all = readEvents(everyPipeline, 20);
+        // Until both executions ended (in a minute at most: a stream never ends by itself).
+        List<String[]> all = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return readEvents(everyPipeline, events -> events.stream().filter(e -> e[1].equals("Pipeline SUCCEEDED")).count() == 2);
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        }).get(60, java.util.concurrent.TimeUnit.SECONDS);
         assertThat(all).extracting(e -> e[2] + " " + e[1]).contains("streamed-two Pipeline STARTED", "streamed-two Pipeline SUCCEEDED",
                 "streamed-one Pipeline STARTED");
         assertThat(all).extracting(e -> e[3]).as("nothing of the execution settled before the stream opened")
