@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
-import { browserName, launch } from './browser.mjs';
+import { launch } from './browser.mjs';
 import { call, callCodeBuild, callCodeDeploy, commandsStage, credentials, endpoint, latestExecution, pipeline, until } from './api.mjs';
 
 const shots = process.env.CONVEYOR_SCREENSHOTS;
@@ -30,12 +30,6 @@ async function screenshot(name) {
   await page.screenshot({ path: join(shots, `${name}.png`) });
 }
 
-// Firefox runs the scenarios that cover the console's kinds of page and interaction (CONVEYOR_BROWSER=firefox);
-// Chromium runs them all, with the measurements and the screenshots.
-const IN_FIREFOX = [/^a browser at \//, /^an execution of the demo pipeline goes green live/, /^a failing action's log/,
-  /^a failed stage is retried/, /^the demo pipeline is edited/, /^an action is dragged/, /^a validation error from the server/, /^keyboard only/, /^no page error/];
-const scenario = (name, ...rest) => (browserName === 'chromium' || IN_FIREFOX.some((r) => r.test(name)) ? test(name, ...rest) : undefined);
-
 const go = (path) => page.goto(endpoint + '/console' + path);
 const status = (testId) => page.getByTestId(testId).getAttribute('data-status');
 
@@ -53,7 +47,7 @@ describe('console', { concurrency: 1 }, () => {
     if (benchOut) writeFileSync(benchOut, JSON.stringify(results, null, 2));
   });
 
-  scenario('a browser at / is sent to the console and signs in with an access key kept in the session only', async () => {
+  test('a browser at / is sent to the console and signs in with an access key kept in the session only', async () => {
     await page.goto(endpoint + '/');
     assert.equal(new URL(page.url()).pathname, '/console/');
     // A wrong secret: the server refuses the signature, nothing is kept.
@@ -73,7 +67,7 @@ describe('console', { concurrency: 1 }, () => {
     assert.equal(stored.cookies, '');
   });
 
-  scenario('an execution of the demo pipeline goes green live', async () => {
+  test('an execution of the demo pipeline goes green live', async () => {
     await until('the first demo execution to settle', async () => (await latestExecution('conveyor-demo'))?.status === 'Succeeded');
     await go('/pipelines/conveyor-demo');
     await page.getByTestId('pipeline-graph').and(page.locator('[data-laid-out=true]')).waitFor();
@@ -114,7 +108,7 @@ describe('console', { concurrency: 1 }, () => {
     await screenshot('execution-detail');
   });
 
-  scenario('while the event stream is refused the pipeline view polls, and it goes back to the stream when it can', async () => {
+  test('while the event stream is refused the pipeline view polls, and it goes back to the stream when it can', async () => {
     const flag = join(scratch, 'fallback-go');
     await page.route('**/conveyor/v1/events/**', (route) => route.fulfill({ status: 503, contentType: 'text/plain', body: 'refused by the test' }));
     try {
@@ -142,7 +136,7 @@ describe('console', { concurrency: 1 }, () => {
     assert.equal(after.polls, streaming.polls, 'no polling once the stream is back');
   });
 
-  scenario("a failing action's log shows the error line", async () => {
+  test("a failing action's log shows the error line", async () => {
     await call('CreatePipeline', { pipeline: pipeline('console-failing', [commandsStage('Build', [
       'echo "compiling widgets"', 'printf "\\033[32mok\\033[0m 3 widgets\\n"', 'echo "ERROR: widget 4 does not compile" >&2', 'exit 3']), commandsStage('Ship', ['echo never'])]) });
     await go('/pipelines/console-failing');
@@ -160,7 +154,7 @@ describe('console', { concurrency: 1 }, () => {
     await screenshot('logs');
   });
 
-  scenario('a failed stage is retried from the console and succeeds', async () => {
+  test('a failed stage is retried from the console and succeeds', async () => {
     const flag = join(scratch, 'flaky-fixed');
     await call('CreatePipeline', { pipeline: pipeline('console-flaky', [commandsStage('Build', [`test -f '${flag}' || { echo "flag missing"; exit 1; }`, 'echo fixed'])]) });
     await go('/pipelines/console-flaky');
@@ -173,7 +167,7 @@ describe('console', { concurrency: 1 }, () => {
     assert.equal(actions.actionExecutionDetails.filter((a) => a.stageName === 'Build').length, 2, 'the Build action ran twice: failed, then retried');
   });
 
-  scenario('a transition is disabled with a reason and enabled again; a running execution is stopped and abandoned', async () => {
+  test('a transition is disabled with a reason and enabled again; a running execution is stopped and abandoned', async () => {
     await call('CreatePipeline', { pipeline: pipeline('console-slow', [commandsStage('Build', ['echo building', 'sleep 120']), commandsStage('Ship', ['echo shipped'])]) });
     await go('/pipelines/console-slow');
     const ship = page.getByTestId('stage-Ship');
@@ -198,7 +192,7 @@ describe('console', { concurrency: 1 }, () => {
     assert.match(JSON.stringify(stopped), /wrong branch/);
   });
 
-  scenario('a waiting approval is approved from the inbox with a comment', async () => {
+  test('a waiting approval is approved from the inbox with a comment', async () => {
     await call('CreatePipeline', { pipeline: pipeline('console-gated', [
       { name: 'Gate', actions: [{ name: 'Approve', actionTypeId: { category: 'Approval', owner: 'AWS', provider: 'Manual', version: '1' }, runOrder: 1,
         configuration: { CustomData: 'Ship release 2.4 to production?', ExternalEntityLink: 'https://example.com/release/2.4' } }] },
@@ -222,7 +216,7 @@ describe('console', { concurrency: 1 }, () => {
     assert.match(JSON.stringify(approval.output ?? {}), /Looks good to me/);
   });
 
-  scenario("a CodeBuild action's test report shows its counts and failing cases in the execution view", async () => {
+  test("a CodeBuild action's test report shows its counts and failing cases in the execution view", async () => {
     const buildspec = [
       'version: 0.2',
       'phases:',
@@ -255,7 +249,7 @@ describe('console', { concurrency: 1 }, () => {
     await screenshot('test-reports');
   });
 
-  scenario("a CodeDeploy action's deployment shows its target and lifecycle events in the execution view", async () => {
+  test("a CodeDeploy action's deployment shows its target and lifecycle events in the execution view", async () => {
     // The host: a `conveyor agent` registered as an on-premises instance (ConsoleBrowserTest passes its command line),
     // alive for this scenario only; the revision (appspec.yml and hooks that echo) is in the sources bucket.
     const command = JSON.parse(process.env.CONVEYOR_DEPLOY_AGENT ?? 'null');
@@ -311,7 +305,7 @@ describe('console', { concurrency: 1 }, () => {
     }
   });
 
-  scenario('a rollback started from the console runs, and the execution list shows it as a rollback of the chosen target', async () => {
+  test('a rollback started from the console runs, and the execution list shows it as a rollback of the chosen target', async () => {
     const deployed = join(scratch, 'deployed-version');
     const hold = join(scratch, 'hold-deploy');
     await call('CreatePipeline', { pipeline: pipeline('console-rollback', [commandsStage('Deploy', [
@@ -370,7 +364,7 @@ describe('console', { concurrency: 1 }, () => {
     await page.locator('[data-testid=execution-status][data-status=Succeeded]').waitFor();
   });
 
-  scenario("a V2 pipeline's beforeEntry condition shows each rule's state, from GetPipelineState and ListRuleExecutions", async () => {
+  test("a V2 pipeline's beforeEntry condition shows each rule's state, from GetPipelineState and ListRuleExecutions", async () => {
     const nextYear = new Date().getUTCFullYear() + 1;
     const rule = (name, provider, configuration) => ({ name, ruleTypeId: { category: 'Rule', owner: 'AWS', provider, version: '1' }, configuration });
     const deploy = commandsStage('Deploy', ['echo shipped']);
@@ -393,7 +387,7 @@ describe('console', { concurrency: 1 }, () => {
     await screenshot('conditions');
   });
 
-  scenario('overriding a waiting DeploymentWindow condition from the console lets the stage run', async () => {
+  test('overriding a waiting DeploymentWindow condition from the console lets the stage run', async () => {
     const stage = page.getByTestId('stage-Deploy');
     await stage.getByRole('button', { name: 'Override entry condition of Deploy' }).click();
     await page.locator('[data-testid=condition-status-Deploy-BEFORE_ENTRY][data-status=Overridden]').waitFor();
@@ -413,7 +407,7 @@ describe('console', { concurrency: 1 }, () => {
     await screenshot('execution-rules');
   });
 
-  scenario('the demo pipeline is edited in the visual editor, saved as a new version and run', async () => {
+  test('the demo pipeline is edited in the visual editor, saved as a new version and run', async () => {
     const version = (await call('GetPipeline', { name: 'conveyor-demo' })).pipeline.version;
     await go('/pipelines/conveyor-demo/edit');
     await page.getByTestId('pipeline-graph').and(page.locator('[data-laid-out=true]')).waitFor();
@@ -447,7 +441,7 @@ describe('console', { concurrency: 1 }, () => {
     assert.equal(detail.pipelineExecution.pipelineVersion, version + 1);
   });
 
-  scenario('an action is dragged to another stage and to a new runOrder group, the flow re-checked; the keyboard does the same', async () => {
+  test('an action is dragged to another stage and to a new runOrder group, the flow re-checked; the keyboard does the same', async () => {
     const build = commandsStage('Build', ['mkdir -p out && echo built > out/app']);
     build.actions[0].outputArtifacts = [{ name: 'BuildOutput' }];
     const ship = commandsStage('Ship', ['cat out/app']);
@@ -505,7 +499,7 @@ describe('console', { concurrency: 1 }, () => {
     await page.getByRole('button', { name: 'Keep editing' }).click();
   });
 
-  scenario("a validation error from the server shows on the node it points at", async () => {
+  test("a validation error from the server shows on the node it points at", async () => {
     await go('/pipelines/console-flaky/edit');
     await page.getByTestId('pipeline-graph').and(page.locator('[data-laid-out=true]')).waitFor();
     await page.getByRole('button', { name: 'Edit action Build of stage Build' }).click();
@@ -522,7 +516,7 @@ describe('console', { concurrency: 1 }, () => {
     assert.equal((await call('GetPipeline', { name: 'console-flaky' })).pipeline.version, 1, 'nothing was saved');
   });
 
-  scenario('keyboard only: the list, a pipeline and its dialogs; readable at 200% zoom', async () => {
+  test('keyboard only: the list, a pipeline and its dialogs; readable at 200% zoom', async () => {
     await go('/');
     await page.getByRole('link', { name: 'conveyor-demo', exact: true }).waitFor();
     await page.locator('[data-testid=pipeline-row] .status').first().waitFor();
@@ -560,7 +554,7 @@ describe('console', { concurrency: 1 }, () => {
     }
   });
 
-  scenario('the pipeline view of a 50-stage pipeline paints and becomes interactive quickly (measured)', async () => {
+  test('the pipeline view of a 50-stage pipeline paints and becomes interactive quickly (measured)', async () => {
     const stages = Array.from({ length: 49 }, (_, i) => ({
       name: `Stage${String(i + 1).padStart(2, '0')}`,
       actions: (i % 3 === 0 ? ['A', 'B', 'C'] : ['A']).map((a, j) => ({ name: a, actionTypeId: { category: 'Compute', owner: 'AWS', provider: 'Commands', version: '1' },
@@ -592,7 +586,7 @@ describe('console', { concurrency: 1 }, () => {
     assert.ok(median('graphReady') < 10_000, `graph ready in ${median('graphReady')} ms`);
   });
 
-  scenario(`the pipelines list stays fast with ${benchPipelines} pipelines (measured)`, { timeout: 900_000 }, async () => {
+  test(`the pipelines list stays fast with ${benchPipelines} pipelines (measured)`, { timeout: 900_000 }, async () => {
     const existing = (await call('ListPipelines', { maxResults: 1000 })).pipelines.length;
     const names = Array.from({ length: benchPipelines }, (_, i) => `bench-${String(i).padStart(5, '0')}`);
     const created = Date.now();
@@ -633,7 +627,7 @@ describe('console', { concurrency: 1 }, () => {
     await page.getByLabel('Filter pipelines').fill('');
   });
 
-  scenario('no page error was reported by the browser', () => {
+  test('no page error was reported by the browser', () => {
     assert.deepEqual(pageErrors, []);
   });
 });

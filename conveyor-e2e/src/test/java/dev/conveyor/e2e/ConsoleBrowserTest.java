@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code conveyor agent} as the on-premises host; edit, save and run the demo in the visual editor; drag actions
  * between stages and runOrder groups, and move them with the keyboard; a server validation error on its node; the
  * 50-stage and many-pipeline measurements). Each scenario is reported here as a test of its own, from the runner's TAP
- * output. The same script runs its Firefox subset in Debian's Firefox ESR over WebDriver BiDi.
+ * output. {@code e2e/firefox.test.mjs} runs the same kinds of page and interaction in Debian's Firefox ESR.
  *
  * <p>System properties: {@code console.benchPipelines} (how many pipelines the list measurement creates, default
  * 1000; docs/benchmarks.md's figures use 10000), {@code console.screenshots} (a directory: 1440×900 screenshots of
@@ -61,9 +61,10 @@ class ConsoleBrowserTest {
     }
 
     /**
-     * The scenarios marked for Firefox (sign in, live updates, logs, retry, the editor's save and its server-side
-     * validation error, keyboard and zoom) in Debian's Firefox ESR, driven by playwright-core over WebDriver BiDi
-     * (its {@code moz-firefox} channel: a stock Firefox, not Playwright's patched build, which is not on this network).
+     * The scenarios of {@code conveyor-console/e2e/firefox.test.mjs} (sign in; the demo green live through the event
+     * stream; its execution and a log; the editor: a stage wired to an artifact, keyboard moves, saved as a new version;
+     * a server validation error on its node; no console error) in Debian's Firefox ESR, driven by puppeteer-core over
+     * WebDriver BiDi (Playwright's BiDi needs commands the ESR lacks, and its patched Firefox is not a package).
      * Skipped only where Firefox is not installed; .ci/run installs firefox-esr, so CI runs it.
      */
     @TestFactory
@@ -75,11 +76,11 @@ class ConsoleBrowserTest {
 
     private Stream<DynamicTest> scenarios(String browser, Path executable) throws Exception {
         ConveyorProcess.requireCommand("node");
-        Path console = Paths.get("..", "conveyor-console").toAbsolutePath().normalize();
-        assertThat(console.resolve("node_modules/playwright-core")).as("the console's npm dependencies (the Maven build runs npm ci)")
-                .isDirectory();
-        Path work = Files.createDirectories(this.work.resolve(browser));
         boolean chromium = browser.equals("chromium");
+        Path console = Paths.get("..", "conveyor-console").toAbsolutePath().normalize();
+        assertThat(console.resolve(chromium ? "node_modules/playwright-core" : "node_modules/puppeteer-core"))
+                .as("the console's npm dependencies (the Maven build runs npm ci)").isDirectory();
+        Path work = Files.createDirectories(this.work.resolve(browser));
 
         List<String> output = new ArrayList<>();
         int exit;
@@ -91,14 +92,13 @@ class ConsoleBrowserTest {
                 "--job-writable-dir", deployments.toString(), "--job-writable-dir", shared.toString())) {
             installDemo(server.endpoint(), work.resolve("data"));
             installDeployBundle(server.endpoint(), work.resolve("console-deploy.zip"));
-            ProcessBuilder node = new ProcessBuilder("node", "--test-reporter=tap", "e2e/console.test.mjs")
+            ProcessBuilder node = new ProcessBuilder("node", "--test-reporter=tap", chromium ? "e2e/console.test.mjs" : "e2e/firefox.test.mjs")
                     .directory(console.toFile()).redirectErrorStream(true);
             Map<String, String> env = node.environment();
             env.put("CONVEYOR_ENDPOINT", server.endpoint());
             env.put("CONVEYOR_SHARED_DIR", shared.toString());
             env.put("CONVEYOR_TEST_ACCESS_KEY_ID", TestCredentials.ACCESS_KEY_ID);
             env.put("CONVEYOR_TEST_SECRET_ACCESS_KEY", TestCredentials.SECRET_ACCESS_KEY);
-            env.put("CONVEYOR_BROWSER", browser);
             env.put(chromium ? "CONVEYOR_CHROMIUM" : "CONVEYOR_FIREFOX", executable.toString());
             // The deployments scenario starts this agent as its host (an on-premises instance tagged app=console) and stops it.
             env.put("CONVEYOR_DEPLOY_AGENT", new ObjectMapper().writeValueAsString(PackagedCli.command(
