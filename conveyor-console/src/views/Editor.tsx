@@ -92,12 +92,18 @@ export function Editor({ name }: { name: string | null }) {
   useEffect(() => {
     const label = focusAfterMove.current;
     if (!label) return;
-    let tries = 0;
+    // React Flow shows a new node once it has measured it (hidden until then, and a hidden element takes no focus):
+    // try until the focus holds, for up to 5 s.
+    const until = Date.now() + 5000;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const attempt = () => {
       const el = document.querySelector<HTMLElement>(`[aria-label="${CSS.escape(label)}"]`);
-      if (el) { el.focus(); focusAfterMove.current = null; } else if (tries++ < 20) requestAnimationFrame(attempt);
+      el?.focus();
+      if (el && document.activeElement === el) focusAfterMove.current = null;
+      else if (Date.now() < until && focusAfterMove.current === label) timer = setTimeout(attempt, 50);
     };
     attempt();
+    return () => { if (timer) clearTimeout(timer); };
   }, [pipeline]);
 
   const problems = useMemo(() => (pipeline ? checkFlow(pipeline) : {}), [pipeline]);
