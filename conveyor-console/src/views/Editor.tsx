@@ -261,7 +261,7 @@ export function Editor({ name }: { name: string | null }) {
       {reviewing && (
         <Modal title="Review the changes" onClose={() => setReviewing(false)}>
           <pre className="diff" data-testid="diff" aria-label="Changes">
-            {diff.length === 0 || diff.every((l) => l?.kind === ' ') ? 'No changes.' : diff.map((l, i) => (l === null ? <div key={i} className="gap">⋯</div> : <div key={i} className={`d${l.kind === '+' ? 'add' : l.kind === '-' ? 'del' : ''}`}>{l.kind} {l.text}</div>))}
+            {diff.every((l) => l === null || l.kind === ' ') ? 'No changes.' : diff.map((l, i) => (l === null ? <div key={i} className="gap">⋯</div> : <div key={i} className={`d${l.kind === '+' ? 'add' : l.kind === '-' ? 'del' : ''}`}>{l.kind} {l.text}</div>))}
           </pre>
           <div className="buttons">
             <button onClick={() => setReviewing(false)}>Keep editing</button>
