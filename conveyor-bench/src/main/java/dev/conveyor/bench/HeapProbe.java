@@ -15,11 +15,13 @@ import java.util.regex.Pattern;
  * whose first heap line reads e.g. {@code garbage-first heap   total reserved 6144000K, committed 262144K, used
  * 51234K}. The process's resident set size is read alongside, once the collection's freed memory is returned to
  * the system: it includes metaspace, code, thread stacks and the embedded database's cache outside the heap.
+ * ZGC (for {@code --server-java-opts -XX:+UseZGC}) prints {@code ZHeap used 78M, capacity 378M, …} instead.
  */
 final class HeapProbe {
     private static final Pattern COMMITTED = Pattern.compile("committed (\\d+)K");
     private static final Pattern TOTAL = Pattern.compile("total (\\d+)K");
     private static final Pattern USED = Pattern.compile("used (\\d+)K");
+    private static final Pattern Z_USED = Pattern.compile("ZHeap\\s+used (\\d+)M, capacity (\\d+)M");
     private static final Duration SETTLE_STEP = Duration.ofMillis(500);
     private static final Duration SETTLE_LIMIT = Duration.ofSeconds(15);
 
@@ -36,6 +38,10 @@ final class HeapProbe {
     HeapUsage measure(ServerProcess server) throws IOException, InterruptedException {
         run(server.pid(), "GC.run");
         String info = run(server.pid(), "GC.heap_info");
+        Matcher z = Z_USED.matcher(info);
+        if (z.find()) {
+            return new HeapUsage(Long.parseLong(z.group(1)) << 20, Long.parseLong(z.group(2)) << 20, settledResidentBytes(server));
+        }
         String heapLine = info.lines().filter(l -> l.contains("heap") && l.contains("used")).findFirst()
                 .orElseThrow(() -> new IllegalStateException("unexpected jcmd GC.heap_info output:\n" + info));
         long used = kilobytes(USED, heapLine);

@@ -22,7 +22,8 @@ import java.util.Map;
  * {@code aws:PrincipalArn}, {@code aws:PrincipalAccount}, {@code aws:PrincipalType}) are added to the request's,
  * so policy variables such as {@code ${aws:username}} work.
  *
- * <p>Not called on every request yet: enforcement is switched on in a later change (docs/security.md).
+ * <p>A principal's policies and its role's ARN come through the {@link IdentityCache}, so a request reads none of
+ * IAM's tables once its principal has been seen (and every IAM change is seen at once).
  */
 public final class Authorizer {
     private final UserRepository users;
@@ -32,7 +33,10 @@ public final class Authorizer {
     private final java.util.concurrent.ConcurrentHashMap<String, dev.conveyor.iam.policy.PolicyDocument> parsed =
             new java.util.concurrent.ConcurrentHashMap<>();
 
-    public Authorizer(UserRepository users, RoleRepository roles, PolicyRepository policies) {
+    private final dev.conveyor.iam.identity.IdentityCache cache;
+
+    public Authorizer(UserRepository users, RoleRepository roles, PolicyRepository policies, dev.conveyor.iam.identity.IdentityCache cache) {
+        this.cache = cache;
         this.users = users;
         this.roles = roles;
         this.policies = policies;
@@ -54,6 +58,35 @@ public final class Authorizer {
     }
 
     private List<NamedPolicy> policiesOf(Principal principal) {
+        return cache.derived("policies:" + principal.arn(), () -> List.copyOf(loadPolicies(principal)));
+    }
+
+    /**
+     * Whether any policy of {@code principal} mentions {@code text}, ignoring case as IAM does for condition keys
+     * (e.g. {@code aws:ResourceTag/}): lets callers skip looking up context no policy can use.
+     */
+    public boolean policiesMention(Principal principal, String text) {
+        if (principal instanceof Principal.Account) {
+            return false;
+        }
+        return cache.derived("mentions:" + text + ":" + principal.arn(), () -> {
+            List<String> attached = switch (principal) {
+                case Principal.User u -> users.attachedPolicies(u.userName());
+                case Principal.AssumedRole r -> roles.attachedPolicies(r.roleName());
+                case Principal.Account a -> List.of();
+            };
+            String wanted = text.toLowerCase(java.util.Locale.ROOT);
+            boolean found = policies.defaultVersions(attached).stream()
+                    .anyMatch(v -> v.document().toLowerCase(java.util.Locale.ROOT).contains(wanted));
+            if (!found && principal instanceof Principal.User u) {
+                found = users.inlinePolicies(u.userName()).stream()
+                        .anyMatch(p -> p.document().toLowerCase(java.util.Locale.ROOT).contains(wanted));
+            }
+            return found;
+        });
+    }
+
+    private List<NamedPolicy> loadPolicies(Principal principal) {
         List<NamedPolicy> result = new ArrayList<>();
         List<String> attached = switch (principal) {
             case Principal.User u -> users.attachedPolicies(u.userName());
@@ -95,8 +128,8 @@ public final class Authorizer {
             }
             case Principal.AssumedRole r -> {
                 // As in AWS, a session's aws:PrincipalArn is its role's ARN (with its path), not the assumed-role ARN.
-                String roleArn = roles.find(r.roleName()).map(dev.conveyor.iam.store.RoleRow::arn)
-                        .orElse("arn:aws:iam::" + r.accountId() + ":role/" + r.roleName());
+                String roleArn = cache.derived("role-arn:" + r.roleName(), () -> roles.find(r.roleName())
+                        .map(dev.conveyor.iam.store.RoleRow::arn).orElse("arn:aws:iam::" + r.accountId() + ":role/" + r.roleName()));
                 context.put("aws:PrincipalArn", List.of(roleArn));
                 context.put("aws:PrincipalType", List.of("AssumedRole"));
             }

@@ -29,8 +29,11 @@ public final class SigningKeys {
     private final SecretSealer sealer;
     private final Names names;
     private final Clock clock;
+    private final IdentityCache cache;
 
-    public SigningKeys(UserRepository users, SessionRepository sessions, SecretSealer sealer, Names names, Clock clock) {
+    public SigningKeys(UserRepository users, SessionRepository sessions, SecretSealer sealer, Names names, Clock clock,
+                       IdentityCache cache) {
+        this.cache = cache;
         this.users = users;
         this.sessions = sessions;
         this.sealer = sealer;
@@ -40,6 +43,10 @@ public final class SigningKeys {
 
     /** The signing key of an access key id Conveyor issued: a user's key or a role session's. */
     public Optional<SigningKey> find(String accessKeyId) {
+        return cache.signingKey(accessKeyId, () -> load(accessKeyId));
+    }
+
+    private Optional<SigningKey> load(String accessKeyId) {
         var key = users.findAccessKey(accessKeyId);
         if (key.isPresent()) {
             var user = users.find(key.get().userName()).orElseThrow();

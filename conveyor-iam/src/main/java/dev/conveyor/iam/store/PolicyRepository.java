@@ -82,7 +82,7 @@ public final class PolicyRepository {
 
     /** Deletes a policy that is attached to nothing, with its versions. */
     public DeleteOutcome delete(String arn) {
-        return db.inTransaction(c -> {
+        return IamChanges.write(db, c -> {
             if (Queries.first(c, "SELECT arn FROM iam_policy WHERE arn = ? FOR UPDATE", r -> r.getString(1), arn).isEmpty()) {
                 return DeleteOutcome.NOT_FOUND;
             }

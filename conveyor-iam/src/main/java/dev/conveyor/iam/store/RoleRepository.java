@@ -49,7 +49,7 @@ public final class RoleRepository {
 
     /** Attaches a managed policy unless {@code maxAttached} are attached already. Attaching twice is not an error. */
     public UserRepository.AddOutcome attachPolicy(String roleName, String policyArn, int maxAttached) {
-        return db.inTransaction(c -> {
+        return IamChanges.write(db, c -> {
             if (Queries.first(c, "SELECT name FROM iam_role WHERE name = ? FOR UPDATE", r -> r.getString(1), roleName).isEmpty()) {
                 return UserRepository.AddOutcome.NO_SUCH_ENTITY;
             }

@@ -46,7 +46,7 @@ public final class SessionRepository {
 
     /** Removes sessions that expired before {@code instant}; how many. */
     public int deleteExpiredBefore(Instant instant) {
-        return db.inTransaction(c -> {
+        return IamChanges.write(db, c -> {
             try (PreparedStatement s = c.prepareStatement("DELETE FROM iam_session WHERE expires_at < ?")) {
                 s.setLong(1, instant.toEpochMilli());
                 return s.executeUpdate();

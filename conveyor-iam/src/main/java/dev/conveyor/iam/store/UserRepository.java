@@ -59,7 +59,7 @@ public final class UserRepository {
 
     /** Deletes a user that holds no access keys and no policies. */
     public DeleteOutcome delete(String name) {
-        return db.inTransaction(c -> {
+        return IamChanges.write(db, c -> {
             if (!lockUser(c, name)) {
                 return DeleteOutcome.NOT_FOUND;
             }
@@ -79,7 +79,7 @@ public final class UserRepository {
 
     /** Adds an access key to its user unless the user holds {@code maxKeys} already. */
     public AddOutcome insertAccessKey(AccessKeyRow key, int maxKeys) {
-        return db.inTransaction(c -> {
+        return IamChanges.write(db, c -> {
             if (!lockUser(c, key.userName())) {
                 return AddOutcome.NO_SUCH_ENTITY;
             }
@@ -113,18 +113,18 @@ public final class UserRepository {
 
     /** Sets a key's status; false when the user has no such key. */
     public boolean updateAccessKeyStatus(String userName, String accessKeyId, String status) {
-        return db.inTransaction(c -> Queries.update(c, "UPDATE iam_access_key SET status = ? WHERE user_name = ? AND access_key_id = ?",
+        return IamChanges.write(db, c -> Queries.update(c, "UPDATE iam_access_key SET status = ? WHERE user_name = ? AND access_key_id = ?",
                 status, userName, accessKeyId) == 1);
     }
 
     public boolean deleteAccessKey(String userName, String accessKeyId) {
-        return db.inTransaction(c -> Queries.update(c, "DELETE FROM iam_access_key WHERE user_name = ? AND access_key_id = ?",
+        return IamChanges.write(db, c -> Queries.update(c, "DELETE FROM iam_access_key WHERE user_name = ? AND access_key_id = ?",
                 userName, accessKeyId) == 1);
     }
 
     /** Attaches a managed policy (which must exist: the caller checked) unless {@code maxAttached} are attached already. */
     public AddOutcome attachPolicy(String userName, String policyArn, int maxAttached) {
-        return db.inTransaction(c -> {
+        return IamChanges.write(db, c -> {
             if (!lockUser(c, userName)) {
                 return AddOutcome.NO_SUCH_ENTITY;
             }
@@ -140,7 +140,7 @@ public final class UserRepository {
     }
 
     public boolean detachPolicy(String userName, String policyArn) {
-        return db.inTransaction(c -> Queries.update(c, "DELETE FROM iam_user_policy_attachment WHERE user_name = ? AND policy_arn = ?",
+        return IamChanges.write(db, c -> Queries.update(c, "DELETE FROM iam_user_policy_attachment WHERE user_name = ? AND policy_arn = ?",
                 userName, policyArn) == 1);
     }
 
@@ -152,7 +152,7 @@ public final class UserRepository {
 
     /** Creates or replaces an inline policy; false when there is no such user. */
     public boolean putInlinePolicy(String userName, String policyName, String document) {
-        return db.inTransaction(c -> {
+        return IamChanges.write(db, c -> {
             if (!lockUser(c, userName)) {
                 return false;
             }
@@ -177,7 +177,7 @@ public final class UserRepository {
     }
 
     public boolean deleteInlinePolicy(String userName, String policyName) {
-        return db.inTransaction(c -> Queries.update(c, "DELETE FROM iam_user_inline_policy WHERE user_name = ? AND policy_name = ?",
+        return IamChanges.write(db, c -> Queries.update(c, "DELETE FROM iam_user_inline_policy WHERE user_name = ? AND policy_name = ?",
                 userName, policyName) == 1);
     }
 

@@ -61,7 +61,9 @@ public final class OperationAuthorizer {
         }
         String resource = resourceOf(service, operation, input);
         Map<String, List<String>> context = requestContext(request);
-        if ("codepipeline".equals(service) && resource.startsWith(arns.pipeline(""))) {
+        // A pipeline's tags are read only for a principal whose policies can use them (a database read saved per request).
+        if ("codepipeline".equals(service) && resource.startsWith(arns.pipeline(""))
+                && authorizer.policiesMention(caller.principal(), "aws:ResourceTag/")) {
             String pipelineArn = pipelineArnOf(resource);
             for (Tag tag : tagsByArn.apply(pipelineArn)) {
                 context.put("aws:ResourceTag/" + tag.key(), List.of(tag.value()));

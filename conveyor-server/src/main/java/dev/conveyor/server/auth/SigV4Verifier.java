@@ -77,10 +77,7 @@ public final class SigV4Verifier {
         if (signed.presigned()) {
             return null;
         }
-        byte[] key = hmac(("AWS4" + secretAccessKey).getBytes(StandardCharsets.UTF_8), signed.date());
-        key = hmac(key, signed.region());
-        key = hmac(key, signed.service());
-        key = hmac(key, "aws4_request");
+        byte[] key = signingKey(secretAccessKey, signed.date(), signed.region(), signed.service());
         return new ChunkSignatures(key, signed.amzDate(), signed.scope(), signed.signature());
     }
 
@@ -122,10 +119,7 @@ public final class SigV4Verifier {
         }
         String canonical = canonicalRequest(request, signed, payloadHash);
         String stringToSign = "AWS4-HMAC-SHA256\n" + signed.amzDate() + "\n" + signed.scope() + "\n" + hex(sha256(canonical));
-        byte[] key = hmac(("AWS4" + secretAccessKey).getBytes(StandardCharsets.UTF_8), signed.date());
-        key = hmac(key, signed.region());
-        key = hmac(key, signed.service());
-        key = hmac(key, "aws4_request");
+        byte[] key = signingKey(secretAccessKey, signed.date(), signed.region(), signed.service());
         String expected = hex(hmac(key, stringToSign));
         if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), signed.signature().getBytes(StandardCharsets.US_ASCII))) {
             return Result.refused("SignatureDoesNotMatch",
@@ -260,6 +254,30 @@ public final class SigV4Verifier {
         }
     }
 
+    /**
+     * The derived signing key of a secret for one day, region and service: four chained HMACs that every request of
+     * that key repeats, so they are kept (as AWS's SDKs keep them on the signing side). Bounded; the secret itself is
+     * part of the key, so a rotated or changed secret never meets an old entry.
+     */
+    private static byte[] signingKey(String secretAccessKey, String date, String region, String service) {
+        return SIGNING_KEYS.get(new Scope(secretAccessKey, date, region, service), scope -> {
+            byte[] key = hmac(("AWS4" + scope.secret()).getBytes(StandardCharsets.UTF_8), scope.date());
+            key = hmac(key, scope.region());
+            key = hmac(key, scope.service());
+            return hmac(key, "aws4_request");
+        }).clone();
+    }
+
+    private record Scope(String secret, String date, String region, String service) {
+        @Override
+        public String toString() {
+            return "Scope[" + date + "/" + region + "/" + service + "]"; // never the secret
+        }
+    }
+
+    private static final com.github.benmanes.caffeine.cache.Cache<Scope, byte[]> SIGNING_KEYS =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(4_096).build();
+
     private static byte[] hmac(byte[] key, String data) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
@@ -269,6 +287,7 @@ public final class SigV4Verifier {
             throw new IllegalStateException(e);
         }
     }
+
 
     private static String hex(byte[] bytes) {
         return HexFormat.of().formatHex(bytes);

@@ -2,6 +2,8 @@ package dev.conveyor.server.codepipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.conveyor.model.actiontype.ActionTypeDefinition;
 import dev.conveyor.model.actiontype.ActionTypeRegistry;
 import dev.conveyor.model.actiontype.ConfigurationProperty;
@@ -9,12 +11,19 @@ import dev.conveyor.model.json.ConveyorJson;
 import dev.conveyor.model.pipeline.ActionTypeId;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
  * Hides the values of secret configuration properties (a GitHub OAuthToken, a custom type's secret) when a
  * pipeline is read back, as CodePipeline does: only the job worker ever sees them. Declarations without any
  * secret key are returned untouched without being parsed, which keeps GetPipeline's common path cheap.
+ *
+ * <p>Declarations that may hold one were parsed and written again on every read (nearly half of GetPipeline's own
+ * CPU in a profile, issue 20). The masked text is kept per declaration string: the pipeline cache hands out the
+ * same string instance until the pipeline changes, so an identity-keyed (weak) cache needs no invalidation of its
+ * own and lets go of a declaration when the pipeline cache does. Custom action types can change which properties
+ * are secret only by being deleted and re-created, so a minute's expiry bounds how long a stale answer may live.
  */
 final class SecretMasking {
     static final String MASK = "****";
@@ -22,6 +31,9 @@ final class SecretMasking {
     private final ActionTypeRegistry actionTypes;
     /** The quoted names of the built-in types' secret properties, e.g. {@code "OAuthToken"}: fixed, so computed once. */
     private final java.util.List<String> builtInSecretKeys;
+
+    private final Cache<String, String> maskedByDeclaration = Caffeine.newBuilder()
+            .weakKeys().maximumSize(10_000).expireAfterWrite(Duration.ofMinutes(1)).build();
 
     SecretMasking(ActionTypeRegistry actionTypes) {
         this.actionTypes = actionTypes;
@@ -34,6 +46,10 @@ final class SecretMasking {
         if (!mayHoldSecrets(declarationJson)) {
             return declarationJson;
         }
+        return maskedByDeclaration.get(declarationJson, this::parseAndMask);
+    }
+
+    private String parseAndMask(String declarationJson) {
         try {
             JsonNode pipeline = ConveyorJson.mapper().readTree(declarationJson);
             boolean masked = false;
