@@ -13,6 +13,7 @@ import dev.conveyor.deploy.store.DeploySchema;
 import dev.conveyor.model.alarms.AlarmStates;
 import dev.conveyor.model.servicemodel.ServiceModel;
 import dev.conveyor.store.Database;
+import dev.conveyor.store.outbox.DeploymentRecorder;
 import java.time.Clock;
 import java.util.Map;
 import java.util.function.Function;
@@ -33,8 +34,9 @@ public final class DeployServices implements AutoCloseable {
     private final HostCommands hostCommands;
 
     private DeployServices(Database database, RevisionStore revisions, TrafficControl traffic, AlarmStates alarms, String region,
-                           String accountId, Clock clock, DeploySettings settings) {
+                           String accountId, Clock clock, DeploySettings settings, DeploymentRecorder recorder) {
         DeployRepository repo = new DeployRepository(database);
+        repo.recordChangesWith(recorder);
         deployments = new Deployments(repo, revisions, clock, settings);
         runner = new DeploymentRunner(deployments, traffic, alarms, clock, settings);
         api = new CodeDeployApi(deployments, runner, clock, region, accountId);
@@ -49,8 +51,18 @@ public final class DeployServices implements AutoCloseable {
      */
     public static DeployServices open(Database database, RevisionStore revisions, TrafficControl traffic, AlarmStates alarms, String region,
                                       String accountId, Clock clock, DeploySettings settings) {
+        return open(database, revisions, traffic, alarms, region, accountId, clock, settings, DeploymentRecorder.NONE);
+    }
+
+    /**
+     * As {@link #open(Database, RevisionStore, TrafficControl, AlarmStates, String, String, Clock, DeploySettings)},
+     * telling {@code recorder} of every deployment's and target's status change inside the transaction that makes it
+     * (from the first: deployments resumed here included).
+     */
+    public static DeployServices open(Database database, RevisionStore revisions, TrafficControl traffic, AlarmStates alarms, String region,
+                                      String accountId, Clock clock, DeploySettings settings, DeploymentRecorder recorder) {
         DeploySchema.migrate(database);
-        DeployServices services = new DeployServices(database, revisions, traffic, alarms, region, accountId, clock, settings);
+        DeployServices services = new DeployServices(database, revisions, traffic, alarms, region, accountId, clock, settings, recorder);
         services.runner.resumeAll();
         return services;
     }

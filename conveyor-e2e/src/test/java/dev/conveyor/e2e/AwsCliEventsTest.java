@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Events with the unmodified AWS CLI against a real server process: topics, subscriptions and notification rules
- * made with {@code aws sns} and {@code aws codestar-notifications}, rules with {@code aws events}; and durability:
+ * made with {@code aws sns} and {@code aws codestar-notifications}, rules with {@code aws events} (on pipelines' and on
+ * a CodeDeploy deployment's events, one agent, no load balancer); and durability:
  * events committed before a {@code kill -9} are delivered by the next process, in order, once per subscriber.
  */
 class AwsCliEventsTest {
@@ -138,6 +139,98 @@ class AwsCliEventsTest {
         }
     }
 
+    @Test
+    void aDeploymentsEventsReachAnAwsCodedeployRuleAndItsNotificationRulesTopic() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        try (ConveyorProcess server = ConveyorProcess.start(work.resolve("data")); EventReceiver receiver = new EventReceiver();
+             DeployHosts hosts = new DeployHosts()) {
+            receiver.onReceive(r -> {
+                if ("SubscriptionConfirmation".equals(r.header("x-amz-sns-message-type"))) {
+                    try {
+                        http.send(HttpRequest.newBuilder(URI.create(JSON.readTree(r.body()).path("SubscribeURL").asText())).GET().build(),
+                                HttpResponse.BodyHandlers.discarding());
+                    } catch (Exception e) {
+                        throw new AssertionError(e);
+                    }
+                }
+            });
+            AwsCli aws = new AwsCli(server.endpoint(), work);
+            aws.ok("events", "put-rule", "--name", "deployments", "--event-pattern", "{\"source\": [\"aws.codedeploy\"]}");
+            aws.ok("events", "put-targets", "--rule", "deployments", "--targets", JSON.writeValueAsString(List.of(
+                    java.util.Map.of("Id", "hook", "Arn", receiver.url("/hook"),
+                            "HttpParameters", java.util.Map.of("HeaderParameters", java.util.Map.of("X-Conveyor-Webhook-Secret", "k"))))));
+            String topic = aws.ok("sns", "create-topic", "--name", "deploys").path("TopicArn").asText();
+            aws.ok("sns", "subscribe", "--topic-arn", topic, "--protocol", "http", "--notification-endpoint", receiver.url("/sns"));
+            Await.await(() -> {
+                try {
+                    return aws.ok("sns", "list-subscriptions-by-topic", "--topic-arn", topic).path("Subscriptions");
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            }, subs -> subs.size() == 1 && subs.get(0).path("SubscriptionArn").asText().startsWith(topic + ":"), Duration.ofSeconds(30),
+                    "the subscription to be confirmed");
+            String application = "arn:aws:codedeploy:us-east-1:" + ACCOUNT + ":application:solo";
+            String rule = aws.ok("codestar-notifications", "create-notification-rule", "--name", "deployed", "--detail-type", "FULL",
+                    "--resource", application, "--event-type-ids", "codedeploy-application-deployment-succeeded",
+                    "--targets", "TargetType=SNS,TargetAddress=" + topic).path("Arn").asText();
+            assertThat(aws.ok("codestar-notifications", "list-event-types", "--filters", "Name=SERVICE_NAME,Value=CodeDeploy")
+                    .path("EventTypes")).extracting(t -> t.path("EventTypeId").asText()).containsExactlyInAnyOrder(
+                    "codedeploy-application-deployment-failed", "codedeploy-application-deployment-succeeded",
+                    "codedeploy-application-deployment-started");
+
+            // One host, no load balancer.
+            aws.succeed("s3", "mb", "s3://releases");
+            aws.ok("deploy", "create-application", "--application-name", "solo");
+            aws.ok("deploy", "create-deployment-group", "--application-name", "solo", "--deployment-group-name", "solo",
+                    "--service-role-arn", "arn:aws:iam::000000000000:role/cd", "--deployment-config-name", "CodeDeployDefault.AllAtOnce",
+                    "--on-premises-instance-tag-filters", "Key=app,Value=solo,Type=KEY_AND_VALUE");
+            String groupId = aws.ok("deploy", "get-deployment-group", "--application-name", "solo", "--deployment-group-name", "solo")
+                    .path("deploymentGroupInfo").path("deploymentGroupId").asText();
+            hosts.start(server.endpoint(), work.resolve("hosts"), "solo-1", Haproxy.freePort(), java.util.Map.of("app", "solo"));
+            Await.await(() -> {
+                try {
+                    return aws.ok("deploy", "list-on-premises-instances", "--tag-filters", "Key=app,Value=solo,Type=KEY_AND_VALUE")
+                            .path("instanceNames").size();
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            }, n -> n == 1, Duration.ofSeconds(90), "the agent to register");
+            Path www = work.resolve("www");
+            Path zip = DeployHosts.zip(work.resolve("bundles").resolve("site.zip"), java.util.Map.of("appspec.yml",
+                    "version: 0.0\nos: linux\nfiles:\n  - source: site\n    destination: " + www + "\n", "site/index.html", "<h1>one</h1>"));
+            aws.succeed("s3", "cp", zip.toString(), "s3://releases/site.zip");
+            String deployment = aws.ok("deploy", "create-deployment", "--application-name", "solo", "--deployment-group-name", "solo",
+                    "--s3-location", "bucket=releases,key=site.zip,bundleType=zip").path("deploymentId").asText();
+
+            List<String> expected = List.of("Deployment " + deployment + " START", "Instance solo-1 START", "Instance solo-1 SUCCESS",
+                    "Deployment " + deployment + " SUCCESS");
+            List<String> got = Await.await(() -> receiver.received().stream().filter(r -> r.header("X-Conveyor-Event-Id") != null)
+                            .map(r -> describe(r.body())).toList(), list -> list.size() >= expected.size(), Duration.ofSeconds(120),
+                    "the deployment's events");
+            assertThat(got).containsExactlyElementsOf(expected);
+            JsonNode success = JSON.readTree(receiver.received().stream().filter(r -> r.header("X-Conveyor-Event-Id") != null).toList()
+                    .getLast().body());
+            assertThat(success.path("source").asText()).isEqualTo("aws.codedeploy");
+            assertThat(success.path("detail-type").asText()).isEqualTo("CodeDeploy Deployment State-change Notification");
+            assertThat(success.path("resources").get(0).asText()).isEqualTo(application);
+            assertThat(success.path("detail").path("application").asText()).isEqualTo("solo");
+            assertThat(success.path("detail").path("deploymentGroup").asText()).isEqualTo("solo");
+            assertThat(success.path("detail").path("instanceGroupId").asText()).isEqualTo(groupId);
+            assertThat(success.path("detail").path("region").asText()).isEqualTo("us-east-1");
+
+            EventReceiver.Received notification = Await.await(() -> receiver.received().stream()
+                            .filter(r -> "Notification".equals(r.header("x-amz-sns-message-type"))).findFirst().orElse(null),
+                    r -> r != null, Duration.ofSeconds(30), "the notification of the deployment's success");
+            JsonNode message = JSON.readTree(JSON.readTree(notification.body()).path("Message").asText());
+            assertThat(message.path("notificationRuleArn").asText()).isEqualTo(rule);
+            assertThat(message.path("source").asText()).isEqualTo("aws.codedeploy");
+            assertThat(message.path("detail").path("state").asText()).isEqualTo("SUCCESS");
+            assertThat(message.path("detail").path("deploymentId").asText()).isEqualTo(deployment);
+            assertThat(receiver.received().stream().filter(r -> "Notification".equals(r.header("x-amz-sns-message-type"))))
+                    .as("only the success was asked for").hasSize(1);
+        }
+    }
+
     private static String describe(String body) {
         try {
             JsonNode e = JSON.readTree(body);
@@ -145,6 +238,10 @@ class AwsCliEventsTest {
             return switch (e.path("detail-type").asText()) {
                 case "CodePipeline Pipeline Execution State Change" -> "Pipeline " + d.path("state").asText();
                 case "CodePipeline Stage Execution State Change" -> "Stage " + d.path("stage").asText() + " " + d.path("state").asText();
+                case "CodeDeploy Deployment State-change Notification" -> "Deployment " + d.path("deploymentId").asText() + " "
+                        + d.path("state").asText();
+                case "CodeDeploy Instance State-change Notification" -> "Instance " + d.path("instanceId").asText() + " "
+                        + d.path("state").asText();
                 default -> "Action " + d.path("stage").asText() + "/" + d.path("action").asText() + " " + d.path("state").asText();
             };
         } catch (Exception x) {

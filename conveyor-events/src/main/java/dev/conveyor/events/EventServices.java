@@ -11,7 +11,9 @@ import dev.conveyor.events.delivery.Senders;
 import dev.conveyor.events.delivery.SmtpSender;
 import dev.conveyor.events.notifications.NotificationsApi;
 import dev.conveyor.events.outbox.ApprovalMessages;
+import dev.conveyor.events.outbox.CodeDeployEvents;
 import dev.conveyor.events.outbox.CodePipelineEvents;
+import dev.conveyor.events.outbox.DeploymentOutboxRecorder;
 import dev.conveyor.events.outbox.Outbox;
 import dev.conveyor.events.outbox.OutboxRecorder;
 import dev.conveyor.events.rules.EventBridgeApi;
@@ -22,6 +24,7 @@ import dev.conveyor.events.sns.Topics;
 import dev.conveyor.events.stream.EventStreams;
 import dev.conveyor.model.servicemodel.ServiceModel;
 import dev.conveyor.store.Database;
+import dev.conveyor.store.outbox.DeploymentRecorder;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,7 +34,8 @@ import java.util.function.Supplier;
 /**
  * Events and notifications assembled over a database: the tables migrated, the outbox recorder the engine calls in
  * its transactions, the dispatcher, the EventBridge, SNS and CodeStar Notifications APIs, live streams and dead
- * letters. The server makes one, adds {@link #recorder()} to the engine, routes requests, and closes it when it stops.
+ * letters. The server makes one, adds {@link #recorder()} to the engine, gives {@link #deploymentRecorder()} to the
+ * deployments, routes requests, and closes it when it stops.
  */
 public final class EventServices implements AutoCloseable {
     /** EventBridge's model as served (AWS JSON 1.1, target prefix AWSEvents), documentation stripped. */
@@ -48,6 +52,7 @@ public final class EventServices implements AutoCloseable {
     private final Outbox outbox = new Outbox();
     private final Deliveries deliveries = new Deliveries();
     private final OutboxRecorder recorder;
+    private final DeploymentOutboxRecorder deploymentRecorder;
     private final EventBridgeApi eventBridge;
     private final SnsApi sns;
     private final NotificationsApi notifications;
@@ -76,6 +81,7 @@ public final class EventServices implements AutoCloseable {
             dispatcher.signal();
         };
         recorder = new OutboxRecorder(outbox, new CodePipelineEvents(region, accountId), new ApprovalMessages(region, publicUrl), written);
+        deploymentRecorder = new DeploymentOutboxRecorder(outbox, new CodeDeployEvents(region, accountId), clock, written);
         eventBridge = new EventBridgeApi(db, outbox, region, accountId, clock, written);
         api[0] = eventBridge;
         sns = new SnsApi(db, topics, deliveries, outbox, region, accountId, publicUrl, clock, written);
@@ -124,6 +130,11 @@ public final class EventServices implements AutoCloseable {
     /** Add to the engine: writes events inside its transactions. */
     public TransitionRecorder recorder() {
         return recorder;
+    }
+
+    /** Give to the deployments: writes CodeDeploy's events inside their transactions. */
+    public DeploymentRecorder deploymentRecorder() {
+        return deploymentRecorder;
     }
 
     public EventBridgeApi eventBridge() {

@@ -1,5 +1,6 @@
 package dev.conveyor.events;
 
+import dev.conveyor.engine.rules.ConditionsSchema;
 import dev.conveyor.store.Database;
 import dev.conveyor.store.ModuleSchema;
 
@@ -10,7 +11,9 @@ public final class EventsSchema {
     private EventsSchema() {
     }
 
+    /** Also migrates the engine's condition tables, which the outbox recorder reads (the engine does too: idempotent). */
     public static void migrate(Database database) {
+        ConditionsSchema.migrate(database);
         SCHEMA.migrate(database);
     }
 }

@@ -292,7 +292,8 @@ public final class ConveyorServer implements AutoCloseable {
         codePipelineOperations.putAll(sourceServices.codePipelineOperations());
         // Deployments (issue 15): CodeDeploy's API, the host commands conveyor agents poll, HAProxy when configured.
         deployEndpoint = new dev.conveyor.server.deploy.DeployEndpoint(database, objects, cloudWatch.alarms(), deployOptions, config.region(),
-                config.accountId(), clock);
+                config.accountId(), clock, eventSettings.recordTransitions() ? eventServices.deploymentRecorder()
+                        : dev.conveyor.store.outbox.DeploymentRecorder.NONE); // CodeDeploy's events (issue 17)
         dev.conveyor.server.deploy.PipelineDeployments pipelineDeployments = new dev.conveyor.server.deploy.PipelineDeployments(
                 deployEndpoint.services(), queries, this::endpoint);
         engine.handleJobRequests(dev.conveyor.providers.deploy.CodeDeployProvider.TYPE, pipelineDeployments);

@@ -327,6 +327,14 @@ class EventsApiTest {
             return switch (e.path("detail-type").asText()) {
                 case "CodePipeline Pipeline Execution State Change" -> "Pipeline " + d.path("state").asText();
                 case "CodePipeline Stage Execution State Change" -> "Stage " + d.path("stage").asText() + " " + d.path("state").asText();
+                case "CodePipeline Stage Condition State Change" -> "Condition " + d.path("stage").asText() + "/"
+                        + d.path("condition-type").asText() + " " + d.path("state").asText();
+                case "CodePipeline Rule Execution State Change" -> "Rule " + d.path("stage").asText() + "/" + d.path("rule").asText() + " "
+                        + d.path("state").asText();
+                case "CodeDeploy Deployment State-change Notification" -> "Deployment " + d.path("deploymentId").asText() + " "
+                        + d.path("state").asText();
+                case "CodeDeploy Instance State-change Notification" -> "Instance " + d.path("instanceId").asText() + " "
+                        + d.path("state").asText();
                 default -> "Action " + d.path("stage").asText() + "/" + d.path("action").asText() + " " + d.path("state").asText();
             };
         } catch (Exception x) {
@@ -597,5 +605,77 @@ class EventsApiTest {
         assertThat(button.path("type").asText()).isEqualTo("button");
         assertThat(button.path("url").asText()).startsWith(server.endpoint()).contains(execution);
         assertThat(receiver.received()).as("one failed stage, one message").hasSize(1);
+    }
+
+    // ---- stage conditions and rules (Conveyor's two extension detail types)
+
+    @Test
+    void aRuleThatFailsAndTheConditionThatSkipsItsStageReachARulesTargetAndTheStreamInOrder() throws Exception {
+        events.putRule(r -> r.name("gated").eventPattern("{\"source\": [\"aws.codepipeline\"], \"detail\": {\"pipeline\": [\"gated\"]}}"));
+        events.putTargets(r -> r.rule("gated").targets(t -> t.id("hook").arn(receiver.url("/hook"))
+                .httpParameters(h -> h.headerParameters(Map.of("X-Conveyor-Webhook-Secret", "k")))));
+        ExecutionFixtures.putSource(server.objects(), Map.of("README", "hello"));
+        software.amazon.awssdk.services.codepipeline.model.RuleDeclaration onMain = software.amazon.awssdk.services.codepipeline.model
+                .RuleDeclaration.builder().name("OnMain").ruleTypeId(t -> t.category("Rule").owner("AWS").provider("VariableCheck").version("1"))
+                .configuration(Map.of("Variable", "#{variables.Branch}", "Operator", "EQ", "Value", "main")).build();
+        var deploy = ExecutionFixtures.stage("Deploy", ExecutionFixtures.commands("Deploy", 1, "true")).toBuilder()
+                .beforeEntry(b -> b.conditions(c -> c.result(software.amazon.awssdk.services.codepipeline.model.Result.SKIP).rules(onMain)))
+                .build();
+        pipelines.createPipeline(r -> r.pipeline(ExecutionFixtures.pipeline("gated", "QUEUED", deploy,
+                ExecutionFixtures.stage("Notify", ExecutionFixtures.commands("Notify", 1, "true"))).toBuilder()
+                .variables(v -> v.name("Branch").defaultValue("feature/login")).build()));
+        String execution = ExecutionFixtures.createdExecution(pipelines, "gated");
+        assertThat(ExecutionFixtures.awaitSettled(pipelines, "gated", execution).status()).isEqualTo(PipelineExecutionStatus.SUCCEEDED);
+
+        List<String> expected = List.of(
+                "Pipeline STARTED", "Stage Source STARTED", "Action Source/Source STARTED", "Action Source/Source SUCCEEDED",
+                "Stage Source SUCCEEDED", "Stage Deploy STARTED", "Condition Deploy/BEFORE_ENTRY STARTED", "Rule Deploy/OnMain STARTED",
+                "Rule Deploy/OnMain FAILED", "Condition Deploy/BEFORE_ENTRY FAILED", "Stage Deploy SKIPPED", "Stage Notify STARTED",
+                "Action Notify/Notify STARTED", "Action Notify/Notify SUCCEEDED", "Stage Notify SUCCEEDED", "Pipeline SUCCEEDED");
+        List<String> got = Await.await(() -> receiver.received().stream().map(r -> describe(r.body())).toList(),
+                list -> list.size() >= expected.size(), Duration.ofSeconds(30), "every event of the gated execution");
+        assertThat(got).containsExactlyElementsOf(expected);
+        JsonNode rule = receiver.received().stream().map(r -> {
+            try {
+                return JSON.readTree(r.body());
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }).filter(e -> e.path("detail-type").asText().equals("CodePipeline Rule Execution State Change")
+                && e.path("detail").path("state").asText().equals("FAILED")).findFirst().orElseThrow();
+        assertThat(rule.path("source").asText()).isEqualTo("aws.codepipeline");
+        assertThat(rule.path("resources").get(0).asText()).isEqualTo(pipelineArn("gated"));
+        assertThat(rule.path("detail").path("execution-id").asText()).isEqualTo(execution);
+        assertThat(rule.path("detail").path("type").path("provider").asText()).isEqualTo("VariableCheck");
+        assertThat(rule.path("detail").path("execution-result").path("external-execution-summary").asText())
+                .contains("'feature/login' EQ 'main' is false");
+
+        // The execution's live stream carries the same events, in the same order.
+        String path = "/conveyor/v1/events/pipelines/gated/executions/" + execution + "/stream";
+        assertThat(readStream(signed("GET", path).build(), expected.size())).extracting(e -> e[1]).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void notificationRulesOnACodeDeployApplicationTakeCodeDeploysEventTypesOnly() {
+        String application = "arn:aws:codedeploy:us-east-1:" + ACCOUNT + ":application:web";
+        String topic = sns.createTopic(r -> r.name("deploys")).topicArn();
+        Target toTopic = Target.builder().targetType("SNS").targetAddress(topic).build();
+        String rule = notifications.createNotificationRule(r -> r.name("deploy-failures").resource(application)
+                .eventTypeIds("codedeploy-application-deployment-failed").detailType(DetailType.FULL).targets(toTopic)).arn();
+        assertThat(notifications.describeNotificationRule(r -> r.arn(rule)).eventTypes()).singleElement().satisfies(t -> {
+            assertThat(t.serviceName()).isEqualTo("CodeDeploy");
+            assertThat(t.resourceType()).isEqualTo("Application");
+            assertThat(t.eventTypeName()).isEqualTo("Deployment: Failed");
+        });
+        assertThatThrownBy(() -> notifications.createNotificationRule(r -> r.name("mixed").resource(application)
+                .eventTypeIds("codedeploy-application-deployment-started", "codepipeline-pipeline-pipeline-execution-failed")
+                .detailType(DetailType.FULL).targets(toTopic)))
+                .isInstanceOf(software.amazon.awssdk.services.codestarnotifications.model.ValidationException.class)
+                .hasMessageContaining("EventTypeIds[1]");
+        assertThat(notifications.listEventTypes(r -> r.filters(f -> f.name("SERVICE_NAME").value("CodeDeploy"))).eventTypes())
+                .extracting(t -> t.eventTypeId()).containsExactlyInAnyOrder("codedeploy-application-deployment-failed",
+                        "codedeploy-application-deployment-succeeded", "codedeploy-application-deployment-started");
+        assertThat(notifications.listEventTypes(r -> r.filters(f -> f.name("RESOURCE_TYPE").value("Pipeline"))).eventTypes())
+                .extracting(t -> t.serviceName()).containsOnly("CodePipeline");
     }
 }

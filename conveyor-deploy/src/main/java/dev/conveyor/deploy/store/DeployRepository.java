@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.conveyor.store.Database;
 import dev.conveyor.store.jdbc.UniqueInsert;
+import dev.conveyor.store.outbox.DeploymentRecorder;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -48,9 +49,18 @@ public final class DeployRepository {
     }
 
     private final Database db;
+    private volatile DeploymentRecorder recorder = DeploymentRecorder.NONE;
 
     public DeployRepository(Database db) {
         this.db = db;
+    }
+
+    /**
+     * Tells {@code recorder} of every status change of a deployment or a target, inside the transaction that makes
+     * it: set before anything runs (DeployServices does).
+     */
+    public void recordChangesWith(DeploymentRecorder recorder) {
+        this.recorder = recorder == null ? DeploymentRecorder.NONE : recorder;
     }
 
     public Database database() {
@@ -190,8 +200,11 @@ public final class DeployRepository {
                 update(c, "INSERT INTO deployment_target (deployment_id, instance, status, role, events, updated) VALUES (?, ?, ?, ?, ?, ?)",
                         t.deploymentId(), t.instance(), t.status(), t.role(), write(t.events()), t.updated());
             }
+            recorder.record(c, new DeploymentRecorder.Change(row.id(), row.application(), row.group(), groupId(row.document()), null,
+                    null, row.status()));
             return null;
         });
+        recorder.committed();
     }
 
     public Optional<DeploymentRow> deployment(String id) {
@@ -219,14 +232,50 @@ public final class DeployRepository {
 
     /** Moves a deployment that is still at {@code expectedStep} to {@code newStep} with a new status and document. */
     public boolean advance(String id, int expectedStep, int newStep, String status, ObjectNode document, Long stepStarted) {
-        return db.inTransaction(c -> update(c, "UPDATE deployment SET step = ?, status = ?, document = ?, step_started = ? WHERE id = ? AND step = ?",
-                newStep, status, write(document), stepStarted, id, expectedStep) == 1);
+        boolean[] recorded = new boolean[1];
+        boolean moved = db.inTransaction(c -> {
+            Optional<String[]> before = lockedStatus(c, id);
+            boolean done = update(c, "UPDATE deployment SET step = ?, status = ?, document = ?, step_started = ? WHERE id = ? AND step = ?",
+                    newStep, status, write(document), stepStarted, id, expectedStep) == 1;
+            recorded[0] = done && recordStatus(c, id, before, status, document);
+            return done;
+        });
+        if (recorded[0]) {
+            recorder.committed();
+        }
+        return moved;
     }
 
     /** Replaces a deployment's document and status whatever its step (for terminal transitions decided under a lock). */
     public void updateDeployment(String id, String status, ObjectNode document, ArrayNode plan) {
-        db.inTransaction(c -> update(c, "UPDATE deployment SET status = ?, document = ?, plan = ? WHERE id = ?", status, write(document),
-                write(plan), id));
+        boolean recorded = db.inTransaction(c -> {
+            Optional<String[]> before = lockedStatus(c, id);
+            update(c, "UPDATE deployment SET status = ?, document = ?, plan = ? WHERE id = ?", status, write(document), write(plan), id);
+            return recordStatus(c, id, before, status, document);
+        });
+        if (recorded) {
+            recorder.committed();
+        }
+    }
+
+    /** A deployment's status, application and group, its row locked until the transaction ends. */
+    private static Optional<String[]> lockedStatus(Connection c, String id) throws SQLException {
+        return first(c, "SELECT status, application, group_name FROM deployment WHERE id = ? FOR UPDATE",
+                r -> new String[] {r.getString(1), r.getString(2), r.getString(3)}, id);
+    }
+
+    /** Tells the recorder of a deployment's new status when it differs from {@code before}'s; true when it did. */
+    private boolean recordStatus(Connection c, String id, Optional<String[]> before, String status, ObjectNode document) throws SQLException {
+        if (before.isEmpty() || before.get()[0].equals(status)) {
+            return false;
+        }
+        recorder.record(c, new DeploymentRecorder.Change(id, before.get()[1], before.get()[2], groupId(document), null, before.get()[0], status));
+        return true;
+    }
+
+    private static String groupId(ObjectNode document) {
+        String groupId = document == null ? null : document.path("_").path("groupId").asText(null);
+        return groupId == null || groupId.isEmpty() ? null : groupId;
     }
 
     public boolean requestStop(String id, String reason) {
@@ -249,8 +298,25 @@ public final class DeployRepository {
     }
 
     public void updateTarget(String deploymentId, String instance, String status, ArrayNode events, long now) {
-        db.inTransaction(c -> update(c, "UPDATE deployment_target SET status = ?, events = ?, updated = ? WHERE deployment_id = ? AND instance = ?",
-                status, write(events), now, deploymentId, instance));
+        boolean recorded = db.inTransaction(c -> {
+            Optional<String> before = first(c, "SELECT status FROM deployment_target WHERE deployment_id = ? AND instance = ? FOR UPDATE",
+                    r -> r.getString(1), deploymentId, instance);
+            update(c, "UPDATE deployment_target SET status = ?, events = ?, updated = ? WHERE deployment_id = ? AND instance = ?",
+                    status, write(events), now, deploymentId, instance);
+            if (before.isEmpty() || before.get().equals(status) || recorder == DeploymentRecorder.NONE) {
+                return false;
+            }
+            Optional<DeploymentRow> d = first(c, "SELECT * FROM deployment WHERE id = ?", DeployRepository::deployment, deploymentId);
+            if (d.isEmpty()) {
+                return false;
+            }
+            recorder.record(c, new DeploymentRecorder.Change(deploymentId, d.get().application(), d.get().group(), groupId(d.get().document()),
+                    instance, before.get(), status));
+            return true;
+        });
+        if (recorded) {
+            recorder.committed();
+        }
     }
 
     // ---- host commands

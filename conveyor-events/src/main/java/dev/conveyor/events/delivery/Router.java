@@ -22,7 +22,8 @@ import java.util.UUID;
 /**
  * Expands one outbox row into its deliveries, inside the transaction that marks it routed: an event goes to the
  * targets of every enabled EventBridge rule it matches (a "Scheduled Event" only to its own rule's) and of every
- * enabled notification rule on its pipeline naming one of its event type ids; a message for a topic goes to the
+ * enabled notification rule on one of its resources (a pipeline, a CodeDeploy application) naming one of its event
+ * type ids; a message for a topic goes to the
  * topic's confirmed subscriptions.
  */
 final class Router {
@@ -56,8 +57,9 @@ final class Router {
             }
         }
         List<String> types = EventTypes.of(event);
-        if (!types.isEmpty() && row.pipelineName() != null) {
-            String resource = event.path("resources").path(0).asText();
+        List<String> resources = new ArrayList<>();
+        event.path("resources").forEach(r -> resources.add(r.asText()));
+        for (String resource : types.isEmpty() ? List.<String>of() : resources) {
             for (NotificationRuleRow rule : notificationRules.forResource(c, resource)) {
                 JsonNode wanted = Json.read(rule.eventTypeIds());
                 boolean any = false;

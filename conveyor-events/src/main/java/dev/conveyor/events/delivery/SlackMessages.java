@@ -4,14 +4,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.conveyor.events.Json;
+import dev.conveyor.events.outbox.CodeDeployEvents;
 import dev.conveyor.events.outbox.CodePipelineEvents;
 
-/** A Slack incoming-webhook message (Block Kit) for a CodePipeline event: pipeline, stage, action, status and a link. */
+/**
+ * A Slack incoming-webhook message (Block Kit) for a CodePipeline event (pipeline, stage, action, status and a link)
+ * or a CodeDeploy deployment's (application, group, status, deployment).
+ */
 public final class SlackMessages {
     private SlackMessages() {
     }
 
     public static ObjectNode blocks(JsonNode event, String publicUrl) {
+        if (CodeDeployEvents.SOURCE.equals(event.path("source").asText())) {
+            return deployment(event);
+        }
         JsonNode d = event.path("detail");
         String pipeline = d.path("pipeline").asText();
         String state = d.path("state").asText();
@@ -50,6 +57,29 @@ public final class SlackMessages {
         ObjectNode actions = blocks.addObject().put("type", "actions");
         ObjectNode button = actions.putArray("elements").addObject().put("type", "button").put("url", link);
         button.putObject("text").put("type", "plain_text").put("text", "View execution");
+        return message;
+    }
+
+    /** A CodeDeploy deployment's message: application, deployment group, state and deployment id. */
+    private static ObjectNode deployment(JsonNode event) {
+        JsonNode d = event.path("detail");
+        String state = d.path("state").asText();
+        String emoji = switch (state) {
+            case "SUCCESS" -> ":white_check_mark:";
+            case "FAILURE" -> ":x:";
+            case "START" -> ":arrow_forward:";
+            default -> ":information_source:";
+        };
+        String title = d.path("application").asText() + "/" + d.path("deploymentGroup").asText();
+        ObjectNode message = Json.object();
+        message.put("text", emoji + " " + title + ": deployment " + d.path("deploymentId").asText() + " " + state);
+        ArrayNode blocks = message.putArray("blocks");
+        blocks.addObject().put("type", "header").putObject("text").put("type", "plain_text").put("text", title + " " + state);
+        ArrayNode fields = blocks.addObject().put("type", "section").putArray("fields");
+        fields.addObject().put("type", "mrkdwn").put("text", "*Application*\n" + d.path("application").asText());
+        fields.addObject().put("type", "mrkdwn").put("text", "*Deployment group*\n" + d.path("deploymentGroup").asText());
+        fields.addObject().put("type", "mrkdwn").put("text", "*Status*\n" + state);
+        fields.addObject().put("type", "mrkdwn").put("text", "*Deployment*\n" + d.path("deploymentId").asText());
         return message;
     }
 }

@@ -1,15 +1,19 @@
 package dev.conveyor.events.notifications;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.conveyor.events.outbox.CodeDeployEvents;
 import dev.conveyor.events.outbox.CodePipelineEvents;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** CodePipeline's notification event types (id → name), and the ids an event is an instance of. */
+/**
+ * CodeStar Notifications' event types for pipelines (CodePipeline) and applications (CodeDeploy): id → name, the
+ * service and resource type of each, and the ids an event is an instance of.
+ */
 public final class EventTypes {
-    /** Every CodePipeline event type id CodeStar Notifications lists, with its name. */
+    /** Every event type id CodeStar Notifications lists here, with its name. */
     public static final Map<String, String> ALL = new LinkedHashMap<>();
 
     static {
@@ -25,6 +29,27 @@ public final class EventTypes {
         ALL.put("codepipeline-pipeline-manual-approval-failed", "Manual approval: Failed");
         ALL.put("codepipeline-pipeline-manual-approval-needed", "Manual approval: Needed");
         ALL.put("codepipeline-pipeline-manual-approval-succeeded", "Manual approval: Succeeded");
+        for (String s : List.of("failed", "succeeded", "started")) {
+            ALL.put("codedeploy-application-deployment-" + s, "Deployment: " + cap(s));
+        }
+    }
+
+    /** The service an event type is of: CodePipeline or CodeDeploy. */
+    public static String serviceOf(String id) {
+        return id.startsWith("codedeploy-") ? "CodeDeploy" : "CodePipeline";
+    }
+
+    /** The resource type a rule with this event type is on: Pipeline, or Application for CodeDeploy's. */
+    public static String resourceTypeOf(String id) {
+        return id.startsWith("codedeploy-") ? "Application" : "Pipeline";
+    }
+
+    /** The resource type of a notification rule's resource ARN, or null when it is neither a pipeline nor an application. */
+    public static String resourceTypeOfArn(String arn) {
+        if (arn.startsWith("arn:aws:codepipeline:")) {
+            return "Pipeline";
+        }
+        return arn.startsWith("arn:aws:codedeploy:") && arn.contains(":application:") ? "Application" : null;
     }
 
     private EventTypes() {
@@ -34,9 +59,25 @@ public final class EventTypes {
         return Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 
-    /** The event type ids a CodePipeline event is (an approval's action events are also manual-approval ones). */
+    /**
+     * The event type ids an event is (an approval's action events are also manual-approval ones; a CodeDeploy
+     * deployment's START, SUCCESS and FAILURE are its started, succeeded and failed).
+     */
     public static List<String> of(JsonNode event) {
         List<String> ids = new ArrayList<>();
+        if (CodeDeployEvents.SOURCE.equals(event.path("source").asText())
+                && CodeDeployEvents.DEPLOYMENT_STATE_CHANGE.equals(event.path("detail-type").asText())) {
+            String s = switch (event.path("detail").path("state").asText()) {
+                case "START" -> "started";
+                case "SUCCESS" -> "succeeded";
+                case "FAILURE" -> "failed";
+                default -> null;
+            };
+            if (s != null) {
+                ids.add("codedeploy-application-deployment-" + s);
+            }
+            return ids;
+        }
         if (!CodePipelineEvents.SOURCE.equals(event.path("source").asText())) {
             return ids;
         }

@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
 /**
  * CodeStar Notifications (REST-JSON, requests signed for {@code codestar-notifications}): CreateNotificationRule,
  * DescribeNotificationRule, ListNotificationRules, UpdateNotificationRule, DeleteNotificationRule, Subscribe,
- * Unsubscribe, ListEventTypes. Rules are on pipelines ({@code arn:aws:codepipeline:…}); targets are SNS topics
+ * Unsubscribe, ListEventTypes. Rules are on pipelines ({@code arn:aws:codepipeline:…}) or CodeDeploy applications; targets are SNS topics
  * ({@code SNS}) and Slack-compatible incoming webhooks ({@code AWSChatbotSlack} with the webhook's URL as address).
  */
 public final class NotificationsApi {
@@ -97,6 +97,18 @@ public final class NotificationsApi {
         return out;
     }
 
+    /** The request's EventTypeIds, each of which must be an event of {@code resourceType} (Pipeline, Application). */
+    private static ArrayNode eventTypesOf(JsonNode in, String resourceType) {
+        ArrayNode ids = eventTypeIds(in);
+        for (int i = 0; i < ids.size(); i++) {
+            if (!EventTypes.resourceTypeOf(ids.get(i).asText()).equals(resourceType)) {
+                throw new ValidationException("Event type " + ids.get(i).asText() + " is not an event of the resource type " + resourceType
+                        + " (at EventTypeIds[" + i + "])", "EventTypeIds[" + i + "]");
+            }
+        }
+        return ids;
+    }
+
     private static ObjectNode target(JsonNode t, String path) {
         String type = t.path("TargetType").asText("");
         String address = t.path("TargetAddress").asText("");
@@ -146,11 +158,13 @@ public final class NotificationsApi {
             throw new ValidationException("Name '" + name + "' is not valid", "Name");
         }
         String resource = required(in, "Resource");
-        if (!resource.startsWith("arn:aws:codepipeline:")) {
-            throw new ValidationException("Resource must be a pipeline's ARN (arn:aws:codepipeline:…)", "Resource");
+        String resourceType = EventTypes.resourceTypeOfArn(resource);
+        if (resourceType == null) {
+            throw new ValidationException("Resource must be a pipeline's ARN (arn:aws:codepipeline:…) or a CodeDeploy application's "
+                    + "(arn:aws:codedeploy:…:application:…)", "Resource");
         }
         required(in, "DetailType");
-        ArrayNode ids = eventTypeIds(in);
+        ArrayNode ids = eventTypesOf(in, resourceType);
         ArrayNode targets = targets(in);
         String detail = detailType(in, "FULL");
         String status = status(in, "ENABLED");
@@ -193,8 +207,8 @@ public final class NotificationsApi {
     }
 
     private static ObjectNode eventType(String id) {
-        return Json.object().put("EventTypeId", id).put("ServiceName", "CodePipeline").put("EventTypeName", EventTypes.ALL.get(id))
-                .put("ResourceType", "Pipeline");
+        return Json.object().put("EventTypeId", id).put("ServiceName", EventTypes.serviceOf(id)).put("EventTypeName", EventTypes.ALL.get(id))
+                .put("ResourceType", EventTypes.resourceTypeOf(id));
     }
 
     private JsonNode list(JsonNode in) {
@@ -222,7 +236,7 @@ public final class NotificationsApi {
     private JsonNode update(JsonNode in) {
         NotificationRuleRow r = rule(required(in, "Arn"));
         String name = in.hasNonNull("Name") ? in.get("Name").asText() : r.name();
-        String ids = in.has("EventTypeIds") ? Json.write(eventTypeIds(in)) : r.eventTypeIds();
+        String ids = in.has("EventTypeIds") ? Json.write(eventTypesOf(in, EventTypes.resourceTypeOfArn(r.resource()))) : r.eventTypeIds();
         String targets = in.has("Targets") ? Json.write(targets(in)) : r.targets();
         NotificationRuleRow updated = new NotificationRuleRow(r.arn(), name, r.resource(), detailType(in, r.detailType()), ids, targets,
                 status(in, r.status()), r.tags(), r.createdBy(), r.createdAt(), clock.instant());
@@ -283,17 +297,21 @@ public final class NotificationsApi {
     private JsonNode listEventTypes(JsonNode in) {
         ObjectNode out = Json.object();
         ArrayNode list = out.putArray("EventTypes");
-        boolean any = true;
         for (JsonNode f : in.path("Filters")) {
-            String value = f.path("Value").asText();
-            switch (f.path("Name").asText()) {
-                case "SERVICE_NAME" -> any &= value.equals("CodePipeline");
-                case "RESOURCE_TYPE" -> any &= value.equalsIgnoreCase("Pipeline");
-                default -> throw new ValidationException("Filter name " + f.path("Name").asText() + " is not valid", "Filters");
+            if (!List.of("SERVICE_NAME", "RESOURCE_TYPE").contains(f.path("Name").asText())) {
+                throw new ValidationException("Filter name " + f.path("Name").asText() + " is not valid", "Filters");
             }
         }
-        if (any) {
-            EventTypes.ALL.keySet().forEach(id -> list.add(eventType(id)));
+        for (String id : EventTypes.ALL.keySet()) {
+            boolean any = true;
+            for (JsonNode f : in.path("Filters")) {
+                String value = f.path("Value").asText();
+                any &= "SERVICE_NAME".equals(f.path("Name").asText()) ? value.equals(EventTypes.serviceOf(id))
+                        : value.equalsIgnoreCase(EventTypes.resourceTypeOf(id));
+            }
+            if (any) {
+                list.add(eventType(id));
+            }
         }
         return out;
     }

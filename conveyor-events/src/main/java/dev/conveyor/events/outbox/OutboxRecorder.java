@@ -3,6 +3,9 @@ package dev.conveyor.events.outbox;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.conveyor.engine.TransitionRecorder;
+import dev.conveyor.engine.rules.ConditionExecutionRow;
+import dev.conveyor.engine.rules.ConditionRepository;
+import dev.conveyor.engine.rules.RuleExecutionRow;
 import dev.conveyor.events.Json;
 import dev.conveyor.model.execution.ActionExecutionStatus;
 import dev.conveyor.model.execution.PipelineExecutionStatus;
@@ -30,10 +33,14 @@ import java.util.Set;
  * compared with what was recorded last ({@code event_state}); each difference is an event in the outbox, in the
  * order a reader expects (the execution starts, a stage starts, its actions start and finish, the stage finishes,
  * the execution finishes). A row first seen already settled gets its STARTED event too. An approval that starts
- * with a {@code NotificationArn} also puts CodePipeline's approval message for that topic in the outbox.
+ * with a {@code NotificationArn} also puts CodePipeline's approval message for that topic in the outbox. Stage
+ * conditions and their rules (the engine's condition tables) are compared the same way and told with Conveyor's
+ * two extension detail types, in the order they happen within their stage: entry conditions, actions, success or
+ * failure conditions; a stage retried automatically is RESUMED after what its failed attempt did.
  */
 public final class OutboxRecorder implements TransitionRecorder {
     private final ExecutionRepository executions = new ExecutionRepository();
+    private final ConditionRepository conditions = new ConditionRepository();
     private final Outbox outbox;
     private final CodePipelineEvents events;
     private final ApprovalMessages approvals;
@@ -70,18 +77,19 @@ public final class OutboxRecorder implements TransitionRecorder {
         List<StageExecutionRow> stages = executions.stages(c, execution.id());
         List<ActionExecutionRow> actions = new ArrayList<>(executions.actions(c, execution.id()));
         actions.sort(Comparator.comparing(ActionExecutionRow::startedAt).thenComparing(ActionExecutionRow::id));
+        List<ConditionExecutionRow> stageConditions = conditions.conditionsOfExecution(c, execution.id());
         int attempt = stages.stream().mapToInt(StageExecutionRow::attempt).max().orElse(1);
-        Map<String, String> changes = new HashMap<>();
+        Pass pass = new Pass(c, execution, seen, new HashMap<>(), attempt, now);
 
         String before = seen.get("pipeline");
         PipelineExecutionStatus status = execution.status();
         if (before == null || !before.equals(status.name())) {
-            changes.put("pipeline", status.name());
+            pass.changes.put("pipeline", status.name());
         }
         if (before == null) {
-            emit(c, execution, CodePipelineEvents.PIPELINE_STATE_CHANGE, events.pipelineDetail(execution, "STARTED", attempt), now);
+            pass.emit(CodePipelineEvents.PIPELINE_STATE_CHANGE, pipelineDetail(pass, "STARTED"));
         } else if (status == PipelineExecutionStatus.InProgress && !before.equals("InProgress") && !before.equals("Stopping")) {
-            emit(c, execution, CodePipelineEvents.PIPELINE_STATE_CHANGE, events.pipelineDetail(execution, "RESUMED", attempt), now);
+            pass.emit(CodePipelineEvents.PIPELINE_STATE_CHANGE, pipelineDetail(pass, "RESUMED"));
         }
         for (StageExecutionRow stage : stages) {
             String key = "stage:" + stage.stageName();
@@ -89,29 +97,136 @@ public final class OutboxRecorder implements TransitionRecorder {
             String is = stage.status().name();
             boolean changed = was == null || !was.equals(is);
             if (changed) {
-                changes.put(key, is);
+                pass.changes.put(key, is);
+            }
+            String attemptKey = "stage-attempt:" + stage.stageName();
+            int attemptWas = seen.containsKey(attemptKey) ? Integer.parseInt(seen.get(attemptKey)) : 1;
+            boolean retried = stage.attempt() != attemptWas;
+            if (retried) {
+                pass.changes.put(attemptKey, Integer.toString(stage.attempt()));
             }
             if (was == null) {
-                emit(c, execution, CodePipelineEvents.STAGE_STATE_CHANGE, events.stageDetail(execution, stage.stageName(), "STARTED", attempt), now);
-            } else if (changed && stage.status() == StageExecutionStatus.InProgress) {
-                emit(c, execution, CodePipelineEvents.STAGE_STATE_CHANGE, events.stageDetail(execution, stage.stageName(), "RESUMED", attempt), now);
+                pass.emit(CodePipelineEvents.STAGE_STATE_CHANGE, events.stageDetail(execution, stage.stageName(), "STARTED", attempt));
             }
-            for (ActionExecutionRow action : actions) {
-                if (action.stageName().equals(stage.stageName())) {
-                    recordAction(c, execution, action, seen, changes, attempt, now);
-                }
+            // What an earlier attempt did is told before the stage resumes (an automatic retry: the failed action first).
+            recordAttempt(pass, stage, stageConditions, actions, true);
+            if (was != null && stage.status() == StageExecutionStatus.InProgress && (changed || retried)) {
+                ConditionRepository.StageRetry retry = conditions.retry(c, execution.id(), stage.stageName()).orElse(null);
+                pass.emit(CodePipelineEvents.STAGE_STATE_CHANGE, events.stageDetail(execution, stage.stageName(), "RESUMED", attempt, retry));
             }
+            recordAttempt(pass, stage, stageConditions, actions, false);
             String stageEnd = changed ? stageState(stage.status()) : null;
             if (stageEnd != null) {
-                emit(c, execution, CodePipelineEvents.STAGE_STATE_CHANGE, events.stageDetail(execution, stage.stageName(), stageEnd, attempt), now);
+                pass.emit(CodePipelineEvents.STAGE_STATE_CHANGE, events.stageDetail(execution, stage.stageName(), stageEnd, attempt));
             }
         }
-        if (changes.containsKey("pipeline") && status != PipelineExecutionStatus.InProgress) {
-            emit(c, execution, CodePipelineEvents.PIPELINE_STATE_CHANGE, events.pipelineDetail(execution, pipelineState(status), attempt), now);
+        if (pass.changes.containsKey("pipeline") && status != PipelineExecutionStatus.InProgress) {
+            pass.emit(CodePipelineEvents.PIPELINE_STATE_CHANGE, pipelineDetail(pass, pipelineState(status)));
         }
-        for (Map.Entry<String, String> change : changes.entrySet()) {
+        for (Map.Entry<String, String> change : pass.changes.entrySet()) {
             remember(c, execution.id(), change.getKey(), change.getValue(), seen.containsKey(change.getKey()));
         }
+    }
+
+    /** One recorder pass over one execution: what it saw before, what it changes, and where its events go. */
+    private final class Pass {
+        final Connection c;
+        final PipelineExecutionRow execution;
+        final Map<String, String> seen;
+        final Map<String, String> changes;
+        final int attempt;
+        final Instant now;
+
+        Pass(Connection c, PipelineExecutionRow execution, Map<String, String> seen, Map<String, String> changes, int attempt, Instant now) {
+            this.c = c;
+            this.execution = execution;
+            this.seen = seen;
+            this.changes = changes;
+            this.attempt = attempt;
+            this.now = now;
+        }
+
+        void emit(String detailType, ObjectNode detail) throws SQLException {
+            OutboxRecorder.this.emit(c, execution, detailType, detail, now);
+        }
+    }
+
+    private ObjectNode pipelineDetail(Pass pass, String state) throws SQLException {
+        String target = null;
+        if ("ROLLBACK".equals(pass.execution.executionType())) {
+            target = conditions.rollback(pass.c, pass.execution.id()).map(ConditionRepository.Rollback::targetExecutionId).orElse(null);
+        }
+        return events.pipelineDetail(pass.execution, state, pass.attempt, target);
+    }
+
+    /**
+     * The stage's entry conditions, actions, then success and failure conditions, of its earlier attempts or of its
+     * current one: the order in which they happen.
+     */
+    private void recordAttempt(Pass pass, StageExecutionRow stage, List<ConditionExecutionRow> stageConditions,
+                               List<ActionExecutionRow> actions, boolean earlier) throws SQLException {
+        java.util.function.IntPredicate inAttempt = a -> earlier ? a < stage.attempt() : a >= stage.attempt();
+        recordConditions(pass, stage, ConditionExecutionRow.BEFORE_ENTRY, stageConditions, inAttempt);
+        for (ActionExecutionRow action : actions) {
+            if (action.stageName().equals(stage.stageName()) && inAttempt.test(action.stageAttempt())) {
+                recordAction(pass.c, pass.execution, action, pass.seen, pass.changes, pass.attempt, pass.now);
+            }
+        }
+        recordConditions(pass, stage, ConditionExecutionRow.ON_SUCCESS, stageConditions, inAttempt);
+        recordConditions(pass, stage, ConditionExecutionRow.ON_FAILURE, stageConditions, inAttempt);
+    }
+
+    private void recordConditions(Pass pass, StageExecutionRow stage, String type, List<ConditionExecutionRow> stageConditions,
+                                  java.util.function.IntPredicate inAttempt) throws SQLException {
+        for (ConditionExecutionRow condition : stageConditions) {
+            if (!condition.stageName().equals(stage.stageName()) || !condition.conditionType().equals(type)
+                    || !inAttempt.test(condition.stageAttempt())) {
+                continue;
+            }
+            String key = "condition:" + condition.id();
+            String was = pass.seen.get(key);
+            String is = condition.status();
+            boolean changed = was == null || !was.equals(is);
+            if (was == null) {
+                pass.emit(CodePipelineEvents.CONDITION_STATE_CHANGE, events.conditionDetail(pass.execution, condition, "STARTED", pass.attempt));
+            }
+            // A condition recorded as settled has every rule settled and recorded with it: its rules are not read again.
+            if (changed || !condition.settled()) {
+                for (RuleExecutionRow rule : conditions.rulesOf(pass.c, condition.id())) {
+                    recordRule(pass, condition, rule);
+                }
+            }
+            if (changed) {
+                pass.changes.put(key, is);
+                if (condition.settled()) {
+                    pass.emit(CodePipelineEvents.CONDITION_STATE_CHANGE, events.conditionDetail(pass.execution, condition,
+                            conditionState(is), pass.attempt));
+                }
+            }
+        }
+    }
+
+    private void recordRule(Pass pass, ConditionExecutionRow condition, RuleExecutionRow rule) throws SQLException {
+        String key = "rule:" + rule.id();
+        String was = pass.seen.get(key);
+        String is = rule.status();
+        if (was != null && was.equals(is)) {
+            return;
+        }
+        pass.changes.put(key, is);
+        if (was == null) {
+            pass.emit(CodePipelineEvents.RULE_STATE_CHANGE, events.ruleDetail(pass.execution, condition.conditionType(), rule, "STARTED",
+                    pass.attempt));
+        }
+        if (rule.settled()) {
+            pass.emit(CodePipelineEvents.RULE_STATE_CHANGE, events.ruleDetail(pass.execution, condition.conditionType(), rule,
+                    conditionState(is), pass.attempt));
+        }
+    }
+
+    /** A condition's or rule's status as an event state: Succeeded → SUCCEEDED, Cancelled → CANCELED, … */
+    static String conditionState(String status) {
+        return "Cancelled".equals(status) ? "CANCELED" : status.toUpperCase(java.util.Locale.ROOT);
     }
 
     private void recordAction(Connection c, PipelineExecutionRow execution, ActionExecutionRow action, Map<String, String> seen,
@@ -158,10 +273,11 @@ public final class OutboxRecorder implements TransitionRecorder {
         };
     }
 
-    /** The event a stage's new status makes; null for InProgress (handled as STARTED/RESUMED) and Skipped (no event). */
+    /** The event a stage's new status makes; null for InProgress (handled as STARTED/RESUMED). */
     static String stageState(StageExecutionStatus status) {
         return switch (status) {
-            case InProgress, Skipped -> null;
+            case InProgress -> null;
+            case Skipped -> "SKIPPED";
             case Stopping -> "STOPPING";
             case Stopped -> "STOPPED";
             case Succeeded -> "SUCCEEDED";

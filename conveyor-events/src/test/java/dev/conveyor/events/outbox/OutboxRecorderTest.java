@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.conveyor.engine.rules.ConditionExecutionRow;
+import dev.conveyor.engine.rules.ConditionRepository;
+import dev.conveyor.engine.rules.RuleExecutionRow;
 import dev.conveyor.events.EventsSchema;
 import dev.conveyor.events.Json;
 import dev.conveyor.model.execution.ActionExecutionStatus;
@@ -33,6 +36,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class OutboxRecorderTest {
     private static final Instant T0 = Instant.parse("2026-03-01T10:00:00.123Z");
     private final ExecutionRepository executions = new ExecutionRepository();
+    private final ConditionRepository conditions = new ConditionRepository();
     private final AtomicInteger committed = new AtomicInteger();
 
     private OutboxRecorder recorder() {
@@ -68,7 +72,9 @@ class OutboxRecorderTest {
 
     private static String describe(JsonNode e) {
         JsonNode d = e.path("detail");
-        String what = d.has("action") ? "action " + d.path("action").asText() : d.has("stage") ? "stage " + d.path("stage").asText() : "pipeline";
+        String what = d.has("rule") ? "rule " + d.path("rule").asText()
+                : d.has("condition-type") ? "condition " + d.path("condition-type").asText()
+                : d.has("action") ? "action " + d.path("action").asText() : d.has("stage") ? "stage " + d.path("stage").asText() : "pipeline";
         return what + " " + d.path("state").asText();
     }
 
@@ -152,6 +158,130 @@ class OutboxRecorderTest {
             assertThat(events(db)).extracting(OutboxRecorderTest::describe).containsExactly("pipeline STARTED", "stage Build STARTED",
                     "stage Build FAILED", "pipeline FAILED", "pipeline RESUMED", "stage Build RESUMED");
             assertThat(events(db).getLast().path("detail").path("pipeline-execution-attempt").asDouble()).isEqualTo(2.0);
+        }
+    }
+
+    private static ConditionExecutionRow condition(String id, String executionId, String status, String summary) {
+        return new ConditionExecutionRow(id, executionId, "shop", "Build", 1, ConditionExecutionRow.BEFORE_ENTRY, 0, "SKIP", status,
+                summary, T0, T0);
+    }
+
+    private static RuleExecutionRow rule(String id, String conditionId, String executionId) {
+        String input = "{\"ruleTypeId\": {\"category\": \"Rule\", \"owner\": \"AWS\", \"provider\": \"VariableCheck\", \"version\": \"1\"},"
+                + "\"region\": \"eu-west-1\", \"configuration\": {}}";
+        return new RuleExecutionRow(id, conditionId, executionId, "shop", 1, "Build", "FreezeCheck", "VariableCheck", "InProgress", input,
+                null, null, null, null, null, null, null, T0, T0.plusSeconds(3600), T0, T0);
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.conveyor.testkit.TestDatabases#both")
+    void aRuleThatFailsAndTheEntryConditionThatSkipsItsStageAreEventsInOrder(String kind) throws Exception {
+        try (Database db = open(kind)) {
+            String id = UUID.randomUUID().toString();
+            String conditionId = UUID.randomUUID().toString();
+            String ruleId = UUID.randomUUID().toString();
+            db.inTransaction(c -> {
+                executions.insert(c, execution(id, PipelineExecutionStatus.InProgress));
+                executions.insert(c, new StageExecutionRow(id, "Build", 0, "shop", 1, StageExecutionStatus.InProgress, null, T0, T0));
+                conditions.insert(c, condition(conditionId, id, "InProgress", null));
+                conditions.insert(c, rule(ruleId, conditionId, id));
+                record(c, id);
+                return null;
+            });
+            db.inTransaction(c -> {
+                record(c, id); // a rule still running is not told again
+                return null;
+            });
+            db.inTransaction(c -> {
+                conditions.update(c, rule(ruleId, conditionId, id).settle("Failed", null, "FREEZE is true", "ConfigurationError",
+                        "FREEZE is true", null, "http://conveyor.test/rules/1", T0));
+                conditions.update(c, condition(conditionId, id, "Failed", "Rule 'FreezeCheck' failed: FREEZE is true"));
+                executions.update(c, new StageExecutionRow(id, "Build", 0, "shop", 1, StageExecutionStatus.Skipped, null, T0, T0));
+                executions.insert(c, new StageExecutionRow(id, "Deploy", 1, "shop", 1, StageExecutionStatus.InProgress, null, T0, T0));
+                record(c, id);
+                return null;
+            });
+            db.inTransaction(c -> {
+                record(c, id); // a settled condition's rules are not read again, nor told again
+                return null;
+            });
+            List<JsonNode> events = events(db);
+            assertThat(events).extracting(OutboxRecorderTest::describe).containsExactly("pipeline STARTED", "stage Build STARTED",
+                    "condition BEFORE_ENTRY STARTED", "rule FreezeCheck STARTED", "rule FreezeCheck FAILED", "condition BEFORE_ENTRY FAILED",
+                    "stage Build SKIPPED", "stage Deploy STARTED");
+            JsonNode ruleFailed = events.get(4);
+            assertThat(ruleFailed.path("detail-type").asText()).isEqualTo("CodePipeline Rule Execution State Change");
+            assertThat(ruleFailed.path("source").asText()).isEqualTo("aws.codepipeline");
+            assertThat(ruleFailed.path("detail").path("type").path("provider").asText()).isEqualTo("VariableCheck");
+            assertThat(ruleFailed.path("detail").path("condition-type").asText()).isEqualTo("BEFORE_ENTRY");
+            assertThat(ruleFailed.path("detail").path("execution-result").path("external-execution-summary").asText()).isEqualTo("FREEZE is true");
+            assertThat(ruleFailed.path("detail").path("execution-result").path("external-execution-url").asText())
+                    .isEqualTo("http://conveyor.test/rules/1");
+            assertThat(ruleFailed.path("detail").path("execution-result").path("error-code").asText()).isEqualTo("ConfigurationError");
+            JsonNode conditionFailed = events.get(5);
+            assertThat(conditionFailed.path("detail-type").asText()).isEqualTo("CodePipeline Stage Condition State Change");
+            assertThat(conditionFailed.path("detail").path("result").asText()).isEqualTo("SKIP");
+            assertThat(conditionFailed.path("detail").path("summary").asText()).contains("FREEZE is true");
+            assertThat(conditionFailed.path("detail").path("stage").asText()).isEqualTo("Build");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.conveyor.testkit.TestDatabases#both")
+    void anAutomaticRetryResumesTheStageAfterItsFailedActionWithTheRetryMetadata(String kind) throws Exception {
+        try (Database db = open(kind)) {
+            String id = UUID.randomUUID().toString();
+            String first = UUID.randomUUID().toString();
+            db.inTransaction(c -> {
+                executions.insert(c, execution(id, PipelineExecutionStatus.InProgress));
+                executions.insert(c, new StageExecutionRow(id, "Build", 0, "shop", 1, StageExecutionStatus.InProgress, null, T0, T0));
+                executions.insert(c, action(first, id, ActionExecutionStatus.InProgress, null));
+                record(c, id);
+                return null;
+            });
+            db.inTransaction(c -> {
+                executions.update(c, action(first, id, ActionExecutionStatus.Failed, null));
+                conditions.recordRetry(c, id, "Build", true);
+                executions.update(c, new StageExecutionRow(id, "Build", 0, "shop", 2, StageExecutionStatus.InProgress, "FAILED_ACTIONS", T0, T0));
+                ActionExecutionRow again = action(UUID.randomUUID().toString(), id, ActionExecutionStatus.InProgress, null);
+                executions.insert(c, new ActionExecutionRow(again.id(), id, "shop", 1, "Build", "Compile", 2, 1, again.status(), again.inputJson(),
+                        null, null, null, null, null, null, null, null, null, null, T0.plusSeconds(1), T0.plusSeconds(1)));
+                record(c, id);
+                return null;
+            });
+            List<JsonNode> events = events(db);
+            assertThat(events).extracting(OutboxRecorderTest::describe).containsExactly("pipeline STARTED", "stage Build STARTED",
+                    "action Compile STARTED", "action Compile FAILED", "stage Build RESUMED", "action Compile STARTED");
+            JsonNode resumed = events.get(4).path("detail");
+            assertThat(resumed.path("retry-metadata").path("latest-retry-trigger").asText()).isEqualTo("AutomatedStageRetry");
+            assertThat(resumed.path("retry-metadata").path("auto-stage-retry-attempt").asInt()).isEqualTo(1);
+            assertThat(resumed.path("pipeline-execution-attempt").asDouble()).isEqualTo(2.0);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.conveyor.testkit.TestDatabases#both")
+    void aRollbackExecutionSaysWhatTriggeredItAndWhereItRollsBackTo(String kind) throws Exception {
+        try (Database db = open(kind)) {
+            String failed = UUID.randomUUID().toString();
+            String good = UUID.randomUUID().toString();
+            String id = UUID.randomUUID().toString();
+            db.inTransaction(c -> {
+                executions.insert(c, execution(good, PipelineExecutionStatus.Succeeded));
+                executions.insert(c, execution(failed, PipelineExecutionStatus.Failed));
+                executions.insert(c, new PipelineExecutionRow(id, "shop", 1, 3, PipelineExecutionStatus.InProgress, null, "QUEUED", "ROLLBACK",
+                        "AutomatedRollback", failed, null, "[]", null, "[]", null, null, T0, T0));
+                conditions.insert(c, new ConditionRepository.Rollback(id, "shop", "Deploy", good));
+                record(c, id);
+                return null;
+            });
+            JsonNode started = events(db).stream().filter(e -> e.path("detail").path("execution-id").asText().equals(id)).findFirst().orElseThrow()
+                    .path("detail");
+            assertThat(started.path("state").asText()).isEqualTo("STARTED");
+            assertThat(started.path("execution-trigger").path("trigger-type").asText()).isEqualTo("AutomatedRollback");
+            assertThat(started.path("execution-trigger").path("trigger-detail").asText()).isEqualTo(failed);
+            assertThat(started.path("execution-type").asText()).isEqualTo("ROLLBACK");
+            assertThat(started.path("rollback-metadata").path("rollback-target-pipeline-execution-id").asText()).isEqualTo(good);
         }
     }
 }

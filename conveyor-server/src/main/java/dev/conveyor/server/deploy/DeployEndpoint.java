@@ -15,6 +15,7 @@ import dev.conveyor.server.http.RequestRouter;
 import dev.conveyor.server.protocol.JsonOperation;
 import dev.conveyor.server.protocol.JsonService;
 import dev.conveyor.store.Database;
+import dev.conveyor.store.outbox.DeploymentRecorder;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -45,8 +46,14 @@ public final class DeployEndpoint implements AutoCloseable {
     private final DeployServices services;
 
     public DeployEndpoint(Database database, ObjectStore objects, AlarmStates alarms, Options options, String region, String accountId, Clock clock) {
+        this(database, objects, alarms, options, region, accountId, clock, DeploymentRecorder.NONE);
+    }
+
+    /** With {@code recorder} told of every deployment's and target's status change (the events' outbox, issue 17). */
+    public DeployEndpoint(Database database, ObjectStore objects, AlarmStates alarms, Options options, String region, String accountId, Clock clock,
+                          DeploymentRecorder recorder) {
         TrafficControl traffic = options.haproxySocket() == null ? TrafficControl.NONE : new HaproxyRuntime(options.haproxySocket());
-        services = DeployServices.open(database, revisions(objects), traffic, alarms, region, accountId, clock, options.settings());
+        services = DeployServices.open(database, revisions(objects), traffic, alarms, region, accountId, clock, options.settings(), recorder);
     }
 
     static RevisionStore revisions(ObjectStore objects) {
