@@ -3,23 +3,9 @@ package dev.conveyor.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import dev.conveyor.engine.ExecutionListener;
-import dev.conveyor.engine.StartRequest;
-import dev.conveyor.engine.agent.ActionJob;
-import dev.conveyor.engine.agent.ActionProvider;
-import dev.conveyor.engine.agent.Agent;
-import dev.conveyor.engine.agent.EngineJobChannel;
-import dev.conveyor.engine.jobs.JobOutcome;
-import dev.conveyor.model.pipeline.ActionTypeId;
-import dev.conveyor.server.ConveyorServer;
-import dev.conveyor.server.ServerConfig;
 import dev.conveyor.server.events.EventSettings;
-import dev.conveyor.testkit.PostgresServer;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -30,16 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.codepipeline.CodePipelineClient;
-import software.amazon.awssdk.services.codepipeline.model.ActionCategory;
 import software.amazon.awssdk.services.codepipeline.model.ActionDeclaration;
-import software.amazon.awssdk.services.codepipeline.model.ActionOwner;
-import software.amazon.awssdk.services.codepipeline.model.OutputArtifact;
-import software.amazon.awssdk.services.codepipeline.model.PipelineDeclaration;
 import software.amazon.awssdk.services.codepipeline.model.StageDeclaration;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 
@@ -57,39 +34,17 @@ import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
  */
 public final class EventsBench {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final ActionTypeId NOOP_SOURCE = new ActionTypeId("Source", "Custom", "NoOpSource", "1");
-    private static final ActionTypeId NOOP = new ActionTypeId("Build", "Custom", "NoOp", "1");
 
     /** When each no-op action's provider returned, by execution id and action name (for latency). */
     private static final Map<String, Long> RETURNED = new ConcurrentHashMap<>();
 
-    private record NoOpProvider(ActionTypeId actionTypeId) implements ActionProvider {
-        @Override
-        public JobOutcome run(ActionJob job) {
-            RETURNED.put(job.pipelineExecutionId() + "/" + job.actionName(), System.nanoTime());
-            return new JobOutcome.Success(null, null, null, null, Map.of(), List.of(), null, null);
-        }
-    }
-
     record Figures(String database, double withoutMs, double withMs, double p50Ms, double p99Ms, double eventsPerSecond, int events) {
     }
 
-    private final ConveyorServer server;
-    private final CodePipelineClient client;
-    private final Map<String, CountDownLatch> settled = new ConcurrentHashMap<>();
+    private final BenchServer bench;
 
-    private EventsBench(ConveyorServer server) {
-        this.server = server;
-        this.client = CodePipelineClient.builder().endpointOverride(URI.create(server.endpoint())).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(dev.conveyor.testkit.TestCredentials.ACCESS_KEY_ID, dev.conveyor.testkit.TestCredentials.SECRET_ACCESS_KEY)))
-                .httpClient(UrlConnectionHttpClient.create()).build();
-        ExecutionListener listener = (pipelines, ids) -> ids.forEach(id -> {
-            CountDownLatch latch = settled.get(id);
-            if (latch != null && server.queries().executionById(id).status().isSettled()) {
-                latch.countDown();
-            }
-        });
-        server.engine().addListener(listener);
+    private EventsBench(BenchServer bench) {
+        this.bench = bench;
     }
 
     public static void main(String[] args) throws Exception {
@@ -99,7 +54,7 @@ public final class EventsBench {
         List<Figures> figures = new ArrayList<>();
         figures.add(measure("embedded H2", null));
         if (!h2Only) {
-            figures.add(measure("PostgreSQL", PostgresServer.shared().createDatabase()));
+            figures.add(measure("PostgreSQL", BenchServer.freshPostgres()));
         }
         String section = section(figures);
         System.out.println(section);
@@ -109,14 +64,6 @@ public final class EventsBench {
         System.exit(0);
     }
 
-    private static ServerConfig config(String databaseUrl) throws Exception {
-        ServerConfig config = ServerConfig.embedded(Files.createTempDirectory("conveyor-events-bench-"), 0)
-                .withAuth(ServerConfig.AuthSettings.administrator(dev.conveyor.testkit.TestCredentials.ACCESS_KEY_ID,
-                        dev.conveyor.testkit.TestCredentials.SECRET_ACCESS_KEY)).withEngine(
-                new ServerConfig.EngineSettings(true, 4, Duration.ofDays(7), Duration.ofSeconds(30), Duration.ofSeconds(1)));
-        return databaseUrl == null ? config : config.withDatabaseUrl(databaseUrl);
-    }
-
     /** Rounds of the overhead comparison: without, with, without, with… so that the machine's load drifts over both alike. */
     private static final int ROUNDS = 3;
 
@@ -124,11 +71,11 @@ public final class EventsBench {
         double[] without = new double[ROUNDS];
         double[] with = new double[ROUNDS];
         for (int round = 0; round < ROUNDS; round++) {
-            without[round] = run(config(url(databaseUrl)), EventSettings.defaults().withoutTransitionEvents(), EventsBench::perActionOverhead, null);
-            with[round] = run(config(url(databaseUrl)), EventSettings.defaults(), EventsBench::perActionOverhead, null);
+            without[round] = run(url(databaseUrl), EventSettings.defaults().withoutTransitionEvents(), EventsBench::perActionOverhead, null);
+            with[round] = run(url(databaseUrl), EventSettings.defaults(), EventsBench::perActionOverhead, null);
         }
         double[] delivery = new double[4];
-        run(config(url(databaseUrl)), EventSettings.defaults(), b -> 0, b -> {
+        run(url(databaseUrl), EventSettings.defaults(), b -> 0, b -> {
             double[] latency = b.latency();
             double[] throughput = b.throughput();
             delivery[0] = latency[0];
@@ -136,18 +83,12 @@ public final class EventsBench {
             delivery[2] = throughput[0];
             delivery[3] = throughput[1];
         });
-        return new Figures(label, median(without), median(with), delivery[0], delivery[1], delivery[2], (int) delivery[3]);
+        return new Figures(label, BenchServer.median(without), BenchServer.median(with), delivery[0], delivery[1], delivery[2], (int) delivery[3]);
     }
 
     /** A fresh database of the kind {@code databaseUrl} names (null: embedded H2). */
     private static String url(String databaseUrl) {
-        return databaseUrl == null ? null : PostgresServer.shared().createDatabase();
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
+        return databaseUrl == null ? null : BenchServer.freshPostgres();
     }
 
     @FunctionalInterface
@@ -160,14 +101,10 @@ public final class EventsBench {
         void run(EventsBench bench) throws Exception;
     }
 
-    private static double run(ServerConfig config, EventSettings events, Measure measure, After after) throws Exception {
-        Path dataDir = config.dataDir();
-        try (ConveyorServer server = new ConveyorServer(config).withEvents(events).start();
-             Agent noOps = new Agent("bench-noop", new EngineJobChannel(server.engine()), null,
-                     List.of(new NoOpProvider(NOOP_SOURCE), new NoOpProvider(NOOP)), 64, dataDir.resolve("noop-logs"),
-                     dataDir.resolve("noop-workspaces"), Duration.ofSeconds(30)).start()) {
+    private static double run(String databaseUrl, EventSettings events, Measure measure, After after) throws Exception {
+        try (BenchServer server = BenchServer.start(databaseUrl, s -> s.withEvents(events),
+                job -> RETURNED.put(job.pipelineExecutionId() + "/" + job.actionName(), System.nanoTime()))) {
             EventsBench bench = new EventsBench(server);
-            bench.registerTypes();
             double value = measure.run(bench);
             if (after != null) {
                 after.run(bench);
@@ -176,65 +113,25 @@ public final class EventsBench {
         }
     }
 
-    private void registerTypes() {
-        client.createCustomActionType(r -> r.category(ActionCategory.SOURCE).provider("NoOpSource").version("1")
-                .inputArtifactDetails(d -> d.minimumCount(0).maximumCount(0)).outputArtifactDetails(d -> d.minimumCount(1).maximumCount(1)));
-        client.createCustomActionType(r -> r.category(ActionCategory.BUILD).provider("NoOp").version("1")
-                .inputArtifactDetails(d -> d.minimumCount(0).maximumCount(1)).outputArtifactDetails(d -> d.minimumCount(0).maximumCount(0)));
-    }
-
-    private static ActionDeclaration action(String name, ActionTypeId type, int runOrder) {
-        ActionDeclaration.Builder b = ActionDeclaration.builder().name(name).runOrder(runOrder).actionTypeId(a -> a
-                .category(type.category()).owner(ActionOwner.CUSTOM).provider(type.provider()).version(type.version()));
-        if (type.equals(NOOP_SOURCE)) {
-            b.outputArtifacts(OutputArtifact.builder().name("Src").build());
-        }
-        return b.build();
-    }
-
-    private void createPipeline(String name, String mode, List<StageDeclaration> stages) {
-        List<StageDeclaration> all = new ArrayList<>();
-        all.add(StageDeclaration.builder().name("Source").actions(action("Source", NOOP_SOURCE, 1)).build());
-        all.addAll(stages);
-        client.createPipeline(r -> r.pipeline(PipelineDeclaration.builder().name(name).pipelineType("V2").executionMode(mode)
-                .roleArn("arn:aws:iam::111111111111:role/bench").artifactStore(s -> s.type("S3").location("bench-artifacts"))
-                .stages(all).build()));
-    }
-
-    private String start(String pipeline) {
-        CountDownLatch latch = new CountDownLatch(1);
-        String id = server.engine().startExecution(StartRequest.manual(pipeline));
-        settled.put(id, latch);
-        if (server.queries().executionById(id).status().isSettled()) {
-            latch.countDown();
-        }
-        return id;
-    }
-
-    private void await(String id) throws InterruptedException {
-        if (!settled.get(id).await(120, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("execution " + id + " did not settle");
-        }
-        settled.remove(id);
+    private static List<StageDeclaration> buildTestDeploy() {
+        return List.of(BenchServer.stage("Build", BenchServer.noOp("Build", 1)), BenchServer.stage("Test", BenchServer.noOp("Test", 1)),
+                BenchServer.stage("Deploy", BenchServer.noOp("Deploy", 1)));
     }
 
     private double perActionOverhead() throws InterruptedException {
         List<ActionDeclaration> chain = new ArrayList<>();
         for (int i = 1; i <= 50; i++) {
-            chain.add(action("Step" + i, NOOP, i));
+            chain.add(BenchServer.noOp("Step" + i, i));
         }
-        createPipeline("chain", "QUEUED", List.of(StageDeclaration.builder().name("Chain").actions(chain).build()));
+        bench.createPipeline("chain", "QUEUED", List.of(BenchServer.stage("Chain", chain.toArray(ActionDeclaration[]::new))));
         for (int i = 0; i < 5; i++) {
-            await(start("chain"));
+            bench.runOnce("chain");
         }
         double[] runs = new double[10];
         for (int i = 0; i < runs.length; i++) {
-            long t = System.nanoTime();
-            await(start("chain"));
-            runs[i] = (System.nanoTime() - t) / 1e6 / 51.0;
+            runs[i] = bench.runOnce("chain") / 51.0;
         }
-        Arrays.sort(runs);
-        return runs[runs.length / 2];
+        return BenchServer.median(runs);
     }
 
     /** A receiver on loopback; {@code onEvent} gets each event's JSON and the time it arrived. */
@@ -253,9 +150,7 @@ public final class EventsBench {
     }
 
     private void rule(String name, String pattern, int port) {
-        try (EventBridgeClient events = EventBridgeClient.builder().endpointOverride(URI.create(server.endpoint())).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(dev.conveyor.testkit.TestCredentials.ACCESS_KEY_ID, dev.conveyor.testkit.TestCredentials.SECRET_ACCESS_KEY)))
-                .httpClient(UrlConnectionHttpClient.create()).build()) {
+        try (EventBridgeClient events = BenchServer.client(EventBridgeClient.builder(), bench.server().endpoint())) {
             events.putRule(r -> r.name(name).eventPattern(pattern));
             events.putTargets(r -> r.rule(name).targets(t -> t.id("hook").arn("http://127.0.0.1:" + port + "/" + name)
                     .httpParameters(h -> h.headerParameters(Map.of("X-Conveyor-Webhook-Secret", "bench")))));
@@ -281,13 +176,10 @@ public final class EventsBench {
         try {
             rule("succeeded-actions", "{\"detail-type\": [\"CodePipeline Action Execution State Change\"], "
                     + "\"detail\": {\"state\": [\"SUCCEEDED\"], \"pipeline\": [\"latency\"]}}", http.getAddress().getPort());
-            createPipeline("latency", "QUEUED", List.of(
-                    StageDeclaration.builder().name("Build").actions(action("Build", NOOP, 1)).build(),
-                    StageDeclaration.builder().name("Test").actions(action("Test", NOOP, 1)).build(),
-                    StageDeclaration.builder().name("Deploy").actions(action("Deploy", NOOP, 1)).build()));
+            bench.createPipeline("latency", "QUEUED", buildTestDeploy());
             expected.set(executions * 4);
             for (int i = 0; i < executions; i++) {
-                await(start("latency"));
+                bench.awaitSucceeded(bench.startExecution("latency"));
             }
             if (!all.await(60, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("only " + samples.size() + " of " + expected.get() + " events arrived");
@@ -317,19 +209,9 @@ public final class EventsBench {
             }
         });
         try {
+            // Creating a pipeline starts it; createPipeline lets that first execution settle before the rule exists.
             for (int p = 0; p < pipelines; p++) {
-                createPipeline("burst-" + p, "PARALLEL", List.of(
-                        StageDeclaration.builder().name("Build").actions(action("Build", NOOP, 1)).build(),
-                        StageDeclaration.builder().name("Test").actions(action("Test", NOOP, 1)).build(),
-                        StageDeclaration.builder().name("Deploy").actions(action("Deploy", NOOP, 1)).build()));
-            }
-            // Creating a pipeline starts it: let those first executions settle before the rule exists.
-            for (int p = 0; p < pipelines; p++) {
-                String name = "burst-" + p;
-                while (client.listPipelineExecutions(r -> r.pipelineName(name)).pipelineExecutionSummaries().stream()
-                        .anyMatch(e -> e.statusAsString().equals("InProgress"))) {
-                    Thread.sleep(50);
-                }
+                bench.createPipeline("burst-" + p, "PARALLEL", buildTestDeploy());
             }
             rule("bursts", "{\"source\": [\"aws.codepipeline\"], \"detail\": {\"pipeline\": [{\"prefix\": \"burst-\"}]}}",
                     http.getAddress().getPort());
@@ -338,7 +220,7 @@ public final class EventsBench {
                 for (int p = 0; p < pipelines; p++) {
                     String name = "burst-" + p;
                     for (int i = 0; i < perPipeline; i++) {
-                        pool.submit(() -> start(name));
+                        pool.submit(() -> bench.startExecution(name));
                     }
                 }
             }
@@ -352,12 +234,7 @@ public final class EventsBench {
     }
 
     private static String section(List<Figures> figures) {
-        MachineInfo machine = MachineInfo.collect();
-        StringBuilder s = new StringBuilder();
-        s.append("Measured ").append(machine.date()).append(" on ").append(machine.cores()).append(" cores / ")
-                .append(String.format(Locale.ROOT, "%.1f GiB", machine.memoryBytes() / 1073741824.0)).append(" with ")
-                .append(machine.jdk()).append(" (load average at start: ").append(machine.loadAverageAtStart())
-                .append("; the machine was shared with other builds, so absolute figures are pessimistic).\n\n");
+        StringBuilder s = new StringBuilder(MachineInfo.collect().measuredOn()).append(".\n\n");
         s.append("Reproduce: `mvn -q -DskipTests install && mvn -q -f conveyor-bench/pom.xml package && "
                 + "java -cp \"conveyor-bench/target/conveyor-bench.jar:conveyor-bench/target/lib/*\" dev.conveyor.bench.EventsBench "
                 + "--report docs/benchmarks.md`.\n\n");

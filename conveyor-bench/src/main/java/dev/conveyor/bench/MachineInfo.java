@@ -23,6 +23,12 @@ record MachineInfo(int cores, long memoryBytes, String cpuModel, String os, Stri
                 ProcFs.loadAverage());
     }
 
+    /** The first words of a report section: "Measured <date> on <cores> cores / <memory> GiB with <JDK> (load average at start: …)". */
+    String measuredOn() {
+        return "Measured " + date + " on " + cores + " cores / " + String.format(java.util.Locale.ROOT, "%.1f GiB", memoryBytes / 1073741824.0)
+                + " with " + jdk + " (load average at start: " + loadAverageAtStart + ")";
+    }
+
     /** moto's and Python's versions, as seen by the {@code python3} on PATH (the one moto_server normally uses). */
     private static String motoVersion() {
         try {

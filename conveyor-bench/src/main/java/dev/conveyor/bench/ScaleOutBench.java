@@ -6,7 +6,6 @@ import dev.conveyor.testkit.TestCredentials;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStreamReader;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,11 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.HdrHistogram.Histogram;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.codepipeline.CodePipelineClient;
 import software.amazon.awssdk.services.codepipeline.model.PipelineExecutionSummary;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -140,16 +135,11 @@ public final class ScaleOutBench {
     }
 
     private static CodePipelineClient client(String endpoint) {
-        return CodePipelineClient.builder().endpointOverride(URI.create(endpoint)).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(TestCredentials.ACCESS_KEY_ID,
-                        TestCredentials.SECRET_ACCESS_KEY)))
-                .httpClient(UrlConnectionHttpClient.create()).build();
+        return BenchServer.client(CodePipelineClient.builder(), endpoint);
     }
 
     private void setUp(String endpoint, String bucket) throws Exception {
-        try (S3Client s3 = S3Client.builder().endpointOverride(URI.create(endpoint)).region(Region.US_EAST_1).forcePathStyle(true)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(TestCredentials.ACCESS_KEY_ID,
-                        TestCredentials.SECRET_ACCESS_KEY))).httpClient(UrlConnectionHttpClient.create()).build();
+        try (S3Client s3 = BenchServer.client(S3Client.builder().forcePathStyle(true), endpoint);
              CodePipelineClient pipelines = client(endpoint)) {
             s3.createBucket(b -> b.bucket(bucket));
             ByteArrayOutputStream zip = new ByteArrayOutputStream();

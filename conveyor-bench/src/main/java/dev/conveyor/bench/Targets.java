@@ -54,6 +54,7 @@ final class Targets {
     private static final String ART = "java -cp \"conveyor-bench/target/conveyor-bench.jar:conveyor-bench/target/lib/*\" dev.conveyor.bench.ArtifactBench --root .";
     private static final String GIT = "java -cp \"conveyor-bench/target/conveyor-bench.jar:conveyor-bench/target/lib/*\" dev.conveyor.bench.GitPushBench --root . --runs 50";
     private static final String CB = "java -cp \"conveyor-bench/target/conveyor-bench.jar:conveyor-bench/target/lib/*\" dev.conveyor.bench.CodeBuildBench";
+    private static final String DEPLOY = "java -cp \"conveyor-bench/target/conveyor-bench.jar:conveyor-bench/target/lib/*\" dev.conveyor.bench.DeployBench";
     private static final String I20 = "issue 20";
     private static final String EARLIER = "earlier target";
 
@@ -61,6 +62,14 @@ final class Targets {
     private static String kept(String value) {
         return "figure kept: last report " + value + ", ±10 %";
     }
+
+    // Deployments (issue 15): DeployBench's first report, 2026-12-06 (machine shared, load average 15), +10 %.
+    private static final String DEPLOY_HOST = "664 ms";
+    private static final double DEPLOY_HOST_LIMIT = 730.4;
+    private static final String DEPLOY_BATCH = "866 ms";
+    private static final double DEPLOY_BATCH_LIMIT = 952.3;
+    private static final String DEPLOY_SHIFT = "3.0 ms";
+    private static final double DEPLOY_SHIFT_LIMIT = 3.3;
 
     static final List<Target> CATALOG = List.of(
             new Target("api.get.saturated", "GetPipeline saturated throughput (32 connections, closed loop)", Bound.AT_LEAST, 20_000, "req/s", I20, API),
@@ -96,7 +105,13 @@ final class Targets {
             new Target("art.get.file", "1 GiB GetObject to a file", Bound.AT_MOST, 2.86, "s", kept("2.60 s"), ART),
             new Target("git.inprogress", "`git push` returns → execution InProgress (p50)", Bound.AT_MOST, 9.5, "ms", kept("8.6 ms"), GIT),
             new Target("git.push", "`git push` to a watched repository (p50)", Bound.AT_MOST, 102.5, "ms", kept("93.2 ms"), GIT),
-            new Target("codebuild.first", "CodeBuild action queued → first command, one file (p50)", Bound.AT_MOST, 62.5, "ms", kept("56.8 ms"), CB));
+            new Target("codebuild.first", "CodeBuild action queued → first command, one file (p50)", Bound.AT_MOST, 62.5, "ms", kept("56.8 ms"), CB),
+            new Target("deploy.host", "In-place deployment overhead per host beyond its hooks, traffic control, 4 hosts one at a time (p50)",
+                    Bound.AT_MOST, DEPLOY_HOST_LIMIT, "ms", kept(DEPLOY_HOST), DEPLOY),
+            new Target("deploy.batch", "In-place deployment overhead per batch beyond its hooks, traffic control, 4 hosts one at a time (p50)",
+                    Bound.AT_MOST, DEPLOY_BATCH_LIMIT, "ms", kept(DEPLOY_BATCH), DEPLOY),
+            new Target("deploy.shift", "Blue/green traffic shift started → HAProxy's stats show the new weights (p50)",
+                    Bound.AT_MOST, DEPLOY_SHIFT_LIMIT, "ms", kept(DEPLOY_SHIFT), DEPLOY));
 
     private Targets() {
     }

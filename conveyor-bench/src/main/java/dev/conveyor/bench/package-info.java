@@ -10,7 +10,9 @@
  * {@link dev.conveyor.bench.HeapProbe} (memory of the server), {@link dev.conveyor.bench.ExecutionSeeder} (an
  * execution history written into the stopped server's database), {@link dev.conveyor.bench.HistoryReads} (checking
  * and reading that history through the API), {@link dev.conveyor.bench.ApiReport} (the Markdown
- * section) and {@link dev.conveyor.bench.ReportWriter} (replacing that section in the document). Nothing here is
- * part of the product or of the test suite.
+ * section) and {@link dev.conveyor.bench.ReportWriter} (replacing that section in the document). Benchmarks of the
+ * engine in-process (orchestration, conditions, events…) start their server through {@link dev.conveyor.bench.BenchServer}
+ * (a server with a no-op agent, a signed client, create/start/await); new ones should too. Nothing here is part of the
+ * product or of the test suite.
  */
 package dev.conveyor.bench;

@@ -126,6 +126,11 @@ final class ServerCommand implements Callable<Integer> {
             + "throwaway local use (a loud warning; refused with a non-loopback --bind).")
     String auth;
 
+    @Option(names = "--require-known-roles", description = "Act on a pipeline's behalf only as a role Conveyor's IAM holds: a "
+            + "pipeline without roleArn, or naming a role IAM does not have (other than the demo's conveyor-demo), fails its "
+            + "actions (default: such pipelines act with the server's authority; docs/security.md).")
+    boolean requireKnownRoles;
+
     @Option(names = "--admin-access-key-id", defaultValue = "${env:CONVEYOR_ADMIN_ACCESS_KEY_ID}", description = "The administrator's "
             + "access key id (with --admin-secret-access-key; env CONVEYOR_ADMIN_ACCESS_KEY_ID) instead of a random one made on "
             + "the first start. Still written to <data-dir>/admin-credentials.")
@@ -168,18 +173,39 @@ final class ServerCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
         }
+        // The demo's hosts behind HAProxy (issue 15): its HAProxy starts first, the server drives it through its socket.
+        dev.conveyor.cli.demo.DemoHosts demoHosts = null;
+        java.nio.file.Path haproxy = haproxySocket;
+        if (demo) {
+            java.util.Optional<String> without = haproxySocket != null
+                    ? java.util.Optional.of("--haproxy-socket is given, so the demo starts no HAProxy of its own: its Deploy stage deploys locally only")
+                    : dev.conveyor.cli.demo.DemoHosts.unavailableReason();
+            if (without.isEmpty()) {
+                try {
+                    demoHosts = dev.conveyor.cli.demo.DemoHosts.startHaproxy(dataDir);
+                    haproxy = demoHosts.socket();
+                } catch (IllegalStateException e) {
+                    without = java.util.Optional.of(e.getMessage() + "; the demo's Deploy stage deploys locally only");
+                }
+            }
+            without.ifPresent(reason -> System.out.println("Demo: " + reason));
+        }
+        dev.conveyor.cli.demo.DemoHosts hosts = demoHosts;
         // The demo's Deploy stage writes its releases there: the one host directory its sandboxed commands may write.
         ConveyorServer server;
         try {
             server = new ConveyorServer(config).allowJobsToWrite(jobWritable())
                     .withEvents(dev.conveyor.server.events.EventSettings.defaults().withSmtp(smtpHost, smtpPort, smtpFrom))
-                    .deployments(new dev.conveyor.server.deploy.DeployEndpoint.Options(haproxySocket,
+                    .deployments(new dev.conveyor.server.deploy.DeployEndpoint.Options(haproxy,
                     dev.conveyor.deploy.engine.DeploySettings.defaults().withSecondsPerMinute(deployMinuteSeconds)
                             .withAgentTimeout(java.time.Duration.ofSeconds(deployAgentTimeoutSeconds))))
                     .cloudWatchSettings(new dev.conveyor.cloudwatch.CloudWatchServices.Settings(
                             dev.conveyor.cloudwatch.CloudWatchServices.Settings.defaults().tick(), alertmanagerToken, alertmanagerAlarmLabel))
                     .start();
         } catch (IllegalStateException e) {
+            if (hosts != null) {
+                hosts.close();
+            }
             if (e.getMessage() != null && e.getMessage().startsWith("--auth none")) {
                 throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
             }
@@ -188,10 +214,13 @@ final class ServerCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.drain(java.time.Duration.ofSeconds(drainSeconds)); // issue 19: readiness off, jobs finish or go back
+            if (hosts != null) {
+                hosts.close(); // its agents stop polling before the server goes; its HAProxy with them
+            }
             server.close();
             stopped.countDown();
         }, "conveyor-shutdown"));
-        DemoPipeline.Installation installation = demo ? DemoPipeline.install(server, dataDir) : null;
+        DemoPipeline.Installation installation = demo ? DemoPipeline.install(server, dataDir, hosts) : null;
         System.out.println("Conveyor is ready at " + server.endpoint()
                 + "  (try: aws codepipeline list-pipelines --endpoint-url " + server.endpoint() + ")");
         if (server.httpsEndpoint() != null && !server.httpsEndpoint().equals(server.endpoint())) {
@@ -220,7 +249,8 @@ final class ServerCommand implements Callable<Integer> {
         String id = adminAccessKeyId == null || adminAccessKeyId.isBlank() ? null : adminAccessKeyId.trim();
         String secret = adminSecretAccessKey == null || adminSecretAccessKey.isBlank() ? null : adminSecretAccessKey.trim();
         return switch (auth.toLowerCase(java.util.Locale.ROOT)) {
-            case "sigv4" -> new ServerConfig.AuthSettings(ServerConfig.AuthSettings.Mode.SIGV4, id, secret);
+            case "sigv4" -> new ServerConfig.AuthSettings(ServerConfig.AuthSettings.Mode.SIGV4, id, secret)
+                    .withRequireKnownRoles(requireKnownRoles);
             case "none" -> ServerConfig.AuthSettings.none(); // no administrator key is used (nor made) without authentication
             default -> throw new IllegalArgumentException("--auth takes sigv4 or none, not '" + auth + "'");
         };
@@ -243,6 +273,13 @@ final class ServerCommand implements Callable<Integer> {
         guide.append("It tests, builds and deploys a sample app: Source (s3://").append(DemoSampleApp.BUCKET).append('/')
                 .append(DemoSampleApp.KEY).append(") -> Build -> Test -> Deploy into ").append(installation.deployRoot())
                 .append("/current\n");
+        if (installation.hostsUrl() != null) {
+            guide.append("and with CodeDeploy (action ").append(DemoPipeline.HOSTS_ACTION).append(") to ")
+                    .append(String.join(", ", dev.conveyor.cli.demo.DemoHosts.HOSTS)).append(" behind the demo HAProxy: curl ")
+                    .append(installation.hostsUrl()).append("/\n");
+        } else {
+            guide.append("(locally only: no demo hosts behind HAProxy, see above)\n");
+        }
         guide.append("Where to look:\n");
         commands.forEach(c -> guide.append("  ").append(c[0]).append(" ".repeat(width - c[0].length() + 3)).append(c[1]).append('\n'));
         guide.append("  or with the AWS CLI (export AWS_SHARED_CREDENTIALS_FILE=").append(dataDir.resolve("admin-credentials"))

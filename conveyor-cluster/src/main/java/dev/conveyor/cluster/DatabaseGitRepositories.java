@@ -44,14 +44,38 @@ import org.eclipse.jgit.util.RefList;
  */
 public final class DatabaseGitRepositories {
     private final Database database;
+    private final String storeId;
 
-    private DatabaseGitRepositories(Database database) {
+    private DatabaseGitRepositories(Database database, String storeId) {
         this.database = database;
+        this.storeId = storeId;
     }
 
     public static DatabaseGitRepositories open(Database database) {
         ClusterSchema.migrate(database);
-        return new DatabaseGitRepositories(database);
+        return new DatabaseGitRepositories(database, storeId(database));
+    }
+
+    /**
+     * What tells this database's repositories from another's, the same on every replica: made once, by the first
+     * replica to start on the database, at random (lower-case letters and digits, usable as a host name in a URL).
+     */
+    public String storeId() {
+        return storeId;
+    }
+
+    private static String storeId(Database database) {
+        return database.inTransaction(c -> {
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO cluster_git_store (id, store_id) VALUES (1, ?) ON CONFLICT (id) DO NOTHING")) {
+                s.setString(1, "s" + UUID.randomUUID().toString().replace("-", ""));
+                s.executeUpdate();
+            }
+            try (PreparedStatement s = c.prepareStatement("SELECT store_id FROM cluster_git_store WHERE id = 1");
+                 ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getString(1);
+            }
+        });
     }
 
     public boolean exists(String name) {
@@ -93,8 +117,7 @@ public final class DatabaseGitRepositories {
         private final RefDatabase refs;
 
         Stored(String name) throws IOException {
-            // A file system, though nothing of it is stored there: the server pushes from here into a bare mirror on disk
-            // that its sources fetch from (HostedRepositories.readableDirectory), and JGit's local transport asks for it.
+            // A file system, though nothing of it is stored there: JGit's repository code asks for one.
             super(new Builder().setRepositoryDescription(new DfsRepositoryDescription(name)).setReaderOptions(new DfsReaderOptions())
                     .setFS(org.eclipse.jgit.util.FS.DETECTED));
             this.name = name;

@@ -1,5 +1,6 @@
 package dev.conveyor.e2e;
 
+import org.junit.jupiter.api.parallel.Isolated;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>The tests share the fleet and run in order: each starts from the state the previous one left (documented per test).
  */
+@Isolated("traffic shares per weight step are sampled by a load loop: other tests competing for the cores would thin the samples")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CodeDeployTest {

@@ -45,7 +45,14 @@ final class ConveyorProcess implements AutoCloseable {
                 ready.completeExceptionally(e);
             }
         });
-        this.endpoint = ready.get(60, TimeUnit.SECONDS);
+        try {
+            this.endpoint = ready.get(60, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            // A server that never said it was ready is stopped, not left running (and loading the machine) after the test.
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+            throw new IllegalStateException("the server was not ready within 60 s:\n" + String.join("\n", output), e);
+        }
     }
 
     /** Starts {@code conveyor server --port 0 --data-dir dataDir} plus any extra arguments. */

@@ -49,8 +49,9 @@ class DemoServerTest {
 
             ConveyorCli.Result logs = conveyor.run("logs", "conveyor-demo", "--stage", "Deploy");
             assertThat(logs.exitCode()).as(logs.toString()).isZero();
-            assertThat(logs.stdout()).contains("Deploy/Deploy  | Deployed 1.0.0-" + executionId.substring(0, 8) + " to ")
-                    .contains("Deploy/Deploy  | Hello, from the deployed app!");
+            // The prefix is padded to the longest stage/action name (with HAProxy installed, Deploy/DeployToHosts).
+            assertThat(logs.stdout()).containsPattern("Deploy/Deploy +\\| Deployed 1\\.0\\.0-" + executionId.substring(0, 8) + " to ")
+                    .containsPattern("Deploy/Deploy +\\| Hello, from the deployed app!");
 
             assertThat(server.terminate()).isIn(0, 143);
         }
@@ -62,6 +63,52 @@ class DemoServerTest {
                     .get("pipelineExecutionSummaries");
             assertThat(executions).as("a restart starts no new execution").hasSize(1);
             assertThat(executions.get(0).get("pipelineExecutionId").asText()).isEqualTo(executionId);
+        }
+    }
+
+    @Test
+    void withHaproxyInstalledTheDemosDeployStageDeploysThroughCodeDeployToHostsBehindIt() throws Exception {
+        ConveyorProcess.requireCommand("haproxy");
+        Path dataDir = work.resolve("data");
+        try (ConveyorProcess server = ConveyorProcess.start(dataDir, "--demo")) {
+            AwsCli aws = new AwsCli(server.endpoint(), work);
+            JsonNode first = awaitFirstExecutionSettled(aws, Duration.ofSeconds(180));
+            String executionId = first.get("pipelineExecutionId").asText();
+            JsonNode actions = aws.ok("codepipeline", "list-action-executions", "--pipeline-name", "conveyor-demo",
+                    "--filter", "pipelineExecutionId=" + executionId).get("actionExecutionDetails");
+            assertThat(first.get("status").asText()).as(actions.toString()).isEqualTo("Succeeded");
+            JsonNode toHosts = null;
+            for (JsonNode action : actions) {
+                if (action.get("actionName").asText().equals("DeployToHosts")) {
+                    toHosts = action;
+                }
+            }
+            assertThat(toHosts).as("the CodeDeploy action: " + actions).isNotNull();
+            assertThat(toHosts.get("status").asText()).isEqualTo("Succeeded");
+            String deploymentId = toHosts.at("/output/executionResult/externalExecutionId").asText();
+            assertThat(toHosts.at("/output/executionResult/externalExecutionSummary").asText())
+                    .startsWith("Deployment " + deploymentId + " succeeded: 2 succeeded, 0 failed");
+            JsonNode deployment = aws.ok("deploy", "get-deployment", "--deployment-id", deploymentId).get("deploymentInfo");
+            assertThat(deployment.get("applicationName").asText()).isEqualTo("conveyor-demo");
+            assertThat(deployment.get("status").asText()).isEqualTo("Succeeded");
+
+            String output = awaitOutput(server, "Where to look:");
+            java.util.regex.Matcher url = java.util.regex.Pattern.compile("behind the demo HAProxy: curl (http://127\\.0\\.0\\.1:\\d+)/")
+                    .matcher(output);
+            assertThat(url.find()).as(output).isTrue();
+            java.util.Set<String> served = new java.util.TreeSet<>();
+            try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+                for (int i = 0; i < 6; i++) {
+                    var answer = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url.group(1) + "/")).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
+                    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+                    served.add(answer.body().strip());
+                }
+            }
+            String version = "1.0.0-" + executionId.substring(0, 8);
+            assertThat(served).as("HAProxy spreads requests over both hosts, each serving the new release")
+                    .containsExactly("conveyor-demo " + version + " on demo-host-1", "conveyor-demo " + version + " on demo-host-2");
+            assertThat(server.terminate()).isIn(0, 143);
         }
     }
 

@@ -148,7 +148,10 @@ class JobSandboxTest {
                     "file://" + trust).at("/Role/Arn").asText();
             Path policy = work.resolve("policy.json");
             Files.writeString(policy, """
-                    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["codepipeline:GetPipeline"], "Resource": "*"}]}""");
+                    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["codepipeline:GetPipeline"], "Resource": "*"},
+                      {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"],
+                       "Resource": ["arn:aws:s3:::sandbox-sources/*", "arn:aws:s3:::sandbox-artifacts/*"]}]}""");
+            // (what Conveyor does on the pipeline's behalf, reading the source and the artifacts, is checked against the role too)
             String policyArn = aws.ok("iam", "create-policy", "--policy-name", "read-pipelines", "--policy-document", "file://" + policy)
                     .at("/Policy/Arn").asText();
             aws.ok("iam", "attach-role-policy", "--role-name", "reader-role", "--policy-arn", policyArn);

@@ -130,4 +130,47 @@ class RemoteAgentsTest {
             }
         }
     }
+
+    @Test
+    void aCommandsRuleRunsOnARemoteAgentAsTheCommandsActionDoes() throws Exception {
+        Path marks = Files.createDirectories(work.resolve("marks"));
+        try (ConveyorProcess server = ConveyorProcess.start(work.resolve("data"), "--no-embedded-agent");
+             AgentProcess agent = AgentProcess.start(server.endpoint(), "agent-rules", work.resolve("agent-rules"),
+                     "--job-writable-dir", marks.toString())) {
+            AwsCli aws = new AwsCli(server.endpoint(), work);
+            seedSource(aws);
+            Path definition = work.resolve("gated.json");
+            Files.writeString(definition, """
+                    {"pipeline": {"name": "gated", "roleArn": "arn:aws:iam::111111111111:role/r", "pipelineType": "V2",
+                     "executionMode": "QUEUED", "artifactStore": {"type": "S3", "location": "agent-artifacts"},
+                     "stages": [
+                      {"name": "Source", "actions": [{"name": "Source",
+                         "actionTypeId": {"category": "Source", "owner": "AWS", "provider": "S3", "version": "1"},
+                         "configuration": {"S3Bucket": "agent-sources", "S3ObjectKey": "app.zip"},
+                         "outputArtifacts": [{"name": "Src"}]}]},
+                      {"name": "Deploy",
+                       "beforeEntry": {"conditions": [{"result": "FAIL", "rules": [{"name": "OnAgent",
+                         "ruleTypeId": {"category": "Rule", "owner": "AWS", "provider": "Commands", "version": "1"},
+                         "inputArtifacts": [{"name": "Src"}],
+                         "commands": ["grep -q hello app.txt", "echo \\"rule $CODEPIPELINE_PIPELINE_NAME $PWD\\" >> %s/rule"]}]}]},
+                       "actions": [{"name": "Deploy",
+                         "actionTypeId": {"category": "Compute", "owner": "AWS", "provider": "Commands", "version": "1"},
+                         "inputArtifacts": [{"name": "Src"}], "commands": ["echo deployed"]}]}
+                     ]}}""".formatted(marks));
+            aws.ok("codepipeline", "create-pipeline", "--cli-input-json", "file://" + definition);
+            String id = Executions.createdExecution(aws, "gated");
+            awaitAllSettled(aws, "gated", List.of(id), Duration.ofSeconds(120));
+            assertThat(status(aws, "gated", id)).isEqualTo("Succeeded");
+
+            List<String> ran = Files.readAllLines(marks.resolve("rule"));
+            assertThat(ran).as("the rule's commands ran once, in a workspace of the remote agent").singleElement()
+                    .satisfies(line -> assertThat(line).startsWith("rule gated ").contains("agent-rules"));
+            JsonNode rule = aws.ok("codepipeline", "list-rule-executions", "--pipeline-name", "gated").get("ruleExecutionDetails").get(0);
+            assertThat(rule.get("status").asText()).isEqualTo("Succeeded");
+            String link = rule.at("/output/executionResult/externalExecutionUrl").asText();
+            assertThat(link).endsWith("/conveyor/v1/logs/" + rule.get("ruleExecutionId").asText());
+            assertThat(TestEnvironment.signedGet(java.net.URI.create(link))).as("the agent shipped the rule's log to the server")
+                    .contains("$ grep -q hello app.txt");
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package dev.conveyor.e2e;
 
+import org.junit.jupiter.api.parallel.Isolated;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -35,6 +36,7 @@ import software.amazon.awssdk.services.codepipeline.model.PipelineExecutionSumma
  * build run once (the agents' own records), while each replica in turn is killed with SIGKILL mid-load, and then while
  * all are restarted one at a time (SIGTERM, drain); a scheduled pipeline fires once per tick throughout.
  */
+@Isolated("three replicas, S3Proxy, HAProxy and two agents under load, killed in turn: failover and schedule ticks are timed")
 class ScaleOutTest {
     /** Executions started in each phase (five phases); {@code -Dconveyor.e2e.scale.executions=40} gives the 200. */
     private static final int PER_PHASE = Integer.getInteger("conveyor.e2e.scale.executions", 16);

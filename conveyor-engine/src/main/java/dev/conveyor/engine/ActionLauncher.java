@@ -239,7 +239,7 @@ final class ActionLauncher {
         tx.jobsQueued = true;
     }
 
-    private static ObjectNode jobArtifact(String name, String bucket, String key) {
+    static ObjectNode jobArtifact(String name, String bucket, String key) {
         ObjectNode node = ActionJson.object().put("name", name);
         node.putObject("location").put("type", "S3").putObject("s3Location").put("bucketName", bucket).put("objectKey", key);
         return node;
@@ -247,10 +247,14 @@ final class ActionLauncher {
 
     /** The artifact store an action's artifacts go to: the pipeline's, or the one of the action's region. */
     ArtifactStore artifactStoreFor(PipelineDeclaration pipeline, ActionDeclaration action) {
+        return artifactStoreIn(pipeline, action.region() == null ? config.region() : action.region());
+    }
+
+    /** The artifact store of a pipeline for work in {@code region}: the pipeline's only one, or that region's. */
+    static ArtifactStore artifactStoreIn(PipelineDeclaration pipeline, String region) {
         if (pipeline.artifactStore() != null) {
             return pipeline.artifactStore();
         }
-        String region = action.region() == null ? config.region() : action.region();
         ArtifactStore store = pipeline.artifactStores().get(region);
         return store != null ? store : pipeline.artifactStores().values().iterator().next();
     }

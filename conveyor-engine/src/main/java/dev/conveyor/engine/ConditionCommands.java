@@ -1,23 +1,32 @@
 package dev.conveyor.engine;
 
+import dev.conveyor.engine.jobs.JobOutcome;
 import dev.conveyor.engine.rules.ConditionExecutionRow;
+import dev.conveyor.engine.rules.ConditionRepository;
+import dev.conveyor.engine.rules.JobRule;
 import dev.conveyor.engine.rules.RuleExecutionRow;
 import dev.conveyor.engine.rules.RuleOutcome;
 import dev.conveyor.model.errors.ConditionNotOverridableException;
 import dev.conveyor.model.errors.ConflictException;
+import dev.conveyor.model.errors.InvalidJobStateException;
+import dev.conveyor.model.errors.JobNotFoundException;
 import dev.conveyor.model.errors.NotLatestPipelineExecutionException;
 import dev.conveyor.model.errors.PipelineExecutionNotFoundException;
 import dev.conveyor.model.errors.PipelineExecutionOutdatedException;
 import dev.conveyor.model.errors.StageNotFoundException;
 import dev.conveyor.model.errors.UnableToRollbackStageException;
 import dev.conveyor.model.errors.ValidationException;
+import dev.conveyor.model.execution.JobStatus;
 import dev.conveyor.model.execution.StageExecutionStatus;
 import dev.conveyor.model.pipeline.PipelineDeclaration;
 import dev.conveyor.model.pipeline.StageDeclaration;
 import dev.conveyor.store.Database;
 import dev.conveyor.store.execution.ExecutionRepository;
+import dev.conveyor.store.execution.JobRepository;
+import dev.conveyor.store.execution.JobRow;
 import dev.conveyor.store.execution.PipelineExecutionRow;
 import dev.conveyor.store.execution.StageExecutionRow;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -34,10 +43,12 @@ public final class ConditionCommands {
     private final PipelineDeclarations declarations;
     private final StageOutcomes outcomes;
     private final ExecutionAdvancer advancer;
+    private final JobRepository jobs;
 
-    ConditionCommands(ExecutionEngine engine, Database db, ExecutionRepository executions, PipelineDeclarations declarations,
-                      StageOutcomes outcomes, ExecutionAdvancer advancer) {
+    ConditionCommands(ExecutionEngine engine, Database db, ExecutionRepository executions, JobRepository jobs,
+                      PipelineDeclarations declarations, StageOutcomes outcomes, ExecutionAdvancer advancer) {
         this.engine = engine;
+        this.jobs = jobs;
         this.db = db;
         this.executions = executions;
         this.declarations = declarations;
@@ -134,36 +145,123 @@ public final class ConditionCommands {
             if (row == null || row.settled()) {
                 return null; // overridden, stopped or timed out meanwhile
             }
-            switch (outcome) {
-                case RuleOutcome.Succeeded s -> outcomes.conditions().repository().update(tx.connection, row.settle("Succeeded",
-                        StageConditions.outputJson(s.externalExecutionId(), s.summary(), s.externalExecutionUrl(), null, null), s.summary(), null, null,
-                        s.externalExecutionId(), s.externalExecutionUrl(), tx.now));
-                case RuleOutcome.Failed f -> outcomes.conditions().repository().update(tx.connection, row.settle("Failed",
-                        StageConditions.outputJson(f.externalExecutionId(), null, f.externalExecutionUrl(), f.code(), f.message()), f.message(), f.code(),
-                        f.message(), f.externalExecutionId(), f.externalExecutionUrl(), tx.now));
-                case RuleOutcome.Waiting w -> {
-                    Instant next = w.nextCheckAt() == null || w.nextCheckAt().isBefore(tx.now) ? tx.now : w.nextCheckAt();
-                    outcomes.conditions().repository().update(tx.connection, row.waiting(w.summary(), w.state(), w.externalExecutionId(),
-                            w.externalExecutionUrl(), next, tx.now));
-                    tx.changed(row.pipelineName(), row.pipelineExecutionId());
-                    return null;
-                }
-            }
-            outcomes.conditions().settle(tx, row.conditionExecutionId());
-            tx.changed(row.pipelineName(), row.pipelineExecutionId());
-            advancer.advancePipeline(tx, row.pipelineName());
+            recordOutcome(tx, row, outcome);
             return null;
         });
     }
 
-    /** Fails the rules past their deadline. */
+    /**
+     * Writes a rule's outcome in the caller's transaction; one that settles the rule also fails its unfinished jobs (a
+     * worker running one stops it), settles its condition and advances the pipeline.
+     */
+    void recordOutcome(ExecutionTx tx, RuleExecutionRow row, RuleOutcome outcome) throws SQLException {
+        ConditionRepository repository = outcomes.conditions().repository();
+        switch (outcome) {
+            case RuleOutcome.Succeeded s -> repository.update(tx.connection, row.settle("Succeeded",
+                    StageConditions.outputJson(s.externalExecutionId(), s.summary(), s.externalExecutionUrl(), null, null), s.summary(), null, null,
+                    s.externalExecutionId(), s.externalExecutionUrl(), tx.now));
+            case RuleOutcome.Failed f -> repository.update(tx.connection, row.settle("Failed",
+                    StageConditions.outputJson(f.externalExecutionId(), null, f.externalExecutionUrl(), f.code(), f.message()), f.message(), f.code(),
+                    f.message(), f.externalExecutionId(), f.externalExecutionUrl(), tx.now));
+            case RuleOutcome.Waiting w -> {
+                Instant next = w.nextCheckAt() == null || w.nextCheckAt().isBefore(tx.now) ? tx.now : w.nextCheckAt();
+                repository.update(tx.connection, row.waiting(w.summary(), w.state(), w.externalExecutionId(),
+                        w.externalExecutionUrl(), next, tx.now));
+                tx.changed(row.pipelineName(), row.pipelineExecutionId());
+                return;
+            }
+        }
+        repository.failJobsOf(tx.connection, row.id(), tx.now);
+        outcomes.conditions().settle(tx, row.conditionExecutionId());
+        tx.changed(row.pipelineName(), row.pipelineExecutionId());
+        advancer.advancePipeline(tx, row.pipelineName());
+    }
+
+    /**
+     * Takes a worker's result for the job of a rule that runs as a job (see {@link JobRule}): a success settles the rule
+     * Succeeded (with a continuation token, the job is queued again with it and the rule goes on), a failure settles it
+     * Failed with the failure's type and message. The rule's link is the worker's, else its log's.
+     */
+    void completeRuleJob(String jobId, JobOutcome outcome) {
+        ConditionRepository repository = outcomes.conditions().repository();
+        RuleExecutionRow found = db.read(c -> {
+            String ruleId = repository.ruleOfJob(c, jobId).orElseThrow(() -> new JobNotFoundException("No job with id " + jobId, "jobId"));
+            return repository.findRule(c, ruleId).orElseThrow(() -> new JobNotFoundException("No job with id " + jobId, "jobId"));
+        });
+        engine.inPipeline(found.pipelineName(), (tx, locked) -> {
+            JobRow job = jobs.find(tx.connection, jobId).orElseThrow(() -> new JobNotFoundException("No job with id " + jobId, "jobId"));
+            if (job.status().isFinished()) {
+                throw new InvalidJobStateException("Job " + jobId + " is already " + job.status());
+            }
+            RuleExecutionRow rule = repository.findRule(tx.connection, found.id()).orElseThrow();
+            if (rule.settled()) {
+                throw new InvalidJobStateException("The rule of job " + jobId + " is " + rule.status() + " and takes no result");
+            }
+            String logLink = logLink(rule);
+            switch (outcome) {
+                case JobOutcome.Success s when s.continuationToken() != null -> {
+                    outcomes.conditions().jobs().continueWith(tx, job, rule.id(), s.continuationToken());
+                    repository.update(tx.connection, rule.waiting(s.summary() != null ? s.summary() : "Continuing with token "
+                            + s.continuationToken(), rule.providerState(), s.externalExecutionId(), s.externalExecutionUrl(),
+                            rule.nextCheckAt(), tx.now));
+                    tx.changed(rule.pipelineName(), rule.pipelineExecutionId());
+                }
+                case JobOutcome.Success s -> {
+                    jobs.update(tx.connection, job.withStatus(JobStatus.Succeeded, tx.now));
+                    recordOutcome(tx, rule, new RuleOutcome.Succeeded(s.summary() != null ? s.summary() : "The rule's job " + jobId + " succeeded",
+                            s.externalExecutionId() != null ? s.externalExecutionId() : jobId,
+                            s.externalExecutionUrl() != null ? s.externalExecutionUrl() : logLink));
+                }
+                case JobOutcome.Failure f -> {
+                    jobs.update(tx.connection, job.withStatus(JobStatus.Failed, tx.now));
+                    recordOutcome(tx, rule, new RuleOutcome.Failed(f.type() == null ? "JobFailed" : f.type(),
+                            f.message() == null ? "The rule's job failed" : f.message(),
+                            f.externalExecutionId() != null ? f.externalExecutionId() : jobId,
+                            f.externalExecutionUrl() != null ? f.externalExecutionUrl() : logLink));
+                }
+            }
+            return null;
+        });
+    }
+
+    /** The link to the log of a rule that runs as a job, or null for another rule. */
+    private String logLink(RuleExecutionRow rule) {
+        return outcomes.conditions().providers().find(rule.provider())
+                .map(p -> p instanceof JobRule j ? j.logLinkOf(rule.id()) : null).orElse(null);
+    }
+
+    /** Fails, in the caller's transaction, the rule whose job's worker stopped responding once too often. */
+    void workerLost(ExecutionTx tx, JobRow job, String message) throws SQLException {
+        ConditionRepository repository = outcomes.conditions().repository();
+        jobs.update(tx.connection, job.withStatus(JobStatus.Failed, tx.now));
+        String ruleId = repository.ruleOfJob(tx.connection, job.id()).orElse(null);
+        RuleExecutionRow rule = ruleId == null ? null : repository.findRule(tx.connection, ruleId).orElse(null);
+        if (rule != null && !rule.settled()) {
+            recordOutcome(tx, rule, new RuleOutcome.Failed("SystemUnavailable", message, job.id(), logLink(rule)));
+        }
+    }
+
+    /** The pipeline of a rule's job, or null when the job is not a rule's (or is gone). */
+    String pipelineOfRuleJob(java.sql.Connection c, String jobId) throws SQLException {
+        ConditionRepository repository = outcomes.conditions().repository();
+        String ruleId = repository.ruleOfJob(c, jobId).orElse(null);
+        return ruleId == null ? null : repository.findRule(c, ruleId).map(RuleExecutionRow::pipelineName).orElse(null);
+    }
+
+    /** Fails the rules past their deadline, saying where a rule's job stood. */
     void timeOutRules(Instant now) {
         List<RuleExecutionRow> overdue = db.read(c -> outcomes.conditions().repository().overdueRules(c, now));
         for (RuleExecutionRow row : overdue) {
             Duration allowed = Duration.between(row.startedAt(), row.deadlineAt());
+            String job = db.read(c -> outcomes.conditions().repository().unfinishedJobStatus(c, row.id())).map(status -> switch (status) {
+                case "Queued" -> ": no worker polled for its job";
+                case "Dispatched" -> ": the worker that polled its job never acknowledged it";
+                case "InProgress" -> ": the worker running its job reported no result and was told to stop";
+                default -> "";
+            }).orElse("");
             settleRule(row, new RuleOutcome.Failed("JobFailed", "The rule did not finish within " + allowed.toMinutes()
-                    + " minutes and timed out" + (row.summary() == null ? "" : " (" + row.summary() + ")"), row.externalExecutionId(),
-                    row.externalExecutionUrl()));
+                    + " minutes and timed out" + job + (row.summary() == null || !job.isEmpty() ? "" : " (" + row.summary() + ")"),
+                    row.externalExecutionId(), row.externalExecutionUrl() != null ? row.externalExecutionUrl() : logLink(row)));
         }
     }
 }

@@ -63,6 +63,11 @@ public final class ConditionQueries {
         return db.read(c -> repository.listRules(c, pipelineName, executionId, beforeStart, beforeId, limit));
     }
 
+    /** A rule execution by id (its log's endpoint). */
+    public Optional<RuleExecutionRow> rule(String ruleExecutionId) {
+        return db.read(c -> repository.findRule(c, ruleExecutionId));
+    }
+
     public Optional<ConditionRepository.Rollback> rollback(String executionId) {
         return db.read(c -> repository.rollback(c, executionId));
     }

@@ -89,6 +89,7 @@ public final class ExecutionEngine {
     private final JobDataContributors contributors = new JobDataContributors();
     private final Map<ActionTypeId, JobRequestHandler> requestHandlers = new ConcurrentHashMap<>();
     private final Map<String, JobRequestHandler> requestHandlersByType = new ConcurrentHashMap<>();
+    private volatile JobGate jobGate = JobGate.OPEN;
     private final List<ExecutionListener> listeners = new CopyOnWriteArrayList<>();
     private final List<TransitionRecorder> recorders = new CopyOnWriteArrayList<>();
     // Stage conditions, rules, automatic retries and rollbacks (issue 16): kept in classes of their own.
@@ -111,10 +112,10 @@ public final class ExecutionEngine {
                 .register(new VariableCheckRule())
                 .register(new DeploymentWindowRule())
                 .register(new CloudWatchAlarmRule(config.alarmStates()));
-        StageOutcomes outcomes = new StageOutcomes(executions, new StageConditions(conditionRepository, ruleProviders, config),
-                new StageRollbacks(executions, conditionRepository));
+        StageOutcomes outcomes = new StageOutcomes(executions, new StageConditions(conditionRepository, ruleProviders, config,
+                new RuleJobs(jobs, conditionRepository, config)), new StageRollbacks(executions, conditionRepository));
         this.advancer = new ExecutionAdvancer(executions, transitions, declarations, launcher, outcomes);
-        this.conditionCommands = new ConditionCommands(this, db, executions, declarations, outcomes, advancer);
+        this.conditionCommands = new ConditionCommands(this, db, executions, jobs, declarations, outcomes, advancer);
         this.ruleRunner = new RuleRunner(db, conditionRepository, ruleProviders, clock, conditionCommands::settleRule);
         // Jobs queued by other replicas wake this one's long polls at once (issue 19), not at their next timeout.
         db.changes().subscribe(JOBS_TOPIC, new dev.conveyor.store.changes.ChangeFeed.Listener() {
@@ -406,6 +407,11 @@ public final class ExecutionEngine {
 
     // ---- jobs
 
+    /** Asks {@code gate} about every job before a worker may claim it; a refused job's action fails with the reason. */
+    public void gateJobsWith(JobGate gate) {
+        this.jobGate = gate;
+    }
+
     /** Claims up to {@code max} queued jobs of the given types for a worker. */
     public List<JobRow> pollJobs(Collection<ActionTypeId> types, int max, String workerId, Duration lease) {
         return pollJobs(types, max, workerId, lease, job -> true);
@@ -444,6 +450,18 @@ public final class ExecutionEngine {
             if (!wanted.test(candidate)) {
                 continue;
             }
+            Optional<String> refusal;
+            try {
+                refusal = jobGate.refusal(candidate);
+            } catch (RuntimeException e) { // not known to be allowed: not handed out now, asked again at the next poll
+                org.slf4j.LoggerFactory.getLogger(ExecutionEngine.class).warn("could not check job {} before handing it out: {}",
+                        candidate.id(), e.toString());
+                continue;
+            }
+            if (refusal.isPresent()) {
+                refuse(candidate, refusal.get());
+                continue;
+            }
             String nonce = UUID.randomUUID().toString();
             boolean won = db.inTransaction(c -> jobs.claim(c, candidate.id(), workerId, nonce, leaseUntil, now, status));
             if (won) {
@@ -454,6 +472,15 @@ public final class ExecutionEngine {
             }
         }
         return claimed;
+    }
+
+    /** Fails a job the gate refused (another poller may have done it first: then nothing to do). */
+    private void refuse(JobRow job, String message) {
+        try {
+            completeJob(job.id(), dev.conveyor.engine.jobs.JobOutcome.Failure.jobFailed(message));
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(ExecutionEngine.class).debug("refused job {} already settled: {}", job.id(), e.toString());
+        }
     }
 
     /** Acknowledges a dispatched job with its nonce; the job becomes InProgress. {@code lease} null: no lease. */
@@ -507,8 +534,12 @@ public final class ExecutionEngine {
     public void completeJob(String jobId, JobOutcome outcome) {
         String pipelineName = db.read(c -> {
             JobRow job = jobs.find(c, jobId).orElseThrow(() -> new JobNotFoundException("No job with id " + jobId, "jobId"));
-            return executions.findAction(c, job.actionExecutionId()).orElseThrow().pipelineName();
+            return job.actionExecutionId() == null ? null : executions.findAction(c, job.actionExecutionId()).orElseThrow().pipelineName();
         });
+        if (pipelineName == null) {
+            conditionCommands.completeRuleJob(jobId, outcome); // the job of a rule (Commands, LambdaInvoke), not of an action
+            return;
+        }
         inPipeline(pipelineName, (tx, locked) -> {
             JobRow job = jobs.find(tx.connection, jobId).orElseThrow(() -> new JobNotFoundException("No job with id " + jobId, "jobId"));
             if (job.status().isFinished()) {
@@ -682,13 +713,14 @@ public final class ExecutionEngine {
     }
 
     private void recoverJob(String jobId) {
-        String pipelineName = db.read(c -> jobs.find(c, jobId).flatMap(j -> {
-            try {
-                return executions.findAction(c, j.actionExecutionId());
-            } catch (SQLException e) {
-                throw new dev.conveyor.store.StoreException(e);
+        String pipelineName = db.read(c -> {
+            JobRow found = jobs.find(c, jobId).orElse(null);
+            if (found == null) {
+                return null;
             }
-        }).map(ActionExecutionRow::pipelineName).orElse(null));
+            return found.actionExecutionId() == null ? conditionCommands.pipelineOfRuleJob(c, jobId)
+                    : executions.findAction(c, found.actionExecutionId()).map(ActionExecutionRow::pipelineName).orElse(null);
+        });
         if (pipelineName == null) {
             return;
         }
@@ -701,6 +733,11 @@ public final class ExecutionEngine {
             if (job.dispatchCount() < config.maxDispatches()) {
                 LOG.warn("job {} ({}) lost its worker {}; offering it again", job.id(), job.actionTypeId().provider(), job.workerId());
                 tx.jobsQueued = jobs.requeue(tx.connection, job.id(), tx.now);
+                return null;
+            }
+            if (job.actionExecutionId() == null) {
+                conditionCommands.workerLost(tx, job, "The worker running this rule's job stopped responding; it was handed out "
+                        + job.dispatchCount() + " times (worker " + job.workerId() + ")");
                 return null;
             }
             ActionExecutionRow action = executions.findAction(tx.connection, job.actionExecutionId()).orElseThrow();

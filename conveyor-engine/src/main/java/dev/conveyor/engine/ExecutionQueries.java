@@ -85,6 +85,18 @@ public final class ExecutionQueries {
         return db.read(c -> executions.findAction(c, actionExecutionId)).orElse(null);
     }
 
+    /** The jobs that did the work of a rule execution that runs as a job (Commands, LambdaInvoke), oldest first. */
+    public List<dev.conveyor.store.execution.JobRow> jobsOfRule(String ruleExecutionId) {
+        dev.conveyor.store.execution.JobRepository jobs = new dev.conveyor.store.execution.JobRepository();
+        return db.read(c -> {
+            List<dev.conveyor.store.execution.JobRow> found = new java.util.ArrayList<>();
+            for (String id : new dev.conveyor.engine.rules.ConditionRepository().jobsOf(c, ruleExecutionId)) {
+                jobs.find(c, id).ifPresent(found::add);
+            }
+            return found;
+        });
+    }
+
     /** Fails with PipelineNotFoundException unless the pipeline exists. */
     public void requirePipeline(String pipelineName) {
         boolean exists = db.read(c -> executions.pipelineExists(c, pipelineName));

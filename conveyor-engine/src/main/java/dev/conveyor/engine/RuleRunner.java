@@ -3,6 +3,7 @@ package dev.conveyor.engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.conveyor.artifacts.S3Location;
 import dev.conveyor.engine.rules.ConditionRepository;
+import dev.conveyor.engine.rules.JobRule;
 import dev.conveyor.engine.rules.RuleExecutionRow;
 import dev.conveyor.engine.rules.RuleOutcome;
 import dev.conveyor.engine.rules.RuleProvider;
@@ -76,6 +77,9 @@ final class RuleRunner {
     private void scan() {
         Instant now = clock.instant();
         for (RuleExecutionRow due : db.read(c -> repository.dueRules(c, now, 100))) {
+            if (providers.find(due.provider()).orElse(null) instanceof JobRule) {
+                continue; // settled by its job's outcome, or at its deadline by the sweep's timeOutRules
+            }
             Instant until = due.deadlineAt().isBefore(now.plus(CLAIM)) ? due.deadlineAt() : now.plus(CLAIM);
             boolean claimed = db.inTransaction(c -> repository.claim(c, due.id(), until, now));
             if (claimed) {

@@ -18,6 +18,7 @@ import dev.conveyor.store.execution.PipelineExecutionRow;
 import dev.conveyor.store.execution.StageExecutionRow;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -50,15 +51,25 @@ final class StageConditions {
     private final ConditionRepository repository;
     private final RuleProviders providers;
     private final EngineConfig config;
+    private final RuleJobs jobs;
 
-    StageConditions(ConditionRepository repository, RuleProviders providers, EngineConfig config) {
+    StageConditions(ConditionRepository repository, RuleProviders providers, EngineConfig config, RuleJobs jobs) {
         this.repository = repository;
         this.providers = providers;
         this.config = config;
+        this.jobs = jobs;
     }
 
     ConditionRepository repository() {
         return repository;
+    }
+
+    RuleJobs jobs() {
+        return jobs;
+    }
+
+    RuleProviders providers() {
+        return providers;
     }
 
     /** Looks at (and if need be starts) the conditions of {@code type} for the stage's current attempt. */
@@ -117,19 +128,22 @@ final class StageConditions {
                     stage.stageName(), stage.attempt(), type, i, condition.result(), IN_PROGRESS, null, tx.now, tx.now);
             repository.insert(tx.connection, row);
             for (RuleDeclaration rule : condition.rules() == null ? List.<RuleDeclaration>of() : condition.rules()) {
-                startRule(tx, execution, row, rule, resolver, visible);
+                startRule(tx, execution, pipeline, row, rule, resolver, visible);
             }
             settle(tx, row.id());
         }
         tx.changed(execution.pipelineName(), execution.id());
     }
 
-    private void startRule(ExecutionTx tx, PipelineExecutionRow execution, ConditionExecutionRow condition, RuleDeclaration rule,
-                           VariableResolver resolver, ActionLauncher.Visible visible) throws SQLException {
+    private void startRule(ExecutionTx tx, PipelineExecutionRow execution, PipelineDeclaration pipeline, ConditionExecutionRow condition,
+                           RuleDeclaration rule, VariableResolver resolver, ActionLauncher.Visible visible) throws SQLException {
         Set<String> unresolved = VariableResolver.collector();
         Map<String, String> configuration = rule.configuration() == null ? Map.of() : rule.configuration();
         Map<String, String> resolved = resolver.resolveAll(configuration, unresolved);
-        List<String> commands = rule.commands() == null ? List.of() : resolver.resolveAll(rule.commands(), unresolved);
+        // Commands never get values pasted in (as the Commands action's): references become expansions of variables.
+        ShellCommandResolver.Resolution shell = new ShellCommandResolver(resolver).resolve(rule.commands() == null ? List.of() : rule.commands());
+        unresolved.addAll(shell.unresolved());
+        List<String> commands = shell.commands();
         RuleTypeId typeId = rule.ruleTypeId();
         String provider = typeId == null ? null : typeId.provider();
         ObjectNode input = ActionJson.object();
@@ -141,14 +155,17 @@ final class StageConditions {
         if (rule.roleArn() != null) {
             input.put("roleArn", rule.roleArn());
         }
-        input.put("region", rule.region() == null ? config.region() : rule.region());
+        String region = rule.region() == null ? config.region() : rule.region();
+        input.put("region", region);
         ArrayNode artifacts = input.putArray("inputArtifacts");
+        Map<String, S3Location> inputs = new java.util.LinkedHashMap<>();
         String missing = null;
         for (InputArtifact in : rule.inputArtifacts() == null ? List.<InputArtifact>of() : rule.inputArtifacts()) {
             S3Location location = visible.artifacts().get(in.name());
             if (location == null && missing == null) {
                 missing = in.name();
             }
+            inputs.put(in.name(), location);
             artifacts.add(ActionJson.artifactDetail(in.name(), location));
         }
         if (!commands.isEmpty()) {
@@ -162,25 +179,37 @@ final class StageConditions {
         if (!unresolved.isEmpty()) {
             failure = "Unable to resolve variable " + String.join(", ", unresolved) + " in rule '" + rule.name()
                     + "': no such variable is available to this rule.";
+        } else if (!shell.problems().isEmpty()) {
+            failure = String.join("; ", shell.problems()) + " (rule '" + rule.name() + "').";
         } else if (missing != null) {
             failure = "Input artifact '" + missing + "' of rule '" + rule.name() + "' was not produced by this execution.";
         } else if (implementation == null) {
             failure = "Rule provider " + provider + " of rule '" + rule.name() + "' does not run on this server"
                     + " (running here: " + String.join(", ", providers.names()) + ").";
+        } else if (implementation instanceof dev.conveyor.engine.rules.JobRule && "Commands".equals(provider) && commands.isEmpty()) {
+            failure = "The Commands rule '" + rule.name() + "' has no commands.";
         }
+        // A rule that runs as a job is not looked at by the rule runner: its job's outcome settles it, or its deadline.
+        Instant deadline = tx.now.plus(timeout);
+        boolean asJob = failure == null && implementation instanceof dev.conveyor.engine.rules.JobRule;
         RuleExecutionRow row = new RuleExecutionRow(UUID.randomUUID().toString(), condition.id(), execution.id(),
                 execution.pipelineName(), execution.pipelineVersion(), condition.stageName(), rule.name(), provider == null ? "" : provider,
-                IN_PROGRESS, ActionJson.write(input), null, null, null, null, null, null, null, tx.now, tx.now.plus(timeout), tx.now, tx.now);
+                IN_PROGRESS, ActionJson.write(input), null, asJob ? "Waiting for a worker to run the rule's job" : null, null, null, null,
+                null, null, asJob ? deadline : tx.now, deadline, tx.now, tx.now);
         if (failure != null) {
             row = row.settle("Failed", failedOutput("ConfigurationError", failure), failure, "ConfigurationError", failure,
                     null, null, tx.now);
         } else if (implementation.evaluatesInline()) {
             row = settledInline(tx, row, implementation, resolved, commands, visible, rule, execution);
         }
-        if (!row.settled()) {
+        if (!row.settled() && !asJob) {
             tx.rulesDue = true;
         }
         repository.insert(tx.connection, row);
+        if (asJob) {
+            jobs.queue(tx, execution, pipeline, row, (dev.conveyor.engine.rules.JobRule) implementation, new RuleJobs.Work(resolved,
+                    commands, shell.environment(), inputs, rule.roleArn(), region, timeout));
+        }
     }
 
     private static RuleExecutionRow settledInline(ExecutionTx tx, RuleExecutionRow row, RuleProvider provider, Map<String, String> resolved,
@@ -284,6 +313,7 @@ final class StageConditions {
             if (!r.settled()) {
                 repository.update(tx.connection, r.settle("Abandoned", null, why, null, null, r.externalExecutionId(),
                         r.externalExecutionUrl(), tx.now));
+                repository.failJobsOf(tx.connection, r.id(), tx.now); // a worker running one stops at its next lease renewal
             }
         }
     }

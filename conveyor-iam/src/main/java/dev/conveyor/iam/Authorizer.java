@@ -24,6 +24,11 @@ import java.util.Map;
  *
  * <p>A principal's policies and its role's ARN come through the {@link IdentityCache}, so a request reads none of
  * IAM's tables once its principal has been seen (and every IAM change is seen at once).
+ *
+ * <p>With a resource-based policy (a bucket policy), the two are evaluated together as IAM does within one account
+ * ({@link PolicyEvaluator#evaluate(List, List, PolicyEvaluator.PrincipalMatcher, AuthorizationRequest)}). An
+ * anonymous caller has no identity-based policies: only a resource-based policy naming {@code "*"} grants it
+ * anything.
  */
 public final class Authorizer {
     private final UserRepository users;
@@ -43,10 +48,58 @@ public final class Authorizer {
     }
 
     public Decision authorize(Principal principal, AuthorizationRequest request) {
+        return authorize(principal, request, List.of());
+    }
+
+    /**
+     * {@code principal}'s identity-based policies and the resource's {@code resourcePolicies} together: an explicit
+     * Deny in either wins, else an Allow in either grants. The account's root is allowed everything a resource
+     * policy does not explicitly deny it.
+     */
+    public Decision authorize(Principal principal, AuthorizationRequest request, List<NamedPolicy> resourcePolicies) {
         if (principal instanceof Principal.Account) {
-            return new Decision(Decision.Outcome.ALLOWED, null, null, "the account's root is allowed everything");
+            if (resourcePolicies.isEmpty()) {
+                return new Decision(Decision.Outcome.ALLOWED, null, null, "the account's root is allowed everything");
+            }
+            Decision resource = PolicyEvaluator.evaluate(List.of(), resourcePolicies, matcher(principal),
+                    request.withContext(principalContext(principal)));
+            return resource.outcome() == Decision.Outcome.EXPLICIT_DENY ? resource
+                    : new Decision(Decision.Outcome.ALLOWED, null, null, "the account's root is allowed everything");
         }
-        return PolicyEvaluator.evaluate(policiesOf(principal), request.withContext(principalContext(principal)));
+        AuthorizationRequest withPrincipal = request.withContext(principalContext(principal));
+        if (resourcePolicies.isEmpty()) {
+            return PolicyEvaluator.evaluate(policiesOf(principal), withPrincipal);
+        }
+        return PolicyEvaluator.evaluate(policiesOf(principal), resourcePolicies, matcher(principal), withPrincipal);
+    }
+
+    /**
+     * Whether a resource-based policy's {@code "AWS"} principal value names {@code principal}: its user ARN; its
+     * role's ARN or its assumed-role session ARN; the account (id or root ARN) names the root for an Allow and
+     * every principal of the account for a Deny. An anonymous caller is named only by {@code "*"}.
+     */
+    private PolicyEvaluator.PrincipalMatcher matcher(Principal principal) {
+        return (value, effect) -> {
+            if (principal instanceof Principal.Anonymous) {
+                return false;
+            }
+            boolean account = value.equals(principal.accountId()) || value.equals("arn:aws:iam::" + principal.accountId() + ":root");
+            if (account) {
+                return principal instanceof Principal.Account || effect == dev.conveyor.iam.policy.Effect.Deny;
+            }
+            return switch (principal) {
+                case Principal.User u -> value.equals(u.arn());
+                case Principal.AssumedRole r -> value.equals(r.arn()) || value.equals(roleArn(r));
+                case Principal.Account a -> false;
+                case Principal.Anonymous a -> false;
+            };
+        };
+    }
+
+    /** A role's ARN (with its path), as {@code aws:PrincipalArn} and resource policies name a role session's role. */
+    private String roleArn(Principal.AssumedRole r) {
+        return cache.derived("role-arn:" + r.roleName(), () -> roles.find(r.roleName())
+                .map(dev.conveyor.iam.store.RoleRow::arn).orElse("arn:aws:iam::" + r.accountId() + ":role/" + r.roleName()));
     }
 
     /** As {@link #authorize}, throwing AccessDenied with AWS's message when refused. */
@@ -66,7 +119,7 @@ public final class Authorizer {
      * (e.g. {@code aws:ResourceTag/}): lets callers skip looking up context no policy can use.
      */
     public boolean policiesMention(Principal principal, String text) {
-        if (principal instanceof Principal.Account) {
+        if (principal instanceof Principal.Account || principal instanceof Principal.Anonymous) {
             return false;
         }
         return cache.derived("mentions:" + text + ":" + principal.arn(), () -> {
@@ -74,6 +127,7 @@ public final class Authorizer {
                 case Principal.User u -> users.attachedPolicies(u.userName());
                 case Principal.AssumedRole r -> roles.attachedPolicies(r.roleName());
                 case Principal.Account a -> List.of();
+                case Principal.Anonymous a -> List.of();
             };
             String wanted = text.toLowerCase(java.util.Locale.ROOT);
             boolean found = policies.defaultVersions(attached).stream()
@@ -92,6 +146,7 @@ public final class Authorizer {
             case Principal.User u -> users.attachedPolicies(u.userName());
             case Principal.AssumedRole r -> roles.attachedPolicies(r.roleName());
             case Principal.Account a -> List.of();
+            case Principal.Anonymous a -> List.of();
         };
         for (var version : policies.defaultVersions(attached)) {
             result.add(new NamedPolicy(version.policyArn(), parse(version.document())));
@@ -128,14 +183,17 @@ public final class Authorizer {
             }
             case Principal.AssumedRole r -> {
                 // As in AWS, a session's aws:PrincipalArn is its role's ARN (with its path), not the assumed-role ARN.
-                String roleArn = cache.derived("role-arn:" + r.roleName(), () -> roles.find(r.roleName())
-                        .map(dev.conveyor.iam.store.RoleRow::arn).orElse("arn:aws:iam::" + r.accountId() + ":role/" + r.roleName()));
-                context.put("aws:PrincipalArn", List.of(roleArn));
+                context.put("aws:PrincipalArn", List.of(roleArn(r)));
                 context.put("aws:PrincipalType", List.of("AssumedRole"));
             }
             case Principal.Account a -> {
                 context.put("aws:PrincipalArn", List.of(a.arn()));
                 context.put("aws:PrincipalType", List.of("Account"));
+            }
+            case Principal.Anonymous a -> {
+                context.remove("aws:userid");
+                context.remove("aws:PrincipalAccount");
+                context.put("aws:PrincipalType", List.of("Anonymous"));
             }
         }
         return context;

@@ -32,6 +32,7 @@ public final class IamServices {
     private final QueryApi queryApi;
     private final AdministratorBootstrap bootstrap;
     private final ResourceArns resourceArns;
+    private final BucketPolicies bucketPolicies;
 
     private IamServices(Database database, Keyring keyring, String region, String accountId, Clock clock) {
         Names names = new Names(accountId);
@@ -46,6 +47,7 @@ public final class IamServices {
         IdentityCache identityCache = new IdentityCache(database.changes());
         signingKeys = new SigningKeys(userRepository, sessionRepository, sealer, names, clock, identityCache);
         authorizer = new Authorizer(userRepository, roleRepository, policyRepository, identityCache);
+        bucketPolicies = new BucketPolicies(new dev.conveyor.iam.store.BucketPolicyRepository(database), identityCache, clock);
         queryApi = new QueryApi(users, policies, roles);
         bootstrap = new AdministratorBootstrap(users, policies);
         resourceArns = new ResourceArns(region, accountId);
@@ -83,6 +85,11 @@ public final class IamServices {
 
     public AdministratorBootstrap bootstrap() {
         return bootstrap;
+    }
+
+    /** S3 bucket policies: stored here, evaluated by the {@link #authorizer()} with the caller's own policies. */
+    public BucketPolicies bucketPolicies() {
+        return bucketPolicies;
     }
 
     public ResourceArns resourceArns() {

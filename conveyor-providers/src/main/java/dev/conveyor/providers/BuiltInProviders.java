@@ -17,8 +17,24 @@ public final class BuiltInProviders {
 
     /** Every built-in provider, reading sources from {@code objects}, running jobs' commands in {@code sandbox}. */
     public static List<ActionProvider> all(ObjectStore objects, dev.conveyor.providers.sandbox.JobSandbox sandbox) {
-        List<ActionProvider> all = new java.util.ArrayList<>(sources(objects));
+        return all(objects, sandbox, () -> null);
+    }
+
+    /** {@link #all(ObjectStore, dev.conveyor.providers.sandbox.JobSandbox)}, with links to the server at {@code endpoint}. */
+    public static List<ActionProvider> all(ObjectStore objects, dev.conveyor.providers.sandbox.JobSandbox sandbox,
+                                           java.util.function.Supplier<String> endpoint) {
+        List<ActionProvider> all = new java.util.ArrayList<>(onServer(objects, endpoint));
         all.addAll(workers(sandbox));
+        return List.copyOf(all);
+    }
+
+    /**
+     * The providers that always run on the server, next to the object store they read or write: the sources, and the
+     * S3 deploy action (its links point at {@code endpoint}, the server's public URL, when it supplies one).
+     */
+    public static List<ActionProvider> onServer(ObjectStore objects, java.util.function.Supplier<String> endpoint) {
+        List<ActionProvider> all = new java.util.ArrayList<>(sources(objects));
+        all.add(new dev.conveyor.providers.deploy.S3DeployProvider(objects, endpoint));
         return List.copyOf(all);
     }
 

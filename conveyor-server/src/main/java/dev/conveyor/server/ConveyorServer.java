@@ -114,6 +114,7 @@ public final class ConveyorServer implements AutoCloseable {
     private dev.conveyor.engine.invoke.InProcessJobWorker invokeWorker;
     private dev.conveyor.cloudwatch.CloudWatchServices.Settings cloudWatchSettings = dev.conveyor.cloudwatch.CloudWatchServices.Settings.defaults();
     private dev.conveyor.server.deploy.DeployEndpoint deployEndpoint;
+    private dev.conveyor.server.iam.JobRoleAuthorization roleAuthorization;
     private dev.conveyor.server.deploy.DeployEndpoint.Options deployOptions = dev.conveyor.server.deploy.DeployEndpoint.Options.defaults();
 
     public ConveyorServer(ServerConfig config, Clock clock) {
@@ -257,15 +258,17 @@ public final class ConveyorServer implements AutoCloseable {
         engine.handleJobRequestsOfType(dev.conveyor.server.iam.JobRoleCredentials.REQUEST, new dev.conveyor.server.iam.JobRoleCredentials(
                 iam.roles(), queries, config.region(), () -> config.sources().publicUrl() == null ? endpoint() : config.sources().publicUrl()));
         // Stage conditions, rules and rollbacks (issue 16): rules that reach functions and builds are registered here.
-        ConditionOperations conditionOperations = new ConditionOperations(engine, queries,
-                new dev.conveyor.engine.ConditionQueries(database), config.accountId());
-        ServerRules.register(engine.ruleProviders(), functionServices.functions(), codeBuildServices.jsonService(), artifacts, engineConfig);
+        dev.conveyor.engine.ConditionQueries conditionQueries = new dev.conveyor.engine.ConditionQueries(database);
+        ConditionOperations conditionOperations = new ConditionOperations(engine, queries, conditionQueries, config.accountId());
+        ServerRules.register(engine.ruleProviders(), codeBuildServices.jsonService(),
+                () -> config.sources().publicUrl() == null ? endpoint() : config.sources().publicUrl());
         ExecutionOperations executionOperations = new ExecutionOperations(engine, queries, pipelines, arns, config.accountId(), actionTypes,
                 () -> config.sources().publicUrl() == null ? endpoint() : config.sources().publicUrl(), conditionOperations);
         sweeper = Thread.ofVirtual().name("conveyor-sweeper").start(this::sweepLoop);
         // Sources always run here, next to what they read; builds run here only with the embedded agent on.
         agent = new Agent("embedded@" + hostName() + ":" + config.dataDir().toAbsolutePath(), new EngineJobChannel(engine),
-                artifacts, settings.embeddedAgent() ? BuiltInProviders.all(objects, sandbox) : BuiltInProviders.sources(objects),
+                artifacts, settings.embeddedAgent() ? BuiltInProviders.all(objects, sandbox, this::publicEndpoint)
+                        : BuiltInProviders.onServer(objects, this::publicEndpoint),
                 settings.agentCapacity(), engineConfig.logsDir(), engineConfig.workspacesDir(), engineConfig.leaseDuration()).start();
 
         // The job protocol for job workers (custom action types, third-party actions), and Conveyor's agent API.
@@ -332,14 +335,22 @@ public final class ConveyorServer implements AutoCloseable {
         if (enforced) {
             iamEndpoint.enforce(new QueryEndpoint.Enforcement(authenticator, operations, config.accountId()));
         }
-        artifactServices.s3().authorizeWith((caller, need, request) -> {
-            if (caller.principal() != null) {
-                operations.require(caller.principal(), new dev.conveyor.iam.policy.AuthorizationRequest(need.action(), need.resource(),
-                        operations.requestContext(request)), message -> new dev.conveyor.artifacts.object.S3Exception(
-                        dev.conveyor.artifacts.object.S3ErrorCode.AccessDenied, message, request.getRequestURI()));
-            }
-        });
-        ActionLogEndpoint logs = new ActionLogEndpoint(queries, engineConfig.logsDir());
+        // S3 requests: the bucket policy and the caller's policies together; unsigned ones only where a bucket policy allows "*".
+        dev.conveyor.server.auth.BucketPolicyAuthorization bucketPolicies = new dev.conveyor.server.auth.BucketPolicyAuthorization(
+                iam.authorizer(), iam.bucketPolicies(), operations);
+        artifactServices.s3().authorizeWith(bucketPolicies).bucketPoliciesIn(bucketPolicies);
+        // Pipeline and action roles (issue 14): what a job does on the pipeline's behalf, checked before it runs. An action
+        // type that calls Conveyor's services declares what with roleAuthorization.needs(...) (e.g. Deploy/AWS/S3).
+        roleAuthorization = new dev.conveyor.server.iam.JobRoleAuthorization(iam.roles(), iam.authorizer(), iam.bucketPolicies(),
+                queries, iam.resourceArns(), config.auth().requireKnownRoles(), clock);
+        // Deploy/AWS/S3 (issue 15) puts objects into its bucket on the pipeline's behalf.
+        roleAuthorization.needs("Deploy", "AWS", "S3", c -> c.get("BucketName") == null ? List.of()
+                : List.of(new dev.conveyor.server.iam.JobRoleAuthorization.Need("s3:PutObject", dev.conveyor.iam.ResourceArns.object(
+                        c.get("BucketName"), dev.conveyor.providers.deploy.S3DeployProvider.keysWritten(c)))));
+        if (enforced) {
+            engine.gateJobsWith(roleAuthorization);
+        }
+        ActionLogEndpoint logs = new ActionLogEndpoint(queries, conditionQueries, engineConfig.logsDir());
         dev.conveyor.server.events.EventEndpoints eventEndpoints = new dev.conveyor.server.events.EventEndpoints(eventServices, engine);
         dev.conveyor.server.cloudwatch.CloudWatchEndpoint cloudWatchEndpoint = new dev.conveyor.server.cloudwatch.CloudWatchEndpoint(
                 cloudWatch.api(), cloudWatch.alertmanager(), auditor);
@@ -575,6 +586,14 @@ public final class ConveyorServer implements AutoCloseable {
         return engine;
     }
 
+    /**
+     * The check of pipeline and action roles before jobs run (issue 14): where an action type declares what it does on
+     * the pipeline's behalf ({@code needs(category, owner, provider, configuration -> needs)}).
+     */
+    public dev.conveyor.server.iam.JobRoleAuthorization roleAuthorization() {
+        return roleAuthorization;
+    }
+
     /** The object store behind the S3 endpoint and the artifacts. */
     public ObjectStore objects() {
         return objects;
@@ -626,6 +645,11 @@ public final class ConveyorServer implements AutoCloseable {
     /** The base URL for clients, e.g. {@code http://127.0.0.1:8080} (https when HTTP is off). */
     public String endpoint() {
         return (config.tls().http() ? "http://" : "https://") + clientHost() + ":" + port();
+    }
+
+    /** The URL clients reach this server at in links it gives out: {@code --public-url}, else {@link #endpoint()}. */
+    private String publicEndpoint() {
+        return config.sources().publicUrl() == null ? endpoint() : config.sources().publicUrl();
     }
 
     /** The HTTPS base URL, e.g. {@code https://127.0.0.1:8443}, or null without HTTPS. */

@@ -50,16 +50,31 @@ public record ServerConfig(String bindAddress, int port, Path dataDir, String da
      * @param maxFailuresPerMinute     failed authentications from one address with one key id before that pair is
      *                                 throttled for the rest of the minute (FailedAuthentications)
      */
-    public record AuthSettings(Mode mode, String adminAccessKeyId, String adminSecretAccessKey, int maxFailuresPerMinute) {
+    /**
+     * @param requireKnownRoles whether a pipeline must name a role of Conveyor's IAM for Conveyor to act on its behalf
+     *                          (issue 14; off: a pipeline without one, or naming an unknown role, acts with the
+     *                          server's authority, as before; on: only the demo's built-in service role name does)
+     */
+    public record AuthSettings(Mode mode, String adminAccessKeyId, String adminSecretAccessKey, int maxFailuresPerMinute,
+                               boolean requireKnownRoles) {
         public enum Mode { SIGV4, NONE }
 
         public AuthSettings(Mode mode, String adminAccessKeyId, String adminSecretAccessKey) {
             this(mode, adminAccessKeyId, adminSecretAccessKey, dev.conveyor.server.auth.FailedAuthentications.MAX_FAILURES);
         }
 
+        public AuthSettings(Mode mode, String adminAccessKeyId, String adminSecretAccessKey, int maxFailuresPerMinute) {
+            this(mode, adminAccessKeyId, adminSecretAccessKey, maxFailuresPerMinute, false);
+        }
+
         /** The same settings with another failure limit (tests that fail on purpose many times: the fuzz tests). */
         public AuthSettings withMaxFailuresPerMinute(int limit) {
-            return new AuthSettings(mode, adminAccessKeyId, adminSecretAccessKey, limit);
+            return new AuthSettings(mode, adminAccessKeyId, adminSecretAccessKey, limit, requireKnownRoles);
+        }
+
+        /** The same settings requiring (or not) that pipelines name roles Conveyor's IAM holds. */
+        public AuthSettings withRequireKnownRoles(boolean require) {
+            return new AuthSettings(mode, adminAccessKeyId, adminSecretAccessKey, maxFailuresPerMinute, require);
         }
 
         public AuthSettings {

@@ -73,8 +73,12 @@ class RuleTimeoutTest {
                             StageConditionsApiTest.rule("NewYear", "DeploymentWindow", Map.of("Cron", "* 0 0 1 1 ? " + nextYear))
                                     .toBuilder().timeoutInMinutes(5).build()))));
             String id = ExecutionFixtures.createdExecution(client, "timeout");
-            await(() -> client.listRuleExecutions(r -> r.pipelineName("timeout")).ruleExecutionDetails(),
-                    rules -> !rules.isEmpty() && rules.getFirst().status() == RuleExecutionStatus.IN_PROGRESS,
+            // Waiting, once its provider looked at it (before that, the timeout would find nothing to say about it).
+            await(() -> client.getPipelineState(r -> r.name("timeout")).stageStates().stream()
+                            .filter(s -> s.stageName().equals("Deploy") && s.beforeEntryConditionState() != null).findFirst()
+                            .map(s -> s.beforeEntryConditionState().conditionStates().getFirst().ruleStates().getFirst().latestExecution())
+                            .orElse(null),
+                    rule -> rule != null && rule.status() == RuleExecutionStatus.IN_PROGRESS && rule.summary() != null,
                     Duration.ofSeconds(30), "the rule to wait for its window");
 
             clock.shift.set(Duration.ofMinutes(6));
@@ -89,6 +93,59 @@ class RuleTimeoutTest {
             assertThat(rule.status()).isEqualTo(RuleExecutionStatus.FAILED);
             assertThat(rule.output().executionResult().errorDetails().message())
                     .contains("did not finish within 5 minutes and timed out").contains("Waiting for the deployment window");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.conveyor.testkit.TestDatabases#both")
+    void aCommandsRuleThatOutlivesItsTimeoutFailsAndItsJobIsStopped(String kind) throws Exception {
+        ShiftedClock clock = new ShiftedClock();
+        Path dataDir = Files.createTempDirectory("conveyor-rule-timeout-");
+        ServerConfig config = ServerConfig.embedded(dataDir, 0)
+                .withAuth(ServerConfig.AuthSettings.administrator(TestCredentials.ACCESS_KEY_ID, TestCredentials.SECRET_ACCESS_KEY))
+                .withEngine(new ServerConfig.EngineSettings(true, 8, Duration.ofMinutes(30), Duration.ofMinutes(30), Duration.ofMillis(200)));
+        if (!"h2".equals(kind)) {
+            config = config.withDatabaseUrl(TestDatabases.freshUrl(kind));
+        }
+        try (ConveyorServer server = new ConveyorServer(config, clock).start();
+             CodePipelineClient client = ServerFixture.sdkClient(CodePipelineClient.builder(), server.endpoint())) {
+            ExecutionFixtures.putSource(server.objects(), Map.of("app.txt", "x\n"));
+            client.createPipeline(r -> r.pipeline(pipeline("slow-rule", "QUEUED",
+                    StageConditionsApiTest.beforeEntry(stage("Deploy", commands("Deploy", 1, "true")), Result.FAIL,
+                            StageConditionsApiTest.rule("Slow", "Commands", Map.of()).toBuilder().commands("sleep 600")
+                                    .timeoutInMinutes(5).build()))));
+            String id = ExecutionFixtures.createdExecution(client, "slow-rule");
+            RuleExecutionDetail running = await(() -> client.listRuleExecutions(r -> r.pipelineName("slow-rule")).ruleExecutionDetails(),
+                    rules -> !rules.isEmpty(), Duration.ofSeconds(30), "the rule to start").getFirst();
+            Path log = server.engine().config().logsDir().resolve(id).resolve(running.ruleExecutionId() + ".log");
+            await(() -> Files.exists(log) && read(log).contains("$ sleep 600"), Boolean::booleanValue, Duration.ofSeconds(30),
+                    "the agent to run the rule's commands");
+
+            clock.shift.set(Duration.ofMinutes(6));
+            await(() -> server.queries().executionById(id).status(), s -> s.isSettled(), Duration.ofSeconds(30),
+                    "the timers to time the rule out");
+            clock.shift.set(Duration.ZERO);
+
+            assertThat(ExecutionFixtures.execution(client, "slow-rule", id).status()).isEqualTo(PipelineExecutionStatus.FAILED);
+            RuleExecutionDetail rule = client.listRuleExecutions(r -> r.pipelineName("slow-rule")).ruleExecutionDetails().getFirst();
+            assertThat(rule.status()).isEqualTo(RuleExecutionStatus.FAILED);
+            assertThat(rule.output().executionResult().errorDetails().message())
+                    .isEqualTo("The rule did not finish within 5 minutes and timed out: the worker running its job reported no result "
+                            + "and was told to stop");
+            // The job is failed with the rule, so the agent's next lease renewal is refused and it stops the commands.
+            assertThat(server.queries().jobsOfRule(running.ruleExecutionId())).singleElement().satisfies(job -> {
+                assertThat(job.status()).isEqualTo(dev.conveyor.model.execution.JobStatus.Failed);
+                assertThat(job.workerId()).as("the embedded agent ran it").startsWith("embedded@");
+                assertThat(server.engine().renewLease(job.id(), job.workerId(), Duration.ofMinutes(1))).isFalse();
+            });
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 }

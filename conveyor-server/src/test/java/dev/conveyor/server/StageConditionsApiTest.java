@@ -210,48 +210,150 @@ class StageConditionsApiTest extends ServerApiTest {
         assertThat(awaitSettled(client(), "commands-rule", id).status()).isEqualTo(PipelineExecutionStatus.SUCCEEDED);
         assertThat(actions("commands-rule", id)).extracting(ActionExecutionDetail::actionName).contains("Deploy").doesNotContain("Ship");
         assertThat(stageState("commands-rule", "Ship").latestExecution().status()).isEqualTo(StageExecutionStatus.SKIPPED);
-        assertThat(rules("commands-rule", id)).filteredOn(r -> r.ruleName().equals("NotReady")).singleElement()
-                .satisfies(r -> assertThat(r.output().executionResult().errorDetails().message()).contains("exit code 1"));
+        RuleExecutionDetail failed = rules("commands-rule", id).stream().filter(r -> r.ruleName().equals("NotReady")).findFirst().orElseThrow();
+        assertThat(failed.output().executionResult().errorDetails().message()).contains("exit code 1").contains("grep -q shipped app.txt");
+        RuleExecutionDetail passed = rules("commands-rule", id).stream().filter(r -> r.ruleName().equals("Ready")).findFirst().orElseThrow();
+        assertThat(passed.status()).isEqualTo(RuleExecutionStatus.SUCCEEDED);
+        assertThat(passed.output().executionResult().externalExecutionSummary()).as("the Commands job's own summary").isEqualTo("Ran 1 commands");
+
+        // The rules ran as Commands jobs on the agent: each one's link is its log on this server, as an action's is.
+        for (RuleExecutionDetail rule : List.of(passed, failed)) {
+            String link = rule.output().executionResult().externalExecutionUrl();
+            assertThat(link).isEqualTo(fixture.endpoint() + "/conveyor/v1/logs/" + rule.ruleExecutionId());
+            assertThat(signedGet(link)).contains("$ " + (rule == passed ? "grep -q ready app.txt" : "grep -q shipped app.txt"))
+                    .contains("input artifact SourceOutput unpacked");
+        }
+        assertThat(stageState("commands-rule", "Ship").beforeEntryConditionState().conditionStates().getFirst().ruleStates().getFirst()
+                .latestExecution().externalExecutionUrl()).endsWith("/conveyor/v1/logs/" + failed.ruleExecutionId());
     }
 
     @Test
-    void aLambdaInvokeRuleSucceedsWhenItsFunctionReturnsAndFailsWithTheFunctionsError() throws IOException {
-        String handler = """
-                def handler(event, context):
-                    rule = event["ruleExecution"]
-                    if rule.get("userParameters") == "fail":
-                        raise ValueError("not ready for " + rule["stageName"])
-                    return {"ok": True}
-                """;
-        java.io.ByteArrayOutputStream zip = new java.io.ByteArrayOutputStream();
-        try (java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(zip)) {
-            out.putNextEntry(new java.util.zip.ZipEntry("gate.py"));
-            out.write(handler.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            out.closeEntry();
+    void aCommandsRuleSeesVariablesAsTheCommandsActionDoes() {
+        RuleDeclaration echo = RuleDeclaration.builder().name("Echo").ruleTypeId(t -> t.category("Rule").owner("AWS").provider("Commands").version("1"))
+                .commands("test \"#{variables.Target}\" = 'prod; rm -rf /'").build();
+        client().createPipeline(r -> r.pipeline(withVariable(pipeline("commands-rule-variables", "QUEUED",
+                beforeEntry(stage("Deploy", commands("Deploy", 1, "true")), Result.FAIL, echo)), "Target", "prod; rm -rf /")));
+        String id = created("commands-rule-variables");
+        assertThat(awaitSettled(client(), "commands-rule-variables", id).status()).isEqualTo(PipelineExecutionStatus.SUCCEEDED);
+        assertThat(rules("commands-rule-variables", id)).singleElement().satisfies(r -> {
+            assertThat(r.status()).isEqualTo(RuleExecutionStatus.SUCCEEDED);
+            assertThat(signedGet(r.output().executionResult().externalExecutionUrl())).as("the value is not pasted into the command")
+                    .contains("$ test \"${CONVEYOR_VAR_1}\" = 'prod; rm -rf /'");
+        });
+    }
+
+    /** A GET of this server's log endpoint, signed with the test key. */
+    static String signedGet(String url) {
+        try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+            java.net.http.HttpResponse<String> response = http.send(dev.conveyor.testkit.TestSigner.request("GET", java.net.URI.create(url),
+                    Map.of(), null, "logs").build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as("GET " + url + ": " + response.body()).isEqualTo(200);
+            return response.body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * One function for the Invoke/AWS/Lambda action and the LambdaInvoke rule: it gets the CodePipeline job event, reads
+     * its input artifact with the job's artifact credentials and answers PutJobSuccessResult or PutJobFailureResult
+     * (once with a continuation token first, when asked).
+     */
+    static final String GATE_FUNCTION = """
+            import io, os, zipfile
+            import boto3
+            from botocore.config import Config
+
+            def handler(event, context):
+                job = event["CodePipeline.job"]
+                data = job["data"]
+                creds = data["artifactCredentials"]
+                keys = dict(aws_access_key_id=creds["accessKeyId"], aws_secret_access_key=creds["secretAccessKey"],
+                            aws_session_token=creds["sessionToken"])
+                endpoint = os.environ["AWS_ENDPOINT_URL"]
+                codepipeline = boto3.client("codepipeline", endpoint_url=endpoint, **keys)
+                params = data["actionConfiguration"]["configuration"].get("UserParameters", "")
+                if params == "raise":
+                    raise ValueError("the gate is broken")
+                if params == "silent":
+                    return "forgot to report"
+                if params == "continue" and "continuationToken" not in data:
+                    codepipeline.put_job_success_result(jobId=job["id"], continuationToken="second-look",
+                                                        executionDetails={"summary": "first look"})
+                    return "continued"
+                s3 = boto3.client("s3", endpoint_url=endpoint, config=Config(s3={"addressing_style": "path"}, signature_version="s3v4"), **keys)
+                source = data["inputArtifacts"][0]["location"]["s3Location"]
+                body = s3.get_object(Bucket=source["bucketName"], Key=source["objectKey"])["Body"].read()
+                text = zipfile.ZipFile(io.BytesIO(body)).read("app.txt").decode().strip()
+                if text != "ready":
+                    codepipeline.put_job_failure_result(jobId=job["id"], failureDetails={"type": "JobFailed",
+                        "message": "the source says " + text, "externalExecutionId": context.aws_request_id})
+                    return "failed"
+                token = data.get("continuationToken", "none")
+                codepipeline.put_job_success_result(jobId=job["id"], outputVariables={"GATE": "open"},
+                    executionDetails={"summary": "the gate is open (" + token + ")", "externalExecutionId": context.aws_request_id})
+                return "done"
+            """;
+
+    static RuleDeclaration lambdaRule(String name, String function, String userParameters) {
+        return rule(name, "LambdaInvoke", Map.of("FunctionName", function, "UserParameters", userParameters)).toBuilder()
+                .inputArtifacts(a -> a.name("SourceOutput")).build();
+    }
+
+    @Test
+    void aLambdaInvokeRuleGetsTheInvokeActionsJobEventAndTakesItsResultFromPutJobResult() {
         String functionName = "gate-" + databaseKind;
         try (software.amazon.awssdk.services.lambda.LambdaClient lambda = ServerFixture.sdkClient(
                 software.amazon.awssdk.services.lambda.LambdaClient.builder(), fixture.endpoint())) {
             lambda.createFunction(r -> r.functionName(functionName).runtime(software.amazon.awssdk.services.lambda.model.Runtime.PYTHON3_12)
-                    .role("arn:aws:iam::000000000000:role/lambda").handler("gate.handler").timeout(30)
-                    .code(c -> c.zipFile(software.amazon.awssdk.core.SdkBytes.fromByteArray(zip.toByteArray()))));
+                    .role("arn:aws:iam::000000000000:role/lambda").handler("gate.handler").timeout(60)
+                    .code(c -> c.zipFile(software.amazon.awssdk.core.SdkBytes.fromByteArray(
+                            dev.conveyor.server.functions.FunctionZips.zip().file("gate.py", GATE_FUNCTION).bytes()))));
         }
-        client().createPipeline(r -> r.pipeline(pipeline("lambda-rule", "QUEUED",
-                beforeEntry(stage("Open", commands("Open", 1, "true")), Result.SKIP,
-                        rule("Gate", "LambdaInvoke", Map.of("FunctionName", functionName, "UserParameters", "pass"))),
-                beforeEntry(stage("Closed", commands("Closed", 1, "true")), Result.SKIP,
-                        rule("Gate", "LambdaInvoke", Map.of("FunctionName", functionName, "UserParameters", "fail"))))));
+        putSource("lambda-rule.zip", "ready\n");
+        ActionDeclaration invoke = ActionDeclaration.builder().name("Gate")
+                .actionTypeId(SamplePipelines.type(software.amazon.awssdk.services.codepipeline.model.ActionCategory.INVOKE, "Lambda"))
+                .configuration(Map.of("FunctionName", functionName, "UserParameters", "pass"))
+                .inputArtifacts(a -> a.name("SourceOutput")).runOrder(1).build();
+        client().createPipeline(r -> r.pipeline(ownSource(pipeline("lambda-rule", "QUEUED",
+                beforeEntry(stage("Open", invoke), Result.FAIL, lambdaRule("Gate", functionName, "continue")),
+                beforeEntry(stage("Broken", commands("Broken", 1, "true")), Result.SKIP, lambdaRule("Gate", functionName, "raise")),
+                beforeEntry(stage("Silent", commands("Silent", 1, "true")), Result.SKIP, lambdaRule("Gate", functionName, "silent"))),
+                "lambda-rule.zip")));
         String id = created("lambda-rule");
-        assertThat(awaitSettled(client(), "lambda-rule", id).status()).isEqualTo(PipelineExecutionStatus.SUCCEEDED);
-        assertThat(actions("lambda-rule", id)).extracting(ActionExecutionDetail::actionName).contains("Open").doesNotContain("Closed");
-        assertThat(stageState("lambda-rule", "Closed").latestExecution().status()).isEqualTo(StageExecutionStatus.SKIPPED);
+        PipelineExecution done = awaitSettled(client(), "lambda-rule", id);
+        assertThat(done.status()).as(String.valueOf(done.statusSummary())).isEqualTo(PipelineExecutionStatus.SUCCEEDED);
+        ActionExecutionDetail action = actions("lambda-rule", id).stream().filter(a -> a.actionName().equals("Gate")).findFirst().orElseThrow();
+        assertThat(action.output().outputVariables()).as("the same function, as an action").containsEntry("GATE", "open");
+        assertThat(actions("lambda-rule", id)).extracting(ActionExecutionDetail::actionName).doesNotContain("Broken", "Silent");
+
         Map<String, RuleExecutionDetail> byStage = rules("lambda-rule", id).stream()
                 .collect(java.util.stream.Collectors.toMap(RuleExecutionDetail::stageName, r -> r));
-        assertThat(byStage.get("Open").status()).isEqualTo(RuleExecutionStatus.SUCCEEDED);
-        assertThat(byStage.get("Open").output().executionResult().externalExecutionId()).as("the invocation's request id").isNotBlank();
-        assertThat(byStage.get("Closed").status()).isEqualTo(RuleExecutionStatus.FAILED);
-        assertThat(byStage.get("Closed").output().executionResult().errorDetails().message())
-                .contains("ValueError").contains("not ready for Closed");
+        RuleExecutionDetail open = byStage.get("Open");
+        assertThat(open.status()).isEqualTo(RuleExecutionStatus.SUCCEEDED);
+        assertThat(open.output().executionResult().externalExecutionSummary()).as("reported with the continuation token's second look")
+                .isEqualTo("the gate is open (second-look)");
+        assertThat(open.output().executionResult().externalExecutionId()).as("the invocation's request id, as the function reported it")
+                .isNotBlank().isNotEqualTo(open.ruleExecutionId());
+        assertThat(signedGet(open.output().executionResult().externalExecutionUrl())).as("both invocations' logs, in the rule's")
+                .contains("[conveyor] invoking " + functionName + " for job", "with continuation token second-look", "START RequestId: ");
+
+        assertThat(byStage.get("Broken").status()).isEqualTo(RuleExecutionStatus.FAILED);
+        assertThat(byStage.get("Broken").output().executionResult().errorDetails().message()).isEqualTo("the gate is broken");
+        assertThat(byStage.get("Silent").status()).isEqualTo(RuleExecutionStatus.FAILED);
+        assertThat(byStage.get("Silent").output().executionResult().errorDetails().message()).as("no report: the rule fails at once")
+                .contains("returned without calling PutJobSuccessResult or PutJobFailureResult");
+
+        // A function's PutJobFailureResult fails the rule with its message.
+        String second = changeSource("lambda-rule", "lambda-rule.zip", "not yet\n");
+        assertThat(awaitSettled(client(), "lambda-rule", second).status()).isEqualTo(PipelineExecutionStatus.FAILED);
+        assertThat(rules("lambda-rule", second)).filteredOn(r -> r.stageName().equals("Open")).singleElement().satisfies(r -> {
+            assertThat(r.status()).isEqualTo(RuleExecutionStatus.FAILED);
+            assertThat(r.output().executionResult().errorDetails().message()).isEqualTo("the source says not yet");
+        });
     }
 
     @Test

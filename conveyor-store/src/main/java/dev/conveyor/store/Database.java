@@ -71,7 +71,9 @@ public final class Database implements AutoCloseable {
         HikariDataSource dataSource = new HikariDataSource(config);
         try {
             if (!upToDate(dataSource)) {
-                Flyway.configure().dataSource(dataSource).locations("classpath:db/migration")
+                // A newer release's migrations already applied (a rolling upgrade: N+1 migrated, this replica is N) are
+                // left alone: they only expand the schema (docs/operations.md, MigrationsExpandOnlyTest).
+                Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").ignoreMigrationPatterns("*:future")
                         .failOnMissingLocations(true).load().migrate();
             }
         } catch (RuntimeException e) {

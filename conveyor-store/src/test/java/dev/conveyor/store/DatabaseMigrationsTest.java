@@ -77,4 +77,37 @@ class DatabaseMigrationsTest {
             assertThat(buckets).isEqualTo(1);
         }
     }
+
+    /**
+     * A rolling upgrade (docs/operations.md): the next release's first replica migrated the database one step further;
+     * a replica of this version, restarting meanwhile, opens it as it is and works on it.
+     */
+    @ParameterizedTest
+    @MethodSource("dev.conveyor.testkit.TestDatabases#both")
+    void aDatabaseTheNextReleaseMigratedFurtherIsOpenedAsItIs(String kind, @org.junit.jupiter.api.io.TempDir Path next) throws Exception {
+        String url = TestDatabases.freshUrl(kind);
+        Database.open(url).close();
+        int nextVersion = Database.LATEST_MIGRATION + 1;
+        Files.writeString(next.resolve("V" + nextVersion + "__next_release.sql"), """
+                CREATE TABLE next_release_widget (id INTEGER PRIMARY KEY);
+                ALTER TABLE s3_bucket ADD COLUMN next_release_note VARCHAR(100);
+                """);
+        org.flywaydb.core.Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration", "filesystem:" + next)
+                .load().migrate();
+
+        try (Database db = Database.open(url)) {
+            db.inTransaction(c -> {
+                try (var s = c.createStatement()) {
+                    return s.executeUpdate("INSERT INTO s3_bucket (name, versioning, created_at) VALUES ('beside', 'Enabled', 0)");
+                }
+            });
+            int newest = db.read(c -> {
+                try (var s = c.createStatement(); var r = s.executeQuery("SELECT MAX(CAST(version AS INTEGER)) FROM flyway_schema_history")) {
+                    r.next();
+                    return r.getInt(1);
+                }
+            });
+            assertThat(newest).as("the next release's migration stays applied").isEqualTo(nextVersion);
+        }
+    }
 }

@@ -33,10 +33,19 @@ public final class DeployAgent implements AutoCloseable {
     /** @param signer signs the agent's calls (SigV4 with the agent's own key, as its job calls) */
     public DeployAgent(URI server, CaBundle trust, dev.conveyor.agent.RequestSigner signer, String instanceName, Map<String, String> tags,
                        Path workDir) {
+        this(server, trust, signer, instanceName, tags, workDir, Map.of());
+    }
+
+    /**
+     * An agent whose hooks also get {@code hookEnvironment}: for several agents in one process (the demo's hosts), which
+     * share one process environment but each need to say where its host's application lives.
+     */
+    public DeployAgent(URI server, CaBundle trust, dev.conveyor.agent.RequestSigner signer, String instanceName, Map<String, String> tags,
+                       Path workDir, Map<String, String> hookEnvironment) {
         this.api = new DeployApiClient(server, trust, signer);
         this.instanceName = instanceName;
         this.tags = Map.copyOf(tags);
-        this.runner = new LifecycleRunner(workDir.resolve("deploy"), api);
+        this.runner = new LifecycleRunner(workDir.resolve("deploy"), api, hookEnvironment);
     }
 
     public String instanceName() {

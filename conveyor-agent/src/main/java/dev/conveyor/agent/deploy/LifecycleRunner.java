@@ -44,6 +44,7 @@ final class LifecycleRunner {
     private static final int LOG_TAIL = 2048;
     private final Path root;
     private final DeployApiClient api;
+    private final Map<String, String> hookEnvironment;
 
     /** What a command needs to know about its deployment. */
     record Spec(String deploymentId, String applicationName, String groupName, String groupId, String creator, JsonNode revision,
@@ -58,8 +59,14 @@ final class LifecycleRunner {
     }
 
     LifecycleRunner(Path root, DeployApiClient api) {
+        this(root, api, Map.of());
+    }
+
+    /** @param hookEnvironment variables every hook gets besides the agent's own environment and CodeDeploy's */
+    LifecycleRunner(Path root, DeployApiClient api, Map<String, String> hookEnvironment) {
         this.root = root.resolve("deployment-root");
         this.api = api;
+        this.hookEnvironment = Map.copyOf(hookEnvironment);
     }
 
     private Path deploymentDir(Spec spec) {
@@ -367,6 +374,7 @@ final class LifecycleRunner {
             ProcessBuilder builder = new ProcessBuilder(command).directory(archive.toFile()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             Map<String, String> env = builder.environment();
+            env.putAll(hookEnvironment);
             env.put("LIFECYCLE_EVENT", event);
             env.put("DEPLOYMENT_ID", spec.deploymentId());
             env.put("APPLICATION_NAME", spec.applicationName());

@@ -24,7 +24,8 @@ public final class DemoSampleApp {
     public static final String BUCKET = "conveyor-demo-sources";
     public static final String KEY = "sample-app.zip";
     /** Resource directories cannot be listed inside a jar, so the files are named here. */
-    private static final List<String> FILES = List.of("README.md", "VERSION", "greet.sh", "test.sh");
+    private static final List<String> FILES = List.of("README.md", "VERSION", "greet.sh", "test.sh", "appspec.yml",
+            "scripts/install.sh", "scripts/start.sh", "scripts/validate.sh");
 
     private DemoSampleApp() {
     }
@@ -56,6 +57,7 @@ public final class DemoSampleApp {
                     if (in == null) {
                         throw new IllegalStateException("the resource /demo/sample-app/" + name + " is missing from the build");
                     }
+                    Files.createDirectories(app.resolve(name).getParent());
                     Files.copy(in, app.resolve(name));
                 }
             }

@@ -102,7 +102,7 @@ public final class CodeDeployApi {
         String name = text(input, "applicationName");
         String platform = Optional.ofNullable(text(input, "computePlatform")).orElse("Server");
         if (!"Server".equals(platform)) {
-            throw new dev.conveyor.deploy.errors.InvalidInputException("Conveyor deploys to servers only: computePlatform must be Server, not "
+            throw new InvalidComputePlatformException("Conveyor deploys to servers only: computePlatform must be Server, not "
                     + platform, "computePlatform");
         }
         ApplicationRow row = new ApplicationRow(name, UUID.randomUUID().toString(), platform, clock.millis());
@@ -136,13 +136,9 @@ public final class CodeDeployApi {
     }
 
     private JsonNode batchGetApplications(JsonNode input) {
-        ObjectNode out = JSON.createObjectNode();
-        ArrayNode list = out.putArray("applicationsInfo");
-        batch(input.path("applicationNames"), "applicationNames");
-        for (JsonNode name : input.path("applicationNames")) {
-            list.add(applicationInfo(application(name.asText())));
-        }
-        return out;
+        return batchGet(input, "applicationNames", 100, "applicationsInfo", repo::application, CodeDeployApi::applicationInfo, (out, missing) -> {
+            throw new ApplicationDoesNotExistException("No application found for name: " + missing.getFirst(), "applicationNames");
+        });
     }
 
     private JsonNode deleteApplication(JsonNode input) {
@@ -273,21 +269,12 @@ public final class CodeDeployApi {
 
     private JsonNode batchGetDeploymentGroups(JsonNode input) {
         ApplicationRow app = application(text(input, "applicationName"));
-        batch(input.path("deploymentGroupNames"), "deploymentGroupNames");
-        ObjectNode out = JSON.createObjectNode();
-        ArrayNode infos = out.putArray("deploymentGroupsInfo");
-        List<String> missing = new ArrayList<>();
-        for (JsonNode name : input.path("deploymentGroupNames")) {
-            repo.group(app.name(), name.asText()).ifPresentOrElse(g -> infos.add(groupInfo(g)), () -> missing.add(name.asText()));
-        }
-        if (!missing.isEmpty()) {
-            out.put("errorMessage", "Deployment groups not found: " + String.join(", ", missing));
-        }
-        return out;
+        return batchGet(input, "deploymentGroupNames", 100, "deploymentGroupsInfo", name -> repo.group(app.name(), name), this::groupInfo,
+                (out, missing) -> out.put("errorMessage", "Deployment groups not found: " + String.join(", ", missing)));
     }
 
     private JsonNode deleteDeploymentGroup(JsonNode input) {
-        application(text(input, "applicationName"));
+        // As CodeDeploy's model says (no ApplicationDoesNotExist, no DeploymentGroupDoesNotExist): deleting what is not there succeeds.
         repo.deleteGroup(text(input, "applicationName"), text(input, "deploymentGroupName"));
         return JSON.createObjectNode().set("hooksNotCleanedUp", JSON.createArrayNode());
     }
@@ -310,7 +297,7 @@ public final class CodeDeployApi {
         }
         String platform = Optional.ofNullable(text(input, "computePlatform")).orElse("Server");
         if (!"Server".equals(platform)) {
-            throw new dev.conveyor.deploy.errors.InvalidInputException("computePlatform must be Server", "computePlatform");
+            throw new InvalidComputePlatformException("Conveyor deploys to servers only: computePlatform must be Server", "computePlatform");
         }
         ObjectNode doc = JSON.createObjectNode();
         String id = UUID.randomUUID().toString();
@@ -461,13 +448,7 @@ public final class CodeDeployApi {
     }
 
     private JsonNode batchGetDeployments(JsonNode input) {
-        batch(input.path("deploymentIds"), "deploymentIds");
-        ObjectNode out = JSON.createObjectNode();
-        ArrayNode list = out.putArray("deploymentsInfo");
-        for (JsonNode id : input.path("deploymentIds")) {
-            repo.deployment(id.asText()).ifPresent(d -> list.add(deploymentInfo(d)));
-        }
-        return out;
+        return batchGet(input, "deploymentIds", 25, "deploymentsInfo", repo::deployment, this::deploymentInfo, IGNORE_MISSING);
     }
 
     private JsonNode listDeployments(JsonNode input) {
@@ -544,28 +525,28 @@ public final class CodeDeployApi {
     }
 
     private JsonNode listDeploymentTargets(JsonNode input) {
+        return listTargets(input, input.path("targetFilters").path("TargetStatus"), "targetIds");
+    }
+
+    /** ListDeploymentTargets and ListDeploymentInstances: a deployment's target names, of the given statuses (all when none). */
+    private JsonNode listTargets(JsonNode input, JsonNode statusFilter, String member) {
         DeploymentRow d = deployment(text(input, "deploymentId"));
         List<String> statuses = new ArrayList<>();
-        input.path("targetFilters").path("TargetStatus").forEach(s -> statuses.add(s.asText()));
+        statusFilter.forEach(s -> statuses.add(s.asText()));
         ObjectNode out = JSON.createObjectNode();
-        page(out, "targetIds", repo.targets(d.id()).stream().filter(t -> statuses.isEmpty() || statuses.contains(t.status()))
+        page(out, member, repo.targets(d.id()).stream().filter(t -> statuses.isEmpty() || statuses.contains(t.status()))
                 .map(TargetRow::instance).toList(), text(input, "nextToken"));
         return out;
     }
 
     private JsonNode batchGetDeploymentTargets(JsonNode input) {
         DeploymentRow d = deployment(text(input, "deploymentId"));
-        ObjectNode out = JSON.createObjectNode();
-        ArrayNode list = out.putArray("deploymentTargets");
-        int i = 0;
-        for (JsonNode id : input.path("targetIds")) {
-            String name = id.asText();
-            TargetRow t = repo.target(d.id(), name).orElseThrow(() -> new DeploymentTargetDoesNotExistException(
-                    "The deployment " + d.id() + " has no target " + name, "targetIds"));
-            list.add(target(t));
-            i++;
+        if (input.path("targetIds").size() > 25) {
+            throw new DeploymentTargetListSizeExceededException("At most 25 deployment targets may be asked for at once", "targetIds");
         }
-        return out;
+        return batchGet(input, "targetIds", 25, "deploymentTargets", name -> repo.target(d.id(), name), this::target, (out, missing) -> {
+            throw new DeploymentTargetDoesNotExistException("The deployment " + d.id() + " has no target " + missing.getFirst(), "targetIds");
+        });
     }
 
     private JsonNode getDeploymentTarget(JsonNode input) {
@@ -589,23 +570,12 @@ public final class CodeDeployApi {
     }
 
     private JsonNode listDeploymentInstances(JsonNode input) {
-        DeploymentRow d = deployment(text(input, "deploymentId"));
-        List<String> statuses = new ArrayList<>();
-        input.path("instanceStatusFilter").forEach(s -> statuses.add(s.asText()));
-        ObjectNode out = JSON.createObjectNode();
-        page(out, "instancesList", repo.targets(d.id()).stream().filter(t -> statuses.isEmpty() || statuses.contains(t.status()))
-                .map(TargetRow::instance).toList(), text(input, "nextToken"));
-        return out;
+        return listTargets(input, input.path("instanceStatusFilter"), "instancesList");
     }
 
     private JsonNode batchGetDeploymentInstances(JsonNode input) {
         DeploymentRow d = deployment(text(input, "deploymentId"));
-        ObjectNode out = JSON.createObjectNode();
-        ArrayNode list = out.putArray("instancesSummary");
-        for (JsonNode id : input.path("instanceIds")) {
-            repo.target(d.id(), id.asText()).ifPresent(t -> list.add(instanceSummary(t)));
-        }
-        return out;
+        return batchGet(input, "instanceIds", 25, "instancesSummary", name -> repo.target(d.id(), name), this::instanceSummary, IGNORE_MISSING);
     }
 
     private JsonNode getDeploymentInstance(JsonNode input) {
@@ -655,7 +625,10 @@ public final class CodeDeployApi {
     }
 
     private JsonNode deregisterOnPremisesInstance(JsonNode input) {
-        InstanceRow i = instance(text(input, "instanceName"), "instanceName");
+        String name = text(input, "instanceName");
+        // The model's error for a name that names no instance (InstanceNotRegisteredException is not among its errors).
+        InstanceRow i = repo.instance(name).orElseThrow(() -> new InvalidInstanceNameException(
+                "The on-premises instance " + name + " is not registered", "instanceName"));
         ObjectNode doc = i.document();
         doc.put("deregisterTime", now());
         repo.replaceInstance(i.name(), doc);
@@ -682,13 +655,7 @@ public final class CodeDeployApi {
     }
 
     private JsonNode batchGetOnPremisesInstances(JsonNode input) {
-        batch(input.path("instanceNames"), "instanceNames");
-        ObjectNode out = JSON.createObjectNode();
-        ArrayNode list = out.putArray("instanceInfos");
-        for (JsonNode name : input.path("instanceNames")) {
-            repo.instance(name.asText()).ifPresent(i -> list.add(instanceInfo(i)));
-        }
-        return out;
+        return batchGet(input, "instanceNames", 25, "instanceInfos", repo::instance, this::instanceInfo, IGNORE_MISSING);
     }
 
     private JsonNode getOnPremisesInstance(JsonNode input) {
@@ -740,10 +707,31 @@ public final class CodeDeployApi {
 
     // ---- plumbing
 
-    private static void batch(JsonNode list, String member) {
-        if (list.size() > 100) {
-            throw new BatchLimitExceededException("At most 100 items may be asked for at once", member);
+    /** What a BatchGet* operation does with the names it found nothing for: answers with what it found. */
+    private static final java.util.function.BiConsumer<ObjectNode, List<String>> IGNORE_MISSING = (out, missing) -> { };
+
+    /**
+     * Every BatchGet* operation: at most {@code limit} names in {@code namesMember} (else BatchLimitExceededException),
+     * each looked up with {@code find} and answered as {@code info} in the list {@code listMember}, in the order asked;
+     * the names found nothing for (if any) go to {@code missing}, which may throw, note them in the answer or ignore them.
+     */
+    private static <T> ObjectNode batchGet(JsonNode input, String namesMember, int limit, String listMember,
+                                           Function<String, Optional<T>> find, Function<T, ObjectNode> info,
+                                           java.util.function.BiConsumer<ObjectNode, List<String>> missing) {
+        JsonNode names = input.path(namesMember);
+        if (names.size() > limit) {
+            throw new BatchLimitExceededException("At most " + limit + " items may be asked for at once", namesMember);
         }
+        ObjectNode out = JSON.createObjectNode();
+        ArrayNode list = out.putArray(listMember);
+        List<String> notFound = new ArrayList<>();
+        for (JsonNode name : names) {
+            find.apply(name.asText()).ifPresentOrElse(found -> list.add(info.apply(found)), () -> notFound.add(name.asText()));
+        }
+        if (!notFound.isEmpty()) {
+            missing.accept(out, notFound);
+        }
+        return out;
     }
 
     /** Lists {@code PAGE} names at a time; the token is the offset, as a string. */

@@ -1,6 +1,7 @@
 package dev.conveyor.engine.rules;
 
 import dev.conveyor.store.jdbc.Columns;
+import dev.conveyor.store.jdbc.HistoryPages;
 import dev.conveyor.store.jdbc.Queries;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -110,13 +111,8 @@ public final class ConditionRepository {
     }
 
     private static void bindMutable(PreparedStatement s, int from, RuleExecutionRow row) throws SQLException {
-        s.setString(from, row.outputJson());
-        s.setString(from + 1, row.summary());
-        s.setString(from + 2, row.errorCode());
-        s.setString(from + 3, row.errorMessage());
-        s.setString(from + 4, row.externalExecutionId());
-        s.setString(from + 5, row.externalExecutionUrl());
-        s.setString(from + 6, row.providerState());
+        Columns.setStrings(s, from, row.outputJson(), row.summary(), row.errorCode(), row.errorMessage(), row.externalExecutionId(),
+                row.externalExecutionUrl(), row.providerState());
     }
 
     public void update(Connection c, RuleExecutionRow row) throws SQLException {
@@ -178,27 +174,8 @@ public final class ConditionRepository {
      */
     public List<RuleExecutionRow> listRules(Connection c, String pipelineName, String executionId, Instant beforeStart,
                                             String beforeId, int limit) throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT " + RULE_COLUMNS + " FROM rule_execution WHERE pipeline_name = ?");
-        if (executionId != null) {
-            sql.append(" AND pipeline_execution_id = ?");
-        }
-        if (beforeStart != null) {
-            sql.append(" AND (started_at < ? OR (started_at = ? AND id < ?))");
-        }
-        sql.append(" ORDER BY started_at DESC, id DESC LIMIT ").append(limit);
-        try (PreparedStatement s = c.prepareStatement(sql.toString())) {
-            int i = 1;
-            s.setString(i++, pipelineName);
-            if (executionId != null) {
-                s.setString(i++, executionId);
-            }
-            if (beforeStart != null) {
-                Columns.setInstant(s, i++, beforeStart);
-                Columns.setInstant(s, i++, beforeStart);
-                s.setString(i, beforeId);
-            }
-            return Queries.list(s, ConditionRepository::rule);
-        }
+        return HistoryPages.newestFirst(c, "rule_execution", RULE_COLUMNS, pipelineName, executionId, beforeStart, beforeId, limit,
+                ConditionRepository::rule);
     }
 
     private static RuleExecutionRow rule(ResultSet r) throws SQLException {
@@ -206,6 +183,43 @@ public final class ConditionRepository {
                 r.getString(7), r.getString(8), r.getString(9), r.getString(10), r.getString(11), r.getString(12), r.getString(13),
                 r.getString(14), r.getString(15), r.getString(16), r.getString(17), Columns.instant(r, "next_check_at"),
                 Columns.instant(r, "deadline_at"), Columns.instant(r, "started_at"), Columns.instant(r, "updated_at"));
+    }
+
+    // ---- jobs of rules (a JobRule's work: see V2__rule_jobs.sql)
+
+    /** Marks a job just queued (by the store's JobRepository) as the work of a rule execution. */
+    public void linkJob(Connection c, String jobId, String ruleExecutionId) throws SQLException {
+        Queries.update(c, "UPDATE job SET rule_execution_id = ? WHERE id = ?", ruleExecutionId, jobId);
+    }
+
+    /** The rule execution a job does the work of, if it is a rule's job. */
+    public Optional<String> ruleOfJob(Connection c, String jobId) throws SQLException {
+        return Queries.first(c, "SELECT rule_execution_id FROM job WHERE id = ? AND rule_execution_id IS NOT NULL",
+                r -> r.getString(1), jobId);
+    }
+
+    /** The ids of the jobs that did a rule execution's work, oldest first (several after continuation tokens). */
+    public List<String> jobsOf(Connection c, String ruleExecutionId) throws SQLException {
+        return Queries.list(c, "SELECT id FROM job WHERE rule_execution_id = ? ORDER BY created_at, id", r -> r.getString(1), ruleExecutionId);
+    }
+
+    /** The status of the rule execution's job that has not finished (Queued, Dispatched, InProgress), if it has one. */
+    public Optional<String> unfinishedJobStatus(Connection c, String ruleExecutionId) throws SQLException {
+        return Queries.first(c, "SELECT status FROM job WHERE rule_execution_id = ? AND status IN ('Queued', 'Dispatched', 'InProgress') "
+                + "ORDER BY created_at DESC", r -> r.getString(1), ruleExecutionId);
+    }
+
+    /**
+     * Fails the jobs of a rule execution that have not finished (the rule settled without them: timed out, abandoned);
+     * a worker running one loses its lease at its next renewal and stops it. Returns how many there were.
+     */
+    public int failJobsOf(Connection c, String ruleExecutionId, Instant now) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("UPDATE job SET status = 'Failed', updated_at = ? WHERE rule_execution_id = ? "
+                + "AND status IN ('Queued', 'Dispatched', 'InProgress')")) {
+            Columns.setInstant(s, 1, now);
+            s.setString(2, ruleExecutionId);
+            return s.executeUpdate();
+        }
     }
 
     // ---- stage retries

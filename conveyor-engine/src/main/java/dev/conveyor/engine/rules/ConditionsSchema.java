@@ -8,7 +8,7 @@ import dev.conveyor.store.ModuleSchema;
  * history table of their own (see {@link ModuleSchema}), so the store's own migrations are not renumbered.
  */
 public final class ConditionsSchema {
-    private static final ModuleSchema SCHEMA = new ModuleSchema("db/conditions", "conditions_schema_history", 1);
+    private static final ModuleSchema SCHEMA = new ModuleSchema("db/conditions", "conditions_schema_history", 2);
 
     private ConditionsSchema() {
     }

@@ -29,6 +29,9 @@ import org.slf4j.LoggerFactory;
  * success queues a new job, which invokes the function again with the token). A function that fails (an exception, its
  * own timeout, a crash) fails the action with the function's error message; one that returns without reporting leaves
  * the action running until the action's timeout (CodePipeline's one hour for Lambda, or {@code timeoutInMinutes}).
+ * <p>
+ * The LambdaInvoke rule's jobs come here too, with the same event, so one function serves both; a rule's function that
+ * returns without reporting fails its rule at once, naming the job, instead of leaving it to its timeout.
  */
 public final class LambdaInvokeAction implements InProcessJobWorker.Handler {
     public static final ActionTypeId TYPE = new ActionTypeId("Invoke", "AWS", "Lambda", "1");
@@ -84,23 +87,46 @@ public final class LambdaInvokeAction implements InProcessJobWorker.Handler {
         log(job, result.log());
         if (result.failed()) {
             complete.accept(job.id(), new JobOutcome.Failure("JobFailed", errorMessage(result), result.requestId()));
+        } else if (job.actionExecutionId() == null) {
+            // A LambdaInvoke rule's job: a function that returned has reported by now or never will. A rule must not wait
+            // out its timeout for nothing, so it fails at once (when the function did report, the job is finished and
+            // this is refused and ignored).
+            log(job, "[conveyor] " + functionName + " returned without reporting a result for job " + job.id());
+            complete.accept(job.id(), new JobOutcome.Failure("JobFailed", "Function '" + functionName + "' returned without "
+                    + "calling PutJobSuccessResult or PutJobFailureResult for job " + job.id(), result.requestId()));
         } else {
             LOG.debug("function {} returned for job {} (request {}); the job waits for its result", functionName, job.id(),
                     result.requestId());
         }
     }
 
-    /** Appends to the action's log ({@code <logs>/<pipelineExecutionId>/<actionExecutionId>.log}, what conveyor logs reads). */
+    /**
+     * Appends to the log of the job's action, or rule ({@code <logs>/<pipelineExecutionId>/<id>.log}, what conveyor logs
+     * reads): the id is the one the job's pipeline context names.
+     */
     private void log(JobRow job, String text) {
         if (logsDir == null || text == null || text.isEmpty()) {
             return;
         }
-        java.nio.file.Path file = logsDir.resolve(job.pipelineExecutionId()).resolve(job.actionExecutionId() + ".log");
+        String id = logId(job);
+        java.nio.file.Path file = logsDir.resolve(job.pipelineExecutionId()).resolve(id + ".log");
         try (dev.conveyor.engine.agent.ActionLog log = new dev.conveyor.engine.agent.ActionLog(file,
                 dev.conveyor.engine.agent.ActionLog.DEFAULT_MAX_BYTES, java.util.List.of())) {
             text.lines().forEach(log::line);
         } catch (RuntimeException e) {
-            LOG.warn("cannot write the log of action {}: {}", job.actionExecutionId(), e.toString());
+            LOG.warn("cannot write the log of {}: {}", id, e.toString());
+        }
+    }
+
+    private static String logId(JobRow job) {
+        if (job.actionExecutionId() != null) {
+            return job.actionExecutionId();
+        }
+        try {
+            return JSON.readTree(job.dataJson()).path("jobData").path("pipelineContext").path("action").path("actionExecutionId")
+                    .asText(job.id());
+        } catch (IOException e) {
+            return job.id();
         }
     }
 

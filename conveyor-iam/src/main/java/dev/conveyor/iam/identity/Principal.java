@@ -38,4 +38,27 @@ public sealed interface Principal {
             return "arn:aws:iam::" + accountId + ":root";
         }
     }
+
+    /**
+     * An unsigned request (S3 only): no identity-based policy applies to it; only a resource-based policy (a bucket
+     * policy) whose Principal is {@code "*"} can grant it anything.
+     */
+    record Anonymous() implements Principal {
+        public static final Anonymous INSTANCE = new Anonymous();
+
+        @Override
+        public String accountId() {
+            return "anonymous";
+        }
+
+        @Override
+        public String userId() {
+            return "anonymous";
+        }
+
+        @Override
+        public String arn() {
+            return "anonymous";
+        }
+    }
 }

@@ -117,6 +117,15 @@ public final class Roles {
         return java.util.Optional.of(issue(role, sessionName, Math.max(900, Math.min(seconds, role.maxSessionSeconds()))));
     }
 
+    /** The role {@code roleArn} names, when it is a role of this account that exists (its path included). */
+    public java.util.Optional<RoleRow> findByArn(String roleArn) {
+        try {
+            return java.util.Optional.of(roleByArn(roleArn));
+        } catch (NoSuchEntityException | ValidationErrorException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     private TemporaryCredentials issue(RoleRow role, String sessionName, int seconds) {
         Instant now = clock.instant();
         sessions.deleteExpiredBefore(now.minus(EXPIRED_SESSION_RETENTION));

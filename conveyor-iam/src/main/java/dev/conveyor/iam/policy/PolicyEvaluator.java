@@ -35,6 +35,55 @@ public final class PolicyEvaluator {
                 : new Decision(Decision.Outcome.IMPLICIT_DENY, null, null, "no statement allows " + request.action() + " on " + request.resource());
     }
 
+    /**
+     * Who a resource-based policy's {@code Principal} names: whether the requester is {@code value} (an ARN or an
+     * account id of the {@code "AWS"} principal type; {@code "*"} is handled by the evaluator) for a statement of
+     * {@code effect}.
+     */
+    @FunctionalInterface
+    public interface PrincipalMatcher {
+        boolean matches(String value, Effect effect);
+    }
+
+    /**
+     * Identity-based and resource-based policies together, as IAM evaluates a request within one account: an
+     * explicit Deny in either wins; otherwise an Allow in either grants (a resource-based policy's Allow needs no
+     * identity-based Allow); otherwise the implicit deny. A resource-based statement applies only when its
+     * {@code Principal} names the requester ({@code "*"}, or {@code {"AWS": [...]}} as {@code principal} decides);
+     * other principal types (Service, CanonicalUser, Federated) never match a Conveyor caller.
+     */
+    public static Decision evaluate(List<NamedPolicy> identityPolicies, List<NamedPolicy> resourcePolicies, PrincipalMatcher principal,
+                                    AuthorizationRequest request) {
+        Decision resourceAllow = null;
+        for (NamedPolicy policy : resourcePolicies) {
+            for (Statement statement : policy.document().statements()) {
+                if (!namesPrincipal(statement, principal) || !matches(statement, policy.document(), request)) {
+                    continue;
+                }
+                String cited = "statement " + (statement.sid() == null ? "(no Sid)" : statement.sid()) + " of " + policy.name();
+                if (statement.effect() == Effect.Deny) {
+                    return new Decision(Decision.Outcome.EXPLICIT_DENY, policy.name(), statement.sid(), "explicitly denied by " + cited, true);
+                }
+                if (resourceAllow == null) {
+                    resourceAllow = new Decision(Decision.Outcome.ALLOWED, policy.name(), statement.sid(), "allowed by " + cited, true);
+                }
+            }
+        }
+        Decision identity = evaluate(identityPolicies, request);
+        if (identity.outcome() == Decision.Outcome.EXPLICIT_DENY || identity.allowed() || resourceAllow == null) {
+            return identity;
+        }
+        return resourceAllow;
+    }
+
+    private static boolean namesPrincipal(Statement statement, PrincipalMatcher principal) {
+        List<String> aws = statement.principals().get("AWS");
+        if (aws == null) {
+            return false;
+        }
+        return aws.stream().anyMatch(value -> "*".equals(value) || principal.matches(value, statement.effect()));
+    }
+
     static boolean matches(Statement statement, PolicyDocument document, AuthorizationRequest request) {
         boolean actionListed = statement.actions().stream().anyMatch(a -> Wildcards.matches(a, request.action(), true));
         if (actionListed == statement.notAction()) {

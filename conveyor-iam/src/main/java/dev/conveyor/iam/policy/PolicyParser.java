@@ -19,8 +19,11 @@ import java.util.Set;
  * where it must be (trust policies).
  */
 public final class PolicyParser {
-    /** What the document is for: permissions of an identity, or a role's trust policy. */
-    public enum Kind { IDENTITY, TRUST }
+    /**
+     * What the document is for: permissions of an identity, a role's trust policy, or a resource-based policy (a
+     * bucket policy: Principal and Resource both required).
+     */
+    public enum Kind { IDENTITY, TRUST, RESOURCE }
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     private static final Set<String> TOP_LEVEL = Set.of("Version", "Id", "Statement");
@@ -108,6 +111,15 @@ public final class PolicyParser {
             if (hasPrincipal) {
                 throw new MalformedPolicyException("Policy document should not specify a principal.");
             }
+            notResource = exactlyOne(s, "Resource", "NotResource");
+        } else if (kind == Kind.RESOURCE) {
+            if (s.has("NotPrincipal")) {
+                throw new MalformedPolicyException("NotPrincipal is not supported in Conveyor's bucket policies; use Principal");
+            }
+            if (!s.has("Principal")) {
+                throw new MalformedPolicyException("Missing required field Principal");
+            }
+            principals = principals(s.get("Principal"));
             notResource = exactlyOne(s, "Resource", "NotResource");
         } else {
             if (!s.has("Principal")) {

@@ -5,7 +5,7 @@ import dev.conveyor.store.ModuleSchema;
 
 /** IAM's tables: migrated from {@code db/iam} with a history table of their own (see {@link ModuleSchema}). */
 public final class IamSchema {
-    private static final ModuleSchema SCHEMA = new ModuleSchema("db/iam", "iam_schema_history", 10);
+    private static final ModuleSchema SCHEMA = new ModuleSchema("db/iam", "iam_schema_history", 11);
 
     private IamSchema() {
     }

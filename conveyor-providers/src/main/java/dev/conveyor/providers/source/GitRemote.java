@@ -14,7 +14,8 @@ import dev.conveyor.model.json.ConveyorJson;
  * @param commitUrlPrefix e.g. {@code https://git.example.com/team/app/commit/}; null when the host has no web view
  * @param providerType    the connection's provider type (GitHub, GitLab…), or null
  * @param fetchUrl        where to actually fetch from when it differs from {@code url}: a repository this server hosts
- *                        is read from its directory (sources run beside it), not over HTTP, which asks for credentials;
+ *                        is read in the server's process (sources run there: its directory, or for one kept in the
+ *                        database a {@code conveyor-hosted:} URL), not over HTTP, which asks for credentials;
  *                        {@code url} stays what the artifact's {@code origin} and the logs name. Null: {@code url}.
  */
 public record GitRemote(String url, String commitUrlPrefix, String providerType, String fetchUrl) {
@@ -23,7 +24,7 @@ public record GitRemote(String url, String commitUrlPrefix, String providerType,
         this(url, commitUrlPrefix, providerType, null);
     }
 
-    /** This remote, fetched from {@code directoryUrl} (a {@code file:} URL of a hosted repository). */
+    /** This remote, fetched from {@code directoryUrl} (where the server reads a hosted repository: file: or conveyor-hosted:). */
     public GitRemote readFrom(String directoryUrl) {
         return new GitRemote(url, commitUrlPrefix, providerType, directoryUrl);
     }

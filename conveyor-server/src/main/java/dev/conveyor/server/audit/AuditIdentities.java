@@ -18,6 +18,7 @@ public final class AuditIdentities {
             case Principal.AssumedRole role -> new CallerIdentity("AssumedRole", role.userId(), role.arn(), role.accountId(),
                     role.sessionName());
             case Principal.Account account -> CallerIdentity.root(account.accountId());
+            case Principal.Anonymous anonymous -> CallerIdentity.anonymous();
         }).orElseGet(() -> CallerIdentity.root(accountId));
     }
 }

@@ -9,6 +9,11 @@ import dev.conveyor.iam.identity.Principal;
  */
 public record Caller(String accessKeyId, JobScope jobScope, Principal principal) {
     public static final Caller ANONYMOUS = new Caller("anonymous");
+    /**
+     * An unsigned S3 request while authentication is enforced: its principal is {@link Principal.Anonymous}, which
+     * only a bucket policy allowing {@code "*"} lets do anything.
+     */
+    public static final Caller UNSIGNED = new Caller("anonymous", null, Principal.Anonymous.INSTANCE);
 
     public Caller(String accessKeyId) {
         this(accessKeyId, null, null);

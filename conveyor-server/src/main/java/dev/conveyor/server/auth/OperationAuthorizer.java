@@ -73,6 +73,53 @@ public final class OperationAuthorizer {
         String actionPrefix = "monitoring".equals(service) ? "cloudwatch" : service;
         require(caller.principal(), new AuthorizationRequest(actionPrefix + ":" + operation, resource, context),
                 AccessDeniedException::new);
+        requirePassRole(caller.principal(), service, operation, input, request);
+    }
+
+    /**
+     * {@code iam:PassRole}, as AWS checks it when a caller hands a role to a service: on every role a pipeline
+     * names (its {@code roleArn} and each action's) for CreatePipeline and UpdatePipeline, on a deployment group's
+     * {@code serviceRoleArn} for CreateDeploymentGroup and UpdateDeploymentGroup, on a project's {@code serviceRole}
+     * for CodeBuild's CreateProject and UpdateProject. The condition key {@code iam:PassedToService} is the service
+     * the role is passed to.
+     */
+    private void requirePassRole(Principal principal, String service, String operation, JsonNode input, HttpServletRequest request) {
+        java.util.Set<String> roles = new java.util.LinkedHashSet<>();
+        String passedTo;
+        switch (service + ":" + operation) {
+            case "codepipeline:CreatePipeline", "codepipeline:UpdatePipeline" -> {
+                passedTo = "codepipeline.amazonaws.com";
+                JsonNode pipeline = input.path("pipeline");
+                addRole(roles, pipeline.path("roleArn"));
+                for (JsonNode stage : pipeline.path("stages")) {
+                    for (JsonNode action : stage.path("actions")) {
+                        addRole(roles, action.path("roleArn"));
+                    }
+                }
+            }
+            case "codedeploy:CreateDeploymentGroup", "codedeploy:UpdateDeploymentGroup" -> {
+                passedTo = "codedeploy.amazonaws.com";
+                addRole(roles, input.path("serviceRoleArn"));
+            }
+            case "codebuild:CreateProject", "codebuild:UpdateProject" -> {
+                passedTo = "codebuild.amazonaws.com";
+                addRole(roles, input.path("serviceRole"));
+            }
+            default -> {
+                return;
+            }
+        }
+        for (String role : roles) {
+            Map<String, List<String>> context = requestContext(request);
+            context.put("iam:PassedToService", List.of(passedTo));
+            require(principal, new AuthorizationRequest("iam:PassRole", role, context), AccessDeniedException::new);
+        }
+    }
+
+    private static void addRole(java.util.Set<String> roles, JsonNode value) {
+        if (value.isTextual() && !value.asText().isEmpty()) {
+            roles.add(value.asText());
+        }
     }
 
     /** Whether {@code principal} may do {@code action} on {@code resource} (no exception; for masking and filtering). */

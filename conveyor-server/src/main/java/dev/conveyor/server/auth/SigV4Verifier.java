@@ -78,7 +78,8 @@ public final class SigV4Verifier {
             return null;
         }
         byte[] key = signingKey(secretAccessKey, signed.date(), signed.region(), signed.service());
-        return new ChunkSignatures(key, signed.amzDate(), signed.scope(), signed.signature());
+        return new ChunkSignatures(key, signed.amzDate(), signed.scope(), signed.signature(),
+                "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER".equals(declared));
     }
 
     /** A timestamp as X-Amz-Date writes it. */

@@ -84,14 +84,14 @@ public final class CodeBuildServices implements AutoCloseable {
     }
 
     /**
-     * A CodeCommit clone URL means this server's hosted repository of that name, read from its directory (StartBuild
+     * A CodeCommit clone URL means this server's hosted repository of that name, read in this process (StartBuild
      * builds run on this server; hosted git over HTTP asks for credentials); other URLs are cloned as they are.
      */
     private String gitUrl(String location) {
         int repos = location.indexOf("/v1/repos/");
         if (location.contains("git-codecommit.") && repos > 0) {
             String name = location.substring(repos + "/v1/repos/".length());
-            return dev.conveyor.server.git.HostedRepositories.normalize(name).map(n -> hosted.readableDirectory(n).toUri().toString())
+            return dev.conveyor.server.git.HostedRepositories.normalize(name).map(n -> hosted.readableUrl(n))
                     .orElse(endpoint + location.substring(repos));
         }
         return location;

@@ -10,17 +10,11 @@ import dev.conveyor.engine.ExecutionQueries;
 import dev.conveyor.engine.rules.ConditionExecutionRow;
 import dev.conveyor.engine.rules.ConditionRepository;
 import dev.conveyor.engine.rules.RuleExecutionRow;
-import dev.conveyor.model.errors.InvalidNextTokenException;
 import dev.conveyor.model.json.ConveyorJson;
 import dev.conveyor.model.pipeline.StageDeclaration;
 import dev.conveyor.server.protocol.JsonOperation;
 import dev.conveyor.server.protocol.RequestContext;
 import dev.conveyor.server.protocol.Timestamps;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -65,69 +59,18 @@ public final class ConditionOperations {
     }
 
     JsonNode listRuleExecutions(JsonNode input, RequestContext context) {
-        String pipelineName = input.get("pipelineName").asText();
-        queries.requirePipeline(pipelineName);
-        JsonNode filter = input.path("filter");
-        String executionId = filter.path("pipelineExecutionId").asText(null);
-        boolean latestOnly = false;
-        if (filter.has("latestInPipelineExecution")) {
-            executionId = filter.path("latestInPipelineExecution").path("pipelineExecutionId").asText();
-            latestOnly = "Latest".equals(filter.path("latestInPipelineExecution").path("startTimeRange").asText());
-        }
-        if (executionId != null) {
-            queries.execution(pipelineName, executionId); // PipelineExecutionNotFoundException when unknown
-        }
-        int max = input.hasNonNull("maxResults") ? input.get("maxResults").asInt() : 100;
-        String after = PageTokens.decode(RULES_LISTING, input.path("nextToken").asText(null));
-        Instant beforeStart = null;
-        String beforeId = null;
-        if (after != null) {
-            int bar = after.indexOf('|');
-            if (bar <= 0) {
-                throw new InvalidNextTokenException("The next token is not valid", "nextToken");
-            }
-            try {
-                beforeStart = Instant.ofEpochMilli(Long.parseLong(after.substring(0, bar)));
-            } catch (NumberFormatException e) {
-                throw new InvalidNextTokenException("The next token is not valid", "nextToken");
-            }
-            beforeId = after.substring(bar + 1);
-        }
-        List<RuleExecutionRow> rows = conditions.ruleExecutions(pipelineName, executionId, beforeStart, beforeId, max + 1);
-        if (latestOnly) {
-            Map<String, RuleExecutionRow> newest = new LinkedHashMap<>();
-            rows.forEach(r -> newest.putIfAbsent(r.stageName() + "\n" + r.ruleName(), r));
-            rows = new ArrayList<>(newest.values());
-        }
-        ObjectNode out = mapper.createObjectNode();
-        ArrayNode details = out.putArray("ruleExecutionDetails");
-        for (int i = 0; i < Math.min(max, rows.size()); i++) {
-            details.add(detail(rows.get(i)));
-        }
-        if (rows.size() > max) {
-            RuleExecutionRow last = rows.get(max - 1);
-            out.put("nextToken", PageTokens.encode(RULES_LISTING, last.startedAt().toEpochMilli() + "|" + last.id()));
-        }
-        return out;
+        ExecutionShapes.Listing listing = ExecutionShapes.Listing.of(RULES_LISTING, input, queries);
+        List<RuleExecutionRow> rows = conditions.ruleExecutions(input.get("pipelineName").asText(), listing.pipelineExecutionId(),
+                listing.beforeStart(), listing.beforeId(), listing.maxResults() + 1);
+        return listing.page(rows, "ruleExecutionDetails", r -> r.stageName() + "\n" + r.ruleName(), RuleExecutionRow::startedAt,
+                RuleExecutionRow::id, ConditionOperations::detail);
     }
 
-    private ObjectNode detail(RuleExecutionRow row) {
-        ObjectNode d = mapper.createObjectNode();
-        d.put("pipelineExecutionId", row.pipelineExecutionId());
-        d.put("ruleExecutionId", row.id());
-        d.put("pipelineVersion", row.pipelineVersion());
-        d.put("stageName", row.stageName());
-        d.put("ruleName", row.ruleName());
-        d.set("startTime", Timestamps.epochSeconds(row.startedAt()));
-        d.set("lastUpdateTime", Timestamps.epochSeconds(row.updatedAt()));
-        d.put("status", row.status());
-        ObjectNode in = read(row.inputJson());
+    private static ObjectNode detail(RuleExecutionRow row) {
+        ObjectNode in = ExecutionShapes.readObject(row.inputJson());
         in.remove("commands"); // Conveyor keeps a Commands rule's commands here; the API's RuleExecutionInput has none
-        d.set("input", in);
-        if (row.outputJson() != null) {
-            d.set("output", read(row.outputJson()));
-        }
-        return d;
+        return ExecutionShapes.detail("rule", row.id(), row.ruleName(), row.pipelineExecutionId(), row.pipelineVersion(), row.stageName(),
+                row.startedAt(), row.updatedAt(), row.status(), in, row.outputJson());
     }
 
     /**
@@ -176,17 +119,9 @@ public final class ConditionOperations {
             execution.set("lastStatusChange", Timestamps.epochSeconds(e.condition().updatedAt()));
             ArrayNode rules = conditionState.putArray("ruleStates");
             for (RuleExecutionRow rule : e.rules()) {
-                ObjectNode ruleState = rules.addObject().put("ruleName", rule.ruleName());
-                ObjectNode r = ruleState.putObject("latestExecution");
-                r.put("ruleExecutionId", rule.id());
-                r.put("status", rule.status());
-                putIfPresent(r, "summary", rule.summary());
-                r.set("lastStatusChange", Timestamps.epochSeconds(rule.updatedAt()));
-                putIfPresent(r, "externalExecutionId", rule.externalExecutionId());
-                putIfPresent(r, "externalExecutionUrl", rule.externalExecutionUrl());
-                if (rule.errorCode() != null) {
-                    r.putObject("errorDetails").put("code", rule.errorCode()).put("message", rule.errorMessage());
-                }
+                rules.addObject().put("ruleName", rule.ruleName()).set("latestExecution", ExecutionShapes.latestExecution("ruleExecutionId",
+                        rule.id(), rule.status(), rule.summary(), rule.updatedAt(), rule.externalExecutionId(), rule.externalExecutionUrl(),
+                        rule.errorCode(), rule.errorMessage()));
             }
         }
     }
@@ -205,14 +140,6 @@ public final class ConditionOperations {
 
     Map<String, String> rollbackTargets(String pipelineName) {
         return conditions.rollbackTargets(pipelineName);
-    }
-
-    private ObjectNode read(String json) {
-        try {
-            return (ObjectNode) mapper.readTree(json);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static void putIfPresent(ObjectNode node, String field, String value) {

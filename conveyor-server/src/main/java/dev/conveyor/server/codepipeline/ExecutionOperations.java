@@ -225,22 +225,14 @@ public final class ExecutionOperations {
     }
 
     private ObjectNode actionExecution(ActionExecutionRow row) {
-        ObjectNode node = mapper.createObjectNode();
-        node.put("actionExecutionId", row.id());
-        node.put("status", row.status().name());
-        putIfPresent(node, "summary", row.summary());
-        node.set("lastStatusChange", Timestamps.epochSeconds(row.updatedAt()));
+        ObjectNode node = ExecutionShapes.latestExecution("actionExecutionId", row.id(), row.status().name(), row.summary(),
+                row.updatedAt(), row.externalExecutionId(), row.externalExecutionUrl(), row.errorCode(), row.errorMessage());
         if (row.token() != null && row.status() == dev.conveyor.model.execution.ActionExecutionStatus.InProgress) {
             node.put("token", row.token());
         }
         putIfPresent(node, "lastUpdatedBy", row.updatedBy());
-        putIfPresent(node, "externalExecutionId", row.externalExecutionId());
-        putIfPresent(node, "externalExecutionUrl", row.externalExecutionUrl());
         if (row.percentComplete() != null) {
             node.put("percentComplete", row.percentComplete());
-        }
-        if (row.errorCode() != null) {
-            node.putObject("errorDetails").put("code", row.errorCode()).put("message", row.errorMessage());
         }
         return node;
     }
@@ -336,60 +328,17 @@ public final class ExecutionOperations {
     }
 
     JsonNode listActionExecutions(JsonNode input, RequestContext context) {
-        String pipelineName = input.get("pipelineName").asText();
-        queries.requirePipeline(pipelineName);
-        JsonNode filter = input.path("filter");
-        String executionId = filter.path("pipelineExecutionId").asText(null);
-        boolean latestOnly = false;
-        if (filter.has("latestInPipelineExecution")) {
-            executionId = filter.path("latestInPipelineExecution").path("pipelineExecutionId").asText();
-            latestOnly = "Latest".equals(filter.path("latestInPipelineExecution").path("startTimeRange").asText());
-        }
-        if (executionId != null) {
-            queries.execution(pipelineName, executionId); // PipelineExecutionNotFoundException when unknown
-        }
-        int max = input.hasNonNull("maxResults") ? input.get("maxResults").asInt() : 100;
-        String after = PageTokens.decode(ACTIONS_LISTING, input.path("nextToken").asText(null));
-        Instant beforeStart = null;
-        String beforeId = null;
-        if (after != null) {
-            int bar = after.indexOf('|');
-            beforeStart = Instant.ofEpochMilli(parseLong(after.substring(0, Math.max(bar, 0))));
-            beforeId = after.substring(bar + 1);
-        }
-        List<ActionExecutionRow> rows = queries.actionExecutions(pipelineName, executionId, beforeStart, beforeId, max + 1);
-        if (latestOnly) {
-            Map<String, ActionExecutionRow> newest = new java.util.LinkedHashMap<>();
-            rows.forEach(r -> newest.putIfAbsent(r.stageName() + "\n" + r.actionName(), r));
-            rows = new ArrayList<>(newest.values());
-        }
-        ObjectNode out = mapper.createObjectNode();
-        ArrayNode details = out.putArray("actionExecutionDetails");
-        for (int i = 0; i < Math.min(max, rows.size()); i++) {
-            details.add(detail(rows.get(i)));
-        }
-        if (rows.size() > max) {
-            ActionExecutionRow last = rows.get(max - 1);
-            out.put("nextToken", PageTokens.encode(ACTIONS_LISTING, last.startedAt().toEpochMilli() + "|" + last.id()));
-        }
-        return out;
+        ExecutionShapes.Listing listing = ExecutionShapes.Listing.of(ACTIONS_LISTING, input, queries);
+        List<ActionExecutionRow> rows = queries.actionExecutions(input.get("pipelineName").asText(), listing.pipelineExecutionId(),
+                listing.beforeStart(), listing.beforeId(), listing.maxResults() + 1);
+        return listing.page(rows, "actionExecutionDetails", r -> r.stageName() + "\n" + r.actionName(), ActionExecutionRow::startedAt,
+                ActionExecutionRow::id, this::detail);
     }
 
     private ObjectNode detail(ActionExecutionRow row) {
-        ObjectNode d = mapper.createObjectNode();
-        d.put("pipelineExecutionId", row.pipelineExecutionId());
-        d.put("actionExecutionId", row.id());
-        d.put("pipelineVersion", row.pipelineVersion());
-        d.put("stageName", row.stageName());
-        d.put("actionName", row.actionName());
-        d.set("startTime", Timestamps.epochSeconds(row.startedAt()));
-        d.set("lastUpdateTime", Timestamps.epochSeconds(row.updatedAt()));
+        ObjectNode d = ExecutionShapes.detail("action", row.id(), row.actionName(), row.pipelineExecutionId(), row.pipelineVersion(),
+                row.stageName(), row.startedAt(), row.updatedAt(), row.status().name(), readObject(row.inputJson()), row.outputJson());
         putIfPresent(d, "updatedBy", row.updatedBy());
-        d.put("status", row.status().name());
-        d.set("input", readObject(row.inputJson()));
-        if (row.outputJson() != null) {
-            d.set("output", readObject(row.outputJson()));
-        }
         return d;
     }
 
@@ -410,12 +359,8 @@ public final class ExecutionOperations {
         }
     }
 
-    private ObjectNode readObject(String json) {
-        try {
-            return (ObjectNode) mapper.readTree(json);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    private static ObjectNode readObject(String json) {
+        return ExecutionShapes.readObject(json);
     }
 
     private static void copy(JsonNode from, ObjectNode to, String... fields) {

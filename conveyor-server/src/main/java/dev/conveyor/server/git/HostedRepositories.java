@@ -28,7 +28,7 @@ import org.eclipse.jgit.util.io.DisabledOutputStream;
  * ({@code [A-Za-z0-9._-]}, at most 100 characters) or up to four such segments joined by {@code /}
  * ({@code team/app}, as a connection's FullRepositoryId names it); a trailing {@code .git} is ignored.
  */
-public final class HostedRepositories {
+public final class HostedRepositories implements AutoCloseable {
     private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,99}");
     static final int MAX_SEGMENTS = 4;
 
@@ -36,6 +36,8 @@ public final class HostedRepositories {
     private final Object creation = new Object();
     /** Where repositories live when replicas share them (issue 19), or null: files under {@link #root} only. */
     private final dev.conveyor.cluster.DatabaseGitRepositories shared;
+    /** How this process's sources read repositories kept in the database, or null when there are none. */
+    private final InProcessGitProtocol inProcess;
 
     public HostedRepositories(Path root) {
         this(root, null);
@@ -48,6 +50,7 @@ public final class HostedRepositories {
     public HostedRepositories(Path root, dev.conveyor.cluster.DatabaseGitRepositories shared) {
         this.root = root;
         this.shared = shared;
+        this.inProcess = shared == null ? null : InProcessGitProtocol.register(shared.storeId(), this);
     }
 
     /** A commit as the hosting shows it. */
@@ -99,35 +102,24 @@ public final class HostedRepositories {
     }
 
     /**
-     * A directory git can fetch {@code name} from on this host, for the sources and builds this server runs (they read
-     * hosted repositories directly, since hosted git over HTTP asks for credentials). A repository on disk is its own
-     * directory; one kept in the database (replicas) is first brought up to date in a bare mirror beside the
-     * repositories, by pushing every ref from the database copy, so the fetch sees exactly what the database holds.
+     * The URL JGit fetches {@code name} from in this process, for the sources and builds this server runs (they read
+     * hosted repositories directly, since hosted git over HTTP asks for credentials). A repository on disk is read
+     * from its directory; one kept in the database (replicas) through {@link InProcessGitProtocol}, straight from the
+     * database, with no copy on disk. The URL is the same on every replica on the database, so a job queued by one
+     * and run by another reads the same repository.
      */
-    public Path readableDirectory(String name) {
-        if (shared == null || existsOnDisk(name)) {
-            return directory(name);
+    public String readableUrl(String name) {
+        if (inProcess == null || existsOnDisk(name)) {
+            return directory(name).toUri().toString();
         }
-        Path mirror = root.resolveSibling(root.getFileName() + "-read-mirrors").resolve(name + ".git");
-        synchronized (creation) {
-            try (Repository source = open(name)) {
-                if (!Files.isRegularFile(mirror.resolve("HEAD"))) {
-                    Files.createDirectories(mirror);
-                    Git.init().setBare(true).setDirectory(mirror.toFile()).call().close();
-                }
-                Git.wrap(source).push().setRemote(mirror.toUri().toString())
-                        .setRefSpecs(new org.eclipse.jgit.transport.RefSpec("+refs/*:refs/*")).setForce(true).call();
-                // a push carries no HEAD: point the mirror's at the branch the hosted repository's names (its default)
-                Ref head = source.exactRef(org.eclipse.jgit.lib.Constants.HEAD);
-                if (head != null && head.isSymbolic()) {
-                    try (Git copy = Git.open(mirror.toFile())) {
-                        copy.getRepository().updateRef(org.eclipse.jgit.lib.Constants.HEAD).link(head.getTarget().getName());
-                    }
-                }
-                return mirror;
-            } catch (IOException | GitAPIException e) {
-                throw new UncheckedIOException(new IOException("could not mirror repository " + name + " for reading: " + e.getMessage(), e));
-            }
+        return inProcess.url(name);
+    }
+
+    /** Stops serving fetches of database repositories in this process. */
+    @Override
+    public void close() {
+        if (inProcess != null) {
+            inProcess.close();
         }
     }
 

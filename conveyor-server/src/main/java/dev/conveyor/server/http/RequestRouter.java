@@ -357,6 +357,12 @@ public final class RequestRouter extends HttpServlet {
         try {
             caller = authenticator.authenticate(request, credentialOf(request));
         } catch (dev.conveyor.server.auth.AuthenticationException e) {
+            if (e.failure() == dev.conveyor.server.auth.AuthenticationException.Failure.MISSING) {
+                // Unsigned: the S3 endpoint lets it in only where a bucket policy allows "*" (else "Access Denied" as before).
+                authenticated[0] = Caller.UNSIGNED;
+                s3.handle(request, response, Caller.UNSIGNED);
+                return;
+            }
             if (e.retryAfterSeconds() > 0) {
                 response.setHeader("Retry-After", Long.toString(e.retryAfterSeconds()));
             }

@@ -40,12 +40,12 @@ public final class JobRoleCredentials implements JobRequestHandler {
     @Override
     public JsonNode handle(JobRow job, JsonNode request) {
         ObjectNode answer = ConveyorJson.mapper().createObjectNode();
-        ActionExecutionRow action = queries.action(job.actionExecutionId());
-        String roleArn = roleArn(action);
+        JsonNode data = readTree(job.dataJson());
+        // A rule's job (Commands rule) names its role in its data: the rule's roleArn, else its pipeline's.
+        String roleArn = job.actionExecutionId() == null ? data.path("roleArn").asText(null) : roleArn(queries.action(job.actionExecutionId()));
         if (roleArn == null) {
             return answer;
         }
-        JsonNode data = readTree(job.dataJson());
         int seconds = (int) Math.min(Integer.MAX_VALUE, data.path("timeoutSeconds").asLong(3600));
         String id = job.id().replaceAll("[^\\w+=,.@-]", "");
         String sessionName = "conveyor-job-" + id.substring(0, Math.min(32, id.length())); // IAM: at most 64 of [\w+=,.@-]

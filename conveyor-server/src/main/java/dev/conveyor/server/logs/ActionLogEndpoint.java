@@ -1,6 +1,8 @@
 package dev.conveyor.server.logs;
 
+import dev.conveyor.engine.ConditionQueries;
 import dev.conveyor.engine.ExecutionQueries;
+import dev.conveyor.engine.rules.RuleExecutionRow;
 import dev.conveyor.model.execution.ActionExecutionStatus;
 import dev.conveyor.store.execution.ActionExecutionRow;
 import jakarta.servlet.http.HttpServletRequest;
@@ -15,7 +17,8 @@ import java.nio.file.Path;
 import java.util.OptionalLong;
 
 /**
- * {@code GET /conveyor/v1/logs/<actionExecutionId>?offset=N}: the log of an action execution from byte N, so a
+ * {@code GET /conveyor/v1/logs/<actionExecutionId>?offset=N}: the log of an action execution (or of a rule execution
+ * that ran as a job: a Commands or LambdaInvoke rule, by its rule execution id) from byte N, so a
  * client can follow it by asking again from the offset it got. Headers: {@code X-Conveyor-Log-Offset} (where to
  * continue) and {@code X-Conveyor-Log-Complete} (true once the action settled and everything was sent).
  * A Conveyor extension: CodePipeline keeps logs in CloudWatch, which this server does not imitate.
@@ -25,10 +28,13 @@ public final class ActionLogEndpoint {
     private static final int MAX_CHUNK = 1024 * 1024;
 
     private final ExecutionQueries queries;
+    private final ConditionQueries conditions;
     private final Path logsDir;
 
-    public ActionLogEndpoint(ExecutionQueries queries, Path logsDir) {
+    /** @param conditions where the logs of rules that run as jobs (Commands, LambdaInvoke) are found by rule execution id */
+    public ActionLogEndpoint(ExecutionQueries queries, ConditionQueries conditions, Path logsDir) {
         this.queries = queries;
+        this.conditions = conditions;
         this.logsDir = logsDir;
     }
 
@@ -39,14 +45,18 @@ public final class ActionLogEndpoint {
             LogRequests.writeError(response, 400, LogRequests.invalidOffset(request));
             return;
         }
-        ActionExecutionRow action = id.matches("[0-9a-f-]{36}") ? queries.action(id) : null;
-        if (action == null) {
+        boolean wellFormed = id.matches("[0-9a-f-]{36}");
+        ActionExecutionRow action = wellFormed ? queries.action(id) : null;
+        RuleExecutionRow rule = action == null && wellFormed ? conditions.rule(id).orElse(null) : null;
+        if (action == null && rule == null) {
             LogRequests.writeError(response, 404, "No action execution " + id);
             return;
         }
         long offset = requested.getAsLong();
-        Path file = logsDir.resolve(action.pipelineExecutionId()).resolve(action.id() + ".log");
-        boolean settled = action.status() != ActionExecutionStatus.InProgress;
+        String executionId = action != null ? action.pipelineExecutionId() : rule.pipelineExecutionId();
+        Path file = logsDir.resolve(executionId).resolve(id + ".log");
+        boolean settled = action != null ? action.status() != ActionExecutionStatus.InProgress : rule.settled();
+        String status = action != null ? action.status().name() : rule.status();
         long size = Files.exists(file) ? Files.size(file) : 0;
         long from = Math.min(offset, size);
         long length = Math.min(size - from, MAX_CHUNK);
@@ -54,7 +64,7 @@ public final class ActionLogEndpoint {
         response.setContentType("text/plain; charset=utf-8");
         response.setHeader("X-Conveyor-Log-Offset", Long.toString(from + length));
         response.setHeader("X-Conveyor-Log-Complete", Boolean.toString(settled && from + length >= size));
-        response.setHeader("X-Conveyor-Action-Status", action.status().name());
+        response.setHeader("X-Conveyor-Action-Status", status);
         response.setContentLengthLong(length);
         if (length > 0) {
             try (SeekableByteChannel channel = Files.newByteChannel(file); OutputStream out = response.getOutputStream()) {

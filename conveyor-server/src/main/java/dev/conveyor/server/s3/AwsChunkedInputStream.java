@@ -16,13 +16,15 @@ import java.util.Map;
  * ({@code x-amz-checksum-crc32:<base64>}, {@code x-amz-trailer-signature:…}) and an empty line. Covers
  * {@code STREAMING-AWS4-HMAC-SHA256-PAYLOAD}, {@code STREAMING-UNSIGNED-PAYLOAD-TRAILER} and the signed-trailer
  * variant. Chunk signatures, when the authenticator hands them over, are verified chunk by chunk (a forged or
- * reordered chunk fails the upload with SignatureDoesNotMatch before anything is stored; the trailer's own signature
- * is not checked, the trailing checksum is); the trailing
+ * reordered chunk fails the upload with SignatureDoesNotMatch before anything is stored, and so does a forged
+ * trailer: with {@code STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER} the trailing headers' own signature, chained from
+ * the final chunk's, is verified); the trailing
  * checksum named by {@code x-amz-trailer} is computed over the decoded data and verified at the end, failing the
  * upload with BadDigest before anything is stored. Data is read straight into the caller's buffer.
  */
 final class AwsChunkedInputStream extends InputStream {
     private static final int MAX_LINE = 8192;
+    private static final String TRAILER_SIGNATURE = "x-amz-trailer-signature";
 
     private final InputStream in;
     private final ChecksumAlgorithm trailerAlgorithm;
@@ -152,7 +154,24 @@ final class AwsChunkedInputStream extends InputStream {
             int colon = line.indexOf(':');
             if (colon > 0) {
                 trailers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+            } else if (signatures != null) {
+                throw malformed("a trailer line is not name:value");
             }
+        }
+        if (signatures != null && signatures.signedTrailer()) {
+            // The trailing headers are signed (AWS4-HMAC-SHA256-TRAILER): checked before the checksum they carry is trusted.
+            StringBuilder canonical = new StringBuilder();
+            new java.util.TreeMap<>(trailers).forEach((name, value) -> {
+                if (!TRAILER_SIGNATURE.equals(name)) {
+                    canonical.append(name).append(':').append(value).append('\n');
+                }
+            });
+            if (!signatures.verifyTrailer(trailers.get(TRAILER_SIGNATURE), canonical.toString())) {
+                throw new S3ProtocolException(new S3Exception(S3ErrorCode.SignatureDoesNotMatch, "The request signature we calculated does "
+                        + "not match the signature you provided (aws-chunked trailer signature). Check your key and signing method.", resource));
+            }
+        } else if (signatures != null && trailers.containsKey(TRAILER_SIGNATURE)) {
+            throw malformed("a trailer signature on a body whose x-amz-content-sha256 announces no signed trailer");
         }
         if (trailerAlgorithm != null) {
             String expected = trailers.get(trailerAlgorithm.header());

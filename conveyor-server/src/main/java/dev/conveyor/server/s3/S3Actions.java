@@ -28,7 +28,11 @@ public final class S3Actions {
         }
         String bucketArn = "arn:aws:s3:::" + bucket;
         if (key == null) {
-            String action = switch (method) {
+            String action = query.containsKey("policy") ? switch (method) {
+                case "PUT" -> "s3:PutBucketPolicy";
+                case "DELETE" -> "s3:DeleteBucketPolicy";
+                default -> "s3:GetBucketPolicy";
+            } : switch (method) {
                 case "PUT" -> query.containsKey("versioning") ? "s3:PutBucketVersioning" : "s3:CreateBucket";
                 case "GET" -> query.containsKey("versioning") ? "s3:GetBucketVersioning"
                         : query.containsKey("location") ? "s3:GetBucketLocation"

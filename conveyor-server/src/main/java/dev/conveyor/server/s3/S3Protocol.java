@@ -53,7 +53,7 @@ public final class S3Protocol {
     private static final Logger LOG = LoggerFactory.getLogger(S3Protocol.class);
     private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
     private static final String OWNER_ID = "75aa57f09aa0c8caeab4f8c24e99d10f8e7faeebf76c078efc7c6caea54ba06a";
-    private static final List<String> UNSUPPORTED_SUBRESOURCES = List.of("acl", "policy", "tagging", "cors", "lifecycle",
+    private static final List<String> UNSUPPORTED_SUBRESOURCES = List.of("acl", "tagging", "cors", "lifecycle",
             "encryption", "ownershipControls", "publicAccessBlock", "object-lock", "website", "logging", "notification",
             "replication", "requestPayment", "accelerate", "analytics", "inventory", "metrics", "intelligent-tiering",
             "retention", "legal-hold", "torrent", "restore", "select", "attributes", "policyStatus");
@@ -61,7 +61,32 @@ public final class S3Protocol {
     private final ObjectStore objects;
     private final String region;
     private final String accountId;
-    private Authorization authorization = (caller, need, request) -> { };
+    /** Until the server sets its own: signed callers pass (open mode), unsigned ones are refused as unauthenticated. */
+    private Authorization authorization = (caller, need, request) -> {
+        if (caller.principal() instanceof dev.conveyor.iam.identity.Principal.Anonymous) {
+            throw new S3Exception(S3ErrorCode.AccessDenied, "Access Denied", request.getRequestURI());
+        }
+    };
+    private BucketPolicyStore bucketPolicies;
+
+    /**
+     * Where bucket policies live (PutBucketPolicy, GetBucketPolicy, DeleteBucketPolicy); the authorization evaluates
+     * them. Without one, {@code ?policy} is NotImplemented.
+     */
+    public interface BucketPolicyStore {
+        /** Validates and stores; throws {@link S3Exception} MalformedPolicy with S3's message when the policy is refused. */
+        void put(String bucket, String document);
+
+        java.util.Optional<String> find(String bucket);
+
+        void delete(String bucket);
+    }
+
+    /** Serves bucket policies from {@code store}; returns this endpoint. Call before it serves. */
+    public S3Protocol bucketPoliciesIn(BucketPolicyStore store) {
+        this.bucketPolicies = store;
+        return this;
+    }
 
     /**
      * Whether a caller may do one of a request's {@link S3Actions.Need}s: throws {@link S3Exception} (AccessDenied)
@@ -114,6 +139,11 @@ public final class S3Protocol {
         try {
             call = parse(request, response, requestId);
         } catch (S3Exception e) {
+            if (caller.principal() instanceof dev.conveyor.iam.identity.Principal.Anonymous) {
+                // An unsigned request learns nothing before it is let in: refused as unsigned requests always were.
+                writeError(request, response, S3ErrorCode.AccessDenied.code(), "Access Denied", 403, request.getRequestURI(), requestId);
+                return;
+            }
             writeError(request, response, e.code().code(), e.getMessage(), e.code().httpStatus(), request.getRequestURI(), requestId);
             return;
         }
@@ -255,14 +285,18 @@ public final class S3Protocol {
         if (call.key() == null) {
             switch (method) {
                 case "PUT" -> {
-                    if (call.has("versioning")) {
+                    if (call.has("policy")) {
+                        putBucketPolicy(call);
+                    } else if (call.has("versioning")) {
                         putBucketVersioning(call);
                     } else {
                         createBucket(call);
                     }
                 }
                 case "GET" -> {
-                    if (call.has("versioning")) {
+                    if (call.has("policy")) {
+                        getBucketPolicy(call);
+                    } else if (call.has("versioning")) {
                         getBucketVersioning(call);
                     } else if (call.has("location")) {
                         getBucketLocation(call);
@@ -280,7 +314,14 @@ public final class S3Protocol {
                     call.response().setStatus(200);
                 }
                 case "DELETE" -> {
+                    if (call.has("policy")) {
+                        deleteBucketPolicy(call);
+                        return;
+                    }
                     objects.deleteBucket(call.bucket());
+                    if (bucketPolicies != null) {
+                        bucketPolicies.delete(call.bucket()); // a bucket made again under this name starts without it
+                    }
                     call.response().setStatus(204);
                 }
                 case "POST" -> {
@@ -334,6 +375,45 @@ public final class S3Protocol {
             }
             default -> throw methodNotAllowed(call);
         }
+    }
+
+    // ------------------------------------------------------------------------------------------------ bucket policies
+
+    private BucketPolicyStore bucketPolicies(S3Call call) {
+        if (bucketPolicies == null) {
+            throw new S3Exception(S3ErrorCode.NotImplemented, "Conveyor's S3 endpoint does not implement ?policy here", call.resource());
+        }
+        objects.headBucket(call.bucket()); // NoSuchBucket first, as S3 answers
+        return bucketPolicies;
+    }
+
+    private void putBucketPolicy(S3Call call) throws IOException {
+        BucketPolicyStore store = bucketPolicies(call);
+        byte[] body;
+        try (InputStream in = body(call)) { // the signed payload hash and any checksum verified as it is read
+            body = in.readNBytes(dev.conveyor.iam.BucketPolicies.MAX_BYTES + 1);
+        }
+        if (body.length > dev.conveyor.iam.BucketPolicies.MAX_BYTES) {
+            throw new S3Exception(S3ErrorCode.MalformedPolicy, "Policy exceeds the maximum allowed document size.", call.resource());
+        }
+        store.put(call.bucket(), new String(body, StandardCharsets.UTF_8));
+        call.response().setStatus(204);
+    }
+
+    private void getBucketPolicy(S3Call call) throws IOException {
+        String document = bucketPolicies(call).find(call.bucket()).orElseThrow(() -> new S3Exception(S3ErrorCode.NoSuchBucketPolicy,
+                "The bucket policy does not exist", call.resource()));
+        byte[] body = document.getBytes(StandardCharsets.UTF_8);
+        HttpServletResponse response = call.response();
+        response.setStatus(200);
+        response.setContentType("application/json");
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+    }
+
+    private void deleteBucketPolicy(S3Call call) {
+        bucketPolicies(call).delete(call.bucket());
+        call.response().setStatus(204);
     }
 
     private static S3Exception methodNotAllowed(S3Call call) {

@@ -143,5 +143,6 @@ public final class SourceServices implements AutoCloseable {
     public void close() {
         poller.close();
         schedules.close();
+        repositories.close();
     }
 }

@@ -32,7 +32,7 @@ public final class SourceJobData {
                         + address.repositoryUrl(name.get()).orElse("/v1/repos/" + name.get()) + " creates it");
             }
             Optional<String> url = address.repositoryUrl(name.get());
-            String directory = repositories.readableDirectory(name.get()).toUri().toString();
+            String directory = repositories.readableUrl(name.get());
             // Read internally (sources run on this server): hosted git over HTTP asks for credentials (issue 14).
             return url.isPresent()
                     ? new GitRemote(url.get(), url.get() + "/commit/", null).readFrom(directory).toJson()
@@ -54,10 +54,10 @@ public final class SourceJobData {
         });
     }
 
-    /** A connection's remote; one of this server's repositories is read from its directory rather than over HTTP. */
+    /** A connection's remote; one of this server's repositories is read in-process (readableUrl) rather than over HTTP. */
     private static GitRemote internal(ConnectionResolver.Resolved resolved, HostedRepositories repositories) {
         GitRemote remote = resolved.remote();
         return resolved.hostedRepository() == null ? remote
-                : remote.readFrom(repositories.readableDirectory(resolved.hostedRepository()).toUri().toString());
+                : remote.readFrom(repositories.readableUrl(resolved.hostedRepository()));
     }
 }

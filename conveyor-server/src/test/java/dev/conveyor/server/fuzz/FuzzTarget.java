@@ -25,12 +25,19 @@ import java.util.stream.Stream;
 
 /**
  * A server under fuzzing over one kind of database, the service models it serves (every model bundled in
- * conveyor-model, read from the classpath), and the operations it has built: those that do not answer
+ * conveyor-model, read from the classpath, and the AWS JSON models of the service modules named in
+ * {@link #SERVICE_MODULE_MODELS}), and the operations it has built: those that do not answer
  * UnknownOperationException to an empty request.
  */
 final class FuzzTarget implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String MODELS = "/dev/conveyor/model/servicemodel/";
+    /**
+     * Models that service modules bundle beside their code (conveyor-model's are found by listing): CodeDeploy and the
+     * host commands its agents call (issue 15), CloudWatch's JSON protocol.
+     */
+    static final List<String> SERVICE_MODULE_MODELS = List.of("codedeploy-2014-10-06.json", "conveyor-deploy-commands-2026-12-06.json",
+            "monitoring-2010-08-01.json");
 
     /** One built operation of one model. */
     record ServedOperation(ServiceModel model, ServiceModel.Operation operation) {
@@ -64,7 +71,14 @@ final class FuzzTarget implements AutoCloseable {
 
     /** Finds the operations the server has built: those that do not answer UnknownOperationException to "{}". */
     private void probe() {
-        for (ServiceModel model : bundledModels()) {
+        List<ServiceModel> models = new ArrayList<>(bundledModels());
+        for (String name : SERVICE_MODULE_MODELS) {
+            ServiceModel model = ServiceModel.load(name);
+            if (models.stream().noneMatch(m -> m.targetPrefix().equals(model.targetPrefix()))) {
+                models.add(model);
+            }
+        }
+        for (ServiceModel model : models) {
             for (ServiceModel.Operation operation : model.operations().values()) {
                 ServedOperation served = new ServedOperation(model, operation);
                 Answer probe = send(served, "{}".getBytes(), RequestMutator.AWS_JSON);

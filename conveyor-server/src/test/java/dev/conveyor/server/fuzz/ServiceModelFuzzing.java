@@ -41,6 +41,12 @@ abstract class ServiceModelFuzzing {
     private static final boolean KEEP_GOING = Boolean.getBoolean("conveyor.fuzz.keepGoing");
     /** What any AWS JSON operation may answer besides its modelled errors. */
     private static final Set<String> PROTOCOL_ERRORS = Set.of("SerializationException", "ValidationException", "UnknownOperationException");
+    /**
+     * Errors a service documents as common to all its actions (its "Common Errors" page) rather than per operation in
+     * its model: CloudWatch's parameter errors, which every CloudWatch action may answer.
+     */
+    private static final Map<String, Set<String>> COMMON_ERRORS = Map.of("GraniteServiceVersion20100801",
+            Set.of("InvalidParameterCombinationException", "InvalidParameterValueException", "MissingRequiredParameterException"));
     /** Tokens are "fzq", the case number, "x": found in any casing, whatever follows them, by the state check. */
     private static final Pattern TOKEN = Pattern.compile("fzq([0-9]+)x", Pattern.CASE_INSENSITIVE);
 
@@ -115,6 +121,7 @@ abstract class ServiceModelFuzzing {
         assertThat(answer.status()).as(what).isBetween(400, 499);
         Set<String> allowed = new LinkedHashSet<>(PROTOCOL_ERRORS);
         allowed.addAll(served.operation().errors());
+        allowed.addAll(COMMON_ERRORS.getOrDefault(served.model().targetPrefix(), Set.of()));
         assertThat(answer.errorType()).as(what).isIn(allowed);
         assertThat(answer.body()).as(what).doesNotContain("\tat ", "java.", "/tmp/", "/work/", "/home/");
     }

@@ -4,6 +4,7 @@ import dev.conveyor.model.execution.ActionExecutionStatus;
 import dev.conveyor.model.execution.PipelineExecutionStatus;
 import dev.conveyor.model.execution.StageExecutionStatus;
 import dev.conveyor.store.jdbc.Columns;
+import dev.conveyor.store.jdbc.HistoryPages;
 import dev.conveyor.store.jdbc.Queries;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -229,12 +230,8 @@ public final class ExecutionRepository {
             s.setInt(8, a.runOrder());
             s.setString(9, a.status().name());
             s.setString(10, a.inputJson());
-            s.setString(11, a.outputJson());
-            s.setString(12, a.summary());
-            s.setString(13, a.errorCode());
-            s.setString(14, a.errorMessage());
-            s.setString(15, a.externalExecutionId());
-            s.setString(16, a.externalExecutionUrl());
+            Columns.setStrings(s, 11, a.outputJson(), a.summary(), a.errorCode(), a.errorMessage(), a.externalExecutionId(),
+                    a.externalExecutionUrl());
             Columns.setInteger(s, 17, a.percentComplete());
             s.setString(18, a.token());
             s.setString(19, a.updatedBy());
@@ -251,12 +248,8 @@ public final class ExecutionRepository {
                 + "token = ?, updated_by = ?, deadline_at = ?, updated_at = ? WHERE id = ?")) {
             s.setString(1, a.status().name());
             s.setString(2, a.inputJson());
-            s.setString(3, a.outputJson());
-            s.setString(4, a.summary());
-            s.setString(5, a.errorCode());
-            s.setString(6, a.errorMessage());
-            s.setString(7, a.externalExecutionId());
-            s.setString(8, a.externalExecutionUrl());
+            Columns.setStrings(s, 3, a.outputJson(), a.summary(), a.errorCode(), a.errorMessage(), a.externalExecutionId(),
+                    a.externalExecutionUrl());
             Columns.setInteger(s, 9, a.percentComplete());
             s.setString(10, a.token());
             s.setString(11, a.updatedBy());
@@ -281,28 +274,8 @@ public final class ExecutionRepository {
     /** A page of a pipeline's action executions, newest first; optionally of one pipeline execution only. */
     public List<ActionExecutionRow> listActions(Connection c, String pipelineName, String pipelineExecutionId,
                                                 Instant beforeStart, String beforeId, int limit) throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT " + ACTION_COLUMNS + " FROM action_execution WHERE pipeline_name = ?");
-        if (pipelineExecutionId != null) {
-            sql.append(" AND pipeline_execution_id = ?");
-        }
-        if (beforeStart != null) {
-            sql.append(" AND (started_at < ? OR (started_at = ? AND id < ?))");
-        }
-        sql.append(" ORDER BY started_at DESC, id DESC LIMIT ?");
-        try (PreparedStatement s = c.prepareStatement(sql.toString())) {
-            int i = 1;
-            s.setString(i++, pipelineName);
-            if (pipelineExecutionId != null) {
-                s.setString(i++, pipelineExecutionId);
-            }
-            if (beforeStart != null) {
-                Columns.setInstant(s, i++, beforeStart);
-                Columns.setInstant(s, i++, beforeStart);
-                s.setString(i++, beforeId);
-            }
-            s.setInt(i, limit);
-            return Queries.list(s, ExecutionRepository::action);
-        }
+        return HistoryPages.newestFirst(c, "action_execution", ACTION_COLUMNS, pipelineName, pipelineExecutionId, beforeStart, beforeId,
+                limit, ExecutionRepository::action);
     }
 
     /** For each action of the pipeline, its newest execution (GetPipelineState's latestExecution). */

@@ -53,4 +53,14 @@ public final class Columns {
         boolean value = r.getBoolean(column);
         return r.wasNull() ? null : value;
     }
+
+    /**
+     * Binds {@code values} (nullable) to consecutive parameters from {@code from}: the result columns every execution
+     * table keeps alike (output, summary, error code and message, external id and link).
+     */
+    public static void setStrings(PreparedStatement s, int from, String... values) throws SQLException {
+        for (int i = 0; i < values.length; i++) {
+            s.setString(from + i, values[i]);
+        }
+    }
 }

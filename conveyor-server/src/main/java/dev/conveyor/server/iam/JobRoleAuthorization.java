@@ -1,0 +1,187 @@
+package dev.conveyor.server.iam;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.conveyor.engine.ExecutionQueries;
+import dev.conveyor.engine.JobGate;
+import dev.conveyor.iam.Authorizer;
+import dev.conveyor.iam.BucketPolicies;
+import dev.conveyor.iam.ResourceArns;
+import dev.conveyor.iam.identity.Principal;
+import dev.conveyor.iam.identity.Roles;
+import dev.conveyor.iam.policy.AuthorizationRequest;
+import dev.conveyor.iam.policy.Decision;
+import dev.conveyor.iam.store.RoleRow;
+import dev.conveyor.model.json.ConveyorJson;
+import dev.conveyor.model.pipeline.ActionTypeId;
+import dev.conveyor.model.pipeline.PipelineDeclaration;
+import dev.conveyor.store.execution.ActionExecutionRow;
+import dev.conveyor.store.execution.JobRow;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * Pipeline and action {@code roleArn} honoured (issue 14): before a job reaches any worker, what it will do on the
+ * pipeline's behalf is checked against the role its action names, else its pipeline's ({@link JobGate}). Every job
+ * reads its input artifacts ({@code s3:GetObject}) and writes its output artifacts ({@code s3:PutObject}) in the
+ * artifact store; action types add what they call ({@link #needs}): the S3 source reads its object, CodeBuild
+ * starts a build of its project, CodeDeploy creates a deployment in its group, a Lambda invoke invokes its
+ * function, a pipeline invoke starts its pipeline. A role whose policies (with the bucket's policy, for S3) do not
+ * allow one of them fails the action with AWS's message: {@code User: arn:aws:sts::<account>:assumed-role/<role>/
+ * <session> is not authorized to perform: <action> on resource: <arn> because no identity-based policy allows ...}.
+ *
+ * <p>A pipeline without a role, or naming a role Conveyor's IAM does not hold: with {@code requireKnownRoles} off
+ * (the default, as before), the server's own authority; with it on, only the built-in service role name
+ * {@value #BUILT_IN_SERVICE_ROLE} (the demo's) keeps that, any other is refused. See docs/security.md.
+ */
+public final class JobRoleAuthorization implements JobGate {
+    /** The service role name the demo's pipeline names; it need not exist in IAM. */
+    public static final String BUILT_IN_SERVICE_ROLE = "conveyor-demo";
+
+    /** One thing a job does on the pipeline's behalf: an IAM action on a resource ARN. */
+    public record Need(String action, String resource) {
+    }
+
+    private final Roles roles;
+    private final Authorizer authorizer;
+    private final BucketPolicies bucketPolicies;
+    private final ExecutionQueries queries;
+    private final ResourceArns arns;
+    private final String region;
+    private final String accountId;
+    private final boolean requireKnownRoles;
+    private final Clock clock;
+    private final Map<String, Function<Map<String, String>, List<Need>>> byActionType = new ConcurrentHashMap<>();
+
+    public JobRoleAuthorization(Roles roles, Authorizer authorizer, BucketPolicies bucketPolicies, ExecutionQueries queries,
+                                ResourceArns arns, boolean requireKnownRoles, Clock clock) {
+        this.roles = roles;
+        this.authorizer = authorizer;
+        this.bucketPolicies = bucketPolicies;
+        this.queries = queries;
+        this.arns = arns;
+        this.region = arns.region();
+        this.accountId = arns.accountId();
+        this.requireKnownRoles = requireKnownRoles;
+        this.clock = clock;
+        needs("Source", "AWS", "S3", c -> List.of(new Need("s3:GetObject", ResourceArns.object(c.get("S3Bucket"), c.get("S3ObjectKey")))));
+        Function<Map<String, String>, List<Need>> build = c -> c.get("ProjectName") == null ? List.of()
+                : List.of(new Need("codebuild:StartBuild", arns.codeBuildProject(c.get("ProjectName"))));
+        needs("Build", "AWS", "CodeBuild", build);
+        needs("Test", "AWS", "CodeBuild", build);
+        needs("Deploy", "AWS", "CodeDeploy", c -> List.of(new Need("codedeploy:CreateDeployment",
+                arns.deploymentGroup(c.get("ApplicationName"), c.get("DeploymentGroupName")))));
+        needs("Invoke", "AWS", "Lambda", c -> List.of(new Need("lambda:InvokeFunction", functionArn(c.get("FunctionName")))));
+        needs("Invoke", "AWS", "CodePipeline", c -> List.of(new Need("codepipeline:StartPipelineExecution",
+                arns.pipeline(c.get("PipelineName")))));
+    }
+
+    /**
+     * Declares what actions of one type do on the pipeline's behalf, from their resolved configuration (the hook a new
+     * action type calls, e.g. {@code Deploy/AWS/S3}: {@code s3:PutObject} on its bucket's objects). Replaces any
+     * earlier declaration for the type.
+     */
+    public JobRoleAuthorization needs(String category, String owner, String provider, Function<Map<String, String>, List<Need>> needs) {
+        byActionType.put(category + "/" + owner + "/" + provider, needs);
+        return this;
+    }
+
+    @Override
+    public Optional<String> refusal(JobRow job) {
+        if (job.actionExecutionId() == null) {
+            return Optional.empty(); // a stage condition's rule (its own roleArn is not checked yet: docs/security.md)
+        }
+        ActionExecutionRow action = queries.action(job.actionExecutionId());
+        if (action == null) {
+            return Optional.empty();
+        }
+        String roleArn = roleArn(action);
+        Principal principal;
+        if (roleArn == null) {
+            if (requireKnownRoles) {
+                return Optional.of("The pipeline " + action.pipelineName() + " names no role (roleArn) to act as: Conveyor refuses to act "
+                        + "on its behalf with its own authority");
+            }
+            return Optional.empty();
+        }
+        Optional<RoleRow> role = roles.findByArn(roleArn);
+        if (role.isEmpty()) {
+            if (!requireKnownRoles || roleArn.endsWith(":role/" + BUILT_IN_SERVICE_ROLE)) {
+                return Optional.empty(); // the server's own authority, as before roles were enforced (docs/security.md)
+            }
+            return Optional.of("The role " + roleArn + " is not a role of Conveyor's IAM (account " + accountId + "): Conveyor cannot act "
+                    + "as it. Create it with aws iam create-role, or name a role that exists.");
+        }
+        String id = job.id().replaceAll("[^\\w+=,.@-]", "");
+        principal = new Principal.AssumedRole(accountId, role.get().name(), role.get().roleId(),
+                "conveyor-job-" + id.substring(0, Math.min(32, id.length())));
+        for (Need need : needsOf(job)) {
+            Map<String, List<String>> context = Map.of("aws:CurrentTime", List.of(clock.instant().toString()));
+            AuthorizationRequest request = new AuthorizationRequest(need.action(), need.resource(), context);
+            String bucket = need.resource().startsWith("arn:aws:s3:::") ? bucketOf(need.resource()) : null;
+            Decision decision = authorizer.authorize(principal, request, bucket == null ? List.of() : bucketPolicies.policiesOf(bucket));
+            if (!decision.allowed()) {
+                return Optional.of(decision.denialMessage(principal.arn(), request));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** What the job will do on the pipeline's behalf: its artifacts, and what its action type calls. */
+    List<Need> needsOf(JobRow job) {
+        JsonNode data = read(job.dataJson()).path("jobData");
+        List<Need> needs = new ArrayList<>();
+        for (JsonNode input : data.path("inputArtifacts")) {
+            JsonNode s3 = input.path("location").path("s3Location");
+            needs.add(new Need("s3:GetObject", ResourceArns.object(s3.path("bucketName").asText(), s3.path("objectKey").asText())));
+        }
+        for (JsonNode output : data.path("outputArtifacts")) {
+            JsonNode s3 = output.path("location").path("s3Location");
+            needs.add(new Need("s3:PutObject", ResourceArns.object(s3.path("bucketName").asText(), s3.path("objectKey").asText())));
+        }
+        ActionTypeId type = job.actionTypeId();
+        Function<Map<String, String>, List<Need>> byType = byActionType.get(type.category() + "/" + type.owner() + "/" + type.provider());
+        if (byType != null) {
+            Map<String, String> configuration = new java.util.HashMap<>();
+            data.path("actionConfiguration").path("configuration").properties()
+                    .forEach(e -> configuration.put(e.getKey(), e.getValue().asText()));
+            needs.addAll(byType.apply(configuration));
+        }
+        return needs;
+    }
+
+    /** The action's role, else its pipeline's (at the version the execution runs). */
+    private String roleArn(ActionExecutionRow action) {
+        JsonNode input = read(action.inputJson() == null ? "{}" : action.inputJson());
+        if (input.hasNonNull("roleArn") && !input.get("roleArn").asText().isEmpty()) {
+            return input.get("roleArn").asText();
+        }
+        PipelineDeclaration pipeline = queries.declaration(action.pipelineName(), action.pipelineVersion());
+        return pipeline == null || pipeline.roleArn() == null || pipeline.roleArn().isEmpty() ? null : pipeline.roleArn();
+    }
+
+    private String functionArn(String name) {
+        if (name == null) {
+            return "*";
+        }
+        return name.startsWith("arn:") ? name : "arn:aws:lambda:" + region + ":" + accountId + ":function:" + name;
+    }
+
+    private static String bucketOf(String s3Arn) {
+        String rest = s3Arn.substring("arn:aws:s3:::".length());
+        int slash = rest.indexOf('/');
+        return slash < 0 ? rest : rest.substring(0, slash);
+    }
+
+    private static JsonNode read(String json) {
+        try {
+            return ConveyorJson.mapper().readTree(json);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("unreadable job data", e);
+        }
+    }
+}
