@@ -9,9 +9,11 @@ export const credentials = {
 };
 const client = new AwsClient({ ...credentials, region: 'us-east-1', service: 'codepipeline', retries: 0 });
 const codeBuild = new AwsClient({ ...credentials, region: 'us-east-1', service: 'codebuild', retries: 0 });
+const codeDeploy = new AwsClient({ ...credentials, region: 'us-east-1', service: 'codedeploy', retries: 0 });
 
 export const call = (operation, input = {}) => jsonCall(client, 'CodePipeline_20150709.' + operation, input);
 export const callCodeBuild = (operation, input = {}) => jsonCall(codeBuild, 'CodeBuild_20161006.' + operation, input);
+export const callCodeDeploy = (operation, input = {}) => jsonCall(codeDeploy, 'CodeDeploy_20141006.' + operation, input);
 
 async function jsonCall(signer, target, input) {
   const operation = target.split('.')[1];

@@ -8,8 +8,10 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync, existsSync, mkdtempSync, readFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { openSync } from 'node:fs';
 import { launch } from './browser.mjs';
-import { call, callCodeBuild, commandsStage, credentials, endpoint, latestExecution, pipeline, until } from './api.mjs';
+import { call, callCodeBuild, callCodeDeploy, commandsStage, credentials, endpoint, latestExecution, pipeline, until } from './api.mjs';
 
 const shots = process.env.CONVEYOR_SCREENSHOTS;
 const benchOut = process.env.CONVEYOR_BENCH_OUT;
@@ -70,6 +72,8 @@ describe('console', { concurrency: 1 }, () => {
     await go('/pipelines/conveyor-demo');
     await page.getByTestId('pipeline-graph').and(page.locator('[data-laid-out=true]')).waitFor();
     const before = (await latestExecution('conveyor-demo')).pipelineExecutionId;
+    await page.waitForFunction(() => window.conveyorLive?.transport === 'stream');
+    const liveBefore = await page.evaluate(() => ({ ...window.conveyorLive }));
     await page.getByRole('button', { name: 'Release change' }).click();
     await page.getByLabel(/^GREETING/).fill('Bonjour');
     await page.getByRole('button', { name: 'Release', exact: true }).click();
@@ -82,6 +86,12 @@ describe('console', { concurrency: 1 }, () => {
     await page.locator('[data-testid=stage-status-Build][data-status=InProgress], [data-testid=stage-status-Test][data-status=InProgress], [data-testid=stage-status-Deploy][data-status=InProgress], [data-testid=latest-status][data-status=Succeeded]').first().waitFor({ timeout: 90_000 });
     await page.locator('[data-testid=latest-status][data-status=Succeeded]').waitFor({ timeout: 120_000 });
     for (const stage of ['Source', 'Build', 'Test', 'Deploy']) assert.equal(await status(`stage-status-${stage}`), 'Succeeded', stage);
+    // The updates came from the event stream: events arrived, the page never polled, the stream never dropped.
+    const liveAfter = await page.evaluate(() => ({ ...window.conveyorLive }));
+    assert.ok(liveAfter.streamEvents - liveBefore.streamEvents >= 8, `stream events: ${JSON.stringify([liveBefore, liveAfter])}`);
+    assert.equal(liveAfter.polls, liveBefore.polls, 'no polling while the stream is up');
+    assert.equal(liveAfter.streamOpens, liveBefore.streamOpens, 'one stream, open all along');
+    assert.equal(liveAfter.transport, 'stream');
     const detail = await call('GetPipelineExecution', { pipelineName: 'conveyor-demo', pipelineExecutionId: started.pipelineExecutionId });
     assert.ok(detail.pipelineExecution.variables.some((v) => v.name === 'GREETING' && v.resolvedValue === 'Bonjour'), 'the variable override reached the execution');
     await screenshot('pipeline-view');
@@ -96,6 +106,34 @@ describe('console', { concurrency: 1 }, () => {
     assert.equal(artifact.status(), 200, await artifact.text());
     assert.equal((await artifact.body()).subarray(0, 2).toString(), 'PK', 'a zip');
     await screenshot('execution-detail');
+  });
+
+  test('while the event stream is refused the pipeline view polls, and it goes back to the stream when it can', async () => {
+    const flag = join(scratch, 'fallback-go');
+    await page.route('**/conveyor/v1/events/**', (route) => route.fulfill({ status: 503, contentType: 'text/plain', body: 'refused by the test' }));
+    try {
+      await call('CreatePipeline', { pipeline: pipeline('console-fallback', [commandsStage('Build', [`while [ ! -f '${flag}' ]; do sleep 0.2; done`, 'echo built'])]) });
+      await go('/pipelines/console-fallback');
+      await page.locator('[data-testid=stage-status-Build][data-status=InProgress]').waitFor({ timeout: 90_000 });
+      await page.waitForFunction(() => window.conveyorLive?.transport === 'polling');
+      writeFileSync(flag, 'go');
+      await page.locator('[data-testid=latest-status][data-status=Succeeded]').waitFor({ timeout: 90_000 });
+      const polled = await page.evaluate(() => ({ ...window.conveyorLive }));
+      assert.ok(polled.polls > 0, JSON.stringify(polled));
+      assert.equal(polled.streamOpens, 0);
+    } finally {
+      await page.unroute('**/conveyor/v1/events/**');
+    }
+    // The stream is back (the view reconnects by itself): the next execution shows through it, with no more polling.
+    await page.waitForFunction(() => window.conveyorLive?.transport === 'stream', null, { timeout: 60_000 });
+    const streaming = await page.evaluate(() => ({ ...window.conveyorLive }));
+    const { pipelineExecutionId } = await call('StartPipelineExecution', { name: 'console-fallback' });
+    await page.getByRole('link', { name: pipelineExecutionId.slice(0, 8) }).first().waitFor();
+    await page.locator('[data-testid=latest-status][data-status=Succeeded]').waitFor({ timeout: 90_000 });
+    assert.equal((await latestExecution('console-fallback')).pipelineExecutionId, pipelineExecutionId);
+    const after = await page.evaluate(() => ({ ...window.conveyorLive }));
+    assert.ok(after.streamEvents > streaming.streamEvents, JSON.stringify([streaming, after]));
+    assert.equal(after.polls, streaming.polls, 'no polling once the stream is back');
   });
 
   test("a failing action's log shows the error line", async () => {
@@ -209,6 +247,62 @@ describe('console', { concurrency: 1 }, () => {
     assert.doesNotMatch(text, /Widget\.counts/, 'only failing cases are listed');
     await reports.scrollIntoViewIfNeeded();
     await screenshot('test-reports');
+  });
+
+  test("a CodeDeploy action's deployment shows its target and lifecycle events in the execution view", async () => {
+    // The host: a `conveyor agent` registered as an on-premises instance (ConsoleBrowserTest passes its command line),
+    // alive for this scenario only; the revision (appspec.yml and hooks that echo) is in the sources bucket.
+    const command = JSON.parse(process.env.CONVEYOR_DEPLOY_AGENT ?? 'null');
+    assert.ok(command, 'CONVEYOR_DEPLOY_AGENT: the command line of a deploy agent (set by ConsoleBrowserTest)');
+    const log = openSync(join(scratch, 'deploy-agent.log'), 'a');
+    const agent = spawn(command[0], command.slice(1), { stdio: ['ignore', log, log],
+      env: { ...process.env, AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey } });
+    const exited = new Promise((resolve) => agent.on('exit', resolve));
+    try {
+      const tags = [{ Key: 'app', Value: 'console', Type: 'KEY_AND_VALUE' }];
+      await callCodeDeploy('CreateApplication', { applicationName: 'console-app', computePlatform: 'Server' });
+      await until('the agent to register its host', async () => (await callCodeDeploy('ListOnPremisesInstances', { tagFilters: tags })).instanceNames?.length === 1);
+      await callCodeDeploy('CreateDeploymentGroup', { applicationName: 'console-app', deploymentGroupName: 'console-hosts', serviceRoleArn: 'arn:aws:iam::000000000000:role/CodeDeployRole',
+        onPremisesInstanceTagFilters: tags, deploymentConfigName: 'CodeDeployDefault.AllAtOnce',
+        deploymentStyle: { deploymentType: 'IN_PLACE', deploymentOption: 'WITHOUT_TRAFFIC_CONTROL' } });
+      const declaration = pipeline('console-deploy', [{ name: 'Deploy', actions: [{ name: 'ToHosts',
+        actionTypeId: { category: 'Deploy', owner: 'AWS', provider: 'CodeDeploy', version: '1' }, runOrder: 1,
+        configuration: { ApplicationName: 'console-app', DeploymentGroupName: 'console-hosts' }, inputArtifacts: [{ name: 'SourceOutput' }] }] }]);
+      declaration.stages[0].actions[0].configuration.S3ObjectKey = process.env.CONVEYOR_DEPLOY_BUNDLE_KEY ?? 'console-deploy.zip';
+      await call('CreatePipeline', { pipeline: declaration });
+      const run = await until('the deploy pipeline to settle', async () => {
+        const e = await latestExecution('console-deploy');
+        return e && !['InProgress', 'Stopping'].includes(e.status) ? e : null;
+      }, 180_000);
+      assert.equal(run.status, 'Succeeded', JSON.stringify(run));
+      await go(`/pipelines/console-deploy/executions/${run.pipelineExecutionId}`);
+      const deployment = page.getByTestId('deployment');
+      await deployment.waitFor();
+      assert.match(await deployment.locator('h3').innerText(), /Deploy \/ ToHosts\s+d-[A-Z0-9]+/);
+      const target = deployment.locator('[data-testid=deployment-target][data-target=console-host]');
+      await target.waitFor();
+      assert.equal(await target.getByTestId('target-status-console-host').getAttribute('data-status'), 'Succeeded');
+      const events = await target.getByTestId('lifecycle-event').evaluateAll((els) => els.map((e) => [e.dataset.event, e.dataset.status]));
+      const byName = Object.fromEntries(events);
+      for (const hook of ['BeforeInstall', 'AfterInstall', 'ApplicationStart', 'ValidateService']) assert.equal(byName[hook], 'Succeeded', JSON.stringify(events));
+      // In order as CodeDeploy runs them, each ran one with its duration shown.
+      const names = events.map(([n]) => n);
+      assert.ok(names.indexOf('BeforeInstall') < names.indexOf('ApplicationStart') && names.indexOf('ApplicationStart') < names.indexOf('ValidateService'), names.join(','));
+      const validate = target.locator('[data-testid=lifecycle-event][data-event=ValidateService]');
+      assert.match(await validate.locator('.event-duration').innerText(), /^\d+(\.\d)?s$|^\d+m \d+s$/);
+      // What the page shows is what the API says.
+      const actions = await call('ListActionExecutions', { pipelineName: 'console-deploy', filter: { pipelineExecutionId: run.pipelineExecutionId } });
+      const deployAction = actions.actionExecutionDetails.find((a) => a.actionName === 'ToHosts');
+      const api = await call('ListDeployActionExecutionTargets', { pipelineName: 'console-deploy', actionExecutionId: deployAction.actionExecutionId });
+      assert.deepEqual(api.targets.map((t) => [t.targetId, t.status]), [['console-host', 'Succeeded']]);
+      assert.deepEqual(api.targets[0].events.map((e) => [e.name, e.status]), events);
+      await deployment.scrollIntoViewIfNeeded();
+      await screenshot('deployment');
+    } finally {
+      agent.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
+      if (agent.exitCode === null) agent.kill('SIGKILL');
+    }
   });
 
   test('a rollback started from the console runs, and the execution list shows it as a rollback of the chosen target', async () => {
@@ -345,6 +439,65 @@ describe('console', { concurrency: 1 }, () => {
     assert.equal(run.status, 'Succeeded');
     const detail = await call('GetPipelineExecution', { pipelineName: 'conveyor-demo', pipelineExecutionId: run.pipelineExecutionId });
     assert.equal(detail.pipelineExecution.pipelineVersion, version + 1);
+  });
+
+  test('an action is dragged to another stage and to a new runOrder group, the flow re-checked; the keyboard does the same', async () => {
+    const build = commandsStage('Build', ['mkdir -p out && echo built > out/app']);
+    build.actions[0].outputArtifacts = [{ name: 'BuildOutput' }];
+    const ship = commandsStage('Ship', ['cat out/app']);
+    ship.actions[0].inputArtifacts = [{ name: 'BuildOutput' }];
+    await call('CreatePipeline', { pipeline: pipeline('console-drag', [build, ship], { variables: [{ name: 'HOLD' }] }) });
+    const saved = (await call('GetPipeline', { name: 'console-drag' })).pipeline;
+    await go('/pipelines/console-drag/edit');
+    await page.getByTestId('pipeline-graph').and(page.locator('[data-laid-out=true]')).waitFor();
+    const declared = () => page.getByTestId('pipeline-json').inputValue().then(JSON.parse);
+    const shape = async () => (await declared()).stages.map((st) => `${st.name}[${st.actions.map((a) => `${a.name}:${a.runOrder}`).join(',')}]`).join(' ');
+    // Drags the action by its handle so that the action's centre lands at x (screen), then lets go.
+    const laidOut = () => page.getByTestId('pipeline-graph').and(page.locator('[data-layout=elk]')).locator(`.react-flow__node`).first().waitFor();
+    const drag = async (testId, x) => {
+      const node = await page.getByTestId(testId).boundingBox();
+      const handle = await page.getByTestId(testId).locator('.drag-handle').boundingBox();
+      const from = { x: handle.x + handle.width / 2, y: handle.y + handle.height / 2 };
+      await page.mouse.move(from.x, from.y);
+      await page.mouse.down();
+      await page.mouse.move(from.x + 5, from.y + 5, { steps: 2 });
+      await page.mouse.move(x - (node.x + node.width / 2) + from.x, from.y + 20, { steps: 12 });
+      await page.mouse.up();
+    };
+    await laidOut();
+    const buildNode = await page.getByTestId('action-Build-Build').boundingBox();
+    // Onto the Build action's column: same runOrder as Build, which produces its input: the flow check says so.
+    await drag('action-Ship-Ship', buildNode.x + buildNode.width / 2);
+    await page.waitForFunction(() => JSON.parse(document.querySelector('[data-testid=pipeline-json]').value).stages[2].actions.length === 0);
+    assert.equal(await shape(), 'Source[Source:1] Build[Build:1,Ship:1] Ship[]');
+    const moved = page.getByTestId('action-Build-Ship');
+    await moved.locator('.node-error', { hasText: 'Input artifact BuildOutput is produced later than this action runs' }).waitFor();
+    await page.getByTestId('stage-Ship').locator('.node-error', { hasText: 'A stage needs at least one action' }).waitFor();
+    assert.match(await page.getByTestId('move-announcement').innerText(), /Moved action Ship to stage Build, run order 1/);
+    await screenshot('editor-drag');
+    // Right of Build's column: a new group that runs after it; the flow is right again.
+    await laidOut();
+    const stageBox = await page.getByTestId('stage-Build').boundingBox();
+    await drag('action-Build-Ship', stageBox.x + stageBox.width + 6);
+    await page.waitForFunction(() => JSON.parse(document.querySelector('[data-testid=pipeline-json]').value).stages[1].actions[1]?.runOrder === 2);
+    assert.equal(await shape(), 'Source[Source:1] Build[Build:1,Ship:2] Ship[]');
+    assert.equal(await page.getByTestId('action-Build-Ship').locator('.node-error').count(), 0, 'no flow problem once it runs after Build');
+
+    // The keyboard: Alt+Shift+→ moves the focused action to the next stage, Alt+Shift+↑ to an earlier runOrder group.
+    await page.getByRole('button', { name: 'Edit action Ship of stage Build' }).focus();
+    await page.keyboard.press('Alt+Shift+ArrowRight');
+    await page.waitForFunction(() => JSON.parse(document.querySelector('[data-testid=pipeline-json]').value).stages[2].actions.length === 1);
+    assert.equal(await shape(), 'Source[Source:1] Build[Build:1] Ship[Ship:2]');
+    await page.waitForFunction(() => document.activeElement?.getAttribute('aria-label') === 'Edit action Ship of stage Ship');
+    await page.keyboard.press('Alt+Shift+ArrowUp');
+    await page.waitForFunction(() => JSON.parse(document.querySelector('[data-testid=pipeline-json]').value).stages[2].actions[0].runOrder === 1);
+    assert.match(await page.getByTestId('move-announcement').innerText(), /Moved action Ship to stage Ship, run order 1/);
+    // Back where it was: the JSON view is the saved declaration again, and the review says so.
+    assert.deepEqual(await declared(), saved);
+    await page.getByRole('button', { name: 'Review and save' }).click();
+    const review = await page.getByTestId('diff').innerText();
+    assert.equal(review.trim(), 'No changes.', review);
+    await page.getByRole('button', { name: 'Keep editing' }).click();
   });
 
   test("a validation error from the server shows on the node it points at", async () => {

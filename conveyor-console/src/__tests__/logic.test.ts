@@ -1,9 +1,10 @@
 import { describe, expect, test } from 'vitest';
 import { firstErrorLine, parseAnsi, stripAnsi } from '../components/ansi';
 import { diffLines, hunks } from '../components/diff';
-import { availableInputs, checkFlow, nodeOfMessage } from '../components/flow';
-import { CONDITION_LINE, gridLayout, RULE_LINES, shapeOf } from '../components/layout';
+import { availableInputs, checkFlow, moveAction, nodeOfMessage } from '../components/flow';
+import { CONDITION_LINE, dropTarget, gridLayout, RULE_LINES, shapeOf } from '../components/layout';
 import type { PipelineDeclaration } from '../api/types';
+import { coalesced, SseParser, type StreamEvent } from '../api/live';
 
 const commands = { category: 'Compute', owner: 'AWS', provider: 'Commands', version: '1' };
 const pipeline = (stages: PipelineDeclaration['stages']): PipelineDeclaration => ({ name: 'p', stages });
@@ -97,5 +98,80 @@ describe('grid layout', () => {
     const l = gridLayout(shape, 100);
     expect(l.actions[1][0].y - l.actions[0][0].y).toBe(CONDITION_LINE + 2 * RULE_LINES);
     expect(l.stages[1].height - l.stages[0].height).toBe(CONDITION_LINE + 2 * RULE_LINES);
+  });
+});
+
+describe('event stream parsing', () => {
+  test('events cut anywhere across chunks, comments skipped, id kept for Last-Event-ID, retry read', () => {
+    const got: StreamEvent[] = [];
+    const parser = new SseParser((e) => got.push(e));
+    const text = 'retry: 1000\n\n: keepalive\n\nid: 7\nevent: CodePipeline Stage Execution State Change\ndata: {"a":1}\n\nid: 8\r\nevent: x\r\ndata: line1\r\ndata: line2\r\n\r\n';
+    for (let i = 0; i < text.length; i += 5) parser.push(text.slice(i, i + 5));
+    expect(got).toEqual([
+      { id: '7', type: 'CodePipeline Stage Execution State Change', data: '{"a":1}' },
+      { id: '8', type: 'x', data: 'line1\nline2' },
+    ]);
+    expect(parser.lastEventId).toBe('8');
+    expect(parser.retryMillis).toBe(1000);
+  });
+
+  test('an event without its closing blank line is not dispatched yet', () => {
+    const got: StreamEvent[] = [];
+    const parser = new SseParser((e) => got.push(e));
+    parser.push('id: 1\ndata: {}\n');
+    expect(got).toEqual([]);
+    parser.push('\n');
+    expect(got).toEqual([{ id: '1', type: 'message', data: '{}' }]);
+  });
+
+  test('refreshes asked for while one runs coalesce into one more run', async () => {
+    let runs = 0;
+    let release: () => void = () => {};
+    const refresh = coalesced(() => { runs++; return new Promise<void>((r) => { release = r; }); });
+    refresh();
+    refresh();
+    refresh();
+    expect(runs).toBe(1);
+    release();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(runs).toBe(2);
+    release();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(runs).toBe(2);
+  });
+});
+
+describe('moving actions', () => {
+  const action = (name: string, runOrder: number, extra: object = {}) => ({ name, actionTypeId: commands, runOrder, ...extra });
+  const declaration = () => pipeline([
+    { name: 'Source', actions: [action('Source', 1, { outputArtifacts: [{ name: 'Src' }] })] },
+    { name: 'Build', actions: [action('Compile', 1, { inputArtifacts: [{ name: 'Src' }], outputArtifacts: [{ name: 'Bin' }] }), action('Lint', 1), action('Package', 2)] },
+    { name: 'Ship', actions: [action('Deploy', 1, { inputArtifacts: [{ name: 'Bin' }] })] },
+  ]);
+
+  test('into another stage goes after the actions that run no later, and the flow check follows', () => {
+    const p = declaration();
+    expect(moveAction(p, 2, 0, 1, 1)).toBe('action-1-2');
+    expect(p.stages[1].actions.map((a) => `${a.name}:${a.runOrder}`)).toEqual(['Compile:1', 'Lint:1', 'Deploy:1', 'Package:2']);
+    expect(checkFlow(p)['action-1-2']).toEqual(['Input artifact Bin is produced later than this action runs']);
+    expect(checkFlow(p)['stage-2']).toEqual(['A stage needs at least one action']);
+    expect(moveAction(p, 1, 2, 1, 3)).toBe('action-1-3');
+    expect(p.stages[1].actions.map((a) => `${a.name}:${a.runOrder}`)).toEqual(['Compile:1', 'Lint:1', 'Package:2', 'Deploy:3']);
+    expect(checkFlow(p)['action-1-3']).toBeUndefined();
+  });
+
+  test('a drop lands in the stage under it, joining the runOrder column under it or starting one after the last', () => {
+    const shape = shapeOf(declaration().stages);
+    const layout = gridLayout(shape, 100);
+    const build = layout.stages[1];
+    const column = (s: number, a: number) => layout.stages[s].x + layout.actions[s][a].x + layout.actions[s][a].width / 2;
+    expect(dropTarget(shape, layout, column(1, 0), { s: 2, a: 0 })).toEqual({ stage: 1, runOrder: 1 });
+    expect(dropTarget(shape, layout, column(1, 2), { s: 2, a: 0 })).toEqual({ stage: 1, runOrder: 2 });
+    expect(dropTarget(shape, layout, build.x + build.width + 10, { s: 2, a: 0 })).toEqual({ stage: 1, runOrder: 3 });
+    // Package alone in its column: dragged from it, right of Compile's column is a new group 2.
+    expect(dropTarget(shape, layout, column(1, 2), { s: 1, a: 2 })).toEqual({ stage: 1, runOrder: 2 });
+    expect(dropTarget(shape, layout, column(0, 0), { s: 2, a: 0 })).toEqual({ stage: 0, runOrder: 1 });
+    expect(dropTarget(shape, layout, -500)).toBeNull();
+    expect(dropTarget(shape, layout, layout.width + 500)).toBeNull();
   });
 });

@@ -1,4 +1,4 @@
-// Every call the console makes: the CodePipeline JSON API and Conveyor's log endpoint, signed with SigV4 in the
+// Every call the console makes: the CodePipeline JSON API, Conveyor's log endpoint and event streams, signed with SigV4 in the
 // browser (aws4fetch, over WebCrypto) with the credentials the user signed in with. Nothing else is reachable.
 import { AwsClient } from 'aws4fetch';
 
@@ -108,6 +108,16 @@ export async function readLog(actionExecutionId: string, offset: number): Promis
     complete: response.headers.get('X-Conveyor-Log-Complete') === 'true',
     actionStatus: response.headers.get('X-Conveyor-Action-Status'),
   };
+}
+
+/**
+ * GET /conveyor/v1/events/<path>: a live event stream (Server-Sent Events), signed in the headers like every call,
+ * resuming after {@code lastEventId} when given. The caller reads the body as it arrives and aborts with {@code signal}.
+ */
+export async function openSignedStream(path: string, lastEventId: string | undefined, signal: AbortSignal): Promise<Response> {
+  const headers: Record<string, string> = { Accept: 'text/event-stream' };
+  if (lastEventId !== undefined) headers['Last-Event-ID'] = lastEventId;
+  return signer().fetch(`${endpoint()}/conveyor/v1/events/${path}`, { headers, signal, cache: 'no-store' });
 }
 
 /** A presigned S3 URL for an artifact object on the server's S3 endpoint (path style), valid for an hour. */

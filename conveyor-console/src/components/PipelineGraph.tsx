@@ -1,7 +1,7 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Background, Controls, ReactFlow, type Edge, type Node, type NodeProps, type NodeTypes } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { elkLayout, gridLayout, type GraphShape, type Layout } from './layout';
+import { dropTarget, elkLayout, gridLayout, type GraphShape, type Layout } from './layout';
 
 export interface GraphContent {
   stageHeader: (stageIndex: number) => ReactNode;
@@ -11,7 +11,7 @@ export interface GraphContent {
   edgeActive?: (fromStage: number) => boolean;
 }
 
-type Data = { content: ReactNode; className: string; testId: string; label: string };
+type Data = { content: ReactNode; className: string; testId: string; label: string; draggable?: boolean };
 
 function StageNode({ data }: NodeProps<Node<Data>>) {
   return (
@@ -24,6 +24,7 @@ function StageNode({ data }: NodeProps<Node<Data>>) {
 function ActionNode({ data }: NodeProps<Node<Data>>) {
   return (
     <div className={`action-node ${data.className}`} data-testid={data.testId} aria-label={data.label}>
+      {data.draggable && <span className="drag-handle" title="Drag to another stage or run order (keyboard: Alt+Shift+arrows on the action)" aria-hidden="true">⠿</span>}
       {data.content}
     </div>
   );
@@ -36,12 +37,14 @@ const nodeTypes: NodeTypes = { stage: StageNode, action: ActionNode };
  * placed by ELK's layered algorithm; React Flow draws, pans and zooms. Nodes are focusable (Tab) and selectable
  * with Enter or Space.
  */
-export function PipelineGraph({ shape, content, selected, onSelect, onStageDrop, actionHeight = 120, onLaidOut, minFitZoom = 0.75 }: {
+export function PipelineGraph({ shape, content, selected, onSelect, onStageDrop, onActionDrop, actionHeight = 120, onLaidOut, minFitZoom = 0.75 }: {
   shape: GraphShape;
   content: GraphContent;
   selected?: string | null;
   onSelect?: (id: string | null) => void;
   onStageDrop?: (stageIndex: number, x: number, positions: Record<number, number>) => void;
+  /** An action dragged (by its handle) and dropped on a stage: into that stage, joining or starting a runOrder group. */
+  onActionDrop?: (stageIndex: number, actionIndex: number, target: { stage: number; runOrder: number }) => void;
   actionHeight?: number;
   onLaidOut?: () => void;
   /** The view zooms out at most this far to show every stage at first. */
@@ -91,6 +94,10 @@ export function PipelineGraph({ shape, content, selected, onSelect, onStageDrop,
         id: `stage-${s}`,
         type: 'stage',
         position: { x: box.x, y: box.y },
+        // Fixed dimensions (known from the layout): React Flow shows the node at once instead of hiding it until a
+        // ResizeObserver measures it, which a node re-created with the same size may never get again.
+        width: box.width,
+        height: box.height,
         style: { width: box.width, height: box.height },
         draggable: !!onStageDrop,
         selected: selected === `stage-${s}`,
@@ -104,13 +111,14 @@ export function PipelineGraph({ shape, content, selected, onSelect, onStageDrop,
           id: `action-${s}-${a}`,
           type: 'action',
           parentId: `stage-${s}`,
-          extent: 'parent',
-          draggable: false,
+          ...(onActionDrop ? { draggable: true, dragHandle: '.drag-handle' } : { extent: 'parent' as const, draggable: false }),
           position: { x: ab.x, y: ab.y },
+          width: ab.width,
+          height: ab.height,
           style: { width: ab.width, height: ab.height },
           selected: selected === `action-${s}-${a}`,
           ariaLabel: `Action ${action.name} in stage ${stage.name}`,
-          data: { content: content.action(s, a), className: content.actionClass?.(s, a) ?? '', testId: `action-${stage.name}-${action.name}`, label: `Action ${action.name}` },
+          data: { content: content.action(s, a), className: content.actionClass?.(s, a) ?? '', testId: `action-${stage.name}-${action.name}`, label: `Action ${action.name}`, draggable: !!onActionDrop },
         });
       });
     });
@@ -142,15 +150,27 @@ export function PipelineGraph({ shape, content, selected, onSelect, onStageDrop,
           onNodeClick={(_, node) => onSelect?.(node.id)}
           onPaneClick={() => onSelect?.(null)}
           onNodesChange={(changes) => {
-            // Only stage drags move anything (editor): the new order is decided on drop, by x.
+            // Only drags move anything (editor): where a stage or an action goes is decided on drop.
             const moves = changes.filter((c) => c.type === 'position' && c.position);
-            if (moves.length === 0 || !onStageDrop) return;
+            if (moves.length === 0 || (!onStageDrop && !onActionDrop)) return;
             setDragged((current) => (current ?? nodes).map((n) => {
               const m: any = moves.find((c: any) => c.id === n.id);
               return m ? { ...n, position: m.position } : n;
             }));
           }}
           onNodeDragStop={(_, node) => {
+            if (node.id.startsWith('action-')) {
+              setDragged(null);
+              if (!onActionDrop) return;
+              const [s, a] = node.id.slice(7).split('-').map(Number);
+              const parent = layout.stages[s];
+              const box = layout.actions[s]?.[a];
+              if (!parent || !box) return;
+              // The dragged action's centre, in graph coordinates (its position is relative to its stage).
+              const target = dropTarget(shape, layout, parent.x + node.position.x + box.width / 2, { s, a });
+              if (target && (target.stage !== s || target.runOrder !== shape.stages[s].actions[a].runOrder)) onActionDrop(s, a, target);
+              return;
+            }
             if (!onStageDrop || !node.id.startsWith('stage-')) return;
             const positions: Record<number, number> = {};
             (dragged ?? nodes).forEach((n) => { if (n.id.startsWith('stage-')) positions[Number(n.id.slice(6))] = n.position.x; });

@@ -45,3 +45,18 @@ export function nodeOfMessage(message: string): string | null {
   if (!m) return null;
   return m[2] !== undefined ? `action-${m[1]}-${m[2]}` : `stage-${m[1]}`;
 }
+
+/**
+ * Moves action A of stage S into stage `to` with run order `runOrder` (joining that parallel group, or making a new
+ * one): it goes after the actions of `to` that run no later, so the declaration reads in run order. Mutates the
+ * pipeline; returns where the action is now (its node id).
+ */
+export function moveAction(pipeline: PipelineDeclaration, s: number, a: number, to: number, runOrder: number): string {
+  const [moved] = pipeline.stages[s].actions.splice(a, 1);
+  moved.runOrder = Math.max(1, Math.min(999, Math.round(runOrder)));
+  const target = pipeline.stages[to].actions;
+  let at = target.length;
+  while (at > 0 && (target[at - 1].runOrder ?? 1) > moved.runOrder) at--;
+  target.splice(at, 0, moved);
+  return `action-${to}-${at}`;
+}

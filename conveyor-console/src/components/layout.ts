@@ -132,3 +132,34 @@ export function shapeOf(stages: ShapeStage[], withConditions = false): GraphShap
     }),
   };
 }
+
+/**
+ * Where an action dropped at x (graph coordinates; stages are columns, so height does not matter) goes: the stage
+ * under it, half the gap between stages counting for each side, and the run order of the column under it (joining
+ * that parallel group), or one past the last column when dropped right of every column (a new group that runs after
+ * them). null when dropped left or right of every stage. `except` (stage, action) is the action being dragged: its
+ * own column does not count unless other actions share it.
+ */
+export function dropTarget(shape: GraphShape, layout: Layout, x: number, except?: { s: number; a: number }): { stage: number; runOrder: number } | null {
+  const s = layout.stages.findIndex((b) => b && x >= b.x - STAGE_GAP / 2 && x <= b.x + b.width + STAGE_GAP / 2);
+  if (s < 0) return null;
+  const stage = layout.stages[s];
+  const columns = new Map<number, { from: number; to: number }>();
+  shape.stages[s].actions.forEach((action, a) => {
+    if (except && except.s === s && except.a === a) return;
+    const box = layout.actions[s]?.[a];
+    if (!box) return;
+    const c = columns.get(action.runOrder) ?? { from: Infinity, to: -Infinity };
+    columns.set(action.runOrder, { from: Math.min(c.from, stage.x + box.x), to: Math.max(c.to, stage.x + box.x + box.width) });
+  });
+  const orders = [...columns.keys()].sort((p, q) => p - q);
+  if (orders.length === 0) return { stage: s, runOrder: 1 };
+  for (const order of orders) {
+    const c = columns.get(order)!;
+    if (x >= c.from - ORDER_GAP / 2 && x <= c.to + ORDER_GAP / 2) return { stage: s, runOrder: order };
+  }
+  const last = orders[orders.length - 1];
+  if (x > columns.get(last)!.to) return { stage: s, runOrder: last + 1 };
+  // Left of the first column, or in a gap between two: the group to its right starts there, so join it.
+  return { stage: s, runOrder: orders.find((o) => columns.get(o)!.from >= x) ?? orders[0] };
+}

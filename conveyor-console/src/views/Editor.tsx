@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError, call } from '../api/client';
 import type { ActionDeclaration, ActionTypeDeclaration, PipelineDeclaration, StageDeclaration } from '../api/types';
 import { Link } from '../components/Link';
@@ -6,7 +6,7 @@ import { Modal } from '../components/Modal';
 import { PipelineGraph, type GraphContent } from '../components/PipelineGraph';
 import { shapeOf } from '../components/layout';
 import { diffLines, hunks } from '../components/diff';
-import { availableInputs, checkFlow, nodeOfMessage } from '../components/flow';
+import { availableInputs, checkFlow, moveAction, nodeOfMessage } from '../components/flow';
 import { enc, navigate } from '../router';
 
 const COMMANDS: ActionDeclaration['actionTypeId'] = { category: 'Compute', owner: 'AWS', provider: 'Commands', version: '1' };
@@ -50,6 +50,8 @@ export function Editor({ name }: { name: string | null }) {
   const [reviewing, setReviewing] = useState(false);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [showJson, setShowJson] = useState(true);
+  const [announcement, setAnnouncement] = useState('');
+  const focusAfterMove = useRef<string | null>(null);
 
   useEffect(() => {
     if (name) {
@@ -75,6 +77,34 @@ export function Editor({ name }: { name: string | null }) {
     fn(next);
     update(next);
   };
+
+  /** Moves an action (drag and drop, or Alt+arrows on it) and says where it went; the flow is re-checked with the change. */
+  const move = (s: number, a: number, to: number, runOrder: number, refocus = false) => {
+    if (!pipeline || to < 0 || to >= pipeline.stages.length) return;
+    const actionName = pipeline.stages[s].actions[a].name;
+    let where = '';
+    mutate((p) => { where = moveAction(p, s, a, to, runOrder); });
+    setSelected(where);
+    setAnnouncement(`Moved action ${actionName} to stage ${pipeline.stages[to].name}, run order ${Math.max(1, runOrder)}`);
+    if (refocus) focusAfterMove.current = `Edit action ${actionName} of stage ${pipeline.stages[to].name}`;
+  };
+  // The graph is drawn anew when its shape changes: give the focus back to the moved action's node.
+  useEffect(() => {
+    const label = focusAfterMove.current;
+    if (!label) return;
+    // React Flow shows a new node once it has measured it (hidden until then, and a hidden element takes no focus):
+    // try until the focus holds, for up to 5 s.
+    const until = Date.now() + 5000;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const attempt = () => {
+      const el = document.querySelector<HTMLElement>(`[aria-label="${CSS.escape(label)}"]`);
+      el?.focus();
+      if (el && document.activeElement === el) focusAfterMove.current = null;
+      else if (Date.now() < until && focusAfterMove.current === label) timer = setTimeout(attempt, 50);
+    };
+    attempt();
+    return () => { if (timer) clearTimeout(timer); };
+  }, [pipeline]);
 
   const problems = useMemo(() => (pipeline ? checkFlow(pipeline) : {}), [pipeline]);
   const shape = useMemo(() => (pipeline ? shapeOf(pipeline.stages ?? []) : null), [pipeline]);
@@ -103,7 +133,19 @@ export function Editor({ name }: { name: string | null }) {
         const action = pipeline.stages[s].actions[a];
         const errors = errorsOf(`action-${s}-${a}`);
         return (
-          <button className="action-body action-select nodrag" aria-label={`Edit action ${action.name} of stage ${pipeline.stages[s].name}`} onClick={() => setSelected(`action-${s}-${a}`)}>
+          <button className="action-body action-select nodrag" aria-label={`Edit action ${action.name} of stage ${pipeline.stages[s].name}`}
+            aria-keyshortcuts="Alt+Shift+ArrowLeft Alt+Shift+ArrowRight Alt+Shift+ArrowUp Alt+Shift+ArrowDown"
+            onClick={() => setSelected(`action-${s}-${a}`)}
+            onKeyDown={(e) => {
+              // Keyboard moves (no browser uses these): Alt+Shift+←/→ to the previous/next stage, Alt+Shift+↑/↓ to an
+              // earlier/later runOrder group.
+              const steps: Record<string, [number, number]> = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+              const step = steps[e.key];
+              if (!e.altKey || !e.shiftKey || !step) return;
+              e.preventDefault();
+              e.stopPropagation();
+              move(s, a, s + step[0], (action.runOrder ?? 1) + step[1], true);
+            }}>
             <div className="action-title"><strong>{action.name}</strong></div>
             <div className="provider">{action.actionTypeId?.provider} · runOrder {action.runOrder ?? 1}</div>
             <div className="artifacts">
@@ -175,6 +217,7 @@ export function Editor({ name }: { name: string | null }) {
           <button onClick={async () => { await call('StartPipelineExecution', { name: pipeline.name }); navigate(`/pipelines/${enc(pipeline.name)}`); }}>Release change now</button>
         </p>
       )}
+      <p role="status" aria-live="polite" className="visually-hidden" data-testid="move-announcement">{announcement}</p>
       {serverError && <p role="alert" className="error" data-testid="server-error">{serverError.type}: {serverError.message}</p>}
       <div className={`editor-panes${showJson ? '' : ' no-json'}`}>
         <PipelineGraph
@@ -184,6 +227,7 @@ export function Editor({ name }: { name: string | null }) {
           onSelect={setSelected}
           actionHeight={100}
           minFitZoom={0.2}
+          onActionDrop={(s, a, target) => move(s, a, target.stage, target.runOrder)}
           onStageDrop={(_, __, positions) => mutate((p) => {
             const order = p.stages.map((_, i) => i).sort((a, b) => (positions[a] ?? 0) - (positions[b] ?? 0));
             p.stages = order.map((i) => p.stages[i]);
@@ -217,7 +261,7 @@ export function Editor({ name }: { name: string | null }) {
       {reviewing && (
         <Modal title="Review the changes" onClose={() => setReviewing(false)}>
           <pre className="diff" data-testid="diff" aria-label="Changes">
-            {diff.length === 0 || diff.every((l) => l?.kind === ' ') ? 'No changes.' : diff.map((l, i) => (l === null ? <div key={i} className="gap">⋯</div> : <div key={i} className={`d${l.kind === '+' ? 'add' : l.kind === '-' ? 'del' : ''}`}>{l.kind} {l.text}</div>))}
+            {diff.every((l) => l === null || l.kind === ' ') ? 'No changes.' : diff.map((l, i) => (l === null ? <div key={i} className="gap">⋯</div> : <div key={i} className={`d${l.kind === '+' ? 'add' : l.kind === '-' ? 'del' : ''}`}>{l.kind} {l.text}</div>))}
           </pre>
           <div className="buttons">
             <button onClick={() => setReviewing(false)}>Keep editing</button>

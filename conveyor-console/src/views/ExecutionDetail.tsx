@@ -1,5 +1,6 @@
 import { Fragment, useEffect, useState } from 'react';
 import { call, callCodeBuild, listAll, presignedObjectUrl } from '../api/client';
+import { executionStreamPath, keepFresh } from '../api/live';
 import type { ActionExecutionDetail, RuleExecutionDetail } from '../api/types';
 import { Link } from '../components/Link';
 import { duration, Status, time } from '../components/Status';
@@ -14,27 +15,22 @@ export function ExecutionDetail({ name, id }: { name: string; id: string }) {
   const [actions, setActions] = useState<ActionExecutionDetail[]>([]);
   const [rules, setRules] = useState<RuleExecutionDetail[]>([]);
   const [error, setError] = useState<string | null>(null);
+  // Live from the execution's event stream: every event re-reads the execution (polling only while the stream is down).
   useEffect(() => {
     let stop = false;
-    let timer: ReturnType<typeof setTimeout>;
-    const load = async () => {
-      try {
-        const [e, a, r] = await Promise.all([
-          call('GetPipelineExecution', { pipelineName: name, pipelineExecutionId: id }),
-          listAll<ActionExecutionDetail>('ListActionExecutions', { pipelineName: name, filter: { pipelineExecutionId: id } }, 'actionExecutionDetails', 100),
-          listAll<RuleExecutionDetail>('ListRuleExecutions', { pipelineName: name, filter: { pipelineExecutionId: id } }, 'ruleExecutionDetails', 100),
-        ]);
-        if (stop) return;
-        setExecution(e.pipelineExecution);
-        setActions(a.sort((x, y) => (x.startTime ?? 0) - (y.startTime ?? 0)));
-        setRules(r);
-        if (['InProgress', 'Stopping'].includes(e.pipelineExecution?.status)) timer = setTimeout(load, 1500);
-      } catch (err: any) {
-        setError(`${err.type ?? 'Error'}: ${err.message}`);
-      }
-    };
-    load();
-    return () => { stop = true; clearTimeout(timer); };
+    const view = keepFresh(executionStreamPath(name, id), async () => {
+      const [e, a, r] = await Promise.all([
+        call('GetPipelineExecution', { pipelineName: name, pipelineExecutionId: id }),
+        listAll<ActionExecutionDetail>('ListActionExecutions', { pipelineName: name, filter: { pipelineExecutionId: id } }, 'actionExecutionDetails', 100),
+        listAll<RuleExecutionDetail>('ListRuleExecutions', { pipelineName: name, filter: { pipelineExecutionId: id } }, 'ruleExecutionDetails', 100),
+      ]);
+      if (stop) return;
+      setExecution(e.pipelineExecution);
+      setActions(a.sort((x, y) => (x.startTime ?? 0) - (y.startTime ?? 0)));
+      setRules(r);
+      setError(null);
+    }, (err: any) => setError(`${err.type ?? 'Error'}: ${err.message}`));
+    return () => { stop = true; view.stop(); };
   }, [name, id]);
   // One timeline of actions and rules, in the order they started.
   const items: TimelineItem[] = [
@@ -94,6 +90,7 @@ export function ExecutionDetail({ name, id }: { name: string; id: string }) {
         </tbody>
       </table>
       <TestReports actions={actions} />
+      <Deployments name={name} actions={actions} />
       <h2>Variables</h2>
       <table className="data">
         <thead><tr><th>Name</th><th>Value</th></tr></thead>
@@ -115,6 +112,95 @@ function Download({ bucket, objectKey }: { bucket: string; objectKey: string }) 
   const [url, setUrl] = useState<string | null>(null);
   useEffect(() => { presignedObjectUrl(bucket, objectKey).then(setUrl).catch(() => setUrl(null)); }, [bucket, objectKey]);
   return url ? <a href={url} download>s3://{bucket}/{objectKey}</a> : <span className="mono">s3://{bucket}/{objectKey}</span>;
+}
+
+interface LifecycleEvent { name: string; status: string; startTime?: number; endTime?: number; context?: { message?: string } }
+interface DeployTarget { targetId: string; targetType?: string; status: string; startTime?: number; endTime?: number; events?: LifecycleEvent[] }
+
+/** A lifecycle event's duration: tenths of a second under 10 s (hooks are often quick), else as everywhere. */
+function eventDuration(from?: number, to?: number): string {
+  if (!from) return '';
+  const seconds = (to ?? Date.now() / 1000) - from;
+  return seconds < 10 ? `${Math.max(0, seconds).toFixed(1)}s` : duration(from, to);
+}
+
+/**
+ * The deployments of the execution's CodeDeploy actions (ListDeployActionExecutionTargets): each target with its
+ * status and its lifecycle events, with status and duration per event. Lifecycle events are not pipeline events, so
+ * while a deployment runs its targets are re-read every 2 s; once it ended, when the action changes.
+ */
+function Deployments({ name, actions }: { name: string; actions: ActionExecutionDetail[] }) {
+  const deploys = actions.filter((a) => a.input?.actionTypeId?.category === 'Deploy' && a.input?.actionTypeId?.provider === 'CodeDeploy');
+  const key = deploys.map((a) => `${a.actionExecutionId}:${a.status}:${a.lastUpdateTime ?? ''}`).join(',');
+  const running = deploys.some((a) => a.status === 'InProgress');
+  const [found, setFound] = useState<{ action: ActionExecutionDetail; targets: DeployTarget[] }[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    if (!key) return;
+    let stop = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const load = async () => {
+      try {
+        const all = await Promise.all(deploys.map(async (action) => ({
+          action,
+          targets: await listAll<DeployTarget>('ListDeployActionExecutionTargets', { pipelineName: name, actionExecutionId: action.actionExecutionId }, 'targets', 100),
+        })));
+        if (stop) return;
+        setFound(all);
+        setError(null);
+      } catch (e: any) {
+        if (!stop) setError(`${e.type ?? 'Error'}: ${e.message}`);
+      }
+      if (!stop && running) timer = setTimeout(load, 2000);
+    };
+    load();
+    return () => { stop = true; if (timer) clearTimeout(timer); };
+  }, [key, name]);
+  if (deploys.length === 0) return null;
+  return (
+    <>
+      <h2>Deployments</h2>
+      {error && <p role="alert" className="error">{error}</p>}
+      {found.map(({ action, targets }) => {
+        const result = action.output?.executionResult;
+        return (
+          <section key={action.actionExecutionId} className="deployment" data-testid="deployment" aria-label={`Deployment of ${action.stageName} / ${action.actionName}`}>
+            <h3>
+              {action.stageName} / {action.actionName}{' '}
+              {result?.externalExecutionId && (result.externalExecutionUrl
+                ? <a href={result.externalExecutionUrl} className="mono" target="_blank" rel="noreferrer">{result.externalExecutionId}</a>
+                : <span className="mono">{result.externalExecutionId}</span>)}{' '}
+              <Status status={action.status} />
+            </h3>
+            {targets.length === 0 && <p>No targets yet.</p>}
+            <table className="data" data-testid="deployment-targets">
+              <thead><tr><th>Target</th><th>Status</th><th>Duration</th><th>Lifecycle events</th></tr></thead>
+              <tbody>
+                {targets.map((t) => (
+                  <tr key={t.targetId} data-testid="deployment-target" data-target={t.targetId}>
+                    <td className="mono">{t.targetId}{t.targetType && <small> {t.targetType}</small>}</td>
+                    <td><Status status={t.status} testId={`target-status-${t.targetId}`} /></td>
+                    <td>{duration(t.startTime, t.endTime)}</td>
+                    <td>
+                      <ol className="lifecycle" aria-label={`Lifecycle events of ${t.targetId}`}>
+                        {(t.events ?? []).map((e) => (
+                          <li key={e.name} data-testid="lifecycle-event" data-event={e.name} data-status={e.status}>
+                            <span className="event-name">{e.name}</span> <Status status={e.status} />{' '}
+                            <span className="event-duration">{e.status === 'Pending' || e.status === 'Skipped' ? '' : eventDuration(e.startTime, e.endTime)}</span>
+                            {e.context?.message && <div className="mono event-message">{e.context.message}</div>}
+                          </li>
+                        ))}
+                      </ol>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </section>
+        );
+      })}
+    </>
+  );
 }
 
 interface Report { arn: string; name?: string; status?: string; testSummary?: { total?: number; statusCounts?: Record<string, number> }; failing: { name?: string; prefix?: string; message?: string }[] }

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { call, listAll } from '../api/client';
+import { allPipelinesStreamPath, openEventStream, pipelineOfEvent } from '../api/live';
 import type { ExecutionSummary } from '../api/types';
 import { Link } from '../components/Link';
 import { Status, time } from '../components/Status';
@@ -50,15 +51,42 @@ export function PipelineList() {
   const lastIndex = Math.min(shown.length, Math.ceil((scrollTop + height) / ROW) + OVERSCAN);
   const visible = shown.slice(first, lastIndex);
 
+  const lastOf = (name: string) =>
+    call<{ pipelineExecutionSummaries: ExecutionSummary[] }>('ListPipelineExecutions', { pipelineName: name, maxResults: 1 })
+      .then((r) => setLast((prev) => ({ ...prev, [name]: r.pipelineExecutionSummaries?.[0] ?? null })))
+      .catch(() => setLast((prev) => ({ ...prev, [name]: null })));
+
+  // Live: every pipeline's event stream; an event about a pipeline whose row was shown re-reads its last execution
+  // (once per pipeline per burst of events). Rows not shown yet read theirs when they come into view.
+  useEffect(() => {
+    const dirty = new Set<string>();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const flush = () => {
+      timer = undefined;
+      for (const name of dirty) lastOf(name);
+      dirty.clear();
+    };
+    return openEventStream(allPipelinesStreamPath, {
+      event: (e) => {
+        if (e.type !== 'CodePipeline Pipeline Execution State Change') return; // a row shows only its execution's status
+        const name = pipelineOfEvent(e);
+        if (!name || !asked.current.has(name)) return;
+        dirty.add(name);
+        timer ??= setTimeout(flush, 100);
+      },
+      // On a reopen without Last-Event-ID, what changed meanwhile is unknown: re-read the rows already read.
+      open: (resumed) => { if (!resumed) for (const name of asked.current) dirty.add(name); if (dirty.size) timer ??= setTimeout(flush, 100); },
+      down: () => {},
+    });
+  }, []);
+
   useEffect(() => {
     const missing = visible.map((p) => p.name).filter((n) => !asked.current.has(n));
     if (missing.length === 0) return;
     const timer = setTimeout(() => {
       for (const name of missing) {
         asked.current.add(name);
-        call<{ pipelineExecutionSummaries: ExecutionSummary[] }>('ListPipelineExecutions', { pipelineName: name, maxResults: 1 })
-          .then((r) => setLast((prev) => ({ ...prev, [name]: r.pipelineExecutionSummaries?.[0] ?? null })))
-          .catch(() => setLast((prev) => ({ ...prev, [name]: null })));
+        lastOf(name);
       }
     }, 120); // ask only for rows the user stops on, not every row scrolled past
     return () => clearTimeout(timer);

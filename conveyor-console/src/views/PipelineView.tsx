@@ -1,6 +1,6 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError, call, listAll } from '../api/client';
-import { refreshSoon, watchPipeline, type PipelineSnapshot } from '../api/live';
+import { watchPipeline, type LiveView, type PipelineSnapshot } from '../api/live';
 import type { ActionState, ConditionState, ExecutionSummary, PipelineDeclaration, RuleExecutionDetail, StageDeclaration, StageState } from '../api/types';
 import { Link } from '../components/Link';
 import { Modal } from '../components/Modal';
@@ -20,7 +20,7 @@ export function PipelineView({ name }: { name: string }) {
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [dialog, setDialog] = useState<null | { kind: 'release' | 'stop' | 'transition' | 'rollback'; stage?: string }>(null);
-  const [tick, setTick] = useState(0);
+  const live = useRef<LiveView | null>(null);
 
   useEffect(() => {
     performance.mark('pipeline-view-start');
@@ -30,8 +30,14 @@ export function PipelineView({ name }: { name: string }) {
       .catch((e) => setError(`${e.type ?? 'Error'}: ${e.message}`));
   }, [name, snapshot?.state.pipelineVersion]);
 
-  useEffect(() => watchPipeline(name, setSnapshot, (e: any) => setError(`${e.type ?? 'Error'}: ${e.message}`)), [name, tick]);
-  const refresh = useCallback(() => refreshSoon(() => setTick((t) => t + 1)), []);
+  // Live from the pipeline's event stream (polling only while it is down); refresh() after the user acts, as not every
+  // change is an event (a transition toggled).
+  useEffect(() => {
+    const view = watchPipeline(name, setSnapshot, (e: any) => setError(`${e.type ?? 'Error'}: ${e.message}`));
+    live.current = view;
+    return () => { view.stop(); live.current = null; };
+  }, [name]);
+  const refresh = useCallback(() => live.current?.refresh(), []);
 
   const act = async (what: string, operation: string, input: object) => {
     setNotice(null);

@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,14 +35,17 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The web console in a real browser: one packaged {@code conveyor server} with the demo pipeline, one Debian Chromium driven by
  * playwright-core, and the scenarios of {@code conveyor-console/e2e/console.test.mjs} run in order by node's test
- * runner (sign in; the demo goes green live; a failing action's log; approve; retry a failed stage; edit, save and
- * run the demo in the visual editor; a server validation error on its node; the 50-stage and many-pipeline
- * measurements). Each scenario is reported here as a test of its own, from the runner's TAP output.
+ * runner (sign in; the demo goes green live, through the event stream; polling only while the stream is refused; a
+ * failing action's log; approve; retry a failed stage; a CodeDeploy action's targets and lifecycle events, with a
+ * {@code conveyor agent} as the on-premises host; edit, save and run the demo in the visual editor; drag actions
+ * between stages and runOrder groups, and move them with the keyboard; a server validation error on its node; the
+ * 50-stage and many-pipeline measurements). Each scenario is reported here as a test of its own, from the runner's TAP
+ * output. {@code e2e/firefox.test.mjs} runs the same kinds of page and interaction in Debian's Firefox ESR.
  *
  * <p>System properties: {@code console.benchPipelines} (how many pipelines the list measurement creates, default
  * 1000; docs/benchmarks.md's figures use 10000), {@code console.screenshots} (a directory: 1440×900 screenshots of
- * the main views are written there, as docs/console/ holds them). Measurements go to
- * {@code target/console-benchmarks.json}.
+ * the main views are written there, as docs/console/ holds them), {@code console.chromium} and {@code console.firefox}
+ * (the browsers' executables). Measurements go to {@code target/console-benchmarks.json}.
  */
 class ConsoleBrowserTest {
     private static final Pattern TAP_RESULT = Pattern.compile("^\\s*(ok|not ok) \\d+ - (.*?)(?: # .*)?$");
@@ -51,12 +55,32 @@ class ConsoleBrowserTest {
 
     @TestFactory
     Stream<DynamicTest> consoleScenariosPassInChromium() throws Exception {
+        Path chromium = Paths.get(System.getProperty("console.chromium", "/usr/bin/chromium"));
+        assertThat(chromium).as("Debian's chromium (apt-get install chromium; .ci/run installs it)").isExecutable();
+        return scenarios("chromium", chromium);
+    }
+
+    /**
+     * The scenarios of {@code conveyor-console/e2e/firefox.test.mjs} (sign in; the demo green live through the event
+     * stream; its execution and a log; the editor: a stage wired to an artifact, keyboard moves, saved as a new version;
+     * a server validation error on its node; no console error) in Debian's Firefox ESR, driven by puppeteer-core over
+     * WebDriver BiDi (Playwright's BiDi needs commands the ESR lacks, and its patched Firefox is not a package).
+     * Skipped only where Firefox is not installed; .ci/run installs firefox-esr, so CI runs it.
+     */
+    @TestFactory
+    Stream<DynamicTest> consoleScenariosPassInFirefox() throws Exception {
+        Path firefox = Paths.get(System.getProperty("console.firefox", "/usr/bin/firefox-esr"));
+        Assumptions.assumeTrue(Files.isExecutable(firefox), "Debian's firefox-esr is not installed (apt-get install firefox-esr)");
+        return scenarios("firefox", firefox);
+    }
+
+    private Stream<DynamicTest> scenarios(String browser, Path executable) throws Exception {
         ConveyorProcess.requireCommand("node");
-        assertThat(Paths.get(System.getProperty("console.chromium", "/usr/bin/chromium")))
-                .as("Debian's chromium (apt-get install chromium; .ci/run installs it)").isExecutable();
+        boolean chromium = browser.equals("chromium");
         Path console = Paths.get("..", "conveyor-console").toAbsolutePath().normalize();
-        assertThat(console.resolve("node_modules/playwright-core")).as("the console's npm dependencies (the Maven build runs npm ci)")
-                .isDirectory();
+        assertThat(console.resolve(chromium ? "node_modules/playwright-core" : "node_modules/puppeteer-core"))
+                .as("the console's npm dependencies (the Maven build runs npm ci)").isDirectory();
+        Path work = Files.createDirectories(this.work.resolve(browser));
 
         List<String> output = new ArrayList<>();
         int exit;
@@ -67,18 +91,28 @@ class ConsoleBrowserTest {
         try (ConveyorProcess server = ConveyorProcess.start(work.resolve("data"),
                 "--job-writable-dir", deployments.toString(), "--job-writable-dir", shared.toString())) {
             installDemo(server.endpoint(), work.resolve("data"));
-            ProcessBuilder node = new ProcessBuilder("node", "--test-reporter=tap", "e2e/console.test.mjs")
+            installDeployBundle(server.endpoint(), work.resolve("console-deploy.zip"));
+            ProcessBuilder node = new ProcessBuilder("node", "--test-reporter=tap", chromium ? "e2e/console.test.mjs" : "e2e/firefox.test.mjs")
                     .directory(console.toFile()).redirectErrorStream(true);
             Map<String, String> env = node.environment();
             env.put("CONVEYOR_ENDPOINT", server.endpoint());
             env.put("CONVEYOR_SHARED_DIR", shared.toString());
             env.put("CONVEYOR_TEST_ACCESS_KEY_ID", TestCredentials.ACCESS_KEY_ID);
             env.put("CONVEYOR_TEST_SECRET_ACCESS_KEY", TestCredentials.SECRET_ACCESS_KEY);
-            env.put("CONVEYOR_CHROMIUM", System.getProperty("console.chromium", "/usr/bin/chromium"));
+            env.put(chromium ? "CONVEYOR_CHROMIUM" : "CONVEYOR_FIREFOX", executable.toString());
+            // The deployments scenario starts this agent as its host (an on-premises instance tagged app=console) and stops it.
+            env.put("CONVEYOR_DEPLOY_AGENT", new ObjectMapper().writeValueAsString(PackagedCli.command(
+                    List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"), "agent", "--server", server.endpoint(),
+                    "--name", "console-host", "--work-dir", work.resolve("deploy-agent").toString(), "--capacity", "1",
+                    "--deploy-instance-name", "console-host", "--deploy-tag", "app=console",
+                    "--job-writable-dir", deployments.toString(), "--job-writable-dir", shared.toString())));
+            env.put("CONVEYOR_DEPLOY_BUNDLE_KEY", DEPLOY_BUNDLE_KEY);
             env.put("CONVEYOR_BENCH_PIPELINES", System.getProperty("console.benchPipelines", "1000"));
-            env.put("CONVEYOR_BENCH_OUT", Paths.get("target", "console-benchmarks.json").toAbsolutePath().toString());
+            if (chromium) { // the measurements are Chromium's (docs/benchmarks.md)
+                env.put("CONVEYOR_BENCH_OUT", Paths.get("target", "console-benchmarks.json").toAbsolutePath().toString());
+            }
             String screenshots = System.getProperty("console.screenshots");
-            if (screenshots != null && !screenshots.isBlank()) {
+            if (chromium && screenshots != null && !screenshots.isBlank()) {
                 env.put("CONVEYOR_SCREENSHOTS", Paths.get(screenshots).toAbsolutePath().toString());
             }
             Process process = node.start();
@@ -94,7 +128,7 @@ class ConsoleBrowserTest {
             }
             exit = process.exitValue();
         }
-        Files.writeString(Paths.get("target", "console-browser-tests.tap"), String.join("\n", output));
+        Files.writeString(Paths.get("target", chromium ? "console-browser-tests.tap" : "console-browser-tests-" + browser + ".tap"), String.join("\n", output));
 
         List<DynamicTest> tests = new ArrayList<>();
         for (int i = 0; i < output.size(); i++) {
@@ -104,10 +138,10 @@ class ConsoleBrowserTest {
             }
             boolean ok = m.group(1).equals("ok");
             String details = details(output, i + 1);
-            tests.add(DynamicTest.dynamicTest(m.group(2), () -> assertThat(ok).as(details).isTrue()));
+            tests.add(DynamicTest.dynamicTest(browser + ": " + m.group(2), () -> assertThat(ok).as(details).isTrue()));
         }
         String all = String.join("\n", output);
-        tests.add(DynamicTest.dynamicTest("the browser test run completed", () -> {
+        tests.add(DynamicTest.dynamicTest(browser + ": the browser test run completed", () -> {
             assertThat(tests).as(all).hasSizeGreaterThan(5);
             assertThat(exit).as(all).isZero();
         }));
@@ -150,6 +184,30 @@ class ConsoleBrowserTest {
                     zip.toByteArray(), "s3"));
             send(http, TestSigner.json(URI.create(endpoint + "/"), "CodePipeline_20150709.CreatePipeline",
                     json.writeValueAsString(json.createObjectNode().set("pipeline", pipeline))));
+        }
+    }
+
+    private static final String DEPLOY_BUNDLE_KEY = "console-deploy.zip";
+
+    /** A CodeDeploy revision whose hooks only say what they are, in the demo's sources bucket for the deployments scenario. */
+    private static void installDeployBundle(String endpoint, Path zip) throws Exception {
+        String hook = "#!/bin/sh\necho \"$LIFECYCLE_EVENT of deployment $DEPLOYMENT_ID\"\n";
+        DeployHosts.zip(zip, Map.of("appspec.yml", """
+                version: 0.0
+                os: linux
+                hooks:
+                  BeforeInstall:
+                    - location: scripts/hook.sh
+                  AfterInstall:
+                    - location: scripts/hook.sh
+                  ApplicationStart:
+                    - location: scripts/hook.sh
+                  ValidateService:
+                    - location: scripts/hook.sh
+                """, "scripts/hook.sh", hook));
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            send(http, TestSigner.request("PUT", URI.create(endpoint + "/conveyor-demo-sources/" + DEPLOY_BUNDLE_KEY),
+                    Map.of("Content-Type", "application/zip"), Files.readAllBytes(zip), "s3"));
         }
     }
 

@@ -441,18 +441,35 @@ class EventsApiTest {
 
     /** Reads SSE events (id and detail-type) until {@code count} arrived. */
     private List<String[]> readStream(HttpRequest request, int count) throws Exception {
+        return readEvents(openStream(request), count);
+    }
+
+    /** Opens a stream: when the response's headers arrive, where it starts is fixed. */
+    private HttpResponse<java.io.InputStream> openStream(HttpRequest request) throws Exception {
         HttpResponse<java.io.InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+        return response;
+    }
+
+    /** Reads SSE events (id, description, pipeline, execution id) until {@code count} arrived. */
+    private static List<String[]> readEvents(HttpResponse<java.io.InputStream> response, int count) throws Exception {
+        return readEvents(response, events -> events.size() >= count);
+    }
+
+    /** Reads SSE events until {@code enough} says so (or the stream ends). */
+    private static List<String[]> readEvents(HttpResponse<java.io.InputStream> response, java.util.function.Predicate<List<String[]>> enough)
+            throws Exception {
         List<String[]> events = new java.util.ArrayList<>();
         try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
             String id = null;
             String line;
-            while (events.size() < count && (line = lines.readLine()) != null) {
+            while (!enough.test(events) && (line = lines.readLine()) != null) {
                 if (line.startsWith("id: ")) {
                     id = line.substring(4);
                 } else if (line.startsWith("data: ")) {
-                    events.add(new String[] {id, describe(line.substring(6))});
+                    JsonNode detail = JSON.readTree(line.substring(6)).path("detail");
+                    events.add(new String[] {id, describe(line.substring(6)), detail.path("pipeline").asText(), detail.path("execution-id").asText()});
                 }
             }
         }
@@ -487,6 +504,36 @@ class EventsApiTest {
         });
         pipelines.startPipelineExecution(r -> r.name("streamed"));
         assertThat(live.get(30, java.util.concurrent.TimeUnit.SECONDS)).extracting(e -> e[1]).containsExactly("Pipeline STARTED");
+    }
+
+    @Test
+    void theStreamOfEveryPipelineCarriesEachPipelinesEventsAndFromNowStartsAfterWhatWasCommitted() throws Exception {
+        String earlier = succeedingPipeline("streamed-one");
+        ExecutionFixtures.awaitSettled(pipelines, "streamed-one", earlier);
+        // Opened before anything new happens: from=now skips the settled execution's events, of this pipeline and of all.
+        var everyPipeline = openStream(signed("GET", "/conveyor/v1/events/stream?from=now").build());
+        var onePipeline = openStream(signed("GET", "/conveyor/v1/events/pipelines/streamed-one/stream?from=now").build());
+        String other = succeedingPipeline("streamed-two");
+        String next = pipelines.startPipelineExecution(r -> r.name("streamed-one")).pipelineExecutionId();
+
+        // Until both executions ended (in a minute at most: a stream never ends by itself).
+        List<String[]> all = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return readEvents(everyPipeline, events -> events.stream().filter(e -> e[1].equals("Pipeline SUCCEEDED")
+                        && (e[3].equals(other) || e[3].equals(next))).count() == 2);
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        }).get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(all).extracting(e -> e[2] + " " + e[1]).contains("streamed-two Pipeline STARTED", "streamed-two Pipeline SUCCEEDED",
+                "streamed-one Pipeline STARTED");
+        assertThat(all).extracting(e -> e[3]).as("nothing of the execution settled before the stream opened")
+                .doesNotContain(earlier).contains(other, next);
+        assertThat(all).extracting(e -> Long.parseLong(e[0])).isSorted();
+        // (Putting streamed-two's source may start streamed-one too: its source is the same object.)
+        List<String[]> one = readEvents(onePipeline, events -> events.stream().anyMatch(e -> e[3].equals(next) && e[1].equals("Pipeline STARTED")));
+        assertThat(one).extracting(e -> e[2]).containsOnly("streamed-one");
+        assertThat(one).extracting(e -> e[3]).doesNotContain(earlier);
     }
 
     @Test

@@ -50,18 +50,44 @@ public final class Outbox {
      * sends, and resumes from with Last-Event-ID.
      */
     public List<OutboxRow> eventsOf(Connection c, String pipelineName, String executionId, long afterSeq, int limit) throws SQLException {
-        String sql = "SELECT " + COLUMNS + " FROM event_outbox WHERE kind = 'EVENT' AND pipeline_name = ? AND seq > ?"
-                + (executionId == null ? "" : " AND execution_id = ?") + " ORDER BY seq LIMIT ?";
+        String sql = "SELECT " + COLUMNS + " FROM event_outbox WHERE kind = 'EVENT' AND seq > ?" + filter(pipelineName, executionId)
+                + " ORDER BY seq LIMIT ?";
         try (PreparedStatement s = c.prepareStatement(sql)) {
-            int i = 1;
-            s.setString(i++, pipelineName);
-            s.setLong(i++, afterSeq);
-            if (executionId != null) {
-                s.setString(i++, executionId);
-            }
+            int i = bind(s, 1, afterSeq, pipelineName, executionId);
             s.setInt(i, limit);
             return Queries.list(s, Outbox::row);
         }
+    }
+
+    /**
+     * The seq of the last event of the pipeline (of one execution when given; of every pipeline when
+     * {@code pipelineName} is null), 0 if none: where a stream that wants only what comes next starts.
+     */
+    public long lastSeqOf(Connection c, String pipelineName, String executionId) throws SQLException {
+        String sql = "SELECT COALESCE(MAX(seq), 0) FROM event_outbox WHERE kind = 'EVENT' AND seq > ?" + filter(pipelineName, executionId);
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            bind(s, 1, 0, pipelineName, executionId);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() ? r.getLong(1) : 0;
+            }
+        }
+    }
+
+    private static String filter(String pipelineName, String executionId) {
+        // Every pipeline: the pipelines' events, not EventBridge's own (PutEvents, schedules, S3), which name none.
+        return (pipelineName == null ? " AND pipeline_name IS NOT NULL" : " AND pipeline_name = ?") + (executionId == null ? "" : " AND execution_id = ?");
+    }
+
+    private static int bind(PreparedStatement s, int from, long afterSeq, String pipelineName, String executionId) throws SQLException {
+        int i = from;
+        s.setLong(i++, afterSeq);
+        if (pipelineName != null) {
+            s.setString(i++, pipelineName);
+        }
+        if (executionId != null) {
+            s.setString(i++, executionId);
+        }
+        return i;
     }
 
     /** Removes routed rows older than {@code before} (their deliveries keep their own copy). */

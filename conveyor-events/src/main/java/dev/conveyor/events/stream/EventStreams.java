@@ -25,9 +25,17 @@ public final class EventStreams {
         this.outbox = outbox;
     }
 
-    /** Events of the pipeline (of one execution when {@code executionId} is given) after {@code afterSeq}. */
+    /**
+     * Events of the pipeline (of one execution when {@code executionId} is given; of every pipeline when
+     * {@code pipelineName} is null) after {@code afterSeq}.
+     */
     public List<OutboxRow> after(String pipelineName, String executionId, long afterSeq) {
         return db.read(c -> outbox.eventsOf(c, pipelineName, executionId, afterSeq, 500));
+    }
+
+    /** The seq of the last event committed of that stream (0 if none): where a stream of what comes next starts. */
+    public long lastSeq(String pipelineName, String executionId) {
+        return db.read(c -> outbox.lastSeqOf(c, pipelineName, executionId));
     }
 
     /** Called after every commit that may have written events. */

@@ -34,8 +34,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code /conveyor/v1/sns/…} (unsigned GETs, as SNS's are): the signing certificate, the SubscribeURL and the
  *       UnsubscribeURL of messages;</li>
  *   <li>{@code /conveyor/v1/events/…} (signed, by header or presigned query; the router authenticates): the live streams
- *       {@code pipelines/<name>/stream} and {@code pipelines/<name>/executions/<id>/stream} (Server-Sent Events, resumable
- *       with Last-Event-ID), {@code dead-letters} (GET) and {@code dead-letters/<id>/redrive} (POST);</li>
+ *       {@code stream} (every pipeline), {@code pipelines/<name>/stream} and {@code pipelines/<name>/executions/<id>/stream}
+ *       (Server-Sent Events, resumable with Last-Event-ID; {@code ?from=now} starts after the events already committed),
+ *       {@code dead-letters} (GET) and {@code dead-letters/<id>/redrive} (POST);</li>
  *   <li>{@code /conveyor/v1/approvals/<pipeline>/<stage>/<action>/<token>}: a manual approval's page (GET) and its
  *       answer (POST {@code result=Approved|Rejected&summary=…}); the token is the capability.</li>
  * </ul>
@@ -142,7 +143,9 @@ public final class EventEndpoints {
         List<String> parts = List.of(request.getRequestURI().substring(EVENTS_PREFIX.length()).split("/"));
         parts = parts.stream().map(p -> URLDecoder.decode(p, StandardCharsets.UTF_8)).toList();
         String method = request.getMethod();
-        if (method.equals("GET") && parts.size() == 3 && parts.get(0).equals("pipelines") && parts.get(2).equals("stream")) {
+        if (method.equals("GET") && parts.size() == 1 && parts.get(0).equals("stream")) {
+            stream(request, response, null, null);
+        } else if (method.equals("GET") && parts.size() == 3 && parts.get(0).equals("pipelines") && parts.get(2).equals("stream")) {
             stream(request, response, parts.get(1), null);
         } else if (method.equals("GET") && parts.size() == 5 && parts.get(0).equals("pipelines") && parts.get(2).equals("executions")
                 && parts.get(4).equals("stream")) {
@@ -159,14 +162,20 @@ public final class EventEndpoints {
         }
     }
 
-    /** Server-Sent Events: {@code id} is the event's outbox seq, {@code event} its detail-type, {@code data} the event. */
+    /**
+     * Server-Sent Events: {@code id} is the event's outbox seq, {@code event} its detail-type, {@code data} the event.
+     * From the start of the retained events, after Last-Event-ID, or (without one, {@code ?from=now}) after the last event
+     * committed when the stream opens: for a client that reads the current state itself and wants only the changes.
+     */
     private void stream(HttpServletRequest request, HttpServletResponse response, String pipeline, String execution) throws IOException {
         long after = 0;
         String last = request.getHeader("Last-Event-ID");
         if (last == null) {
             last = request.getParameter("lastEventId");
         }
-        if (last != null) {
+        if (last == null && "now".equals(request.getParameter("from"))) {
+            after = events.streams().lastSeq(pipeline, execution);
+        } else if (last != null) {
             try {
                 after = Long.parseLong(last.strip());
             } catch (NumberFormatException e) {
