@@ -136,7 +136,11 @@ final class ConveyorProcess implements AutoCloseable {
 
     @Override
     public void close() {
+        // The server's own children (the demo's HAProxy, agents' job processes) outlive a SIGKILL of the server: end
+        // them too, so that no test leaves processes behind for the ones after it.
+        List<ProcessHandle> children = process.descendants().toList();
         process.destroyForcibly();
+        children.forEach(ProcessHandle::destroyForcibly);
         try {
             process.waitFor(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
