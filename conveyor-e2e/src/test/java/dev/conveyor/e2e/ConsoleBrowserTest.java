@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The web console in a real browser: one packaged {@code conveyor server} with the demo pipeline, one Debian Chromium driven by
@@ -47,6 +48,8 @@ import org.junit.jupiter.api.io.TempDir;
  * the main views are written there, as docs/console/ holds them), {@code console.chromium} and {@code console.firefox}
  * (the browsers' executables). Measurements go to {@code target/console-benchmarks.json}.
  */
+@Isolated("real browsers whose scenarios wait on the page with timeouts and measure first paint; beside other classes a "
+        + "dialog once took over 60 s to open in CI")
 class ConsoleBrowserTest {
     private static final Pattern TAP_RESULT = Pattern.compile("^\\s*(ok|not ok) \\d+ - (.*?)(?: # .*)?$");
 

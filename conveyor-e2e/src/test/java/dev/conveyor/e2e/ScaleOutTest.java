@@ -63,6 +63,14 @@ class ScaleOutTest {
         }
     }
 
+    /** When the schedule started "tick", oldest first (each trigger's detail ends "… at <instant>"). */
+    private static List<Instant> ticks(CodePipelineClient sdk) {
+        return sdk.listPipelineExecutionsPaginator(r -> r.pipelineName("tick")).pipelineExecutionSummaries().stream()
+                .filter(e -> "CloudWatchEvent".equals(e.trigger().triggerTypeAsString()))
+                .map(e -> Instant.parse(e.trigger().triggerDetail().substring(e.trigger().triggerDetail().lastIndexOf(" at ") + 4)))
+                .sorted().toList();
+    }
+
     private static String tail(String s) {
         return s.substring(Math.max(0, s.length() - 4000));
     }
@@ -128,11 +136,10 @@ class ScaleOutTest {
             assertSucceeded(sdk, ids, cluster);
             assertNoBuildRanTwiceAtOnce(marks, ids);
 
-            // The schedule fired once per tick, with no tick missed, whatever replica was down.
-            List<Instant> ticks = sdk.listPipelineExecutionsPaginator(r -> r.pipelineName("tick")).pipelineExecutionSummaries().stream()
-                    .filter(e -> "CloudWatchEvent".equals(e.trigger().triggerTypeAsString()))
-                    .map(e -> Instant.parse(e.trigger().triggerDetail().substring(e.trigger().triggerDetail().lastIndexOf(" at ") + 4)))
-                    .sorted().toList();
+            // The schedule fired once per tick, with no tick missed, whatever replica was down. The first tick comes a
+            // minute after the pipeline was created: when the phases above took less, wait for it.
+            List<Instant> ticks = dev.conveyor.testkit.Await.await(() -> ticks(sdk), t -> !t.isEmpty(), Duration.ofSeconds(100),
+                    "the scheduled pipeline's first tick");
             assertThat(ticks).as("ticks").doesNotHaveDuplicates().isNotEmpty();
             for (int i = 1; i < ticks.size(); i++) {
                 // A rate counts from when its occurrence fired (checked every 5 s): a minute apart, plus that delay.
