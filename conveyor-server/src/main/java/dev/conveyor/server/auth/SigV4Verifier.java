@@ -112,8 +112,9 @@ public final class SigV4Verifier {
         if (payloadHash == null) {
             payloadHash = signed.presigned() ? "UNSIGNED-PAYLOAD" : payloadHashIfNoHeader;
         }
-        String canonical = canonicalRequest(request, signed, payloadHash);
-        String stringToSign = "AWS4-HMAC-SHA256\n" + signed.amzDate() + "\n" + signed.scope() + "\n" + hex(sha256(canonical));
+        byte[] canonical = utf8(canonicalRequestText(request, signed, payloadHash));
+        String stringToSign = "AWS4-HMAC-SHA256\n" + signed.amzDate() + "\n" + signed.scope() + "\n"
+                + hex(Digests.sha256().digest(canonical));
         byte[] expected = signingMac(secretAccessKey, signed.date(), signed.region(), signed.service())
                 .doFinal(stringToSign.getBytes(StandardCharsets.UTF_8));
         // Compared as bytes: the signature given is decoded rather than the expected one formatted as hex.
@@ -165,7 +166,15 @@ public final class SigV4Verifier {
     }
 
     static String canonicalRequest(HttpServletRequest request, Signed signed, String payloadHash) {
-        StringBuilder c = new StringBuilder();
+        return canonicalRequestText(request, signed, payloadHash).toString();
+    }
+
+    /**
+     * The text {@link #canonicalRequest} hashes, left in its builder: hashed from there without a String copy between
+     * (a signed JSON request's is 300–900 characters, so the builder is sized once rather than grown).
+     */
+    private static StringBuilder canonicalRequestText(HttpServletRequest request, Signed signed, String payloadHash) {
+        StringBuilder c = new StringBuilder(1024);
         c.append(request.getMethod()).append('\n');
         String path = request.getRequestURI();
         path = path == null || path.isEmpty() ? "/" : path;
@@ -190,7 +199,7 @@ public final class SigV4Verifier {
         for (int i = 0; i < names.size(); i++) {
             c.append(i == 0 ? "" : ";").append(names.get(i));
         }
-        return c.append('\n').append(payloadHash).toString();
+        return c.append('\n').append(payloadHash);
     }
 
     /**
@@ -331,8 +340,17 @@ public final class SigV4Verifier {
         return java.net.URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
-    private static byte[] sha256(String s) {
-        return Digests.sha256().digest(s.getBytes(StandardCharsets.UTF_8));
+    /** The UTF-8 bytes of {@code text}, in one copy when it is ASCII (as canonical requests nearly always are). */
+    private static byte[] utf8(CharSequence text) {
+        byte[] ascii = new byte[text.length()];
+        for (int i = 0; i < ascii.length; i++) {
+            char ch = text.charAt(i);
+            if (ch >= 0x80) {
+                return text.toString().getBytes(StandardCharsets.UTF_8);
+            }
+            ascii[i] = (byte) ch;
+        }
+        return ascii;
     }
 
     /**

@@ -65,7 +65,9 @@ final class JsonBodyReader {
                 .maxNumberLength(1000)
                 .build();
         // Only trees are read with it, so none of ConveyorJson's (serialisation, binding) settings apply.
-        this.mapper = JsonMapper.builder(JsonFactory.builder().streamReadConstraints(constraints).build()).build();
+        // Buffers recycled across requests, not per (virtual) thread: see JsonBuffers.
+        this.mapper = JsonMapper.builder(JsonFactory.builder().streamReadConstraints(constraints)
+                .recyclerPool(JsonBuffers.POOL).build()).build();
         this.trees = mapper.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         // At least one largest body must fit, or a small heap could never parse one.
         this.budgetTotalKib = (int) Math.min(Integer.MAX_VALUE, Math.max(budgetBytes, parseCost(MAX_BODY_BYTES)) / 1024);
