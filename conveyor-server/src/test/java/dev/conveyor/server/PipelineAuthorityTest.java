@@ -182,6 +182,23 @@ class PipelineAuthorityTest {
                 .toBuilder().roleArn(accountTrusted).build()));
         assertThat(awaitSettled(admin, "account-trusted", createdExecution(admin, "account-trusted")).status())
                 .isEqualTo(PipelineExecutionStatus.SUCCEEDED);
+
+        // The confused-deputy guard AWS recommends: CodePipeline only for this account's pipelines named "guarded-*".
+        String guarded = iam.createRole(r -> r.roleName("guarded").assumeRolePolicyDocument("""
+                {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "codepipeline.amazonaws.com"},
+                  "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"aws:SourceAccount": "000000000000"},
+                  "ArnLike": {"aws:SourceArn": "arn:aws:codepipeline:us-east-1:000000000000:guarded-*"}}}]}""")).role().arn();
+        iam.attachRolePolicy(r -> r.roleName("guarded").policyArn(policy));
+        for (String name : List.of("guarded-app", "unguarded-app")) {
+            admin.createPipeline(r -> r.pipeline(pipeline(name, "QUEUED", stage("Build", commands("Build", 1, "true")))
+                    .toBuilder().roleArn(guarded).build()));
+        }
+        assertThat(awaitSettled(admin, "guarded-app", createdExecution(admin, "guarded-app")).status())
+                .isEqualTo(PipelineExecutionStatus.SUCCEEDED);
+        String unguarded = createdExecution(admin, "unguarded-app");
+        assertThat(awaitSettled(admin, "unguarded-app", unguarded).status()).isEqualTo(PipelineExecutionStatus.FAILED);
+        assertThat(action(admin, "unguarded-app", unguarded, "Source").output().executionResult().errorDetails().message())
+                .isEqualTo("CodePipeline is not authorized to perform AssumeRole on role " + guarded);
     }
 
     // ------------------------------------------------------------------------------------------- helpers

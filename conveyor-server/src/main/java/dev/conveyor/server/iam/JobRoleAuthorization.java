@@ -151,7 +151,7 @@ public final class JobRoleAuthorization implements JobGate {
         } else {
             Optional<RoleRow> role = roles.findByArn(roleArn);
             if (role.isPresent()) {
-                if (!trustsCodePipeline(role.get())) {
+                if (!trustsCodePipeline(role.get(), pipelineName)) {
                     return Optional.of("CodePipeline is not authorized to perform AssumeRole on role " + roleArn);
                 }
                 String id = job.id().replaceAll("[^\\w+=,.@-]", "");
@@ -195,12 +195,18 @@ public final class JobRoleAuthorization implements JobGate {
      * Whether the role's trust policy lets CodePipeline assume it, as AWS requires of a pipeline's role: {@code
      * sts:AssumeRole} allowed to the service principal {@value JobRoleCredentials#SERVICE}, or to the account.
      */
-    private boolean trustsCodePipeline(RoleRow role) {
+    private boolean trustsCodePipeline(RoleRow role, String pipelineName) {
+        if (trustPolicies.size() >= 10_000) {
+            trustPolicies.clear();
+        }
         PolicyDocument trust = trustPolicies.computeIfAbsent(role.assumeRolePolicy(), d -> PolicyParser.parse(d, PolicyParser.Kind.TRUST));
-        if (TrustPolicies.evaluateService(trust, JobRoleCredentials.SERVICE, role.arn()).allowed()) {
+        // What CodePipeline assumes the role for, as trust policies' conditions name it (the confused-deputy guard).
+        Map<String, List<String>> context = Map.of("aws:SourceAccount", List.of(accountId),
+                "aws:SourceArn", List.of(arns.pipeline(pipelineName)), "aws:CurrentTime", List.of(clock.instant().toString()));
+        if (TrustPolicies.evaluateService(trust, JobRoleCredentials.SERVICE, role.arn(), context).allowed()) {
             return true;
         }
-        return TrustPolicies.evaluate(trust, "arn:aws:iam::" + accountId + ":root", accountId, role.arn(), Map.of()).allowed();
+        return TrustPolicies.evaluate(trust, "arn:aws:iam::" + accountId + ":root", accountId, role.arn(), context).allowed();
     }
 
     /** What the job will do on the pipeline's behalf: its artifacts, and what its action type calls. */
