@@ -916,8 +916,8 @@ public final class S3Protocol {
     /** The request's content: aws-chunked decoded, and checked against any x-amz-checksum-* header as it ends. */
     private static InputStream body(S3Call call) throws IOException {
         InputStream in = call.request().getInputStream();
-        if (PayloadHashInputStream.isHash(call.header("x-amz-content-sha256"))) {
-            in = new PayloadHashInputStream(in, call.header("x-amz-content-sha256"), call.resource());
+        if (VerifiedBodyInputStream.isHash(call.header("x-amz-content-sha256"))) {
+            in = VerifiedBodyInputStream.sha256(in, call.header("x-amz-content-sha256"), call.resource());
         }
         if (isChunked(call)) {
             ChecksumAlgorithm trailer = ChecksumAlgorithm.fromHeader(call.header("x-amz-trailer"));
@@ -927,7 +927,7 @@ public final class S3Protocol {
         for (ChecksumAlgorithm algorithm : ChecksumAlgorithm.values()) {
             String expected = call.header(algorithm.header());
             if (expected != null) {
-                in = new ChecksummedInputStream(in, algorithm, expected.trim(), call.resource());
+                in = VerifiedBodyInputStream.checksum(in, algorithm, expected.trim(), call.resource());
                 break;
             }
         }
