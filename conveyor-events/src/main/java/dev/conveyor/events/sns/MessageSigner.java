@@ -98,19 +98,8 @@ public final class MessageSigner {
             if (existing != null) {
                 return existing;
             }
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-            generator.initialize(2048);
-            KeyPair pair = generator.generateKeyPair();
-            X500Name name = new X500Name("CN=sns.conveyor.local");
-            Instant now = Instant.now();
-            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, BigInteger.valueOf(now.toEpochMilli()),
-                    Date.from(now.minus(Duration.ofDays(1))), Date.from(now.plus(Duration.ofDays(3650))), name, pair.getPublic());
-            var cert = new JcaX509CertificateConverter().getCertificate(builder.build(
-                    new JcaContentSignerBuilder("SHA256withRSA").build(pair.getPrivate())));
-            StringWriter pem = new StringWriter();
-            try (JcaPEMWriter writer = new JcaPEMWriter(pem)) {
-                writer.writeObject(cert);
-            }
+            KeyPair pair = KeyMaker.keyPair();
+            String pem = KeyMaker.selfSignedCertificatePem(pair);
             Path tmpKey = dir.resolve("sns-signing-key.der.tmp");
             Files.deleteIfExists(tmpKey);
             try {
@@ -121,12 +110,42 @@ public final class MessageSigner {
             }
             Files.write(tmpKey, pair.getPrivate().getEncoded());
             Files.move(tmpKey, keyFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            Files.writeString(certFile, pem.toString());
-            return new Material(pair.getPrivate(), pem.toString());
+            Files.writeString(certFile, pem);
+            return new Material(pair.getPrivate(), pem);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot make the SNS signing key under " + dir, e);
-        } catch (GeneralSecurityException | org.bouncycastle.operator.OperatorCreationException e) {
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot make the SNS signing key", e);
+        }
+    }
+
+    /**
+     * The key pair and its certificate (BouncyCastle), in a class of its own: verifying {@link MessageSigner} then loads
+     * none of BouncyCastle's classes, whose signed jars cost a start the check of their signatures (issue 20).
+     */
+    private static final class KeyMaker {
+        static KeyPair keyPair() throws GeneralSecurityException {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            return generator.generateKeyPair();
+        }
+
+        static String selfSignedCertificatePem(KeyPair pair) throws IOException, GeneralSecurityException {
+            X500Name name = new X500Name("CN=sns.conveyor.local");
+            Instant now = Instant.now();
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, BigInteger.valueOf(now.toEpochMilli()),
+                    Date.from(now.minus(Duration.ofDays(1))), Date.from(now.plus(Duration.ofDays(3650))), name, pair.getPublic());
+            try {
+                var cert = new JcaX509CertificateConverter().getCertificate(builder.build(
+                        new JcaContentSignerBuilder("SHA256withRSA").build(pair.getPrivate())));
+                StringWriter pem = new StringWriter();
+                try (JcaPEMWriter writer = new JcaPEMWriter(pem)) {
+                    writer.writeObject(cert);
+                }
+                return pem.toString();
+            } catch (org.bouncycastle.operator.OperatorCreationException e) {
+                throw new GeneralSecurityException(e);
+            }
         }
     }
 
