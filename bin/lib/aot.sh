@@ -20,10 +20,15 @@ conveyor_aot_options() {
   fi
 }
 
+conveyor_aot_request() { # one HTTP/1.1 request to 127.0.0.1:$1, the answer read and dropped (bash's /dev/tcp: no curl needed)
+  { exec 3<>"/dev/tcp/127.0.0.1/$1" && printf "$2" >&3 && cat <&3 >/dev/null; exec 3<&-; } 2>/dev/null || true
+}
+
 # Makes the cache when it is missing or older than the jar: one server start on an empty data directory, stopped once
-# it is ready; the JVM writes the cache as it exits. A failure leaves no cache, never an error: starts are just slower.
+# it is ready and has answered a few requests; the JVM writes the cache as it exits. A failure leaves no cache, never an
+# error: starts are just slower.
 conveyor_aot_train() {
-  local cache jar dir pid
+  local cache jar dir pid port
   conveyor_aot_supported || return 0
   cache=$(conveyor_aot_cache)
   jar="$ROOT/conveyor-cli/target/conveyor-cli.jar"
@@ -37,6 +42,13 @@ conveyor_aot_train() {
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.1
   done
+  # A few requests before stopping, so that the cache also holds what answering takes (Jetty's request parsing, the
+  # router, the JSON protocol): the first /healthz of a start loaded some 300 classes from the jars without them (issue 20).
+  port=$(sed -n 's#.*is ready at http://[^:/]*:\([0-9]*\).*#\1#p' "$dir/out" | head -n 1)
+  if [ -n "$port" ]; then
+    conveyor_aot_request "$port" "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    conveyor_aot_request "$port" "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-amz-json-1.1\r\nX-Amz-Target: CodePipeline_20150709.ListPipelines\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}"
+  fi
   kill -TERM "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
   if [ -s "$dir/cache.aot" ]; then mv -f "$dir/cache.aot" "$cache"; fi

@@ -24,7 +24,7 @@ public final class Database implements AutoCloseable {
     public enum Kind { H2, POSTGRESQL }
 
     /** The version of the newest migration under {@code db/migration} (V1, V2, … with no gaps; a test holds it true). */
-    static final int LATEST_MIGRATION = 8;
+    static final int LATEST_MIGRATION = 9;
 
     private final HikariDataSource dataSource;
     private final Kind kind;
@@ -45,10 +45,15 @@ public final class Database implements AutoCloseable {
      * QUERY_CACHE_SIZE: H2 keeps parsed statements per session, 8 by default; a request's authentication,
      * authorization and operation run more distinct statements than that, so every prepareStatement was parsed
      * again (a fifth of GetPipeline's CPU in a profile, issue 20). 256 holds every statement the server runs.
+     * OPTIMIZE_REUSE_RESULTS=0: otherwise each cached statement keeps the rows it last returned (H2 hands them back if
+     * the same query runs again before any write), so with 16 sessions of up to 256 statements the heap held the last
+     * answer of every query each connection had run: executions' histories, declarations (issue 20: heap after reading
+     * every pipeline's history). A server writes between most repeats, so the reuse rarely happened.
      */
     public static Database embedded(Path dataDir) {
         String url = "jdbc:h2:async:" + dataDir.toAbsolutePath().resolve("db").resolve("conveyor")
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;QUERY_CACHE_SIZE=256";
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;QUERY_CACHE_SIZE=256"
+                + ";OPTIMIZE_REUSE_RESULTS=0";
         return open(url);
     }
 

@@ -31,41 +31,75 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * their own, in SNS's order ({@code Message, MessageId, Subject (if any), Timestamp, TopicArn, Type} for
  * notifications; {@code Message, MessageId, SubscribeURL, Timestamp, Token, TopicArn, Type} for confirmations),
  * signed with RSA and SHA1 (SignatureVersion 1) or SHA256 (2). The key and its self-signed certificate live in
- * {@code <data-dir>/events}, made on first start; the certificate is served at {@link #CERT_PATH}.
+ * {@code <data-dir>/events}, made when first needed; the certificate is served at {@link #CERT_PATH}.
  */
 public final class MessageSigner {
     public static final String CERT_PATH = "/conveyor/v1/sns/SimpleNotificationService.pem";
 
-    private final PrivateKey key;
-    private final String certificatePem;
+    private final Path dir;
+    private volatile Material material;
 
-    private MessageSigner(PrivateKey key, String certificatePem) {
-        this.key = key;
-        this.certificatePem = certificatePem;
+    /** The key and its certificate's PEM. */
+    private record Material(PrivateKey key, String certificatePem) {
     }
 
+    private MessageSigner(Path dir, Material material) {
+        this.dir = dir;
+        this.material = material;
+    }
+
+    /**
+     * The signer whose key and certificate live in {@code dir}: read now when they exist; otherwise made on first use
+     * (the first SNS delivery or certificate download), not here. Generating a 2048-bit RSA key took a fifth of a
+     * first start's CPU (issue 20: an empty data directory started slower than one with 10,000 pipelines), and most
+     * servers never sign an SNS message.
+     */
     public static MessageSigner open(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            return new MessageSigner(dir, read(dir));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the SNS signing key under " + dir, e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot read the SNS signing key under " + dir, e);
+        }
+    }
+
+    private static Material read(Path dir) throws IOException, GeneralSecurityException {
+        Path keyFile = dir.resolve("sns-signing-key.der");
+        Path certFile = dir.resolve("sns-signing-cert.pem");
+        if (Files.exists(keyFile) && Files.exists(certFile)) {
+            PrivateKey key = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Files.readAllBytes(keyFile)));
+            return new Material(key, Files.readString(certFile));
+        }
+        return null;
+    }
+
+    private Material material() {
+        Material m = material;
+        if (m == null) {
+            synchronized (this) {
+                m = material;
+                if (m == null) {
+                    m = make(dir);
+                    material = m;
+                }
+            }
+        }
+        return m;
+    }
+
+    private static Material make(Path dir) {
         Path keyFile = dir.resolve("sns-signing-key.der");
         Path certFile = dir.resolve("sns-signing-cert.pem");
         try {
             Files.createDirectories(dir);
-            if (Files.exists(keyFile) && Files.exists(certFile)) {
-                PrivateKey key = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Files.readAllBytes(keyFile)));
-                return new MessageSigner(key, Files.readString(certFile));
+            Material existing = read(dir);
+            if (existing != null) {
+                return existing;
             }
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-            generator.initialize(2048);
-            KeyPair pair = generator.generateKeyPair();
-            X500Name name = new X500Name("CN=sns.conveyor.local");
-            Instant now = Instant.now();
-            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, BigInteger.valueOf(now.toEpochMilli()),
-                    Date.from(now.minus(Duration.ofDays(1))), Date.from(now.plus(Duration.ofDays(3650))), name, pair.getPublic());
-            var cert = new JcaX509CertificateConverter().getCertificate(builder.build(
-                    new JcaContentSignerBuilder("SHA256withRSA").build(pair.getPrivate())));
-            StringWriter pem = new StringWriter();
-            try (JcaPEMWriter writer = new JcaPEMWriter(pem)) {
-                writer.writeObject(cert);
-            }
+            KeyPair pair = KeyMaker.keyPair();
+            String pem = KeyMaker.selfSignedCertificatePem(pair);
             Path tmpKey = dir.resolve("sns-signing-key.der.tmp");
             Files.deleteIfExists(tmpKey);
             try {
@@ -76,17 +110,47 @@ public final class MessageSigner {
             }
             Files.write(tmpKey, pair.getPrivate().getEncoded());
             Files.move(tmpKey, keyFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            Files.writeString(certFile, pem.toString());
-            return new MessageSigner(pair.getPrivate(), pem.toString());
+            Files.writeString(certFile, pem);
+            return new Material(pair.getPrivate(), pem);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot make the SNS signing key under " + dir, e);
-        } catch (GeneralSecurityException | org.bouncycastle.operator.OperatorCreationException e) {
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot make the SNS signing key", e);
         }
     }
 
+    /**
+     * The key pair and its certificate (BouncyCastle), in a class of its own: verifying {@link MessageSigner} then loads
+     * none of BouncyCastle's classes, whose signed jars cost a start the check of their signatures (issue 20).
+     */
+    private static final class KeyMaker {
+        static KeyPair keyPair() throws GeneralSecurityException {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            return generator.generateKeyPair();
+        }
+
+        static String selfSignedCertificatePem(KeyPair pair) throws IOException, GeneralSecurityException {
+            X500Name name = new X500Name("CN=sns.conveyor.local");
+            Instant now = Instant.now();
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, BigInteger.valueOf(now.toEpochMilli()),
+                    Date.from(now.minus(Duration.ofDays(1))), Date.from(now.plus(Duration.ofDays(3650))), name, pair.getPublic());
+            try {
+                var cert = new JcaX509CertificateConverter().getCertificate(builder.build(
+                        new JcaContentSignerBuilder("SHA256withRSA").build(pair.getPrivate())));
+                StringWriter pem = new StringWriter();
+                try (JcaPEMWriter writer = new JcaPEMWriter(pem)) {
+                    writer.writeObject(cert);
+                }
+                return pem.toString();
+            } catch (org.bouncycastle.operator.OperatorCreationException e) {
+                throw new GeneralSecurityException(e);
+            }
+        }
+    }
+
     public String certificatePem() {
-        return certificatePem;
+        return material().certificatePem();
     }
 
     /** The string SNS signs for a message with these fields (Type decides which fields count). */
@@ -109,7 +173,7 @@ public final class MessageSigner {
     public String sign(Map<String, String> fields, String signatureVersion) {
         try {
             Signature signature = Signature.getInstance("2".equals(signatureVersion) ? "SHA256withRSA" : "SHA1withRSA");
-            signature.initSign(key);
+            signature.initSign(material().key());
             signature.update(stringToSign(fields).getBytes(StandardCharsets.UTF_8));
             return Base64.getEncoder().encodeToString(signature.sign());
         } catch (GeneralSecurityException e) {

@@ -79,8 +79,11 @@ public final class JobRepository {
         if (types.isEmpty()) {
             return List.of();
         }
-        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM job WHERE (status = 'Queued' OR (status = 'Dispatched' "
-                + "AND lease_until < ? AND dispatch_count < ?)) AND (");
+        // "status IN (…)" first: it lets the index on status find the few waiting jobs. Written only as "Queued OR
+        // (Dispatched AND …)", H2 read every job ever run (issue 20: 278,461 rows with 100,000 executions stored, on
+        // every poll of every worker: most of an idle server's CPU and allocation).
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM job WHERE status IN ('Queued', 'Dispatched') "
+                + "AND (status = 'Queued' OR (lease_until < ? AND dispatch_count < ?)) AND (");
         int n = 0;
         for (ActionTypeId ignored : types) {
             sql.append(n++ == 0 ? "" : " OR ").append("(category = ? AND owner = ? AND provider = ? AND type_version = ?)");
