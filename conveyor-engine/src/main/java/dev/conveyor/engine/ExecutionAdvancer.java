@@ -15,6 +15,7 @@ import dev.conveyor.store.execution.TransitionRow;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -53,26 +54,31 @@ final class ExecutionAdvancer {
      * (leaving a stage) may let another (waiting for it) move.
      */
     void advancePipeline(ExecutionTx tx, String pipelineName) throws SQLException {
+        tx.inHand = null;
         for (int round = 0; round < 1000; round++) {
             boolean moved = false;
+            Map<String, ExecutionInHand> read = new LinkedHashMap<>();
             for (PipelineExecutionRow execution : executions.activeExecutions(tx.connection, pipelineName)) {
-                moved |= advance(tx, execution);
+                moved |= advance(tx, execution, read);
             }
             if (!moved) {
+                // Nothing was written in this round: what it read is every active execution's state now.
+                tx.inHand = read;
                 return;
             }
         }
         throw new IllegalStateException("executions of " + pipelineName + " did not settle");
     }
 
-    /** Advances one execution; true when anything was written. */
-    boolean advance(ExecutionTx tx, PipelineExecutionRow execution) throws SQLException {
+    /** Advances one execution and puts the rows it read before any write in {@code read}; true when anything was written. */
+    private boolean advance(ExecutionTx tx, PipelineExecutionRow execution, Map<String, ExecutionInHand> read) throws SQLException {
         if (execution.status().isSettled()) {
             return false;
         }
         PipelineDeclaration pipeline = declarations.get(tx.connection, execution.pipelineName(), execution.pipelineVersion());
         List<StageExecutionRow> stages = executions.stages(tx.connection, execution.id());
         List<ActionExecutionRow> actions = executions.actions(tx.connection, execution.id());
+        read.put(execution.id(), new ExecutionInHand(execution, stages, actions));
         StageExecutionRow current = stages.isEmpty() ? null : stages.getLast();
 
         if (execution.status() == PipelineExecutionStatus.Stopping) {

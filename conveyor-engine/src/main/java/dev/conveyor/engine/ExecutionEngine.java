@@ -811,7 +811,7 @@ public final class ExecutionEngine {
             ExecutionTx tx = new ExecutionTx(c, clock.instant());
             T value = work.run(tx, locked);
             for (TransitionRecorder recorder : recorders) {
-                recorder.record(c, pipelineName, tx.changedExecutions, tx.now);
+                recorder.record(c, pipelineName, tx.changedExecutions, tx.inHand, tx.now);
             }
             if (tx.jobsQueued) {
                 db.changes().announce(c, JOBS_TOPIC, "queued"); // heard by other replicas after the commit
