@@ -532,14 +532,13 @@ public final class ExecutionEngine {
 
     /** Takes a worker's result for a job and advances the execution. */
     public void completeJob(String jobId, JobOutcome outcome) {
-        String pipelineName = db.read(c -> {
-            JobRow job = jobs.find(c, jobId).orElseThrow(() -> new JobNotFoundException("No job with id " + jobId, "jobId"));
-            return job.actionExecutionId() == null ? null : executions.findAction(c, job.actionExecutionId()).orElseThrow().pipelineName();
-        });
-        if (pipelineName == null) {
+        JobRepository.JobOwner owner = db.read(c -> jobs.owner(c, jobId))
+                .orElseThrow(() -> new JobNotFoundException("No job with id " + jobId, "jobId"));
+        if (owner.actionExecutionId() == null) {
             conditionCommands.completeRuleJob(jobId, outcome); // the job of a rule (Commands, LambdaInvoke), not of an action
             return;
         }
+        String pipelineName = Optional.ofNullable(owner.pipelineName()).orElseThrow();
         inPipeline(pipelineName, (tx, locked) -> {
             JobRow job = jobs.find(tx.connection, jobId).orElseThrow(() -> new JobNotFoundException("No job with id " + jobId, "jobId"));
             if (job.status().isFinished()) {
