@@ -10,6 +10,7 @@ import dev.conveyor.artifacts.ZipArchives;
 import dev.conveyor.artifacts.object.ObjectWrite;
 import dev.conveyor.deploy.engine.DeploySettings;
 import dev.conveyor.deploy.haproxy.HaproxyRuntime;
+import dev.conveyor.deploy.haproxy.LoopbackHaproxy;
 import dev.conveyor.server.ConveyorServer;
 import dev.conveyor.server.ServerConfig;
 import dev.conveyor.server.deploy.DeployEndpoint;
@@ -17,7 +18,6 @@ import dev.conveyor.testkit.TestCredentials;
 import dev.conveyor.testkit.TestSigner;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
@@ -31,7 +31,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * What CodeDeploy-style deployments cost beyond the hooks' own time, in-process (embedded database, the server's
@@ -80,7 +79,11 @@ public final class DeployBench {
         for (int i = 1; i <= hostCount; i++) {
             hosts.add("host-" + i);
         }
-        Process haproxy = startHaproxy(work.resolve("haproxy"), hosts);
+        List<LoopbackHaproxy.Server> servers = new ArrayList<>();
+        for (String host : hosts) {
+            servers.add(new LoopbackHaproxy.Server(host, LoopbackHaproxy.freePort(), false)); // enabled by the deployments
+        }
+        LoopbackHaproxy haproxy = LoopbackHaproxy.start(work.resolve("haproxy"), work.resolve("haproxy").resolve("admin.sock"), BACKEND, servers);
         List<DeployAgent> agents = new ArrayList<>();
         List<InPlace> inPlace = new ArrayList<>();
         double[] shift;
@@ -106,8 +109,7 @@ public final class DeployBench {
             agents.forEach(DeployAgent::close); // before the server closes, so they do not poll a closed server
         } finally {
             agents.forEach(DeployAgent::close);
-            haproxy.destroy();
-            haproxy.waitFor(10, TimeUnit.SECONDS);
+            haproxy.close();
         }
         InPlace oneNoop = inPlace.get(0);
         Targets.record("deploy.host", percentile(oneNoop.perHost(), 50), "in place, one at a time, hooks that do nothing");
@@ -119,45 +121,6 @@ public final class DeployBench {
             new ReportWriter(Path.of(report)).replaceSections(Map.of("deployments", section));
         }
         System.exit(0);
-    }
-
-    /** HAProxy in the foreground with one backend of the hosts, each disabled until a deployment enables it. */
-    private static Process startHaproxy(Path dir, List<String> hosts) throws IOException, InterruptedException {
-        Files.createDirectories(dir);
-        StringBuilder config = new StringBuilder("""
-                global
-                    stats socket %s mode 600 level admin
-                defaults
-                    mode http
-                    timeout connect 2s
-                    timeout client 30s
-                    timeout server 30s
-                frontend web
-                    bind 127.0.0.1:%d
-                    default_backend %s
-                backend %s
-                    balance roundrobin
-                """.formatted(dir.resolve("admin.sock"), freePort(), BACKEND, BACKEND));
-        for (String host : hosts) {
-            config.append("    server ").append(host).append(" 127.0.0.1:").append(freePort()).append(" weight 100 disabled\n");
-        }
-        Files.writeString(dir.resolve("haproxy.cfg"), config);
-        Process process = new ProcessBuilder("haproxy", "-db", "-f", dir.resolve("haproxy.cfg").toString()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("haproxy.log").toFile()).start();
-        Instant until = Instant.now().plusSeconds(20);
-        while (!Files.exists(dir.resolve("admin.sock"))) {
-            if (!process.isAlive() || Instant.now().isAfter(until)) {
-                throw new IllegalStateException("HAProxy did not start (is Debian's haproxy installed?): " + Files.readString(dir.resolve("haproxy.log")));
-            }
-            Thread.sleep(20);
-        }
-        return process;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     private void setUp(Path work, int sleepMillis) throws Exception {

@@ -8,11 +8,11 @@ import com.sun.net.httpserver.HttpServer;
 import dev.conveyor.agent.CaBundle;
 import dev.conveyor.agent.RequestSigner;
 import dev.conveyor.agent.deploy.DeployAgent;
+import dev.conveyor.deploy.haproxy.LoopbackHaproxy;
 import dev.conveyor.server.ConveyorServer;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
@@ -24,7 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The demo's deploy targets when HAProxy is installed: a demo HAProxy on loopback (started with {@code haproxy -db} as
@@ -44,18 +43,14 @@ public final class DemoHosts implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path root;
-    private final Process haproxy;
-    private final Path socket;
-    private final int frontendPort;
+    private final LoopbackHaproxy haproxy;
     private final List<Integer> appPorts;
     private final List<HttpServer> apps = new ArrayList<>();
     private final List<DeployAgent> agents = new ArrayList<>();
 
-    private DemoHosts(Path root, Process haproxy, Path socket, int frontendPort, List<Integer> appPorts) {
+    private DemoHosts(Path root, LoopbackHaproxy haproxy, List<Integer> appPorts) {
         this.root = root;
         this.haproxy = haproxy;
-        this.socket = socket;
-        this.frontendPort = frontendPort;
         this.appPorts = appPorts;
     }
 
@@ -92,55 +87,30 @@ public final class DemoHosts implements AutoCloseable {
         if (socket.toString().getBytes(StandardCharsets.UTF_8).length > 100) {
             socket = Files.createTempDirectory("conveyor-demo-haproxy-").resolve("haproxy.sock");
         }
-        Files.deleteIfExists(socket);
-        int frontend = freePort();
         List<Integer> ports = new ArrayList<>();
-        StringBuilder config = new StringBuilder("""
-                # The demo's HAProxy (conveyor server --demo): rewritten at every start.
-                global
-                    stats socket %s mode 600 level admin
-                defaults
-                    mode http
-                    timeout connect 2s
-                    timeout client 30s
-                    timeout server 30s
-                frontend demo
-                    bind 127.0.0.1:%d
-                    default_backend %s
-                backend %s
-                    balance roundrobin
-                """.formatted(socket, frontend, BACKEND, BACKEND));
+        List<LoopbackHaproxy.Server> servers = new ArrayList<>();
         for (String host : HOSTS) {
-            int port = freePort();
+            int port = LoopbackHaproxy.freePort();
             ports.add(port);
-            boolean deployed = Files.exists(appDir(root, host).resolve("current"));
-            config.append("    server ").append(host).append(" 127.0.0.1:").append(port).append(" weight 100")
-                    .append(deployed ? "" : " disabled").append('\n');
+            servers.add(new LoopbackHaproxy.Server(host, port, Files.exists(appDir(root, host).resolve("current"))));
         }
-        Path cfg = root.resolve("haproxy.cfg");
-        Files.writeString(cfg, config);
-        Path log = root.resolve("haproxy.log");
-        Process process = new ProcessBuilder("haproxy", "-db", "-f", cfg.toString()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
-        Instant until = Instant.now().plusSeconds(20);
-        while (!Files.exists(socket)) {
-            if (!process.isAlive() || Instant.now().isAfter(until)) {
-                process.destroyForcibly();
-                throw new IllegalStateException("the demo's HAProxy did not start: " + Files.readString(log).strip());
-            }
-            Thread.sleep(50);
+        LoopbackHaproxy haproxy;
+        try {
+            haproxy = LoopbackHaproxy.start(root, socket, BACKEND, servers);
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException("the demo's " + e.getMessage(), e);
         }
-        return new DemoHosts(root, process, socket, frontend, List.copyOf(ports));
+        return new DemoHosts(root, haproxy, List.copyOf(ports));
     }
 
     /** The runtime API socket the server drives the demo HAProxy through. */
     public Path socket() {
-        return socket;
+        return haproxy.socket();
     }
 
     /** Where HAProxy serves the demo hosts, e.g. {@code http://127.0.0.1:34567}. */
     public String url() {
-        return "http://127.0.0.1:" + frontendPort;
+        return haproxy.url();
     }
 
     private static Path appDir(Path root, String host) {
@@ -241,25 +211,11 @@ public final class DemoHosts implements AutoCloseable {
         exchange.getResponseBody().write(bytes);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     @Override
     public void close() {
         agents.forEach(DeployAgent::close);
         apps.forEach(a -> a.stop(0));
-        haproxy.destroy();
-        try {
-            if (!haproxy.waitFor(10, TimeUnit.SECONDS)) {
-                haproxy.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            haproxy.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        haproxy.close();
     }
 
     /** For messages: the hosts and their application ports. */
