@@ -14,6 +14,7 @@ import dev.conveyor.store.execution.TransitionRepository;
 import dev.conveyor.store.execution.TransitionRow;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +35,10 @@ import java.util.TreeMap;
  * transaction, which holds the pipeline's row lock, and writes each move before the next one is decided.
  */
 final class ExecutionAdvancer {
+    /** The order of {@code ExecutionRepository.actions}: stage attempt, start, id. */
+    private static final Comparator<ActionExecutionRow> STORED_ORDER = Comparator.comparingInt(ActionExecutionRow::stageAttempt)
+            .thenComparing(ActionExecutionRow::startedAt).thenComparing(ActionExecutionRow::id);
+
     private final ExecutionRepository executions;
     private final TransitionRepository transitions;
     private final PipelineDeclarations declarations;
@@ -161,11 +166,14 @@ final class ExecutionAdvancer {
             }
             if (!toRun.isEmpty()) {
                 ActionLauncher.Visible visible = ActionLauncher.visible(execution, pipeline, outcomes.visibleRows(tx, execution, actions));
+                List<ActionExecutionRow> withLaunched = new ArrayList<>(actions);
                 for (ActionDeclaration action : toRun) {
-                    launcher.launch(tx, execution, pipeline, declaration, stage.attempt(), action, visible);
+                    withLaunched.add(launcher.launch(tx, execution, pipeline, declaration, stage.attempt(), action, visible));
                 }
+                // What the launches wrote, in the order ExecutionRepository.actions reads rows, without reading them back.
+                withLaunched.sort(STORED_ORDER);
                 // Actions that failed at launch (unresolvable variables) settle the group at once.
-                return progressStage(tx, execution, pipeline, stage, executions.actions(tx.connection, execution.id())) || true;
+                return progressStage(tx, execution, pipeline, stage, withLaunched) || true;
             }
         }
         StageOutcomes.Step success = outcomes.onSuccess(tx, execution, pipeline, stage, declaration, actions);
