@@ -12,7 +12,9 @@ import dev.conveyor.artifacts.object.ObjectListing;
 import dev.conveyor.artifacts.object.ObjectVersion;
 import dev.conveyor.artifacts.object.ObjectWrite;
 import dev.conveyor.artifacts.object.S3ErrorCode;
+import dev.conveyor.artifacts.local.LocalObjectStore;
 import dev.conveyor.artifacts.object.S3Exception;
+import dev.conveyor.artifacts.object.SystemMetadata;
 import dev.conveyor.artifacts.object.UploadedPart;
 import dev.conveyor.artifacts.object.VersionListing;
 import dev.conveyor.artifacts.object.Versioning;
@@ -243,6 +245,38 @@ class LocalObjectStoreTest {
         }
         assertThatThrownBy(() -> fixture.objects.listParts("enc", "multi", upload.uploadId()))
                 .extracting(e -> ((S3Exception) e).code()).isEqualTo(S3ErrorCode.NoSuchUpload);
+    }
+
+    @Test
+    void systemMetadataIsKeptPerVersionThroughCopiesAndUploadsAndByAReopenedStore() {
+        fixture.objects.createBucket("sysmeta");
+        fixture.objects.setVersioning("sysmeta", true);
+        SystemMetadata first = new SystemMetadata("max-age=60", "inline", "gzip", "en", "Thu, 01 Jan 2099 00:00:00 GMT");
+        byte[] content = "body".getBytes(StandardCharsets.UTF_8);
+        ObjectVersion v1 = fixture.objects.putObject("sysmeta", "k", ObjectWrite.plain().withLength(content.length).withSystem(first),
+                new ByteArrayInputStream(content));
+        ObjectVersion v2 = fixture.objects.putObject("sysmeta", "k", ObjectWrite.plain().withLength(content.length)
+                .withSystem(SystemMetadata.NONE.withCacheControl("no-cache")), new ByteArrayInputStream(content));
+        assertThat(v1.system()).isEqualTo(first);
+        // A copy keeps the source version's (null replacement), re-encrypting too, or takes the replacement's.
+        fixture.objects.copyObject("sysmeta", "k", v1.versionId(), "sysmeta", "same", null);
+        fixture.objects.copyObject("sysmeta", "k", v1.versionId(), "sysmeta", "sealed", ObjectWrite.plain().withSystem(first)
+                .withEncryptionKey("alias/sysmeta"));
+        fixture.objects.copyObject("sysmeta", "k", v1.versionId(), "sysmeta", "replaced", ObjectWrite.plain());
+        MultipartUpload upload = fixture.objects.createMultipartUpload("sysmeta", "parts", ObjectWrite.plain().withSystem(first));
+        UploadedPart part = fixture.objects.uploadPart("sysmeta", "parts", upload.uploadId(), 1, ObjectWrite.plain().withLength(content.length),
+                new ByteArrayInputStream(content));
+        fixture.objects.completeMultipartUpload("sysmeta", "parts", upload.uploadId(), List.of(new CompletedPart(1, part.etag())));
+
+        LocalObjectStore reopened = new LocalObjectStore(fixture.database, fixture.dataDir.resolve("artifacts"), fixture.keyring,
+                java.time.Clock.systemUTC(), Long.MAX_VALUE);
+        assertThat(reopened.headObject("sysmeta", "k", v1.versionId()).system()).isEqualTo(first);
+        assertThat(reopened.headObject("sysmeta", "k", v2.versionId()).system()).isEqualTo(SystemMetadata.NONE.withCacheControl("no-cache"));
+        assertThat(reopened.headObject("sysmeta", "same", null).system()).isEqualTo(first);
+        assertThat(reopened.headObject("sysmeta", "sealed", null).system()).isEqualTo(first);
+        assertThat(reopened.headObject("sysmeta", "sealed", null).kmsKeyId()).isNotNull();
+        assertThat(reopened.headObject("sysmeta", "replaced", null).system()).isEqualTo(SystemMetadata.NONE);
+        assertThat(reopened.headObject("sysmeta", "parts", null).system()).isEqualTo(first);
     }
 
     @Test

@@ -128,7 +128,8 @@ final class ServerCommand implements Callable<Integer> {
 
     @Option(names = "--require-known-roles", description = "Act on a pipeline's behalf only as a role Conveyor's IAM holds: a "
             + "pipeline without roleArn, or naming a role IAM does not have (other than the demo's conveyor-demo), fails its "
-            + "actions (default: such pipelines act with the server's authority; docs/security.md).")
+            + "actions (default: such pipelines act with the authority of the user or role that created or last updated "
+            + "them; docs/security.md).")
     boolean requireKnownRoles;
 
     @Option(names = "--admin-access-key-id", defaultValue = "${env:CONVEYOR_ADMIN_ACCESS_KEY_ID}", description = "The administrator's "

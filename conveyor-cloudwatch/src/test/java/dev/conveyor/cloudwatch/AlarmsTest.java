@@ -13,6 +13,7 @@ import dev.conveyor.cloudwatch.errors.InvalidParameterValueException;
 import dev.conveyor.cloudwatch.errors.ResourceNotFound;
 import dev.conveyor.model.alarms.AlarmStates.AlarmState;
 import dev.conveyor.store.Database;
+import dev.conveyor.testkit.MovableClock;
 import dev.conveyor.testkit.TestDatabases;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -48,7 +49,7 @@ class AlarmsTest {
     @ParameterizedTest
     @MethodSource("dev.conveyor.testkit.TestDatabases#both")
     void alarmsFollowTheirMetricOnNewDataAndOnTheTimer(String kind) throws Exception {
-        MutableClock clock = new MutableClock(START);
+        MovableClock clock = MovableClock.at(START);
         try (Database database = Database.open(TestDatabases.freshUrl(kind));
              CloudWatchServices services = CloudWatchServices.open(database, "us-east-1", "000000000000", clock,
                      CloudWatchServices.Settings.defaults())) {
@@ -90,7 +91,7 @@ class AlarmsTest {
     @ParameterizedTest
     @MethodSource("dev.conveyor.testkit.TestDatabases#both")
     void setAlarmStateHoldsUntilTheNextEvaluation(String kind) throws Exception {
-        MutableClock clock = new MutableClock(START);
+        MovableClock clock = MovableClock.at(START);
         try (Database database = Database.open(TestDatabases.freshUrl(kind));
              CloudWatchServices services = CloudWatchServices.open(database, "us-east-1", "000000000000", clock,
                      CloudWatchServices.Settings.defaults())) {
@@ -120,7 +121,7 @@ class AlarmsTest {
     @ParameterizedTest
     @MethodSource("dev.conveyor.testkit.TestDatabases#both")
     void describesFiltersPagesAndDeletesAlarms(String kind) throws Exception {
-        MutableClock clock = new MutableClock(START);
+        MovableClock clock = MovableClock.at(START);
         try (Database database = Database.open(TestDatabases.freshUrl(kind));
              CloudWatchServices services = CloudWatchServices.open(database, "us-east-1", "000000000000", clock,
                      CloudWatchServices.Settings.defaults())) {
@@ -159,7 +160,7 @@ class AlarmsTest {
     @ParameterizedTest
     @MethodSource("dev.conveyor.testkit.TestDatabases#both")
     void refusesWhatItCannotEvaluateNamingTheParameter(String kind) throws Exception {
-        MutableClock clock = new MutableClock(START);
+        MovableClock clock = MovableClock.at(START);
         try (Database database = Database.open(TestDatabases.freshUrl(kind));
              CloudWatchServices services = CloudWatchServices.open(database, "us-east-1", "000000000000", clock,
                      CloudWatchServices.Settings.defaults())) {
@@ -186,7 +187,7 @@ class AlarmsTest {
     @ParameterizedTest
     @MethodSource("dev.conveyor.testkit.TestDatabases#both")
     void alertmanagerNotificationsSetAlarmsWithTheSharedToken(String kind) throws Exception {
-        MutableClock clock = new MutableClock(START);
+        MovableClock clock = MovableClock.at(START);
         try (Database database = Database.open(TestDatabases.freshUrl(kind));
              CloudWatchServices services = CloudWatchServices.open(database, "us-east-1", "000000000000", clock,
                      CloudWatchServices.Settings.defaults())) {

@@ -12,6 +12,7 @@ import dev.conveyor.deploy.store.DeploySchema;
 import dev.conveyor.store.Database;
 import dev.conveyor.store.outbox.DeploymentRecorder;
 import dev.conveyor.testkit.Await;
+import dev.conveyor.testkit.MovableClock;
 import dev.conveyor.testkit.TestDatabases;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -89,7 +90,7 @@ class DeploymentRecorderTest {
         try (Database database = Database.open(TestDatabases.freshUrl(kind));
              DeployServices services = DeployServices.open(database, new DeploymentStateMachineTest.Revisions(),
                      new DeploymentStateMachineTest.RecordedTraffic(), new DeploymentStateMachineTest.Alarms(), "us-east-1", "000000000000",
-                     new DeploymentStateMachineTest.TestClock(), DeploySettings.defaults(), recorder)) {
+                     MovableClock.at(DeploymentStateMachineTest.START), DeploySettings.defaults(), recorder)) {
             call(services, "CreateApplication", "{\"applicationName\":\"web\"}");
             call(services, "RegisterOnPremisesInstance", "{\"instanceName\":\"a-1\",\"iamSessionArn\":\"arn:aws:sts::000000000000:assumed-role/a/a-1\"}");
             call(services, "AddTagsToOnPremisesInstances", "{\"instanceNames\":[\"a-1\"],\"tags\":[{\"Key\":\"app\",\"Value\":\"web\"}]}");

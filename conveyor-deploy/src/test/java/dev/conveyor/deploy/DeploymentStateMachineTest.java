@@ -17,13 +17,12 @@ import dev.conveyor.model.alarms.AlarmStates;
 import dev.conveyor.model.errors.ServiceException;
 import dev.conveyor.store.Database;
 import dev.conveyor.testkit.Await;
+import dev.conveyor.testkit.MovableClock;
 import dev.conveyor.testkit.TestDatabases;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,30 +41,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class DeploymentStateMachineTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(20);
-
-    /** A clock the test moves. */
-    static final class TestClock extends Clock {
-        volatile Instant now = Instant.parse("2026-12-06T12:00:00Z");
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-    }
+    static final Instant START = Instant.parse("2026-12-06T12:00:00Z");
 
     /** Revisions held in memory (the S3 side is outside this module). */
     static final class Revisions implements RevisionStore {
@@ -119,7 +95,7 @@ class DeploymentStateMachineTest {
         }
     }
 
-    private final TestClock clock = new TestClock();
+    private final MovableClock clock = MovableClock.at(START);
     private final RecordedTraffic traffic = new RecordedTraffic();
     private final Alarms alarms = new Alarms();
 

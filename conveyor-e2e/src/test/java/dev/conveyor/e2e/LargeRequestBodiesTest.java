@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.conveyor.testkit.HostileBodies;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,7 +34,7 @@ class LargeRequestBodiesTest {
     void sixtyFourConcurrentEightMegabyteBodiesFitInASmallHeapAndHealthzKeepsAnswering() throws Exception {
         try (ConveyorProcess server = ConveyorProcess.start(List.of("-Xmx256m", "-XX:+ExitOnOutOfMemoryError"), work.resolve("data"));
              HttpClient http = HttpClient.newHttpClient()) {
-            byte[] body = tinyObjects(8 * 1024 * 1024 - 64);
+            byte[] body = HostileBodies.tinyObjects(8 * 1024 * 1024 - 64);
             List<CompletableFuture<HttpResponse<String>>> inFlight = new ArrayList<>();
             for (int n = 0; n < 64; n++) {
                 inFlight.add(http.sendAsync(dev.conveyor.testkit.TestSigner.request("POST", URI.create(server.endpoint() + "/"),
@@ -64,24 +65,5 @@ class LargeRequestBodiesTest {
     private static int healthz(HttpClient http, ConveyorProcess server) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(server.endpoint() + "/healthz")).build(),
                 HttpResponse.BodyHandlers.ofString()).statusCode();
-    }
-
-    /** {@code {"a":[{},{},…]}} padded with spaces to exactly {@code size} bytes. */
-    private static byte[] tinyObjects(int size) {
-        byte[] body = new byte[size];
-        byte[] head = "{\"a\":[".getBytes(StandardCharsets.US_ASCII);
-        System.arraycopy(head, 0, body, 0, head.length);
-        int i = head.length;
-        while (i + 3 <= size - 2) {
-            body[i++] = '{';
-            body[i++] = '}';
-            body[i++] = ',';
-        }
-        body[i - 1] = ']';
-        body[i++] = '}';
-        while (i < size) {
-            body[i++] = ' ';
-        }
-        return body;
     }
 }

@@ -66,7 +66,7 @@ public final class EventServices implements AutoCloseable {
         this.db = db;
         this.clock = clock;
         Topics topics = new Topics();
-        streams = new EventStreams(db, outbox);
+        streams = new EventStreams(db, outbox, clock);
         signer = MessageSigner.open(dataDir.resolve("events"));
         Senders senders = new Senders(policy.timeout(), signer, publicUrl, new SmtpSender(smtp.host(), smtp.port(), smtp.from(),
                 (int) policy.timeout().toMillis()), pipelines);

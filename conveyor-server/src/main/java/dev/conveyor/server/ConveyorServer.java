@@ -341,8 +341,8 @@ public final class ConveyorServer implements AutoCloseable {
         artifactServices.s3().authorizeWith(bucketPolicies).bucketPoliciesIn(bucketPolicies);
         // Pipeline and action roles (issue 14): what a job does on the pipeline's behalf, checked before it runs. An action
         // type that calls Conveyor's services declares what with roleAuthorization.needs(...) (e.g. Deploy/AWS/S3).
-        roleAuthorization = new dev.conveyor.server.iam.JobRoleAuthorization(iam.roles(), iam.authorizer(), iam.bucketPolicies(),
-                queries, iam.resourceArns(), config.auth().requireKnownRoles(), clock);
+        roleAuthorization = new dev.conveyor.server.iam.JobRoleAuthorization(iam.roles(), iam.users(), iam.authorizer(), iam.bucketPolicies(),
+                queries, pipelines::author, iam.resourceArns(), config.auth().requireKnownRoles(), clock);
         // Deploy/AWS/S3 (issue 15) puts objects into its bucket on the pipeline's behalf.
         roleAuthorization.needs("Deploy", "AWS", "S3", c -> c.get("BucketName") == null ? List.of()
                 : List.of(new dev.conveyor.server.iam.JobRoleAuthorization.Need("s3:PutObject", dev.conveyor.iam.ResourceArns.object(

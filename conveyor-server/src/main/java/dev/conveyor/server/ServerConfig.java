@@ -53,7 +53,8 @@ public record ServerConfig(String bindAddress, int port, Path dataDir, String da
     /**
      * @param requireKnownRoles whether a pipeline must name a role of Conveyor's IAM for Conveyor to act on its behalf
      *                          (issue 14; off: a pipeline without one, or naming an unknown role, acts with the
-     *                          server's authority, as before; on: only the demo's built-in service role name does)
+     *                          authority of the principal that created or last updated it; on: such pipelines are
+     *                          refused, except the demo's built-in service role name)
      */
     public record AuthSettings(Mode mode, String adminAccessKeyId, String adminSecretAccessKey, int maxFailuresPerMinute,
                                boolean requireKnownRoles) {

@@ -11,6 +11,7 @@ import com.icegreen.greenmail.util.ServerSetup;
 import dev.conveyor.events.delivery.DeliveryPolicy;
 import dev.conveyor.server.events.EventSettings;
 import dev.conveyor.testkit.Await;
+import dev.conveyor.testkit.MovableClock;
 import dev.conveyor.testkit.TestCredentials;
 import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
@@ -71,30 +72,7 @@ class EventsApiTest {
     private final HttpClient http = HttpClient.newHttpClient();
     private static final int MAX_ATTEMPTS = 40;
     /** The system clock, moved forward by the schedule test. */
-    private final MovableClock clock = new MovableClock();
-
-    static final class MovableClock extends java.time.Clock {
-        private volatile Duration offset = Duration.ZERO;
-
-        void advance(Duration by) {
-            offset = offset.plus(by);
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return java.time.ZoneOffset.UTC;
-        }
-
-        @Override
-        public java.time.Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public java.time.Instant instant() {
-            return java.time.Instant.now().plus(offset);
-        }
-    }
+    private final MovableClock clock = MovableClock.runningFromNow();
 
     @BeforeEach
     void start() throws Exception {

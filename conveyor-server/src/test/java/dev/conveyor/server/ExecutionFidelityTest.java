@@ -1,5 +1,6 @@
 package dev.conveyor.server;
 
+import dev.conveyor.testkit.MovableClock;
 import dev.conveyor.testkit.TestCredentials;
 
 import static dev.conveyor.server.ExecutionFixtures.awaitSettled;
@@ -54,7 +55,7 @@ class ExecutionFidelityTest {
     private static final String CALLER_ARN = "arn:aws:iam::000000000000:user/admin";
     private static final Duration ACKNOWLEDGE_TIMEOUT = Duration.ofSeconds(60);
 
-    private static ScheduleTest.MovableClock clock;
+    private static MovableClock clock;
     private static ConveyorServer server;
     private static CodePipelineClient client;
 
@@ -63,7 +64,7 @@ class ExecutionFidelityTest {
 
     @BeforeParameterizedClassInvocation
     static void startServer(String kind) throws Exception {
-        clock = new ScheduleTest.MovableClock();
+        clock = MovableClock.runningFromNow();
         ServerConfig base = ServerConfig.embedded(Files.createTempDirectory("conveyor-fidelity-"), 0).withAuth(ServerConfig.AuthSettings.administrator(TestCredentials.ACCESS_KEY_ID, TestCredentials.SECRET_ACCESS_KEY))
                 .withEngine(new ServerConfig.EngineSettings(true, 4, Duration.ofMinutes(5), Duration.ofSeconds(30),
                         Duration.ofMillis(200), ACKNOWLEDGE_TIMEOUT));

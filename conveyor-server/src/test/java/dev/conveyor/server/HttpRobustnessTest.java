@@ -81,20 +81,7 @@ class HttpRobustnessTest {
     void manyLargeBodiesOfTinyObjectsAreRefusedWhileTheServerStaysHealthy() throws Exception {
         // 8 MiB less a little: within the size limit, but 2.8 million tokens, far beyond the token limit.
         int size = 8 * 1024 * 1024 - 64;
-        byte[] body = new byte[size];
-        byte[] head = "{\"a\":[".getBytes(StandardCharsets.US_ASCII);
-        System.arraycopy(head, 0, body, 0, head.length);
-        int i = head.length;
-        while (i + 3 <= size - 2) {
-            body[i++] = '{';
-            body[i++] = '}';
-            body[i++] = ',';
-        }
-        body[i - 1] = ']';
-        body[i++] = '}';
-        while (i < size) {
-            body[i++] = ' ';
-        }
+        byte[] body = dev.conveyor.testkit.HostileBodies.tinyObjects(size);
         List<CompletableFuture<HttpResponse<String>>> inFlight = new ArrayList<>();
         for (int n = 0; n < 64; n++) {
             inFlight.add(http.sendAsync(dev.conveyor.testkit.TestSigner.request("POST", URI.create(server.endpoint() + "/"),

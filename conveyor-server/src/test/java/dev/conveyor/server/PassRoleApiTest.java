@@ -33,7 +33,7 @@ import software.amazon.awssdk.services.iam.model.AccessKey;
 
 /**
  * {@code iam:PassRole}, as AWS checks it: whoever creates or updates a pipeline must be allowed to pass every role it
- * names (the pipeline's and each action's), and whoever creates a deployment group its service role; refused with
+ * names (the pipeline's, each action's and each stage condition rule's), and whoever creates a deployment group its service role; refused with
  * AWS's AccessDeniedException naming the role, and nothing is stored. The administrator passes any role.
  */
 class PassRoleApiTest {
@@ -97,6 +97,18 @@ class PassRoleApiTest {
                     });
             assertThat(asBuilder.getPipeline(r -> r.name("passes")).pipeline().stages().get(1).actions().get(0).roleArn())
                     .as("the update was refused whole").isNull();
+
+            // So does a stage condition's rule naming one.
+            String ruleRole = "arn:aws:iam::" + ACCOUNT + ":role/rule-checker";
+            PipelineDeclaration withRule = current.toBuilder().stages(current.stages().get(0), current.stages().get(1).toBuilder()
+                    .beforeEntry(b -> b.conditions(c -> c.result("FAIL").rules(rule -> rule.name("Check")
+                            .ruleTypeId(t -> t.category("Rule").owner("AWS").provider("Commands").version("1"))
+                            .commands("true").roleArn(ruleRole)))).build()).build();
+            assertThatThrownBy(() -> asBuilder.updatePipeline(r -> r.pipeline(withRule)))
+                    .isInstanceOfSatisfying(AwsServiceException.class, e -> {
+                        assertThat(e.awsErrorDetails().errorCode()).isEqualTo("AccessDeniedException");
+                        assertThat(e.awsErrorDetails().errorMessage()).contains("iam:PassRole on resource: " + ruleRole);
+                    });
         }
     }
 

@@ -6,18 +6,15 @@ import static dev.conveyor.server.ExecutionFixtures.stage;
 import static dev.conveyor.testkit.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.conveyor.testkit.MovableClock;
 import dev.conveyor.testkit.TestCredentials;
 import dev.conveyor.testkit.TestDatabases;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.services.codepipeline.CodePipelineClient;
@@ -33,30 +30,10 @@ import software.amazon.awssdk.services.codepipeline.model.RuleExecutionStatus;
  * condition with it. Requests are signed with the real time, so the clock is moved back before the API is asked.
  */
 class RuleTimeoutTest {
-    /** The system clock, shifted by what the test says. */
-    static final class ShiftedClock extends Clock {
-        final AtomicReference<Duration> shift = new AtomicReference<>(Duration.ZERO);
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.now().plus(shift.get());
-        }
-    }
-
     @ParameterizedTest
     @MethodSource("dev.conveyor.testkit.TestDatabases#both")
     void aRuleThatOutlivesItsTimeoutFailsAndItsConditionWithIt(String kind) throws Exception {
-        ShiftedClock clock = new ShiftedClock();
+        MovableClock clock = MovableClock.runningFromNow();
         Path dataDir = Files.createTempDirectory("conveyor-rule-timeout-");
         ServerConfig config = ServerConfig.embedded(dataDir, 0)
                 .withAuth(ServerConfig.AuthSettings.administrator(TestCredentials.ACCESS_KEY_ID, TestCredentials.SECRET_ACCESS_KEY))
@@ -81,10 +58,10 @@ class RuleTimeoutTest {
                     rule -> rule != null && rule.status() == RuleExecutionStatus.IN_PROGRESS && rule.summary() != null,
                     Duration.ofSeconds(30), "the rule to wait for its window");
 
-            clock.shift.set(Duration.ofMinutes(6));
+            clock.setOffset(Duration.ofMinutes(6));
             await(() -> server.queries().executionById(id).status(), s -> s.isSettled(), Duration.ofSeconds(30),
                     "the timers to time the rule out");
-            clock.shift.set(Duration.ZERO);
+            clock.setOffset(Duration.ZERO);
 
             PipelineExecution failed = ExecutionFixtures.execution(client, "timeout", id);
             assertThat(failed.status()).isEqualTo(PipelineExecutionStatus.FAILED);
@@ -99,7 +76,7 @@ class RuleTimeoutTest {
     @ParameterizedTest
     @MethodSource("dev.conveyor.testkit.TestDatabases#both")
     void aCommandsRuleThatOutlivesItsTimeoutFailsAndItsJobIsStopped(String kind) throws Exception {
-        ShiftedClock clock = new ShiftedClock();
+        MovableClock clock = MovableClock.runningFromNow();
         Path dataDir = Files.createTempDirectory("conveyor-rule-timeout-");
         ServerConfig config = ServerConfig.embedded(dataDir, 0)
                 .withAuth(ServerConfig.AuthSettings.administrator(TestCredentials.ACCESS_KEY_ID, TestCredentials.SECRET_ACCESS_KEY))
@@ -121,10 +98,10 @@ class RuleTimeoutTest {
             await(() -> Files.exists(log) && read(log).contains("$ sleep 600"), Boolean::booleanValue, Duration.ofSeconds(30),
                     "the agent to run the rule's commands");
 
-            clock.shift.set(Duration.ofMinutes(6));
+            clock.setOffset(Duration.ofMinutes(6));
             await(() -> server.queries().executionById(id).status(), s -> s.isSettled(), Duration.ofSeconds(30),
                     "the timers to time the rule out");
-            clock.shift.set(Duration.ZERO);
+            clock.setOffset(Duration.ZERO);
 
             assertThat(ExecutionFixtures.execution(client, "slow-rule", id).status()).isEqualTo(PipelineExecutionStatus.FAILED);
             RuleExecutionDetail rule = client.listRuleExecutions(r -> r.pipelineName("slow-rule")).ruleExecutionDetails().getFirst();

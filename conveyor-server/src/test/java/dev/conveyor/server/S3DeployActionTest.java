@@ -17,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.codepipeline.model.ActionCategory;
 import software.amazon.awssdk.services.codepipeline.model.ActionDeclaration;
 import software.amazon.awssdk.services.codepipeline.model.ActionExecutionDetail;
@@ -28,7 +30,7 @@ import software.amazon.awssdk.services.codepipeline.model.PipelineExecutionStatu
 /**
  * {@code Deploy/AWS/S3} in pipelines on the server's own object store: the input artifact extracted into a bucket
  * (under ObjectKey as a prefix) with content types by extension, or uploaded as one object, encrypted when the action
- * names a key; and the clear failures: a missing bucket, Extract false without ObjectKey, an artifact that is not a
+ * names a key, each object with the action's CacheControl (read back through the S3 endpoint); and the clear failures: a missing bucket, Extract false without ObjectKey, an artifact that is not a
  * zip, a key that does not exist, a CannedACL S3 does not know.
  */
 class S3DeployActionTest extends ServerApiTest {
@@ -68,6 +70,13 @@ class S3DeployActionTest extends ServerApiTest {
         }
     }
 
+    /** HeadObject through the server's S3 endpoint with the AWS SDK. */
+    private static HeadObjectResponse headOverHttp(String bucket, String key) {
+        try (S3Client s3 = ServerFixture.sdkClient(S3Client.builder().forcePathStyle(true), fixture.endpoint())) {
+            return s3.headObject(r -> r.bucket(bucket).key(key));
+        }
+    }
+
     private static List<String> keys(String bucket) {
         return objects().listObjects(bucket, null, null, null, null, 1000).objects().stream().map(ObjectVersion::key).toList();
     }
@@ -88,13 +97,21 @@ class S3DeployActionTest extends ServerApiTest {
         String sourceKey = site("site-" + databaseKind + ".zip");
 
         ActionExecutionDetail action = deploy("s3-extract-" + databaseKind, sourceKey,
-                Map.of("BucketName", bucket, "Extract", "true", "ObjectKey", "releases/v1"), PipelineExecutionStatus.SUCCEEDED);
+                Map.of("BucketName", bucket, "Extract", "true", "ObjectKey", "releases/v1", "CacheControl", "public, max-age=3600"),
+                PipelineExecutionStatus.SUCCEEDED);
 
         assertThat(keys(bucket)).containsExactlyInAnyOrder("releases/v1/index.html", "releases/v1/app.js", "releases/v1/notes");
         assertThat(read(bucket, "releases/v1/index.html")).isEqualTo("<h1>hello</h1>");
         assertThat(objects().headObject(bucket, "releases/v1/index.html", null).contentType()).isEqualTo("text/html");
         assertThat(objects().headObject(bucket, "releases/v1/app.js", null).contentType()).isEqualTo("application/javascript");
         assertThat(objects().headObject(bucket, "releases/v1/notes", null).contentType()).isNull();
+        for (String file : List.of("index.html", "app.js", "notes")) {
+            HeadObjectResponse head = headOverHttp(bucket, "releases/v1/" + file);
+            assertThat(head.cacheControl()).as(file + "'s Cache-Control").isEqualTo("public, max-age=3600");
+        }
+        assertThat(headOverHttp(bucket, "releases/v1/index.html").contentType()).isEqualTo("text/html");
+        assertThat(headOverHttp(bucket, "releases/v1/app.js").contentType()).isEqualTo("application/javascript");
+        assertThat(headOverHttp(bucket, "releases/v1/notes").contentType()).as("no extension: S3's default").isEqualTo("binary/octet-stream");
         var result = action.output().executionResult();
         assertThat(result.externalExecutionSummary()).isEqualTo("Extracted 3 files of SourceOutput into s3://" + bucket + "/releases/v1/");
         assertThat(result.externalExecutionId()).isEqualTo("s3://" + bucket + "/releases/v1/");
@@ -108,6 +125,7 @@ class S3DeployActionTest extends ServerApiTest {
         deploy("s3-root-" + databaseKind, site("root-" + databaseKind + ".zip"), Map.of("BucketName", bucket, "Extract", "true"),
                 PipelineExecutionStatus.SUCCEEDED);
         assertThat(keys(bucket)).containsExactlyInAnyOrder("index.html", "app.js", "notes");
+        assertThat(headOverHttp(bucket, "index.html").cacheControl()).as("no CacheControl configured, none stored").isNull();
     }
 
     @Test
@@ -127,6 +145,10 @@ class S3DeployActionTest extends ServerApiTest {
         assertThat(stored.size()).isEqualTo(source.size());
         assertThat(stored.kmsKeyId()).as("encrypted with the action's key").isNotNull();
         assertThat(stored.contentType()).isEqualTo("application/zip");
+        assertThat(stored.system().cacheControl()).isEqualTo("max-age=60");
+        HeadObjectResponse head = headOverHttp(bucket, "builds/app.zip");
+        assertThat(head.cacheControl()).isEqualTo("max-age=60");
+        assertThat(head.contentType()).isEqualTo("application/zip");
         assertThat(action.output().executionResult().externalExecutionSummary()).isEqualTo("Uploaded SourceOutput to s3://" + bucket + "/builds/app.zip");
         assertThat(action.output().executionResult().externalExecutionUrl()).isEqualTo(fixture.endpoint() + "/" + bucket + "/builds/app.zip");
     }

@@ -1,5 +1,6 @@
 package dev.conveyor.server;
 
+import dev.conveyor.testkit.MovableClock;
 import dev.conveyor.testkit.TestCredentials;
 
 import static dev.conveyor.server.ExecutionFixtures.awaitSettled;
@@ -9,14 +10,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.conveyor.testkit.TestDatabases;
 import java.nio.file.Files;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.services.codepipeline.CodePipelineClient;
@@ -30,29 +26,6 @@ import software.amazon.awssdk.services.codepipeline.model.PipelineExecutionSumma
  */
 class ScheduleTest {
     /** The system clock plus an offset the test moves forward. */
-    static final class MovableClock extends Clock {
-        private final AtomicReference<Duration> offset = new AtomicReference<>(Duration.ZERO);
-
-        void advance(Duration by) {
-            offset.updateAndGet(o -> o.plus(by));
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.now().plus(offset.get());
-        }
-    }
-
     private static CodePipelineClient client(ConveyorServer server) {
         return ServerFixture.sdkClient(CodePipelineClient.builder(), server.endpoint());
     }
@@ -66,7 +39,7 @@ class ScheduleTest {
     @ParameterizedTest
     @MethodSource("dev.conveyor.testkit.TestDatabases#both")
     void aTaggedPipelineStartsOncePerOccurrenceAcrossRestarts(String kind) throws Exception {
-        MovableClock clock = new MovableClock();
+        MovableClock clock = MovableClock.runningFromNow();
         ServerConfig base = ServerConfig.embedded(Files.createTempDirectory("conveyor-schedule-"), 0).withAuth(ServerConfig.AuthSettings.administrator(TestCredentials.ACCESS_KEY_ID, TestCredentials.SECRET_ACCESS_KEY))
                 .withEngine(new ServerConfig.EngineSettings(true, 4, Duration.ofSeconds(2), Duration.ofMinutes(30), Duration.ofMillis(200)))
                 .withSources(new ServerConfig.SourceSettings(null, Duration.ofHours(1), Duration.ofHours(1)));

@@ -27,7 +27,7 @@ import java.util.TreeSet;
  */
 public final class ObjectRepository {
     private static final String VERSION_COLUMNS = "id, bucket, object_key, version_id, is_latest, delete_marker, size, etag, "
-            + "content_sha256, content_type, user_metadata, key_id, key_version, wrapped_key, parts_count, created_at";
+            + "content_sha256, content_type, user_metadata, key_id, key_version, wrapped_key, parts_count, created_at, system_metadata";
     private static final int MAX_ATTEMPTS = 5;
 
     private final Database db;
@@ -117,7 +117,15 @@ public final class ObjectRepository {
      */
     public record NewVersion(String bucket, String key, String versionIdIfVersioned, boolean deleteMarker, long size,
                              String etag, String contentSha256, String contentType, String userMetadataJson,
-                             WrappedKey wrappedKey, Integer partsCount, Instant created, List<SegmentRow> segments) {
+                             WrappedKey wrappedKey, Integer partsCount, Instant created, List<SegmentRow> segments,
+                             String systemMetadataJson) {
+        /** A version without system metadata (Cache-Control and the like). */
+        public NewVersion(String bucket, String key, String versionIdIfVersioned, boolean deleteMarker, long size, String etag,
+                          String contentSha256, String contentType, String userMetadataJson, WrappedKey wrappedKey,
+                          Integer partsCount, Instant created, List<SegmentRow> segments) {
+            this(bucket, key, versionIdIfVersioned, deleteMarker, size, etag, contentSha256, contentType, userMetadataJson, wrappedKey,
+                    partsCount, created, segments, null);
+        }
     }
 
     /**
@@ -241,7 +249,8 @@ public final class ObjectRepository {
                 return false;
             }
             try (PreparedStatement s = tx.c.prepareStatement("INSERT INTO s3_multipart_upload (upload_id, bucket, object_key, "
-                    + "key_utf8, content_type, user_metadata, key_id, key_version, wrapped_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + "key_utf8, content_type, user_metadata, key_id, key_version, wrapped_key, created_at, system_metadata) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 s.setString(1, upload.uploadId());
                 s.setString(2, upload.bucket());
                 s.setString(3, upload.key());
@@ -250,6 +259,7 @@ public final class ObjectRepository {
                 s.setString(6, upload.userMetadataJson());
                 setWrappedKey(s, 7, upload.wrappedKey());
                 s.setLong(10, upload.created().toEpochMilli());
+                s.setString(11, upload.systemMetadataJson());
                 s.executeUpdate();
             }
             return true;
@@ -259,7 +269,7 @@ public final class ObjectRepository {
     public Optional<MultipartUploadRow> upload(String uploadId) {
         return db.read(c -> {
             try (PreparedStatement s = c.prepareStatement("SELECT upload_id, bucket, object_key, content_type, user_metadata, "
-                    + "key_id, key_version, wrapped_key, created_at FROM s3_multipart_upload WHERE upload_id = ?")) {
+                    + "key_id, key_version, wrapped_key, created_at, system_metadata FROM s3_multipart_upload WHERE upload_id = ?")) {
                 s.setString(1, uploadId);
                 try (ResultSet r = s.executeQuery()) {
                     return r.next() ? Optional.of(uploadRow(r)) : Optional.empty();
@@ -272,7 +282,7 @@ public final class ObjectRepository {
     public List<MultipartUploadRow> uploads(String bucket, byte[] from, byte[] below, int limit) {
         return db.read(c -> {
             StringBuilder sql = new StringBuilder("SELECT upload_id, bucket, object_key, content_type, user_metadata, key_id, "
-                    + "key_version, wrapped_key, created_at FROM s3_multipart_upload WHERE bucket = ?");
+                    + "key_version, wrapped_key, created_at, system_metadata FROM s3_multipart_upload WHERE bucket = ?");
             List<Object> params = new ArrayList<>(List.of(bucket));
             range(sql, params, from, below);
             sql.append(" ORDER BY key_utf8, created_at, upload_id LIMIT ?");
@@ -458,7 +468,7 @@ public final class ObjectRepository {
         boolean marker = v.deleteMarker();
         try (PreparedStatement s = tx.c.prepareStatement("INSERT INTO s3_object_version (bucket, object_key, key_utf8, version_id, "
                 + "is_latest, delete_marker, size, etag, content_sha256, content_type, user_metadata, key_id, key_version, "
-                + "wrapped_key, parts_count, created_at) VALUES (?, ?, ?, ?, TRUE, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                + "wrapped_key, parts_count, created_at, system_metadata) VALUES (?, ?, ?, ?, TRUE, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 Statement.RETURN_GENERATED_KEYS)) {
             s.setString(1, v.bucket());
             s.setString(2, v.key());
@@ -477,6 +487,7 @@ public final class ObjectRepository {
                 s.setInt(14, v.partsCount());
             }
             s.setLong(15, v.created().toEpochMilli());
+            s.setString(16, v.systemMetadataJson());
             s.executeUpdate();
             try (ResultSet keys = s.getGeneratedKeys()) {
                 keys.next();
@@ -499,7 +510,8 @@ public final class ObjectRepository {
         }
         releaseUnreferenced(tx, released);
         return new ObjectVersionRow(id, v.bucket(), v.key(), versionId, true, marker, v.size(), v.etag(), v.contentSha256(),
-                v.contentType(), v.userMetadataJson(), v.wrappedKey(), v.partsCount(), v.created(), List.copyOf(v.segments()));
+                v.contentType(), v.userMetadataJson(), v.wrappedKey(), v.partsCount(), v.created(), List.copyOf(v.segments()),
+                v.systemMetadataJson());
     }
 
     /**
@@ -687,7 +699,7 @@ public final class ObjectRepository {
                     Integer partsCount = r.wasNull() ? null : parts;
                     rows.add(new ObjectVersionRow(r.getLong(1), r.getString(2), r.getString(3), r.getString(4), r.getBoolean(5),
                             r.getBoolean(6), r.getLong(7), r.getString(8), r.getString(9), r.getString(10), r.getString(11),
-                            wrapped, partsCount, Instant.ofEpochMilli(r.getLong(16)), List.of()));
+                            wrapped, partsCount, Instant.ofEpochMilli(r.getLong(16)), List.of(), r.getString(17)));
                 }
             }
             return rows;
@@ -747,7 +759,7 @@ public final class ObjectRepository {
         String keyId = r.getString(6);
         WrappedKey wrapped = keyId == null ? null : new WrappedKey(keyId, r.getInt(7), r.getString(8));
         return new MultipartUploadRow(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5), wrapped,
-                Instant.ofEpochMilli(r.getLong(9)));
+                Instant.ofEpochMilli(r.getLong(9)), r.getString(10));
     }
 
     /** A key's bytes as the database orders them. */

@@ -46,8 +46,14 @@ public final class PipelineRepository {
         return db.changes().reliable();
     }
 
-    /** What a new pipeline or version is written with. */
-    public record NewVersion(String pipelineType, String executionMode, String declarationJson) {
+    /**
+     * What a new pipeline or version is written with; {@code author} is who wrote it (the caller's principal, encoded
+     * by conveyor-iam's PrincipalRecords), null when unknown (the open mode).
+     */
+    public record NewVersion(String pipelineType, String executionMode, String declarationJson, String author) {
+        public NewVersion(String pipelineType, String executionMode, String declarationJson) {
+            this(pipelineType, executionMode, declarationJson, null);
+        }
     }
 
     /**
@@ -72,7 +78,7 @@ public final class PipelineRepository {
                 }
                 throw e;
             }
-            insertVersion(c, name, 1, first.declarationJson(), now);
+            insertVersion(c, name, 1, first.declarationJson(), first.author(), now);
             tags.insert(c, arn, initialTags);
             return new StoredPipeline(name, arn, 1, first.pipelineType(), first.executionMode(), first.declarationJson(), now, now);
         });
@@ -102,7 +108,7 @@ public final class PipelineRepository {
             }
             int next = current + 1;
             NewVersion version = declarationForVersion.apply(next);
-            insertVersion(c, name, next, version.declarationJson(), now);
+            insertVersion(c, name, next, version.declarationJson(), version.author(), now);
             try (PreparedStatement s = c.prepareStatement(
                     "UPDATE pipeline SET version = ?, pipeline_type = ?, execution_mode = ?, updated_at = ? WHERE name = ?")) {
                 s.setInt(1, next);
@@ -186,6 +192,22 @@ public final class PipelineRepository {
     }
 
     /** True when a pipeline of that name exists. */
+    /**
+     * Who wrote version {@code version} of pipeline {@code name} ({@link NewVersion#author()}): null when it was not
+     * recorded (a version written before authors were, or in the open mode) or there is no such version.
+     */
+    public String author(String name, int version) {
+        return db.read(c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT author FROM pipeline_version WHERE pipeline_name = ? AND version = ?")) {
+                s.setString(1, name);
+                s.setInt(2, version);
+                try (ResultSet r = s.executeQuery()) {
+                    return r.next() ? r.getString(1) : null;
+                }
+            }
+        });
+    }
+
     public boolean exists(String name) {
         return db.read(c -> {
             try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM pipeline WHERE name = ?")) {
@@ -276,13 +298,14 @@ public final class PipelineRepository {
         }
     }
 
-    private static void insertVersion(Connection c, String name, int version, String json, Instant now) throws SQLException {
+    private static void insertVersion(Connection c, String name, int version, String json, String author, Instant now) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(
-                "INSERT INTO pipeline_version (pipeline_name, version, declaration, created_at) VALUES (?, ?, ?, ?)")) {
+                "INSERT INTO pipeline_version (pipeline_name, version, declaration, created_at, author) VALUES (?, ?, ?, ?, ?)")) {
             s.setString(1, name);
             s.setInt(2, version);
             s.setString(3, json);
             s.setLong(4, now.toEpochMilli());
+            s.setString(5, author);
             s.executeUpdate();
         }
     }

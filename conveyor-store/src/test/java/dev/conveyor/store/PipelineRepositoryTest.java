@@ -54,6 +54,22 @@ class PipelineRepositoryTest {
 
     @ParameterizedTest
     @MethodSource("dev.conveyor.testkit.TestDatabases#both")
+    void recordsWhoWroteEachVersion(String kind) {
+        try (Database db = open(kind)) {
+            var repo = new PipelineRepository(db, new TagRepository(db, 50));
+            repo.create("p", "arn:p", new PipelineRepository.NewVersion("V2", "QUEUED", "{}", "{\"arn\":\"alice\"}"), List.of(), T0);
+            repo.update("p", v -> new PipelineRepository.NewVersion("V2", "QUEUED", "{}", "{\"arn\":\"bob\"}"), T0);
+            repo.update("p", v -> json("open mode"), T0);
+
+            assertThat(repo.author("p", 1)).isEqualTo("{\"arn\":\"alice\"}");
+            assertThat(repo.author("p", 2)).as("each version its own author").isEqualTo("{\"arn\":\"bob\"}");
+            assertThat(repo.author("p", 3)).as("not recorded").isNull();
+            assertThat(repo.author("p", 4)).as("no such version").isNull();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.conveyor.testkit.TestDatabases#both")
     void refusesASecondPipelineOfTheSameNameAndLeavesTheFirstIntact(String kind) {
         try (Database db = open(kind)) {
             var repo = new PipelineRepository(db, new TagRepository(db, 50));

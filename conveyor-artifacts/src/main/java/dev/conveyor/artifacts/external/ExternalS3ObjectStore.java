@@ -16,6 +16,7 @@ import dev.conveyor.artifacts.object.ObjectVersion;
 import dev.conveyor.artifacts.object.ObjectWrite;
 import dev.conveyor.artifacts.object.S3ErrorCode;
 import dev.conveyor.artifacts.object.S3Exception;
+import dev.conveyor.artifacts.object.SystemMetadata;
 import dev.conveyor.artifacts.object.UploadedPart;
 import dev.conveyor.artifacts.object.VersionListing;
 import dev.conveyor.artifacts.object.Versioning;
@@ -41,6 +42,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.awscore.AwsRequest;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
@@ -210,17 +212,17 @@ public final class ExternalS3ObjectStore implements ObjectStore {
                 if (dataKey != null) {
                     metadata.put(META_MD5, md5Hex);
                 }
-                response = upload(bucket, key, write.contentType(), metadata, stored, storedSize);
+                response = upload(bucket, key, write, metadata, stored, storedSize);
             } else {
                 // Streamed: the plaintext's digests are known once the body is sent; a mismatch removes the version.
-                response = upload(bucket, key, write.contentType(), metadata, stored, storedSize);
+                response = upload(bucket, key, write, metadata, stored, storedSize);
                 shaHex = HexFormat.of().formatHex(sha.digest());
                 checkDigests(bucket, key, write, HexFormat.of().formatHex(md5.digest()), shaHex, response.versionId());
             }
             ObjectVersion v = headObject(bucket, key, response.versionId() == null ? null : response.versionId());
             // A streamed upload's sha256 is known only once it is sent, too late for its metadata: the answer carries it.
             return v.sha256() != null ? v : new ObjectVersion(v.bucket(), v.key(), v.versionId(), v.deleteMarker(), v.latest(), v.size(),
-                    v.etag(), v.lastModified(), v.contentType(), v.userMetadata(), shaHex, v.kmsKeyId(), v.partsCount());
+                    v.etag(), v.lastModified(), v.contentType(), v.userMetadata(), shaHex, v.kmsKeyId(), v.partsCount(), v.system());
         } catch (IOException e) {
             throw new UncheckedIOException("upload of " + bucket + "/" + key + " failed", e);
         } finally {
@@ -234,8 +236,9 @@ public final class ExternalS3ObjectStore implements ObjectStore {
         }
     }
 
-    private PutObjectResponse upload(String bucket, String key, String contentType, Map<String, String> metadata, InputStream body,
+    private PutObjectResponse upload(String bucket, String key, ObjectWrite write, Map<String, String> metadata, InputStream body,
                                      long length) {
+        String contentType = write.contentType();
         AtomicBoolean used = new AtomicBoolean();
         ContentStreamProvider provider = () -> {
             if (used.getAndSet(true)) {
@@ -243,8 +246,8 @@ public final class ExternalS3ObjectStore implements ObjectStore {
             }
             return body;
         };
-        return call(bucket + "/" + key, () -> client.putObject(r -> r.bucket(bucket).key(key).contentType(contentType).metadata(metadata)
-                .contentLength(length), RequestBody.fromContentProvider(provider, length,
+        return call(bucket + "/" + key, () -> client.putObject(r -> withSystem(r.bucket(bucket).key(key).contentType(contentType)
+                .metadata(metadata).contentLength(length), write.system()), RequestBody.fromContentProvider(provider, length,
                 contentType == null ? "binary/octet-stream" : contentType)));
     }
 
@@ -334,7 +337,8 @@ public final class ExternalS3ObjectStore implements ObjectStore {
         String etag = metadata.containsKey(META_MD5) ? "\"" + metadata.get(META_MD5) + "\"" : head.eTag();
         return new ObjectVersion(bucket, key, head.versionId() == null ? ObjectVersion.NULL_VERSION : head.versionId(), false, true, size,
                 etag, head.lastModified(), head.contentType(), metadata, metadata.get(META_SHA256),
-                wrapped == null ? null : wrapped.keyId(), head.partsCount());
+                wrapped == null ? null : wrapped.keyId(), head.partsCount(), new SystemMetadata(head.cacheControl(),
+                head.contentDisposition(), head.contentEncoding(), head.contentLanguage(), head.expiresString()));
     }
 
     private HeadObjectResponse head(String bucket, String key, String versionId) {
@@ -371,7 +375,7 @@ public final class ExternalS3ObjectStore implements ObjectStore {
         boolean sameStorage = wanted == null || (source.kmsKeyId() != null && keyring.resolve(wanted, true).equals(source.kmsKeyId()));
         if (!sameStorage) {
             ObjectWrite write = new ObjectWrite(source.size(), replacement.contentType(), publicMetadata(replacement.userMetadata()), wanted,
-                    null, null);
+                    null, null, replacement.system());
             try (ObjectContent content = getObject(sourceBucket, sourceKey, sourceVersionId, null)) {
                 return putObject(bucket, key, write, content.stream());
             } catch (IOException e) {
@@ -387,7 +391,8 @@ public final class ExternalS3ObjectStore implements ObjectStore {
                         metadata.put(k, v);
                     }
                 });
-                r.metadataDirective(MetadataDirective.REPLACE).metadata(metadata).contentType(replacement.contentType());
+                withSystem(r.metadataDirective(MetadataDirective.REPLACE).metadata(metadata).contentType(replacement.contentType()),
+                        replacement.system());
             }
         }));
         return headObject(bucket, key, response.versionId());
@@ -435,8 +440,8 @@ public final class ExternalS3ObjectStore implements ObjectStore {
             throw new S3Exception(S3ErrorCode.NotImplemented, "Encrypted multipart uploads are not supported with an external artifact "
                     + "store; upload the object in one request", bucket + "/" + key);
         }
-        CreateMultipartUploadResponse response = call(bucket + "/" + key, () -> client.createMultipartUpload(r -> r.bucket(bucket).key(key)
-                .contentType(write.contentType()).metadata(write.userMetadata())));
+        CreateMultipartUploadResponse response = call(bucket + "/" + key, () -> client.createMultipartUpload(r -> withSystem(r.bucket(bucket)
+                .key(key).contentType(write.contentType()).metadata(write.userMetadata()), write.system())));
         return new MultipartUpload(bucket, key, response.uploadId(), Instant.now(), null);
     }
 
@@ -534,7 +539,17 @@ public final class ExternalS3ObjectStore implements ObjectStore {
 
     private static ObjectVersion publicVersion(ObjectVersion v) {
         return new ObjectVersion(v.bucket(), v.key(), v.versionId(), v.deleteMarker(), v.latest(), v.size(), v.etag(), v.lastModified(),
-                v.contentType(), publicMetadata(v.userMetadata()), v.sha256(), v.kmsKeyId(), v.partsCount());
+                v.contentType(), publicMetadata(v.userMetadata()), v.sha256(), v.kmsKeyId(), v.partsCount(), v.system());
+    }
+
+    /**
+     * Sends the system metadata as the request's own headers, exactly as the client gave them (the SDK's model takes
+     * Expires only as a date, and S3 keeps whatever string was sent).
+     */
+    private static void withSystem(AwsRequest.Builder request, SystemMetadata system) {
+        if (!system.isEmpty()) {
+            request.overrideConfiguration(o -> system.toHeaders().forEach(o::putHeader));
+        }
     }
 
     private static Map<String, String> publicMetadata(Map<String, String> metadata) {

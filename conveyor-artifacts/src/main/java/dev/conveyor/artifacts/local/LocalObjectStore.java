@@ -20,6 +20,7 @@ import dev.conveyor.artifacts.object.ObjectVersion;
 import dev.conveyor.artifacts.object.ObjectWrite;
 import dev.conveyor.artifacts.object.S3ErrorCode;
 import dev.conveyor.artifacts.object.S3Exception;
+import dev.conveyor.artifacts.object.SystemMetadata;
 import dev.conveyor.artifacts.object.UploadedPart;
 import dev.conveyor.artifacts.object.VersionListing;
 import dev.conveyor.artifacts.object.Versioning;
@@ -151,7 +152,7 @@ public final class LocalObjectStore implements ObjectStore {
             ObjectRepository.NewVersion version = new ObjectRepository.NewVersion(bucket, key, newVersionId(), false,
                     written.plainSize, quote(written.etagHex), written.plainSha256, write.contentType(), metadataJson(write.userMetadata()),
                     dataKey == null ? null : dataKey.wrapped(), null, clock.instant(),
-                    List.of(new SegmentRow(written.blob.name(), written.blob.size(), written.plainSize)));
+                    List.of(new SegmentRow(written.blob.name(), written.blob.size(), written.plainSize)), systemJson(write.system()));
             ObjectVersionRow row = repository.putVersion(version, sha -> blobs.place(written.blob))
                     .orElseThrow(() -> S3Exception.noSuchBucket(bucket));
             return toVersion(row);
@@ -203,6 +204,7 @@ public final class LocalObjectStore implements ObjectStore {
         headBucket(bucket);
         String contentType = replacement == null ? source.contentType() : replacement.contentType();
         String metadata = replacement == null ? source.userMetadataJson() : metadataJson(replacement.userMetadata());
+        String system = replacement == null ? source.systemMetadataJson() : systemJson(replacement.system());
         String wantedKey = replacement == null ? null : replacement.encryptionKeyId();
         boolean sameStorage = wantedKey == null
                 || (source.wrappedKey() != null && keyring.resolve(wantedKey, true).equals(source.wrappedKey().keyId()));
@@ -210,14 +212,15 @@ public final class LocalObjectStore implements ObjectStore {
             // Same content, same encryption: the copy shares the source's blobs.
             ObjectRepository.NewVersion version = new ObjectRepository.NewVersion(bucket, key, newVersionId(), false,
                     source.size(), source.etag(), source.contentSha256(), contentType, metadata, source.wrappedKey(),
-                    source.partsCount(), clock.instant(), source.segments());
+                    source.partsCount(), clock.instant(), source.segments(), system);
             try {
                 return toVersion(repository.putVersion(version, null).orElseThrow(() -> S3Exception.noSuchBucket(bucket)));
             } catch (IllegalStateException e) {
                 throw S3Exception.noSuchKey(sourceBucket, sourceKey);
             }
         }
-        ObjectWrite write = new ObjectWrite(source.size(), contentType, readMetadata(metadata), wantedKey, null, null);
+        ObjectWrite write = new ObjectWrite(source.size(), contentType, readMetadata(metadata), wantedKey, null, null,
+                SystemMetadata.fromHeaders(readMetadata(system)));
         try (ObjectContent content = getObject(sourceBucket, sourceKey, source.versionId(), null)) {
             return putObject(bucket, key, write, content.stream());
         } catch (IOException e) {
@@ -333,7 +336,7 @@ public final class LocalObjectStore implements ObjectStore {
         DataKey dataKey = write.encryptionKeyId() == null ? null : keyring.newDataKey(write.encryptionKeyId());
         String uploadId = randomId(48);
         MultipartUploadRow row = new MultipartUploadRow(uploadId, bucket, key, write.contentType(), metadataJson(write.userMetadata()),
-                dataKey == null ? null : dataKey.wrapped(), clock.instant());
+                dataKey == null ? null : dataKey.wrapped(), clock.instant(), systemJson(write.system()));
         if (!repository.createUpload(row)) {
             throw S3Exception.noSuchBucket(bucket);
         }
@@ -399,7 +402,8 @@ public final class LocalObjectStore implements ObjectStore {
         }
         String etag = quote(HexFormat.of().formatHex(md5s.digest()) + "-" + chosen.size());
         ObjectRepository.NewVersion version = new ObjectRepository.NewVersion(bucket, key, newVersionId(), false, size, etag, null,
-                upload.contentType(), upload.userMetadataJson(), upload.wrappedKey(), chosen.size(), clock.instant(), segments);
+                upload.contentType(), upload.userMetadataJson(), upload.wrappedKey(), chosen.size(), clock.instant(), segments,
+                upload.systemMetadataJson());
         return toVersion(repository.completeUpload(uploadId, version).orElseThrow(() -> noSuchUpload(bucket, key, uploadId)));
     }
 
@@ -641,7 +645,12 @@ public final class LocalObjectStore implements ObjectStore {
     private static ObjectVersion toVersion(ObjectVersionRow row) {
         return new ObjectVersion(row.bucket(), row.key(), row.versionId(), row.deleteMarker(), row.latest(), row.size(), row.etag(),
                 row.created(), row.contentType(), readMetadata(row.userMetadataJson()), row.contentSha256(),
-                row.wrappedKey() == null ? null : row.wrappedKey().keyId(), row.partsCount());
+                row.wrappedKey() == null ? null : row.wrappedKey().keyId(), row.partsCount(),
+                SystemMetadata.fromHeaders(readMetadata(row.systemMetadataJson())));
+    }
+
+    private static String systemJson(SystemMetadata system) {
+        return metadataJson(system.toHeaders());
     }
 
     static String metadataJson(Map<String, String> metadata) {

@@ -45,7 +45,7 @@ public interface ObjectStore extends AutoCloseable {
     DeleteResult deleteObject(String bucket, String key, String versionId);
 
     /**
-     * Copies a version to a new key. {@code replacement} null keeps the source's content type and metadata; its
+     * Copies a version to a new key. {@code replacement} null keeps the source's content type, user and system metadata; its
      * encryption key (or the source's when null) decides how the copy is stored.
      */
     ObjectVersion copyObject(String sourceBucket, String sourceKey, String sourceVersionId, String bucket, String key,

@@ -13,13 +13,23 @@ import java.util.Map;
  * @param sha256      hex sha256 of the plaintext when known (simple uploads), else null
  * @param kmsKeyId    the keyring key id the content is encrypted under, or null when stored as plaintext
  * @param partsCount  the number of parts of a multipart upload, else null
+ * @param system      its Cache-Control, Content-Disposition and other system metadata
  */
 public record ObjectVersion(String bucket, String key, String versionId, boolean deleteMarker, boolean latest, long size,
                             String etag, Instant lastModified, String contentType, Map<String, String> userMetadata,
-                            String sha256, String kmsKeyId, Integer partsCount) {
+                            String sha256, String kmsKeyId, Integer partsCount, SystemMetadata system) {
     public static final String NULL_VERSION = "null";
 
     public ObjectVersion {
         userMetadata = userMetadata == null ? Map.of() : Map.copyOf(userMetadata);
+        system = system == null ? SystemMetadata.NONE : system;
+    }
+
+    /** A version without system metadata (a delete marker, or a listing's entry, which does not carry it). */
+    public ObjectVersion(String bucket, String key, String versionId, boolean deleteMarker, boolean latest, long size, String etag,
+                         Instant lastModified, String contentType, Map<String, String> userMetadata, String sha256, String kmsKeyId,
+                         Integer partsCount) {
+        this(bucket, key, versionId, deleteMarker, latest, size, etag, lastModified, contentType, userMetadata, sha256, kmsKeyId,
+                partsCount, SystemMetadata.NONE);
     }
 }

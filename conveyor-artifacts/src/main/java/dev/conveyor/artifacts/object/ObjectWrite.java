@@ -11,11 +11,19 @@ import java.util.Map;
  * @param encryptionKeyId a keyring key id, alias or KMS ARN to encrypt with, or null to store plaintext
  * @param expectedMd5     Content-MD5 (base64) to verify, or null
  * @param expectedSha256  the hex sha256 of the content to verify (x-amz-content-sha256), or null
+ * @param system          Cache-Control, Content-Disposition and the other system metadata to store with it
  */
 public record ObjectWrite(long contentLength, String contentType, Map<String, String> userMetadata, String encryptionKeyId,
-                          String expectedMd5, String expectedSha256) {
+                          String expectedMd5, String expectedSha256, SystemMetadata system) {
     public ObjectWrite {
         userMetadata = userMetadata == null ? Map.of() : Map.copyOf(userMetadata);
+        system = system == null ? SystemMetadata.NONE : system;
+    }
+
+    /** A write without system metadata. */
+    public ObjectWrite(long contentLength, String contentType, Map<String, String> userMetadata, String encryptionKeyId,
+                       String expectedMd5, String expectedSha256) {
+        this(contentLength, contentType, userMetadata, encryptionKeyId, expectedMd5, expectedSha256, SystemMetadata.NONE);
     }
 
     /** A plain write of content of unknown length with no metadata. */
@@ -24,14 +32,18 @@ public record ObjectWrite(long contentLength, String contentType, Map<String, St
     }
 
     public ObjectWrite withLength(long length) {
-        return new ObjectWrite(length, contentType, userMetadata, encryptionKeyId, expectedMd5, expectedSha256);
+        return new ObjectWrite(length, contentType, userMetadata, encryptionKeyId, expectedMd5, expectedSha256, system);
     }
 
     public ObjectWrite withEncryptionKey(String keyId) {
-        return new ObjectWrite(contentLength, contentType, userMetadata, keyId, expectedMd5, expectedSha256);
+        return new ObjectWrite(contentLength, contentType, userMetadata, keyId, expectedMd5, expectedSha256, system);
     }
 
     public ObjectWrite withContentType(String type) {
-        return new ObjectWrite(contentLength, type, userMetadata, encryptionKeyId, expectedMd5, expectedSha256);
+        return new ObjectWrite(contentLength, type, userMetadata, encryptionKeyId, expectedMd5, expectedSha256, system);
+    }
+
+    public ObjectWrite withSystem(SystemMetadata metadata) {
+        return new ObjectWrite(contentLength, contentType, userMetadata, encryptionKeyId, expectedMd5, expectedSha256, metadata);
     }
 }

@@ -20,6 +20,7 @@ import dev.conveyor.artifacts.object.ObjectVersion;
 import dev.conveyor.artifacts.object.ObjectWrite;
 import dev.conveyor.artifacts.object.S3ErrorCode;
 import dev.conveyor.artifacts.object.S3Exception;
+import dev.conveyor.artifacts.object.SystemMetadata;
 import dev.conveyor.artifacts.object.Versioning;
 import dev.conveyor.model.pipeline.EncryptionKey;
 import dev.conveyor.store.ArtifactRepository;
@@ -102,6 +103,35 @@ class ExternalS3ObjectStoreTest {
                     .extracting(e -> ((S3Exception) e).code()).isEqualTo(S3ErrorCode.NoSuchKey);
             assertThatThrownBy(() -> store.headBucket("ext-missing")).isInstanceOf(S3Exception.class)
                     .extracting(e -> ((S3Exception) e).code()).isEqualTo(S3ErrorCode.NoSuchBucket);
+        }
+    }
+
+    @Test
+    void systemMetadataIsSetOnTheServicesObjectsAndReadBack() {
+        Keyring keyring = new Keyring(work.resolve("keys"), Clock.systemUTC());
+        SystemMetadata first = new SystemMetadata("max-age=60", "attachment; filename=\"a.bin\"", "gzip", "en",
+                "Thu, 01 Jan 2099 00:00:00 GMT");
+        try (ExternalS3ObjectStore store = store(keyring)) {
+            store.createBucket("ext-sysmeta");
+            store.putObject("ext-sysmeta", "plain", ObjectWrite.plain().withLength(3).withSystem(first), new ByteArrayInputStream("one".getBytes()));
+            store.putObject("ext-sysmeta", "sealed", ObjectWrite.plain().withEncryptionKey("alias/external").withSystem(first),
+                    new ByteArrayInputStream("two".getBytes()));
+            store.copyObject("ext-sysmeta", "plain", null, "ext-sysmeta", "copied", null);
+            store.copyObject("ext-sysmeta", "plain", null, "ext-sysmeta", "replaced", ObjectWrite.plain()
+                    .withSystem(SystemMetadata.NONE.withCacheControl("no-store")));
+            MultipartUpload upload = store.createMultipartUpload("ext-sysmeta", "parts", ObjectWrite.plain().withSystem(first));
+            var part = store.uploadPart("ext-sysmeta", "parts", upload.uploadId(), 1, ObjectWrite.plain().withLength(4),
+                    new ByteArrayInputStream("tail".getBytes()));
+            store.completeMultipartUpload("ext-sysmeta", "parts", upload.uploadId(), List.of(new CompletedPart(1, part.etag())));
+
+            for (String key : List.of("plain", "sealed", "copied", "parts")) {
+                assertThat(store.headObject("ext-sysmeta", key, null).system()).as(key).isEqualTo(first);
+                var head = direct.headObject(r -> r.bucket("ext-sysmeta").key(key));
+                assertThat(head.cacheControl()).as(key + " in moto").isEqualTo("max-age=60");
+                assertThat(head.contentDisposition()).as(key + " in moto").isEqualTo("attachment; filename=\"a.bin\"");
+                assertThat(head.contentLanguage()).as(key + " in moto").isEqualTo("en");
+            }
+            assertThat(store.headObject("ext-sysmeta", "replaced", null).system()).isEqualTo(SystemMetadata.NONE.withCacheControl("no-store"));
         }
     }
 

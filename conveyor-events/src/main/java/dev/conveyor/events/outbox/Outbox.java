@@ -73,6 +73,23 @@ public final class Outbox {
         }
     }
 
+    /** One row's place in the outbox's order: its seq and when it was written. */
+    public record Written(long seq, Instant createdAt) {
+    }
+
+    /**
+     * The seqs of every row (events and messages alike) after {@code afterSeq} up to {@code upToSeq}, in order: what a
+     * live stream checks for gaps a transaction still in flight may fill.
+     */
+    public List<Written> writtenBetween(Connection c, long afterSeq, long upToSeq, int limit) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT seq, created_at FROM event_outbox WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?")) {
+            s.setLong(1, afterSeq);
+            s.setLong(2, upToSeq);
+            s.setInt(3, limit);
+            return Queries.list(s, r -> new Written(r.getLong(1), Instant.ofEpochMilli(r.getLong(2))));
+        }
+    }
+
     private static String filter(String pipelineName, String executionId) {
         // Every pipeline: the pipelines' events, not EventBridge's own (PutEvents, schedules, S3), which name none.
         return (pipelineName == null ? " AND pipeline_name IS NOT NULL" : " AND pipeline_name = ?") + (executionId == null ? "" : " AND execution_id = ?");

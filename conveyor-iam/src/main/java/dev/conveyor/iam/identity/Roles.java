@@ -58,6 +58,11 @@ public final class Roles {
         return roles.find(name).orElseThrow(() -> notFound(name));
     }
 
+    /** The role named {@code name}, when it exists. */
+    public java.util.Optional<RoleRow> find(String name) {
+        return roles.find(name);
+    }
+
     public void attachPolicy(String roleName, String policyArn) {
         get(roleName);
         policies.find(policyArn).orElseThrow(() -> PolicyCatalog.notFound(policyArn));

@@ -46,6 +46,11 @@ public final class Users {
         return users.find(name).orElseThrow(() -> notFound(name));
     }
 
+    /** The user named {@code name}, when it exists. */
+    public java.util.Optional<UserRow> find(String name) {
+        return users.find(name);
+    }
+
     public List<UserRow> list(String pathPrefix) {
         return users.list(pathPrefix);
     }

@@ -23,10 +23,18 @@ public final class TrustPolicies {
 
     /** Whether the trust policy lets the service {@code service} (e.g. {@code codepipeline.amazonaws.com}) assume the role. */
     public static Decision evaluateService(PolicyDocument trust, String service, String roleArn) {
+        return evaluateService(trust, service, roleArn, Map.of());
+    }
+
+    /**
+     * As {@link #evaluateService(PolicyDocument, String, String)}, with the request's context keys (what the service
+     * acts for: {@code aws:SourceAccount}, {@code aws:SourceArn}, which trust policies' conditions often name).
+     */
+    public static Decision evaluateService(PolicyDocument trust, String service, String roleArn, Map<String, List<String>> context) {
         List<Statement> naming = trust.statements().stream()
                 .filter(s -> s.principals().getOrDefault("Service", List.of()).contains(service)
                         || s.principals().getOrDefault("AWS", List.of()).contains("*")).toList();
         return PolicyEvaluator.evaluate(List.of(new NamedPolicy("trust policy of " + roleArn, new PolicyDocument(trust.version(), naming))),
-                new AuthorizationRequest("sts:AssumeRole", roleArn, Map.of()));
+                new AuthorizationRequest("sts:AssumeRole", roleArn, context));
     }
 }

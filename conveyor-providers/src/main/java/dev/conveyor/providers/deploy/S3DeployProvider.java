@@ -6,6 +6,7 @@ import dev.conveyor.artifacts.object.ObjectStore;
 import dev.conveyor.artifacts.object.ObjectVersion;
 import dev.conveyor.artifacts.object.ObjectWrite;
 import dev.conveyor.artifacts.object.S3Exception;
+import dev.conveyor.artifacts.object.SystemMetadata;
 import dev.conveyor.engine.agent.ActionJob;
 import dev.conveyor.engine.agent.ActionProvider;
 import dev.conveyor.engine.jobs.JobOutcome;
@@ -31,12 +32,12 @@ import java.util.stream.Stream;
  * S3 endpoint's storage, or the external store of {@code --artifact-endpoint}), as CodePipeline's S3 deploy action
  * does: with {@code Extract} true the zip's files become objects (under {@code ObjectKey} as a prefix when given),
  * each with a Content-Type from its extension; with {@code Extract} false the zip is one object named
- * {@code ObjectKey}. {@code KMSEncryptionKeyARN} encrypts what is written with that key. Runs on the server (next to
- * the object store, as sources do), so any agent setup can deploy.
+ * {@code ObjectKey}. {@code CacheControl} is stored as every written object's Cache-Control (served back on GET and
+ * HEAD), and {@code KMSEncryptionKeyARN} encrypts what is written with that key. Runs on the server (next to the
+ * object store, as sources do), so any agent setup can deploy.
  *
  * <p>{@code CannedACL} is checked (one of S3's canned ACLs) but has nothing to set: Conveyor's object store has no
- * ACLs, access is decided by IAM policies. {@code CacheControl} is not kept: the object store keeps no Cache-Control
- * yet. Both say so in the action's log.
+ * ACLs, access is decided by IAM policies. The action's log says so.
  */
 public final class S3DeployProvider implements ActionProvider {
     public static final ActionTypeId TYPE = new ActionTypeId("Deploy", "AWS", "S3", "1");
@@ -122,16 +123,14 @@ public final class S3DeployProvider implements ActionProvider {
         if (cannedAcl != null) {
             job.log().line("CannedACL " + cannedAcl + " is not applied: Conveyor's object store has no ACLs; who may read the bucket is decided by IAM policies");
         }
-        if (cacheControl != null) {
-            job.log().line("CacheControl '" + cacheControl + "' is not kept: Conveyor's object store keeps no Cache-Control yet");
-        }
         Path zip = job.workspace().resolve("artifact.zip");
         job.fetchInput(input, zip);
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
         try {
-            return extract ? extract(job, input, zip, bucket, objectKey, kmsKey) : upload(job, input, zip, bucket, objectKey, kmsKey);
+            Written written = new Written(bucket, kmsKey, cacheControl);
+            return extract ? extract(job, input, zip, written, objectKey) : upload(job, input, zip, written, objectKey);
         } catch (S3Exception e) {
             return failure(job, "Writing to s3://" + bucket + " failed: " + e.code().code() + ": " + e.getMessage());
         } catch (IOException e) {
@@ -139,18 +138,27 @@ public final class S3DeployProvider implements ActionProvider {
         }
     }
 
-    private JobOutcome upload(ActionJob job, ActionJob.Input input, Path zip, String bucket, String key, String kmsKey) throws IOException {
-        ObjectVersion version = put(bucket, key, zip, "application/zip", kmsKey);
+    /** Where and how the action writes: its bucket, KMS key and Cache-Control (either may be null). */
+    private record Written(String bucket, String kmsKey, String cacheControl) {
+        String described() {
+            return (kmsKey == null ? "" : ", encrypted with " + kmsKey) + (cacheControl == null ? "" : ", Cache-Control " + cacheControl);
+        }
+    }
+
+    private JobOutcome upload(ActionJob job, ActionJob.Input input, Path zip, Written written, String key) throws IOException {
+        String bucket = written.bucket();
+        ObjectVersion version = put(written, key, zip, "application/zip");
         String target = "s3://" + bucket + "/" + key;
         job.log().line("Uploaded " + input.name() + " (" + Files.size(zip) + " bytes) as " + target
                 + (version.versionId() == null || ObjectVersion.NULL_VERSION.equals(version.versionId()) ? "" : " version " + version.versionId())
-                + (kmsKey == null ? "" : ", encrypted with " + kmsKey));
+                + written.described());
         return new JobOutcome.Success("Uploaded " + input.name() + " to " + target, target, link(bucket, key, false), 100,
                 Map.of(), List.of(), null, null);
     }
 
-    private JobOutcome extract(ActionJob job, ActionJob.Input input, Path zip, String bucket, String prefix, String kmsKey)
+    private JobOutcome extract(ActionJob job, ActionJob.Input input, Path zip, Written written, String prefix)
             throws IOException, InterruptedException {
+        String bucket = written.bucket();
         if (!isZip(zip)) {
             return failure(job, "The input artifact " + input.name() + " is not a zip file, so it cannot be extracted "
                     + "(set Extract to false to upload it as one object)");
@@ -182,7 +190,7 @@ public final class S3DeployProvider implements ActionProvider {
             }
             String relative = files.relativize(file).toString().replace('\\', '/');
             String key = keyPrefix + relative;
-            put(bucket, key, file, contentType(relative), kmsKey);
+            put(written, key, file, contentType(relative));
             bytes += Files.size(file);
             job.log().line("Uploaded s3://" + bucket + "/" + key);
         }
@@ -191,18 +199,19 @@ public final class S3DeployProvider implements ActionProvider {
         }
         String target = "s3://" + bucket + "/" + keyPrefix;
         job.log().line("Extracted " + input.name() + " into " + target + ": " + fileCount(regular.size()) + ", " + bytes + " bytes"
-                + (kmsKey == null ? "" : ", encrypted with " + kmsKey));
+                + written.described());
         return new JobOutcome.Success("Extracted " + fileCount(regular.size()) + " of " + input.name() + " into " + target, target,
                 link(bucket, keyPrefix, true), 100, Map.of(), List.of(), null, null);
     }
 
-    private ObjectVersion put(String bucket, String key, Path file, String contentType, String kmsKey) throws IOException {
-        ObjectWrite write = ObjectWrite.plain().withLength(Files.size(file)).withContentType(contentType);
-        if (kmsKey != null) {
-            write = write.withEncryptionKey(kmsKey);
+    private ObjectVersion put(Written written, String key, Path file, String contentType) throws IOException {
+        ObjectWrite write = ObjectWrite.plain().withLength(Files.size(file)).withContentType(contentType)
+                .withSystem(SystemMetadata.NONE.withCacheControl(written.cacheControl()));
+        if (written.kmsKey() != null) {
+            write = write.withEncryptionKey(written.kmsKey());
         }
         try (InputStream in = Files.newInputStream(file)) {
-            return objects.putObject(bucket, key, write, in);
+            return objects.putObject(written.bucket(), key, write, in);
         }
     }
 

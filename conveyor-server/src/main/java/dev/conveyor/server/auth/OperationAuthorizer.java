@@ -78,7 +78,7 @@ public final class OperationAuthorizer {
 
     /**
      * {@code iam:PassRole}, as AWS checks it when a caller hands a role to a service: on every role a pipeline
-     * names (its {@code roleArn} and each action's) for CreatePipeline and UpdatePipeline, on a deployment group's
+     * names (its {@code roleArn}, each action's and each stage condition rule's) for CreatePipeline and UpdatePipeline, on a deployment group's
      * {@code serviceRoleArn} for CreateDeploymentGroup and UpdateDeploymentGroup, on a project's {@code serviceRole}
      * for CodeBuild's CreateProject and UpdateProject. The condition key {@code iam:PassedToService} is the service
      * the role is passed to.
@@ -94,6 +94,13 @@ public final class OperationAuthorizer {
                 for (JsonNode stage : pipeline.path("stages")) {
                     for (JsonNode action : stage.path("actions")) {
                         addRole(roles, action.path("roleArn"));
+                    }
+                    for (String when : List.of("beforeEntry", "onSuccess", "onFailure")) {
+                        for (JsonNode condition : stage.path(when).path("conditions")) {
+                            for (JsonNode rule : condition.path("rules")) {
+                                addRole(roles, rule.path("roleArn")); // a stage condition's rule runs as its role too
+                            }
+                        }
                     }
                 }
             }

@@ -104,7 +104,7 @@ public final class PipelineOperations {
         PipelineDeclaration stored = declaration.canonical(1);
         String json = ConveyorJson.write(stored);
         pipelines.create(stored.name(), arns.pipeline(stored.name()),
-                new PipelineRepository.NewVersion(stored.effectivePipelineType(), stored.effectiveExecutionMode(), json),
+                new PipelineRepository.NewVersion(stored.effectivePipelineType(), stored.effectiveExecutionMode(), json, author(context)),
                 requestTags, clock.instant());
         // CodePipeline runs a new pipeline once, whatever its triggers (V2 git triggers included).
         try {
@@ -142,11 +142,19 @@ public final class PipelineOperations {
         StoredPipeline updated = pipelines.update(declaration.name(), version -> {
             PipelineDeclaration stored = declaration.canonical(version);
             return new PipelineRepository.NewVersion(stored.effectivePipelineType(), stored.effectiveExecutionMode(),
-                    ConveyorJson.write(stored));
+                    ConveyorJson.write(stored), author(context));
         }, clock.instant());
         ObjectNode out = mapper.createObjectNode();
         out.putRawValue("pipeline", new RawValue(secrets.mask(updated.declarationJson())));
         return out;
+    }
+
+    /**
+     * Who writes this version, recorded with it: when the pipeline's role is absent or not a role of Conveyor's IAM,
+     * its jobs act with this principal's authority (issue 14, docs/security.md); null in the open mode.
+     */
+    private static String author(RequestContext context) {
+        return dev.conveyor.iam.identity.PrincipalRecords.encode(context.caller().principal());
     }
 
     JsonNode deletePipeline(JsonNode input, RequestContext context) {

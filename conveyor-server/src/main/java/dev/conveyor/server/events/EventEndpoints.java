@@ -10,6 +10,7 @@ import dev.conveyor.events.outbox.OutboxRow;
 import dev.conveyor.events.sns.MessageSigner;
 import dev.conveyor.events.sns.SnsApi;
 import dev.conveyor.events.sns.SnsException;
+import dev.conveyor.events.stream.EventStreams;
 import dev.conveyor.model.errors.ServiceException;
 import dev.conveyor.server.protocol.RequestIds;
 import jakarta.servlet.http.HttpServletRequest;
@@ -193,12 +194,12 @@ public final class EventEndpoints {
         try {
             long version = events.streams().version();
             long quietSince = System.nanoTime();
+            EventStreams.Cursor cursor = events.streams().cursor(pipeline, execution, after);
             while (true) {
-                List<OutboxRow> rows = events.streams().after(pipeline, execution, after);
+                List<OutboxRow> rows = cursor.next();
                 for (OutboxRow row : rows) {
                     out.write(("id: " + row.seq() + "\nevent: " + row.detailType() + "\ndata: " + row.body() + "\n\n")
                             .getBytes(StandardCharsets.UTF_8));
-                    after = row.seq();
                 }
                 if (!rows.isEmpty()) {
                     out.flush();

@@ -7,7 +7,12 @@ import dev.conveyor.iam.Authorizer;
 import dev.conveyor.iam.BucketPolicies;
 import dev.conveyor.iam.ResourceArns;
 import dev.conveyor.iam.identity.Principal;
+import dev.conveyor.iam.identity.PrincipalRecords;
 import dev.conveyor.iam.identity.Roles;
+import dev.conveyor.iam.identity.Users;
+import dev.conveyor.iam.policy.PolicyDocument;
+import dev.conveyor.iam.policy.PolicyParser;
+import dev.conveyor.iam.policy.TrustPolicies;
 import dev.conveyor.iam.policy.AuthorizationRequest;
 import dev.conveyor.iam.policy.Decision;
 import dev.conveyor.iam.store.RoleRow;
@@ -16,12 +21,14 @@ import dev.conveyor.model.pipeline.ActionTypeId;
 import dev.conveyor.model.pipeline.PipelineDeclaration;
 import dev.conveyor.store.execution.ActionExecutionRow;
 import dev.conveyor.store.execution.JobRow;
+import dev.conveyor.store.execution.PipelineExecutionRow;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -34,9 +41,21 @@ import java.util.function.Function;
  * allow one of them fails the action with AWS's message: {@code User: arn:aws:sts::<account>:assumed-role/<role>/
  * <session> is not authorized to perform: <action> on resource: <arn> because no identity-based policy allows ...}.
  *
- * <p>A pipeline without a role, or naming a role Conveyor's IAM does not hold: with {@code requireKnownRoles} off
- * (the default, as before), the server's own authority; with it on, only the built-in service role name
- * {@value #BUILT_IN_SERVICE_ROLE} (the demo's) keeps that, any other is refused. See docs/security.md.
+ * <p>A role Conveyor's IAM holds is usable only if its trust policy lets {@code codepipeline.amazonaws.com} (or the
+ * account) assume it, as AWS requires: otherwise the action fails with AWS's message {@code CodePipeline is not
+ * authorized to perform AssumeRole on role <arn>}.
+ *
+ * <p>A pipeline without a role, or naming a role Conveyor's IAM does not hold (any definition copied from AWS): the
+ * authority of whoever handed it over, the principal that created or last updated the version the execution runs
+ * (recorded with it, see PipelineRepository#author), evaluated with its <em>current</em> policies; a user since deleted
+ * or a session whose role is gone is refused. A version with no recorded author (written before authors were, or in
+ * the open mode) keeps the server's own authority. With {@code requireKnownRoles}, such pipelines are refused instead,
+ * except the built-in service role name {@value #BUILT_IN_SERVICE_ROLE} (the demo's), which acts with its author's
+ * authority.
+ *
+ * <p>Stage conditions' rules that run as jobs (Commands, LambdaInvoke; jobs without an action execution) are checked
+ * the same way against the rule's {@code roleArn}, else the pipeline's, else the author; a refusal fails the rule.
+ * See docs/security.md.
  */
 public final class JobRoleAuthorization implements JobGate {
     /** The service role name the demo's pipeline names; it need not exist in IAM. */
@@ -47,6 +66,10 @@ public final class JobRoleAuthorization implements JobGate {
     }
 
     private final Roles roles;
+    private final Users users;
+    private final BiFunction<String, Integer, String> authorOf;
+    /** Parsed trust policies by their text (a role's document is read with the role on every job, parsed once). */
+    private final Map<String, PolicyDocument> trustPolicies = new ConcurrentHashMap<>();
     private final Authorizer authorizer;
     private final BucketPolicies bucketPolicies;
     private final ExecutionQueries queries;
@@ -57,9 +80,15 @@ public final class JobRoleAuthorization implements JobGate {
     private final Clock clock;
     private final Map<String, Function<Map<String, String>, List<Need>>> byActionType = new ConcurrentHashMap<>();
 
-    public JobRoleAuthorization(Roles roles, Authorizer authorizer, BucketPolicies bucketPolicies, ExecutionQueries queries,
-                                ResourceArns arns, boolean requireKnownRoles, Clock clock) {
+    /**
+     * @param authorOf who wrote a pipeline's version (pipeline name, version → {@link PrincipalRecords} text, null when
+     *                 not recorded)
+     */
+    public JobRoleAuthorization(Roles roles, Users users, Authorizer authorizer, BucketPolicies bucketPolicies, ExecutionQueries queries,
+                                BiFunction<String, Integer, String> authorOf, ResourceArns arns, boolean requireKnownRoles, Clock clock) {
         this.roles = roles;
+        this.users = users;
+        this.authorOf = authorOf;
         this.authorizer = authorizer;
         this.bucketPolicies = bucketPolicies;
         this.queries = queries;
@@ -92,43 +121,92 @@ public final class JobRoleAuthorization implements JobGate {
 
     @Override
     public Optional<String> refusal(JobRow job) {
+        String pipelineName;
+        int version;
+        String roleArn;
         if (job.actionExecutionId() == null) {
-            return Optional.empty(); // a stage condition's rule (its own roleArn is not checked yet: docs/security.md)
+            // A stage condition's rule (Commands, LambdaInvoke): its data names the rule's roleArn, else its pipeline's.
+            JsonNode data = read(job.dataJson());
+            PipelineExecutionRow execution = queries.executionById(job.pipelineExecutionId());
+            pipelineName = execution.pipelineName();
+            version = execution.pipelineVersion();
+            String named = data.path("roleArn").asText("");
+            roleArn = named.isEmpty() ? null : named;
+        } else {
+            ActionExecutionRow action = queries.action(job.actionExecutionId());
+            if (action == null) {
+                return Optional.empty();
+            }
+            pipelineName = action.pipelineName();
+            version = action.pipelineVersion();
+            roleArn = roleArn(action);
         }
-        ActionExecutionRow action = queries.action(job.actionExecutionId());
-        if (action == null) {
-            return Optional.empty();
-        }
-        String roleArn = roleArn(action);
-        Principal principal;
+        Principal principal = null;
+        String actingFor = null;
         if (roleArn == null) {
             if (requireKnownRoles) {
-                return Optional.of("The pipeline " + action.pipelineName() + " names no role (roleArn) to act as: Conveyor refuses to act "
+                return Optional.of("The pipeline " + pipelineName + " names no role (roleArn) to act as: Conveyor refuses to act "
                         + "on its behalf with its own authority");
             }
-            return Optional.empty();
-        }
-        Optional<RoleRow> role = roles.findByArn(roleArn);
-        if (role.isEmpty()) {
-            if (!requireKnownRoles || roleArn.endsWith(":role/" + BUILT_IN_SERVICE_ROLE)) {
-                return Optional.empty(); // the server's own authority, as before roles were enforced (docs/security.md)
+        } else {
+            Optional<RoleRow> role = roles.findByArn(roleArn);
+            if (role.isPresent()) {
+                if (!trustsCodePipeline(role.get(), pipelineName)) {
+                    return Optional.of("CodePipeline is not authorized to perform AssumeRole on role " + roleArn);
+                }
+                String id = job.id().replaceAll("[^\\w+=,.@-]", "");
+                principal = new Principal.AssumedRole(accountId, role.get().name(), role.get().roleId(),
+                        "conveyor-job-" + id.substring(0, Math.min(32, id.length())));
+            } else if (requireKnownRoles && !roleArn.endsWith(":role/" + BUILT_IN_SERVICE_ROLE)) {
+                return Optional.of("The role " + roleArn + " is not a role of Conveyor's IAM (account " + accountId + "): Conveyor cannot act "
+                        + "as it. Create it with aws iam create-role, or name a role that exists.");
             }
-            return Optional.of("The role " + roleArn + " is not a role of Conveyor's IAM (account " + accountId + "): Conveyor cannot act "
-                    + "as it. Create it with aws iam create-role, or name a role that exists.");
         }
-        String id = job.id().replaceAll("[^\\w+=,.@-]", "");
-        principal = new Principal.AssumedRole(accountId, role.get().name(), role.get().roleId(),
-                "conveyor-job-" + id.substring(0, Math.min(32, id.length())));
+        if (principal == null) {
+            // No role Conveyor can act as: the authority of whoever handed the pipeline over (who wrote this version).
+            Optional<Principal> author = PrincipalRecords.decode(authorOf.apply(pipelineName, version));
+            if (author.isEmpty()) {
+                return Optional.empty(); // written before authors were recorded, or in the open mode: the administrator's
+            }
+            principal = author.get();
+            actingFor = " (Conveyor acts on behalf of pipeline " + pipelineName + " with the authority of the principal that "
+                    + "created or last updated it, its " + (roleArn == null ? "declaration naming no role" : "role " + roleArn
+                    + " not being a role of Conveyor's IAM") + ")";
+            Optional<String> gone = PrincipalRecords.gone(principal, users, roles);
+            if (gone.isPresent()) {
+                return Optional.of("Conveyor cannot act on behalf of pipeline " + pipelineName + ": it has no role of Conveyor's IAM "
+                        + "to act as and " + gone.get() + " (it created or last updated the pipeline). Update the pipeline, or "
+                        + "give it a role.");
+            }
+        }
         for (Need need : needsOf(job)) {
             Map<String, List<String>> context = Map.of("aws:CurrentTime", List.of(clock.instant().toString()));
             AuthorizationRequest request = new AuthorizationRequest(need.action(), need.resource(), context);
             String bucket = need.resource().startsWith("arn:aws:s3:::") ? bucketOf(need.resource()) : null;
             Decision decision = authorizer.authorize(principal, request, bucket == null ? List.of() : bucketPolicies.policiesOf(bucket));
             if (!decision.allowed()) {
-                return Optional.of(decision.denialMessage(principal.arn(), request));
+                return Optional.of(decision.denialMessage(principal.arn(), request) + (actingFor == null ? "" : actingFor));
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Whether the role's trust policy lets CodePipeline assume it, as AWS requires of a pipeline's role: {@code
+     * sts:AssumeRole} allowed to the service principal {@value JobRoleCredentials#SERVICE}, or to the account.
+     */
+    private boolean trustsCodePipeline(RoleRow role, String pipelineName) {
+        if (trustPolicies.size() >= 10_000) {
+            trustPolicies.clear();
+        }
+        PolicyDocument trust = trustPolicies.computeIfAbsent(role.assumeRolePolicy(), d -> PolicyParser.parse(d, PolicyParser.Kind.TRUST));
+        // What CodePipeline assumes the role for, as trust policies' conditions name it (the confused-deputy guard).
+        Map<String, List<String>> context = Map.of("aws:SourceAccount", List.of(accountId),
+                "aws:SourceArn", List.of(arns.pipeline(pipelineName)), "aws:CurrentTime", List.of(clock.instant().toString()));
+        if (TrustPolicies.evaluateService(trust, JobRoleCredentials.SERVICE, role.arn(), context).allowed()) {
+            return true;
+        }
+        return TrustPolicies.evaluate(trust, "arn:aws:iam::" + accountId + ":root", accountId, role.arn(), context).allowed();
     }
 
     /** What the job will do on the pipeline's behalf: its artifacts, and what its action type calls. */

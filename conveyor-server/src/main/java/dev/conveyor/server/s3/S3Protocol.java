@@ -12,6 +12,7 @@ import dev.conveyor.artifacts.object.ObjectVersion;
 import dev.conveyor.artifacts.object.ObjectWrite;
 import dev.conveyor.artifacts.object.S3ErrorCode;
 import dev.conveyor.artifacts.object.S3Exception;
+import dev.conveyor.artifacts.object.SystemMetadata;
 import dev.conveyor.artifacts.object.UploadedPart;
 import dev.conveyor.artifacts.object.VersionListing;
 import dev.conveyor.artifacts.object.Versioning;
@@ -52,6 +53,9 @@ import org.w3c.dom.Element;
 public final class S3Protocol {
     private static final Logger LOG = LoggerFactory.getLogger(S3Protocol.class);
     private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
+    /** GetObject's query parameters that set a response header, which S3 takes only from signed requests. */
+    private static final List<String> RESPONSE_OVERRIDES = List.of("response-content-type", "response-cache-control",
+            "response-content-disposition", "response-content-encoding", "response-content-language", "response-expires");
     private static final String OWNER_ID = "75aa57f09aa0c8caeab4f8c24e99d10f8e7faeebf76c078efc7c6caea54ba06a";
     private static final List<String> UNSUPPORTED_SUBRESOURCES = List.of("acl", "tagging", "cors", "lifecycle",
             "encryption", "ownershipControls", "publicAccessBlock", "object-lock", "website", "logging", "notification",
@@ -109,9 +113,9 @@ public final class S3Protocol {
         this.accountId = accountId;
     }
 
-    /** One parsed request: bucket and key from the path, query parameters, and its id. */
+    /** One parsed request: bucket and key from the path, query parameters, its id, and whether it was signed. */
     private record S3Call(HttpServletRequest request, HttpServletResponse response, String bucket, String key,
-                          Map<String, String> query, String requestId) {
+                          Map<String, String> query, String requestId, boolean anonymous) {
         boolean has(String parameter) {
             return query.containsKey(parameter);
         }
@@ -137,7 +141,8 @@ public final class S3Protocol {
         response.setHeader("x-amz-id-2", requestId);
         S3Call call;
         try {
-            call = parse(request, response, requestId);
+            call = parse(request, response, requestId,
+                    caller.principal() instanceof dev.conveyor.iam.identity.Principal.Anonymous);
         } catch (S3Exception e) {
             if (caller.principal() instanceof dev.conveyor.iam.identity.Principal.Anonymous) {
                 // An unsigned request learns nothing before it is let in: refused as unsigned requests always were.
@@ -224,7 +229,7 @@ public final class S3Protocol {
         return false;
     }
 
-    private S3Call parse(HttpServletRequest request, HttpServletResponse response, String requestId) {
+    private S3Call parse(HttpServletRequest request, HttpServletResponse response, String requestId, boolean anonymous) {
         String raw = request.getRequestURI();
         if (raw == null || !raw.startsWith("/")) {
             throw new S3Exception(S3ErrorCode.InvalidRequest, "The request path must start with /", raw);
@@ -252,7 +257,7 @@ public final class S3Protocol {
                 query.putIfAbsent(name, value);
             }
         }
-        return new S3Call(request, response, bucket, key, query, requestId);
+        return new S3Call(request, response, bucket, key, query, requestId, anonymous);
     }
 
     private static String percentDecode(String s, boolean plusIsSpace) {
@@ -699,13 +704,17 @@ public final class S3Protocol {
     }
 
     private static ObjectWrite copyMetadata(ObjectVersion source, String keyId) {
-        return new ObjectWrite(-1, source.contentType(), source.userMetadata(), keyId, null, null);
+        return new ObjectWrite(-1, source.contentType(), source.userMetadata(), keyId, null, null, source.system());
     }
 
     private void getObject(S3Call call, boolean withBody) throws IOException {
         String versionId = call.param("versionId");
         if (call.param("partNumber") != null) {
             throw new S3Exception(S3ErrorCode.NotImplemented, "GetObject by partNumber is not implemented; use a Range", call.resource());
+        }
+        if (call.anonymous() && RESPONSE_OVERRIDES.stream().anyMatch(call::has)) {
+            throw new S3Exception(S3ErrorCode.InvalidRequest, "Request specific response headers cannot be used for anonymous GET requests.",
+                    call.resource());
         }
         HttpServletResponse response = call.response();
         if (!withBody) {
@@ -798,11 +807,10 @@ public final class S3Protocol {
         String contentType = call.param("response-content-type") != null ? call.param("response-content-type")
                 : version.contentType() != null ? version.contentType() : "binary/octet-stream";
         response.setContentType(contentType);
-        for (String passthrough : List.of("content-disposition", "cache-control", "content-encoding", "content-language", "expires")) {
-            String value = call.param("response-" + passthrough);
-            if (value != null) {
-                response.setHeader(passthrough, value);
-            }
+        for (String header : SystemMetadata.HEADERS) {
+            // GetObject's response-* parameters override what is stored (checked signed in responseOverrides).
+            String value = call.param("response-" + header.toLowerCase(Locale.ROOT));
+            response.setHeader(header, value != null ? value : version.system().get(header));
         }
         for (Map.Entry<String, String> meta : version.userMetadata().entrySet()) {
             response.setHeader("x-amz-meta-" + meta.getKey(), meta.getValue());
@@ -888,7 +896,36 @@ public final class S3Protocol {
             throw new S3Exception(S3ErrorCode.InvalidDigest, "The Content-MD5 you specified was invalid.", call.resource());
         }
         String contentType = request.getContentType();
-        return new ObjectWrite(-1, contentType, metadata, keyId, md5, expectedSha);
+        return new ObjectWrite(-1, contentType, metadata, keyId, md5, expectedSha, systemMetadata(call));
+    }
+
+    /**
+     * Cache-Control, Content-Disposition, Content-Encoding, Content-Language and Expires as sent; as S3 does, the
+     * {@code aws-chunked} transfer coding is not part of the stored Content-Encoding.
+     */
+    private static SystemMetadata systemMetadata(S3Call call) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (String header : SystemMetadata.HEADERS) {
+            String value = call.header(header);
+            if (value != null) {
+                headers.put(header, value);
+            }
+        }
+        String encoding = headers.get("Content-Encoding");
+        if (encoding != null) {
+            List<String> codings = new ArrayList<>();
+            for (String coding : encoding.split(",")) {
+                if (!coding.isBlank() && !coding.trim().equalsIgnoreCase("aws-chunked")) {
+                    codings.add(coding.trim());
+                }
+            }
+            if (codings.isEmpty()) {
+                headers.remove("Content-Encoding");
+            } else {
+                headers.put("Content-Encoding", String.join(",", codings));
+            }
+        }
+        return SystemMetadata.fromHeaders(headers);
     }
 
     private static boolean isChunked(S3Call call) {
@@ -916,8 +953,8 @@ public final class S3Protocol {
     /** The request's content: aws-chunked decoded, and checked against any x-amz-checksum-* header as it ends. */
     private static InputStream body(S3Call call) throws IOException {
         InputStream in = call.request().getInputStream();
-        if (PayloadHashInputStream.isHash(call.header("x-amz-content-sha256"))) {
-            in = new PayloadHashInputStream(in, call.header("x-amz-content-sha256"), call.resource());
+        if (VerifiedBodyInputStream.isHash(call.header("x-amz-content-sha256"))) {
+            in = VerifiedBodyInputStream.sha256(in, call.header("x-amz-content-sha256"), call.resource());
         }
         if (isChunked(call)) {
             ChecksumAlgorithm trailer = ChecksumAlgorithm.fromHeader(call.header("x-amz-trailer"));
@@ -927,7 +964,7 @@ public final class S3Protocol {
         for (ChecksumAlgorithm algorithm : ChecksumAlgorithm.values()) {
             String expected = call.header(algorithm.header());
             if (expected != null) {
-                in = new ChecksummedInputStream(in, algorithm, expected.trim(), call.resource());
+                in = VerifiedBodyInputStream.checksum(in, algorithm, expected.trim(), call.resource());
                 break;
             }
         }

@@ -1,5 +1,6 @@
 package dev.conveyor.server.iam;
 
+import dev.conveyor.testkit.MovableClock;
 import dev.conveyor.testkit.TestCredentials;
 
 import dev.conveyor.iam.identity.AdministratorBootstrap;
@@ -11,10 +12,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Properties;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
@@ -30,31 +28,8 @@ import software.amazon.awssdk.services.sts.StsClient;
  */
 final class IamServerFixture implements AutoCloseable {
     /** A clock that stands still until told to move. */
-    static final class MovableClock extends Clock {
-        private volatile Instant now = Instant.now();
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-    }
-
     final Path dataDir;
-    final MovableClock clock = new MovableClock();
+    final MovableClock clock = MovableClock.at(Instant.now());
     final ConveyorServer server;
 
     IamServerFixture(String databaseKind) {

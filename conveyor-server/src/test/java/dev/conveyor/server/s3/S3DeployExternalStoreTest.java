@@ -35,7 +35,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * {@code Deploy/AWS/S3} with {@code --artifact-endpoint}: the pipeline's source, its artifacts and the bucket it deploys
- * into all live in moto's S3 server; the extracted files are there, read straight from moto.
+ * into all live in moto's S3 server; the extracted files are there, read straight from moto, with their Content-Type by
+ * extension and the action's CacheControl set on moto's objects themselves (and served back through Conveyor).
  */
 class S3DeployExternalStoreTest {
     private static MotoServer moto;
@@ -90,7 +91,7 @@ class S3DeployExternalStoreTest {
                 .configuration(Map.of("S3Bucket", "ext-sources", "S3ObjectKey", "site.zip", "PollForSourceChanges", "false"))
                 .outputArtifacts(OutputArtifact.builder().name("Site").build()).runOrder(1).build();
         var deploy = ActionDeclaration.builder().name("Publish").actionTypeId(type(ActionCategory.DEPLOY, "S3"))
-                .configuration(Map.of("BucketName", "ext-site", "Extract", "true", "ObjectKey", "www"))
+                .configuration(Map.of("BucketName", "ext-site", "Extract", "true", "ObjectKey", "www", "CacheControl", "max-age=86400"))
                 .inputArtifacts(InputArtifact.builder().name("Site").build()).runOrder(1).build();
         server.codePipeline().createPipeline(r -> r.pipeline(p -> p.name("ext-s3-deploy").pipelineType("V2")
                 .roleArn("arn:aws:iam::111111111111:role/conveyor")
@@ -108,5 +109,10 @@ class S3DeployExternalStoreTest {
                 .containsExactlyInAnyOrder("www/index.html", "www/css/site.css");
         assertThat(motoClient.getObjectAsBytes(r -> r.bucket("ext-site").key("www/index.html")).asUtf8String()).isEqualTo("<p>external</p>");
         assertThat(motoClient.headObject(r -> r.bucket("ext-site").key("www/css/site.css")).contentType()).isEqualTo("text/css");
+        assertThat(motoClient.headObject(r -> r.bucket("ext-site").key("www/index.html")).contentType()).isEqualTo("text/html");
+        for (String key : List.of("www/index.html", "www/css/site.css")) {
+            assertThat(motoClient.headObject(r -> r.bucket("ext-site").key(key)).cacheControl()).as(key + " in moto").isEqualTo("max-age=86400");
+            assertThat(s3.headObject(r -> r.bucket("ext-site").key(key)).cacheControl()).as(key + " through Conveyor").isEqualTo("max-age=86400");
+        }
     }
 }
