@@ -14,7 +14,9 @@ import dev.conveyor.store.execution.TransitionRepository;
 import dev.conveyor.store.execution.TransitionRow;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -33,6 +35,10 @@ import java.util.TreeMap;
  * transaction, which holds the pipeline's row lock, and writes each move before the next one is decided.
  */
 final class ExecutionAdvancer {
+    /** The order of {@code ExecutionRepository.actions}: stage attempt, start, id. */
+    private static final Comparator<ActionExecutionRow> STORED_ORDER = Comparator.comparingInt(ActionExecutionRow::stageAttempt)
+            .thenComparing(ActionExecutionRow::startedAt).thenComparing(ActionExecutionRow::id);
+
     private final ExecutionRepository executions;
     private final TransitionRepository transitions;
     private final PipelineDeclarations declarations;
@@ -53,26 +59,31 @@ final class ExecutionAdvancer {
      * (leaving a stage) may let another (waiting for it) move.
      */
     void advancePipeline(ExecutionTx tx, String pipelineName) throws SQLException {
+        tx.inHand = null;
         for (int round = 0; round < 1000; round++) {
             boolean moved = false;
+            Map<String, ExecutionInHand> read = new LinkedHashMap<>();
             for (PipelineExecutionRow execution : executions.activeExecutions(tx.connection, pipelineName)) {
-                moved |= advance(tx, execution);
+                moved |= advance(tx, execution, read);
             }
             if (!moved) {
+                // Nothing was written in this round: what it read is every active execution's state now.
+                tx.inHand = read;
                 return;
             }
         }
         throw new IllegalStateException("executions of " + pipelineName + " did not settle");
     }
 
-    /** Advances one execution; true when anything was written. */
-    boolean advance(ExecutionTx tx, PipelineExecutionRow execution) throws SQLException {
+    /** Advances one execution and puts the rows it read before any write in {@code read}; true when anything was written. */
+    private boolean advance(ExecutionTx tx, PipelineExecutionRow execution, Map<String, ExecutionInHand> read) throws SQLException {
         if (execution.status().isSettled()) {
             return false;
         }
         PipelineDeclaration pipeline = declarations.get(tx.connection, execution.pipelineName(), execution.pipelineVersion());
         List<StageExecutionRow> stages = executions.stages(tx.connection, execution.id());
         List<ActionExecutionRow> actions = executions.actions(tx.connection, execution.id());
+        read.put(execution.id(), new ExecutionInHand(execution, stages, actions));
         StageExecutionRow current = stages.isEmpty() ? null : stages.getLast();
 
         if (execution.status() == PipelineExecutionStatus.Stopping) {
@@ -155,11 +166,14 @@ final class ExecutionAdvancer {
             }
             if (!toRun.isEmpty()) {
                 ActionLauncher.Visible visible = ActionLauncher.visible(execution, pipeline, outcomes.visibleRows(tx, execution, actions));
+                List<ActionExecutionRow> withLaunched = new ArrayList<>(actions);
                 for (ActionDeclaration action : toRun) {
-                    launcher.launch(tx, execution, pipeline, declaration, stage.attempt(), action, visible);
+                    withLaunched.add(launcher.launch(tx, execution, pipeline, declaration, stage.attempt(), action, visible));
                 }
+                // What the launches wrote, in the order ExecutionRepository.actions reads rows, without reading them back.
+                withLaunched.sort(STORED_ORDER);
                 // Actions that failed at launch (unresolvable variables) settle the group at once.
-                return progressStage(tx, execution, pipeline, stage, executions.actions(tx.connection, execution.id())) || true;
+                return progressStage(tx, execution, pipeline, stage, withLaunched) || true;
             }
         }
         StageOutcomes.Step success = outcomes.onSuccess(tx, execution, pipeline, stage, declaration, actions);

@@ -532,14 +532,13 @@ public final class ExecutionEngine {
 
     /** Takes a worker's result for a job and advances the execution. */
     public void completeJob(String jobId, JobOutcome outcome) {
-        String pipelineName = db.read(c -> {
-            JobRow job = jobs.find(c, jobId).orElseThrow(() -> new JobNotFoundException("No job with id " + jobId, "jobId"));
-            return job.actionExecutionId() == null ? null : executions.findAction(c, job.actionExecutionId()).orElseThrow().pipelineName();
-        });
-        if (pipelineName == null) {
+        JobRepository.JobOwner owner = db.read(c -> jobs.owner(c, jobId))
+                .orElseThrow(() -> new JobNotFoundException("No job with id " + jobId, "jobId"));
+        if (owner.actionExecutionId() == null) {
             conditionCommands.completeRuleJob(jobId, outcome); // the job of a rule (Commands, LambdaInvoke), not of an action
             return;
         }
+        String pipelineName = Optional.ofNullable(owner.pipelineName()).orElseThrow();
         inPipeline(pipelineName, (tx, locked) -> {
             JobRow job = jobs.find(tx.connection, jobId).orElseThrow(() -> new JobNotFoundException("No job with id " + jobId, "jobId"));
             if (job.status().isFinished()) {
@@ -811,7 +810,7 @@ public final class ExecutionEngine {
             ExecutionTx tx = new ExecutionTx(c, clock.instant());
             T value = work.run(tx, locked);
             for (TransitionRecorder recorder : recorders) {
-                recorder.record(c, pipelineName, tx.changedExecutions, tx.now);
+                recorder.record(c, pipelineName, tx.changedExecutions, tx.inHand, tx.now);
             }
             if (tx.jobsQueued) {
                 db.changes().announce(c, JOBS_TOPIC, "queued"); // heard by other replicas after the commit

@@ -3,6 +3,7 @@ package dev.conveyor.engine;
 import java.sql.Connection;
 import java.time.Instant;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -18,6 +19,12 @@ final class ExecutionTx {
     boolean rulesDue;
     final Set<String> changedExecutions = new LinkedHashSet<>();
     final Set<String> changedPipelines = new LinkedHashSet<>();
+    /**
+     * Every active execution of the pipeline, by id in the order the advancer met them, with its rows as last read:
+     * set by the advancer when a round found nothing to move (so nothing was written after those reads), cleared by
+     * any later change. Null when the transaction holds no such reading.
+     */
+    Map<String, ExecutionInHand> inHand;
 
     ExecutionTx(Connection connection, Instant now) {
         this.connection = connection;
@@ -25,6 +32,7 @@ final class ExecutionTx {
     }
 
     void changed(String pipelineName, String executionId) {
+        inHand = null;
         changedPipelines.add(pipelineName);
         changedExecutions.add(executionId);
     }

@@ -2,6 +2,7 @@ package dev.conveyor.events.outbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.conveyor.engine.ExecutionInHand;
 import dev.conveyor.engine.TransitionRecorder;
 import dev.conveyor.engine.rules.ConditionExecutionRow;
 import dev.conveyor.engine.rules.ConditionRepository;
@@ -22,6 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -60,22 +62,43 @@ public final class OutboxRecorder implements TransitionRecorder {
 
     @Override
     public void record(Connection c, String pipelineName, Set<String> changedExecutions, Instant now) throws SQLException {
-        Set<String> ids = new LinkedHashSet<>(changedExecutions);
-        for (PipelineExecutionRow active : executions.activeExecutions(c, pipelineName)) {
-            ids.add(active.id());
+        record(c, pipelineName, changedExecutions, null, now);
+    }
+
+    /**
+     * The executions the transaction changed, then the pipeline's other active ones. The rows of an execution the
+     * engine holds current ({@code inHand}: the active ones, after the advancer found nothing more to move) are not
+     * read again; only an execution the transaction settled is.
+     */
+    @Override
+    public void record(Connection c, String pipelineName, Set<String> changedExecutions, Map<String, ExecutionInHand> inHand,
+                       Instant now) throws SQLException {
+        Map<String, ExecutionInHand> active = inHand;
+        if (active == null) {
+            active = new LinkedHashMap<>();
+            for (PipelineExecutionRow row : executions.activeExecutions(c, pipelineName)) {
+                active.put(row.id(), null); // its stages and actions are read when it is recorded
+            }
         }
+        Set<String> ids = new LinkedHashSet<>(changedExecutions);
+        ids.addAll(active.keySet());
         for (String id : ids) {
+            ExecutionInHand held = active.get(id);
+            if (held != null) {
+                recordExecution(c, held.execution(), held.stages(), held.actions(), now);
+                continue;
+            }
             PipelineExecutionRow execution = executions.findExecution(c, id).orElse(null);
             if (execution != null) {
-                recordExecution(c, execution, now);
+                recordExecution(c, execution, executions.stages(c, id), executions.actions(c, id), now);
             }
         }
     }
 
-    private void recordExecution(Connection c, PipelineExecutionRow execution, Instant now) throws SQLException {
+    private void recordExecution(Connection c, PipelineExecutionRow execution, List<StageExecutionRow> stages,
+                                 List<ActionExecutionRow> actionsAsStored, Instant now) throws SQLException {
         Map<String, String> seen = seen(c, execution.id());
-        List<StageExecutionRow> stages = executions.stages(c, execution.id());
-        List<ActionExecutionRow> actions = new ArrayList<>(executions.actions(c, execution.id()));
+        List<ActionExecutionRow> actions = new ArrayList<>(actionsAsStored);
         actions.sort(Comparator.comparing(ActionExecutionRow::startedAt).thenComparing(ActionExecutionRow::id));
         List<ConditionExecutionRow> stageConditions = conditions.conditionsOfExecution(c, execution.id());
         int attempt = stages.stream().mapToInt(StageExecutionRow::attempt).max().orElse(1);

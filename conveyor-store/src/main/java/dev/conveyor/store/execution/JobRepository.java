@@ -58,6 +58,20 @@ public final class JobRepository {
         }
     }
 
+    /**
+     * Whose a job is, in one query: its action execution and that action's pipeline; both null for a job that is not
+     * an action's (a rule's). Empty when there is no such job.
+     */
+    public Optional<JobOwner> owner(Connection c, String jobId) throws SQLException {
+        return Queries.first(c, "SELECT j.action_execution_id, a.pipeline_name FROM job j "
+                + "LEFT JOIN action_execution a ON a.id = j.action_execution_id WHERE j.id = ?",
+                r -> new JobOwner(r.getString(1), r.getString(2)), jobId);
+    }
+
+    /** The action execution a job runs and its pipeline (null for a rule's job). */
+    public record JobOwner(String actionExecutionId, String pipelineName) {
+    }
+
     public Optional<JobRow> find(Connection c, String jobId) throws SQLException {
         return Queries.first(c, "SELECT " + COLUMNS + " FROM job WHERE id = ?", JobRepository::row, jobId);
     }
