@@ -421,6 +421,25 @@ class StageConditionsApiTest extends ServerApiTest {
         assertThat(build.onSuccessConditionState().latestExecution().statusAsString()).isEqualTo("Failed");
     }
 
+    @Test
+    void aManualRetryOfAStageWithoutConditionsShowsInTheStateReadBeforeIt() {
+        client().createPipeline(r -> r.pipeline(pipeline("retry-plain", "QUEUED", stage("Build", commands("Build", 1, "exit 4")))));
+        String id = created("retry-plain");
+        assertThat(awaitSettled(client(), "retry-plain", id).status()).isEqualTo(PipelineExecutionStatus.FAILED);
+        // Read twice while failed: the server keeps a stopped stage's retry metadata (issue 20), and must not keep it stale.
+        assertThat(stageState("retry-plain", "Build").retryStageMetadata()).isNull();
+        assertThat(stageState("retry-plain", "Build").retryStageMetadata()).isNull();
+
+        client().retryStageExecution(r -> r.pipelineName("retry-plain").stageName("Build").pipelineExecutionId(id)
+                .retryMode(StageRetryMode.FAILED_ACTIONS));
+        assertThat(awaitSettled(client(), "retry-plain", id).status()).isEqualTo(PipelineExecutionStatus.FAILED);
+        StageState after = stageState("retry-plain", "Build");
+        assertThat(after.latestExecution().status()).isEqualTo(StageExecutionStatus.FAILED);
+        assertThat(after.retryStageMetadata().manualStageRetryAttempt()).isEqualTo(1);
+        assertThat(after.retryStageMetadata().autoStageRetryAttempt()).isEqualTo(0);
+        assertThat(after.retryStageMetadata().latestRetryTrigger()).isEqualTo(RetryTrigger.MANUAL_STAGE_RETRY);
+    }
+
     // ---- onFailure: RETRY
 
     @Test

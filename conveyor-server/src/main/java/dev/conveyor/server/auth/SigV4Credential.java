@@ -19,21 +19,50 @@ public record SigV4Credential(String accessKeyId, String date, String region, St
         if (header == null || !header.startsWith(ALGORITHM)) {
             return Optional.empty();
         }
-        for (String part : header.substring(ALGORITHM.length()).split(",")) {
-            String p = part.trim();
-            if (p.startsWith("Credential=")) {
-                return Optional.of(fromScope(p.substring("Credential=".length())));
-            }
+        String credential = parameter(header, "Credential=");
+        if (credential == null) {
+            throw new IncompleteSignatureException("Authorization header requires 'Credential' parameter.");
         }
-        throw new IncompleteSignatureException("Authorization header requires 'Credential' parameter.");
+        return Optional.of(fromScope(credential));
+    }
+
+    /**
+     * The value of one comma-separated parameter of a SigV4 Authorization header ({@code name} with its {@code =}),
+     * trimmed; null when absent. Read in place, without splitting the header: every signed request reads it (issue 20:
+     * allocation per request).
+     */
+    static String parameter(String header, String name) {
+        int from = ALGORITHM.length();
+        int length = header.length();
+        while (from < length) {
+            int comma = header.indexOf(',', from);
+            int end = comma < 0 ? length : comma;
+            int start = from;
+            while (start < end && header.charAt(start) <= ' ') {
+                start++;
+            }
+            if (header.startsWith(name, start)) {
+                int stop = end;
+                while (stop > start && header.charAt(stop - 1) <= ' ') {
+                    stop--;
+                }
+                return header.substring(start + name.length(), Math.max(stop, start + name.length()));
+            }
+            from = end + 1;
+        }
+        return null;
     }
 
     /** Parses a credential scope string. */
     public static SigV4Credential fromScope(String scope) {
-        String[] parts = scope.split("/");
-        if (parts.length != 5 || !"aws4_request".equals(parts[4]) || parts[0].isEmpty()) {
+        int a = scope.indexOf('/');
+        int b = a < 0 ? -1 : scope.indexOf('/', a + 1);
+        int c = b < 0 ? -1 : scope.indexOf('/', b + 1);
+        int d = c < 0 ? -1 : scope.indexOf('/', c + 1);
+        if (a <= 0 || d < 0 || scope.indexOf('/', d + 1) >= 0 || !scope.startsWith("aws4_request", d + 1)
+                || scope.length() != d + 1 + "aws4_request".length()) {
             throw new IncompleteSignatureException("Credential should be scoped to a valid region: '" + scope + "'");
         }
-        return new SigV4Credential(parts[0], parts[1], parts[2], parts[3]);
+        return new SigV4Credential(scope.substring(0, a), scope.substring(a + 1, b), scope.substring(b + 1, c), scope.substring(c + 1, d));
     }
 }

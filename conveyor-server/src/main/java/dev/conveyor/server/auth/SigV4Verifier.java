@@ -2,23 +2,19 @@ package dev.conveyor.server.auth;
 
 import jakarta.servlet.http.HttpServletRequest;
 import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Enumeration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Verifies AWS Signature Version 4 on a request, as AWS services do: rebuilds the canonical request from what was
@@ -94,10 +90,8 @@ public final class SigV4Verifier {
         } catch (IllegalArgumentException e) {
             return Result.refused("AuthorizationHeaderMalformed", e.getMessage());
         }
-        Instant signedAt;
-        try {
-            signedAt = Instant.from(AMZ_DATE.parse(signed.amzDate()));
-        } catch (DateTimeParseException e) {
+        Instant signedAt = parseAmzDate(signed.amzDate());
+        if (signedAt == null) {
             return Result.refused("AccessDenied", "X-Amz-Date is not a valid ISO 8601 basic timestamp");
         }
         if (signed.presigned()) {
@@ -118,11 +112,13 @@ public final class SigV4Verifier {
         if (payloadHash == null) {
             payloadHash = signed.presigned() ? "UNSIGNED-PAYLOAD" : payloadHashIfNoHeader;
         }
-        String canonical = canonicalRequest(request, signed, payloadHash);
-        String stringToSign = "AWS4-HMAC-SHA256\n" + signed.amzDate() + "\n" + signed.scope() + "\n" + hex(sha256(canonical));
-        byte[] key = signingKey(secretAccessKey, signed.date(), signed.region(), signed.service());
-        String expected = hex(hmac(key, stringToSign));
-        if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), signed.signature().getBytes(StandardCharsets.US_ASCII))) {
+        byte[] canonical = utf8(canonicalRequestText(request, signed, payloadHash));
+        String stringToSign = "AWS4-HMAC-SHA256\n" + signed.amzDate() + "\n" + signed.scope() + "\n"
+                + hex(Digests.sha256().digest(canonical));
+        byte[] expected = signingMac(secretAccessKey, signed.date(), signed.region(), signed.service())
+                .doFinal(stringToSign.getBytes(StandardCharsets.UTF_8));
+        // Compared as bytes: the signature given is decoded rather than the expected one formatted as hex.
+        if (!MessageDigest.isEqual(expected, unhex(signed.signature()))) {
             return Result.refused("SignatureDoesNotMatch",
                     "The request signature we calculated does not match the signature you provided. Check your key and signing method.");
         }
@@ -132,17 +128,9 @@ public final class SigV4Verifier {
     static Signed parse(HttpServletRequest request) {
         String authorization = request.getHeader("Authorization");
         if (authorization != null && authorization.startsWith("AWS4-HMAC-SHA256")) {
-            String credential = null, signedHeaders = null, signature = null;
-            for (String part : authorization.substring("AWS4-HMAC-SHA256".length()).split(",")) {
-                String p = part.trim();
-                if (p.startsWith("Credential=")) {
-                    credential = p.substring(11);
-                } else if (p.startsWith("SignedHeaders=")) {
-                    signedHeaders = p.substring(14);
-                } else if (p.startsWith("Signature=")) {
-                    signature = p.substring(10);
-                }
-            }
+            String credential = SigV4Credential.parameter(authorization, "Credential=");
+            String signedHeaders = SigV4Credential.parameter(authorization, "SignedHeaders=");
+            String signature = SigV4Credential.parameter(authorization, "Signature=");
             if (credential == null || signedHeaders == null || signature == null) {
                 throw new IllegalArgumentException("The Authorization header needs Credential, SignedHeaders and Signature");
             }
@@ -162,34 +150,91 @@ public final class SigV4Verifier {
             throw new IllegalArgumentException("The presigned URL needs X-Amz-SignedHeaders, X-Amz-Signature and X-Amz-Date");
         }
         SigV4Credential scope = SigV4Credential.fromScope(credential);
-        String scopeString = scope.date() + "/" + scope.region() + "/" + scope.service() + "/aws4_request";
-        List<String> headers = new ArrayList<>();
-        for (String h : signedHeaders.split(";")) {
-            headers.add(h.toLowerCase(Locale.ROOT));
+        String scopeString = credential.substring(scope.accessKeyId().length() + 1); // date/region/service/aws4_request
+        List<String> headers = new ArrayList<>(8);
+        int from = 0;
+        while (from <= signedHeaders.length()) {
+            int semicolon = signedHeaders.indexOf(';', from);
+            int end = semicolon < 0 ? signedHeaders.length() : semicolon;
+            if (end > from || semicolon >= 0) {
+                headers.add(signedHeaders.substring(from, end).toLowerCase(Locale.ROOT));
+            }
+            from = end + 1;
         }
         return new Signed(scope.accessKeyId(), scopeString, scope.date(), scope.region(), scope.service(), headers, signature,
                 amzDate, presigned);
     }
 
     static String canonicalRequest(HttpServletRequest request, Signed signed, String payloadHash) {
-        StringBuilder c = new StringBuilder();
+        return canonicalRequestText(request, signed, payloadHash).toString();
+    }
+
+    /**
+     * The text {@link #canonicalRequest} hashes, left in its builder: hashed from there without a String copy between
+     * (a signed JSON request's is 300–900 characters, so the builder is sized once rather than grown).
+     */
+    private static StringBuilder canonicalRequestText(HttpServletRequest request, Signed signed, String payloadHash) {
+        StringBuilder c = new StringBuilder(1024);
         c.append(request.getMethod()).append('\n');
         String path = request.getRequestURI();
         path = path == null || path.isEmpty() ? "/" : path;
         // S3 signs the path as sent; every other service (and the SDKs for them) signs it URI-encoded once more.
         c.append("s3".equals(signed.service()) ? path : encodeSegments(path)).append('\n');
         c.append(canonicalQuery(request.getQueryString(), signed.presigned())).append('\n');
-        for (String name : signed.signedHeaders()) {
-            List<String> values = request.getHeaders(name) == null ? List.of() : Collections.list(request.getHeaders(name));
-            List<String> trimmed = values.stream().map(v -> v.trim().replaceAll(" +", " ")).toList();
-            c.append(name).append(':').append(String.join(",", trimmed)).append('\n');
+        List<String> names = signed.signedHeaders();
+        for (String name : names) {
+            c.append(name).append(':');
+            Enumeration<String> values = request.getHeaders(name);
+            boolean first = true;
+            while (values != null && values.hasMoreElements()) {
+                if (!first) {
+                    c.append(',');
+                }
+                appendTrimmedCollapsed(c, values.nextElement());
+                first = false;
+            }
+            c.append('\n');
         }
-        c.append('\n').append(String.join(";", signed.signedHeaders())).append('\n').append(payloadHash);
-        return c.toString();
+        c.append('\n');
+        for (int i = 0; i < names.size(); i++) {
+            c.append(i == 0 ? "" : ";").append(names.get(i));
+        }
+        return c.append('\n').append(payloadHash);
+    }
+
+    /**
+     * A header value as SigV4 canonicalizes it: trimmed (as {@link String#trim}), each run of spaces inside as one
+     * space. Appended in place: a regex per header per request was the largest allocation of a signed read (issue 20).
+     */
+    static void appendTrimmedCollapsed(StringBuilder out, String value) {
+        int start = 0;
+        int end = value.length();
+        while (start < end && value.charAt(start) <= ' ') {
+            start++;
+        }
+        while (end > start && value.charAt(end - 1) <= ' ') {
+            end--;
+        }
+        boolean space = false;
+        for (int i = start; i < end; i++) {
+            char ch = value.charAt(i);
+            if (ch == ' ') {
+                if (!space) {
+                    out.append(' ');
+                }
+                space = true;
+            } else {
+                out.append(ch);
+                space = false;
+            }
+        }
     }
 
     /** Each segment of a raw path encoded again, '/' kept: the canonical path of services other than S3. */
     static String encodeSegments(String rawPath) {
+        if (unreservedOrSlash(rawPath)) {
+            return rawPath; // nothing to encode (every JSON API's "/")
+        }
         StringBuilder out = new StringBuilder();
         String[] segments = rawPath.split("/", -1);
         for (int i = 0; i < segments.length; i++) {
@@ -230,29 +275,82 @@ public final class SigV4Verifier {
 
     /** RFC 3986 encoding of everything but the unreserved characters, as SigV4 requires. */
     static String encode(String s) {
-        StringBuilder out = new StringBuilder();
+        StringBuilder out = new StringBuilder(s.length() + 8);
         for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
             char ch = (char) (b & 0xff);
-            if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_'
-                    || ch == '.' || ch == '~') {
+            if (unreserved(ch)) {
                 out.append(ch);
             } else {
-                out.append('%').append(String.format("%02X", b & 0xff));
+                out.append('%').append(UPPER_HEX.charAt((b >> 4) & 0xf)).append(UPPER_HEX.charAt(b & 0xf));
             }
         }
         return out.toString();
+    }
+
+    private static final String UPPER_HEX = "0123456789ABCDEF";
+
+    private static boolean unreserved(char ch) {
+        return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_'
+                || ch == '.' || ch == '~';
+    }
+
+    private static boolean unreservedOrSlash(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            if (ch != '/' && !unreserved(ch)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * X-Amz-Date ({@code yyyyMMdd'T'HHmmss'Z'}) as an instant; null when it is not one. Read by hand: the
+     * DateTimeFormatter's parse allocated a map, a Parsed and its temporal objects on every signed request.
+     */
+    static Instant parseAmzDate(String text) {
+        if (text == null || text.length() != 16 || text.charAt(8) != 'T' || text.charAt(15) != 'Z') {
+            return null;
+        }
+        int year = digits(text, 0, 4), month = digits(text, 4, 6), day = digits(text, 6, 8);
+        int hour = digits(text, 9, 11), minute = digits(text, 11, 13), second = digits(text, 13, 15);
+        if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) {
+            return null;
+        }
+        try {
+            return java.time.LocalDateTime.of(year, month, day, hour, minute, second).toInstant(ZoneOffset.UTC);
+        } catch (java.time.DateTimeException e) {
+            return null; // 20261340T…: no such date
+        }
+    }
+
+    private static int digits(String text, int from, int to) {
+        int value = 0;
+        for (int i = from; i < to; i++) {
+            char ch = text.charAt(i);
+            if (ch < '0' || ch > '9') {
+                return -1;
+            }
+            value = value * 10 + (ch - '0');
+        }
+        return value;
     }
 
     private static String decode(String s) {
         return java.net.URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
-    private static byte[] sha256(String s) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+    /** The UTF-8 bytes of {@code text}, in one copy when it is ASCII (as canonical requests nearly always are). */
+    private static byte[] utf8(CharSequence text) {
+        byte[] ascii = new byte[text.length()];
+        for (int i = 0; i < ascii.length; i++) {
+            char ch = text.charAt(i);
+            if (ch >= 0x80) {
+                return text.toString().getBytes(StandardCharsets.UTF_8);
+            }
+            ascii[i] = (byte) ch;
         }
+        return ascii;
     }
 
     /**
@@ -261,12 +359,26 @@ public final class SigV4Verifier {
      * part of the key, so a rotated or changed secret never meets an old entry.
      */
     private static byte[] signingKey(String secretAccessKey, String date, String region, String service) {
+        return signing(secretAccessKey, date, region, service).key().clone();
+    }
+
+    /** A MAC keyed with the signing key of that scope, ready to sign: a copy of the kept one, so not re-keyed per request. */
+    private static Mac signingMac(String secretAccessKey, String date, String region, String service) {
+        return Digests.copy(signing(secretAccessKey, date, region, service).mac());
+    }
+
+    private static SigningKey signing(String secretAccessKey, String date, String region, String service) {
         return SIGNING_KEYS.get(new Scope(secretAccessKey, date, region, service), scope -> {
             byte[] key = hmac(("AWS4" + scope.secret()).getBytes(StandardCharsets.UTF_8), scope.date());
             key = hmac(key, scope.region());
             key = hmac(key, scope.service());
-            return hmac(key, "aws4_request");
-        }).clone();
+            key = hmac(key, "aws4_request");
+            return new SigningKey(key, Digests.hmacSha256(key));
+        });
+    }
+
+    /** A derived signing key and a MAC initialised with it (only ever copied, never used itself). */
+    private record SigningKey(byte[] key, Mac mac) {
     }
 
     private record Scope(String secret, String date, String region, String service) {
@@ -276,17 +388,28 @@ public final class SigV4Verifier {
         }
     }
 
-    private static final com.github.benmanes.caffeine.cache.Cache<Scope, byte[]> SIGNING_KEYS =
+    private static final com.github.benmanes.caffeine.cache.Cache<Scope, SigningKey> SIGNING_KEYS =
             com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(4_096).build();
 
     private static byte[] hmac(byte[] key, String data) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-            throw new IllegalStateException(e);
+        return Digests.hmacSha256(key).doFinal(data.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The signature's hex as bytes; an empty array (which matches no signature) when it is not lowercase hex of 32 bytes. */
+    private static byte[] unhex(String signature) {
+        if (signature.length() != 64) {
+            return new byte[0];
         }
+        byte[] out = new byte[32];
+        for (int i = 0; i < 32; i++) {
+            int high = Character.digit(signature.charAt(2 * i), 16);
+            int low = Character.digit(signature.charAt(2 * i + 1), 16);
+            if (high < 0 || low < 0 || Character.isUpperCase(signature.charAt(2 * i)) || Character.isUpperCase(signature.charAt(2 * i + 1))) {
+                return new byte[0];
+            }
+            out[i] = (byte) (high << 4 | low);
+        }
+        return out;
     }
 
 

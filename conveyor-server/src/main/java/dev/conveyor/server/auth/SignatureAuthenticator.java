@@ -5,7 +5,6 @@ import dev.conveyor.iam.identity.SigningKeys;
 import jakarta.servlet.http.HttpServletRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -137,10 +136,6 @@ public final class SignatureAuthenticator implements RequestAuthenticator {
 
     /** The hex SHA-256 of {@code bytes}, as SigV4 hashes payloads. */
     public static String sha256Hex(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return HexFormat.of().formatHex(Digests.sha256().digest(bytes));
     }
 }

@@ -1,5 +1,7 @@
 package dev.conveyor.server.codepipeline;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -15,6 +17,9 @@ import dev.conveyor.model.pipeline.StageDeclaration;
 import dev.conveyor.server.protocol.JsonOperation;
 import dev.conveyor.server.protocol.RequestContext;
 import dev.conveyor.server.protocol.Timestamps;
+import dev.conveyor.store.execution.StageExecutionRow;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -27,6 +32,19 @@ public final class ConditionOperations {
     private static final String RULES_LISTING = "rules";
 
     private final ObjectMapper mapper = ConveyorJson.mapper();
+    /**
+     * What GetPipelineState shows of a finished stage without conditions (its retry metadata), per stage execution
+     * as last written. Only a retry changes that metadata, and the engine records a retry in the transaction that
+     * moves the stage to its next attempt; the key holds the row's attempt and update time, so a retried or otherwise
+     * changed row (in any replica) is a different key. Kept for stages that are not running (Succeeded, Failed,
+     * Stopped, Cancelled, Skipped). Saves one read transaction per such stage per request (issue 20: a 3-stage
+     * pipeline's GetPipelineState ran five, now two). Forgotten a minute after its last read.
+     */
+    private final Cache<FinishedStage, ConditionQueries.StageConditions> finishedStages = Caffeine.newBuilder()
+            .maximumSize(10_000).expireAfterAccess(Duration.ofMinutes(1)).build();
+
+    private record FinishedStage(String executionId, String stageName, int attempt, Instant updatedAt) {
+    }
     private final ExecutionEngine engine;
     private final ExecutionQueries queries;
     private final ConditionQueries conditions;
@@ -77,9 +95,13 @@ public final class ConditionOperations {
      * Adds to a GetPipelineState stage state what its latest execution shows of conditions (before entry, on success, on
      * failure) and of retries.
      */
-    void addStageState(ObjectNode stageState, String executionId, StageDeclaration stage) {
+    void addStageState(ObjectNode stageState, StageExecutionRow latest, StageDeclaration stage) {
+        String executionId = latest.pipelineExecutionId();
         boolean declaresConditions = stage.beforeEntry() != null || stage.onSuccess() != null || stage.onFailure() != null;
-        ConditionQueries.StageConditions shown = conditions.stageConditions(executionId, stage.name(), declaresConditions);
+        ConditionQueries.StageConditions shown = !declaresConditions && !latest.status().occupiesStage()
+                ? finishedStages.get(new FinishedStage(executionId, stage.name(), latest.attempt(), latest.updatedAt()),
+                        k -> conditions.stageConditions(executionId, stage.name(), false))
+                : conditions.stageConditions(executionId, stage.name(), declaresConditions);
         putConditionState(stageState, "beforeEntryConditionState", shown.byType().get(ConditionExecutionRow.BEFORE_ENTRY));
         putConditionState(stageState, "onSuccessConditionState", shown.byType().get(ConditionExecutionRow.ON_SUCCESS));
         putConditionState(stageState, "onFailureConditionState", shown.byType().get(ConditionExecutionRow.ON_FAILURE));

@@ -187,7 +187,7 @@ public final class ExecutionOperations {
             if (latest != null) {
                 String type = rollbacks.containsKey(latest.pipelineExecutionId()) ? "ROLLBACK" : "STANDARD";
                 stageState.set("latestExecution", stageExecution(latest.pipelineExecutionId(), latest.status().name(), type));
-                conditions.addStageState(stageState, latest.pipelineExecutionId(), stage);
+                conditions.addStageState(stageState, latest, stage);
             }
         }
         out.set("created", Timestamps.epochSeconds(state.created()));

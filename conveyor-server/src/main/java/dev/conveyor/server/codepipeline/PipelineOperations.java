@@ -1,5 +1,7 @@
 package dev.conveyor.server.codepipeline;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,6 +28,7 @@ import dev.conveyor.store.PipelineSummaryRow;
 import dev.conveyor.store.StoredPipeline;
 import dev.conveyor.store.TagRepository;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +58,16 @@ public final class PipelineOperations {
     private final Predicate<String> webhookExists;
     private final SecretMasking secrets;
     private final FirstExecution firstExecution;
+    /**
+     * GetPipeline's answer per stored version, so that a read of an unchanged pipeline allocates no answer (issue 20:
+     * allocation per request made the young pauses of GetPipeline's tail). Keyed by identity and weakly, as
+     * {@link SecretMasking} keys its masked text: the pipeline cache hands out one StoredPipeline per version until the
+     * pipeline changes, so an answer is let go with it and needs no invalidation; the expiry bounds, as there, how
+     * long a re-created custom action type's new secret properties could stay unmasked (at most a minute more).
+     */
+    private final Cache<StoredPipeline, RenderedJson> answers = Caffeine.newBuilder().weakKeys()
+            .maximumWeight(32L << 20).weigher((StoredPipeline stored, RenderedJson answer) -> answer.size())
+            .expireAfterWrite(Duration.ofMinutes(1)).build();
 
     /** Starts the execution CodePipeline starts when a pipeline is created (trigger {@code CreatePipeline}). */
     @FunctionalInterface
@@ -126,7 +139,12 @@ public final class PipelineOperations {
         String name = input.get("name").asText();
         Integer version = input.hasNonNull("version") ? input.get("version").asInt() : null;
         StoredPipeline stored = pipelines.get(name, version);
-        // The stored declaration is JSON already: the answer is written around it as text, not rebuilt as a tree.
+        // Only the latest version comes from the pipeline cache (one instance per version); an older one is read anew.
+        return version == null ? answers.get(stored, this::render) : render(stored);
+    }
+
+    /** GetPipeline's answer: the stored declaration is JSON already, so it is written around it as text, not rebuilt as a tree. */
+    private RenderedJson render(StoredPipeline stored) {
         return RenderedJson.of("{\"pipeline\":" + secrets.mask(stored.declarationJson())
                 + ",\"metadata\":{\"pipelineArn\":\"" + new String(JsonStringEncoder.getInstance().quoteAsString(stored.arn()))
                 + "\",\"created\":" + Timestamps.epochSeconds(stored.created()).asText()

@@ -61,7 +61,7 @@ public final class OperationsFilter implements Filter {
     static String operation(HttpServletRequest request) {
         String target = request.getHeader("X-Amz-Target");
         if (target != null) {
-            return target.length() <= 100 && target.matches("[A-Za-z0-9_.]+") ? target : "other";
+            return target.length() <= 100 && nameLike(target) ? target : "other";
         }
         String path = request.getRequestURI();
         if (path.startsWith("/v1/repos/")) {
@@ -85,6 +85,20 @@ public final class OperationsFilter implements Filter {
             case "GET", "PUT", "POST", "DELETE", "HEAD" -> "s3:" + request.getMethod();
             default -> "other";
         };
+    }
+
+    /** {@code [A-Za-z0-9_.]+}, tested without compiling a regex on every request (issue 20: allocation per request). */
+    private static boolean nameLike(String target) {
+        if (target.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < target.length(); i++) {
+            char ch = target.charAt(i);
+            if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == '.')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String serviceOf(String authorization) {

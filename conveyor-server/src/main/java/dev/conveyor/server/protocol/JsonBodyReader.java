@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.conveyor.model.errors.SerializationException;
 import dev.conveyor.server.http.RequestBodyTooSlowException;
@@ -44,6 +45,8 @@ final class JsonBodyReader {
     private static final long QUEUE_WAIT_SECONDS = 10;
 
     private final ObjectMapper mapper;
+    /** Trailing tokens are refused: a body of two JSON values is malformed, not its first value. Made once, not per body. */
+    private final ObjectReader trees;
     private final Semaphore budgetKib;
     private final int budgetTotalKib;
 
@@ -62,7 +65,10 @@ final class JsonBodyReader {
                 .maxNumberLength(1000)
                 .build();
         // Only trees are read with it, so none of ConveyorJson's (serialisation, binding) settings apply.
-        this.mapper = JsonMapper.builder(JsonFactory.builder().streamReadConstraints(constraints).build()).build();
+        // Buffers recycled across requests, not per (virtual) thread: see JsonBuffers.
+        this.mapper = JsonMapper.builder(JsonFactory.builder().streamReadConstraints(constraints)
+                .recyclerPool(JsonBuffers.POOL).build()).build();
+        this.trees = mapper.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         // At least one largest body must fit, or a small heap could never parse one.
         this.budgetTotalKib = (int) Math.min(Integer.MAX_VALUE, Math.max(budgetBytes, parseCost(MAX_BODY_BYTES)) / 1024);
         this.budgetKib = new Semaphore(budgetTotalKib, true);
@@ -130,8 +136,7 @@ final class JsonBodyReader {
             return mapper.createObjectNode();
         }
         try {
-            // Trailing tokens are refused: a body of two JSON values is malformed, not its first value.
-            JsonNode node = mapper.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(body);
+            JsonNode node = trees.readTree(body);
             if (node == null || !node.isObject()) {
                 throw new SerializationException("The request body must be a JSON object");
             }
