@@ -163,7 +163,9 @@ class JobSandboxTest {
                             + " -H \"x-amz-security-token: $AWS_SESSION_TOKEN\" -d 'Action=GetCallerIdentity&Version=2011-06-15'"
                             + " \"$AWS_ENDPOINT_URL/\"; echo",
                     call("codepipeline", "CodePipeline_20150709.GetPipeline", "{\"name\": \"with-role\"}") + " | head -c 300; echo",
-                    "echo \"list: $(" + call("codepipeline", "CodePipeline_20150709.ListPipelines", "{}") + ")\"")));
+                    "echo \"list: $(" + call("codepipeline", "CodePipeline_20150709.ListPipelines", "{}") + ")\"",
+                    // a build leaking its credentials past the log's masking (encoded): they must die with the job
+                    "echo \"leaked: $(printf '%s %s %s' \"$AWS_ACCESS_KEY_ID\" \"$AWS_SECRET_ACCESS_KEY\" \"$AWS_SESSION_TOKEN\" | base64 -w0)\"")));
             aws.ok("codepipeline", "create-pipeline", "--cli-input-json", "file://" + write("no-role.json", pipelineWithRole("no-role",
                     "arn:aws:iam::000000000000:role/not-in-conveyor",
                     "echo \"credentials: [${AWS_ACCESS_KEY_ID:-none}] [${AWS_SESSION_TOKEN:-none}]\"")));
@@ -181,6 +183,23 @@ class JobSandboxTest {
             assertThat(withRole.lines().filter(l -> l.contains("list: {")).toList()).as("what the role does not allow is denied")
                     .singleElement().satisfies(l -> assertThat(l).contains("AccessDeniedException")
                             .contains("is not authorized to perform: codepipeline:ListPipelines"));
+            // The job has ended: its role session is refused although its expiry (the job's timeout) is an hour away.
+            String leaked = withRole.lines().filter(l -> l.contains("leaked: ") && !l.contains("printf")).findFirst()
+                    .map(l -> l.substring(l.indexOf("leaked: ") + "leaked: ".length()).strip()).orElseThrow();
+            String[] credentials = new String(java.util.Base64.getDecoder().decode(leaked), java.nio.charset.StandardCharsets.UTF_8).split(" ");
+            try (software.amazon.awssdk.services.codepipeline.CodePipelineClient asTheJob = software.amazon.awssdk.services.codepipeline
+                    .CodePipelineClient.builder().endpointOverride(java.net.URI.create(server.endpoint()))
+                    .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+                    .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                            software.amazon.awssdk.auth.credentials.AwsSessionCredentials.create(credentials[0], credentials[1], credentials[2])))
+                    .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).build()) {
+                assertThat(credentials[0]).startsWith("ASIA");
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> asTheJob.getPipeline(r -> r.name("with-role")))
+                        .isInstanceOfSatisfying(software.amazon.awssdk.awscore.exception.AwsServiceException.class, e -> {
+                            assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ExpiredTokenException");
+                            assertThat(e.awsErrorDetails().errorMessage()).contains("has ended (Succeeded)");
+                        });
+            }
             String noRole = conveyor.run("logs", "no-role", "--stage", "Build").stdout();
             assertThat(noRole).contains("credentials: [none] [none]");
         }

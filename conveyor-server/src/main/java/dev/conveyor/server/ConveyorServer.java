@@ -325,9 +325,11 @@ public final class ConveyorServer implements AutoCloseable {
         // Authentication (issue 14): job credentials are verified and scoped to their job's artifacts; every other
         // request must carry a SigV4 signature by a key IAM holds (unless --auth none), and be allowed by its policies.
         boolean enforced = config.auth().enforced();
+        // A job's role session ends with its job (JobSessionGuard), whatever its expiry says.
         RequestAuthenticator signatures = enforced
-                ? new dev.conveyor.server.auth.SignatureAuthenticator(iam.signingKeys(), new dev.conveyor.server.auth.FailedAuthentications(clock,
-                        config.auth().maxFailuresPerMinute()), clock, Clock.systemUTC())
+                ? new dev.conveyor.server.auth.JobSessionGuard(new dev.conveyor.server.auth.SignatureAuthenticator(iam.signingKeys(),
+                        new dev.conveyor.server.auth.FailedAuthentications(clock, config.auth().maxFailuresPerMinute()), clock, Clock.systemUTC()),
+                        dev.conveyor.server.iam.JobRoleCredentials.SESSION_PREFIX, jobId -> engine.findJob(jobId).map(dev.conveyor.store.execution.JobRow::status))
                 : RequestAuthenticator.acceptAny();
         RequestAuthenticator authenticator = new JobCredentialAuthenticator(jobCredentialStore,
                 jobId -> engine.findJob(jobId).map(dev.conveyor.store.execution.JobRow::dataJson), signatures, clock);

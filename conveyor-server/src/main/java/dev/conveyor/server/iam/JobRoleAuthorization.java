@@ -154,9 +154,8 @@ public final class JobRoleAuthorization implements JobGate {
                 if (!trustsCodePipeline(role.get(), pipelineName)) {
                     return Optional.of("CodePipeline is not authorized to perform AssumeRole on role " + roleArn);
                 }
-                String id = job.id().replaceAll("[^\\w+=,.@-]", "");
                 principal = new Principal.AssumedRole(accountId, role.get().name(), role.get().roleId(),
-                        "conveyor-job-" + id.substring(0, Math.min(32, id.length())));
+                        JobRoleCredentials.sessionName(job.id()));
             } else if (requireKnownRoles && !roleArn.endsWith(":role/" + BUILT_IN_SERVICE_ROLE)) {
                 return Optional.of("The role " + roleArn + " is not a role of Conveyor's IAM (account " + accountId + "): Conveyor cannot act "
                         + "as it. Create it with aws iam create-role, or name a role that exists.");

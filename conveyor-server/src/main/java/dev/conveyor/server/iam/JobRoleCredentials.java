@@ -22,6 +22,8 @@ import java.util.function.Supplier;
  */
 public final class JobRoleCredentials implements JobRequestHandler {
     public static final String REQUEST = "JobRoleCredentials";
+    /** What a job's role sessions are named after: the prefix, then the job's id. */
+    public static final String SESSION_PREFIX = "conveyor-job-";
     static final String SERVICE = "codepipeline.amazonaws.com";
 
     private final Roles roles;
@@ -47,8 +49,7 @@ public final class JobRoleCredentials implements JobRequestHandler {
             return answer;
         }
         int seconds = (int) Math.min(Integer.MAX_VALUE, data.path("timeoutSeconds").asLong(3600));
-        String id = job.id().replaceAll("[^\\w+=,.@-]", "");
-        String sessionName = "conveyor-job-" + id.substring(0, Math.min(32, id.length())); // IAM: at most 64 of [\w+=,.@-]
+        String sessionName = sessionName(job.id());
         Optional<TemporaryCredentials> issued = roles.assumeAsService(roleArn, SERVICE, sessionName, seconds);
         issued.ifPresent(c -> answer.putObject("credentials")
                 .put("accessKeyId", c.accessKeyId())
@@ -59,6 +60,15 @@ public final class JobRoleCredentials implements JobRequestHandler {
                 .put("endpoint", endpoint.get())
                 .put("region", region));
         return answer;
+    }
+
+    /**
+     * The role session name of a job: the job's whole id, so that the session can be refused once the job has ended
+     * ({@link dev.conveyor.server.auth.JobSessionGuard}). IAM allows at most 64 of {@code [\w+=,.@-]}; job ids are UUIDs.
+     */
+    public static String sessionName(String jobId) {
+        String id = jobId.replaceAll("[^\\w+=,.@-]", "");
+        return SESSION_PREFIX + id.substring(0, Math.min(64 - SESSION_PREFIX.length(), id.length()));
     }
 
     /** The action's role, else its pipeline's (at the version the execution runs). */
