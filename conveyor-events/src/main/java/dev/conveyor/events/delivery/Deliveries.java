@@ -69,6 +69,20 @@ public final class Deliveries {
         }
     }
 
+    /**
+     * Whether a delivery read as pending after {@code attempts} attempts still is: no attempt has settled it or been
+     * recorded since (an attempt started from an older read would send it twice).
+     */
+    public boolean stillPending(Connection c, String id, int attempts) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM event_delivery WHERE id = ? AND status = 'Pending' AND attempts = ?")) {
+            s.setString(1, id);
+            s.setInt(2, attempts);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next();
+            }
+        }
+    }
+
     public void delivered(Connection c, String id, int attempts, Instant now) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("UPDATE event_delivery SET status = 'Delivered', attempts = ?, delivered_at = ?, "
                 + "last_error = NULL WHERE id = ? AND status = 'Pending'")) {

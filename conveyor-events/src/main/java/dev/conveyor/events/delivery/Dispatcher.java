@@ -182,6 +182,11 @@ public final class Dispatcher implements AutoCloseable {
 
     private void attempt(DeliveryRow d) {
         int attempts = d.attempts() + 1;
+        // The row was read by a round that may have started before another attempt of it finished and left its lane
+        // free: that attempt's result is committed before its lane is freed, so reading it again here sees it.
+        if (!db.read(c -> deliveries.stillPending(c, d.id(), d.attempts()))) {
+            return;
+        }
         try {
             senders.send(d);
             db.inTransaction(c -> {
