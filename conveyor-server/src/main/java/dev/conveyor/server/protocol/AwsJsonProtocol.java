@@ -15,6 +15,7 @@ import dev.conveyor.store.StorageFaults;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Map;
 import java.util.Optional;
@@ -29,6 +30,8 @@ import org.slf4j.LoggerFactory;
 public final class AwsJsonProtocol {
     private static final Logger LOG = LoggerFactory.getLogger(AwsJsonProtocol.class);
     public static final String CONTENT_TYPE = "application/x-amz-json-1.1";
+    /** How much of a refused request's unread body is read so that its connection can serve the next request. */
+    private static final long UNREAD_BODY_LIMIT = 64 * 1024;
 
     /**
      * ConveyorJson's mapper with buffers recycled across requests. Jackson's default pool keeps a thread's buffers in a
@@ -96,8 +99,10 @@ public final class AwsJsonProtocol {
             }
         } catch (ServiceException e) {
             error = e;
+            settleBody(request, response);
             writeError(response, e);
         } catch (RuntimeException e) {
+            settleBody(request, response);
             if (StorageFaults.isUnavailable(e)) {
                 // A full disk or an unreachable database: nothing was done, and a retry may well succeed.
                 LOG.warn("request {} ({}) failed on unavailable storage: {}", context.requestId(), operationName, e.toString());
@@ -128,10 +133,39 @@ public final class AwsJsonProtocol {
     /** Answers a request refused before it reached its service (e.g. a malformed signature), and tells the observer. */
     public void refuse(String target, ServiceException e, HttpServletRequest request, HttpServletResponse response, RequestContext context)
             throws IOException {
+        settleBody(request, response);
         writeError(response, e);
         int dot = target.lastIndexOf('.');
         observer.completed(dot < 0 ? null : servicesByPrefix.get(target.substring(0, dot)), dot < 0 ? target : target.substring(dot + 1),
                 null, e, request, context);
+    }
+
+    /**
+     * Reads what is left of a refused request's body before the error is answered. A request refused before its body
+     * was read (an unknown operation, a refused signature) would otherwise be answered while its body may still be on
+     * the way: Jetty then closes the connection after the answer, without saying so, and a client that sends its next
+     * request on the same connection gets nothing back (seen as "header parser received no bytes" in the fuzz tests).
+     * A body larger than {@link #UNREAD_BODY_LIMIT} is not read: the answer says {@code Connection: close} instead.
+     */
+    private static void settleBody(HttpServletRequest request, HttpServletResponse response) {
+        if (request == null || response.isCommitted()) {
+            return;
+        }
+        try {
+            InputStream in = request.getInputStream();
+            byte[] buffer = new byte[8192];
+            long left = UNREAD_BODY_LIMIT;
+            while (left > 0) {
+                int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+                if (n < 0) {
+                    return;
+                }
+                left -= n;
+            }
+            response.setHeader("Connection", "close");
+        } catch (IOException | IllegalStateException e) {
+            response.setHeader("Connection", "close");
+        }
     }
 
     /** Writes a service exception as the AWS JSON error document. */

@@ -113,7 +113,7 @@ final class FuzzTarget implements AutoCloseable {
             }
             return new Answer(response.statusCode(), type, response.body());
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException(operation.target() + " with " + body.length + " bytes: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
