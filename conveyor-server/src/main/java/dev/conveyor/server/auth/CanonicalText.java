@@ -3,7 +3,7 @@ package dev.conveyor.server.auth;
 import java.security.MessageDigest;
 
 /**
- * Where SigV4's canonical request is written: into a {@link StringBuilder} to show it, or straight into the SHA-256
+ * Where SigV4's canonical request is written: into a {@link StringBuilder} (what tests read), or straight into the SHA-256
  * that signing needs ({@link #sha256()}). Hashing while writing saves the request's two largest allocations of
  * signature verification (issue 20): a builder sized for the longest canonical request and its UTF-8 copy.
  */

@@ -164,12 +164,6 @@ public final class SigV4Verifier {
                 amzDate, presigned);
     }
 
-    static String canonicalRequest(HttpServletRequest request, Signed signed, String payloadHash) {
-        StringBuilder text = new StringBuilder(1024);
-        canonicalRequestText(CanonicalText.chars(text), request, signed, payloadHash);
-        return text.toString();
-    }
-
     /**
      * The string to sign as UTF-8 bytes, written in one array: "AWS4-HMAC-SHA256", the signing time, the scope and
      * the canonical request's hash in lowercase hex, each on its line. The time and scope are ASCII once parsed
