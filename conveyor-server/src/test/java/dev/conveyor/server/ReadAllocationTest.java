@@ -18,7 +18,7 @@ import software.amazon.awssdk.services.codepipeline.CodePipelineClient;
  * only if it allocates in every batch. Allocation does not depend on timing, so the bounds are not timed assertions:
  * about 1.3 times what the path allocates now, and catch a path that starts building trees, regexes or copies
  * per request again (before the issue 20 work GetPipeline allocated about 41 KB per request, 21 KB after its first
- * round, 16.5–17 KB since the canonical request is hashed as written and Jetty's header cache is off).
+ * round, 15–17 KB since the canonical request is hashed as written and Jetty's header cache is off).
  */
 class ReadAllocationTest {
     private static final com.sun.management.ThreadMXBean THREADS =
