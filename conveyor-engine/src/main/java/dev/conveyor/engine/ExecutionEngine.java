@@ -532,14 +532,66 @@ public final class ExecutionEngine {
 
     /** Takes a worker's result for a job and advances the execution. */
     public void completeJob(String jobId, JobOutcome outcome) {
+        completeJob(jobId, outcome, null, false);
+    }
+
+    /**
+     * What an agent in this process asks for with a job's result: up to {@code max} of the jobs the result's
+     * transaction queues that it can run ({@code types}, {@code wanted}), claimed InProgress for {@code workerId} in
+     * that same transaction, as {@link #claimJobsToRun} would claim them after it.
+     */
+    public record NextJobs(Collection<ActionTypeId> types, int max, String workerId, Duration lease,
+                           java.util.function.Predicate<JobRow> wanted) {
+    }
+
+    /**
+     * Takes a worker's result for a job, advances the execution, and claims for the same worker, in the same
+     * transaction, the jobs that advance queued and that {@code next} asks for (issue 20: the claim was a read and a
+     * committed transaction of its own per action, after a wake-up of the agent's poller). Only for a worker in this
+     * process (the job protocol hands jobs out on polls). The claimed jobs are asked of the job gate after the commit,
+     * as a poll asks before its claim: a refused job fails its action as it would there, one whose check failed is
+     * given back to the queue; the others are returned, to be run at once.
+     */
+    public List<JobRow> completeJob(String jobId, JobOutcome outcome, NextJobs next) {
+        List<JobRow> claimed = completeJob(jobId, outcome, next, false);
+        if (claimed.isEmpty() || jobGate == JobGate.OPEN) {
+            return claimed;
+        }
+        List<JobRow> allowed = new ArrayList<>();
+        for (JobRow job : claimed) {
+            Optional<String> refusal;
+            try {
+                refusal = jobGate.refusal(job);
+            } catch (RuntimeException e) {
+                LOG.warn("could not check job {} before handing it out: {}", job.id(), e.toString());
+                if (db.inTransaction(c -> jobs.unclaim(c, job.id(), job.workerId(), clock.instant()))) {
+                    jobSignal.signal();
+                }
+                continue;
+            }
+            if (refusal.isPresent()) {
+                try {
+                    completeJob(job.id(), JobOutcome.Failure.jobFailed(refusal.get()), null, true);
+                } catch (RuntimeException e) {
+                    LOG.debug("refused job {} already settled: {}", job.id(), e.toString());
+                }
+            } else {
+                allowed.add(job);
+            }
+        }
+        return allowed;
+    }
+
+    /** {@code refused}: the job gate refused the job, which never reached its worker (no worker updated the action). */
+    private List<JobRow> completeJob(String jobId, JobOutcome outcome, NextJobs next, boolean refused) {
         JobRepository.JobOwner owner = db.read(c -> jobs.owner(c, jobId))
                 .orElseThrow(() -> new JobNotFoundException("No job with id " + jobId, "jobId"));
         if (owner.actionExecutionId() == null) {
             conditionCommands.completeRuleJob(jobId, outcome); // the job of a rule (Commands, LambdaInvoke), not of an action
-            return;
+            return List.of();
         }
         String pipelineName = Optional.ofNullable(owner.pipelineName()).orElseThrow();
-        inPipeline(pipelineName, (tx, locked) -> {
+        return inPipeline(pipelineName, (tx, locked) -> {
             JobRow job = jobs.find(tx.connection, jobId).orElseThrow(() -> new JobNotFoundException("No job with id " + jobId, "jobId"));
             if (job.status().isFinished()) {
                 throw new InvalidJobStateException("Job " + jobId + " is already " + job.status());
@@ -564,13 +616,41 @@ public final class ExecutionEngine {
                     putIfPresent((ObjectNode) output.get("executionResult"), "externalExecutionUrl", failure.externalExecutionUrl());
                     executions.update(tx.connection, action.withProgress(null, failure.externalExecutionId(), failure.externalExecutionUrl(), null, tx.now)
                             .settled(ActionExecutionStatus.Failed, ActionJson.write(output), message,
-                                    failure.type(), message, job.workerId(), tx.now));
+                                    failure.type(), message, refused ? null : job.workerId(), tx.now));
                 }
             }
             tx.changed(pipelineName, action.pipelineExecutionId());
             advancer.advancePipeline(tx, pipelineName);
-            return null;
+            return next == null ? List.<JobRow>of() : claimQueued(tx, next);
         });
+    }
+
+    /**
+     * Claims for {@code next}'s worker the jobs this transaction queued that it wants, from the rows as written (no
+     * read). When it claimed them all, nobody is woken for them after the commit: no other worker could have them.
+     * Only {@link ExecutionTx#queued} sets {@code jobsQueued} in a job's result transaction, so that flag is then
+     * clear of anything else.
+     */
+    private List<JobRow> claimQueued(ExecutionTx tx, NextJobs next) throws SQLException {
+        List<JobRow> claimed = new ArrayList<>();
+        Instant leaseUntil = next.lease() == null ? null : tx.now.plus(next.lease());
+        for (java.util.Iterator<JobRow> queued = tx.queuedJobs.iterator(); queued.hasNext() && claimed.size() < next.max(); ) {
+            JobRow job = queued.next();
+            if (!next.types().contains(job.actionTypeId()) || !next.wanted().test(job)) {
+                continue;
+            }
+            String nonce = UUID.randomUUID().toString();
+            if (jobs.claim(tx.connection, job.id(), next.workerId(), nonce, leaseUntil, tx.now, JobStatus.InProgress)) {
+                claimed.add(new JobRow(job.id(), job.actionExecutionId(), job.pipelineExecutionId(), job.actionTypeId(),
+                        JobStatus.InProgress, job.dataJson(), nonce, next.workerId(), job.dispatchCount() + 1, leaseUntil,
+                        job.createdAt(), tx.now));
+                queued.remove();
+            }
+        }
+        if (tx.queuedJobs.isEmpty()) {
+            tx.jobsQueued = false;
+        }
+        return claimed;
     }
 
     private void continueJob(ExecutionTx tx, JobRow job, ActionExecutionRow action, JobOutcome.Success success) throws SQLException {
@@ -579,9 +659,10 @@ public final class ExecutionEngine {
                 success.externalExecutionUrl(), success.percentComplete(), tx.now));
         ObjectNode data = ActionJson.read(job.dataJson());
         ((ObjectNode) data.get("jobData")).put("continuationToken", success.continuationToken());
-        jobs.insert(tx.connection, new JobRow(UUID.randomUUID().toString(), job.actionExecutionId(), job.pipelineExecutionId(),
-                job.actionTypeId(), JobStatus.Queued, ActionJson.write(data), null, null, 0, null, tx.now, tx.now));
-        tx.jobsQueued = true;
+        JobRow next = new JobRow(UUID.randomUUID().toString(), job.actionExecutionId(), job.pipelineExecutionId(),
+                job.actionTypeId(), JobStatus.Queued, ActionJson.write(data), null, null, 0, null, tx.now, tx.now);
+        jobs.insert(tx.connection, next);
+        tx.queued(next);
     }
 
     private void succeed(ExecutionTx tx, JobRow job, ActionExecutionRow action, PipelineExecutionRow execution,

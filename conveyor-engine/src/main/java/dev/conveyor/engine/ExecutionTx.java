@@ -1,8 +1,11 @@
 package dev.conveyor.engine;
 
 import java.sql.Connection;
+import dev.conveyor.store.execution.JobRow;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -15,6 +18,8 @@ final class ExecutionTx {
     final Connection connection;
     final Instant now;
     boolean jobsQueued;
+    /** The jobs this transaction queued, as written: an agent in this process may claim them before the commit. */
+    final List<JobRow> queuedJobs = new ArrayList<>();
     /** Rule executions were started: the rule runner should look for due rules after the commit. */
     boolean rulesDue;
     final Set<String> changedExecutions = new LinkedHashSet<>();
@@ -29,6 +34,12 @@ final class ExecutionTx {
     ExecutionTx(Connection connection, Instant now) {
         this.connection = connection;
         this.now = now;
+    }
+
+    /** Notes a job this transaction inserted Queued: workers are woken after the commit. */
+    void queued(JobRow job) {
+        queuedJobs.add(job);
+        jobsQueued = true;
     }
 
     void changed(String pipelineName, String executionId) {
