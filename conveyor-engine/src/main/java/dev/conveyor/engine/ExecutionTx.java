@@ -30,6 +30,13 @@ final class ExecutionTx {
      * any later change. Null when the transaction holds no such reading.
      */
     Map<String, ExecutionInHand> inHand;
+    /** The stage row the advancer is progressing for an execution's turn (see {@code ExecutionAdvancer.advance}). */
+    Object progressing;
+    /**
+     * Set by the advancer when that stage's turn did nothing but launch actions that are all running now: the
+     * execution's actions as they are after the launch. Such a launch lets nothing else move.
+     */
+    java.util.List<dev.conveyor.store.execution.ActionExecutionRow> launchedOnly;
 
     ExecutionTx(Connection connection, Instant now) {
         this.connection = connection;
