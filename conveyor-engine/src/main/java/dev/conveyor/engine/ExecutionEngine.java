@@ -601,10 +601,9 @@ public final class ExecutionEngine {
                 jobs.update(tx.connection, job.withStatus(JobStatus.Failed, tx.now));
                 throw new InvalidJobStateException("The action of job " + jobId + " is " + action.status() + " and takes no result");
             }
-            PipelineExecutionRow execution = executions.findExecution(tx.connection, action.pipelineExecutionId()).orElseThrow();
             switch (outcome) {
                 case JobOutcome.Success success when success.continuationToken() != null -> continueJob(tx, job, action, success);
-                case JobOutcome.Success success -> succeed(tx, job, action, execution, success);
+                case JobOutcome.Success success -> succeed(tx, job, action, success);
                 case JobOutcome.Failure failure -> {
                     jobs.update(tx.connection, job.withStatus(JobStatus.Failed, tx.now));
                     String message = failure.message() == null ? "The job failed" : failure.message();
@@ -665,8 +664,7 @@ public final class ExecutionEngine {
         tx.queued(next);
     }
 
-    private void succeed(ExecutionTx tx, JobRow job, ActionExecutionRow action, PipelineExecutionRow execution,
-                         JobOutcome.Success success) throws SQLException {
+    private void succeed(ExecutionTx tx, JobRow job, ActionExecutionRow action, JobOutcome.Success success) throws SQLException {
         jobs.update(tx.connection, job.withStatus(JobStatus.Succeeded, tx.now));
         ObjectNode output = ActionJson.object();
         ArrayNode artifacts = output.putArray("outputArtifacts");
@@ -689,7 +687,7 @@ public final class ExecutionEngine {
                 success.externalExecutionUrl(), success.percentComplete(), tx.now)
                 .settled(ActionExecutionStatus.Succeeded, ActionJson.write(output), success.summary(), null, null, job.workerId(), tx.now));
         if (success.currentRevision() != null) {
-            recordRevision(tx, job, execution, action, success);
+            recordRevision(tx, job, action, success);
         }
     }
 
@@ -698,8 +696,7 @@ public final class ExecutionEngine {
      * revision is also its execution's artifact revision (GetPipelineExecution, ListPipelineExecutions'
      * sourceRevisions). What another action reports (a Deploy job's currentRevision, say) stays on that action.
      */
-    private void recordRevision(ExecutionTx tx, JobRow job, PipelineExecutionRow execution, ActionExecutionRow action,
-                                JobOutcome.Success success) throws SQLException {
+    private void recordRevision(ExecutionTx tx, JobRow job, ActionExecutionRow action, JobOutcome.Success success) throws SQLException {
         JobOutcome.CurrentRevision revision = success.currentRevision();
         if (revision.revision() != null) {
             actionRevisions.put(tx.connection, new ActionRevisionRow(action.pipelineName(), action.stageName(), action.actionName(),
@@ -708,6 +705,8 @@ public final class ExecutionEngine {
         if (!"Source".equals(job.actionTypeId().category())) {
             return;
         }
+        // The execution is read here, for a source's result only (issue 20: not on every result).
+        PipelineExecutionRow execution = executions.findExecution(tx.connection, action.pipelineExecutionId()).orElseThrow();
         ArrayNode revisions = (ArrayNode) ActionJson.read("{\"v\":" + (execution.artifactRevisionsJson() == null ? "[]"
                 : execution.artifactRevisionsJson()) + "}").get("v");
         String artifactName = success.outputArtifacts().isEmpty() ? action.actionName() : success.outputArtifacts().getFirst().name();
@@ -721,8 +720,7 @@ public final class ExecutionEngine {
         if (revision.created() != null) {
             entry.put("created", revision.created().toEpochMilli());
         }
-        PipelineExecutionRow current = executions.findExecution(tx.connection, execution.id()).orElseThrow();
-        executions.update(tx.connection, current.withArtifactRevisions(ActionJson.write(revisions), tx.now));
+        executions.update(tx.connection, execution.withArtifactRevisions(ActionJson.write(revisions), tx.now));
     }
 
     private static String blankToNull(String s) {

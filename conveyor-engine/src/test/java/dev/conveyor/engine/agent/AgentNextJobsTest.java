@@ -83,20 +83,12 @@ class AgentNextJobsTest {
     }
 
     private static ActionProvider provider(AtomicInteger running, AtomicInteger mostAtOnce) {
-        return new ActionProvider() {
-            @Override
-            public ActionTypeId actionTypeId() {
-                return TYPE;
-            }
-
-            @Override
-            public JobOutcome run(ActionJob job) throws InterruptedException {
-                mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
-                Thread.sleep(20);
-                running.decrementAndGet();
-                return JobOutcome.Success.of("done");
-            }
-        };
+        return AgentInterruptsTest.provider(TYPE, () -> {
+            mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
+            Thread.sleep(20);
+            running.decrementAndGet();
+            return JobOutcome.Success.of("done");
+        });
     }
 
     @Test
