@@ -201,7 +201,66 @@ class PipelineAuthorityTest {
                 .isEqualTo("CodePipeline is not authorized to perform AssumeRole on role " + guarded);
     }
 
+    @Test
+    void aBuildWhoseRoleTrustsTheAccountOrThisPipelineGetsWorkingCredentialsAndAnotherPipelinesRoleIsRefused() {
+        String everything = iam.createPolicy(r -> r.policyName("builds-everything").policyDocument("""
+                {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}""")).policy().arn();
+        String accountOnly = iam.createRole(r -> r.roleName("build-account-only").assumeRolePolicyDocument("""
+                {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "000000000000"},
+                  "Action": "sts:AssumeRole"}]}""")).role().arn();
+        String pipelineOnly = iam.createRole(r -> r.roleName("build-one-pipeline").assumeRolePolicyDocument("""
+                {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "codepipeline.amazonaws.com"},
+                  "Action": "sts:AssumeRole", "Condition": {"ArnEquals": {"aws:SourceArn":
+                  "arn:aws:codepipeline:us-east-1:000000000000:trusting-build"}}}]}""")).role().arn();
+        for (String role : List.of("build-account-only", "build-one-pipeline")) {
+            iam.attachRolePolicy(r -> r.roleName(role).policyArn(everything));
+        }
+        createBuildAsItsRole("account-build", accountOnly, "build-account-only");
+        createBuildAsItsRole("trusting-build", pipelineOnly, "build-one-pipeline");
+        for (String name : List.of("account-build", "trusting-build")) {
+            String id = createdExecution(admin, name);
+            assertThat(awaitSettled(admin, name, id).status()).as("%s: its build called STS as its role", name)
+                    .isEqualTo(PipelineExecutionStatus.SUCCEEDED);
+        }
+
+        createBuildAsItsRole("other-build", pipelineOnly, "build-one-pipeline");
+        String refused = createdExecution(admin, "other-build");
+        assertThat(awaitSettled(admin, "other-build", refused).status()).isEqualTo(PipelineExecutionStatus.FAILED);
+        assertThat(action(admin, "other-build", refused, "Source").output().executionResult().errorDetails().message())
+                .isEqualTo("CodePipeline is not authorized to perform AssumeRole on role " + pipelineOnly);
+    }
+
+    @Test
+    void aPolicyNarrowedAfterAFirstJobIsHonouredForTheNextJob() {
+        try (CodePipelineClient narrowed = pipelines(user("narrowed", DEVELOPER))) {
+            narrowed.createPipeline(r -> r.pipeline(madeUpRole("narrowing", "public/app.zip")));
+            assertThat(awaitSettled(narrowed, "narrowing", createdExecution(narrowed, "narrowing")).status())
+                    .isEqualTo(PipelineExecutionStatus.SUCCEEDED);
+        }
+        iam.putUserPolicy(r -> r.userName("narrowed").policyName("narrowed-policy").policyDocument("""
+                {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["codepipeline:*", "iam:PassRole"], "Resource": "*"},
+                  {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "arn:aws:s3:::conveyor-test-artifacts/*"}]}"""));
+
+        String id = admin.startPipelineExecution(r -> r.name("narrowing")).pipelineExecutionId();
+        assertThat(awaitSettled(admin, "narrowing", id).status()).isEqualTo(PipelineExecutionStatus.FAILED);
+        assertThat(action(admin, "narrowing", id, "Source").output().executionResult().errorDetails().message()).startsWith(
+                "User: arn:aws:iam::" + ACCOUNT + ":user/narrowed is not authorized to perform: s3:GetObject on resource: "
+                        + "arn:aws:s3:::conveyor-test-sources/public/app.zip");
+    }
+
     // ------------------------------------------------------------------------------------------- helpers
+
+    /**
+     * A pipeline of role {@code roleArn} whose build calls STS's GetCallerIdentity with the credentials its job was
+     * handed, and fails unless they are a session of {@code roleName}.
+     */
+    private static void createBuildAsItsRole(String name, String roleArn, String roleName) {
+        String callerIdentity = "curl -sS --aws-sigv4 \"aws:amz:$AWS_REGION:sts\" --user \"$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY\""
+                + " -H \"x-amz-security-token: $AWS_SESSION_TOKEN\" -d 'Action=GetCallerIdentity&Version=2011-06-15' \"$AWS_ENDPOINT_URL/\""
+                + " | grep 'assumed-role/" + roleName + "/conveyor-job-'";
+        admin.createPipeline(r -> r.pipeline(pipeline(name, "QUEUED", stage("Build", commands("Build", 1, callerIdentity)))
+                .toBuilder().roleArn(roleArn).build()));
+    }
 
     /** A pipeline copied from AWS: its role is not one of Conveyor's IAM; its source reads {@code sourceKey}. */
     private static PipelineDeclaration madeUpRole(String name, String sourceKey) {
