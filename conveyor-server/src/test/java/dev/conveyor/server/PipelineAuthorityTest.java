@@ -168,10 +168,7 @@ class PipelineAuthorityTest {
         iam.attachRolePolicy(r -> r.roleName("ec2-only").policyArn(policy));
         admin.createPipeline(r -> r.pipeline(pipeline("untrusted", "QUEUED", stage("Build", commands("Build", 1, "true")))
                 .toBuilder().roleArn(role).build()));
-        String id = createdExecution(admin, "untrusted");
-        assertThat(awaitSettled(admin, "untrusted", id).status()).isEqualTo(PipelineExecutionStatus.FAILED);
-        assertThat(action(admin, "untrusted", id, "Source").output().executionResult().errorDetails().message())
-                .isEqualTo("CodePipeline is not authorized to perform AssumeRole on role " + role);
+        assertRefusedAsUntrusted("untrusted", role);
 
         // Trusting the account (as a role made for cross-account use does) is enough too.
         String accountTrusted = iam.createRole(r -> r.roleName("account-trusted").assumeRolePolicyDocument("""
@@ -195,10 +192,7 @@ class PipelineAuthorityTest {
         }
         assertThat(awaitSettled(admin, "guarded-app", createdExecution(admin, "guarded-app")).status())
                 .isEqualTo(PipelineExecutionStatus.SUCCEEDED);
-        String unguarded = createdExecution(admin, "unguarded-app");
-        assertThat(awaitSettled(admin, "unguarded-app", unguarded).status()).isEqualTo(PipelineExecutionStatus.FAILED);
-        assertThat(action(admin, "unguarded-app", unguarded, "Source").output().executionResult().errorDetails().message())
-                .isEqualTo("CodePipeline is not authorized to perform AssumeRole on role " + guarded);
+        assertRefusedAsUntrusted("unguarded-app", guarded);
     }
 
     @Test
@@ -224,10 +218,7 @@ class PipelineAuthorityTest {
         }
 
         createBuildAsItsRole("other-build", pipelineOnly, "build-one-pipeline");
-        String refused = createdExecution(admin, "other-build");
-        assertThat(awaitSettled(admin, "other-build", refused).status()).isEqualTo(PipelineExecutionStatus.FAILED);
-        assertThat(action(admin, "other-build", refused, "Source").output().executionResult().errorDetails().message())
-                .isEqualTo("CodePipeline is not authorized to perform AssumeRole on role " + pipelineOnly);
+        assertRefusedAsUntrusted("other-build", pipelineOnly);
     }
 
     @Test
@@ -249,6 +240,14 @@ class PipelineAuthorityTest {
     }
 
     // ------------------------------------------------------------------------------------------- helpers
+
+    /** Runs the pipeline, whose role does not trust CodePipeline for it: its first action is refused at the job gate. */
+    private static void assertRefusedAsUntrusted(String pipeline, String roleArn) {
+        String id = createdExecution(admin, pipeline);
+        assertThat(awaitSettled(admin, pipeline, id).status()).isEqualTo(PipelineExecutionStatus.FAILED);
+        assertThat(action(admin, pipeline, id, "Source").output().executionResult().errorDetails().message())
+                .isEqualTo("CodePipeline is not authorized to perform AssumeRole on role " + roleArn);
+    }
 
     /**
      * A pipeline of role {@code roleArn} whose build calls STS's GetCallerIdentity with the credentials its job was
