@@ -15,13 +15,18 @@ import java.util.regex.Pattern;
  * whose first heap line reads e.g. {@code garbage-first heap   total reserved 6144000K, committed 262144K, used
  * 51234K}. The process's resident set size is read alongside, once the collection's freed memory is returned to
  * the system: it includes metaspace, code, thread stacks and the embedded database's cache outside the heap.
- * ZGC (for {@code --server-java-opts -XX:+UseZGC}) prints {@code ZHeap used 78M, capacity 378M, …} instead.
+ * ZGC (for {@code --server-java-opts -XX:+UseZGC}) prints {@code ZHeap used 78M, capacity 378M, …} instead;
+ * Shenandoah, Serial and Parallel (issue 20 compared the collectors) their own forms, read below.
  */
 final class HeapProbe {
     private static final Pattern COMMITTED = Pattern.compile("committed (\\d+)K");
     private static final Pattern TOTAL = Pattern.compile("total (\\d+)K");
     private static final Pattern USED = Pattern.compile("used (\\d+)K");
     private static final Pattern Z_USED = Pattern.compile("ZHeap\\s+used (\\d+)M, capacity (\\d+)M");
+    /** Shenandoah: {@code 6028M max, 6028M soft max, 45056K committed, 44899K used}. */
+    private static final Pattern SHENANDOAH = Pattern.compile("(\\d+)K committed, (\\d+)K used");
+    /** Serial and Parallel, one line per generation: {@code PSYoungGen total 210432K, used 3392K [...]}. */
+    private static final Pattern GENERATION = Pattern.compile("(?m)^\\S+\\s+total (\\d+)K, used (\\d+)K");
     private static final Duration SETTLE_STEP = Duration.ofMillis(500);
     private static final Duration SETTLE_LIMIT = Duration.ofSeconds(15);
 
@@ -41,6 +46,22 @@ final class HeapProbe {
         Matcher z = Z_USED.matcher(info);
         if (z.find()) {
             return new HeapUsage(Long.parseLong(z.group(1)) << 20, Long.parseLong(z.group(2)) << 20, settledResidentBytes(server));
+        }
+        Matcher shenandoah = SHENANDOAH.matcher(info);
+        if (shenandoah.find()) {
+            return new HeapUsage(Long.parseLong(shenandoah.group(2)) * 1024, Long.parseLong(shenandoah.group(1)) * 1024,
+                    settledResidentBytes(server));
+        }
+        // Serial and Parallel print one unindented line per generation ("DefNew total 116224K, used 2563K […]").
+        long generationsUsedKb = 0;
+        long generationsTotalKb = 0;
+        Matcher generation = GENERATION.matcher(info);
+        while (generation.find()) {
+            generationsTotalKb += Long.parseLong(generation.group(1));
+            generationsUsedKb += Long.parseLong(generation.group(2));
+        }
+        if (generationsTotalKb > 0 && info.lines().noneMatch(l -> l.contains("heap") && l.contains("used"))) {
+            return new HeapUsage(generationsUsedKb * 1024, generationsTotalKb * 1024, settledResidentBytes(server));
         }
         String heapLine = info.lines().filter(l -> l.contains("heap") && l.contains("used")).findFirst()
                 .orElseThrow(() -> new IllegalStateException("unexpected jcmd GC.heap_info output:\n" + info));

@@ -467,6 +467,11 @@ public final class ConveyorServer implements AutoCloseable {
         // SigV4 signs header values exactly as sent: Jetty's cache of common header lines, matched case-insensitively,
         // would hand back "text/plain;charset=utf-8" for "text/plain; charset=UTF-8" and break the signature (issue 14).
         http.setHeaderCacheCaseSensitive(true);
+        // No per-connection cache of header lines: Jetty caches any known header whose value fits, so every signed
+        // request's Authorization (a new value each time) was added to it, filled it within a few requests and
+        // emptied it again; a trie insert and its key string per request for no hit (issue 20, JFR allocation
+        // samples). Without the cache a header is parsed into its field as any uncached one was.
+        http.setHeaderCacheSize(0);
         // S3 object keys may hold "//", "%2F", ".." and the like: let them through to the S3 endpoint (issue 3).
         http.setUriCompliance(org.eclipse.jetty.http.UriCompliance.UNSAFE);
         // No method's body is read as form parameters: getParameter reads the query only, and an anonymous S3 PUT

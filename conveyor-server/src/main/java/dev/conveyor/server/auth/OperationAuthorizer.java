@@ -143,7 +143,7 @@ public final class OperationAuthorizer {
             return caller.jobScope() == null;
         }
         Map<String, List<String>> context = new HashMap<>();
-        context.put("aws:CurrentTime", List.of(clock.instant().toString()));
+        context.put("aws:CurrentTime", currentTime());
         return authorizer.authorize(caller.principal(), new AuthorizationRequest(action, resource, context)).allowed();
     }
 
@@ -160,8 +160,30 @@ public final class OperationAuthorizer {
         Map<String, List<String>> context = new HashMap<>();
         context.put("aws:SourceIp", List.of(request.getRemoteAddr()));
         context.put("aws:SecureTransport", List.of(Boolean.toString(request.isSecure())));
-        context.put("aws:CurrentTime", List.of(clock.instant().toString()));
+        context.put("aws:CurrentTime", currentTime());
         return context;
+    }
+
+    /**
+     * {@code aws:CurrentTime}: the clock's time to the millisecond, formatted once per millisecond rather than per
+     * request (issue 20: formatting an Instant allocates a builder and its temporal objects; at 10,000 requests/s
+     * about ten requests share each millisecond).
+     */
+    private List<String> currentTime() {
+        java.time.Instant now = clock.instant();
+        long milli = now.toEpochMilli();
+        CurrentTime last = lastCurrentTime;
+        if (last != null && last.epochMilli() == milli) {
+            return last.value();
+        }
+        List<String> value = List.of(now.truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString());
+        lastCurrentTime = new CurrentTime(milli, value);
+        return value;
+    }
+
+    private volatile CurrentTime lastCurrentTime;
+
+    private record CurrentTime(long epochMilli, List<String> value) {
     }
 
     private String pipelineArnOf(String resource) {

@@ -112,11 +112,10 @@ public final class SigV4Verifier {
         if (payloadHash == null) {
             payloadHash = signed.presigned() ? "UNSIGNED-PAYLOAD" : payloadHashIfNoHeader;
         }
-        byte[] canonical = utf8(canonicalRequestText(request, signed, payloadHash));
-        String stringToSign = "AWS4-HMAC-SHA256\n" + signed.amzDate() + "\n" + signed.scope() + "\n"
-                + hex(Digests.sha256().digest(canonical));
+        CanonicalText.Sha256 canonical = CanonicalText.sha256();
+        canonicalRequestText(canonical, request, signed, payloadHash);
         byte[] expected = signingMac(secretAccessKey, signed.date(), signed.region(), signed.service())
-                .doFinal(stringToSign.getBytes(StandardCharsets.UTF_8));
+                .doFinal(stringToSign(signed, canonical.digest()));
         // Compared as bytes: the signature given is decoded rather than the expected one formatted as hex.
         if (!MessageDigest.isEqual(expected, unhex(signed.signature()))) {
             return Result.refused("SignatureDoesNotMatch",
@@ -165,16 +164,54 @@ public final class SigV4Verifier {
                 amzDate, presigned);
     }
 
-    static String canonicalRequest(HttpServletRequest request, Signed signed, String payloadHash) {
-        return canonicalRequestText(request, signed, payloadHash).toString();
+    /**
+     * The string to sign as UTF-8 bytes, written in one array: "AWS4-HMAC-SHA256", the signing time, the scope and
+     * the canonical request's hash in lowercase hex, each on its line. The time and scope are ASCII once parsed
+     * ({@link SigV4Credential}); anything else is encoded as UTF-8 the way it was before.
+     */
+    private static byte[] stringToSign(Signed signed, byte[] canonicalHash) {
+        String amzDate = signed.amzDate();
+        String scope = signed.scope();
+        if (!ascii(amzDate) || !ascii(scope)) {
+            return ("AWS4-HMAC-SHA256\n" + amzDate + "\n" + scope + "\n" + hex(canonicalHash)).getBytes(StandardCharsets.UTF_8);
+        }
+        byte[] out = new byte[ALGORITHM_LINE.length + amzDate.length() + 1 + scope.length() + 1 + 2 * canonicalHash.length];
+        System.arraycopy(ALGORITHM_LINE, 0, out, 0, ALGORITHM_LINE.length);
+        int at = putAscii(out, ALGORITHM_LINE.length, amzDate);
+        out[at++] = '\n';
+        at = putAscii(out, at, scope);
+        out[at++] = '\n';
+        for (byte b : canonicalHash) {
+            out[at++] = HEX_DIGITS[(b >> 4) & 0xF];
+            out[at++] = HEX_DIGITS[b & 0xF];
+        }
+        return out;
+    }
+
+    private static final byte[] ALGORITHM_LINE = "AWS4-HMAC-SHA256\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+    private static boolean ascii(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int putAscii(byte[] out, int at, String text) {
+        for (int i = 0; i < text.length(); i++) {
+            out[at++] = (byte) text.charAt(i);
+        }
+        return at;
     }
 
     /**
-     * The text {@link #canonicalRequest} hashes, left in its builder: hashed from there without a String copy between
-     * (a signed JSON request's is 300–900 characters, so the builder is sized once rather than grown).
+     * The canonical request, written into {@code c}: straight into the digest that signs it when verifying, so that
+     * no text of the whole request is built (issue 20: it and its UTF-8 copy were a signed read's largest allocation).
      */
-    private static StringBuilder canonicalRequestText(HttpServletRequest request, Signed signed, String payloadHash) {
-        StringBuilder c = new StringBuilder(1024);
+    private static void canonicalRequestText(CanonicalText c, HttpServletRequest request, Signed signed, String payloadHash) {
         c.append(request.getMethod()).append('\n');
         String path = request.getRequestURI();
         path = path == null || path.isEmpty() ? "/" : path;
@@ -197,9 +234,12 @@ public final class SigV4Verifier {
         }
         c.append('\n');
         for (int i = 0; i < names.size(); i++) {
-            c.append(i == 0 ? "" : ";").append(names.get(i));
+            if (i > 0) {
+                c.append(';');
+            }
+            c.append(names.get(i));
         }
-        return c.append('\n').append(payloadHash);
+        c.append('\n').append(payloadHash);
     }
 
     /**
@@ -207,6 +247,10 @@ public final class SigV4Verifier {
      * space. Appended in place: a regex per header per request was the largest allocation of a signed read (issue 20).
      */
     static void appendTrimmedCollapsed(StringBuilder out, String value) {
+        appendTrimmedCollapsed(CanonicalText.chars(out), value);
+    }
+
+    private static void appendTrimmedCollapsed(CanonicalText out, String value) {
         int start = 0;
         int end = value.length();
         while (start < end && value.charAt(start) <= ' ') {
@@ -341,17 +385,6 @@ public final class SigV4Verifier {
     }
 
     /** The UTF-8 bytes of {@code text}, in one copy when it is ASCII (as canonical requests nearly always are). */
-    private static byte[] utf8(CharSequence text) {
-        byte[] ascii = new byte[text.length()];
-        for (int i = 0; i < ascii.length; i++) {
-            char ch = text.charAt(i);
-            if (ch >= 0x80) {
-                return text.toString().getBytes(StandardCharsets.UTF_8);
-            }
-            ascii[i] = (byte) ch;
-        }
-        return ascii;
-    }
 
     /**
      * The derived signing key of a secret for one day, region and service: four chained HMACs that every request of

@@ -63,4 +63,21 @@ class SigV4ParsingTest {
         assertThat(SigV4Verifier.encodeSegments("/")).isEqualTo("/");
         assertThat(SigV4Verifier.encodeSegments("/a b/%2F")).isEqualTo("/a%20b/%252F");
     }
+
+    @Test
+    void theCanonicalRequestIsHashedAsItsUtf8Bytes() throws Exception {
+        // Written straight into the digest (issue 20): the same bytes as String.getBytes(UTF_8), past the buffer's 256
+        // bytes, for 2-, 3- and 4-byte characters, and with an unpaired surrogate written as '?' as String's encoder does.
+        String[] texts = {"", "POST\n/\n\nhost:127.0.0.1\n", "x".repeat(700), "é".repeat(300) + "€" + "𝄞".repeat(90),
+            "a\uD834b", "end\uD834", "\uDD1Elow first", "名前:値\n" + "y".repeat(255)};
+        for (String text : texts) {
+            CanonicalText.Sha256 hashed = CanonicalText.sha256();
+            hashed.append(text.substring(0, text.length() / 2));
+            for (char ch : text.substring(text.length() / 2).toCharArray()) {
+                hashed.append(ch);
+            }
+            byte[] expected = java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(hashed.digest()).as(text).isEqualTo(expected);
+        }
+    }
 }
