@@ -29,7 +29,10 @@ import java.util.Random;
  * docs/benchmarks.md.
  *
  * <pre>java -cp conveyor-bench/target/conveyor-bench.jar dev.conveyor.bench.ArtifactBench --root . [--mib 1024]
- *      [--runs 5] [--work DIR] [--report docs/benchmarks.md]</pre>
+ *      [--runs 5] [--work DIR] [--report docs/benchmarks.md] [--server-java-opts "OPTIONS"]</pre>
+ *
+ * {@code --server-java-opts} passes JVM options to the Conveyor process, e.g. a flight recording of its uploads
+ * ({@code -XX:StartFlightRecording:filename=/tmp/artifacts.jfr,settings=profile}).
  */
 public final class ArtifactBench {
     private static final int BUFFER = 256 * 1024;
@@ -90,6 +93,7 @@ public final class ArtifactBench {
         int runs = 5;
         Path work = null;
         Path report = null;
+        List<String> serverJavaOptions = List.of();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--root" -> root = Paths.get(args[++i]);
@@ -97,8 +101,9 @@ public final class ArtifactBench {
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--work" -> work = Paths.get(args[++i]);
                 case "--report" -> report = Paths.get(args[++i]);
+                case "--server-java-opts" -> serverJavaOptions = args[++i].isBlank() ? List.of() : List.of(args[i].trim().split("\\s+"));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (--root DIR --mib N --runs N --work DIR --report FILE)");
+                        + " (--root DIR --mib N --runs N --work DIR --report FILE --server-java-opts OPTIONS)");
             }
         }
         Path jar = root.resolve("conveyor-cli/target/conveyor-cli.jar").toAbsolutePath();
@@ -132,7 +137,7 @@ public final class ArtifactBench {
 
         Path dataDir = dir.resolve("data");
         Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
-        try (ServerProcess server = ServerProcess.conveyor(java, List.of(), jar, dataDir, dir.resolve("conveyor.log"))) {
+        try (ServerProcess server = ServerProcess.conveyor(java, serverJavaOptions, jar, dataDir, dir.resolve("conveyor.log"))) {
             server.awaitHealthy("/healthz", status -> status == 200);
             FileTransferClient client = new FileTransferClient(new InetSocketAddress("127.0.0.1", server.port()));
             client.exchange("PUT", "/bench-artifacts", Map.of(), null, null);

@@ -234,9 +234,10 @@ final class ActionLauncher {
             }
         }
         contributors.apply(action.actionTypeId(), execution.pipelineName(), action.name(), resolvedConfiguration, data);
-        jobs.insert(tx.connection, new JobRow(UUID.randomUUID().toString(), row.id(), execution.id(), action.actionTypeId(),
-                JobStatus.Queued, ActionJson.write(data), null, null, 0, null, tx.now, tx.now));
-        tx.jobsQueued = true;
+        JobRow job = new JobRow(UUID.randomUUID().toString(), row.id(), execution.id(), action.actionTypeId(),
+                JobStatus.Queued, ActionJson.write(data), null, null, 0, null, tx.now, tx.now);
+        jobs.insert(tx.connection, job);
+        tx.queued(job);
     }
 
     static ObjectNode jobArtifact(String name, String bucket, String key) {

@@ -96,7 +96,18 @@ final class ExecutionAdvancer {
             return tryEnter(tx, execution, pipeline, outcomes.firstStage(tx, execution, pipeline), actions);
         }
         if (current.status() == StageExecutionStatus.InProgress) {
-            return progressStage(tx, execution, pipeline, current, actions);
+            tx.progressing = current;
+            tx.launchedOnly = null;
+            boolean moved = progressStage(tx, execution, pipeline, current, actions);
+            tx.progressing = null;
+            if (moved && tx.launchedOnly != null) {
+                // All it did was launch actions, which now run: no other execution's state changed, and another turn
+                // of this one would decide the same. The rows in hand are the state after the launch; no round again.
+                read.put(execution.id(), new ExecutionInHand(execution, stages, tx.launchedOnly));
+                tx.launchedOnly = null;
+                return false;
+            }
+            return moved;
         }
         if (current.status() == StageExecutionStatus.Succeeded || current.status() == StageExecutionStatus.Skipped) {
             return leaveStage(tx, execution, pipeline, current.stageIndex(), actions);
@@ -167,13 +178,18 @@ final class ExecutionAdvancer {
             if (!toRun.isEmpty()) {
                 ActionLauncher.Visible visible = ActionLauncher.visible(execution, pipeline, outcomes.visibleRows(tx, execution, actions));
                 List<ActionExecutionRow> withLaunched = new ArrayList<>(actions);
+                boolean allRunning = true;
                 for (ActionDeclaration action : toRun) {
-                    withLaunched.add(launcher.launch(tx, execution, pipeline, declaration, stage.attempt(), action, visible));
+                    ActionExecutionRow launched = launcher.launch(tx, execution, pipeline, declaration, stage.attempt(), action, visible);
+                    allRunning &= launched.status() == ActionExecutionStatus.InProgress;
+                    withLaunched.add(launched);
                 }
                 // What the launches wrote, in the order ExecutionRepository.actions reads rows, without reading them back.
                 withLaunched.sort(STORED_ORDER);
                 // Actions that failed at launch (unresolvable variables) settle the group at once.
-                return progressStage(tx, execution, pipeline, stage, withLaunched) || true;
+                boolean more = progressStage(tx, execution, pipeline, stage, withLaunched);
+                tx.launchedOnly = !more && stage == tx.progressing && allRunning ? withLaunched : null;
+                return true;
             }
         }
         StageOutcomes.Step success = outcomes.onSuccess(tx, execution, pipeline, stage, declaration, actions);

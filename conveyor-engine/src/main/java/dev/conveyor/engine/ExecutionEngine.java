@@ -532,14 +532,66 @@ public final class ExecutionEngine {
 
     /** Takes a worker's result for a job and advances the execution. */
     public void completeJob(String jobId, JobOutcome outcome) {
+        completeJob(jobId, outcome, null, false);
+    }
+
+    /**
+     * What an agent in this process asks for with a job's result: up to {@code max} of the jobs the result's
+     * transaction queues that it can run ({@code types}, {@code wanted}), claimed InProgress for {@code workerId} in
+     * that same transaction, as {@link #claimJobsToRun} would claim them after it.
+     */
+    public record NextJobs(Collection<ActionTypeId> types, int max, String workerId, Duration lease,
+                           java.util.function.Predicate<JobRow> wanted) {
+    }
+
+    /**
+     * Takes a worker's result for a job, advances the execution, and claims for the same worker, in the same
+     * transaction, the jobs that advance queued and that {@code next} asks for (issue 20: the claim was a read and a
+     * committed transaction of its own per action, after a wake-up of the agent's poller). Only for a worker in this
+     * process (the job protocol hands jobs out on polls). The claimed jobs are asked of the job gate after the commit,
+     * as a poll asks before its claim: a refused job fails its action as it would there, one whose check failed is
+     * given back to the queue; the others are returned, to be run at once.
+     */
+    public List<JobRow> completeJob(String jobId, JobOutcome outcome, NextJobs next) {
+        List<JobRow> claimed = completeJob(jobId, outcome, next, false);
+        if (claimed.isEmpty() || jobGate == JobGate.OPEN) {
+            return claimed;
+        }
+        List<JobRow> allowed = new ArrayList<>();
+        for (JobRow job : claimed) {
+            Optional<String> refusal;
+            try {
+                refusal = jobGate.refusal(job);
+            } catch (RuntimeException e) {
+                LOG.warn("could not check job {} before handing it out: {}", job.id(), e.toString());
+                if (db.inTransaction(c -> jobs.unclaim(c, job.id(), job.workerId(), clock.instant()))) {
+                    jobSignal.signal();
+                }
+                continue;
+            }
+            if (refusal.isPresent()) {
+                try {
+                    completeJob(job.id(), JobOutcome.Failure.jobFailed(refusal.get()), null, true);
+                } catch (RuntimeException e) {
+                    LOG.debug("refused job {} already settled: {}", job.id(), e.toString());
+                }
+            } else {
+                allowed.add(job);
+            }
+        }
+        return allowed;
+    }
+
+    /** {@code refused}: the job gate refused the job, which never reached its worker (no worker updated the action). */
+    private List<JobRow> completeJob(String jobId, JobOutcome outcome, NextJobs next, boolean refused) {
         JobRepository.JobOwner owner = db.read(c -> jobs.owner(c, jobId))
                 .orElseThrow(() -> new JobNotFoundException("No job with id " + jobId, "jobId"));
         if (owner.actionExecutionId() == null) {
             conditionCommands.completeRuleJob(jobId, outcome); // the job of a rule (Commands, LambdaInvoke), not of an action
-            return;
+            return List.of();
         }
         String pipelineName = Optional.ofNullable(owner.pipelineName()).orElseThrow();
-        inPipeline(pipelineName, (tx, locked) -> {
+        return inPipeline(pipelineName, (tx, locked) -> {
             JobRow job = jobs.find(tx.connection, jobId).orElseThrow(() -> new JobNotFoundException("No job with id " + jobId, "jobId"));
             if (job.status().isFinished()) {
                 throw new InvalidJobStateException("Job " + jobId + " is already " + job.status());
@@ -549,10 +601,9 @@ public final class ExecutionEngine {
                 jobs.update(tx.connection, job.withStatus(JobStatus.Failed, tx.now));
                 throw new InvalidJobStateException("The action of job " + jobId + " is " + action.status() + " and takes no result");
             }
-            PipelineExecutionRow execution = executions.findExecution(tx.connection, action.pipelineExecutionId()).orElseThrow();
             switch (outcome) {
                 case JobOutcome.Success success when success.continuationToken() != null -> continueJob(tx, job, action, success);
-                case JobOutcome.Success success -> succeed(tx, job, action, execution, success);
+                case JobOutcome.Success success -> succeed(tx, job, action, success);
                 case JobOutcome.Failure failure -> {
                     jobs.update(tx.connection, job.withStatus(JobStatus.Failed, tx.now));
                     String message = failure.message() == null ? "The job failed" : failure.message();
@@ -564,13 +615,41 @@ public final class ExecutionEngine {
                     putIfPresent((ObjectNode) output.get("executionResult"), "externalExecutionUrl", failure.externalExecutionUrl());
                     executions.update(tx.connection, action.withProgress(null, failure.externalExecutionId(), failure.externalExecutionUrl(), null, tx.now)
                             .settled(ActionExecutionStatus.Failed, ActionJson.write(output), message,
-                                    failure.type(), message, job.workerId(), tx.now));
+                                    failure.type(), message, refused ? null : job.workerId(), tx.now));
                 }
             }
             tx.changed(pipelineName, action.pipelineExecutionId());
             advancer.advancePipeline(tx, pipelineName);
-            return null;
+            return next == null ? List.<JobRow>of() : claimQueued(tx, next);
         });
+    }
+
+    /**
+     * Claims for {@code next}'s worker the jobs this transaction queued that it wants, from the rows as written (no
+     * read). When it claimed them all, nobody is woken for them after the commit: no other worker could have them.
+     * Only {@link ExecutionTx#queued} sets {@code jobsQueued} in a job's result transaction, so that flag is then
+     * clear of anything else.
+     */
+    private List<JobRow> claimQueued(ExecutionTx tx, NextJobs next) throws SQLException {
+        List<JobRow> claimed = new ArrayList<>();
+        Instant leaseUntil = next.lease() == null ? null : tx.now.plus(next.lease());
+        for (java.util.Iterator<JobRow> queued = tx.queuedJobs.iterator(); queued.hasNext() && claimed.size() < next.max(); ) {
+            JobRow job = queued.next();
+            if (!next.types().contains(job.actionTypeId()) || !next.wanted().test(job)) {
+                continue;
+            }
+            String nonce = UUID.randomUUID().toString();
+            if (jobs.claim(tx.connection, job.id(), next.workerId(), nonce, leaseUntil, tx.now, JobStatus.InProgress)) {
+                claimed.add(new JobRow(job.id(), job.actionExecutionId(), job.pipelineExecutionId(), job.actionTypeId(),
+                        JobStatus.InProgress, job.dataJson(), nonce, next.workerId(), job.dispatchCount() + 1, leaseUntil,
+                        job.createdAt(), tx.now));
+                queued.remove();
+            }
+        }
+        if (tx.queuedJobs.isEmpty()) {
+            tx.jobsQueued = false;
+        }
+        return claimed;
     }
 
     private void continueJob(ExecutionTx tx, JobRow job, ActionExecutionRow action, JobOutcome.Success success) throws SQLException {
@@ -579,13 +658,13 @@ public final class ExecutionEngine {
                 success.externalExecutionUrl(), success.percentComplete(), tx.now));
         ObjectNode data = ActionJson.read(job.dataJson());
         ((ObjectNode) data.get("jobData")).put("continuationToken", success.continuationToken());
-        jobs.insert(tx.connection, new JobRow(UUID.randomUUID().toString(), job.actionExecutionId(), job.pipelineExecutionId(),
-                job.actionTypeId(), JobStatus.Queued, ActionJson.write(data), null, null, 0, null, tx.now, tx.now));
-        tx.jobsQueued = true;
+        JobRow next = new JobRow(UUID.randomUUID().toString(), job.actionExecutionId(), job.pipelineExecutionId(),
+                job.actionTypeId(), JobStatus.Queued, ActionJson.write(data), null, null, 0, null, tx.now, tx.now);
+        jobs.insert(tx.connection, next);
+        tx.queued(next);
     }
 
-    private void succeed(ExecutionTx tx, JobRow job, ActionExecutionRow action, PipelineExecutionRow execution,
-                         JobOutcome.Success success) throws SQLException {
+    private void succeed(ExecutionTx tx, JobRow job, ActionExecutionRow action, JobOutcome.Success success) throws SQLException {
         jobs.update(tx.connection, job.withStatus(JobStatus.Succeeded, tx.now));
         ObjectNode output = ActionJson.object();
         ArrayNode artifacts = output.putArray("outputArtifacts");
@@ -608,7 +687,7 @@ public final class ExecutionEngine {
                 success.externalExecutionUrl(), success.percentComplete(), tx.now)
                 .settled(ActionExecutionStatus.Succeeded, ActionJson.write(output), success.summary(), null, null, job.workerId(), tx.now));
         if (success.currentRevision() != null) {
-            recordRevision(tx, job, execution, action, success);
+            recordRevision(tx, job, action, success);
         }
     }
 
@@ -617,8 +696,7 @@ public final class ExecutionEngine {
      * revision is also its execution's artifact revision (GetPipelineExecution, ListPipelineExecutions'
      * sourceRevisions). What another action reports (a Deploy job's currentRevision, say) stays on that action.
      */
-    private void recordRevision(ExecutionTx tx, JobRow job, PipelineExecutionRow execution, ActionExecutionRow action,
-                                JobOutcome.Success success) throws SQLException {
+    private void recordRevision(ExecutionTx tx, JobRow job, ActionExecutionRow action, JobOutcome.Success success) throws SQLException {
         JobOutcome.CurrentRevision revision = success.currentRevision();
         if (revision.revision() != null) {
             actionRevisions.put(tx.connection, new ActionRevisionRow(action.pipelineName(), action.stageName(), action.actionName(),
@@ -627,6 +705,8 @@ public final class ExecutionEngine {
         if (!"Source".equals(job.actionTypeId().category())) {
             return;
         }
+        // The execution is read here, for a source's result only (issue 20: not on every result).
+        PipelineExecutionRow execution = executions.findExecution(tx.connection, action.pipelineExecutionId()).orElseThrow();
         ArrayNode revisions = (ArrayNode) ActionJson.read("{\"v\":" + (execution.artifactRevisionsJson() == null ? "[]"
                 : execution.artifactRevisionsJson()) + "}").get("v");
         String artifactName = success.outputArtifacts().isEmpty() ? action.actionName() : success.outputArtifacts().getFirst().name();
@@ -640,8 +720,7 @@ public final class ExecutionEngine {
         if (revision.created() != null) {
             entry.put("created", revision.created().toEpochMilli());
         }
-        PipelineExecutionRow current = executions.findExecution(tx.connection, execution.id()).orElseThrow();
-        executions.update(tx.connection, current.withArtifactRevisions(ActionJson.write(revisions), tx.now));
+        executions.update(tx.connection, execution.withArtifactRevisions(ActionJson.write(revisions), tx.now));
     }
 
     private static String blankToNull(String s) {

@@ -1,8 +1,11 @@
 package dev.conveyor.engine;
 
 import java.sql.Connection;
+import dev.conveyor.store.execution.JobRow;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -15,6 +18,8 @@ final class ExecutionTx {
     final Connection connection;
     final Instant now;
     boolean jobsQueued;
+    /** The jobs this transaction queued, as written: an agent in this process may claim them before the commit. */
+    final List<JobRow> queuedJobs = new ArrayList<>();
     /** Rule executions were started: the rule runner should look for due rules after the commit. */
     boolean rulesDue;
     final Set<String> changedExecutions = new LinkedHashSet<>();
@@ -25,10 +30,23 @@ final class ExecutionTx {
      * any later change. Null when the transaction holds no such reading.
      */
     Map<String, ExecutionInHand> inHand;
+    /** The stage row the advancer is progressing for an execution's turn (see {@code ExecutionAdvancer.advance}). */
+    Object progressing;
+    /**
+     * Set by the advancer when that stage's turn did nothing but launch actions that are all running now: the
+     * execution's actions as they are after the launch. Such a launch lets nothing else move.
+     */
+    java.util.List<dev.conveyor.store.execution.ActionExecutionRow> launchedOnly;
 
     ExecutionTx(Connection connection, Instant now) {
         this.connection = connection;
         this.now = now;
+    }
+
+    /** Notes a job this transaction inserted Queued: workers are woken after the commit. */
+    void queued(JobRow job) {
+        queuedJobs.add(job);
+        jobsQueued = true;
     }
 
     void changed(String pipelineName, String executionId) {

@@ -95,6 +95,6 @@ final class RuleJobs {
                 tx.now, tx.now);
         jobs.insert(tx.connection, job);
         repository.linkJob(tx.connection, job.id(), ruleExecutionId);
-        tx.jobsQueued = true;
+        tx.queued(job);
     }
 }

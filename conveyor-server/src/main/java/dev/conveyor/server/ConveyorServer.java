@@ -174,6 +174,11 @@ public final class ConveyorServer implements AutoCloseable {
         // longer of the two rather than both (issue 8: start to healthy).
         CompletableFuture<ServletContextHandler> listener = CompletableFuture.supplyAsync(this::newListener,
                 task -> Thread.ofPlatform().name("conveyor-start").start(task));
+        // Whether jobs can run in a bubblewrap sandbox: a probe that runs bwrap once, mostly waiting for the child
+        // process, so it runs meanwhile too (issue 20: it was tens of milliseconds of every start on one thread).
+        CompletableFuture<dev.conveyor.providers.sandbox.JobSandbox> sandboxProbe = CompletableFuture.supplyAsync(
+                () -> dev.conveyor.providers.sandbox.JobSandbox.detect(jobWritablePaths),
+                task -> Thread.ofPlatform().name("conveyor-sandbox-probe").start(task));
         try {
             database = config.databaseUrl() == null ? Database.embedded(config.dataDir()) : Database.open(config.databaseUrl());
         } finally {
@@ -247,10 +252,9 @@ public final class ConveyorServer implements AutoCloseable {
                 InstancePool.RuntimeSettings.defaults(), clock);
         LambdaEndpoint lambdaEndpoint = new LambdaEndpoint(functionServices.api(), functionServices.functions());
         // CloudWatch alarms (issues 15 and 16): JSON 1.0 (the CLI) and Query (SDK v2), Alertmanager's webhook, the alarm timer.
-        cloudWatch = dev.conveyor.cloudwatch.CloudWatchServices.open(database, config.region(), config.accountId(), clock, cloudWatchSettings)
-                .start();
+        cloudWatch = dev.conveyor.cloudwatch.CloudWatchServices.open(database, config.region(), config.accountId(), clock, cloudWatchSettings);
         // Jobs' commands (Commands, CodeBuild) run in a sandbox that cannot reach this server's secrets (issue 14, item 8).
-        dev.conveyor.providers.sandbox.JobSandbox sandbox = dev.conveyor.providers.sandbox.JobSandbox.detect(jobWritablePaths);
+        dev.conveyor.providers.sandbox.JobSandbox sandbox = sandboxProbe.join();
         codeBuildServices = new CodeBuildServices(config.dataDir(), database, engine, queries, objects, secretServices.references(),
                 engineConfig.logsDir(), settings.agentCapacity(), config.region(), config.accountId(), clock, sandbox,
                 sourceServices.repositories());
@@ -264,12 +268,11 @@ public final class ConveyorServer implements AutoCloseable {
                 () -> config.sources().publicUrl() == null ? endpoint() : config.sources().publicUrl());
         ExecutionOperations executionOperations = new ExecutionOperations(engine, queries, pipelines, arns, config.accountId(), actionTypes,
                 () -> config.sources().publicUrl() == null ? endpoint() : config.sources().publicUrl(), conditionOperations);
-        sweeper = Thread.ofVirtual().name("conveyor-sweeper").start(this::sweepLoop);
         // Sources always run here, next to what they read; builds run here only with the embedded agent on.
         agent = new Agent("embedded@" + hostName() + ":" + config.dataDir().toAbsolutePath(), new EngineJobChannel(engine),
                 artifacts, settings.embeddedAgent() ? BuiltInProviders.all(objects, sandbox, this::publicEndpoint)
                         : BuiltInProviders.onServer(objects, this::publicEndpoint),
-                settings.agentCapacity(), engineConfig.logsDir(), engineConfig.workspacesDir(), engineConfig.leaseDuration()).start();
+                settings.agentCapacity(), engineConfig.logsDir(), engineConfig.workspacesDir(), engineConfig.leaseDuration());
 
         // The job protocol for job workers (custom action types, third-party actions), and Conveyor's agent API.
         JobCredentialRepository jobCredentialStore = new JobCredentialRepository(database);
@@ -435,6 +438,12 @@ public final class ConveyorServer implements AutoCloseable {
             close();
             throw new IllegalStateException("cannot start the HTTP listener on " + config.bindAddress() + ":" + config.port(), e);
         }
+        // Background work starts once the listener answers (issue 20: start to healthy): none of it is what healthy means
+        // (ready to serve API requests durably), and on two cores it competed with the start for the CPU. start() still
+        // returns only once all of it runs.
+        sweeper = Thread.ofVirtual().name("conveyor-sweeper").start(this::sweepLoop);
+        agent.start(); // releases what a dead predecessor held, then polls for jobs
+        cloudWatch.start(); // the alarm timer
         sourceServices.listening(endpoint(), port());
         eventServices.start(); // deliveries name this server's URL (SigningCertURL, SubscribeURL): only once it listens
         codeBuildServices.listening(config.sources().publicUrl() == null ? endpoint() : config.sources().publicUrl());

@@ -1,7 +1,5 @@
 package dev.conveyor.store;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
@@ -33,13 +31,8 @@ public record ModuleSchema(String location, String historyTable, int latestMigra
                 .ignoreMigrationPatterns("*:future").failOnMissingLocations(true).load().migrate();
     }
 
+    /** Every migration up to {@link #latestMigration} applied, none failed, none edited since (see {@link AppliedMigrations}). */
     boolean upToDate(DataSource dataSource) {
-        try (Connection c = dataSource.getConnection(); var s = c.createStatement();
-             var r = s.executeQuery("SELECT MAX(CAST(version AS INTEGER)), MIN(CASE WHEN success THEN 1 ELSE 0 END) FROM "
-                     + historyTable + " WHERE version IS NOT NULL")) {
-            return r.next() && r.getInt(1) == latestMigration && r.getInt(2) == 1;
-        } catch (SQLException e) {
-            return false; // no history yet
-        }
+        return AppliedMigrations.current(dataSource, location, historyTable, latestMigration, -1);
     }
 }

@@ -179,9 +179,15 @@ public final class PipelineRepository {
 
     /**
      * The declaration JSON of one version, read on the caller's connection (inside its transaction), or null when
-     * there is no such version.
+     * there is no such version. The latest version, when the pipeline cache holds it, is answered from there without a
+     * query, and as the same string: the engine's declarations keep this text, and a copy of each would double what
+     * 10,000 pipelines hold in memory (issue 20). A stored version never changes; the cache is as true as ever.
      */
     public String declarationJson(Connection c, String name, int version) throws SQLException {
+        StoredPipeline cached = cache.latest(name);
+        if (cached != null && cached.version() == version) {
+            return cached.declarationJson();
+        }
         try (PreparedStatement s = c.prepareStatement("SELECT declaration FROM pipeline_version WHERE pipeline_name = ? AND version = ?")) {
             s.setString(1, name);
             s.setInt(2, version);

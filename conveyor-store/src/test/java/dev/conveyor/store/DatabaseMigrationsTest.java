@@ -56,6 +56,19 @@ class DatabaseMigrationsTest {
         }
     }
 
+    /** Skipping Flyway at a start must not skip its validation: a migration edited after it was applied is refused. */
+    @ParameterizedTest
+    @MethodSource("dev.conveyor.testkit.TestDatabases#both")
+    void aDatabaseWhoseAppliedMigrationChangedIsRefused(String kind) throws SQLException {
+        String url = TestDatabases.freshUrl(kind);
+        try (Database db = Database.open(url); Connection c = db.dataSource().getConnection(); var s = c.createStatement()) {
+            s.executeUpdate("UPDATE flyway_schema_history SET checksum = checksum + 1 WHERE version = '1'");
+            assertThat(Database.upToDate(db.dataSource())).isFalse();
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Database.open(url).close())
+                .isInstanceOf(org.flywaydb.core.api.exception.FlywayValidateException.class).hasMessageContaining("checksum");
+    }
+
     @ParameterizedTest
     @MethodSource("dev.conveyor.testkit.TestDatabases#both")
     void reopeningADatabaseAtTheBundledSchemaKeepsItsData(String kind) throws SQLException {

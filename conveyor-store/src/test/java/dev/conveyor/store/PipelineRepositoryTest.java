@@ -27,6 +27,10 @@ class PipelineRepositoryTest {
         return new PipelineRepository.NewVersion("V2", "QUEUED", "{\"marker\":\"" + marker + "\"}");
     }
 
+    private static String text(Database db, PipelineRepository repo, int version) {
+        return db.<String>read(c -> repo.declarationJson(c, "p", version));
+    }
+
     private static Database open(String kind) {
         return Database.open(TestDatabases.freshUrl(kind));
     }
@@ -49,6 +53,31 @@ class PipelineRepositoryTest {
             assertThat(repo.get("p", null).updated()).isEqualTo(T0.plusSeconds(20));
             assertThatThrownBy(() -> repo.get("p", 4)).isInstanceOf(PipelineVersionNotFoundException.class);
             assertThatThrownBy(() -> repo.get("nope", null)).isInstanceOf(PipelineNotFoundException.class);
+        }
+    }
+
+    /**
+     * A version's text for the engine: the latest version the cache holds is the cached string itself (one copy in
+     * memory, issue 20), older versions and a version written since come from the database.
+     */
+    @ParameterizedTest
+    @MethodSource("dev.conveyor.testkit.TestDatabases#both")
+    void aVersionsTextIsTheCachedStringWhileTheCacheHoldsIt(String kind) {
+        try (Database db = open(kind)) {
+            var repo = new PipelineRepository(db, new TagRepository(db, 50));
+            repo.create("p", "arn:p", json("v1"), List.of(), T0);
+            repo.update("p", v -> json("v" + v), T0);
+            // PostgreSQL's change feed vouches for the cache once its LISTEN connection is up.
+            dev.conveyor.testkit.Await.await(repo::changesReliable, Boolean::booleanValue, java.time.Duration.ofSeconds(30), "a reliable feed");
+            StoredPipeline latest = repo.get("p", null);
+
+            assertThat(text(db, repo, 2)).isSameAs(latest.declarationJson());
+            assertThat(text(db, repo, 1)).isEqualTo("{\"marker\":\"v1\"}");
+            assertThat(text(db, repo, 3)).isNull();
+
+            repo.update("p", v -> json("v" + v), T0);
+            assertThat(text(db, repo, 3)).isEqualTo("{\"marker\":\"v3\"}");
+            assertThat(text(db, repo, 2)).isEqualTo("{\"marker\":\"v2\"}");
         }
     }
 

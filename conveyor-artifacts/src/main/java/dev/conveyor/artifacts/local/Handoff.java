@@ -51,6 +51,11 @@ final class Handoff<T> {
 
     // ---------------------------------------------------------------- the reader
 
+    /** Gives a buffer from {@link #next} back to be filled again, without waiting for the next one. */
+    void giveBack(T done) {
+        free.offer(done);
+    }
+
     /** Gives {@code done} back (the buffer just read, or null), then waits for the next one; null at the end. */
     T next(T done) throws IOException {
         if (done != null) {

@@ -141,6 +141,15 @@ public final class LocalObjectStore implements ObjectStore {
         return true;
     }
 
+    /**
+     * The sha256 that names a plaintext blob (or, encrypted, the plaintext's, digested beside the MD5) is compared
+     * with the declared one once the content is written, before its blob is placed or its version recorded.
+     */
+    @Override
+    public boolean checksDeclaredSha256() {
+        return true;
+    }
+
     @Override
     public ObjectVersion putObject(String bucket, String key, ObjectWrite write, InputStream content) {
         ObjectNames.checkKey(bucket, key);

@@ -18,10 +18,15 @@ import java.util.List;
  * therefore never gets a corrupted byte, and an HTTP response streaming a corrupted blob stops short of its
  * Content-Length (clients take that for a failure) rather than completing.
  *
- * <p>Spans of {@link #READ_AHEAD_BYTES} or more are read ahead on a thread of their own into pooled native buffers of
+ * <p>Spans of {@link #READ_AHEAD_BYTES} or more are read ahead into pooled native buffers of
  * {@link #READ_AHEAD_BUFFER}, with direct I/O where the filesystem allows it ({@link DirectIo} says why), while the
  * caller sends the previous buffers: a large download takes the time of the slower of the disk and the network
- * rather than of both. {@link #transferTo} hands the buffers as they are to an output that is also a
+ * rather than of both. Spans of more than one buffer are read by {@link #LANES} threads, each reading every
+ * {@code LANES}th buffer, so that the disk always has two reads to serve: one 4 MiB read at a time, as
+ * {@code dd iflag=direct bs=4M} reads, kept this project's virtual disks at half their speed (1 GiB in 1.8–2.0 s where
+ * two concurrent readers took 0.8–1.0 s, same machine, same minutes). Buffers are still handed over in the file's
+ * order, each verified before it is, so a corrupted chunk read early by one lane fails the read only when its turn
+ * comes, after the verified bytes before it. {@link #transferTo} hands the buffers as they are to an output that is also a
  * {@link WritableByteChannel} (the HTTP response), whose socket write then takes them without another copy. It is a
  * platform thread: a virtual one would hold a carrier thread through every read. Smaller spans are read on the
  * caller's thread through the page cache, into a buffer of their size.
@@ -31,7 +36,10 @@ final class VerifiedBlobReader extends InputStream {
     static final long READ_AHEAD_BYTES = 4L * 1024 * 1024;
     /** 4 MiB direct reads: our disks serve them at about 3 GB/s; 1 MiB reads at half that. */
     static final int READ_AHEAD_BUFFER = 4 * 1024 * 1024;
-    private static final int BUFFERS = 4;
+    /** Buffers per lane: two, one being read while the other waits for the sender. */
+    private static final int BUFFERS = 2;
+    /** Concurrent reads of a large span. */
+    static final int LANES = 2;
 
     private final FileChannel file;
     private final boolean direct;
@@ -43,10 +51,16 @@ final class VerifiedBlobReader extends InputStream {
     /** Bytes of the first chunk read that come before the span. */
     private final int skip;
     private final NativeBuffers buffers;
-    /** Verified buffers from the read-ahead thread (large spans), or null (small ones, read inline). */
-    private final Handoff<ByteBuffer> handoff;
-    private final Thread ahead;
+    /**
+     * Verified buffers from the read-ahead threads (large spans), or null (small ones, read inline): lane {@code i}
+     * reads the span's buffers {@code i}, {@code i + lanes}, ...
+     */
+    private final Handoff<ByteBuffer>[] lanes;
+    private final Thread[] ahead;
     private ByteBuffer current;
+    /** The lane {@link #current} came from, and how many buffers have been taken from the lanes. */
+    private int currentLane = -1;
+    private long taken;
     /** Inline: the next file position to read, at the start of a chunk. */
     private long position;
     private IOException failure;
@@ -66,15 +80,25 @@ final class VerifiedBlobReader extends InputStream {
         this.ended = length == 0;
         if (buffers != null && !ended) {
             this.buffers = buffers;
-            List<ByteBuffer> circulating = new ArrayList<>();
-            for (int i = 0; i < BUFFERS; i++) {
-                circulating.add(buffers.take());
+            int count = end - position > buffers.size() ? LANES : 1;
+            @SuppressWarnings("unchecked")
+            Handoff<ByteBuffer>[] handoffs = new Handoff[count];
+            this.lanes = handoffs;
+            this.ahead = new Thread[count];
+            for (int lane = 0; lane < count; lane++) {
+                List<ByteBuffer> circulating = new ArrayList<>();
+                for (int i = 0; i < BUFFERS; i++) {
+                    circulating.add(buffers.take());
+                }
+                lanes[lane] = new Handoff<>(circulating, what);
             }
-            this.handoff = new Handoff<>(circulating, what);
-            this.ahead = Thread.ofPlatform().daemon().name("blob-read").start(this::readAhead);
+            for (int lane = 0; lane < count; lane++) {
+                int first = lane;
+                ahead[lane] = Thread.ofPlatform().daemon().name("blob-read-" + lane).start(() -> readAhead(first));
+            }
         } else {
             this.buffers = null;
-            this.handoff = null;
+            this.lanes = null;
             this.ahead = null;
         }
     }
@@ -167,7 +191,7 @@ final class VerifiedBlobReader extends InputStream {
             if (ended) {
                 return false;
             }
-            if (ahead == null) {
+            if (lanes == null) {
                 readInline();
             } else {
                 takeAhead();
@@ -194,22 +218,34 @@ final class VerifiedBlobReader extends InputStream {
         position += n;
     }
 
+    /** Takes the span's next buffer from the lane whose turn it is, giving the one just read back to its own lane. */
     private void takeAhead() throws IOException {
-        ByteBuffer done = current;
-        current = null;
-        current = handoff.next(done);
+        if (current != null) {
+            lanes[currentLane].giveBack(current);
+            current = null;
+        }
+        currentLane = (int) (taken % lanes.length);
+        current = lanes[currentLane].next(null);
+        taken++;
         if (current == null) {
+            // The span's buffers are in order across the lanes: the lane whose turn it was has none, so none has.
             ended = true;
-            // The thread has ended and every buffer is back: the pool takes them again.
-            handoff.drain().forEach(buffers::give);
+            for (int lane = 0; lane < lanes.length; lane++) {
+                joinQuietly(ahead[lane]); // it has read its last buffer or is about to end
+                lanes[lane].drain().forEach(buffers::give);
+            }
         }
     }
 
-    /** The read-ahead thread: fills and verifies buffers in order until the span's end or a failure. */
-    private void readAhead() {
+    /**
+     * A read-ahead thread: fills and verifies the buffers of its lane, in order ({@code lane}, {@code lane + lanes},
+     * ...), until the span's end or a failure.
+     */
+    private void readAhead(int lane) {
+        Handoff<ByteBuffer> handoff = lanes[lane];
+        long stride = (long) buffers.size() * lanes.length;
         try {
-            long at = position;
-            while (at < end) {
+            for (long at = position + (long) lane * buffers.size(); at < end; at += stride) {
                 ByteBuffer buffer = handoff.emptyBuffer();
                 int n = bytesFrom(at, buffer.capacity());
                 try {
@@ -218,12 +254,19 @@ final class VerifiedBlobReader extends InputStream {
                     handoff.fail(e);
                     return;
                 }
-                at += n;
                 handoff.pass(buffer);
             }
             handoff.end();
         } catch (InterruptedException e) {
             // closed by the reader
+        }
+    }
+
+    private static void joinQuietly(Thread thread) {
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -271,18 +314,18 @@ final class VerifiedBlobReader extends InputStream {
         return new IOException(what + " ends at byte " + at + " of " + size + ": it is corrupted");
     }
 
-    /** Stops the read-ahead thread, gives its buffers back and closes the file. */
+    /** Stops the read-ahead threads, gives their buffers back and closes the file. */
     @Override
     public void close() throws IOException {
         if (ahead != null) {
-            ahead.interrupt();
-            try {
-                ahead.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            for (Thread thread : ahead) {
+                thread.interrupt();
             }
-            // Whatever is still out (all of it given back already at the end of a whole read).
-            handoff.drain().forEach(buffers::give);
+            for (int lane = 0; lane < lanes.length; lane++) {
+                joinQuietly(ahead[lane]);
+                // Whatever is still out (all of it given back already at the end of a whole read).
+                lanes[lane].drain().forEach(buffers::give);
+            }
             buffers.give(current);
             current = null;
         }

@@ -35,6 +35,16 @@ public interface ObjectStore extends AutoCloseable {
         return false;
     }
 
+    /**
+     * True when {@link #putObject} and {@link #uploadPart} compare the content's sha256 with
+     * {@link ObjectWrite#expectedSha256()} themselves, from the digest they compute anyway, and store nothing when it
+     * differs: a caller then need not digest the content a second time to check a signed payload hash. False when the
+     * store acts on the content before it could compare (it would have to undo it), so the caller checks as it reads.
+     */
+    default boolean checksDeclaredSha256() {
+        return false;
+    }
+
     ObjectVersion putObject(String bucket, String key, ObjectWrite write, InputStream content);
 
     /** Opens a version (the latest when {@code versionId} is null), or the bytes of it that {@code range} selects. */

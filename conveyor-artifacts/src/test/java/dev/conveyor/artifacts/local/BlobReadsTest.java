@@ -147,6 +147,33 @@ class BlobReadsTest {
         assertThat(read(blob.name(), size, 0, size).content()).isEqualTo(content);
     }
 
+    /**
+     * A large read runs {@link VerifiedBlobReader#LANES} read-ahead threads, each a buffer ahead of the other: a
+     * corrupted chunk in any buffer, whichever lane reads it (and however early), fails the read exactly when its turn
+     * comes, after every verified byte before its buffer and before any byte of its own.
+     */
+    @Test
+    void aCorruptedChunkFailsInItsTurnWhicheverLaneReadsIt() throws IOException {
+        int buffer = VerifiedBlobReader.READ_AHEAD_BUFFER;
+        int size = 5 * buffer + 3 * CHUNK + 11; // six buffers: three per lane
+        byte[] content = random(size);
+        BlobStore.WrittenBlob blob = store(content);
+        Path file = blobs.path(blob.name());
+        byte[] intact = Files.readAllBytes(file);
+        for (int corruptedBuffer = 0; corruptedBuffer < 6; corruptedBuffer++) {
+            byte[] corrupted = intact.clone();
+            int at = Math.min(size - 1, corruptedBuffer * buffer + CHUNK + 5);
+            corrupted[at] ^= 0x01;
+            Files.write(file, corrupted);
+            Read read = read(blob.name(), size, 0, size);
+            assertThat(read.failure()).as("byte %d flipped", at).isNotNull().hasMessageContaining("corrupted");
+            assertThat(read.content()).as("the verified buffers before the corrupted one, and nothing of it")
+                    .isEqualTo(Arrays.copyOf(content, corruptedBuffer * buffer));
+        }
+        Files.write(file, intact);
+        assertThat(read(blob.name(), size, 0, size).content()).isEqualTo(content);
+    }
+
     @Test
     void aRangeIsVerifiedByTheChunksItTouchesAndOnlyThose() throws IOException {
         int size = 10 * CHUNK;

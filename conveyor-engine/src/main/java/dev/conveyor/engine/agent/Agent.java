@@ -93,13 +93,7 @@ public final class Agent implements AutoCloseable {
                     throw e;
                 }
                 slots.release(free - jobs.size());
-                for (JobChannel.ClaimedJob job : jobs) {
-                    RunningJob runningJob = new RunningJob();
-                    Thread thread = Thread.ofVirtual().name("job-" + job.jobId()).unstarted(() -> runJob(job, runningJob));
-                    runningJob.thread = thread;
-                    running.put(job.jobId(), runningJob);
-                    thread.start();
-                }
+                jobs.forEach(this::launch);
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
@@ -109,8 +103,18 @@ public final class Agent implements AutoCloseable {
         }
     }
 
+    /** Runs a claimed job on a thread of its own; the caller holds a slot for it, which the job releases when done. */
+    private void launch(JobChannel.ClaimedJob job) {
+        RunningJob runningJob = new RunningJob();
+        Thread thread = Thread.ofVirtual().name("job-" + job.jobId()).unstarted(() -> runJob(job, runningJob));
+        runningJob.thread = thread;
+        running.put(job.jobId(), runningJob);
+        thread.start();
+    }
+
     private void runJob(JobChannel.ClaimedJob claimed, RunningJob runningJob) {
         Path workspace = null;
+        boolean slotHandedOn = false;
         try {
             channel.acknowledge(claimed.jobId(), claimed.nonce());
             JsonNode data = ConveyorJson.mapper().readTree(claimed.dataJson());
@@ -133,7 +137,7 @@ public final class Agent implements AutoCloseable {
                 }
             }
             if (runningJob.reporting()) {
-                report(claimed.jobId(), outcome);
+                slotHandedOn = reportAndRunNext(claimed.jobId(), outcome);
             }
         } catch (InterruptedException e) {
             LOG.info("job {} was interrupted (abandoned, timed out or agent stopping)", claimed.jobId());
@@ -142,7 +146,9 @@ public final class Agent implements AutoCloseable {
             report(claimed.jobId(), JobOutcome.Failure.jobFailed("The agent could not run the job: " + safeMessage(e)));
         } finally {
             running.remove(claimed.jobId());
-            slots.release();
+            if (!slotHandedOn) {
+                slots.release();
+            }
             if (workspace != null) {
                 deleteTree(workspace);
                 try {
@@ -166,6 +172,32 @@ public final class Agent implements AutoCloseable {
             }
         }
         return e.getMessage() == null ? e.toString() : e.getMessage();
+    }
+
+    /**
+     * Reports a job's outcome, taking with it the next jobs it queued for this agent (one transaction where the channel
+     * allows: issue 20), and starts them. They run on this job's slot and on the slots free now. True when this job's
+     * slot went to one of them.
+     */
+    private boolean reportAndRunNext(String jobId, JobOutcome outcome) {
+        if (stopping) {
+            report(jobId, outcome);
+            return false;
+        }
+        int extra = slots.drainPermits();
+        List<JobChannel.ClaimedJob> next = List.of();
+        try {
+            next = channel.completeAndClaim(jobId, outcome, providers.keySet(), labels, 1 + extra, workerId);
+        } catch (RuntimeException e) {
+            LOG.info("result of job {} not taken: {}", jobId, e.getMessage());
+        }
+        if (next.isEmpty()) {
+            slots.release(extra);
+            return false;
+        }
+        slots.release(extra + 1 - next.size());
+        next.forEach(this::launch);
+        return true;
     }
 
     private void report(String jobId, JobOutcome outcome) {

@@ -28,7 +28,7 @@ public final class EngineJobChannel implements JobChannel {
             List<JobRow> jobs = engine.claimJobsToRun(types, max, workerId, engine.config().leaseDuration(),
                     job -> AgentLabels.satisfies(labels, job.dataJson()));
             if (!jobs.isEmpty()) {
-                return jobs.stream().map(j -> new ClaimedJob(j.id(), j.nonce(), j.actionTypeId(), j.dataJson())).toList();
+                return claimed(jobs);
             }
             Duration left = Duration.between(Instant.now(), until);
             if (left.isNegative() || left.isZero()) {
@@ -51,6 +51,18 @@ public final class EngineJobChannel implements JobChannel {
     @Override
     public void complete(String jobId, JobOutcome outcome) {
         engine.completeJob(jobId, outcome);
+    }
+
+    /** The result and the claim of the next jobs in one transaction (see {@link ExecutionEngine#completeJob(String, JobOutcome, ExecutionEngine.NextJobs)}). */
+    @Override
+    public List<ClaimedJob> completeAndClaim(String jobId, JobOutcome outcome, Collection<ActionTypeId> types, Set<String> labels,
+                                             int max, String workerId) {
+        return claimed(engine.completeJob(jobId, outcome, new ExecutionEngine.NextJobs(types, max, workerId,
+                engine.config().leaseDuration(), job -> AgentLabels.satisfies(labels, job.dataJson()))));
+    }
+
+    private static List<ClaimedJob> claimed(List<JobRow> jobs) {
+        return jobs.stream().map(j -> new ClaimedJob(j.id(), j.nonce(), j.actionTypeId(), j.dataJson())).toList();
     }
 
     @Override

@@ -31,6 +31,17 @@ public interface JobChannel {
 
     void complete(String jobId, JobOutcome outcome);
 
+    /**
+     * Reports a job's outcome and, where the channel can do both in one exchange, claims up to {@code max} of the jobs
+     * the outcome queued for this agent to run next (as {@link #poll} would, without waiting). A channel that cannot
+     * reports only and returns none: the agent's poller finds the next jobs.
+     */
+    default List<ClaimedJob> completeAndClaim(String jobId, JobOutcome outcome, Collection<ActionTypeId> types, Set<String> labels,
+                                              int max, String workerId) {
+        complete(jobId, outcome);
+        return List.of();
+    }
+
     /** Sends a line of a running job's log to where logs are kept (nothing to do when that is this process). */
     default void appendLog(String jobId, String workerId, String line) {
     }

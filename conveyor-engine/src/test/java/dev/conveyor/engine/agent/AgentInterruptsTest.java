@@ -78,10 +78,15 @@ class AgentInterruptsTest {
     }
 
     private static ActionProvider provider(ThrowingRun run) {
+        return provider(TYPE, run);
+    }
+
+    /** A provider of {@code type} whose jobs do {@code run} (also for the other agent tests). */
+    static ActionProvider provider(ActionTypeId type, ThrowingRun run) {
         return new ActionProvider() {
             @Override
             public ActionTypeId actionTypeId() {
-                return TYPE;
+                return type;
             }
 
             @Override
@@ -92,7 +97,7 @@ class AgentInterruptsTest {
     }
 
     @FunctionalInterface
-    private interface ThrowingRun {
+    interface ThrowingRun {
         JobOutcome run() throws InterruptedException;
     }
 

@@ -75,6 +75,11 @@ public final class ObjectPutEvents implements ObjectStore {
     }
 
     @Override
+    public boolean checksDeclaredSha256() {
+        return delegate.checksDeclaredSha256();
+    }
+
+    @Override
     public ObjectVersion putObject(String bucket, String key, ObjectWrite write, InputStream content) {
         return stored(delegate.putObject(bucket, key, write, content));
     }

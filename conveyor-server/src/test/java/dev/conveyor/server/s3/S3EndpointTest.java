@@ -359,6 +359,54 @@ class S3EndpointTest {
         assertThat(health.body()).contains("ok");
     }
 
+    /**
+     * A body that differs from the sha256 its signature covers is refused (XAmzContentSHA256Mismatch) and stores
+     * nothing, small or large, plaintext or encrypted, whole or as a part; the same body under its own hash is stored.
+     * The local store makes this check from the digest it computes anyway, so the endpoint no longer digests the body
+     * a second time: this proves the check was not lost with it.
+     */
+    @Test
+    void aBodyThatDiffersFromItsSignedSha256IsRefusedAndNothingStored() throws Exception {
+        s3.createBucket(r -> r.bucket("signed-payload"));
+        String uploadId = s3.createMultipartUpload(r -> r.bucket("signed-payload").key("parts")).uploadId();
+        for (int size : new int[] {5, 9 * 1024 * 1024 + 7}) {
+            byte[] body = new byte[size];
+            new java.util.Random(size).nextBytes(body);
+            byte[] other = body.clone();
+            other[size / 2] ^= 1;
+            String otherHash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(other));
+            for (Map<String, String> encryption : List.of(Map.<String, String>of(), Map.of("x-amz-server-side-encryption", "aws:kms"))) {
+                String key = "k" + size + (encryption.isEmpty() ? "" : "-encrypted");
+                Map<String, String> tampered = new java.util.HashMap<>(encryption);
+                tampered.put("x-amz-content-sha256", otherHash);
+                HttpResponse<String> refused = put("/signed-payload/" + key, body, tampered);
+                assertThat(refused.statusCode()).as(key).isEqualTo(400);
+                assertThat(refused.body()).as(key).contains("<Code>XAmzContentSHA256Mismatch</Code>");
+                assertThatThrownBy(() -> s3.headObject(r -> r.bucket("signed-payload").key(key))).as(key).isInstanceOf(NoSuchKeyException.class);
+                HttpResponse<String> stored = put("/signed-payload/" + key, body, encryption);
+                assertThat(stored.statusCode()).as(key).isEqualTo(200);
+                assertThat(s3.getObjectAsBytes(r -> r.bucket("signed-payload").key(key)).asByteArray()).as(key).isEqualTo(body);
+            }
+            HttpResponse<String> part = put("/signed-payload/parts?partNumber=1&uploadId=" + uploadId, body,
+                    Map.of("x-amz-content-sha256", otherHash));
+            assertThat(part.body()).contains("<Code>XAmzContentSHA256Mismatch</Code>");
+            assertThat(s3.listParts(r -> r.bucket("signed-payload").key("parts").uploadId(uploadId)).parts()).isEmpty();
+        }
+    }
+
+    /** A PUT of {@code body}, signed with its sha256 unless {@code headers} declare another. */
+    private static HttpResponse<String> put(String path, byte[] body, Map<String, String> headers) throws Exception {
+        URI uri = URI.create(server.endpoint() + path);
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).PUT(HttpRequest.BodyPublishers.ofByteArray(body));
+        headers.forEach(builder::header);
+        dev.conveyor.testkit.TestSigner.admin().sign("PUT", uri, headers, body, "s3").forEach((name, value) -> {
+            if (!headers.containsKey(name)) {
+                builder.header(name, value);
+            }
+        });
+        return HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** A request as the test writes it, signed with the test key (for S3) unless it carries a signature of its own. */
     private static HttpResponse<String> raw(String method, String path, String body, Map<String, String> headers) throws Exception {
         URI uri = URI.create(server.endpoint() + path);

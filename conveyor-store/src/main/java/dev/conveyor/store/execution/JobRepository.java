@@ -141,6 +141,21 @@ public final class JobRepository {
     }
 
     /**
+     * Gives back a job claimed InProgress for {@code workerId} that never reached it, as it was before its claim
+     * (Queued, not counted as handed out): true when it did.
+     */
+    public boolean unclaim(Connection c, String jobId, String workerId, Instant now) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("UPDATE job SET status = 'Queued', nonce = NULL, worker_id = NULL, "
+                + "lease_until = NULL, dispatch_count = dispatch_count - 1, updated_at = ? WHERE id = ? AND worker_id = ? "
+                + "AND status = 'InProgress'")) {
+            Columns.setInstant(s, 1, now);
+            s.setString(2, jobId);
+            s.setString(3, workerId);
+            return s.executeUpdate() == 1;
+        }
+    }
+
+    /**
      * Queues again a job whose worker's lease ran out: true when it did. Conditional, so that a poll that claimed the
      * job again in the meantime (see {@link #claimable}) keeps it.
      */

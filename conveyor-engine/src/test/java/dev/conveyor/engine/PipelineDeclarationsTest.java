@@ -1,0 +1,61 @@
+package dev.conveyor.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.conveyor.model.errors.PipelineVersionNotFoundException;
+import dev.conveyor.model.pipeline.PipelineDeclaration;
+import dev.conveyor.store.Database;
+import dev.conveyor.store.PipelineRepository;
+import dev.conveyor.store.TagRepository;
+import dev.conveyor.testkit.TestDatabases;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Parsed declarations are bounded (issue 20: heap with 10,000 pipelines stored): beyond the most recent
+ * {@link PipelineDeclarations#MAX_PARSED} versions only their text is kept, and a version read again is parsed
+ * again to the same declaration; a pipeline's write still forgets every version of it, parsed or not.
+ */
+class PipelineDeclarationsTest {
+    private static final Instant T0 = Instant.parse("2026-12-07T00:00:00Z");
+
+    private static String declaration(String name, String marker) {
+        return "{\"name\":\"" + name + "\",\"roleArn\":\"arn:aws:iam::123456789012:role/" + marker + "\",\"stages\":[],\"version\":1}";
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.conveyor.testkit.TestDatabases#both")
+    void onlyTheLatestVersionsStayParsedAndTheOthersReadTheSame(String kind) throws Exception {
+        try (Database db = Database.open(TestDatabases.freshUrl(kind))) {
+            PipelineRepository pipelines = new PipelineRepository(db, new TagRepository(db, 50));
+            PipelineDeclarations declarations = new PipelineDeclarations(pipelines);
+            int count = PipelineDeclarations.MAX_PARSED + 50;
+            for (int i = 0; i < count; i++) {
+                pipelines.create("p" + i, "arn:p" + i, new PipelineRepository.NewVersion("V2", "QUEUED", declaration("p" + i, "r" + i)),
+                        List.of(), T0);
+            }
+            db.read(c -> {
+                for (int i = 0; i < count; i++) {
+                    declarations.get(c, "p" + i, 1);
+                }
+                return null;
+            });
+            assertThat(declarations.sizes()[0]).as("parsed").isLessThanOrEqualTo(PipelineDeclarations.MAX_PARSED);
+            assertThat(declarations.sizes()[1]).as("as text").isEqualTo(count);
+
+            PipelineDeclaration again = db.read(c -> declarations.get(c, "p0", 1));
+            assertThat(again.name()).isEqualTo("p0");
+            assertThat(again.roleArn()).endsWith("role/r0");
+            assertThat(db.read(c -> declarations.get(c, "p" + (count - 1), 1)).roleArn()).endsWith("role/r" + (count - 1));
+
+            // Deleted and created again: version 1 is another declaration now.
+            pipelines.delete("p0");
+            assertThatThrownBy(() -> db.read(c -> declarations.get(c, "p0", 1))).isInstanceOf(PipelineVersionNotFoundException.class);
+            pipelines.create("p0", "arn:p0", new PipelineRepository.NewVersion("V2", "QUEUED", declaration("p0", "recreated")), List.of(), T0);
+            assertThat(db.read(c -> declarations.get(c, "p0", 1)).roleArn()).endsWith("role/recreated");
+        }
+    }
+}

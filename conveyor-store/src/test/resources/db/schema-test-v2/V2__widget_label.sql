@@ -1,0 +1,1 @@
+ALTER TABLE schema_test_widget ADD COLUMN label VARCHAR(20);
