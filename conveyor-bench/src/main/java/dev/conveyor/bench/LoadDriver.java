@@ -3,13 +3,11 @@ package dev.conveyor.bench;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -150,7 +148,7 @@ final class LoadDriver {
                     client.channel.finishConnect();
                     send(client);
                 } else if (key.isWritable()) {
-                    writeRequest(client);
+                    client.write();
                 } else if (key.isReadable()) {
                     read(selector, client);
                 }
@@ -173,7 +171,7 @@ final class LoadDriver {
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             client.channel = channel;
             client.connectionsOpened++;
-            client.in.clear();
+            client.reset();
             client.started = System.nanoTime();
             if (channel.connect(address)) {
                 client.key = channel.register(selector, 0, client);
@@ -190,60 +188,25 @@ final class LoadDriver {
                 client.key.interestOps(0);
                 return;
             }
-            byte[] request = requests.length == 1 ? requests[0] : requests[random.nextInt(requests.length)];
-            client.out = ByteBuffer.wrap(request);
             if (!client.reconnected) {
                 client.started = now;
             }
             client.reconnected = false;
-            writeRequest(client);
-        }
-
-        private void writeRequest(Client client) throws IOException {
-            client.channel.write(client.out);
-            client.key.interestOps(client.out.hasRemaining() ? SelectionKey.OP_WRITE : SelectionKey.OP_READ);
+            client.send(requests.length == 1 ? requests[0] : requests[random.nextInt(requests.length)]);
         }
 
         private void read(Selector selector, Client client) throws IOException {
-            int n = client.channel.read(client.in);
-            if (n < 0) {
-                if (client.pending != null && client.pending.delimitedByClose()) {
-                    complete(selector, client, client.in.position() - client.pending.bodyStart(), false);
-                    return;
-                }
-                throw new java.io.EOFException("connection closed by the server");
-            }
-            if (!client.in.hasRemaining()) {
-                client.grow();
-            }
-            byte[] buffer = client.in.array();
-            int end = client.in.position();
-            if (client.pending == null) {
-                client.pending = ResponseFraming.parseHead(buffer, 0, end);
-                if (client.pending == null) {
-                    return;
-                }
-            }
-            ResponseFraming framing = client.pending;
-            int bodyStart = framing.bodyStart();
-            if (framing.bodyless()) {
-                complete(selector, client, 0, framing.keepAlive());
-            } else if (framing.chunked()) {
-                int bodyEnd = ResponseFraming.chunkedBodyEnd(buffer, bodyStart, end);
-                if (bodyEnd >= 0) {
-                    complete(selector, client, bodyEnd - bodyStart, framing.keepAlive());
-                }
-            } else if (!framing.delimitedByClose() && end - bodyStart >= framing.contentLength()) {
-                complete(selector, client, (int) framing.contentLength(), framing.keepAlive());
+            int bodyLength = client.read();
+            if (bodyLength >= 0) {
+                // A body delimited by the close has ended the connection.
+                complete(selector, client, bodyLength, client.pending.keepAlive() && !client.pending.delimitedByClose());
             }
         }
 
         /** The response is whole: count it and start the next request, on a new connection if need be. */
         private void complete(Selector selector, Client client, int bodyLength, boolean keepAlive) throws IOException {
             long finished = System.nanoTime();
-            int status = client.pending.status();
-            client.pending = null;
-            client.in.clear(); // a closed loop never has a second response pipelined behind this one
+            int status = client.take().status();
             if (status != 200) {
                 fail(client, "HTTP " + status, finished);
             } else if (client.started >= windowStart && finished <= windowEnd) {
@@ -265,19 +228,13 @@ final class LoadDriver {
             } else if (client.started < windowStart) {
                 warmupErrors++;
             }
-            client.pending = null;
+            client.reset();
             client.started = 0;
         }
     }
 
-    /** One client's connection and the request it has outstanding. */
-    private static final class Client {
-        SocketChannel channel;
-        SelectionKey key;
-        ByteBuffer out;
-        ByteBuffer in = ByteBuffer.allocate(64 * 1024);
-        /** The head of the response being read, once it has arrived. */
-        ResponseFraming pending;
+    /** One client's connection, the request it has outstanding, and what it counted. */
+    private static final class Client extends LoopConnection {
         /** When the outstanding request started (its connection's, if it needed a new one); 0 when none. */
         long started;
         /** The connection was opened for the next request, which therefore started when the connect did. */
@@ -294,24 +251,6 @@ final class LoadDriver {
 
         long connectionsInWindow() {
             return connectionsAtWindowStart < 0 ? 0 : connectionsOpened - connectionsAtWindowStart;
-        }
-
-        void grow() {
-            ByteBuffer larger = ByteBuffer.wrap(Arrays.copyOf(in.array(), in.capacity() * 2));
-            larger.position(in.position());
-            in = larger;
-        }
-
-        void close() {
-            if (channel != null) {
-                try {
-                    channel.close();
-                } catch (IOException ignored) {
-                    // Closing a broken connection has nothing left to report.
-                }
-                channel = null;
-                key = null;
-            }
         }
     }
 }

@@ -3,7 +3,6 @@ package dev.conveyor.bench;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
@@ -11,7 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -224,15 +222,8 @@ final class OpenLoopDriver {
         }
 
         private void send(Conn conn, long due) throws IOException {
-            byte[] request = requests.length == 1 ? requests[0] : requests[random.nextInt(requests.length)];
-            conn.out = ByteBuffer.wrap(request);
             conn.due = due;
-            write(conn);
-        }
-
-        private void write(Conn conn) throws IOException {
-            conn.channel.write(conn.out);
-            conn.key.interestOps(conn.out.hasRemaining() ? SelectionKey.OP_WRITE : SelectionKey.OP_READ);
+            conn.send(requests.length == 1 ? requests[0] : requests[random.nextInt(requests.length)]);
         }
 
         private void serve(Selector selector, SelectionKey key) throws IOException {
@@ -242,7 +233,7 @@ final class OpenLoopDriver {
             }
             try {
                 if (key.isWritable()) {
-                    write(conn);
+                    conn.write();
                 } else if (key.isReadable()) {
                     read(conn);
                 }
@@ -253,42 +244,16 @@ final class OpenLoopDriver {
         }
 
         private void read(Conn conn) throws IOException {
-            int n = conn.channel.read(conn.in);
-            if (n < 0) {
-                throw new java.io.EOFException("connection closed by the server");
-            }
-            if (!conn.in.hasRemaining()) {
-                ByteBuffer larger = ByteBuffer.wrap(Arrays.copyOf(conn.in.array(), conn.in.capacity() * 2));
-                larger.position(conn.in.position());
-                conn.in = larger;
-            }
-            byte[] buffer = conn.in.array();
-            int end = conn.in.position();
-            if (conn.pending == null) {
-                conn.pending = ResponseFraming.parseHead(buffer, 0, end);
-                if (conn.pending == null) {
-                    return;
+            if (conn.read() < 0) {
+                if (conn.pending != null && conn.pending.delimitedByClose()) {
+                    throw new IOException("the open-loop driver needs keep-alive responses with a length");
                 }
-            }
-            ResponseFraming framing = conn.pending;
-            boolean whole;
-            if (framing.bodyless()) {
-                whole = true;
-            } else if (framing.chunked()) {
-                whole = ResponseFraming.chunkedBodyEnd(buffer, framing.bodyStart(), end) >= 0;
-            } else if (framing.delimitedByClose()) {
-                throw new IOException("the open-loop driver needs keep-alive responses with a length");
-            } else {
-                whole = end - framing.bodyStart() >= framing.contentLength();
-            }
-            if (!whole) {
                 return;
             }
             long finished = System.nanoTime();
+            ResponseFraming framing = conn.take();
             int status = framing.status();
             long due = conn.due;
-            conn.pending = null;
-            conn.in.clear();
             conn.due = NONE;
             if (status != 200) {
                 count(due, "HTTP " + status);
@@ -311,7 +276,7 @@ final class OpenLoopDriver {
         private void fail(Conn conn, String kind) {
             count(conn.due, kind);
             conn.due = NONE;
-            conn.pending = null;
+            conn.reset();
         }
 
         private void count(long due, String kind) {
@@ -323,7 +288,7 @@ final class OpenLoopDriver {
 
         private void reconnect(Selector selector, Conn conn) throws IOException {
             conn.close();
-            conn.in.clear();
+            conn.reset();
             conn.channel = SocketChannel.open(address);
             conn.channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             conn.channel.configureBlocking(false);
@@ -332,24 +297,8 @@ final class OpenLoopDriver {
         }
     }
 
-    private static final class Conn {
-        SocketChannel channel;
-        SelectionKey key;
-        ByteBuffer out;
-        ByteBuffer in = ByteBuffer.allocate(64 * 1024);
-        ResponseFraming pending;
+    private static final class Conn extends LoopConnection {
         /** When the outstanding request was due; {@link #NONE} when none is outstanding. */
         long due = NONE;
-
-        void close() {
-            if (channel != null) {
-                try {
-                    channel.close();
-                } catch (IOException ignored) {
-                    // nothing left to report on a broken connection
-                }
-                channel = null;
-            }
-        }
     }
 }

@@ -6,8 +6,8 @@ import java.util.Locale;
 
 /**
  * Where an HTTP/1.1 response ends: what the head says about the body (RFC 9112 §6.3) and, for a chunked body,
- * where its last chunk ends. Shared by the blocking {@link HttpConnection} and the event loop of
- * {@link LoadDriver}, which both need only the status and the response's extent, never the body's meaning.
+ * where its last chunk ends. Shared by the blocking {@link HttpConnection} and the event loops' {@link LoopConnection},
+ * which both need only the status and the response's extent, never the body's meaning.
  *
  * @param status        the status code
  * @param bodyStart     offset of the first body byte in the buffer the head was parsed from

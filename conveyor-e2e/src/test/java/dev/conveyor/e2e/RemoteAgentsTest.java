@@ -28,23 +28,7 @@ class RemoteAgentsTest {
     }
 
     private Path pipeline(String name, String... commands) throws Exception {
-        String commandList = java.util.Arrays.stream(commands).map(c -> "\"" + c.replace("\"", "\\\"") + "\"")
-                .collect(Collectors.joining(", "));
-        Path definition = work.resolve(name + ".json");
-        Files.writeString(definition, """
-                {"pipeline": {"name": "%s", "roleArn": "arn:aws:iam::111111111111:role/r", "pipelineType": "V2",
-                 "executionMode": "PARALLEL", "artifactStore": {"type": "S3", "location": "agent-artifacts"},
-                 "stages": [
-                  {"name": "Source", "actions": [{"name": "Source",
-                     "actionTypeId": {"category": "Source", "owner": "AWS", "provider": "S3", "version": "1"},
-                     "configuration": {"S3Bucket": "agent-sources", "S3ObjectKey": "app.zip"},
-                     "outputArtifacts": [{"name": "Src"}]}]},
-                  {"name": "Build", "actions": [{"name": "Build",
-                     "actionTypeId": {"category": "Compute", "owner": "AWS", "provider": "Commands", "version": "1"},
-                     "inputArtifacts": [{"name": "Src"}], "outputArtifacts": [{"name": "Out"}],
-                     "commands": [%s]}]}
-                 ]}}""".formatted(name, commandList));
-        return definition;
+        return BuildPipelines.write(work, name, "agent-artifacts", BuildPipelines.s3Source("agent-sources", "app.zip"), commands);
     }
 
     private static String status(AwsCli aws, String pipeline, String id) throws Exception {

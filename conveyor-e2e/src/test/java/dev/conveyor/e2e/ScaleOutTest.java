@@ -175,23 +175,7 @@ class ScaleOutTest {
     }
 
     private Path pipeline(String name, String... commands) throws Exception {
-        String commandList = java.util.Arrays.stream(commands).map(c -> "\"" + c.replace("\\", "\\\\").replace("\"", "\\\"") + "\"")
-                .collect(Collectors.joining(", "));
-        Path definition = work.resolve(name + ".json");
-        Files.writeString(definition, """
-                {"pipeline": {"name": "%s", "roleArn": "arn:aws:iam::111111111111:role/r", "pipelineType": "V2",
-                 "executionMode": "PARALLEL", "artifactStore": {"type": "S3", "location": "scale-artifacts"},
-                 "stages": [
-                  {"name": "Source", "actions": [{"name": "Source",
-                     "actionTypeId": {"category": "Source", "owner": "AWS", "provider": "CodeCommit", "version": "1"},
-                     "configuration": {"RepositoryName": "app", "BranchName": "main", "PollForSourceChanges": "false"},
-                     "outputArtifacts": [{"name": "Src"}]}]},
-                  {"name": "Build", "actions": [{"name": "Build",
-                     "actionTypeId": {"category": "Compute", "owner": "AWS", "provider": "Commands", "version": "1"},
-                     "inputArtifacts": [{"name": "Src"}], "outputArtifacts": [{"name": "Out"}],
-                     "commands": [%s]}]}
-                 ]}}""".formatted(name, commandList));
-        return definition;
+        return BuildPipelines.write(work, name, "scale-artifacts", BuildPipelines.codeCommitSource("app"), commands);
     }
 
     /** Starts {@code count} executions of {@code load} from four threads; runs {@code midway} after half were started. */

@@ -33,6 +33,7 @@ public final class IamServices {
     private final AdministratorBootstrap bootstrap;
     private final ResourceArns resourceArns;
     private final BucketPolicies bucketPolicies;
+    private final IdentityCache identityCache;
 
     private IamServices(Database database, Keyring keyring, String region, String accountId, Clock clock) {
         Names names = new Names(accountId);
@@ -43,8 +44,8 @@ public final class IamServices {
         SessionRepository sessionRepository = new SessionRepository(database);
         users = new Users(userRepository, policyRepository, sealer, names, clock);
         policies = new PolicyCatalog(policyRepository, names, clock);
-        roles = new Roles(roleRepository, policyRepository, sessionRepository, sealer, names, clock);
-        IdentityCache identityCache = new IdentityCache(database.changes());
+        identityCache = new IdentityCache(database.changes());
+        roles = new Roles(roleRepository, policyRepository, sessionRepository, sealer, names, clock, identityCache);
         signingKeys = new SigningKeys(userRepository, sessionRepository, sealer, names, clock, identityCache);
         authorizer = new Authorizer(userRepository, roleRepository, policyRepository, identityCache);
         bucketPolicies = new BucketPolicies(new dev.conveyor.iam.store.BucketPolicyRepository(database), identityCache, clock);
@@ -90,6 +91,14 @@ public final class IamServices {
     /** S3 bucket policies: stored here, evaluated by the {@link #authorizer()} with the caller's own policies. */
     public BucketPolicies bucketPolicies() {
         return bucketPolicies;
+    }
+
+    /**
+     * What is derived from IAM's tables, kept in memory and forgotten at every IAM change: for other modules that
+     * check principals often (the job gate).
+     */
+    public IdentityCache identityCache() {
+        return identityCache;
     }
 
     public ResourceArns resourceArns() {

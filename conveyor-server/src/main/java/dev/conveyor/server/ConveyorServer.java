@@ -260,7 +260,7 @@ public final class ConveyorServer implements AutoCloseable {
                 sourceServices.repositories());
         // A job's own identity (issue 14, item 8): its action's or pipeline's role, as temporary credentials for its commands.
         engine.handleJobRequestsOfType(dev.conveyor.server.iam.JobRoleCredentials.REQUEST, new dev.conveyor.server.iam.JobRoleCredentials(
-                iam.roles(), queries, config.region(), () -> config.sources().publicUrl() == null ? endpoint() : config.sources().publicUrl()));
+                iam.roles(), queries, iam.resourceArns(), () -> config.sources().publicUrl() == null ? endpoint() : config.sources().publicUrl()));
         // Stage conditions, rules and rollbacks (issue 16): rules that reach functions and builds are registered here.
         dev.conveyor.engine.ConditionQueries conditionQueries = new dev.conveyor.engine.ConditionQueries(database);
         ConditionOperations conditionOperations = new ConditionOperations(engine, queries, conditionQueries, config.accountId());
@@ -346,8 +346,9 @@ public final class ConveyorServer implements AutoCloseable {
         artifactServices.s3().authorizeWith(bucketPolicies).bucketPoliciesIn(bucketPolicies);
         // Pipeline and action roles (issue 14): what a job does on the pipeline's behalf, checked before it runs. An action
         // type that calls Conveyor's services declares what with roleAuthorization.needs(...) (e.g. Deploy/AWS/S3).
-        roleAuthorization = new dev.conveyor.server.iam.JobRoleAuthorization(iam.roles(), iam.users(), iam.authorizer(), iam.bucketPolicies(),
-                queries, pipelines::author, iam.resourceArns(), config.auth().requireKnownRoles(), clock);
+        roleAuthorization = new dev.conveyor.server.iam.JobRoleAuthorization(iam.roles(), iam.users(), iam.identityCache(),
+                iam.authorizer(), iam.bucketPolicies(), queries, new dev.conveyor.server.iam.PipelineAuthors(pipelines)::author,
+                iam.resourceArns(), config.auth().requireKnownRoles(), clock);
         // Deploy/AWS/S3 (issue 15) puts objects into its bucket on the pipeline's behalf.
         roleAuthorization.needs("Deploy", "AWS", "S3", c -> c.get("BucketName") == null ? List.of()
                 : List.of(new dev.conveyor.server.iam.JobRoleAuthorization.Need("s3:PutObject", dev.conveyor.iam.ResourceArns.object(

@@ -168,10 +168,7 @@ class PipelineAuthorityTest {
         iam.attachRolePolicy(r -> r.roleName("ec2-only").policyArn(policy));
         admin.createPipeline(r -> r.pipeline(pipeline("untrusted", "QUEUED", stage("Build", commands("Build", 1, "true")))
                 .toBuilder().roleArn(role).build()));
-        String id = createdExecution(admin, "untrusted");
-        assertThat(awaitSettled(admin, "untrusted", id).status()).isEqualTo(PipelineExecutionStatus.FAILED);
-        assertThat(action(admin, "untrusted", id, "Source").output().executionResult().errorDetails().message())
-                .isEqualTo("CodePipeline is not authorized to perform AssumeRole on role " + role);
+        assertRefusedAsUntrusted("untrusted", role);
 
         // Trusting the account (as a role made for cross-account use does) is enough too.
         String accountTrusted = iam.createRole(r -> r.roleName("account-trusted").assumeRolePolicyDocument("""
@@ -195,13 +192,74 @@ class PipelineAuthorityTest {
         }
         assertThat(awaitSettled(admin, "guarded-app", createdExecution(admin, "guarded-app")).status())
                 .isEqualTo(PipelineExecutionStatus.SUCCEEDED);
-        String unguarded = createdExecution(admin, "unguarded-app");
-        assertThat(awaitSettled(admin, "unguarded-app", unguarded).status()).isEqualTo(PipelineExecutionStatus.FAILED);
-        assertThat(action(admin, "unguarded-app", unguarded, "Source").output().executionResult().errorDetails().message())
-                .isEqualTo("CodePipeline is not authorized to perform AssumeRole on role " + guarded);
+        assertRefusedAsUntrusted("unguarded-app", guarded);
+    }
+
+    @Test
+    void aBuildWhoseRoleTrustsTheAccountOrThisPipelineGetsWorkingCredentialsAndAnotherPipelinesRoleIsRefused() {
+        String everything = iam.createPolicy(r -> r.policyName("builds-everything").policyDocument("""
+                {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}""")).policy().arn();
+        String accountOnly = iam.createRole(r -> r.roleName("build-account-only").assumeRolePolicyDocument("""
+                {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "000000000000"},
+                  "Action": "sts:AssumeRole"}]}""")).role().arn();
+        String pipelineOnly = iam.createRole(r -> r.roleName("build-one-pipeline").assumeRolePolicyDocument("""
+                {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "codepipeline.amazonaws.com"},
+                  "Action": "sts:AssumeRole", "Condition": {"ArnEquals": {"aws:SourceArn":
+                  "arn:aws:codepipeline:us-east-1:000000000000:trusting-build"}}}]}""")).role().arn();
+        for (String role : List.of("build-account-only", "build-one-pipeline")) {
+            iam.attachRolePolicy(r -> r.roleName(role).policyArn(everything));
+        }
+        createBuildAsItsRole("account-build", accountOnly, "build-account-only");
+        createBuildAsItsRole("trusting-build", pipelineOnly, "build-one-pipeline");
+        for (String name : List.of("account-build", "trusting-build")) {
+            String id = createdExecution(admin, name);
+            assertThat(awaitSettled(admin, name, id).status()).as("%s: its build called STS as its role", name)
+                    .isEqualTo(PipelineExecutionStatus.SUCCEEDED);
+        }
+
+        createBuildAsItsRole("other-build", pipelineOnly, "build-one-pipeline");
+        assertRefusedAsUntrusted("other-build", pipelineOnly);
+    }
+
+    @Test
+    void aPolicyNarrowedAfterAFirstJobIsHonouredForTheNextJob() {
+        try (CodePipelineClient narrowed = pipelines(user("narrowed", DEVELOPER))) {
+            narrowed.createPipeline(r -> r.pipeline(madeUpRole("narrowing", "public/app.zip")));
+            assertThat(awaitSettled(narrowed, "narrowing", createdExecution(narrowed, "narrowing")).status())
+                    .isEqualTo(PipelineExecutionStatus.SUCCEEDED);
+        }
+        iam.putUserPolicy(r -> r.userName("narrowed").policyName("narrowed-policy").policyDocument("""
+                {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["codepipeline:*", "iam:PassRole"], "Resource": "*"},
+                  {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "arn:aws:s3:::conveyor-test-artifacts/*"}]}"""));
+
+        String id = admin.startPipelineExecution(r -> r.name("narrowing")).pipelineExecutionId();
+        assertThat(awaitSettled(admin, "narrowing", id).status()).isEqualTo(PipelineExecutionStatus.FAILED);
+        assertThat(action(admin, "narrowing", id, "Source").output().executionResult().errorDetails().message()).startsWith(
+                "User: arn:aws:iam::" + ACCOUNT + ":user/narrowed is not authorized to perform: s3:GetObject on resource: "
+                        + "arn:aws:s3:::conveyor-test-sources/public/app.zip");
     }
 
     // ------------------------------------------------------------------------------------------- helpers
+
+    /** Runs the pipeline, whose role does not trust CodePipeline for it: its first action is refused at the job gate. */
+    private static void assertRefusedAsUntrusted(String pipeline, String roleArn) {
+        String id = createdExecution(admin, pipeline);
+        assertThat(awaitSettled(admin, pipeline, id).status()).isEqualTo(PipelineExecutionStatus.FAILED);
+        assertThat(action(admin, pipeline, id, "Source").output().executionResult().errorDetails().message())
+                .isEqualTo("CodePipeline is not authorized to perform AssumeRole on role " + roleArn);
+    }
+
+    /**
+     * A pipeline of role {@code roleArn} whose build calls STS's GetCallerIdentity with the credentials its job was
+     * handed, and fails unless they are a session of {@code roleName}.
+     */
+    private static void createBuildAsItsRole(String name, String roleArn, String roleName) {
+        String callerIdentity = "curl -sS --aws-sigv4 \"aws:amz:$AWS_REGION:sts\" --user \"$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY\""
+                + " -H \"x-amz-security-token: $AWS_SESSION_TOKEN\" -d 'Action=GetCallerIdentity&Version=2011-06-15' \"$AWS_ENDPOINT_URL/\""
+                + " | grep 'assumed-role/" + roleName + "/conveyor-job-'";
+        admin.createPipeline(r -> r.pipeline(pipeline(name, "QUEUED", stage("Build", commands("Build", 1, callerIdentity)))
+                .toBuilder().roleArn(roleArn).build()));
+    }
 
     /** A pipeline copied from AWS: its role is not one of Conveyor's IAM; its source reads {@code sourceKey}. */
     private static PipelineDeclaration madeUpRole(String name, String sourceKey) {

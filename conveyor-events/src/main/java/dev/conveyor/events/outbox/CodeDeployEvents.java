@@ -1,7 +1,7 @@
 package dev.conveyor.events.outbox;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.conveyor.events.EventEnvelope;
 import dev.conveyor.events.Json;
 import dev.conveyor.store.outbox.DeploymentRecorder;
 import java.time.Instant;
@@ -22,10 +22,12 @@ public final class CodeDeployEvents {
 
     private final String region;
     private final String accountId;
+    private final EventEnvelope envelope;
 
     public CodeDeployEvents(String region, String accountId) {
         this.region = region;
         this.accountId = accountId;
+        this.envelope = new EventEnvelope(region, accountId);
     }
 
     public String applicationArn(String application) {
@@ -71,24 +73,7 @@ public final class CodeDeployEvents {
 
     /** The whole event: envelope and detail. */
     public ObjectNode event(String id, DeploymentRecorder.Change change, String state, Instant time) {
-        ObjectNode event = Json.object();
-        event.put("account", accountId);
-        event.put("region", region);
-        event.put("detail-type", change.ofInstance() ? INSTANCE_STATE_CHANGE : DEPLOYMENT_STATE_CHANGE);
-        event.put("source", SOURCE);
-        event.put("version", "0");
-        event.put("time", Json.seconds(time));
-        event.put("id", id);
-        ArrayNode resources = event.putArray("resources");
-        if (change.ofInstance()) {
-            resources.add(instanceArn(change.instanceId()));
-            resources.add(deploymentGroupArn(change.application(), change.deploymentGroup()));
-            resources.add(applicationArn(change.application()));
-        } else {
-            resources.add(applicationArn(change.application()));
-            resources.add(deploymentGroupArn(change.application(), change.deploymentGroup()));
-        }
-        ObjectNode detail = event.putObject("detail");
+        ObjectNode detail = Json.object();
         if (change.ofInstance()) {
             detail.put("instanceId", change.instanceId());
         }
@@ -100,6 +85,10 @@ public final class CodeDeployEvents {
         detail.put("deploymentId", change.deploymentId());
         detail.put("state", state);
         detail.put("deploymentGroup", change.deploymentGroup());
-        return event;
+        List<String> resources = change.ofInstance()
+                ? List.of(instanceArn(change.instanceId()), deploymentGroupArn(change.application(), change.deploymentGroup()),
+                        applicationArn(change.application()))
+                : List.of(applicationArn(change.application()), deploymentGroupArn(change.application(), change.deploymentGroup()));
+        return envelope.around(detail, id, SOURCE, change.ofInstance() ? INSTANCE_STATE_CHANGE : DEPLOYMENT_STATE_CHANGE, time, resources);
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.conveyor.engine.rules.ConditionExecutionRow;
 import dev.conveyor.engine.rules.ConditionRepository;
 import dev.conveyor.engine.rules.RuleExecutionRow;
+import dev.conveyor.events.EventEnvelope;
 import dev.conveyor.events.Json;
 import dev.conveyor.store.execution.ActionExecutionRow;
 import dev.conveyor.store.execution.PipelineExecutionRow;
@@ -30,10 +31,12 @@ public final class CodePipelineEvents {
 
     private final String region;
     private final String accountId;
+    private final EventEnvelope envelope;
 
     public CodePipelineEvents(String region, String accountId) {
         this.region = region;
         this.accountId = accountId;
+        this.envelope = new EventEnvelope(region, accountId);
     }
 
     public String pipelineArn(String pipelineName) {
@@ -42,17 +45,7 @@ public final class CodePipelineEvents {
 
     /** The envelope around {@code detail}; {@code id} is the event's de-duplication id. */
     public ObjectNode envelope(String id, String detailType, String pipelineName, Instant time, ObjectNode detail) {
-        ObjectNode event = Json.object();
-        event.put("version", "0");
-        event.put("id", id);
-        event.put("detail-type", detailType);
-        event.put("source", SOURCE);
-        event.put("account", accountId);
-        event.put("time", Json.seconds(time));
-        event.put("region", region);
-        event.putArray("resources").add(pipelineArn(pipelineName));
-        event.set("detail", detail);
-        return event;
+        return envelope.around(detail, id, SOURCE, detailType, time, java.util.List.of(pipelineArn(pipelineName)));
     }
 
     public static String newId() {

@@ -3,6 +3,7 @@ package dev.conveyor.events.rules;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.conveyor.events.EventEnvelope;
 import dev.conveyor.events.Json;
 import dev.conveyor.events.outbox.CodePipelineEvents;
 import dev.conveyor.events.outbox.Outbox;
@@ -10,6 +11,7 @@ import dev.conveyor.events.outbox.OutboxRow;
 import dev.conveyor.store.Database;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +33,7 @@ public final class EventBridgeApi {
     private final Outbox outbox;
     private final String region;
     private final String accountId;
+    private final EventEnvelope envelope;
     private final Clock clock;
     private final Runnable written;
 
@@ -39,6 +42,7 @@ public final class EventBridgeApi {
         this.outbox = outbox;
         this.region = region;
         this.accountId = accountId;
+        this.envelope = new EventEnvelope(region, accountId);
         this.clock = clock;
         this.written = written;
     }
@@ -299,17 +303,10 @@ public final class EventBridgeApi {
                 continue;
             }
             String id = CodePipelineEvents.newId();
-            ObjectNode event = Json.object();
-            event.put("version", "0");
-            event.put("id", id);
-            event.put("detail-type", detailType);
-            event.put("source", source);
-            event.put("account", accountId);
-            event.put("time", Json.seconds(e.hasNonNull("Time") ? Instant.ofEpochMilli((long) (e.get("Time").asDouble() * 1000)) : now));
-            event.put("region", region);
-            ArrayNode resources = event.putArray("resources");
-            e.path("Resources").forEach(resources::add);
-            event.set("detail", detailJson);
+            List<String> resources = new ArrayList<>();
+            e.path("Resources").forEach(r -> resources.add(r.asText()));
+            ObjectNode event = envelope.around(detailJson, id, source, detailType,
+                    e.hasNonNull("Time") ? Instant.ofEpochMilli((long) (e.get("Time").asDouble() * 1000)) : now, resources);
             toWrite.add(new Object[] {id, detailType, Json.write(event)});
             entries.addObject().put("EventId", id);
         }
@@ -342,16 +339,7 @@ public final class EventBridgeApi {
                     return false;
                 }
                 String id = CodePipelineEvents.newId();
-                ObjectNode event = Json.object();
-                event.put("version", "0");
-                event.put("id", id);
-                event.put("detail-type", SCHEDULED_EVENT);
-                event.put("source", "aws.events");
-                event.put("account", accountId);
-                event.put("time", Json.seconds(due));
-                event.put("region", region);
-                event.putArray("resources").add(rule.arn());
-                event.putObject("detail");
+                ObjectNode event = envelope.around(Json.object(), id, "aws.events", SCHEDULED_EVENT, due, List.of(rule.arn()));
                 outbox.add(c, id, OutboxRow.EVENT, null, null, SCHEDULED_EVENT, null, null, Json.write(event), now);
                 return true;
             });
@@ -375,16 +363,7 @@ public final class EventBridgeApi {
         }
         Instant now = clock.instant();
         String id = CodePipelineEvents.newId();
-        ObjectNode event = Json.object();
-        event.put("version", "0");
-        event.put("id", id);
-        event.put("detail-type", "Object Created");
-        event.put("source", "aws.s3");
-        event.put("account", accountId);
-        event.put("time", Json.seconds(now));
-        event.put("region", region);
-        event.putArray("resources").add("arn:aws:s3:::" + bucket);
-        ObjectNode detail = event.putObject("detail");
+        ObjectNode detail = Json.object();
         detail.put("version", "0");
         detail.putObject("bucket").put("name", bucket);
         ObjectNode object = detail.putObject("object");
@@ -398,6 +377,7 @@ public final class EventBridgeApi {
         detail.put("request-id", id);
         detail.put("requester", accountId);
         detail.put("reason", reason);
+        ObjectNode event = envelope.around(detail, id, "aws.s3", "Object Created", now, List.of("arn:aws:s3:::" + bucket));
         db.inTransaction(c -> {
             outbox.add(c, id, OutboxRow.EVENT, null, null, "Object Created", null, null, Json.write(event), now);
             return null;

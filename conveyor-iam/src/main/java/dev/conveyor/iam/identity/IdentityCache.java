@@ -51,7 +51,7 @@ public final class IdentityCache implements ChangeFeed.Listener {
 
     /**
      * What {@code load} derives for one principal (its policies, its role's ARN…), under {@code key}, which names the
-     * principal and what is derived ({@code policies:user/alice}).
+     * principal and what is derived ({@code policies:user/alice}). A null result is answered and not kept.
      */
     @SuppressWarnings("unchecked")
     public <T> T derived(String key, Supplier<T> load) {
@@ -64,8 +64,18 @@ public final class IdentityCache implements ChangeFeed.Listener {
         }
         long stamp = generation.get();
         T loaded = load.get();
-        keep(perPrincipal, key, loaded, stamp);
+        if (loaded != null) {
+            keep(perPrincipal, key, loaded, stamp);
+        }
         return loaded;
+    }
+
+    /**
+     * As {@link #derived}, for what may not exist: a result found is kept, an empty one is not (creating a user or a
+     * role announces nothing, so remembering that one is missing would hide it once created).
+     */
+    public <T> Optional<T> derivedWhenPresent(String key, Supplier<Optional<T>> load) {
+        return Optional.ofNullable(derived(key, () -> load.get().orElse(null)));
     }
 
     private <V> void keep(Cache<String, V> cache, String key, V value, long stamp) {

@@ -21,6 +21,8 @@ import java.util.Map;
 
 /** Roles, the managed policies attached to them, and their sessions: AssumeRole's temporary credentials. */
 public final class Roles {
+    /** The service principal pipelines' roles trust: CodePipeline's, which Conveyor acts as when it runs their jobs. */
+    public static final String CODEPIPELINE = "codepipeline.amazonaws.com";
     static final int DEFAULT_MAX_SESSION_SECONDS = 3600;
     /** IAM's quota of managed policies attached to a role. */
     static final int MAX_ATTACHED_POLICIES = 10;
@@ -33,8 +35,11 @@ public final class Roles {
     private final SecretSealer sealer;
     private final Names names;
     private final Clock clock;
+    private final IdentityCache cache;
 
-    public Roles(RoleRepository roles, PolicyRepository policies, SessionRepository sessions, SecretSealer sealer, Names names, Clock clock) {
+    public Roles(RoleRepository roles, PolicyRepository policies, SessionRepository sessions, SecretSealer sealer, Names names, Clock clock,
+                 IdentityCache cache) {
+        this.cache = cache;
         this.roles = roles;
         this.policies = policies;
         this.sessions = sessions;
@@ -100,26 +105,58 @@ public final class Roles {
     }
 
     /**
-     * Temporary credentials of the role {@code roleArn} for a service acting on the account's behalf (Conveyor running a
-     * pipeline's job as CodePipeline does): its trust policy must allow {@code sts:AssumeRole} to that service principal.
-     * The session lasts {@code seconds}, at least 15 minutes and at most the role's maximum.
+     * A role as CodePipeline finds it when it would assume it for a pipeline's job: the role, and whether its trust
+     * policy lets CodePipeline assume it for that pipeline.
+     */
+    public record PipelineRole(RoleRow role, boolean trusted) {
+    }
+
+    /** A role with its trust policy parsed, as kept in the {@link IdentityCache} (a role's trust never changes). */
+    private record HeldRole(RoleRow role, PolicyDocument trust) {
+    }
+
+    /**
+     * Whether the role {@code roleArn} lets CodePipeline assume it for the pipeline {@code pipelineArn}, as AWS requires
+     * of a pipeline's (or an action's) role: {@code sts:AssumeRole} allowed to the service principal {@value
+     * #CODEPIPELINE}, or to the account, in the context CodePipeline assumes it in ({@code aws:SourceAccount} the
+     * account, {@code aws:SourceArn} the pipeline: what trust policies' confused-deputy conditions name). The one rule
+     * for both the job gate and a job's credentials ({@link #assumeForPipeline}). The role and its parsed trust policy
+     * come from the {@link IdentityCache}.
+     *
+     * @return empty when {@code roleArn} is not a role of this account that exists
+     */
+    public java.util.Optional<PipelineRole> forPipeline(String roleArn, String pipelineArn) {
+        java.util.Optional<HeldRole> held = cache.derivedWhenPresent("role-trust:" + roleArn,
+                () -> findByArn(roleArn).map(r -> new HeldRole(r, PolicyParser.parse(r.assumeRolePolicy(), PolicyParser.Kind.TRUST))));
+        return held.map(h -> {
+            Map<String, List<String>> context = Map.of("aws:SourceAccount", List.of(names.accountId()),
+                    "aws:SourceArn", List.of(pipelineArn), "aws:CurrentTime", List.of(clock.instant().toString()));
+            boolean trusted = TrustPolicies.evaluateService(h.trust(), CODEPIPELINE, roleArn, context).allowed()
+                    || TrustPolicies.evaluate(h.trust(), "arn:aws:iam::" + names.accountId() + ":root", names.accountId(), roleArn,
+                            context).allowed();
+            return new PipelineRole(h.role(), trusted);
+        });
+    }
+
+    /**
+     * Temporary credentials of the role {@code roleArn} for a job of the pipeline {@code pipelineArn}, CodePipeline
+     * assuming it as {@link #forPipeline} decides. The session lasts {@code seconds}, at least 15 minutes and at most
+     * the role's maximum.
      *
      * @return empty when there is no such role in this account
-     * @throws AccessDeniedException when the role does not trust the service
+     * @throws AccessDeniedException when the role does not trust CodePipeline for that pipeline
      */
-    public java.util.Optional<TemporaryCredentials> assumeAsService(String roleArn, String service, String sessionName, int seconds) {
-        RoleRow role;
-        try {
-            role = roleByArn(roleArn);
-        } catch (NoSuchEntityException | ValidationErrorException e) {
-            return java.util.Optional.empty();
+    public java.util.Optional<TemporaryCredentials> assumeForPipeline(String roleArn, String pipelineArn, String sessionName, int seconds) {
+        java.util.Optional<PipelineRole> found = forPipeline(roleArn, pipelineArn);
+        if (found.isPresent() && !found.get().trusted()) {
+            throw new AccessDeniedException(notTrusted(roleArn), "RoleArn");
         }
-        PolicyDocument trust = PolicyParser.parse(role.assumeRolePolicy(), PolicyParser.Kind.TRUST);
-        if (!TrustPolicies.evaluateService(trust, service, role.arn()).allowed()) {
-            throw new AccessDeniedException("Service " + service + " is not authorized to perform: sts:AssumeRole on resource: "
-                    + role.arn() + " (its trust policy does not name the service)", "RoleArn");
-        }
-        return java.util.Optional.of(issue(role, sessionName, Math.max(900, Math.min(seconds, role.maxSessionSeconds()))));
+        return found.map(p -> issue(p.role(), sessionName, Math.max(900, Math.min(seconds, p.role().maxSessionSeconds()))));
+    }
+
+    /** AWS's message for a pipeline whose role does not trust CodePipeline. */
+    public static String notTrusted(String roleArn) {
+        return "CodePipeline is not authorized to perform AssumeRole on role " + roleArn;
     }
 
     /** The role {@code roleArn} names, when it is a role of this account that exists (its path included). */

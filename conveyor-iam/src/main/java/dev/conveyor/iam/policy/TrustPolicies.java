@@ -21,14 +21,10 @@ public final class TrustPolicies {
                 new AuthorizationRequest("sts:AssumeRole", roleArn, context));
     }
 
-    /** Whether the trust policy lets the service {@code service} (e.g. {@code codepipeline.amazonaws.com}) assume the role. */
-    public static Decision evaluateService(PolicyDocument trust, String service, String roleArn) {
-        return evaluateService(trust, service, roleArn, Map.of());
-    }
-
     /**
-     * As {@link #evaluateService(PolicyDocument, String, String)}, with the request's context keys (what the service
-     * acts for: {@code aws:SourceAccount}, {@code aws:SourceArn}, which trust policies' conditions often name).
+     * Whether the trust policy lets the service {@code service} (e.g. {@code codepipeline.amazonaws.com}) assume the
+     * role, with the request's context keys (what the service acts for: {@code aws:SourceAccount}, {@code
+     * aws:SourceArn}, which trust policies' conditions often name).
      */
     public static Decision evaluateService(PolicyDocument trust, String service, String roleArn, Map<String, List<String>> context) {
         List<Statement> naming = trust.statements().stream()

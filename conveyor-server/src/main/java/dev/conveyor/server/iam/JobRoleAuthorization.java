@@ -6,22 +6,15 @@ import dev.conveyor.engine.JobGate;
 import dev.conveyor.iam.Authorizer;
 import dev.conveyor.iam.BucketPolicies;
 import dev.conveyor.iam.ResourceArns;
+import dev.conveyor.iam.identity.IdentityCache;
 import dev.conveyor.iam.identity.Principal;
 import dev.conveyor.iam.identity.PrincipalRecords;
 import dev.conveyor.iam.identity.Roles;
 import dev.conveyor.iam.identity.Users;
-import dev.conveyor.iam.policy.PolicyDocument;
-import dev.conveyor.iam.policy.PolicyParser;
-import dev.conveyor.iam.policy.TrustPolicies;
 import dev.conveyor.iam.policy.AuthorizationRequest;
 import dev.conveyor.iam.policy.Decision;
-import dev.conveyor.iam.store.RoleRow;
-import dev.conveyor.model.json.ConveyorJson;
 import dev.conveyor.model.pipeline.ActionTypeId;
-import dev.conveyor.model.pipeline.PipelineDeclaration;
-import dev.conveyor.store.execution.ActionExecutionRow;
 import dev.conveyor.store.execution.JobRow;
-import dev.conveyor.store.execution.PipelineExecutionRow;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,13 +35,16 @@ import java.util.function.Function;
  * <session> is not authorized to perform: <action> on resource: <arn> because no identity-based policy allows ...}.
  *
  * <p>A role Conveyor's IAM holds is usable only if its trust policy lets {@code codepipeline.amazonaws.com} (or the
- * account) assume it, as AWS requires: otherwise the action fails with AWS's message {@code CodePipeline is not
+ * account) assume it for this pipeline, as AWS requires (the rule is {@link Roles#forPipeline}'s, the same that hands
+ * the job its role's credentials): otherwise the action fails with AWS's message {@code CodePipeline is not
  * authorized to perform AssumeRole on role <arn>}.
  *
  * <p>A pipeline without a role, or naming a role Conveyor's IAM does not hold (any definition copied from AWS): the
  * authority of whoever handed it over, the principal that created or last updated the version the execution runs
  * (recorded with it, see PipelineRepository#author), evaluated with its <em>current</em> policies; a user since deleted
- * or a session whose role is gone is refused. A version with no recorded author (written before authors were, or in
+ * or a session whose role is gone is refused. Authors are read through {@link PipelineAuthors} (a version's author never
+ * changes), principals, roles and policies through the {@link IdentityCache}, forgotten at every IAM change: a job
+ * claim reads none of IAM's tables once they have been seen, and a policy changed applies to the next job. A version with no recorded author (written before authors were, or in
  * the open mode) keeps the server's own authority. With {@code requireKnownRoles}, such pipelines are refused instead,
  * except the built-in service role name {@value #BUILT_IN_SERVICE_ROLE} (the demo's), which acts with its author's
  * authority.
@@ -68,8 +64,7 @@ public final class JobRoleAuthorization implements JobGate {
     private final Roles roles;
     private final Users users;
     private final BiFunction<String, Integer, String> authorOf;
-    /** Parsed trust policies by their text (a role's document is read with the role on every job, parsed once). */
-    private final Map<String, PolicyDocument> trustPolicies = new ConcurrentHashMap<>();
+    private final IdentityCache identities;
     private final Authorizer authorizer;
     private final BucketPolicies bucketPolicies;
     private final ExecutionQueries queries;
@@ -84,9 +79,11 @@ public final class JobRoleAuthorization implements JobGate {
      * @param authorOf who wrote a pipeline's version (pipeline name, version → {@link PrincipalRecords} text, null when
      *                 not recorded)
      */
-    public JobRoleAuthorization(Roles roles, Users users, Authorizer authorizer, BucketPolicies bucketPolicies, ExecutionQueries queries,
-                                BiFunction<String, Integer, String> authorOf, ResourceArns arns, boolean requireKnownRoles, Clock clock) {
+    public JobRoleAuthorization(Roles roles, Users users, IdentityCache identities, Authorizer authorizer, BucketPolicies bucketPolicies,
+                                ExecutionQueries queries, BiFunction<String, Integer, String> authorOf, ResourceArns arns,
+                                boolean requireKnownRoles, Clock clock) {
         this.roles = roles;
+        this.identities = identities;
         this.users = users;
         this.authorOf = authorOf;
         this.authorizer = authorizer;
@@ -121,26 +118,13 @@ public final class JobRoleAuthorization implements JobGate {
 
     @Override
     public Optional<String> refusal(JobRow job) {
-        String pipelineName;
-        int version;
-        String roleArn;
-        if (job.actionExecutionId() == null) {
-            // A stage condition's rule (Commands, LambdaInvoke): its data names the rule's roleArn, else its pipeline's.
-            JsonNode data = read(job.dataJson());
-            PipelineExecutionRow execution = queries.executionById(job.pipelineExecutionId());
-            pipelineName = execution.pipelineName();
-            version = execution.pipelineVersion();
-            String named = data.path("roleArn").asText("");
-            roleArn = named.isEmpty() ? null : named;
-        } else {
-            ActionExecutionRow action = queries.action(job.actionExecutionId());
-            if (action == null) {
-                return Optional.empty();
-            }
-            pipelineName = action.pipelineName();
-            version = action.pipelineVersion();
-            roleArn = roleArn(action);
+        Optional<JobRole> jobRole = JobRole.of(job, queries);
+        if (jobRole.isEmpty()) {
+            return Optional.empty();
         }
+        String pipelineName = jobRole.get().pipelineName();
+        int version = jobRole.get().pipelineVersion();
+        String roleArn = jobRole.get().roleArn();
         Principal principal = null;
         String actingFor = null;
         if (roleArn == null) {
@@ -149,12 +133,12 @@ public final class JobRoleAuthorization implements JobGate {
                         + "on its behalf with its own authority");
             }
         } else {
-            Optional<RoleRow> role = roles.findByArn(roleArn);
+            Optional<Roles.PipelineRole> role = roles.forPipeline(roleArn, arns.pipeline(pipelineName));
             if (role.isPresent()) {
-                if (!trustsCodePipeline(role.get(), pipelineName)) {
-                    return Optional.of("CodePipeline is not authorized to perform AssumeRole on role " + roleArn);
+                if (!role.get().trusted()) {
+                    return Optional.of(Roles.notTrusted(roleArn));
                 }
-                principal = new Principal.AssumedRole(accountId, role.get().name(), role.get().roleId(),
+                principal = new Principal.AssumedRole(accountId, role.get().role().name(), role.get().role().roleId(),
                         JobRoleCredentials.sessionName(job.id()));
             } else if (requireKnownRoles && !roleArn.endsWith(":role/" + BUILT_IN_SERVICE_ROLE)) {
                 return Optional.of("The role " + roleArn + " is not a role of Conveyor's IAM (account " + accountId + "): Conveyor cannot act "
@@ -163,15 +147,18 @@ public final class JobRoleAuthorization implements JobGate {
         }
         if (principal == null) {
             // No role Conveyor can act as: the authority of whoever handed the pipeline over (who wrote this version).
-            Optional<Principal> author = PrincipalRecords.decode(authorOf.apply(pipelineName, version));
-            if (author.isEmpty()) {
+            Optional<Principal> recorded = PrincipalRecords.decode(authorOf.apply(pipelineName, version));
+            if (recorded.isEmpty()) {
                 return Optional.empty(); // written before authors were recorded, or in the open mode: the administrator's
             }
-            principal = author.get();
+            Principal author = recorded.get();
+            principal = author;
             actingFor = " (Conveyor acts on behalf of pipeline " + pipelineName + " with the authority of the principal that "
                     + "created or last updated it, its " + (roleArn == null ? "declaration naming no role" : "role " + roleArn
                     + " not being a role of Conveyor's IAM") + ")";
-            Optional<String> gone = PrincipalRecords.gone(principal, users, roles);
+            // Whether the author still stands, kept until IAM changes (a user deleted, or deleted and created again).
+            Optional<String> gone = identities.derived("standing:" + PrincipalRecords.encode(author),
+                    () -> PrincipalRecords.gone(author, users, roles));
             if (gone.isPresent()) {
                 return Optional.of("Conveyor cannot act on behalf of pipeline " + pipelineName + ": it has no role of Conveyor's IAM "
                         + "to act as and " + gone.get() + " (it created or last updated the pipeline). Update the pipeline, or "
@@ -190,27 +177,9 @@ public final class JobRoleAuthorization implements JobGate {
         return Optional.empty();
     }
 
-    /**
-     * Whether the role's trust policy lets CodePipeline assume it, as AWS requires of a pipeline's role: {@code
-     * sts:AssumeRole} allowed to the service principal {@value JobRoleCredentials#SERVICE}, or to the account.
-     */
-    private boolean trustsCodePipeline(RoleRow role, String pipelineName) {
-        if (trustPolicies.size() >= 10_000) {
-            trustPolicies.clear();
-        }
-        PolicyDocument trust = trustPolicies.computeIfAbsent(role.assumeRolePolicy(), d -> PolicyParser.parse(d, PolicyParser.Kind.TRUST));
-        // What CodePipeline assumes the role for, as trust policies' conditions name it (the confused-deputy guard).
-        Map<String, List<String>> context = Map.of("aws:SourceAccount", List.of(accountId),
-                "aws:SourceArn", List.of(arns.pipeline(pipelineName)), "aws:CurrentTime", List.of(clock.instant().toString()));
-        if (TrustPolicies.evaluateService(trust, JobRoleCredentials.SERVICE, role.arn(), context).allowed()) {
-            return true;
-        }
-        return TrustPolicies.evaluate(trust, "arn:aws:iam::" + accountId + ":root", accountId, role.arn(), context).allowed();
-    }
-
     /** What the job will do on the pipeline's behalf: its artifacts, and what its action type calls. */
     List<Need> needsOf(JobRow job) {
-        JsonNode data = read(job.dataJson()).path("jobData");
+        JsonNode data = JobRole.read(job.dataJson()).path("jobData");
         List<Need> needs = new ArrayList<>();
         for (JsonNode input : data.path("inputArtifacts")) {
             JsonNode s3 = input.path("location").path("s3Location");
@@ -231,16 +200,6 @@ public final class JobRoleAuthorization implements JobGate {
         return needs;
     }
 
-    /** The action's role, else its pipeline's (at the version the execution runs). */
-    private String roleArn(ActionExecutionRow action) {
-        JsonNode input = read(action.inputJson() == null ? "{}" : action.inputJson());
-        if (input.hasNonNull("roleArn") && !input.get("roleArn").asText().isEmpty()) {
-            return input.get("roleArn").asText();
-        }
-        PipelineDeclaration pipeline = queries.declaration(action.pipelineName(), action.pipelineVersion());
-        return pipeline == null || pipeline.roleArn() == null || pipeline.roleArn().isEmpty() ? null : pipeline.roleArn();
-    }
-
     private String functionArn(String name) {
         if (name == null) {
             return "*";
@@ -252,13 +211,5 @@ public final class JobRoleAuthorization implements JobGate {
         String rest = s3Arn.substring("arn:aws:s3:::".length());
         int slash = rest.indexOf('/');
         return slash < 0 ? rest : rest.substring(0, slash);
-    }
-
-    private static JsonNode read(String json) {
-        try {
-            return ConveyorJson.mapper().readTree(json);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("unreadable job data", e);
-        }
     }
 }

@@ -4,11 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.conveyor.engine.ExecutionQueries;
 import dev.conveyor.engine.JobRequestHandler;
+import dev.conveyor.iam.ResourceArns;
 import dev.conveyor.iam.identity.Roles;
 import dev.conveyor.iam.identity.TemporaryCredentials;
 import dev.conveyor.model.json.ConveyorJson;
-import dev.conveyor.model.pipeline.PipelineDeclaration;
-import dev.conveyor.store.execution.ActionExecutionRow;
 import dev.conveyor.store.execution.JobRow;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -16,7 +15,8 @@ import java.util.function.Supplier;
 /**
  * A job's own identity (issue 14, item 8): answers a provider's {@code JobRoleCredentials} request with temporary
  * credentials of the role its action's {@code roleArn} names, else its pipeline's, when that role exists in Conveyor
- * and trusts {@code codepipeline.amazonaws.com} (as a pipeline's service role does in AWS). The session is named after
+ * and trusts CodePipeline for the job's pipeline ({@link Roles#forPipeline}: the rule the job gate applied before the job
+ * ran, so a job the gate let through gets its credentials). The session is named after
  * the job and lasts the job's timeout (15 minutes at least, the role's maximum at most), so the job's commands can call
  * Conveyor's API with that role's permissions and nothing more. A role that does not exist here: no credentials.
  */
@@ -24,33 +24,30 @@ public final class JobRoleCredentials implements JobRequestHandler {
     public static final String REQUEST = "JobRoleCredentials";
     /** What a job's role sessions are named after: the prefix, then the job's id. */
     public static final String SESSION_PREFIX = "conveyor-job-";
-    static final String SERVICE = "codepipeline.amazonaws.com";
 
     private final Roles roles;
     private final ExecutionQueries queries;
-    private final String region;
+    private final ResourceArns arns;
     private final Supplier<String> endpoint;
 
     /** @param endpoint the URL jobs reach this server's API at (the public URL, else the listener's) */
-    public JobRoleCredentials(Roles roles, ExecutionQueries queries, String region, Supplier<String> endpoint) {
+    public JobRoleCredentials(Roles roles, ExecutionQueries queries, ResourceArns arns, Supplier<String> endpoint) {
         this.roles = roles;
         this.queries = queries;
-        this.region = region;
+        this.arns = arns;
         this.endpoint = endpoint;
     }
 
     @Override
     public JsonNode handle(JobRow job, JsonNode request) {
         ObjectNode answer = ConveyorJson.mapper().createObjectNode();
-        JsonNode data = readTree(job.dataJson());
-        // A rule's job (Commands rule) names its role in its data: the rule's roleArn, else its pipeline's.
-        String roleArn = job.actionExecutionId() == null ? data.path("roleArn").asText(null) : roleArn(queries.action(job.actionExecutionId()));
-        if (roleArn == null) {
+        Optional<JobRole> role = JobRole.of(job, queries).filter(r -> r.roleArn() != null);
+        if (role.isEmpty()) {
             return answer;
         }
-        int seconds = (int) Math.min(Integer.MAX_VALUE, data.path("timeoutSeconds").asLong(3600));
-        String sessionName = sessionName(job.id());
-        Optional<TemporaryCredentials> issued = roles.assumeAsService(roleArn, SERVICE, sessionName, seconds);
+        int seconds = (int) Math.min(Integer.MAX_VALUE, JobRole.read(job.dataJson()).path("timeoutSeconds").asLong(3600));
+        Optional<TemporaryCredentials> issued = roles.assumeForPipeline(role.get().roleArn(), arns.pipeline(role.get().pipelineName()),
+                sessionName(job.id()), seconds);
         issued.ifPresent(c -> answer.putObject("credentials")
                 .put("accessKeyId", c.accessKeyId())
                 .put("secretAccessKey", c.secretAccessKey())
@@ -58,7 +55,7 @@ public final class JobRoleCredentials implements JobRequestHandler {
                 .put("expiration", c.expiration().toString())
                 .put("arn", c.principal().arn())
                 .put("endpoint", endpoint.get())
-                .put("region", region));
+                .put("region", arns.region()));
         return answer;
     }
 
@@ -69,23 +66,5 @@ public final class JobRoleCredentials implements JobRequestHandler {
     public static String sessionName(String jobId) {
         String id = jobId.replaceAll("[^\\w+=,.@-]", "");
         return SESSION_PREFIX + id.substring(0, Math.min(64 - SESSION_PREFIX.length(), id.length()));
-    }
-
-    /** The action's role, else its pipeline's (at the version the execution runs). */
-    private String roleArn(ActionExecutionRow action) {
-        JsonNode input = readTree(action.inputJson() == null ? "{}" : action.inputJson());
-        if (input.hasNonNull("roleArn")) {
-            return input.get("roleArn").asText();
-        }
-        PipelineDeclaration pipeline = queries.declaration(action.pipelineName(), action.pipelineVersion());
-        return pipeline == null ? null : pipeline.roleArn();
-    }
-
-    private static JsonNode readTree(String json) {
-        try {
-            return ConveyorJson.mapper().readTree(json);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("unreadable job data", e);
-        }
     }
 }

@@ -2,7 +2,6 @@ package dev.conveyor.server.s3;
 
 import dev.conveyor.artifacts.object.S3ErrorCode;
 import dev.conveyor.artifacts.object.S3Exception;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
@@ -15,20 +14,23 @@ import java.util.function.Supplier;
  * A request body that is checked against what the request declared when its end is reached, before anything is
  * stored: the signed {@code x-amz-content-sha256} ({@link #sha256}: a body changed on the way fails with
  * XAmzContentSHA256Mismatch, as S3 does) or an {@code x-amz-checksum-*} header ({@link #checksum}: BadDigest).
+ * Skipped bytes are digested too: {@link InputStream#skip} reads what it skips through {@link #read(byte[], int, int)}
+ * (which is why this is not a FilterInputStream, whose skip would pass over them unseen).
  */
-final class VerifiedBodyInputStream extends FilterInputStream {
+final class VerifiedBodyInputStream extends InputStream {
     /** Feeds the digest with what was read. */
     private interface Update {
         void update(byte[] b, int off, int len);
     }
 
+    private final InputStream in;
     private final Update update;
     /** The error the digest's final value makes, null when it matches. */
     private final Supplier<S3Exception> mismatch;
     private boolean checked;
 
     private VerifiedBodyInputStream(InputStream in, Update update, Supplier<S3Exception> mismatch) {
-        super(in);
+        this.in = in;
         this.update = update;
         this.mismatch = mismatch;
     }
@@ -84,23 +86,13 @@ final class VerifiedBodyInputStream extends FilterInputStream {
         return n;
     }
 
-    /** Skipped bytes are read, so that they are digested too. */
     @Override
-    public long skip(long n) throws IOException {
-        byte[] buffer = new byte[8192];
-        long skipped = 0;
-        while (skipped < n) {
-            int read = read(buffer, 0, (int) Math.min(buffer.length, n - skipped));
-            if (read < 0) {
-                break;
-            }
-            skipped += read;
-        }
-        return skipped;
+    public int available() throws IOException {
+        return in.available();
     }
 
     @Override
-    public boolean markSupported() {
-        return false;
+    public void close() throws IOException {
+        in.close();
     }
 }
