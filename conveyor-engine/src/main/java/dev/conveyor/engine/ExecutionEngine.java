@@ -203,7 +203,23 @@ public final class ExecutionEngine {
 
     /** Starts an execution of the pipeline's current version; returns its id. Idempotent per clientRequestToken. */
     public String startExecution(StartRequest request) {
-        return inPipeline(request.pipelineName(), (tx, locked) -> {
+        return inPipeline(request.pipelineName(), starting(request));
+    }
+
+    /**
+     * Starts an execution as {@link #startExecution} does, but in the caller's transaction on {@code c}, which must
+     * commit before the returned action runs: CreatePipeline stores the pipeline and starts its first execution in
+     * one transaction (issue 20: one commit, not two, per request). A {@code ServiceException} (a variable without a
+     * default value, say) is thrown before this has written anything, so the caller may still commit its own writes.
+     */
+    public Runnable startExecutionIn(Connection c, StartRequest request) throws SQLException {
+        ExecutionTx[] done = new ExecutionTx[1];
+        inPipelineOn(c, request.pipelineName(), starting(request), done);
+        return () -> afterCommit(done[0]);
+    }
+
+    private PipelineWork<String> starting(StartRequest request) {
+        return (tx, locked) -> {
             if (request.clientRequestToken() != null) {
                 Optional<PipelineExecutionRow> existing = executions.findByClientToken(tx.connection, request.pipelineName(), request.clientRequestToken());
                 if (existing.isPresent()) {
@@ -227,7 +243,7 @@ public final class ExecutionEngine {
             tx.changed(execution.pipelineName(), execution.id());
             advancer.advancePipeline(tx, request.pipelineName());
             return execution.id();
-        });
+        };
     }
 
     private static String resolvePipelineVariables(PipelineDeclaration pipeline, List<StartRequest.NameValue> overrides) {
@@ -881,24 +897,27 @@ public final class ExecutionEngine {
 
     <T> T inPipeline(String pipelineName, PipelineWork<T> work) {
         ExecutionTx[] done = new ExecutionTx[1];
-        T result = db.inTransaction(c -> {
-            ExecutionRepository.LockedPipeline locked = executions.lockPipeline(c, pipelineName)
-                    .orElseThrow(() -> new PipelineNotFoundException("Pipeline '" + pipelineName + "' does not exist", "pipelineName"));
-            // The clock is read once the lock is held, so times written under it never go back: a transaction that waited
-            // for the lock must not stamp its changes before those of the transaction it waited for.
-            ExecutionTx tx = new ExecutionTx(c, clock.instant());
-            T value = work.run(tx, locked);
-            for (TransitionRecorder recorder : recorders) {
-                recorder.record(c, pipelineName, tx.changedExecutions, tx.inHand, tx.now);
-            }
-            if (tx.jobsQueued) {
-                db.changes().announce(c, JOBS_TOPIC, "queued"); // heard by other replicas after the commit
-            }
-            done[0] = tx;
-            return value;
-        });
+        T result = db.inTransaction(c -> inPipelineOn(c, pipelineName, work, done));
         afterCommit(done[0]);
         return result;
+    }
+
+    /** {@link #inPipeline}'s work on the caller's transaction; {@code done[0]} is what {@link #afterCommit} needs. */
+    private <T> T inPipelineOn(Connection c, String pipelineName, PipelineWork<T> work, ExecutionTx[] done) throws SQLException {
+        ExecutionRepository.LockedPipeline locked = executions.lockPipeline(c, pipelineName)
+                .orElseThrow(() -> new PipelineNotFoundException("Pipeline '" + pipelineName + "' does not exist", "pipelineName"));
+        // The clock is read once the lock is held, so times written under it never go back: a transaction that waited
+        // for the lock must not stamp its changes before those of the transaction it waited for.
+        ExecutionTx tx = new ExecutionTx(c, clock.instant());
+        T value = work.run(tx, locked);
+        for (TransitionRecorder recorder : recorders) {
+            recorder.record(c, pipelineName, tx.changedExecutions, tx.inHand, tx.now);
+        }
+        if (tx.jobsQueued) {
+            db.changes().announce(c, JOBS_TOPIC, "queued"); // heard by other replicas after the commit
+        }
+        done[0] = tx;
+        return value;
     }
 
     private void afterCommit(ExecutionTx tx) {

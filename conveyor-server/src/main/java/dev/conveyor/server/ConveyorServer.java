@@ -202,7 +202,7 @@ public final class ConveyorServer implements AutoCloseable {
         PipelineOperations pipelineOperations = new PipelineOperations(pipelines, tags, validator, limits, arns, config.accountId(),
                 clock, actionTypes, actionTypeOperations::exists,
                 name -> new dev.conveyor.store.source.WebhookRepository(database).find(name).isPresent(),
-                (name, caller) -> engine.startExecution(dev.conveyor.engine.StartRequest.createPipeline(name, caller)));
+                (c, name, caller) -> engine.startExecutionIn(c, dev.conveyor.engine.StartRequest.createPipeline(name, caller)));
 
         // Artifacts: versioned objects over content-addressed blobs under the data dir (the S3 endpoint serves them).
         // (issue 3: local blobs or an external S3 service per config.artifacts(); ArtifactServices wires them)

@@ -62,7 +62,19 @@ public final class PipelineRepository {
      * @throws PipelineNameInUseException when a pipeline of that name exists
      */
     public StoredPipeline create(String name, String arn, NewVersion first, List<Tag> initialTags, Instant now) {
-        return changing(name, c -> {
+        return create(name, arn, first, initialTags, now, c -> () -> { });
+    }
+
+    /**
+     * Stores a new pipeline as {@link #create(String, String, NewVersion, List, Instant)} does, and runs
+     * {@code alsoInTransaction} in the same transaction once it is written: CreatePipeline starts the first execution
+     * there, so that the pipeline and its execution commit together, one commit instead of two (issue 20). What it
+     * returns runs after the commit and after this process's cache has forgotten the name.
+     */
+    public StoredPipeline create(String name, String arn, NewVersion first, List<Tag> initialTags, Instant now,
+                                 Database.SqlWork<Runnable> alsoInTransaction) {
+        Runnable[] afterCommit = new Runnable[1];
+        StoredPipeline created = changing(name, c -> {
             try (PreparedStatement s = c.prepareStatement(
                     "INSERT INTO pipeline (name, arn, version, pipeline_type, execution_mode, created_at, updated_at) VALUES (?, ?, 1, ?, ?, ?, ?)")) {
                 s.setString(1, name);
@@ -80,8 +92,11 @@ public final class PipelineRepository {
             }
             insertVersion(c, name, 1, first.declarationJson(), first.author(), now);
             tags.insert(c, arn, initialTags);
+            afterCommit[0] = alsoInTransaction.run(c);
             return new StoredPipeline(name, arn, 1, first.pipelineType(), first.executionMode(), first.declarationJson(), now, now);
         });
+        afterCommit[0].run();
+        return created;
     }
 
     /**

@@ -72,8 +72,12 @@ public final class PipelineOperations {
     /** Starts the execution CodePipeline starts when a pipeline is created (trigger {@code CreatePipeline}). */
     @FunctionalInterface
     public interface FirstExecution {
-        /** Starts it; {@code callerArn} is who created the pipeline. */
-        void start(String pipelineName, String callerArn);
+        /**
+         * Starts it in the transaction on {@code c} that stores the pipeline (one commit for both, issue 20), writing
+         * nothing if it throws a {@link ServiceException}; {@code callerArn} is who created the pipeline. Returns what
+         * to run once that transaction has committed.
+         */
+        Runnable start(java.sql.Connection c, String pipelineName, String callerArn) throws java.sql.SQLException;
     }
 
     /**
@@ -116,17 +120,21 @@ public final class PipelineOperations {
         Violations.throwIfAny(tagValidator.validate(requestTags));
         PipelineDeclaration stored = declaration.canonical(1);
         String json = ConveyorJson.write(stored);
+        // CodePipeline runs a new pipeline once, whatever its triggers (V2 git triggers included). The execution starts
+        // in the transaction that stores the pipeline: both are durable before either is acted on, with one commit.
+        String callerArn = context.caller().arn(accountId);
         pipelines.create(stored.name(), arns.pipeline(stored.name()),
                 new PipelineRepository.NewVersion(stored.effectivePipelineType(), stored.effectiveExecutionMode(), json, author(context)),
-                requestTags, clock.instant());
-        // CodePipeline runs a new pipeline once, whatever its triggers (V2 git triggers included).
-        try {
-            firstExecution.start(stored.name(), context.caller().arn(accountId));
-        } catch (ServiceException e) {
-            // The pipeline is created all the same (a variable without a default value, say, leaves it nothing to
-            // start with); the caller starts it with what it needs.
-            LOG.warn("pipeline {} was created but its first execution could not start: {}", stored.name(), e.getMessage());
-        }
+                requestTags, clock.instant(), c -> {
+                    try {
+                        return firstExecution.start(c, stored.name(), callerArn);
+                    } catch (ServiceException e) {
+                        // The pipeline is created all the same (a variable without a default value, say, leaves it
+                        // nothing to start with; the start wrote nothing); the caller starts it with what it needs.
+                        LOG.warn("pipeline {} was created but its first execution could not start: {}", stored.name(), e.getMessage());
+                        return () -> { };
+                    }
+                });
         ObjectNode out = mapper.createObjectNode();
         out.putRawValue("pipeline", new RawValue(secrets.mask(json)));
         if (!requestTags.isEmpty()) {
