@@ -9,6 +9,7 @@ import dev.conveyor.store.PipelineRepository;
 import dev.conveyor.store.changes.ChangeFeed;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Pipeline declarations by name and version, parsed once. A stored version never changes, but a deleted and
@@ -23,6 +24,12 @@ import java.sql.SQLException;
  * that a version that fell out of the parsed tier is parsed again (tens of microseconds) rather than read from the
  * database again (a query in the caller's transaction). GetPipelineState over every pipeline in turn is what pays for
  * the re-parsing.
+ *
+ * <p>Forgetting a pipeline's versions is O(1): each pipeline name has a generation, part of every key, which a write
+ * of the pipeline advances; the entries under the old generation can no longer be looked up and age out of the
+ * bounded caches. (Scanning both caches for the name on every write was 2 % of CreatePipeline's CPU with 10,000
+ * pipelines.) The map keeps a number per name ever written, deleted ones included, so that a re-created pipeline
+ * never meets entries of its earlier life.
  */
 public final class PipelineDeclarations implements ChangeFeed.Listener {
     /** Parsed declarations kept at most: the executions in flight and the pipelines read most lately. */
@@ -35,7 +42,10 @@ public final class PipelineDeclarations implements ChangeFeed.Listener {
     private final Cache<Key, String> json = Caffeine.newBuilder().maximumWeight(MAX_JSON_CHARS)
             .weigher((Key key, String text) -> text.length()).build();
 
-    private record Key(String name, int version) {
+    /** Each pipeline's generation, advanced by every write of it; an absent name is at generation 0. */
+    private final ConcurrentHashMap<String, Long> generations = new ConcurrentHashMap<>();
+
+    private record Key(String name, long generation, int version) {
     }
 
     public PipelineDeclarations(PipelineRepository pipelines) {
@@ -45,7 +55,7 @@ public final class PipelineDeclarations implements ChangeFeed.Listener {
 
     /** The declaration of a version, read on the caller's connection when not cached. */
     public PipelineDeclaration get(Connection c, String name, int version) throws SQLException {
-        Key key = new Key(name, version);
+        Key key = new Key(name, generations.getOrDefault(name, 0L), version);
         PipelineDeclaration cached = parsed.getIfPresent(key);
         if (cached != null) {
             return cached;
@@ -73,8 +83,7 @@ public final class PipelineDeclarations implements ChangeFeed.Listener {
     /** The pipeline was written (perhaps deleted and re-created): forget every version parsed of it. */
     @Override
     public void changed(String name) {
-        parsed.asMap().keySet().removeIf(k -> k.name().equals(name));
-        json.asMap().keySet().removeIf(k -> k.name().equals(name));
+        generations.merge(name, 1L, Long::sum);
     }
 
     @Override
