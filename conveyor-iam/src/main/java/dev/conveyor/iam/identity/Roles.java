@@ -159,13 +159,17 @@ public final class Roles {
         return "CodePipeline is not authorized to perform AssumeRole on role " + roleArn;
     }
 
-    /** The role {@code roleArn} names, when it is a role of this account that exists (its path included). */
+    /**
+     * The role {@code roleArn} names, when it is a role of this account that exists (its path included). Without
+     * exceptions: the job gate asks this for every job whose role is made up (every definition copied from AWS).
+     */
     public java.util.Optional<RoleRow> findByArn(String roleArn) {
-        try {
-            return java.util.Optional.of(roleByArn(roleArn));
-        } catch (NoSuchEntityException | ValidationErrorException e) {
+        String prefix = rolePrefix();
+        if (!roleArn.startsWith(prefix)) {
             return java.util.Optional.empty();
         }
+        String name = roleArn.substring(roleArn.lastIndexOf('/') + 1);
+        return roles.find(name).filter(r -> r.arn().equals(roleArn));
     }
 
     private TemporaryCredentials issue(RoleRow role, String sessionName, int seconds) {
@@ -181,14 +185,16 @@ public final class Roles {
                 new Principal.AssumedRole(names.accountId(), role.name(), role.roleId(), sessionName));
     }
 
+    private String rolePrefix() {
+        return "arn:aws:iam::" + names.accountId() + ":role/";
+    }
+
     private RoleRow roleByArn(String roleArn) {
-        String prefix = "arn:aws:iam::" + names.accountId() + ":role/";
-        if (!roleArn.startsWith(prefix)) {
+        if (!roleArn.startsWith(rolePrefix())) {
             throw new ValidationErrorException("1 validation error detected: Value '" + roleArn
                     + "' at 'roleArn' failed to satisfy constraint: Member must be the ARN of a role of account " + names.accountId(), "RoleArn");
         }
-        String name = roleArn.substring(roleArn.lastIndexOf('/') + 1);
-        return roles.find(name).filter(r -> r.arn().equals(roleArn))
+        return findByArn(roleArn)
                 .orElseThrow(() -> new NoSuchEntityException("The role with ARN " + roleArn + " cannot be found.", "RoleArn"));
     }
 
