@@ -16,10 +16,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Parsed declarations are bounded (issue 20: heap with 10,000 pipelines stored): beyond the most recent
- * {@link PipelineDeclarations#MAX_PARSED} versions only their text is kept, and a version read again is parsed
+ * versions it may keep parsed ({@link PipelineDeclarations#MAX_PARSED} in a server; 100 here) only their text is kept, and a version read again is parsed
  * again to the same declaration; a pipeline's write still forgets every version of it, parsed or not.
  */
 class PipelineDeclarationsTest {
+    private static final int MAX_PARSED = 100;
     private static final Instant T0 = Instant.parse("2026-12-07T00:00:00Z");
 
     private static String declaration(String name, String marker) {
@@ -31,8 +32,8 @@ class PipelineDeclarationsTest {
     void onlyTheLatestVersionsStayParsedAndTheOthersReadTheSame(String kind) throws Exception {
         try (Database db = Database.open(TestDatabases.freshUrl(kind))) {
             PipelineRepository pipelines = new PipelineRepository(db, new TagRepository(db, 50));
-            PipelineDeclarations declarations = new PipelineDeclarations(pipelines);
-            int count = PipelineDeclarations.MAX_PARSED + 50;
+            PipelineDeclarations declarations = new PipelineDeclarations(pipelines, MAX_PARSED);
+            int count = MAX_PARSED + 50;
             for (int i = 0; i < count; i++) {
                 pipelines.create("p" + i, "arn:p" + i, new PipelineRepository.NewVersion("V2", "QUEUED", declaration("p" + i, "r" + i)),
                         List.of(), T0);
@@ -43,7 +44,7 @@ class PipelineDeclarationsTest {
                 }
                 return null;
             });
-            assertThat(declarations.sizes()[0]).as("parsed").isLessThanOrEqualTo(PipelineDeclarations.MAX_PARSED);
+            assertThat(declarations.sizes()[0]).as("parsed").isLessThanOrEqualTo(MAX_PARSED);
             assertThat(declarations.sizes()[1]).as("as text").isEqualTo(count);
 
             PipelineDeclaration again = db.read(c -> declarations.get(c, "p0", 1));
