@@ -475,25 +475,26 @@ public final class ExecutionEngine {
                 continue;
             }
             if (refusal.isPresent()) {
-                refuse(candidate, refusal.get());
+                refuse(candidate, refusal.get(), false);
                 continue;
             }
             String nonce = UUID.randomUUID().toString();
             boolean won = db.inTransaction(c -> jobs.claim(c, candidate.id(), workerId, nonce, leaseUntil, now, status));
             if (won) {
-                // What the claim wrote, without reading it back.
-                claimed.add(new JobRow(candidate.id(), candidate.actionExecutionId(), candidate.pipelineExecutionId(),
-                        candidate.actionTypeId(), status, candidate.dataJson(), nonce, workerId, candidate.dispatchCount() + 1,
-                        leaseUntil, candidate.createdAt(), now));
+                claimed.add(candidate.claimedBy(workerId, nonce, leaseUntil, status, now));
             }
         }
         return claimed;
     }
 
-    /** Fails a job the gate refused (another poller may have done it first: then nothing to do). */
-    private void refuse(JobRow job, String message) {
+    /**
+     * Fails the action of a job the job gate refused (another poller may have done it first: then nothing to do).
+     * {@code claimedHere}: claimed in its result's transaction for a worker that never saw it, so no worker is
+     * recorded as the action's last updater.
+     */
+    private void refuse(JobRow job, String message, boolean claimedHere) {
         try {
-            completeJob(job.id(), dev.conveyor.engine.jobs.JobOutcome.Failure.jobFailed(message));
+            completeJob(job.id(), dev.conveyor.engine.jobs.JobOutcome.Failure.jobFailed(message), null, claimedHere);
         } catch (RuntimeException e) {
             org.slf4j.LoggerFactory.getLogger(ExecutionEngine.class).debug("refused job {} already settled: {}", job.id(), e.toString());
         }
@@ -586,11 +587,7 @@ public final class ExecutionEngine {
                 continue;
             }
             if (refusal.isPresent()) {
-                try {
-                    completeJob(job.id(), JobOutcome.Failure.jobFailed(refusal.get()), null, true);
-                } catch (RuntimeException e) {
-                    LOG.debug("refused job {} already settled: {}", job.id(), e.toString());
-                }
+                refuse(job, refusal.get(), true);
             } else {
                 allowed.add(job);
             }
@@ -656,9 +653,7 @@ public final class ExecutionEngine {
             }
             String nonce = UUID.randomUUID().toString();
             if (jobs.claim(tx.connection, job.id(), next.workerId(), nonce, leaseUntil, tx.now, JobStatus.InProgress)) {
-                claimed.add(new JobRow(job.id(), job.actionExecutionId(), job.pipelineExecutionId(), job.actionTypeId(),
-                        JobStatus.InProgress, job.dataJson(), nonce, next.workerId(), job.dispatchCount() + 1, leaseUntil,
-                        job.createdAt(), tx.now));
+                claimed.add(job.claimedBy(next.workerId(), nonce, leaseUntil, JobStatus.InProgress, tx.now));
                 queued.remove();
             }
         }

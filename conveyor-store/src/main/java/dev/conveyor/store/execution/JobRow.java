@@ -27,4 +27,10 @@ public record JobRow(
         return new JobRow(id, actionExecutionId, pipelineExecutionId, actionTypeId, newStatus, dataJson, nonce, workerId,
                 dispatchCount, leaseUntil, createdAt, now);
     }
+
+    /** This job as a claim for {@code workerId} wrote it ({@code JobRepository.claim}), without reading it back. */
+    public JobRow claimedBy(String newWorkerId, String newNonce, Instant newLeaseUntil, JobStatus newStatus, Instant now) {
+        return new JobRow(id, actionExecutionId, pipelineExecutionId, actionTypeId, newStatus, dataJson, newNonce, newWorkerId,
+                dispatchCount + 1, newLeaseUntil, createdAt, now);
+    }
 }
