@@ -192,8 +192,9 @@ public final class BenchMain {
             log("Conveyor: read every pipeline's history in %.1f s (%,d requests, %,.0f/s)", reads.elapsed().toMillis() / 1000.0,
                     reads.requests(), reads.perSecond());
             HeapProbe.HeapUsage heap = heapProbe.measure(server);
-            log("Conveyor: with the history, heap in use after full GC %d MiB (committed %d MiB), resident %d MiB",
-                    heap.usedBytes() >> 20, heap.committedBytes() >> 20, heap.residentBytes() >> 20);
+            log("Conveyor: with the history, heap in use after full GC %d MiB (committed %d MiB), resident %d MiB; %s",
+                    heap.usedBytes() >> 20, heap.committedBytes() >> 20, heap.residentBytes() >> 20,
+                    EmbeddedFileProbe.describe(server));
             return new HistoryResults(seeded.executions(), seeded.pipelines(), seeded.rows(), seeded.elapsed(),
                     launch.healthy(), launch.cpu(), seeded.samples().size(), verified, reads, heap);
         }
@@ -228,8 +229,8 @@ public final class BenchMain {
         HeapProbe.HeapUsage heap = jvm ? heapProbe.measure(server) : null;
         long resident = heap != null ? heap.residentBytes() : server.residentBytes();
         if (heap != null) {
-            log("%s: heap in use after full GC %d MiB (committed %d MiB), resident %d MiB", server.name(),
-                    heap.usedBytes() >> 20, heap.committedBytes() >> 20, resident >> 20);
+            log("%s: heap in use after full GC %d MiB (committed %d MiB), resident %d MiB; %s", server.name(),
+                    heap.usedBytes() >> 20, heap.committedBytes() >> 20, resident >> 20, EmbeddedFileProbe.describe(server));
         } else {
             log("%s: resident %d MiB", server.name(), resident >> 20);
         }

@@ -29,11 +29,14 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final Kind kind;
     private final ChangeFeed changes;
+    /** Rewrites the embedded file's sparse chunks while the server runs (null on PostgreSQL). */
+    private final EmbeddedCompaction compaction;
 
     private Database(HikariDataSource dataSource, Kind kind, ChangeFeed changes) {
         this.dataSource = dataSource;
         this.kind = kind;
         this.changes = changes;
+        this.compaction = kind == Kind.H2 ? EmbeddedCompaction.start(dataSource, EmbeddedCompaction.INTERVAL) : null;
     }
 
     /**
@@ -100,6 +103,11 @@ public final class Database implements AutoCloseable {
 
     public Kind kind() {
         return kind;
+    }
+
+    /** The embedded database file's chunks, size and fill rate; empty on PostgreSQL. */
+    public java.util.Optional<EmbeddedFile> embeddedFile() {
+        return kind == Kind.H2 ? java.util.Optional.of(read(EmbeddedFile::of)) : java.util.Optional.empty();
     }
 
     /** How this process hears of rows other processes change, for caches. */
@@ -175,6 +183,9 @@ public final class Database implements AutoCloseable {
     @Override
     public void close() {
         changes.close();
+        if (compaction != null) {
+            compaction.close();
+        }
         if (kind == Kind.H2) {
             try (Connection c = dataSource.getConnection(); var s = c.createStatement()) {
                 s.execute("SHUTDOWN");

@@ -2,6 +2,7 @@ package dev.conveyor.server.ops;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.conveyor.store.Database;
+import dev.conveyor.store.EmbeddedFile;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -45,11 +46,14 @@ public final class ServerMetrics {
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
     private final Database database;
     private final Clock clock;
-    private volatile Snapshot snapshot = new Snapshot(0, Map.of(), Map.of(), Map.of(), 0, 0);
+    private volatile Snapshot snapshot = new Snapshot(0, Map.of(), Map.of(), Map.of(), 0, 0, NO_FILE);
+
+    /** What an embedded file's gauges show before the first reading (and always on PostgreSQL, which has none). */
+    private static final EmbeddedFile NO_FILE = new EmbeddedFile(0, 0, 0);
 
     /** What was counted in the database at {@code takenMillis}. */
     private record Snapshot(long takenMillis, Map<String, Long> executions, Map<String, Long> actions, Map<String, Long> jobs,
-                            long oldestQueuedMillis, long artifactBytes) {
+                            long oldestQueuedMillis, long artifactBytes, EmbeddedFile file) {
     }
 
     public ServerMetrics(Database database, Clock clock) {
@@ -81,6 +85,15 @@ public final class ServerMetrics {
                 }).description("How long the oldest queued job has been waiting for a worker").baseUnit("seconds").register(registry);
         Gauge.builder("conveyor.artifacts.stored", () -> current().artifactBytes())
                 .description("Bytes of the objects (artifacts included) of the S3 endpoint").baseUnit("bytes").register(registry);
+        if (database.kind() == Database.Kind.H2) {
+            Gauge.builder("conveyor.database.embedded.chunks", () -> current().file().chunks())
+                    .description("Chunks of the embedded database file (H2 keeps their metadata in the heap and reads it at a start)")
+                    .register(registry);
+            Gauge.builder("conveyor.database.embedded.file.size", () -> current().file().sizeBytes())
+                    .description("Size of the embedded database file").baseUnit("bytes").register(registry);
+            Gauge.builder("conveyor.database.embedded.chunks.fill", () -> current().file().chunksFillPercent())
+                    .description("Percent of the embedded database chunks' bytes still live").baseUnit("percent").register(registry);
+        }
     }
 
     private void gauge(String name, String description, String tag, String value, Supplier<Number> read) {
@@ -131,11 +144,12 @@ public final class ServerMetrics {
                         try (ResultSet r = st.executeQuery("SELECT COALESCE(SUM(size), 0) FROM s3_object_version")) {
                             bytes = r.next() ? r.getLong(1) : 0;
                         }
-                        return new Snapshot(now, executions, actions, jobs, oldest, bytes);
+                        EmbeddedFile file = database.kind() == Database.Kind.H2 ? EmbeddedFile.of(c) : NO_FILE;
+                        return new Snapshot(now, executions, actions, jobs, oldest, bytes, file);
                     }
                 });
             } catch (RuntimeException e) {
-                snapshot = new Snapshot(now, s.executions(), s.actions(), s.jobs(), s.oldestQueuedMillis(), s.artifactBytes());
+                snapshot = new Snapshot(now, s.executions(), s.actions(), s.jobs(), s.oldestQueuedMillis(), s.artifactBytes(), s.file());
             }
             return snapshot;
         }

@@ -52,6 +52,14 @@ class OperationsEndpointsTest {
                     .contains("hikaricp_connections_active")
                     .contains("jvm_memory_used_bytes")
                     .contains("process_uptime_seconds");
+            // The embedded file's figures (EmbeddedCompaction keeps its chunks bounded); PostgreSQL has no such file.
+            if (kind.equals("h2")) {
+                assertThat(metrics).containsPattern("(?m)^conveyor_database_embedded_chunks [1-9]")
+                        .containsPattern("(?m)^conveyor_database_embedded_file_size_bytes [1-9]")
+                        .contains("conveyor_database_embedded_chunks_fill_percent");
+            } else {
+                assertThat(metrics).doesNotContain("conveyor_database_embedded");
+            }
         }
     }
 
