@@ -17,11 +17,15 @@ import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -36,6 +40,17 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
  * server records them (and the inputs consumed) when the agent reports the result.
  */
 final class RemoteArtifactStore implements ArtifactStore {
+    private static final Logger LOG = LoggerFactory.getLogger(RemoteArtifactStore.class);
+
+    /**
+     * Attempts of an input's download. The SDK retries a request that fails before its answer begins, but the
+     * URL-connection client reads the answer's status line only when the body is first read: a replica killed while
+     * serving the download (issue 19's failover, seen in ScaleOutTest) then ends the copy with "Unexpected end of file
+     * from server", outside the SDK's retries. A GET of the same object can be made again; the next attempt reaches a
+     * replica that is up.
+     */
+    static final int DOWNLOAD_ATTEMPTS = 4;
+
     private final HttpJobChannel channel;
     private final URI endpoint;
     private final String region;
@@ -99,10 +114,27 @@ final class RemoteArtifactStore implements ArtifactStore {
 
     @Override
     public void copyArtifact(S3Location location, Path target) {
-        try (InputStream in = openArtifact(location)) {
-            Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (int attempt = 1; ; attempt++) {
+            try (InputStream in = openArtifact(location)) {
+                Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+                return;
+            } catch (IOException | SdkClientException e) {
+                if (attempt == DOWNLOAD_ATTEMPTS || e instanceof java.nio.file.FileSystemException) {
+                    throw e instanceof IOException io ? new UncheckedIOException(io) : (SdkClientException) e;
+                }
+                LOG.warn("download of s3://{}/{} failed (attempt {} of {}): {}; trying again", location.bucket(), location.key(),
+                        attempt, DOWNLOAD_ATTEMPTS, e.toString());
+                pause(Duration.ofMillis(250L * attempt));
+            }
+        }
+    }
+
+    private static void pause(Duration d) {
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting to download again", e);
         }
     }
 
