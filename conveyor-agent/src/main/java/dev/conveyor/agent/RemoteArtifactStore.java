@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -119,7 +120,7 @@ final class RemoteArtifactStore implements ArtifactStore {
                 Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
                 return;
             } catch (IOException | SdkClientException e) {
-                if (attempt == DOWNLOAD_ATTEMPTS || e instanceof java.nio.file.FileSystemException) {
+                if (attempt == DOWNLOAD_ATTEMPTS || e instanceof FileSystemException) {
                     throw e instanceof IOException io ? new UncheckedIOException(io) : (SdkClientException) e;
                 }
                 LOG.warn("download of s3://{}/{} failed (attempt {} of {}): {}; trying again", location.bucket(), location.key(),

@@ -1,7 +1,6 @@
 package dev.conveyor.bench;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,7 +10,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Runs the API benchmark: for each server in turn (Conveyor on its embedded database, then moto), start it as a
@@ -64,7 +62,7 @@ public final class BenchMain {
         try {
             workDir = Files.createTempDirectory("conveyor-bench-");
             int status = new BenchMain(options, workDir).run();
-            deleteRecursively(workDir);
+            BenchFiles.deleteTree(workDir);
             System.exit(status);
         } catch (Exception e) {
             System.err.println("bench: the run did not complete: " + e.getMessage());
@@ -358,13 +356,4 @@ public final class BenchMain {
         System.out.println("bench: " + String.format(Locale.ROOT, format, args));
     }
 
-    private static void deleteRecursively(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + dir, e);
-        }
-    }
 }

@@ -79,9 +79,9 @@ public final class CodeBuildBench {
                 bench.setUp();
                 figures.add(bench.measure("2,000 files, data directory on tmpfs (/dev/shm)", "large", runs));
             }
-            delete(memory);
+            BenchFiles.deleteTree(memory);
         }
-        delete(disk);
+        BenchFiles.deleteTree(disk);
         Targets.record("codebuild.first", percentile(figures.getFirst().total(), 50), figures.getFirst().scenario());
         String section = section(machine, figures, runs);
         System.out.println(section);
@@ -231,14 +231,6 @@ public final class CodeBuildBench {
             Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
         }
         return dir;
-    }
-
-    private static void delete(Path dir) throws IOException {
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 
     private static double percentile(double[] values, int p) {

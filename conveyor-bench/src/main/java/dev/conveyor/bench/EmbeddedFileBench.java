@@ -5,7 +5,6 @@ import dev.conveyor.store.EmbeddedFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
@@ -70,11 +69,7 @@ public final class EmbeddedFileBench {
             writers.awaitTermination(30, TimeUnit.SECONDS);
             report(db, System.nanoTime(), idleSeconds, "idle", commits);
         } finally {
-            try (var paths = Files.walk(dir)) {
-                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
+            BenchFiles.deleteTree(dir);
         }
     }
 

@@ -50,11 +50,7 @@ public final class FunctionBench {
             rows.add(new Row("`node -e 0` (process start and exit)", processStarts(runs, "node", "-e", "0")));
             rows.addAll(invocations(functions, runs, "nodejs20.x", "index.handler", "index.js", NODE, "Node.js 20 (Conveyor's bootstrap)"));
         } finally {
-            try (var paths = Files.walk(work)) {
-                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
+            BenchFiles.deleteTree(work);
         }
         String section = section(machine, rows, runs);
         System.out.println(section);

@@ -7,6 +7,7 @@ import dev.conveyor.store.changes.ChangeFeeds;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
@@ -36,7 +37,7 @@ public final class Database implements AutoCloseable {
         this.dataSource = dataSource;
         this.kind = kind;
         this.changes = changes;
-        this.compaction = kind == Kind.H2 ? EmbeddedCompaction.start(dataSource, EmbeddedCompaction.INTERVAL) : null;
+        this.compaction = kind == Kind.H2 ? EmbeddedCompaction.start(dataSource) : null;
     }
 
     /**
@@ -106,8 +107,8 @@ public final class Database implements AutoCloseable {
     }
 
     /** The embedded database file's chunks, size and fill rate; empty on PostgreSQL. */
-    public java.util.Optional<EmbeddedFile> embeddedFile() {
-        return kind == Kind.H2 ? java.util.Optional.of(read(EmbeddedFile::of)) : java.util.Optional.empty();
+    public Optional<EmbeddedFile> embeddedFile() {
+        return kind == Kind.H2 ? Optional.of(read(EmbeddedFile::of)) : Optional.empty();
     }
 
     /** How this process hears of rows other processes change, for caches. */

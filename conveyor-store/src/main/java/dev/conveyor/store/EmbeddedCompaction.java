@@ -72,7 +72,7 @@ final class EmbeddedCompaction implements AutoCloseable {
     private long lastRunNanos = System.nanoTime(); // the timer's thread only, as quietChecks
     private int quietChecks;
 
-    private EmbeddedCompaction(DataSource dataSource, Duration interval) {
+    private EmbeddedCompaction(DataSource dataSource) {
         this.dataSource = dataSource;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "conveyor-h2-compaction");
@@ -80,12 +80,12 @@ final class EmbeddedCompaction implements AutoCloseable {
             t.setPriority(Thread.MIN_PRIORITY);
             return t;
         });
-        timer.scheduleWithFixedDelay(this::runQuietly, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(this::runQuietly, INTERVAL.toMillis(), INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Starts rewriting the sparse chunks of the embedded database behind {@code dataSource} every {@code interval}. */
-    static EmbeddedCompaction start(DataSource dataSource, Duration interval) {
-        return new EmbeddedCompaction(dataSource, interval);
+    /** Starts looking at the embedded database behind {@code dataSource} every {@link #INTERVAL}. */
+    static EmbeddedCompaction start(DataSource dataSource) {
+        return new EmbeddedCompaction(dataSource);
     }
 
     private void runQuietly() {

@@ -46,10 +46,10 @@ public final class ServerMetrics {
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
     private final Database database;
     private final Clock clock;
-    private volatile Snapshot snapshot = new Snapshot(0, Map.of(), Map.of(), Map.of(), 0, 0, NO_FILE);
-
     /** What an embedded file's gauges show before the first reading (and always on PostgreSQL, which has none). */
     private static final EmbeddedFile NO_FILE = new EmbeddedFile(0, 0, 0);
+
+    private volatile Snapshot snapshot = new Snapshot(0, Map.of(), Map.of(), Map.of(), 0, 0, NO_FILE);
 
     /** What was counted in the database at {@code takenMillis}. */
     private record Snapshot(long takenMillis, Map<String, Long> executions, Map<String, Long> actions, Map<String, Long> jobs,

@@ -200,7 +200,7 @@ public final class ExecutionRepository {
      * For each stage name, the stage execution of the newest pipeline execution that entered it. One pass over the
      * pipeline's stage executions, numbered newest first per stage: the correlated form this replaced (each row
      * compared with the newest of its stage) read the stage's whole history again for every row, so its cost grew with
-     * the square of the history (4.1 s at 1,000 executions on H2, against 10 ms: docs/benchmarks.md).
+     * the square of the history (2.5 s at 1,000 executions on H2, against 18 ms: LatestExecutionsBench in docs/benchmarks.md).
      */
     public List<StageExecutionRow> latestStageExecutions(Connection c, String pipelineName) throws SQLException {
         return Queries.list(c, "SELECT pipeline_execution_id, stage_name, stage_index, pipeline_name, attempt, status, retry_mode, "
