@@ -43,6 +43,7 @@ public final class ConveyorCli implements Runnable {
 
     public static void main(String[] args) {
         if (args.length > 0 && args[0].equals("server")) {
+            dev.conveyor.server.ConveyorServer.readAhead(); // while picocli reads the options
             System.exit(serverCommandLine().execute(java.util.Arrays.copyOfRange(args, 1, args.length)));
         }
         System.exit(commandLine().execute(args));

@@ -1,6 +1,7 @@
 package dev.conveyor.server;
 
 import dev.conveyor.artifacts.ObjectArtifactStore;
+import dev.conveyor.artifacts.crypto.Keyring;
 import dev.conveyor.artifacts.object.ObjectStore;
 import dev.conveyor.engine.EngineConfig;
 import dev.conveyor.iam.IamServices;
@@ -149,6 +150,32 @@ public final class ConveyorServer implements AutoCloseable {
         return this;
     }
 
+    private static final String JETTY_REFERENCES_PER_CACHE_LINE = "org.eclipse.jetty.util.referencesPerCacheLine";
+
+    /**
+     * Starts reading, on a thread of its own, the part of a start that no option changes: the logging configuration,
+     * the JDK's locales and the models of every API this server answers (some 350 KB of JSON). {@code conveyor server}
+     * calls it before it parses its options, which takes picocli some 150 ms on one core (issue 20: start to healthy);
+     * {@link #start} then finds them read, or waits for the one being read. Optional: a start without it reads them.
+     */
+    public static void readAhead() {
+        Thread.ofPlatform().daemon().name("conveyor-read-ahead").start(() -> {
+            LoggerFactory.getILoggerFactory(); // logback configures itself on first use: some 30 ms
+            java.util.Locale.getAvailableLocales(); // Jetty's MimeTypes asks for them as it loads (some 40 ms); the JDK keeps them
+            ServiceModel.codePipeline();
+            ServiceModel.conveyorAgent();
+            ServiceModel.codeBuild();
+            dev.conveyor.deploy.DeployServices.codeDeployModel();
+            dev.conveyor.deploy.DeployServices.commandsModel();
+            SourceServices.CONNECTION_MODELS.values().forEach(ServiceModel::load);
+            dev.conveyor.cloudwatch.api.CloudWatchApi.model();
+            dev.conveyor.events.EventServices.eventBridgeModel();
+            ServiceModel.load(SecretServices.SSM_MODEL);
+            ServiceModel.load(SecretServices.SECRETS_MANAGER_MODEL);
+            dev.conveyor.audit.AuditServices.cloudTrailModel();
+        });
+    }
+
     /** Opens the database, wires the APIs and starts listening. */
     public synchronized ConveyorServer start() {
         if (!config.auth().enforced()) {
@@ -179,6 +206,10 @@ public final class ConveyorServer implements AutoCloseable {
         CompletableFuture<dev.conveyor.providers.sandbox.JobSandbox> sandboxProbe = CompletableFuture.supplyAsync(
                 () -> dev.conveyor.providers.sandbox.JobSandbox.detect(jobWritablePaths),
                 task -> Thread.ofPlatform().name("conveyor-sandbox-probe").start(task));
+        // The embedded database's keyring is a file: read while the database opens, as reading it is the start's first
+        // data binding, some 45 ms of Jackson (issue 20). On PostgreSQL it is kept in the database (issue 19).
+        CompletableFuture<Keyring> keyringFile = config.databaseUrl() != null ? null : CompletableFuture.supplyAsync(
+                () -> new Keyring(Keyring.file(keysDir()), clock), task -> Thread.ofPlatform().name("conveyor-keyring").start(task));
         try {
             database = config.databaseUrl() == null ? Database.embedded(config.dataDir()) : Database.open(config.databaseUrl());
         } finally {
@@ -207,9 +238,10 @@ public final class ConveyorServer implements AutoCloseable {
         // Artifacts: versioned objects over content-addressed blobs under the data dir (the S3 endpoint serves them).
         // (issue 3: local blobs or an external S3 service per config.artifacts(); ArtifactServices wires them)
         // Issue 19: on PostgreSQL the keyring lives in the database, so every replica decrypts what another encrypted.
-        artifactServices = ArtifactServices.open(config.dataDir(), database.kind() == Database.Kind.POSTGRESQL
-                        ? dev.conveyor.cluster.DatabaseKeyring.open(database, masterKeyFile(), config.dataDir().resolve("keys"), clock)
-                        : dev.conveyor.artifacts.crypto.Keyring.file(config.dataDir().resolve("keys")), config.artifacts().externalEndpoint(),
+        Keyring keyring = database.kind() == Database.Kind.POSTGRESQL
+                ? new Keyring(dev.conveyor.cluster.DatabaseKeyring.open(database, masterKeyFile(), keysDir(), clock), clock)
+                : keyringFile != null ? joined(keyringFile) : new Keyring(Keyring.file(keysDir()), clock);
+        artifactServices = ArtifactServices.open(config.dataDir(), keyring, config.artifacts().externalEndpoint(),
                 config.artifacts().maxObjectBytes(), database, config.region(), config.accountId(), clock);
         objects = artifactServices.objects();
         ObjectArtifactStore artifacts = artifactServices.artifacts();
@@ -449,6 +481,7 @@ public final class ConveyorServer implements AutoCloseable {
         codeBuildServices.listening(config.sources().publicUrl() == null ? endpoint() : config.sources().publicUrl());
         functionServices.serviceEndpoint(config.sources().publicUrl() == null ? endpoint() : config.sources().publicUrl());
         invokeWorker.start();
+        metrics.bindJvmMetrics();
         adminCredentials.ifPresent(file -> LOG.info(AdministratorBootstrap.instructions(file, endpoint())));
         LOG.info("Conveyor listening on {} (database: {}, data: {})", config.tls().http() && config.tls().enabled()
                 ? endpoint() + " and " + httpsEndpoint() : endpoint(), database.kind(), config.dataDir());
@@ -466,6 +499,12 @@ public final class ConveyorServer implements AutoCloseable {
      */
     private ServletContextHandler newListener() {
         ServiceModel.codePipeline();
+        // Jetty pads its pools by how many references fill a cache line, and asks JMX whether references are compressed
+        // unless this property says: that started JMX's platform MBean server, some 40 ms of every start that nothing
+        // else here needs (issue 20: start to healthy). 64-byte lines of 4-byte references below a 32 GiB heap, else 8 bytes.
+        if (System.getProperty(JETTY_REFERENCES_PER_CACHE_LINE) == null) {
+            System.setProperty(JETTY_REFERENCES_PER_CACHE_LINE, Runtime.getRuntime().maxMemory() < (32L << 30) ? "16" : "8");
+        }
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
         threads.setName("conveyor-http");
         // Request handling may block (database, files): run it on virtual threads.
@@ -724,12 +763,29 @@ public final class ConveyorServer implements AutoCloseable {
      * file on every replica), else {@code $CONVEYOR_MASTER_KEY_FILE}; null for none.
      */
     private java.nio.file.Path masterKeyFile() {
-        java.nio.file.Path inDataDir = config.dataDir().resolve("keys").resolve("master.key");
+        java.nio.file.Path inDataDir = keysDir().resolve("master.key");
         if (Files.exists(inDataDir)) {
             return inDataDir;
         }
         String configured = System.getenv("CONVEYOR_MASTER_KEY_FILE");
         return configured == null || configured.isBlank() ? null : java.nio.file.Path.of(configured);
+    }
+
+    /** Where the keyring is kept: its file on the embedded database, the master key (and a keyring moved) on PostgreSQL. */
+    private java.nio.file.Path keysDir() {
+        return config.dataDir().resolve("keys");
+    }
+
+    /** The value of a future this start made, with what it threw as thrown rather than wrapped. */
+    private static <T> T joined(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
     }
 
     /** Stops accepting requests, lets running ones finish, then closes the database. */

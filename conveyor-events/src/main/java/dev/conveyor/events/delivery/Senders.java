@@ -33,7 +33,7 @@ public final class Senders {
         void start(String pipelineArn, String clientRequestToken, String ruleArn);
     }
 
-    private final HttpClient http;
+    private HttpClient http; // made on the first HTTP delivery: see http()
     private final Duration timeout;
     private final MessageSigner signer;
     private final Supplier<String> publicUrl;
@@ -41,7 +41,6 @@ public final class Senders {
     private final PipelineStarter pipelines;
 
     public Senders(Duration timeout, MessageSigner signer, Supplier<String> publicUrl, SmtpSender smtp, PipelineStarter pipelines) {
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
         this.timeout = timeout;
         this.signer = signer;
         this.publicUrl = publicUrl;
@@ -140,12 +139,24 @@ public final class Senders {
         }
     }
 
+    /**
+     * The client for webhook, Slack and SNS HTTP deliveries, made when the first one is sent: making it loads TLS and
+     * reads the JDK's trusted certificates, some 80 ms of every server start (issue 20: start to healthy) on a server
+     * that may never deliver over HTTP.
+     */
+    private synchronized HttpClient http() {
+        if (http == null) {
+            http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+        }
+        return http;
+    }
+
     private void post(String url, byte[] body, String contentType, Map<String, String> headers) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
                 .header("Content-Type", contentType).header("User-Agent", "Conveyor-Events/1.0")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         headers.forEach(request::header);
-        HttpResponse<Void> response = http.send(request.build(), HttpResponse.BodyHandlers.discarding());
+        HttpResponse<Void> response = http().send(request.build(), HttpResponse.BodyHandlers.discarding());
         if (response.statusCode() / 100 != 2) {
             throw new IOException("HTTP " + response.statusCode() + " from " + url);
         }

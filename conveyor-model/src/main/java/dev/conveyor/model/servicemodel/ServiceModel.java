@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * An AWS service model (botocore's {@code service-2.json}, documentation stripped) read from the classpath: the
@@ -41,8 +42,19 @@ public final class ServiceModel {
         this.operations = Collections.unmodifiableMap(ops);
     }
 
-    /** Reads a model shipped under {@code dev/conveyor/model/servicemodel/}, e.g. {@code codepipeline-2015-07-09.json}. */
+    /** Every model read so far, by resource name: each is read once per process, by whichever thread asks first. */
+    private static final ConcurrentHashMap<String, ServiceModel> LOADED = new ConcurrentHashMap<>();
+
+    /**
+     * A model shipped under {@code dev/conveyor/model/servicemodel/}, e.g. {@code codepipeline-2015-07-09.json}. Read
+     * once per process (the models are only ever read, never changed): a caller that asks while another thread reads
+     * the same model waits for that reading rather than parsing it again.
+     */
     public static ServiceModel load(String resourceName) {
+        return LOADED.computeIfAbsent(resourceName, ServiceModel::read);
+    }
+
+    private static ServiceModel read(String resourceName) {
         String path = "/dev/conveyor/model/servicemodel/" + resourceName;
         try (InputStream in = ServiceModel.class.getResourceAsStream(path)) {
             if (in == null) {

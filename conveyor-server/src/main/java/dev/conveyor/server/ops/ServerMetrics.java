@@ -60,12 +60,6 @@ public final class ServerMetrics {
         this.database = database;
         this.clock = clock;
         registry.config().commonTags(Tags.empty());
-        new JvmMemoryMetrics().bindTo(registry);
-        new JvmGcMetrics().bindTo(registry);
-        new JvmThreadMetrics().bindTo(registry);
-        new ClassLoaderMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
-        new UptimeMetrics().bindTo(registry);
         if (database.dataSource() instanceof HikariDataSource hikari) {
             hikari.setMetricRegistry(registry); // hikaricp_connections_active, _idle, _pending, _acquire…
         }
@@ -94,6 +88,20 @@ public final class ServerMetrics {
             Gauge.builder("conveyor.database.embedded.chunks.fill", () -> current().file().chunksFillPercent())
                     .description("Percent of the embedded database chunks' bytes still live").baseUnit("percent").register(registry);
         }
+    }
+
+    /**
+     * Adds the JVM's own metrics (memory, GC, threads, classes, CPU, uptime). Apart from the constructor because
+     * binding them reads the JVM's management beans for the first time, some 25 ms of a start (issue 20: start to
+     * healthy): the server binds them once it listens, before its start returns.
+     */
+    public void bindJvmMetrics() {
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
     }
 
     private void gauge(String name, String description, String tag, String value, Supplier<Number> read) {

@@ -45,20 +45,14 @@ public final class ArtifactServices implements AutoCloseable {
     }
 
     /**
-     * Opens the artifact services.
+     * Opens the artifact services over {@code keyring} (a file of this process's, or the database when replicas share
+     * it: issue 19).
      *
      * @param externalEndpoint an external S3-compatible service to keep buckets in, or null for local blobs
      * @param maxObjectBytes   the largest object (artifact) accepted
      */
-    public static ArtifactServices open(Path dataDir, URI externalEndpoint, long maxObjectBytes, Database database, String region,
-                                        String accountId, Clock clock) {
-        return open(dataDir, Keyring.file(dataDir.resolve("keys")), externalEndpoint, maxObjectBytes, database, region, accountId, clock);
-    }
-
-    /** The same, with the keyring kept in {@code keys} (the database, when replicas share it: issue 19). */
-    public static ArtifactServices open(Path dataDir, Keyring.Storage keys, URI externalEndpoint, long maxObjectBytes, Database database,
+    public static ArtifactServices open(Path dataDir, Keyring keyring, URI externalEndpoint, long maxObjectBytes, Database database,
                                         String region, String accountId, Clock clock) {
-        Keyring keyring = new Keyring(keys, clock);
         // ObjectPutEvents: new object versions can start S3-sourced pipelines (issue 5).
         ObjectStore objects = new ObjectPutEvents(externalEndpoint == null
                 ? new LocalObjectStore(database, dataDir.resolve("artifacts"), keyring, clock, maxObjectBytes)

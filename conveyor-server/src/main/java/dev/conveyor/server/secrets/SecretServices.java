@@ -10,6 +10,10 @@ import java.util.Map;
 
 /** The secret store and its two APIs (SSM parameters, Secrets Manager), assembled. */
 public final class SecretServices {
+    /** The models of SSM and of Secrets Manager, which these services answer with. */
+    public static final String SSM_MODEL = "ssm-2014-11-06.json";
+    public static final String SECRETS_MANAGER_MODEL = "secretsmanager-2017-10-17.json";
+
     private final SecretStore store;
     private final SecretReferences references;
     private final Map<String, JsonService> jsonServices;
@@ -18,8 +22,8 @@ public final class SecretServices {
         this.store = new SecretStore(new SecretRepository(database), keyring, clock);
         this.references = new SecretReferences(store, region, accountId);
         SecretOperations operations = new SecretOperations(store, references);
-        JsonService ssm = new JsonService(ServiceModel.load("ssm-2014-11-06.json"), operations.ssm());
-        JsonService secretsManager = new JsonService(ServiceModel.load("secretsmanager-2017-10-17.json"), operations.secretsManager());
+        JsonService ssm = new JsonService(ServiceModel.load(SSM_MODEL), operations.ssm());
+        JsonService secretsManager = new JsonService(ServiceModel.load(SECRETS_MANAGER_MODEL), operations.secretsManager());
         this.jsonServices = Map.of(ssm.targetPrefix(), ssm, secretsManager.targetPrefix(), secretsManager);
     }
 

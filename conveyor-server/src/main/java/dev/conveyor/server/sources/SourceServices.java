@@ -45,6 +45,10 @@ import java.util.Map;
  * {@link #listening} must be told the listener's address once it is bound; {@link #start} then starts the timers.
  */
 public final class SourceServices implements AutoCloseable {
+    /** The connections APIs these services answer (CodeConnections and its older name, CodeStar Connections): their models by service. */
+    public static final Map<String, String> CONNECTION_MODELS = Map.of("codeconnections", "codeconnections-2023-12-01.json",
+            "codestar-connections", "codestar-connections-2019-12-01.json");
+
     private final ServerAddress address;
     private final HostedRepositories repositories;
     private final SourceTriggers triggers;
@@ -80,10 +84,9 @@ public final class SourceServices implements AutoCloseable {
         webhookEndpoint = new WebhookEndpoint(webhooks, triggers, clock);
         codePipelineOperations.putAll(new WebhookOperations(webhooks, pipelines, tags, new TagValidator(limits), arns, address, clock).operations());
         codePipelineOperations.putAll(new ActionRevisionOperations(pipelines, revisions, triggers, accountId, clock).operations());
-        for (String[] service : new String[][] {{"codeconnections-2023-12-01.json", "codeconnections"},
-                {"codestar-connections-2019-12-01.json", "codestar-connections"}}) {
-            JsonService json = new JsonService(ServiceModel.load(service[0]),
-                    new ConnectionOperations(connectionRows, tags, connections, service[1], region, accountId, clock).operations());
+        for (Map.Entry<String, String> service : CONNECTION_MODELS.entrySet()) {
+            JsonService json = new JsonService(ServiceModel.load(service.getValue()),
+                    new ConnectionOperations(connectionRows, tags, connections, service.getKey(), region, accountId, clock).operations());
             jsonServices.put(json.targetPrefix(), json);
         }
     }
