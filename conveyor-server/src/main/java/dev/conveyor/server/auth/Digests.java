@@ -10,7 +10,8 @@ import javax.crypto.spec.SecretKeySpec;
  * SHA-256 digests and HMAC-SHA256 MACs for signature verification, made by copying a prototype rather than asking
  * the security providers each time: {@code MessageDigest.getInstance} and {@code Mac.getInstance} look the algorithm
  * up among the providers and allocate their service objects on every call, several per signed request (issue 20:
- * allocation per request). Requests run on virtual threads, so per-thread instances would be per request too.
+ * allocation per request). Copies rather than per-thread instances: requests ran on a virtual thread each, and now
+ * up to a thousand pooled threads would each keep their own.
  */
 final class Digests {
     private static final MessageDigest SHA256 = newSha256();

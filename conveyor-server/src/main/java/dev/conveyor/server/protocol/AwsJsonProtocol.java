@@ -35,7 +35,7 @@ public final class AwsJsonProtocol {
 
     /**
      * ConveyorJson's mapper with buffers recycled across requests. Jackson's default pool keeps a thread's buffers in a
-     * ThreadLocal; requests run on virtual threads, one per request, so every answer allocated a fresh 8 KB output
+     * ThreadLocal; while requests ran on virtual threads, one per request, every answer allocated a fresh 8 KB output
      * buffer and 4 KB of char buffers (a third of what GetPipelineState allocated, issue 20). The shared pool lends them.
      */
     private final ObjectMapper mapper = JsonBuffers.recycled(ConveyorJson.mapper());

@@ -7,9 +7,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Jackson's read and write buffers shared by the requests of this server. Jackson's default pool keeps each thread's
- * buffers in a ThreadLocal, which recycles nothing when every request runs on a virtual thread of its own: each body
- * parsed and each answer written allocated its char and byte buffers (4–16 KB) afresh (issue 20: allocation per
- * request). A bounded concurrent pool lends them to whichever request needs them.
+ * buffers in a ThreadLocal, which recycled nothing while every request ran on a virtual thread of its own (each body
+ * parsed and each answer written allocated its char and byte buffers, 4–16 KB, afresh: issue 20, allocation per
+ * request) and would keep a set per request thread, up to a thousand, now that they are pooled. A bounded concurrent
+ * pool lends them to whichever request needs them.
  */
 final class JsonBuffers {
     /** At most 128 buffer sets (about 2 MB) are kept; more requests at once allocate as before. */
