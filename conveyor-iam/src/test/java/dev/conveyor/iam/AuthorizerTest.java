@@ -13,7 +13,6 @@ import dev.conveyor.iam.policy.Decision.Outcome;
 import dev.conveyor.store.Database;
 import dev.conveyor.testkit.TestDatabases;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -27,9 +26,8 @@ class AuthorizerTest {
     @ParameterizedTest
     @MethodSource("dev.conveyor.testkit.TestDatabases#both")
     void evaluatesTheAttachedAndInlinePoliciesOfUsersAndRoleSessions(String kind) throws Exception {
-        Path keys = Files.createTempDirectory("keys");
         try (Database db = Database.open(TestDatabases.freshUrl(kind))) {
-            IamServices iam = IamServices.open(db, new Keyring(keys, Clock.systemUTC()), "us-east-1", "000000000000", Clock.systemUTC());
+            IamServices iam = iam(db);
             ResourceArns arns = iam.resourceArns();
             String readProd = iam.policies().create("ReadProd", "/", """
                     {"Version": "2012-10-17", "Statement": [
@@ -97,5 +95,53 @@ class AuthorizerTest {
             assertThat(authorizer.authorize(bob, new AuthorizationRequest("codepipeline:GetPipeline", arns.pipeline("prod-web"),
                     Map.of("aws:SourceIp", List.of("10.0.0.1")))).allowed()).isTrue();
         }
+    }
+
+    /**
+     * Allows are kept per principal, action and resource when the policies cannot look at anything else (issue 20):
+     * a condition still decides each request by its own context, and any IAM change applies to the next request.
+     */
+    @ParameterizedTest
+    @MethodSource("dev.conveyor.testkit.TestDatabases#both")
+    void aKeptAllowNeverOutlivesAConditionOrAPolicyChange(String kind) throws Exception {
+        try (Database db = Database.open(TestDatabases.freshUrl(kind))) {
+            IamServices iam = iam(db);
+            Authorizer authorizer = iam.authorizer();
+            ResourceArns arns = iam.resourceArns();
+            iam.users().create("dana", "/");
+            iam.users().putInlinePolicy("dana", "FromTheOffice", """
+                    {"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "codepipeline:GetPipeline", "Resource": "*",
+                     "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}}}""");
+            Principal dana = iam.signingKeys().find(iam.users().createAccessKey("dana").key().accessKeyId()).orElseThrow().principal();
+            AuthorizationRequest inside = new AuthorizationRequest("codepipeline:GetPipeline", arns.pipeline("web"),
+                    Map.of("aws:SourceIp", List.of("10.1.2.3")));
+            AuthorizationRequest outside = new AuthorizationRequest("codepipeline:GetPipeline", arns.pipeline("web"),
+                    Map.of("aws:SourceIp", List.of("192.168.1.9")));
+            for (int round = 0; round < 2; round++) {
+                assertThat(authorizer.authorize(dana, inside).allowed()).as("round %d, from the office", round).isTrue();
+                assertThat(authorizer.authorize(dana, outside).outcome()).as("round %d, from elsewhere", round)
+                        .isEqualTo(Outcome.IMPLICIT_DENY);
+            }
+
+            // Without the condition an Allow is kept; replacing the policy, or removing it, applies at once.
+            iam.users().putInlinePolicy("dana", "FromTheOffice", """
+                    {"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "codepipeline:GetPipeline", "Resource": "*"}}""");
+            assertThat(authorizer.authorize(dana, outside).allowed()).isTrue();
+            assertThat(authorizer.authorize(dana, outside).allowed()).as("answered again").isTrue();
+            iam.users().putInlinePolicy("dana", "FromTheOffice", """
+                    {"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "codepipeline:GetPipeline",
+                     "Resource": "%s"}}""".formatted(arns.pipeline("api")));
+            assertThat(authorizer.authorize(dana, outside).outcome()).as("narrowed to another pipeline").isEqualTo(Outcome.IMPLICIT_DENY);
+            assertThat(authorizer.authorize(dana, new AuthorizationRequest("codepipeline:GetPipeline", arns.pipeline("api"))).allowed())
+                    .isTrue();
+            iam.users().deleteInlinePolicy("dana", "FromTheOffice");
+            assertThat(authorizer.authorize(dana, new AuthorizationRequest("codepipeline:GetPipeline", arns.pipeline("api"))).outcome())
+                    .as("removed").isEqualTo(Outcome.IMPLICIT_DENY);
+        }
+    }
+
+    private static IamServices iam(Database db) throws java.io.IOException {
+        return IamServices.open(db, new Keyring(Files.createTempDirectory("keys"), Clock.systemUTC()), "us-east-1", "000000000000",
+                Clock.systemUTC());
     }
 }
