@@ -71,12 +71,9 @@ public final class Authorizer {
         if (resourcePolicies.isEmpty()) {
             // An Allow is kept only when the policies decide by action and resource alone; a kept one is answered
             // without looking at the policies again (any IAM change empties what is kept).
-            Decision[] evaluated = new Decision[1];
-            Decision allowed = cache.allowed(principal.arn(), request.action(), request.resource(), () -> {
-                evaluated[0] = PolicyEvaluator.evaluate(policiesOf(principal), request.withContext(principalContext(principal)));
-                return evaluated[0].allowed() && decidedByActionAndResource(principal) ? evaluated[0] : null;
-            });
-            return allowed != null ? allowed : evaluated[0];
+            return cache.allowed(principal.arn(), request.action(), request.resource(),
+                    () -> PolicyEvaluator.evaluate(policiesOf(principal), request.withContext(principalContext(principal))),
+                    decision -> decision.allowed() && decidedByActionAndResource(principal));
         }
         return PolicyEvaluator.evaluate(policiesOf(principal), resourcePolicies, matcher(principal),
                 request.withContext(principalContext(principal)));

@@ -6,6 +6,7 @@ import dev.conveyor.iam.store.IamChanges;
 import dev.conveyor.store.changes.ChangeFeed;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -59,21 +60,24 @@ public final class IdentityCache implements ChangeFeed.Listener {
      * principal and what is derived ({@code policies:user/alice}). A null result is answered and not kept.
      */
     public <T> T derived(String key, Supplier<T> load) {
-        return remembered(perPrincipal, key, load);
+        return remembered(perPrincipal, key, load, loaded -> true);
     }
 
     /**
-     * What {@code load} decides for {@code principalArn} doing {@code action} on {@code resource}, kept only when
-     * non-null: for an Allow that nothing else of a request can change (the caller knows when that holds). Emptied by
-     * every IAM change, as the rest.
+     * What {@code decide} decides for {@code principalArn} doing {@code action} on {@code resource}, kept when
+     * {@code keepIf} holds for it: for an Allow that nothing else of a request can change (the caller knows when that
+     * holds). Emptied by every IAM change, as the rest.
      */
-    public <T> T allowed(String principalArn, String action, String resource, Supplier<T> load) {
-        return remembered(allowed, new AllowedKey(principalArn, action, resource), load);
+    public <T> T allowed(String principalArn, String action, String resource, Supplier<T> decide, Predicate<T> keepIf) {
+        return remembered(allowed, new AllowedKey(principalArn, action, resource), decide, keepIf);
     }
 
-    /** {@code key}'s value in {@code cache}, or {@code load}'s, kept when non-null and no change landed meanwhile. */
+    /**
+     * {@code key}'s value in {@code cache}, or {@code load}'s, kept when it is non-null, {@code keepIf} holds for it and
+     * no change landed meanwhile.
+     */
     @SuppressWarnings("unchecked")
-    private <K, T> T remembered(Cache<K, Object> cache, K key, Supplier<T> load) {
+    private <K, T> T remembered(Cache<K, Object> cache, K key, Supplier<T> load, Predicate<T> keepIf) {
         if (!feed.reliable()) {
             return load.get();
         }
@@ -83,7 +87,7 @@ public final class IdentityCache implements ChangeFeed.Listener {
         }
         long stamp = generation.get();
         T loaded = load.get();
-        if (loaded != null) {
+        if (loaded != null && keepIf.test(loaded)) {
             keep(cache, key, loaded, stamp);
         }
         return loaded;

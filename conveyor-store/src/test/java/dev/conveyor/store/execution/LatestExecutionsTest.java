@@ -60,52 +60,34 @@ class LatestExecutionsTest {
     }
 
     private static void pipeline(Connection c, String name) throws SQLException {
-        try (var s = c.prepareStatement("INSERT INTO pipeline (name, arn, version, pipeline_type, execution_mode, created_at, updated_at) "
-                + "VALUES (?, ?, 1, 'V2', 'SUPERSEDED', 0, 0)")) {
-            s.setString(1, name);
-            s.setString(2, "arn:aws:codepipeline:us-east-1:000000000000:" + name);
-            s.executeUpdate();
-        }
+        insert(c, "INSERT INTO pipeline (name, arn, version, pipeline_type, execution_mode, created_at, updated_at) "
+                + "VALUES (?, ?, 1, 'V2', 'SUPERSEDED', 0, 0)", name, "arn:aws:codepipeline:us-east-1:000000000000:" + name);
     }
 
     private static void execution(Connection c, String id, String pipeline, long sequence, long at) throws SQLException {
-        try (var s = c.prepareStatement("INSERT INTO pipeline_execution (id, pipeline_name, pipeline_version, sequence, status, "
-                + "execution_mode, execution_type, trigger_type, variables, started_at, updated_at) "
-                + "VALUES (?, ?, 1, ?, 'Succeeded', 'SUPERSEDED', 'STANDARD', 'StartPipelineExecution', '[]', ?, ?)")) {
-            s.setString(1, id);
-            s.setString(2, pipeline);
-            s.setLong(3, sequence);
-            s.setLong(4, at);
-            s.setLong(5, at);
-            s.executeUpdate();
-        }
+        insert(c, "INSERT INTO pipeline_execution (id, pipeline_name, pipeline_version, sequence, status, execution_mode, "
+                + "execution_type, trigger_type, variables, started_at, updated_at) "
+                + "VALUES (?, ?, 1, ?, 'Succeeded', 'SUPERSEDED', 'STANDARD', 'StartPipelineExecution', '[]', ?, ?)",
+                id, pipeline, sequence, at, at);
     }
 
     private static void stage(Connection c, String execution, String stage, int index, String pipeline, long at) throws SQLException {
-        try (var s = c.prepareStatement("INSERT INTO stage_execution (pipeline_execution_id, stage_name, stage_index, pipeline_name, "
-                + "attempt, status, started_at, updated_at) VALUES (?, ?, ?, ?, 1, 'Succeeded', ?, ?)")) {
-            s.setString(1, execution);
-            s.setString(2, stage);
-            s.setInt(3, index);
-            s.setString(4, pipeline);
-            s.setLong(5, at);
-            s.setLong(6, at);
-            s.executeUpdate();
-        }
+        insert(c, "INSERT INTO stage_execution (pipeline_execution_id, stage_name, stage_index, pipeline_name, attempt, status, "
+                + "started_at, updated_at) VALUES (?, ?, ?, ?, 1, 'Succeeded', ?, ?)", execution, stage, index, pipeline, at, at);
     }
 
     private static void action(Connection c, String id, String execution, String pipeline, String stage, String action, long at)
             throws SQLException {
-        try (var s = c.prepareStatement("INSERT INTO action_execution (id, pipeline_execution_id, pipeline_name, pipeline_version, "
-                + "stage_name, action_name, stage_attempt, run_order, status, input, started_at, updated_at) "
-                + "VALUES (?, ?, ?, 1, ?, ?, 1, 1, 'Succeeded', '{}', ?, ?)")) {
-            s.setString(1, id);
-            s.setString(2, execution);
-            s.setString(3, pipeline);
-            s.setString(4, stage);
-            s.setString(5, action);
-            s.setLong(6, at);
-            s.setLong(7, at);
+        insert(c, "INSERT INTO action_execution (id, pipeline_execution_id, pipeline_name, pipeline_version, stage_name, action_name, "
+                + "stage_attempt, run_order, status, input, started_at, updated_at) VALUES (?, ?, ?, 1, ?, ?, 1, 1, 'Succeeded', '{}', ?, ?)",
+                id, execution, pipeline, stage, action, at, at);
+    }
+
+    private static void insert(Connection c, String sql, Object... values) throws SQLException {
+        try (var s = c.prepareStatement(sql)) {
+            for (int i = 0; i < values.length; i++) {
+                s.setObject(i + 1, values[i]);
+            }
             s.executeUpdate();
         }
     }
