@@ -7,6 +7,7 @@ import dev.conveyor.events.delivery.Deliveries;
 import dev.conveyor.events.delivery.DeliveryPolicy;
 import dev.conveyor.events.delivery.DeliveryRow;
 import dev.conveyor.events.delivery.Dispatcher;
+import dev.conveyor.events.delivery.RouteOnWrite;
 import dev.conveyor.events.delivery.Senders;
 import dev.conveyor.events.delivery.SmtpSender;
 import dev.conveyor.events.notifications.NotificationsApi;
@@ -49,7 +50,7 @@ public final class EventServices implements AutoCloseable {
     }
 
     private final Database db;
-    private final Outbox outbox = new Outbox();
+    private final Outbox outbox;
     private final Deliveries deliveries = new Deliveries();
     private final OutboxRecorder recorder;
     private final DeploymentOutboxRecorder deploymentRecorder;
@@ -66,12 +67,14 @@ public final class EventServices implements AutoCloseable {
         this.db = db;
         this.clock = clock;
         Topics topics = new Topics();
+        SnsFanout fanout = new SnsFanout(topics);
+        outbox = new Outbox(RouteOnWrite.create(fanout, publicUrl, deliveries, clock));
         streams = new EventStreams(db, outbox, clock);
         signer = MessageSigner.open(dataDir.resolve("events"));
         Senders senders = new Senders(policy.timeout(), signer, publicUrl, new SmtpSender(smtp.host(), smtp.port(), smtp.from(),
                 (int) policy.timeout().toMillis()), pipelines);
         EventBridgeApi[] api = new EventBridgeApi[1];
-        dispatcher = Dispatcher.create(db, outbox, deliveries, new SnsFanout(topics), publicUrl, senders, policy, clock, tick,
+        dispatcher = Dispatcher.create(db, outbox, deliveries, fanout, publicUrl, senders, policy, clock, tick,
                 () -> {
                     api[0].fireSchedules();
                     purgeNowAndThen();

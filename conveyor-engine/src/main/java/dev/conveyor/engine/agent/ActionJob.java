@@ -27,7 +27,8 @@ public final class ActionJob {
 
     private final String jobId;
     private final JsonNode data;
-    private final Path workspace;
+    private final java.util.function.Supplier<Path> makeWorkspace;
+    private Path workspace;
     private final ActionLog log;
     private final ArtifactStore artifacts;
     private final UnaryOperator<JsonNode> requests;
@@ -41,10 +42,20 @@ public final class ActionJob {
     /** A job whose provider may ask the server about it through {@code requests} (see {@link #request}). */
     public ActionJob(String jobId, JsonNode data, Path workspace, ActionLog log, ArtifactStore artifacts,
                      UnaryOperator<JsonNode> requests) {
+        this(jobId, data, () -> workspace, log, artifacts, requests);
+    }
+
+    /**
+     * A job whose workspace is made by {@code makeWorkspace} when the provider first asks for it: many actions (an
+     * approval, an invoke, a deployment's traffic shift, a custom worker's relay) never touch one, and making and
+     * deleting a directory was a tenth of a no-op action's CPU (issue 20).
+     */
+    public ActionJob(String jobId, JsonNode data, java.util.function.Supplier<Path> makeWorkspace, ActionLog log, ArtifactStore artifacts,
+                     UnaryOperator<JsonNode> requests) {
         this.requests = requests;
         this.jobId = jobId;
         this.data = data;
-        this.workspace = workspace;
+        this.makeWorkspace = makeWorkspace;
         this.log = log;
         this.artifacts = artifacts;
     }
@@ -151,7 +162,16 @@ public final class ActionJob {
         return Duration.ofSeconds(data.path("timeoutSeconds").asLong(3600));
     }
 
-    public Path workspace() {
+    /** The job's own directory, made on the first call. */
+    public synchronized Path workspace() {
+        if (workspace == null) {
+            workspace = makeWorkspace.get();
+        }
+        return workspace;
+    }
+
+    /** The workspace if the provider asked for one, else null (nothing to delete). */
+    public synchronized Path workspaceIfMade() {
         return workspace;
     }
 
@@ -164,7 +184,7 @@ public final class ActionJob {
      * group before the job runs again (no action runs twice at once).
      */
     public void registerProcessGroup(long pgid) {
-        WorkspaceJanitor.recordProcessGroup(workspace, pgid);
+        WorkspaceJanitor.recordProcessGroup(workspace(), pgid);
     }
 
     /**

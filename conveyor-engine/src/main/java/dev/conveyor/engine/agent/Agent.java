@@ -113,20 +113,18 @@ public final class Agent implements AutoCloseable {
     }
 
     private void runJob(JobChannel.ClaimedJob claimed, RunningJob runningJob) {
-        Path workspace = null;
+        ActionJob job = null;
         boolean slotHandedOn = false;
         try {
             channel.acknowledge(claimed.jobId(), claimed.nonce());
             JsonNode data = ConveyorJson.mapper().readTree(claimed.dataJson());
             JsonNode context = data.path("jobData").path("pipelineContext");
-            Files.createDirectories(workspacesDir);
-            workspace = Files.createTempDirectory(workspacesDir, "job-");
             Path logFile = logsDir.resolve(context.path("pipelineExecutionId").asText())
                     .resolve(context.path("action").path("actionExecutionId").asText() + ".log");
             JobOutcome outcome;
             try (ActionLog log = new ActionLog(logFile, ActionLog.DEFAULT_MAX_BYTES, secretsOf(data),
                     line -> channel.appendLog(claimed.jobId(), workerId, line))) {
-                ActionJob job = new ActionJob(claimed.jobId(), data, workspace, log, artifacts,
+                job = new ActionJob(claimed.jobId(), data, this::newWorkspace, log, artifacts,
                         request -> channel.request(claimed.jobId(), workerId, request));
                 ActionProvider provider = providers.get(claimed.actionTypeId());
                 try {
@@ -149,6 +147,7 @@ public final class Agent implements AutoCloseable {
             if (!slotHandedOn) {
                 slots.release();
             }
+            Path workspace = job == null ? null : job.workspaceIfMade();
             if (workspace != null) {
                 deleteTree(workspace);
                 try {
@@ -237,6 +236,15 @@ public final class Agent implements AutoCloseable {
             Thread.sleep(d);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private Path newWorkspace() {
+        try {
+            Files.createDirectories(workspacesDir);
+            return Files.createTempDirectory(workspacesDir, "job-");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot make the job's workspace in " + workspacesDir, e);
         }
     }
 

@@ -34,7 +34,7 @@ class AgentNextJobsTest {
      * Offers job-1 on the first poll; its result brings job-2, and job-2's nothing. Records what the agent asked for
      * with each result and how many polls it had made by then.
      */
-    private static final class ChainChannel implements JobChannel {
+    private static final class ChainChannel extends QuietChannel {
         final AtomicInteger polls = new AtomicInteger();
         final Map<String, Integer> askedWith = new ConcurrentHashMap<>();
         final Map<String, Integer> pollsBefore = new ConcurrentHashMap<>();
@@ -66,19 +66,6 @@ class AgentNextJobsTest {
         @Override
         public void complete(String jobId, JobOutcome outcome) {
             throw new AssertionError("the agent reports through completeAndClaim");
-        }
-
-        @Override
-        public void acknowledge(String jobId, String nonce) {
-        }
-
-        @Override
-        public boolean renew(String jobId, String workerId) {
-            return true;
-        }
-
-        @Override
-        public void releaseJobsOf(String workerId) {
         }
     }
 

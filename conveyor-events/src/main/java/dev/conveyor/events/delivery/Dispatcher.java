@@ -16,9 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers what the outbox holds, after commit, on threads of its own. One loop routes committed outbox rows (each
- * in a transaction that writes its deliveries and marks it routed, so a crash routes it again or not at all) and
- * starts the due head of every lane on a virtual thread: a lane is one subscriber and one execution, so a subscriber
+ * Delivers what the outbox holds, after commit, on threads of its own. Rows are routed where they are written
+ * ({@link RouteOnWrite}); one loop routes the committed rows that were not (written before routing moved there, or
+ * whose routing failed where they were written: each in a transaction that writes its deliveries and marks it routed,
+ * so a crash routes it again or not at all) and starts the due head of every lane on a virtual thread: a lane is one subscriber and one execution, so a subscriber
  * gets an execution's events in order, and a slow or dead receiver holds up only its own lanes. A failed attempt is
  * tried again after the policy's backoff; one that keeps failing is dead-lettered and its lane moves on.
  * Delivery is at least once: a crash between sending and recording sends again, with the same event id.
