@@ -229,6 +229,7 @@ public final class BenchMain {
         if (heap != null) {
             log("%s: heap in use after full GC %d MiB (committed %d MiB), resident %d MiB; %s", server.name(),
                     heap.usedBytes() >> 20, heap.committedBytes() >> 20, resident >> 20, EmbeddedFileProbe.describe(server));
+            log("%s: what the heap holds (live objects by class):%n%s", server.name(), heapProbe.histogram(server, 25));
         } else {
             log("%s: resident %d MiB", server.name(), resident >> 20);
         }

@@ -72,6 +72,14 @@ final class HeapProbe {
     }
 
     /**
+     * The classes holding the most of the heap, as {@code jcmd <pid> GC.class_histogram} prints them (it collects
+     * first, so only live objects count): the first {@code rows} rows, for the log of a run whose heap row missed.
+     */
+    String histogram(ServerProcess server, int rows) throws IOException, InterruptedException {
+        return String.join("\n", run(server.pid(), "GC.class_histogram").lines().limit(rows + 3L).toList());
+    }
+
+    /**
      * The resident set size once it stops falling. After a full GC that shrinks the heap, G1 hands the freed memory
      * back to the operating system from a background thread, over a few seconds after a busy phase: read at once, the
      * resident size could still count a gigabyte the process no longer holds.

@@ -146,8 +146,8 @@ public final class OrchestrationBench {
                 .append("a no-op provider), so these figures are the engine's own cost: the transactions that start an action, ")
                 .append("hand its job to an agent, take the result and advance the execution, and the wake-ups between them. ")
                 .append("Each action costs one committed transaction of the engine (its result, the advance that launches the ")
-                .append("next action, and the claim of that action's job by the agent in the server) and the event dispatcher's ")
-                .append("routing of its events.\n\n");
+                .append("next action, the claim of that action's job by the agent in the server, and its events, routed as ")
+                .append("they are written) and a round of the event dispatcher, which finds nothing to route or deliver.\n\n");
         s.append("Overhead per action: the median of ten runs of a 50-action chain after ").append(WARM_UP_CHAIN_RUNS)
                 .append(" untimed runs of it (five until 2026-12-07).\n\n");
         s.append("| Database | Overhead per action (median) | Four-stage no-op pipeline, start to Succeeded (p50 / p90) | ")

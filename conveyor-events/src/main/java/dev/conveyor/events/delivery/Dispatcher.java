@@ -153,8 +153,9 @@ public final class Dispatcher implements AutoCloseable {
             // (10,000 pipelines created at once in the benchmark) routing row by row kept a core busy for a minute.
             // Routing a row only adds its deliveries and marks it, so a batch commits or rolls back as a whole.
             db.inTransaction(c -> {
+                Router.Snapshot rules = router.snapshot();
                 for (OutboxRow row : rows) {
-                    for (DeliveryRow d : router.route(c, row, clock.instant())) {
+                    for (DeliveryRow d : router.route(c, row, clock.instant(), rules)) {
                         deliveries.add(c, d);
                     }
                     outbox.markRouted(c, row.seq());

@@ -16,7 +16,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -37,7 +39,56 @@ final class Router {
         this.publicUrl = publicUrl;
     }
 
+    /**
+     * The rules one transaction routes by, each read once when first needed: the enabled EventBridge rules, a rule's
+     * targets, the enabled notification rules of a resource. A transition writes two or three events, and reading
+     * the rules again for each was two round trips per event inside the pipeline's lock on PostgreSQL (issue 20).
+     */
+    final class Snapshot {
+        private List<RuleRow> enabled;
+        private final Map<String, List<JsonNode>> targets = new HashMap<>();
+        private final Map<String, List<NotificationRuleRow>> notifications = new HashMap<>();
+
+        List<RuleRow> enabled(Connection c) throws SQLException {
+            if (enabled == null) {
+                enabled = rules.enabled(c);
+            }
+            return enabled;
+        }
+
+        List<JsonNode> targets(Connection c, String rule) throws SQLException {
+            return once(targets, rule, () -> rules.targets(c, rule));
+        }
+
+        List<NotificationRuleRow> notificationRules(Connection c, String resource) throws SQLException {
+            return once(notifications, resource, () -> notificationRules.forResource(c, resource));
+        }
+
+        private static <T> List<T> once(Map<String, List<T>> held, String key, Read<T> read) throws SQLException {
+            List<T> rows = held.get(key);
+            if (rows == null) {
+                rows = read.rows();
+                held.put(key, rows);
+            }
+            return rows;
+        }
+    }
+
+    @FunctionalInterface
+    private interface Read<T> {
+        List<T> rows() throws SQLException;
+    }
+
+    /** A snapshot to route one transaction's rows by. */
+    Snapshot snapshot() {
+        return new Snapshot();
+    }
+
     List<DeliveryRow> route(Connection c, OutboxRow row, Instant now) throws SQLException {
+        return route(c, row, now, snapshot());
+    }
+
+    List<DeliveryRow> route(Connection c, OutboxRow row, Instant now, Snapshot snapshot) throws SQLException {
         List<DeliveryRow> out = new ArrayList<>();
         if (OutboxRow.PUBLISH.equals(row.kind())) {
             out.addAll(fanout.deliveries(c, row, row.topicArn(), row.subject(), Json.read(row.body()), "", now));
@@ -46,13 +97,13 @@ final class Router {
         JsonNode event = Json.read(row.body());
         boolean scheduled = EventBridgeApi.SCHEDULED_EVENT.equals(event.path("detail-type").asText())
                 && "aws.events".equals(event.path("source").asText());
-        for (RuleRow rule : rules.enabled(c)) {
+        for (RuleRow rule : snapshot.enabled(c)) {
             boolean matches = scheduled ? event.path("resources").path(0).asText().equals(rule.arn())
                     : rule.eventPattern() != null && EventPattern.parse(rule.eventPattern()).matches(event);
             if (!matches) {
                 continue;
             }
-            for (JsonNode target : rules.targets(c, rule.name())) {
+            for (JsonNode target : snapshot.targets(c, rule.name())) {
                 out.addAll(ruleTarget(c, row, event, rule, target, now));
             }
         }
@@ -60,7 +111,7 @@ final class Router {
         List<String> resources = new ArrayList<>();
         event.path("resources").forEach(r -> resources.add(r.asText()));
         for (String resource : types.isEmpty() ? List.<String>of() : resources) {
-            for (NotificationRuleRow rule : notificationRules.forResource(c, resource)) {
+            for (NotificationRuleRow rule : snapshot.notificationRules(c, resource)) {
                 JsonNode wanted = Json.read(rule.eventTypeIds());
                 boolean any = false;
                 for (JsonNode id : wanted) {

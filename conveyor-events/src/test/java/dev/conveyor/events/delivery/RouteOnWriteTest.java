@@ -105,6 +105,33 @@ class RouteOnWriteTest {
 
     @ParameterizedTest
     @MethodSource("dev.conveyor.testkit.TestDatabases#both")
+    void theRulesAreReadOncePerTransactionAndARuleJustCreatedRoutesTheNextTransactionsEvents(String kind) {
+        try (Database db = open(kind)) {
+            Outbox outbox = routingOutbox();
+            // A transaction's events share one reading of the rules, taken at its first event.
+            db.inTransaction(c -> {
+                event(outbox, c, "e-before", "shop");
+                try (Connection other = db.dataSource().getConnection()) {
+                    other.setAutoCommit(true);
+                    rules.put(other, new RuleRow("late", "arn:aws:events:eu-west-1:123456789012:rule/late", SHOP, null, "ENABLED", null, null,
+                            NOW, null));
+                    rules.putTarget(other, "late", "hook", Json.read("{\"Id\":\"hook\",\"Arn\":\"https://hooks.example/late\"}"));
+                }
+                event(outbox, c, "e-same-transaction", "shop");
+                return null;
+            });
+            assertThat(deliveredEvents(db)).isEmpty();
+            // The next transaction, at once on whichever connection the pool hands out, routes by the rule.
+            db.inTransaction(c -> {
+                event(outbox, c, "e-after", "shop");
+                return null;
+            });
+            assertThat(deliveredEvents(db)).containsExactly("e-after -> https://hooks.example/late");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.conveyor.testkit.TestDatabases#both")
     void aRowTheRouterFailsOnIsLeftToTheDispatcherWithoutFailingItsWriter(String kind) {
         try (Database db = open(kind)) {
             rule(db, "broken", "this is not an event pattern");
