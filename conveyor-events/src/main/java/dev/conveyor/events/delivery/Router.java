@@ -84,10 +84,6 @@ final class Router {
         return new Snapshot();
     }
 
-    List<DeliveryRow> route(Connection c, OutboxRow row, Instant now) throws SQLException {
-        return route(c, row, now, snapshot());
-    }
-
     List<DeliveryRow> route(Connection c, OutboxRow row, Instant now, Snapshot snapshot) throws SQLException {
         List<DeliveryRow> out = new ArrayList<>();
         if (OutboxRow.PUBLISH.equals(row.kind())) {
