@@ -1,10 +1,10 @@
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { firstErrorLine, parseAnsi, stripAnsi } from '../components/ansi';
 import { diffLines, hunks } from '../components/diff';
 import { availableInputs, checkFlow, moveAction, nodeOfMessage } from '../components/flow';
 import { CONDITION_LINE, dropTarget, gridLayout, RULE_LINES, shapeOf } from '../components/layout';
 import type { PipelineDeclaration } from '../api/types';
-import { coalesced, SseParser, type StreamEvent } from '../api/live';
+import { anyRuleInProgress, coalesced, recheckWhile, SseParser, type StreamEvent } from '../api/live';
 
 const commands = { category: 'Compute', owner: 'AWS', provider: 'Commands', version: '1' };
 const pipeline = (stages: PipelineDeclaration['stages']): PipelineDeclaration => ({ name: 'p', stages });
@@ -138,6 +138,35 @@ describe('event stream parsing', () => {
     release();
     await new Promise((r) => setTimeout(r, 0));
     expect(runs).toBe(2);
+  });
+
+  test('a view re-reads on a timer while, and only while, it shows a rule in progress', () => {
+    vi.useFakeTimers();
+    try {
+      let rules = [{ status: 'Succeeded' }, { status: 'InProgress' }] as any[];
+      let reads = 0;
+      const recheck = recheckWhile(() => anyRuleInProgress(rules), () => { reads++; recheck.afterRead(); }, 3000);
+      recheck.afterRead();
+      vi.advanceTimersByTime(2999);
+      expect(reads).toBe(0);
+      vi.advanceTimersByTime(1);
+      expect(reads).toBe(1);
+      recheck.afterRead(); // a read caused by an event re-arms the timer rather than adding a second one
+      vi.advanceTimersByTime(3000);
+      expect(reads).toBe(2);
+      rules = [{ status: 'Succeeded' }, { status: 'Failed' }];
+      vi.advanceTimersByTime(3000);
+      expect(reads).toBe(3);
+      vi.advanceTimersByTime(30_000);
+      expect(reads).toBe(3);
+      rules = [{ status: 'InProgress' }];
+      recheck.afterRead();
+      recheck.stop();
+      vi.advanceTimersByTime(30_000);
+      expect(reads).toBe(3);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

@@ -13,6 +13,12 @@ export interface PipelineSnapshot {
 
 /** How often a view polls while its stream is down. */
 export const POLL_MILLIS = 1000;
+/**
+ * How soon a view re-reads while what it shows changes without events: a waiting rule is evaluated again and again,
+ * each time rewriting its summary ("Waiting for the deployment window … to open at …", an alarm's state), and only
+ * status changes are events.
+ */
+export const RECHECK_MILLIS = 3000;
 const MAX_RECONNECT_MILLIS = 15_000;
 
 /** One Server-Sent Event: {@code id} is the event's outbox seq, {@code type} its detail-type, {@code data} the event's JSON text. */
@@ -155,6 +161,26 @@ export function coalesced(run: () => Promise<void>): () => Promise<void> {
   return start;
 }
 
+/**
+ * A timer for what changes without events: after each read, {@code afterRead} arms one re-read {@code delay} from now
+ * if {@code needed} says so (and disarms the previous one), so a view re-reads while, and only while, it shows such a
+ * thing.
+ */
+export function recheckWhile(needed: () => boolean, refresh: () => void, delay = RECHECK_MILLIS) {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const stop = () => {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+  };
+  return {
+    afterRead: () => {
+      stop();
+      if (needed()) timer = setTimeout(() => { timer = undefined; refresh(); }, delay);
+    },
+    stop,
+  };
+}
+
 export interface LiveView {
   /** Re-read now (e.g. after the user acted: not every change is an event, e.g. a transition toggled). */
   refresh: () => void;
@@ -163,13 +189,16 @@ export interface LiveView {
 
 /**
  * Keeps a view fresh: {@code load} now, after every event of the stream at {@code streamPath} (when {@code wanted}
- * says the event matters), whenever the stream (re)opens, and every POLL_MILLIS only while the stream is down.
+ * says the event matters), whenever the stream (re)opens, every POLL_MILLIS only while the stream is down, and
+ * RECHECK_MILLIS after a read for as long as {@code changesQuietly} says the view shows something that changes without
+ * events.
  */
 export function keepFresh(streamPath: string, load: () => Promise<void>, onError: (e: unknown) => void,
-  wanted: (e: StreamEvent) => boolean = () => true): LiveView {
+  wanted: (e: StreamEvent) => boolean = () => true, changesQuietly: () => boolean = () => false): LiveView {
   let stopped = false;
   let streamUp = false;
   let pollTimer: ReturnType<typeof setTimeout> | undefined;
+  const recheck = recheckWhile(() => !stopped && changesQuietly(), () => { refresh(); });
   const refresh = coalesced(async () => {
     if (stopped) return;
     try {
@@ -177,6 +206,7 @@ export function keepFresh(streamPath: string, load: () => Promise<void>, onError
     } catch (e) {
       if (!stopped) onError(e);
     }
+    recheck.afterRead();
   });
   const poll = () => {
     pollTimer = setTimeout(async () => {
@@ -210,6 +240,7 @@ export function keepFresh(streamPath: string, load: () => Promise<void>, onError
     stop: () => {
       stopped = true;
       stopPolling();
+      recheck.stop();
       close();
     },
   };
@@ -235,13 +266,21 @@ export async function readPipeline(name: string): Promise<PipelineSnapshot> {
   return { state, executions: executions.pipelineExecutionSummaries ?? [], ruleExecutions: rules.flatMap((r) => r.ruleExecutionDetails ?? []) };
 }
 
-/** Calls onUpdate with the pipeline's state now and whenever it changes (the pipeline's event stream). */
+/** Whether any of these rule executions is still being evaluated (its summary may change with no event). */
+export const anyRuleInProgress = (rules: RuleExecutionDetail[] | undefined) => (rules ?? []).some((r) => r.status === 'InProgress');
+
+/**
+ * Calls onUpdate with the pipeline's state now and whenever it changes (the pipeline's event stream; re-read every
+ * RECHECK_MILLIS while a condition's rule is in progress).
+ */
 export function watchPipeline(name: string, onUpdate: (snapshot: PipelineSnapshot) => void, onError: (e: unknown) => void): LiveView {
   let stopped = false;
+  let last: PipelineSnapshot | undefined;
   const view = keepFresh(pipelineStreamPath(name), async () => {
     const snapshot = await readPipeline(name);
+    last = snapshot;
     if (!stopped) onUpdate(snapshot);
-  }, onError);
+  }, onError, undefined, () => anyRuleInProgress(last?.ruleExecutions));
   return { refresh: view.refresh, stop: () => { stopped = true; view.stop(); } };
 }
 

@@ -1,6 +1,6 @@
 import { Fragment, useEffect, useState } from 'react';
 import { call, callCodeBuild, listAll, presignedObjectUrl } from '../api/client';
-import { executionStreamPath, keepFresh } from '../api/live';
+import { anyRuleInProgress, executionStreamPath, keepFresh } from '../api/live';
 import type { ActionExecutionDetail, RuleExecutionDetail } from '../api/types';
 import { Link } from '../components/Link';
 import { duration, Status, time } from '../components/Status';
@@ -15,9 +15,11 @@ export function ExecutionDetail({ name, id }: { name: string; id: string }) {
   const [actions, setActions] = useState<ActionExecutionDetail[]>([]);
   const [rules, setRules] = useState<RuleExecutionDetail[]>([]);
   const [error, setError] = useState<string | null>(null);
-  // Live from the execution's event stream: every event re-reads the execution (polling only while the stream is down).
+  // Live from the execution's event stream: every event re-reads the execution (polling only while the stream is down,
+  // re-reading every few seconds while a rule is in progress: its summary changes with no event).
   useEffect(() => {
     let stop = false;
+    let lastRules: RuleExecutionDetail[] = [];
     const view = keepFresh(executionStreamPath(name, id), async () => {
       const [e, a, r] = await Promise.all([
         call('GetPipelineExecution', { pipelineName: name, pipelineExecutionId: id }),
@@ -27,9 +29,10 @@ export function ExecutionDetail({ name, id }: { name: string; id: string }) {
       if (stop) return;
       setExecution(e.pipelineExecution);
       setActions(a.sort((x, y) => (x.startTime ?? 0) - (y.startTime ?? 0)));
+      lastRules = r;
       setRules(r);
       setError(null);
-    }, (err: any) => setError(`${err.type ?? 'Error'}: ${err.message}`));
+    }, (err: any) => setError(`${err.type ?? 'Error'}: ${err.message}`), undefined, () => anyRuleInProgress(lastRules));
     return () => { stop = true; view.stop(); };
   }, [name, id]);
   // One timeline of actions and rules, in the order they started.
