@@ -83,7 +83,8 @@ final class ExecutionAdvancer {
         PipelineDeclaration pipeline = declarations.get(tx.connection, execution.pipelineName(), execution.pipelineVersion());
         List<StageExecutionRow> stages = executions.stages(tx.connection, execution.id());
         List<ActionExecutionRow> actions = executions.actions(tx.connection, execution.id());
-        read.put(execution.id(), new ExecutionInHand(execution, stages, actions));
+        boolean conditionsDeclared = StageOutcomes.declaresConditions(pipeline);
+        read.put(execution.id(), new ExecutionInHand(execution, stages, actions, conditionsDeclared));
         StageExecutionRow current = stages.isEmpty() ? null : stages.getLast();
 
         if (execution.status() == PipelineExecutionStatus.Stopping) {
@@ -103,7 +104,7 @@ final class ExecutionAdvancer {
             if (moved && tx.launchedOnly != null) {
                 // All it did was launch actions, which now run: no other execution's state changed, and another turn
                 // of this one would decide the same. The rows in hand are the state after the launch; no round again.
-                read.put(execution.id(), new ExecutionInHand(execution, stages, tx.launchedOnly));
+                read.put(execution.id(), new ExecutionInHand(execution, stages, tx.launchedOnly, conditionsDeclared));
                 tx.launchedOnly = null;
                 return false;
             }

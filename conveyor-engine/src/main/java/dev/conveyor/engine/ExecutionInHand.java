@@ -12,8 +12,11 @@ import java.util.List;
  *
  * @param stages in stage order, as {@code ExecutionRepository.stages} returns them
  * @param actions as {@code ExecutionRepository.actions} returns them
+ * @param conditionsDeclared whether the version the execution runs declares any stage condition: only then can it
+ *                           have condition executions (a recorder that knows it has none need not read them)
  */
-public record ExecutionInHand(PipelineExecutionRow execution, List<StageExecutionRow> stages, List<ActionExecutionRow> actions) {
+public record ExecutionInHand(PipelineExecutionRow execution, List<StageExecutionRow> stages, List<ActionExecutionRow> actions,
+                              boolean conditionsDeclared) {
     public ExecutionInHand {
         stages = List.copyOf(stages);
         actions = List.copyOf(actions);

@@ -65,6 +65,25 @@ final class StageOutcomes {
         conditions.cancelAll(tx, execution.id(), "Cancelled: the execution was stopped");
     }
 
+    /**
+     * Whether any stage of the declaration has an entry, success or failure condition: only then does an execution of
+     * it write condition executions (an onFailure that only retries or rolls back writes none).
+     */
+    static boolean declaresConditions(PipelineDeclaration pipeline) {
+        for (StageDeclaration stage : pipeline.stages() == null ? List.<StageDeclaration>of() : pipeline.stages()) {
+            if (stage.beforeEntry() != null && any(stage.beforeEntry().conditions())
+                    || stage.onSuccess() != null && any(stage.onSuccess().conditions())
+                    || stage.onFailure() != null && any(stage.onFailure().conditions())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean any(List<?> conditions) {
+        return conditions != null && !conditions.isEmpty();
+    }
+
     private static boolean rollback(PipelineExecutionRow execution) {
         return StageRollbacks.ROLLBACK.equals(execution.executionType());
     }

@@ -85,22 +85,26 @@ public final class OutboxRecorder implements TransitionRecorder {
         for (String id : ids) {
             ExecutionInHand held = active.get(id);
             if (held != null) {
-                recordExecution(c, held.execution(), held.stages(), held.actions(), now);
+                recordExecution(c, held.execution(), held.stages(), held.actions(), held.conditionsDeclared(), now);
                 continue;
             }
             PipelineExecutionRow execution = executions.findExecution(c, id).orElse(null);
             if (execution != null) {
-                recordExecution(c, execution, executions.stages(c, id), executions.actions(c, id), now);
+                recordExecution(c, execution, executions.stages(c, id), executions.actions(c, id), true, now);
             }
         }
     }
 
+    /**
+     * @param mayHaveConditions false when the execution's pipeline version declares no stage condition (the engine
+     *                          knows it of the executions it holds): its condition executions, none, are not read
+     */
     private void recordExecution(Connection c, PipelineExecutionRow execution, List<StageExecutionRow> stages,
-                                 List<ActionExecutionRow> actionsAsStored, Instant now) throws SQLException {
+                                 List<ActionExecutionRow> actionsAsStored, boolean mayHaveConditions, Instant now) throws SQLException {
         Map<String, String> seen = seen(c, execution.id());
         List<ActionExecutionRow> actions = new ArrayList<>(actionsAsStored);
         actions.sort(Comparator.comparing(ActionExecutionRow::startedAt).thenComparing(ActionExecutionRow::id));
-        List<ConditionExecutionRow> stageConditions = conditions.conditionsOfExecution(c, execution.id());
+        List<ConditionExecutionRow> stageConditions = mayHaveConditions ? conditions.conditionsOfExecution(c, execution.id()) : List.of();
         int attempt = stages.stream().mapToInt(StageExecutionRow::attempt).max().orElse(1);
         Pass pass = new Pass(c, execution, seen, new HashMap<>(), attempt, now);
 
