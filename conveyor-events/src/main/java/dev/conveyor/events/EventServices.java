@@ -76,7 +76,7 @@ public final class EventServices implements AutoCloseable {
         EventBridgeApi[] api = new EventBridgeApi[1];
         dispatcher = Dispatcher.create(db, outbox, deliveries, fanout, publicUrl, senders, policy, clock, tick,
                 () -> {
-                    api[0].fireSchedules();
+                    fireSchedulesNowAndThen(api[0]);
                     purgeNowAndThen();
                 }, streams::committed);
         Runnable written = () -> {
@@ -89,6 +89,25 @@ public final class EventServices implements AutoCloseable {
         api[0] = eventBridge;
         sns = new SnsApi(db, topics, deliveries, outbox, region, accountId, publicUrl, clock, written);
         notifications = new NotificationsApi(db, region, accountId, clock);
+    }
+
+    /**
+     * How often the schedule rules are looked at, at most. The dispatcher runs a round per commit signalled (every
+     * action transition), and reading the enabled rules for their schedules was one of its four reads per round (a
+     * statement per no-op action on PostgreSQL, issue 20); schedules fall on whole minutes, so a look each second fires
+     * them at most a second late. The dispatcher's tick brings a round at least that often when nothing is committed.
+     */
+    static final Duration SCHEDULE_LOOK_GAP = Duration.ofSeconds(1);
+    private long lastScheduleLook = System.nanoTime() - SCHEDULE_LOOK_GAP.toNanos();
+
+    /** Fires the schedule rules that fell since they last fired, unless they were looked at less than a second ago. */
+    private void fireSchedulesNowAndThen(EventBridgeApi api) {
+        long now = System.nanoTime();
+        if (now - lastScheduleLook < SCHEDULE_LOOK_GAP.toNanos()) {
+            return;
+        }
+        lastScheduleLook = now;
+        api.fireSchedules();
     }
 
     /** How long routed events (what streams resume from) and finished deliveries are kept. */
