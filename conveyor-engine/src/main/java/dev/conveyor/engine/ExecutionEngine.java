@@ -86,6 +86,14 @@ public final class ExecutionEngine {
     private final EngineConfig config;
     private final Clock clock;
     private final JobSignal jobSignal = new JobSignal();
+    /**
+     * Whose the jobs this process queued are (their action and its pipeline: facts that never change), remembered
+     * after the commit that made them, so that a job's result takes the pipeline's lock without first asking the
+     * database whose job it is (a statement per action, issue 20). A job queued by another replica, or forgotten,
+     * is looked up as before; the transaction then reads the job and its action under the lock either way.
+     */
+    private final com.github.benmanes.caffeine.cache.Cache<String, JobRepository.JobOwner> jobOwners =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(10_000).build();
     private final JobDataContributors contributors = new JobDataContributors();
     private final Map<ActionTypeId, JobRequestHandler> requestHandlers = new ConcurrentHashMap<>();
     private final Map<String, JobRequestHandler> requestHandlersByType = new ConcurrentHashMap<>();
@@ -597,8 +605,10 @@ public final class ExecutionEngine {
 
     /** {@code refused}: the job gate refused the job, which never reached its worker (no worker updated the action). */
     private List<JobRow> completeJob(String jobId, JobOutcome outcome, NextJobs next, boolean refused) {
-        JobRepository.JobOwner owner = db.read(c -> jobs.owner(c, jobId))
-                .orElseThrow(() -> new JobNotFoundException("No job with id " + jobId, "jobId"));
+        JobRepository.JobOwner owner = jobOwners.getIfPresent(jobId);
+        if (owner == null) {
+            owner = db.read(c -> jobs.owner(c, jobId)).orElseThrow(() -> new JobNotFoundException("No job with id " + jobId, "jobId"));
+        }
         if (owner.actionExecutionId() == null) {
             conditionCommands.completeRuleJob(jobId, outcome); // the job of a rule (Commands, LambdaInvoke), not of an action
             return List.of();
@@ -610,6 +620,10 @@ public final class ExecutionEngine {
                 throw new InvalidJobStateException("Job " + jobId + " is already " + job.status());
             }
             ActionExecutionRow action = executions.findAction(tx.connection, job.actionExecutionId()).orElseThrow();
+            if (!action.pipelineName().equals(pipelineName)) {
+                throw new IllegalStateException("job " + jobId + " is of pipeline " + action.pipelineName() + ", not " + pipelineName);
+            }
+            jobOwners.invalidate(jobId); // settled below, or refused: its result is not taken twice
             if (action.status() != ActionExecutionStatus.InProgress) {
                 jobs.update(tx.connection, job.withStatus(JobStatus.Failed, tx.now));
                 throw new InvalidJobStateException("The action of job " + jobId + " is " + action.status() + " and takes no result");
@@ -903,7 +917,7 @@ public final class ExecutionEngine {
                 .orElseThrow(() -> new PipelineNotFoundException("Pipeline '" + pipelineName + "' does not exist", "pipelineName"));
         // The clock is read once the lock is held, so times written under it never go back: a transaction that waited
         // for the lock must not stamp its changes before those of the transaction it waited for.
-        ExecutionTx tx = new ExecutionTx(c, clock.instant());
+        ExecutionTx tx = new ExecutionTx(c, pipelineName, clock.instant());
         T value = work.run(tx, locked);
         for (TransitionRecorder recorder : recorders) {
             recorder.record(c, pipelineName, tx.changedExecutions, tx.inHand, tx.now);
@@ -918,6 +932,9 @@ public final class ExecutionEngine {
     private void afterCommit(ExecutionTx tx) {
         if (tx == null) {
             return;
+        }
+        for (JobRow job : tx.madeJobs) {
+            jobOwners.put(job.id(), new JobRepository.JobOwner(job.actionExecutionId(), job.actionExecutionId() == null ? null : tx.pipelineName));
         }
         if (tx.jobsQueued) {
             jobSignal.signal();

@@ -16,10 +16,14 @@ import java.util.Set;
  */
 final class ExecutionTx {
     final Connection connection;
+    /** The pipeline whose row lock the transaction holds: the pipeline of every action whose job it queues. */
+    final String pipelineName;
     final Instant now;
     boolean jobsQueued;
     /** The jobs this transaction queued, as written: an agent in this process may claim them before the commit. */
     final List<JobRow> queuedJobs = new ArrayList<>();
+    /** Every job this transaction inserted (those claimed before the commit included), to remember their owners after it. */
+    final List<JobRow> madeJobs = new ArrayList<>();
     /** Rule executions were started: the rule runner should look for due rules after the commit. */
     boolean rulesDue;
     final Set<String> changedExecutions = new LinkedHashSet<>();
@@ -38,14 +42,16 @@ final class ExecutionTx {
      */
     java.util.List<dev.conveyor.store.execution.ActionExecutionRow> launchedOnly;
 
-    ExecutionTx(Connection connection, Instant now) {
+    ExecutionTx(Connection connection, String pipelineName, Instant now) {
         this.connection = connection;
+        this.pipelineName = pipelineName;
         this.now = now;
     }
 
     /** Notes a job this transaction inserted Queued: workers are woken after the commit. */
     void queued(JobRow job) {
         queuedJobs.add(job);
+        madeJobs.add(job);
         jobsQueued = true;
     }
 
