@@ -90,7 +90,8 @@ public final class ExecutionEngine {
      * Whose the jobs this process queued are (their action and its pipeline: facts that never change), remembered
      * after the commit that made them, so that a job's result takes the pipeline's lock without first asking the
      * database whose job it is (a statement per action, issue 20). A job queued by another replica, or forgotten,
-     * is looked up as before; the transaction then reads the job and its action under the lock either way.
+     * is looked up as before; the transaction then reads the job and its action under the lock either way. An entry
+     * is removed when a result for its job arrives, whatever becomes of that result.
      */
     private final com.github.benmanes.caffeine.cache.Cache<String, JobRepository.JobOwner> jobOwners =
             com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(10_000).build();
@@ -605,7 +606,8 @@ public final class ExecutionEngine {
 
     /** {@code refused}: the job gate refused the job, which never reached its worker (no worker updated the action). */
     private List<JobRow> completeJob(String jobId, JobOutcome outcome, NextJobs next, boolean refused) {
-        JobRepository.JobOwner owner = jobOwners.getIfPresent(jobId);
+        // Taken out as it is used: a job's result is taken once, and a retried call (or a rule's job) looks it up again.
+        JobRepository.JobOwner owner = jobOwners.asMap().remove(jobId);
         if (owner == null) {
             owner = db.read(c -> jobs.owner(c, jobId)).orElseThrow(() -> new JobNotFoundException("No job with id " + jobId, "jobId"));
         }
@@ -623,7 +625,6 @@ public final class ExecutionEngine {
             if (!action.pipelineName().equals(pipelineName)) {
                 throw new IllegalStateException("job " + jobId + " is of pipeline " + action.pipelineName() + ", not " + pipelineName);
             }
-            jobOwners.invalidate(jobId); // settled below, or refused: its result is not taken twice
             if (action.status() != ActionExecutionStatus.InProgress) {
                 jobs.update(tx.connection, job.withStatus(JobStatus.Failed, tx.now));
                 throw new InvalidJobStateException("The action of job " + jobId + " is " + action.status() + " and takes no result");
