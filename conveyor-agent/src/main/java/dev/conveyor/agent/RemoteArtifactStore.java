@@ -44,13 +44,16 @@ final class RemoteArtifactStore implements ArtifactStore {
     private static final Logger LOG = LoggerFactory.getLogger(RemoteArtifactStore.class);
 
     /**
-     * Attempts of an input's download. The SDK retries a request that fails before its answer begins, but the
-     * URL-connection client reads the answer's status line only when the body is first read: a replica killed while
-     * serving the download (issue 19's failover, seen in ScaleOutTest) then ends the copy with "Unexpected end of file
-     * from server", outside the SDK's retries. A GET of the same object can be made again; the next attempt reaches a
-     * replica that is up.
+     * Attempts of an artifact's transfer, an input's download or an output's upload. The SDK retries a request whose
+     * answer fails to arrive, but not two failures of its URL-connection client: a connection lost while a PUT waits for
+     * the go-ahead to send its body ("Expect: 100-continue") comes out as an {@link UncheckedIOException} the SDK
+     * passes through, and a body cut midway fails the copy after the SDK has returned. A replica killed behind the load
+     * balancer while it serves the transfer (issue 19's failover, seen in ScaleOutTest as "Unexpected end of file from
+     * server") causes either. A GET of the same object can be made again; so can the PUT of an output, whose key is the
+     * job's own and whose version is the one the answering attempt returns (an attempt whose answer was lost may leave
+     * a version no execution records). The next attempt reaches a replica that is up.
      */
-    static final int DOWNLOAD_ATTEMPTS = 4;
+    static final int TRANSFER_ATTEMPTS = 4;
 
     private final HttpJobChannel channel;
     private final URI endpoint;
@@ -86,12 +89,13 @@ final class RemoteArtifactStore implements ArtifactStore {
         }
         String bucket = planned.path("bucketName").asText();
         String key = planned.path("objectKey").asText();
+        PutObjectRequest.Builder request = PutObjectRequest.builder().bucket(bucket).key(key).contentType("application/zip");
+        if (placement.encryptionKey() != null) {
+            request.serverSideEncryption(ServerSideEncryption.AWS_KMS).ssekmsKeyId(placement.encryptionKey().id());
+        }
         try (S3Client s3 = s3(job.credentials())) {
-            PutObjectRequest.Builder request = PutObjectRequest.builder().bucket(bucket).key(key).contentType("application/zip");
-            if (placement.encryptionKey() != null) {
-                request.serverSideEncryption(ServerSideEncryption.AWS_KMS).ssekmsKeyId(placement.encryptionKey().id());
-            }
-            PutObjectResponse response = s3.putObject(request.build(), RequestBody.fromFile(zipFile));
+            PutObjectResponse response = withAttempts("upload to s3://" + bucket + "/" + key,
+                    () -> s3.putObject(request.build(), RequestBody.fromFile(zipFile)));
             return new StoredArtifact(new S3Location(bucket, key, response.versionId()), placement.artifactName(), sha256(zipFile),
                     Files.size(zipFile), Instant.now());
         } catch (IOException e) {
@@ -115,19 +119,42 @@ final class RemoteArtifactStore implements ArtifactStore {
 
     @Override
     public void copyArtifact(S3Location location, Path target) {
-        for (int attempt = 1; ; attempt++) {
+        withAttempts("download of s3://" + location.bucket() + "/" + location.key(), () -> {
             try (InputStream in = openArtifact(location)) {
-                Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-                return;
-            } catch (IOException | SdkClientException e) {
-                if (attempt == DOWNLOAD_ATTEMPTS || e instanceof FileSystemException) {
-                    throw e instanceof IOException io ? new UncheckedIOException(io) : (SdkClientException) e;
+                return Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        });
+    }
+
+    private interface Transfer<T> {
+        T run() throws IOException;
+    }
+
+    /**
+     * Runs a transfer up to {@link #TRANSFER_ATTEMPTS} times while it fails on the network, pausing a little longer
+     * each time; a failure of this host's file system is not the network's and is not tried again.
+     */
+    private static <T> T withAttempts(String what, Transfer<T> transfer) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return transfer.run();
+            } catch (IOException | UncheckedIOException | SdkClientException e) {
+                if (attempt == TRANSFER_ATTEMPTS || causedByFileSystem(e)) {
+                    throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
                 }
-                LOG.warn("download of s3://{}/{} failed (attempt {} of {}): {}; trying again", location.bucket(), location.key(),
-                        attempt, DOWNLOAD_ATTEMPTS, e.toString());
+                LOG.warn("{} failed (attempt {} of {}): {}; trying again", what, attempt, TRANSFER_ATTEMPTS, e.toString());
                 pause(Duration.ofMillis(250L * attempt));
             }
         }
+    }
+
+    private static boolean causedByFileSystem(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof FileSystemException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void pause(Duration d) {
@@ -135,7 +162,7 @@ final class RemoteArtifactStore implements ArtifactStore {
             Thread.sleep(d);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting to download again", e);
+            throw new IllegalStateException("interrupted while waiting to transfer an artifact again", e);
         }
     }
 
