@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Events with the unmodified AWS CLI against a real server process: topics, subscriptions and notification rules
@@ -23,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * a CodeDeploy deployment's events, one agent, no load balancer); and durability:
  * events committed before a {@code kill -9} are delivered by the next process, in order, once per subscriber.
  */
+@Execution(ExecutionMode.CONCURRENT) // its tests are independent: they share the pool with other classes (junit-platform.properties)
 class AwsCliEventsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ACCOUNT = "000000000000";

@@ -15,6 +15,8 @@ import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * CodeBuild as a new user meets it, with the packaged server, the AWS CLI, git and the conveyor command: a secret set
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code describe-test-cases}; a failing build whose phase and exit code are in the execution's error; a bad
  * buildspec named by line; and the same builds on a remote agent.
  */
+@Execution(ExecutionMode.CONCURRENT) // its tests are independent: they share the pool with other classes (junit-platform.properties)
 class CodeBuildTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String BUILDSPEC = """

@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * What the CodeDeploy agent side does with files and faults, one host, no load balancer: files copied with their
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * revision without appspec and an unknown group each a clear error; an agent killed mid-hook fails its target; a
  * server killed mid-deployment finishes it after its restart.
  */
+@Execution(ExecutionMode.CONCURRENT) // its tests are independent: they share the pool with other classes (junit-platform.properties)
 class CodeDeployFaultsTest {
     @TempDir
     Path work;

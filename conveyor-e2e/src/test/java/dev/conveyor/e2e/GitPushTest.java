@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * A new user's first push: the packaged server as a process, a pipeline created with the AWS CLI whose source is
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * with {@code aws codestar-connections} reads the same repository. A hostile commit message and a hostile variable
  * given to {@code aws codepipeline start-pipeline-execution} reach the commands as data: printed, never run.
  */
+@Execution(ExecutionMode.CONCURRENT) // its tests are independent: they share the pool with other classes (junit-platform.properties)
 class GitPushTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 

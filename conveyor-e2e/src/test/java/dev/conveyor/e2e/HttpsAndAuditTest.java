@@ -10,6 +10,8 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * The packaged server over HTTPS only, with the certificate it makes on first start: the unmodified AWS CLI with
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * build, and the AWS CLI without the bundle refused. Then the audit trail as {@code aws cloudtrail lookup-events}
  * and {@code conveyor audit} show it, with a secret put through SSM nowhere in it.
  */
+@Execution(ExecutionMode.CONCURRENT) // its tests are independent: they share the pool with other classes (junit-platform.properties)
 class HttpsAndAuditTest {
     private static final String SECRET = "e2e-secret-value-31337";
 

@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Builds cannot reach the server's secrets (issue 14, item 8): the packaged server as a process, started with secrets
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * gets that role's temporary credentials, and its commands call the server's API as that role: what the role allows
  * and nothing else.
  */
+@Execution(ExecutionMode.CONCURRENT) // its tests are independent: they share the pool with other classes (junit-platform.properties)
 class JobSandboxTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, String> SERVER_SECRETS = Map.of("AWS_SECRET_ACCESS_KEY", "server-aws-secret-4711",

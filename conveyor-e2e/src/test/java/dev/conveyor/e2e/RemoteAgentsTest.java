@@ -14,11 +14,14 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Remote agents in their own processes take all build work from a server that runs none itself: two agents share
  * a stream of builds with no job run twice, and an agent killed mid-job does not leave its execution stuck.
  */
+@Execution(ExecutionMode.CONCURRENT) // its tests are independent: they share the pool with other classes (junit-platform.properties)
 class RemoteAgentsTest {
     @TempDir
     Path work;
