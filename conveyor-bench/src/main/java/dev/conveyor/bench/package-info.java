@@ -12,7 +12,9 @@
  * and reading that history through the API), {@link dev.conveyor.bench.ApiReport} (the Markdown
  * section) and {@link dev.conveyor.bench.ReportWriter} (replacing that section in the document). Benchmarks of the
  * engine in-process (orchestration, conditions, events…) start their server through {@link dev.conveyor.bench.BenchServer}
- * (a server with a no-op agent, a signed client, create/start/await); new ones should too. Nothing here is part of the
+ * (a server with a no-op agent, a signed client, create/start/await); new ones should too. {@link
+ * dev.conveyor.bench.CacheHeapProbe} attributes the heap with 10,000 pipelines stored to the server's caches, one by
+ * one (a diagnostic, not a row). Nothing here is part of the
  * product or of the test suite.
  */
 package dev.conveyor.bench;

@@ -14,8 +14,11 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Pipeline declarations by name and version, parsed once. A stored version never changes, but a deleted and
  * re-created pipeline starts its versions at 1 again, so a pipeline's versions are forgotten whenever it is
- * written, in this process or in another replica (the store's change feed tells), and everything on a gap in
- * that news.
+ * deleted, in this process or in another replica (the store's change feed tells: {@link
+ * PipelineRepository#subscribeToRetirements}), and everything on a gap in that news. Creates and updates add versions
+ * and leave the known ones true: forgetting on those too (as before) made each CreatePipeline read and parse its
+ * declaration twice, once for its first execution inside its transaction and again once the commit had forgotten
+ * it, and left the first copy in the caches, unreachable, until it aged out.
  *
  * <p>Two bounded tiers (issue 20: heap with 10,000 pipelines stored). A parsed declaration takes about three times
  * the heap of its JSON text (3.8 KB against 1.2 KB for the benchmark's three-stage pipelines, 36 MiB for 10,000),
@@ -25,11 +28,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * database again (a query in the caller's transaction). GetPipelineState over every pipeline in turn is what pays for
  * the re-parsing.
  *
- * <p>Forgetting a pipeline's versions is O(1): each pipeline name has a generation, part of every key, which a write
+ * <p>Forgetting a pipeline's versions is O(1): each pipeline name has a generation, part of every key, which a deletion
  * of the pipeline advances; the entries under the old generation can no longer be looked up and age out of the
  * bounded caches. (Scanning both caches for the name on every write was 2 % of CreatePipeline's CPU with 10,000
- * pipelines.) The map keeps a number per name ever written, deleted ones included, so that a re-created pipeline
- * never meets entries of its earlier life.
+ * pipelines.) The map keeps a number per name ever deleted, so that a re-created pipeline never meets entries of its
+ * earlier life.
  */
 public final class PipelineDeclarations implements ChangeFeed.Listener {
     /**
@@ -47,7 +50,7 @@ public final class PipelineDeclarations implements ChangeFeed.Listener {
     private final Cache<Key, String> json = Caffeine.newBuilder().maximumWeight(MAX_JSON_CHARS)
             .weigher((Key key, String text) -> text.length()).build();
 
-    /** Each pipeline's generation, advanced by every write of it; an absent name is at generation 0. */
+    /** Each pipeline's generation, advanced by every deletion of it; an absent name is at generation 0. */
     private final ConcurrentHashMap<String, Long> generations = new ConcurrentHashMap<>();
 
     private record Key(String name, long generation, int version) {
@@ -61,7 +64,7 @@ public final class PipelineDeclarations implements ChangeFeed.Listener {
     PipelineDeclarations(PipelineRepository pipelines, int maxParsed) {
         this.pipelines = pipelines;
         this.parsed = Caffeine.newBuilder().maximumSize(maxParsed).build();
-        pipelines.subscribe(this);
+        pipelines.subscribeToRetirements(this);
     }
 
     /** The declaration of a version, read on the caller's connection when not cached. */
@@ -91,7 +94,7 @@ public final class PipelineDeclarations implements ChangeFeed.Listener {
         return new long[] {parsed.estimatedSize(), json.estimatedSize()};
     }
 
-    /** The pipeline was written (perhaps deleted and re-created): forget every version parsed of it. */
+    /** The pipeline was deleted (and may be created again): forget every version parsed of it. */
     @Override
     public void changed(String name) {
         generations.merge(name, 1L, Long::sum);

@@ -22,6 +22,9 @@ import java.util.function.IntFunction;
 public final class PipelineRepository {
     private final Database db;
     private final TagRepository tags;
+    /** The change feed's topic of {@link #subscribeToRetirements}. */
+    private static final String RETIRED_TOPIC = "pipeline-retired";
+
     private final PipelineCache cache;
 
     public PipelineRepository(Database db, TagRepository tags) {
@@ -36,6 +39,16 @@ public final class PipelineRepository {
      */
     public void subscribe(ChangeFeed.Listener listener) {
         db.changes().subscribe(PipelineCache.TOPIC, listener);
+    }
+
+    /**
+     * Tells {@code listener} when a pipeline's stored versions stop being what their name and number say: when it is
+     * deleted (a pipeline created again under the name starts its versions at 1), here or in another process, and of
+     * gaps in that news. A stored version never changes otherwise, so what is derived from one version (its parsed
+     * declaration, its author) stays true through every create and update, which {@link #subscribe} also tells of.
+     */
+    public void subscribeToRetirements(ChangeFeed.Listener listener) {
+        db.changes().subscribe(RETIRED_TOPIC, listener);
     }
 
     /**
@@ -269,7 +282,7 @@ public final class PipelineRepository {
 
     /** Deletes a pipeline, all its versions and its tags. Returns false when there was none. */
     public boolean delete(String name) {
-        return changing(name, c -> {
+        return changing(name, true, c -> {
             String arn;
             try (PreparedStatement s = c.prepareStatement("SELECT arn FROM pipeline WHERE name = ? FOR UPDATE")) {
                 s.setString(1, name);
@@ -308,14 +321,32 @@ public final class PipelineRepository {
      * from this process's cache (other processes hear of it through the change feed after the commit).
      */
     private <T> T changing(String name, Database.SqlWork<T> write) {
+        return changing(name, false, write);
+    }
+
+    /**
+     * The same; {@code retires}: the write ends the pipeline's versions ({@link #subscribeToRetirements}). A write that
+     * fails retires them here too: what this process derived inside the transaction (CreatePipeline's first execution
+     * reads the new version on the transaction's connection) describes versions that were rolled back.
+     */
+    private <T> T changing(String name, boolean retires, Database.SqlWork<T> write) {
+        boolean committed = false;
         try {
-            return db.inTransaction(c -> {
-                T result = write.run(c);
+            T result = db.inTransaction(c -> {
+                T written = write.run(c);
                 db.changes().announce(c, PipelineCache.TOPIC, name);
-                return result;
+                if (retires) {
+                    db.changes().announce(c, RETIRED_TOPIC, name);
+                }
+                return written;
             });
+            committed = true;
+            return result;
         } finally {
             db.changes().changedHere(PipelineCache.TOPIC, name);
+            if (retires || !committed) {
+                db.changes().changedHere(RETIRED_TOPIC, name);
+            }
         }
     }
 

@@ -89,6 +89,41 @@ class PipelineCacheTest {
     }
 
     @Test
+    void anotherReplicasDeletionRetiresThePipelinesVersionsAndItsUpdatesDoNot() throws Exception {
+        try (Replicas replicas = Replicas.withPipelineP()) {
+            List<String> retired = new java.util.concurrent.CopyOnWriteArrayList<>();
+            List<String> written = new java.util.concurrent.CopyOnWriteArrayList<>();
+            replicas.one.subscribeToRetirements(new ChangeFeed.Listener() {
+                @Override
+                public void changed(String key) {
+                    retired.add(key);
+                }
+
+                @Override
+                public void gap() {
+                    retired.add("(gap)");
+                }
+            });
+            replicas.one.subscribe(new ChangeFeed.Listener() {
+                @Override
+                public void changed(String key) {
+                    written.add(key);
+                }
+
+                @Override
+                public void gap() {
+                }
+            });
+            replicas.two.update("p", v -> json("v" + v), T0.plusSeconds(1));
+            replicas.two.create("q", "arn:q", json("q"), List.of(), T0);
+            await(() -> written.containsAll(List.of("p", "q")));
+            replicas.two.delete("q");
+            await(() -> retired.contains("q"));
+            assertThat(retired).as("only the deletion retires versions").containsExactly("q");
+        }
+    }
+
+    @Test
     void aReplicaThatLosesItsListeningConnectionForgetsWhatItKept() throws Exception {
         try (Replicas replicas = Replicas.withPipelineP()) {
             var one = replicas.one;

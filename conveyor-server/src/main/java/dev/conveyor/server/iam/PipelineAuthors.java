@@ -10,9 +10,11 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Who wrote a pipeline's version ({@link PipelineRepository#author}), remembered: the job gate asks on every job, and a
  * version's author never changes. A deleted and re-created pipeline starts its versions at 1 again, so what is known of
- * a pipeline is forgotten whenever it is written, here or in another process sharing the database (the store's change
- * feed), and everything on a gap in that news; while the news is unreliable, nothing is answered from memory. A read
- * that raced a write is not kept. Bounded: executions in flight use a few versions each.
+ * a pipeline is forgotten whenever it is deleted, here or in another process sharing the database (the store's change
+ * feed: {@link PipelineRepository#subscribeToRetirements}), and everything on a gap in that news; while the news is
+ * unreliable, nothing is answered from memory. A read that raced a deletion is not kept. Creates and updates only add
+ * versions: forgetting on each of them scanned the whole cache per write (1.5 % of the server's processor while 10,000
+ * pipelines were created, and growing with the pipelines known). Bounded: executions in flight use a few versions each.
  */
 public final class PipelineAuthors implements ChangeFeed.Listener {
     private static final int MAX_VERSIONS = 10_000;
@@ -26,7 +28,7 @@ public final class PipelineAuthors implements ChangeFeed.Listener {
 
     public PipelineAuthors(PipelineRepository pipelines) {
         this.pipelines = pipelines;
-        pipelines.subscribe(this);
+        pipelines.subscribeToRetirements(this);
     }
 
     /** The recorded author of the version (PrincipalRecords text), null when none was recorded. */
