@@ -20,11 +20,11 @@ import java.util.function.IntFunction;
  * so concurrent updates get consecutive versions.
  */
 public final class PipelineRepository {
-    private final Database db;
-    private final TagRepository tags;
     /** The change feed's topic of {@link #subscribeToRetirements}. */
     private static final String RETIRED_TOPIC = "pipeline-retired";
 
+    private final Database db;
+    private final TagRepository tags;
     private final PipelineCache cache;
 
     public PipelineRepository(Database db, TagRepository tags) {
