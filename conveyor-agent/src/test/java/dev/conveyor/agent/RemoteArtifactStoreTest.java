@@ -183,7 +183,6 @@ class RemoteArtifactStoreTest {
                     }
                     toBackend.write(headers.toByteArray());
                     toBackend.flush();
-                    headers.reset();
                     // The rest of the connection is passed through as is (these tests cut at most a first request).
                     in.transferTo(toBackend);
                     break;

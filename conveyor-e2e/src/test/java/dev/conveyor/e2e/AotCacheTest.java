@@ -7,14 +7,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,16 +22,11 @@ import org.junit.jupiter.api.io.TempDir;
  * started from it serves requests, and once the jar is rebuilt the stale cache is no longer offered.
  */
 class AotCacheTest {
-    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final Path ROOT = PackagedCli.ROOT;
 
-    /** Runs bash with the launcher's libraries sourced and the JDK found; returns what it printed. */
-    private static String launcherShell(String script) throws Exception {
-        Process bash = new ProcessBuilder("bash", "-c", ". bin/lib/jdk.sh && . bin/lib/aot.sh && conveyor_find_jdk && " + script)
-                .directory(ROOT.toFile()).redirectErrorStream(false).start();
-        bash.getErrorStream().transferTo(java.io.OutputStream.nullOutputStream());
-        String out = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        assertThat(bash.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        return bash.exitValue() == 0 ? out : null;
+    /** Runs bash with the launcher's libraries sourced and the JDK found; returns what it printed (null: it failed). */
+    private static String launcherShell(String script) {
+        return PackagedCli.launcherShell(Map.of(), script);
     }
 
     @Test

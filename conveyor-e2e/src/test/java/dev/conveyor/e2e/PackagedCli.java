@@ -8,13 +8,16 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The packaged {@code conveyor} jar that every end-to-end test runs, started with this JVM's own java the way
  * bin/conveyor starts it. Tests never load its classes: what is tested is what a user runs.
  */
 final class PackagedCli {
-    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    /** The project's root, where bin/ is. */
+    static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     /** bin/conveyor's options for servers and agents, found once per test run. */
     private static List<String> serverOptions;
 
@@ -57,26 +60,41 @@ final class PackagedCli {
         if (serverOptions == null) {
             serverOptions = List.of();
             if (Runtime.version().feature() >= 25) {
-                try {
-                    // The launcher's own functions, on this JVM's JDK: a cache made for another JDK would be ignored.
-                    ProcessBuilder builder = new ProcessBuilder("bash", "-c", ". bin/lib/jdk.sh && . bin/lib/aot.sh && conveyor_find_jdk"
-                            + " && conveyor_aot_train && conveyor_aot_options").directory(ROOT.toFile())
-                            .redirectError(ProcessBuilder.Redirect.DISCARD);
-                    builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-                    builder.environment().put("ROOT", ROOT.toString());
-                    Process bash = builder.start();
-                    String options = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-                    if (bash.waitFor() == 0 && !options.isEmpty()) {
-                        serverOptions = List.of(options.split(" "));
-                    }
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                // On this JVM's JDK: a cache made for another JDK would be ignored.
+                String options = launcherShell(Map.of("JAVA_HOME", System.getProperty("java.home")),
+                        "conveyor_aot_train && conveyor_aot_options");
+                if (options != null && !options.isEmpty()) {
+                    serverOptions = List.of(options.split(" "));
                 }
             }
         }
         return serverOptions;
+    }
+
+    /**
+     * Runs {@code script} in bash at the project's root with the launcher's libraries sourced (bin/lib/jdk.sh,
+     * bin/lib/aot.sh), {@code ROOT} set and the JDK found, {@code environment} added; what it printed, or null when it
+     * failed.
+     */
+    static String launcherShell(Map<String, String> environment, String script) {
+        ProcessBuilder builder = new ProcessBuilder("bash", "-c", ". bin/lib/jdk.sh && . bin/lib/aot.sh && conveyor_find_jdk && " + script)
+                .directory(ROOT.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().put("ROOT", ROOT.toString());
+        builder.environment().putAll(environment);
+        try {
+            Process bash = builder.start();
+            String out = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            if (!bash.waitFor(120, TimeUnit.SECONDS)) {
+                bash.destroyForcibly();
+                throw new IllegalStateException("the launcher's script did not end within 120 s: " + script);
+            }
+            return bash.exitValue() == 0 ? out : null;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running " + script, e);
+        }
     }
 
     static Path jar() {

@@ -3,6 +3,8 @@ package dev.conveyor.engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.conveyor.engine.jobs.JobOutcome;
 import dev.conveyor.engine.jobs.JobSignal;
 import dev.conveyor.engine.rules.CloudWatchAlarmRule;
@@ -93,8 +95,7 @@ public final class ExecutionEngine {
      * is looked up as before; the transaction then reads the job and its action under the lock either way. An entry
      * is removed when a result for its job arrives, whatever becomes of that result.
      */
-    private final com.github.benmanes.caffeine.cache.Cache<String, JobRepository.JobOwner> jobOwners =
-            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(10_000).build();
+    private final Cache<String, JobRepository.JobOwner> jobOwners = Caffeine.newBuilder().maximumSize(10_000).build();
     private final JobDataContributors contributors = new JobDataContributors();
     private final Map<ActionTypeId, JobRequestHandler> requestHandlers = new ConcurrentHashMap<>();
     private final Map<String, JobRequestHandler> requestHandlersByType = new ConcurrentHashMap<>();
